@@ -1,0 +1,41 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { AdoptMode, ConversationState } from "../domain/rules";
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** What a stack declares for one conversation; every field but the service is optional. */
+export interface ConversationArgs {
+  /** `IS…` SID of the Conversation Service; omitted or null means the account's default service. */
+  chatServiceSid?: pulumi.Input<string | null>;
+  uniqueName?: pulumi.Input<string | null>;
+  friendlyName?: pulumi.Input<string | null>;
+  state?: pulumi.Input<ConversationState | null>;
+  /** ISO 8601 durations, e.g. `PT1H`; Twilio's minimums are 1 minute and 10 minutes. */
+  timers?: pulumi.Input<{ inactive?: string | null; closed?: string | null } | null>;
+  /** A JSON object, compared as a value (key order and formatting never show as a change). */
+  attributes?: pulumi.Input<JsonObject | null>;
+  messagingServiceSid?: pulumi.Input<string | null>;
+  /** Take over a conversation that already exists with the same unique name. Default `never`. */
+  adopt?: pulumi.Input<AdoptMode>;
+  /** Sends `X-Twilio-Webhook-Enabled: true` on this resource's writes. Default false. */
+  webhooksEnabled?: pulumi.Input<boolean>;
+}
+
+/** What a stack declares for one seed message. */
+export interface MessageArgs {
+  chatServiceSid?: pulumi.Input<string | null>;
+  /** `CH…` SID of the conversation the message belongs to. */
+  conversationSid: pulumi.Input<string>;
+  author?: pulumi.Input<string | null>;
+  body?: pulumi.Input<string | null>;
+  attributes?: pulumi.Input<JsonObject | null>;
+  mediaSid?: pulumi.Input<string | null>;
+  contentSid?: pulumi.Input<string | null>;
+  contentVariables?: pulumi.Input<Record<string, string> | null>;
+  subject?: pulumi.Input<string | null>;
+  /** ISO 8601 timestamps, for backdating seed threads. */
+  dateCreated?: pulumi.Input<string | null>;
+  dateUpdated?: pulumi.Input<string | null>;
+  webhooksEnabled?: pulumi.Input<boolean>;
+}
