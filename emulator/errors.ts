@@ -1,0 +1,84 @@
+// One error factory for the whole emulator. Every failure the API can answer is built here, so the
+// body shape `{code, message, more_info, status}` and the code/status pairs live in one place.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface ErrorBody {
+  code: number;
+  message: string;
+  more_info: string;
+  status: number;
+}
+
+export function errorBody(error: ApiError): ErrorBody {
+  return {
+    code: error.code,
+    message: error.message,
+    more_info: `https://www.twilio.com/docs/errors/${error.code}`,
+    status: error.status,
+  };
+}
+
+// Twilio documents no HTTP status for the 503xx Conversations codes; 400 is the likely value and
+// is what the emulator answers (UNVERIFIED).
+const VALIDATION_STATUS = 400;
+
+export const errors = {
+  authenticate: () =>
+    new ApiError(401, 20003, "Authenticate", { "WWW-Authenticate": 'Basic realm="Twilio API"' }),
+  notFound: (path: string) => new ApiError(404, 20404, `The requested resource ${path} was not found`),
+  methodNotAllowed: (method: string) => new ApiError(405, 20004, `Method not allowed: ${method}`),
+  tooManyRequests: (detail: string) => new ApiError(429, 20429, `Too Many Requests: ${detail}`),
+  // Generic validation failure with no documented Twilio code: the bare HTTP status is used as the
+  // code, as Twilio's error dictionary does for "400 Bad Request" (status and code UNVERIFIED).
+  invalidParameter: (message: string) => new ApiError(VALIDATION_STATUS, 400, message),
+  duplicateUniqueName: () => new ApiError(409, 50353, "Conversation with provided unique name already exists"),
+  closedConversation: () =>
+    new ApiError(VALIDATION_STATUS, 50377, "Conversation can't be updated, it's in final closed state"),
+  createClosed: () => new ApiError(VALIDATION_STATUS, 50384, "Conversation can't be created in closed state"),
+  initializing: () =>
+    new ApiError(VALIDATION_STATUS, 50386, "Conversation can't be updated, it's in initializing state"),
+  inactiveTimerTooShort: () =>
+    new ApiError(VALIDATION_STATUS, 50375, "Inactive timer value must be at least 1 minute (PT1M)"),
+  closedTimerTooShort: () =>
+    new ApiError(VALIDATION_STATUS, 50376, "Closed timer value must be at least 10 minutes (PT10M)"),
+  inactiveTimerFormat: (value: string) =>
+    new ApiError(VALIDATION_STATUS, 50379, `Invalid inactive timer format '${value}': expected an ISO 8601 duration such as PT10M or P1D`),
+  closedTimerFormat: (value: string) =>
+    new ApiError(VALIDATION_STATUS, 50380, `Invalid closed timer format '${value}': expected an ISO 8601 duration such as PT10M or P1D`),
+  timersWithoutState: () => new ApiError(VALIDATION_STATUS, 50382, "Timer can't be set without state"),
+  // 50303/50304/50504 are Programmable Chat codes; their reuse by Conversations is UNVERIFIED.
+  attributesTooLong: (limitBytes: number) =>
+    new ApiError(VALIDATION_STATUS, 50303, `Attributes must be at most ${limitBytes} bytes`),
+  attributesNotJson: () => new ApiError(VALIDATION_STATUS, 50304, "Attributes must be a valid JSON string"),
+  bodyTooLong: (limitChars: number) =>
+    new ApiError(VALIDATION_STATUS, 50504, `Message body must be at most ${limitChars} characters`),
+  contentVariablesNotObject: () =>
+    new ApiError(VALIDATION_STATUS, 50527, "ContentVariables must be a valid JSON object"),
+  contentVariableTooLong: (key: string) =>
+    new ApiError(VALIDATION_STATUS, 50541, `ContentVariables value for '${key}' exceeds 256 characters`),
+  invalidPageToken: () => new ApiError(VALIDATION_STATUS, 21481, "Invalid PageToken"),
+  injected: (status: number, retryAfter?: number) =>
+    new ApiError(
+      status,
+      INJECTED_CODES[status] ?? status,
+      INJECTED_MESSAGES[status] ?? "Injected fault",
+      retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) },
+    ),
+};
+
+const INJECTED_CODES: Record<number, number> = { 429: 20429, 500: 20500, 503: 20503 };
+const INJECTED_MESSAGES: Record<number, string> = {
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};

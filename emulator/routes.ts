@@ -1,0 +1,83 @@
+// The route table: path patterns of both families, each method mapped to the OpenAPI operationId
+// it implements and its handler.
+import * as h from "./handlers";
+import type { Context, Result } from "./handlers";
+
+type Handler = (ctx: Context) => Result;
+
+export interface Route {
+  pattern: RegExp;
+  methods: Partial<Record<"GET" | "POST" | "DELETE", { operationId: string; handler: Handler }>>;
+}
+
+const SCOPED = `/v1/Services/(?<serviceSid>[^/]+)`;
+
+function route(path: string, methods: Route["methods"]): Route {
+  return { pattern: new RegExp(`^${path}/?$`), methods };
+}
+
+function conversationRoutes(prefix: string, scoped: boolean): Route[] {
+  const op = (name: string) => (scoped ? name.replace(/^(Create|List|Fetch|Update|Delete)/, "$1Service") : name);
+  const base = `${prefix}/Conversations`;
+  const conversation = `${base}/(?<sid>[^/]+)`;
+  const messages = `${base}/(?<conversationSid>[^/]+)/Messages`;
+  return [
+    route(base, {
+      POST: { operationId: op("CreateConversation"), handler: h.createConversation },
+      GET: { operationId: op("ListConversation"), handler: h.listConversations },
+    }),
+    route(conversation, {
+      GET: { operationId: op("FetchConversation"), handler: h.fetchConversation },
+      POST: { operationId: op("UpdateConversation"), handler: h.updateConversationHandler },
+      DELETE: { operationId: op("DeleteConversation"), handler: h.deleteConversationHandler },
+    }),
+    route(messages, {
+      POST: { operationId: op("CreateConversationMessage"), handler: h.createMessage },
+      GET: { operationId: op("ListConversationMessage"), handler: h.listMessages },
+    }),
+    route(`${messages}/(?<sid>[^/]+)`, {
+      GET: { operationId: op("FetchConversationMessage"), handler: h.fetchMessage },
+      POST: { operationId: op("UpdateConversationMessage"), handler: h.updateMessage },
+      DELETE: { operationId: op("DeleteConversationMessage"), handler: h.deleteMessageHandler },
+    }),
+  ];
+}
+
+export const ROUTES: readonly Route[] = [
+  route("/v1/Services", {
+    POST: { operationId: "CreateService", handler: h.createService },
+    GET: { operationId: "ListService", handler: h.listServices },
+  }),
+  route("/v1/Services/(?<sid>[^/]+)", {
+    GET: { operationId: "FetchService", handler: h.fetchService },
+    DELETE: { operationId: "DeleteService", handler: h.deleteServiceHandler },
+  }),
+  ...conversationRoutes("/v1", false),
+  ...conversationRoutes(SCOPED, true),
+];
+
+export interface Match {
+  route: Route;
+  params: Record<string, string>;
+}
+
+export function matchRoute(path: string): Match | null {
+  for (const candidate of ROUTES) {
+    const match = candidate.pattern.exec(path);
+    if (!match) continue;
+    const params: Record<string, string> = {};
+    for (const [name, value] of Object.entries(match.groups ?? {})) {
+      if (value !== undefined) params[name] = safeDecode(value);
+    }
+    return { route: candidate, params };
+  }
+  return null;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,251 @@
+// The in-memory state: plain records keyed by SID, plus the indexes that keep unique names and
+// message order cheap to answer. Every mutation is synchronous, so two requests can never
+// interleave between a uniqueness check and the write that depends on it.
+import { newSid } from "./values";
+
+export type ConversationState = "initializing" | "inactive" | "active" | "closed";
+
+export interface ServiceRecord {
+  sid: string;
+  friendlyName: string | null;
+  dateCreated: number;
+  dateUpdated: number;
+  seq: number;
+}
+
+export interface ConversationRecord {
+  sid: string;
+  serviceSid: string;
+  uniqueName: string | null;
+  friendlyName: string | null;
+  attributes: string | null;
+  state: ConversationState;
+  messagingServiceSid: string | null;
+  dateCreated: number;
+  dateUpdated: number;
+  /** Absolute times, in ms, at which the timers fire; absent when not set. */
+  timers: { inactiveAt?: number; closedAt?: number };
+  bindingsEmail: { address: string | null; name: string | null } | null;
+  nextMessageIndex: number;
+  seq: number;
+}
+
+export interface MessageRecord {
+  sid: string;
+  conversationSid: string;
+  serviceSid: string;
+  index: number;
+  author: string;
+  body: string | null;
+  mediaSid: string | null;
+  contentSid: string | null;
+  contentVariables: string | null;
+  attributes: string | null;
+  subject: string | null;
+  dateCreated: number;
+  dateUpdated: number;
+}
+
+export interface Snapshot {
+  version: 1;
+  seq: number;
+  defaultServiceSid: string;
+  services: ServiceRecord[];
+  conversations: ConversationRecord[];
+  messages: MessageRecord[];
+}
+
+export interface Store {
+  seq: number;
+  defaultServiceSid: string;
+  services: Map<string, ServiceRecord>;
+  conversations: Map<string, ConversationRecord>;
+  messages: Map<string, MessageRecord>;
+  /** Conversation SIDs per service, in creation order. */
+  conversationsByService: Map<string, Set<string>>;
+  /** unique name -> conversation SID, per service. */
+  uniqueNames: Map<string, Map<string, string>>;
+  /** Messages per conversation, ordered by index. */
+  messagesByConversation: Map<string, MessageRecord[]>;
+}
+
+/** A store holding only the default service (with the given SID, so it survives a reset). */
+export function createStore(defaultServiceSid: string = newSid("IS"), now: number = Date.now()): Store {
+  const store = emptyStore(defaultServiceSid);
+  insertService(store, "Default Conversations Service", now, defaultServiceSid);
+  return store;
+}
+
+function emptyStore(defaultServiceSid: string): Store {
+  return {
+    seq: 0,
+    defaultServiceSid,
+    services: new Map(),
+    conversations: new Map(),
+    messages: new Map(),
+    conversationsByService: new Map(),
+    uniqueNames: new Map(),
+    messagesByConversation: new Map(),
+  };
+}
+
+export function insertService(
+  store: Store,
+  friendlyName: string | null,
+  now: number,
+  sid: string = newSid("IS"),
+): ServiceRecord {
+  const service: ServiceRecord = {
+    sid,
+    friendlyName,
+    dateCreated: now,
+    dateUpdated: now,
+    seq: ++store.seq,
+  };
+  store.services.set(service.sid, service);
+  store.conversationsByService.set(service.sid, new Set());
+  store.uniqueNames.set(service.sid, new Map());
+  return service;
+}
+
+export function deleteService(store: Store, serviceSid: string): void {
+  for (const conversationSid of store.conversationsByService.get(serviceSid) ?? []) {
+    deleteConversation(store, conversationSid);
+  }
+  store.services.delete(serviceSid);
+  store.conversationsByService.delete(serviceSid);
+  store.uniqueNames.delete(serviceSid);
+}
+
+/** A conversation of the service by `CH…` SID or by unique name. */
+export function findConversation(
+  store: Store,
+  serviceSid: string,
+  sidOrUniqueName: string,
+): ConversationRecord | undefined {
+  const bySid = store.conversations.get(sidOrUniqueName);
+  if (bySid && bySid.serviceSid === serviceSid) return bySid;
+  const sid = store.uniqueNames.get(serviceSid)?.get(sidOrUniqueName);
+  return sid === undefined ? undefined : store.conversations.get(sid);
+}
+
+export function isUniqueNameTaken(store: Store, serviceSid: string, uniqueName: string, exceptSid?: string): boolean {
+  const owner = store.uniqueNames.get(serviceSid)?.get(uniqueName);
+  return owner !== undefined && owner !== exceptSid;
+}
+
+export type NewConversation = Omit<ConversationRecord, "sid" | "seq" | "nextMessageIndex">;
+
+export function insertConversation(store: Store, fields: NewConversation): ConversationRecord {
+  const conversation: ConversationRecord = { ...fields, sid: newSid("CH"), seq: ++store.seq, nextMessageIndex: 0 };
+  store.conversations.set(conversation.sid, conversation);
+  store.conversationsByService.get(conversation.serviceSid)?.add(conversation.sid);
+  if (conversation.uniqueName !== null) {
+    store.uniqueNames.get(conversation.serviceSid)?.set(conversation.uniqueName, conversation.sid);
+  }
+  store.messagesByConversation.set(conversation.sid, []);
+  return conversation;
+}
+
+export function updateConversation(
+  store: Store,
+  conversation: ConversationRecord,
+  changes: Partial<NewConversation>,
+): ConversationRecord {
+  if (changes.uniqueName !== undefined && changes.uniqueName !== conversation.uniqueName) {
+    const names = store.uniqueNames.get(conversation.serviceSid);
+    if (conversation.uniqueName !== null) names?.delete(conversation.uniqueName);
+    if (changes.uniqueName !== null) names?.set(changes.uniqueName, conversation.sid);
+  }
+  Object.assign(conversation, changes);
+  return conversation;
+}
+
+export function deleteConversation(store: Store, conversationSid: string): void {
+  const conversation = store.conversations.get(conversationSid);
+  if (!conversation) return;
+  for (const message of store.messagesByConversation.get(conversationSid) ?? []) {
+    store.messages.delete(message.sid);
+  }
+  store.messagesByConversation.delete(conversationSid);
+  if (conversation.uniqueName !== null) {
+    store.uniqueNames.get(conversation.serviceSid)?.delete(conversation.uniqueName);
+  }
+  store.conversationsByService.get(conversation.serviceSid)?.delete(conversationSid);
+  store.conversations.delete(conversationSid);
+}
+
+export type NewMessage = Omit<MessageRecord, "sid" | "index" | "conversationSid" | "serviceSid">;
+
+export function insertMessage(store: Store, conversation: ConversationRecord, fields: NewMessage): MessageRecord {
+  const message: MessageRecord = {
+    ...fields,
+    sid: newSid("IM"),
+    conversationSid: conversation.sid,
+    serviceSid: conversation.serviceSid,
+    index: conversation.nextMessageIndex++,
+  };
+  store.messages.set(message.sid, message);
+  store.messagesByConversation.get(conversation.sid)?.push(message);
+  return message;
+}
+
+export function findMessage(store: Store, conversation: ConversationRecord, messageSid: string): MessageRecord | undefined {
+  const message = store.messages.get(messageSid);
+  return message && message.conversationSid === conversation.sid ? message : undefined;
+}
+
+export function deleteMessage(store: Store, message: MessageRecord): void {
+  store.messages.delete(message.sid);
+  const ordered = store.messagesByConversation.get(message.conversationSid);
+  if (!ordered) return;
+  const position = indexPosition(ordered, message.index);
+  if (ordered[position]?.sid === message.sid) ordered.splice(position, 1);
+}
+
+/** First position in index-ordered messages whose index is >= the given one (binary search). */
+export function indexPosition(ordered: readonly MessageRecord[], index: number): number {
+  let low = 0;
+  let high = ordered.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ordered[middle].index < index) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+export function snapshot(store: Store): Snapshot {
+  return {
+    version: 1,
+    seq: store.seq,
+    defaultServiceSid: store.defaultServiceSid,
+    services: [...store.services.values()],
+    conversations: [...store.conversations.values()],
+    messages: [...store.messages.values()],
+  };
+}
+
+export function restore(saved: Snapshot): Store {
+  const store = emptyStore(saved.defaultServiceSid);
+  store.seq = saved.seq;
+  for (const service of [...saved.services].sort((a, b) => a.seq - b.seq)) {
+    store.services.set(service.sid, { ...service });
+    store.conversationsByService.set(service.sid, new Set());
+    store.uniqueNames.set(service.sid, new Map());
+  }
+  for (const saved_ of [...saved.conversations].sort((a, b) => a.seq - b.seq)) {
+    const conversation = { ...saved_ };
+    store.conversations.set(conversation.sid, conversation);
+    store.conversationsByService.get(conversation.serviceSid)?.add(conversation.sid);
+    if (conversation.uniqueName !== null) {
+      store.uniqueNames.get(conversation.serviceSid)?.set(conversation.uniqueName, conversation.sid);
+    }
+    store.messagesByConversation.set(conversation.sid, []);
+  }
+  for (const message of [...saved.messages].sort((a, b) => a.index - b.index)) {
+    store.messages.set(message.sid, { ...message });
+    store.messagesByConversation.get(message.conversationSid)?.push(store.messages.get(message.sid)!);
+  }
+  return store;
+}
