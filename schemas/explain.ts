@@ -1,0 +1,30 @@
+// Zod carries one message per issue; stack-file problems have a message and a hint. The schema
+// joins the two with a NUL separator and the loader splits them. Values from the file are always
+// quoted with JSON.stringify inside messages, which escapes a NUL, so the split is unambiguous.
+const HINT_SEPARATOR = "\u0000hint:";
+
+export function explain(message: string, hint: string): string {
+  return `${message}${HINT_SEPARATOR}${hint}`;
+}
+
+export function splitExplanation(text: string): { message: string; hint?: string } {
+  const at = text.indexOf(HINT_SEPARATOR);
+  if (at < 0) return { message: text };
+  return { message: text.slice(0, at), hint: text.slice(at + HINT_SEPARATOR.length) };
+}
+
+export function isExplained(text: string): boolean {
+  return text.includes(HINT_SEPARATOR);
+}
+
+/** A value's kind in YAML words, for "expected …, received …" messages. */
+export function yamlKindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "nothing";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "number") return "a number";
+  if (typeof value === "boolean") return "a boolean";
+  if (typeof value === "string") return "a string";
+  return typeof value;
+}

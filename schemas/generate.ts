@@ -1,0 +1,20 @@
+// `npm run schemas`: writes schemas/stack.schema.json from the zod schema, for editors
+// (`# yaml-language-server: $schema=…`). A test keeps the committed file current.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { stackSchema } from "./stack";
+
+export const SCHEMA_FILE = join(__dirname, "..", "..", "schemas", "stack.schema.json");
+
+/** The JSON Schema of what people write in a stack file (zod's input side: defaults are optional). */
+export function stackJsonSchemaText(): string {
+  const schema = z.toJSONSchema(stackSchema(), { io: "input", unrepresentable: "any" });
+  const document = { $schema: schema.$schema, title: "Twilio Conversations stack file", ...schema };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+if (require.main === module) {
+  writeFileSync(SCHEMA_FILE, stackJsonSchemaText());
+  process.stdout.write(`wrote ${SCHEMA_FILE}\n`);
+}

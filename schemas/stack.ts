@@ -1,0 +1,467 @@
+// The stack-file format. Never import this module from provider/resources or provider/client: the
+// provider is serialized by value and zod schemas do not serialize.
+import { z } from "zod";
+import {
+  ADOPT_MODES,
+  CONVERSATION_STATES,
+  LIMITS,
+  SID_PATTERNS,
+  durationSeconds,
+  isSid,
+  utf8Bytes,
+} from "../provider/domain/rules";
+import type { JsonValue } from "../provider/resources/args";
+import { explain, yamlKindOf } from "./explain";
+
+/** Conversation logical names become Pulumi resource names (and URN parts). */
+export const LOGICAL_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/**
+ * Message keys name the message resource `<logical name>/<key>`. They start with a letter so that
+ * they can never collide with the index used for messages without a key.
+ */
+export const MESSAGE_KEY_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+
+const SERVICE_PATTERN = new RegExp(`^(?:default|${SID_PATTERNS.chatService.source.slice(1, -1)})$`);
+
+type SidField = "chatService" | "messagingService" | "media" | "content";
+const SID_ORIGINS: Record<SidField, { label: string; origin: string }> = {
+  chatService: { label: "Conversation Service", origin: "the Twilio console (Conversations > Manage > Services)" },
+  messagingService: { label: "Messaging Service", origin: "the Twilio console (Messaging > Services)" },
+  media: { label: "Media", origin: "the response of the Media Content Service upload" },
+  content: { label: "Content template", origin: "the Twilio console (Messaging > Content Template Builder)" },
+};
+
+const quote = (value: unknown) => JSON.stringify(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+// Cross-field rules run even when a field already failed, so that one pass reports everything;
+// they read the raw input defensively for that reason.
+const evenWithOtherIssues = { when: () => true };
+
+type Issues = z.core.$RefinementCtx;
+function report(ctx: Issues, path: (string | number)[], message: string, hint: string): void {
+  ctx.addIssue({ code: "custom", path, message: explain(message, hint) });
+}
+
+function sid(kind: SidField) {
+  const { label, origin } = SID_ORIGINS[kind];
+  const prefix = SID_PATTERNS[kind].source.slice(1, 3);
+  return z.string().regex(SID_PATTERNS[kind], {
+    error: (issue) =>
+      explain(
+        `expected a ${label} SID (${prefix} followed by 32 hex digits), received ${quote(issue.input)}`,
+        `copy the ${prefix}… SID from ${origin}`,
+      ),
+  });
+}
+
+function maxChars(field: string, limit: number, hint: string) {
+  return z.string().max(limit, {
+    error: (issue) =>
+      explain(`${field} is ${String(issue.input).length} characters long; Twilio allows at most ${limit}`, hint),
+  });
+}
+
+function notAMapping(field: string, example: string) {
+  return (issue: { code?: string; input?: unknown }) =>
+    issue.code === "invalid_type" && issue.input !== undefined
+      ? explain(
+          `expected a mapping, received ${yamlKindOf(issue.input)}`,
+          `write ${field} as YAML key: value pairs, e.g. ${example}${typeof issue.input === "string" ? ", not as a JSON string" : ""}`,
+        )
+      : undefined;
+}
+
+function durationProblem(timer: "inactive" | "closed", text: string, minimumSeconds: number): string | null {
+  const seconds = durationSeconds(text);
+  if (seconds === null && /^P[^T]*[YM]/.test(text)) {
+    return explain(
+      `${quote(text)} counts in years or months, which have no fixed length`,
+      "use weeks, days, hours or minutes instead, e.g. P30D",
+    );
+  }
+  if (seconds === null) {
+    return explain(`${quote(text)} is not an ISO 8601 duration`, "write it like PT1M, PT10M, PT1H or P1D");
+  }
+  if (seconds < minimumSeconds) {
+    const minutes = minimumSeconds / 60;
+    return explain(
+      `the ${timer} timer ${quote(text)} is shorter than Twilio's minimum of ${minutes} minute${minutes === 1 ? "" : "s"}`,
+      `use PT${minutes}M or longer`,
+    );
+  }
+  return null;
+}
+
+function duration(timer: "inactive" | "closed", minimumSeconds: number) {
+  return z.string().superRefine((text, ctx) => {
+    const problem = durationProblem(timer, text, minimumSeconds);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+}
+
+function utcTimestamp() {
+  return z.iso.datetime({
+    error: (issue) =>
+      explain(
+        `${quote(issue.input)} is not an ISO 8601 UTC timestamp`,
+        "write it like 2024-01-02T03:04:05Z (in UTC, ending with Z)",
+      ),
+  });
+}
+
+function buildStackSchema() {
+  const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+    z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+  );
+
+  const attributes = (owner: "conversation" | "message", limitBytes: number) =>
+    z
+      .record(z.string(), jsonValue, { error: notAMapping("attributes", "attributes: { team: support }") })
+      .superRefine((value, ctx) => {
+        const bytes = utf8Bytes(JSON.stringify(value));
+        if (bytes > limitBytes) {
+          report(
+            ctx,
+            [],
+            `attributes are ${bytes} bytes as JSON; Twilio allows at most ${limitBytes} bytes for a ${owner}`,
+            "keep bulky data elsewhere and store a reference to it in attributes",
+          );
+        }
+      });
+
+  const contentVariableValue = z.union([z.string(), z.number(), z.boolean()], {
+    error: (issue) =>
+      explain(
+        `expected a string, number or boolean, received ${yamlKindOf(issue.input)}`,
+        "a content variable holds one value; write it as text",
+      ),
+  });
+
+  const contentVariables = z
+    .record(z.string(), contentVariableValue, {
+      error: notAMapping("contentVariables", 'contentVariables: { "1": Ada }'),
+    })
+    .superRefine((variables, ctx) => {
+      for (const [name, value] of Object.entries(variables)) {
+        const length = String(value).length;
+        if (length > LIMITS.contentVariableValueChars) {
+          report(
+            ctx,
+            [name],
+            `content variable ${quote(name)} is ${length} characters long; Twilio allows at most ${LIMITS.contentVariableValueChars}`,
+            "shorten it",
+          );
+        }
+      }
+    })
+    .transform((variables) =>
+      Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, String(value)])),
+    );
+
+  const message = z
+    .strictObject({
+      key: z
+        .string()
+        .regex(MESSAGE_KEY_PATTERN, {
+          error: (issue) =>
+            explain(
+              `${quote(issue.input)} is not a valid message key`,
+              "use 1 to 63 lowercase letters, digits and hyphens, starting with a letter, e.g. welcome-1",
+            ),
+        })
+        .optional()
+        .describe(
+          "Stable identity of the message resource (`<conversation>/<key>`); without it the message is named by its position, so inserting a message earlier would recreate the ones after it.",
+        ),
+      author: z.string().optional().describe("Author identity; Twilio uses `system` when absent."),
+      body: maxChars("body", LIMITS.messageBodyChars, "split it into several messages")
+        .optional()
+        .describe(`Message text, at most ${LIMITS.messageBodyChars} characters.`),
+      attributes: attributes("message", LIMITS.messageAttributesBytes)
+        .optional()
+        .describe(`Free-form metadata as a YAML mapping, at most ${LIMITS.messageAttributesBytes} bytes as JSON.`),
+      mediaSid: sid("media").optional().describe("`ME…` SID of uploaded media to attach."),
+      contentSid: sid("content")
+        .optional()
+        .describe("`HX…` SID of a content template; cannot be combined with body or mediaSid."),
+      contentVariables: contentVariables
+        .optional()
+        .describe(
+          `Values for the content template's placeholders; values become strings of at most ${LIMITS.contentVariableValueChars} characters. Needs contentSid.`,
+        ),
+      subject: maxChars("subject", LIMITS.messageSubjectChars, "shorten it")
+        .optional()
+        .describe(`Subject for the email channel, at most ${LIMITS.messageSubjectChars} characters.`),
+      dateCreated: utcTimestamp()
+        .optional()
+        .describe("Creation time to record, an ISO 8601 UTC timestamp such as 2024-01-02T03:04:05Z (backdating)."),
+      dateUpdated: utcTimestamp()
+        .optional()
+        .describe("Last-edit time to record, an ISO 8601 UTC timestamp not before dateCreated."),
+    })
+    .check(z.superRefine(messageRules, evenWithOtherIssues))
+    .describe("A seed message, created in list order.");
+
+  const timers = z
+    .strictObject({
+      inactive: duration("inactive", LIMITS.inactiveTimerMinSeconds)
+        .optional()
+        .describe("ISO 8601 duration of inactivity before the conversation becomes inactive; at least PT1M."),
+      closed: duration("closed", LIMITS.closedTimerMinSeconds)
+        .optional()
+        .describe("ISO 8601 duration before the conversation is closed; at least PT10M."),
+    })
+    .describe("State timers as ISO 8601 durations (weeks, days, hours, minutes, seconds; no years or months). Need a state.");
+
+  const uniqueName = maxChars("uniqueName", LIMITS.uniqueNameChars, "shorten it").superRefine((name, ctx) => {
+    const unsafe = [...name].find((character) => character === "/" || character === "?");
+    if (unsafe) {
+      report(
+        ctx,
+        [],
+        `uniqueName ${quote(name)} contains ${quote(unsafe)}, which cannot appear in a URL path segment`,
+        `Twilio accepts the unique name in place of the SID in request paths; remove the ${quote(unsafe)}`,
+      );
+    }
+    if (isSid("conversation", name)) {
+      report(
+        ctx,
+        [],
+        `uniqueName ${quote(name)} looks like a conversation SID`,
+        "request paths take a SID or a unique name in the same place; choose a name that is not CH followed by 32 hex digits",
+      );
+    }
+  });
+
+  const conversation = z
+    .strictObject({
+      uniqueName: uniqueName
+        .optional()
+        .describe(
+          `Unique name within the Conversation Service, usable in place of the SID; at most ${LIMITS.uniqueNameChars} characters, no "/" or "?".`,
+        ),
+      friendlyName: maxChars("friendlyName", LIMITS.friendlyNameChars, "shorten it")
+        .optional()
+        .describe(`Display name, at most ${LIMITS.friendlyNameChars} characters.`),
+      state: z
+        .enum(CONVERSATION_STATES)
+        .optional()
+        .describe(
+          "active, inactive or closed. Twilio refuses creating a closed conversation, so the provider creates it active and then closes it.",
+        ),
+      timers: timers.optional(),
+      attributes: attributes("conversation", LIMITS.conversationAttributesBytes)
+        .optional()
+        .describe(
+          `Free-form metadata as a YAML mapping (sent as JSON), at most ${LIMITS.conversationAttributesBytes} bytes as JSON.`,
+        ),
+      messagingServiceSid: sid("messagingService")
+        .optional()
+        .describe("`MG…` SID of the Messaging Service for non-chat participants."),
+      adopt: z
+        .enum(ADOPT_MODES)
+        .default("never")
+        .describe(
+          "What to do when a conversation with this uniqueName already exists: never (fail), ifExists (take it over), require (fail unless it exists). ifExists and require need a uniqueName.",
+        ),
+      protect: z.boolean().optional().describe("Pulumi's protect for this conversation; overrides guards.protect."),
+      retainOnDelete: z
+        .boolean()
+        .default(false)
+        .describe("Pulumi's retainOnDelete: removing the entry leaves the conversation in Twilio."),
+      webhooks: z
+        .boolean()
+        .optional()
+        .describe("Send X-Twilio-Webhook-Enabled: true on this conversation's writes; overrides defaults.webhooks."),
+      messages: z
+        .array(message)
+        .default([])
+        .describe("Seed messages, created one after the other in this order."),
+    })
+    .check(z.superRefine(conversationRules, evenWithOtherIssues))
+    .describe("One conversation; its key in `conversations` is its logical name.");
+
+  return z
+    .strictObject({
+      service: z
+        .string()
+        .regex(SERVICE_PATTERN, {
+          error: (issue) =>
+            explain(
+              `expected "default" or a Conversation Service SID (IS followed by 32 hex digits), received ${quote(issue.input)}`,
+              `write service: default, or copy the IS… SID from ${SID_ORIGINS.chatService.origin}`,
+            ),
+        })
+        .default("default")
+        .describe('The Conversation Service: "default" for the account\'s default service, or an `IS…` SID.'),
+      defaults: z
+        .strictObject({
+          webhooks: z
+            .boolean()
+            .default(false)
+            .describe("Send X-Twilio-Webhook-Enabled: true on writes, so Twilio fires webhooks for seed data."),
+        })
+        .prefault({})
+        .describe("Stack-wide defaults that conversations may override."),
+      guards: z
+        .strictObject({
+          production: z
+            .boolean()
+            .default(false)
+            .describe("A production stack: seed messages are refused."),
+          protect: z
+            .boolean()
+            .default(false)
+            .describe("Give every conversation Pulumi's protect, unless the conversation says otherwise."),
+        })
+        .prefault({})
+        .describe("Safety settings for this stack."),
+      conversations: z
+        .record(z.string(), conversation, {
+          error: (issue) =>
+            issue.code === "invalid_type" && issue.input === undefined
+              ? explain(
+                  'missing key "conversations"',
+                  "add conversations: with one entry per conversation, or conversations: {} for none",
+                )
+              : issue.code === "invalid_type"
+                ? explain(
+                    `expected a mapping, received ${yamlKindOf(issue.input)}`,
+                    "list conversations as logical-name: { … } entries",
+                  )
+                : undefined,
+        })
+        // The name rule lives in stackRules so that a bad name does not hide the entry's other
+        // problems; the pattern is still published to editors through the JSON Schema.
+        .meta({ propertyNames: { pattern: LOGICAL_NAME_PATTERN.source } })
+        .describe("Conversations keyed by logical name (the Pulumi resource name, so identity survives edits)."),
+    })
+    .check(z.superRefine(stackRules, evenWithOtherIssues))
+    .describe("A Twilio Conversations stack file: one per Pulumi stack.");
+}
+
+function messageRules(value: unknown, ctx: Issues): void {
+  if (!isRecord(value)) return;
+  const has = (field: string) => value[field] !== undefined;
+  if (!has("body") && !has("mediaSid") && !has("contentSid")) {
+    report(ctx, [], "the message has no content: no body, mediaSid or contentSid", "add a body, a mediaSid, or a contentSid");
+  }
+  if (has("contentSid") && (has("body") || has("mediaSid"))) {
+    const others = ["body", "mediaSid"].filter(has).join(" and ");
+    report(
+      ctx,
+      ["contentSid"],
+      `contentSid cannot be combined with ${others}`,
+      `Twilio ignores ${others} when a content template is used; remove ${others} or contentSid`,
+    );
+  }
+  if (has("contentVariables") && !has("contentSid")) {
+    report(
+      ctx,
+      ["contentVariables"],
+      "contentVariables without a contentSid",
+      "add the contentSid (HX…) of the template these variables fill, or remove contentVariables",
+    );
+  }
+  const created = value.dateCreated;
+  const updated = value.dateUpdated;
+  if (typeof created === "string" && typeof updated === "string") {
+    const [createdAt, updatedAt] = [Date.parse(created), Date.parse(updated)];
+    if (updatedAt < createdAt) {
+      report(
+        ctx,
+        ["dateUpdated"],
+        `dateUpdated ${updated} is before dateCreated ${created}`,
+        "a message cannot be edited before it exists; use a dateUpdated at or after dateCreated",
+      );
+    }
+  }
+}
+
+function conversationRules(value: unknown, ctx: Issues): void {
+  if (!isRecord(value)) return;
+  if (value.timers !== undefined && value.state === undefined) {
+    report(
+      ctx,
+      ["timers"],
+      "timers are set but state is not",
+      "add state: active (Twilio refuses timers without a state, error 50382)",
+    );
+  }
+  if ((value.adopt === "ifExists" || value.adopt === "require") && value.uniqueName === undefined) {
+    report(
+      ctx,
+      ["adopt"],
+      `adopt: ${value.adopt} needs a uniqueName to find the existing conversation`,
+      "add a uniqueName, or remove adopt",
+    );
+  }
+  if (Array.isArray(value.messages)) {
+    const firstIndexOfKey = new Map<string, number>();
+    value.messages.forEach((message: unknown, index: number) => {
+      if (!isRecord(message) || typeof message.key !== "string") return;
+      const first = firstIndexOfKey.get(message.key);
+      if (first === undefined) firstIndexOfKey.set(message.key, index);
+      else {
+        report(
+          ctx,
+          ["messages", index, "key"],
+          `message key ${quote(message.key)} is already used by messages[${first}]`,
+          "give each message of a conversation its own key",
+        );
+      }
+    });
+  }
+}
+
+function stackRules(value: unknown, ctx: Issues): void {
+  if (!isRecord(value) || !isRecord(value.conversations)) return;
+  const production = isRecord(value.guards) && value.guards.production === true;
+  const ownerOfUniqueName = new Map<string, string>();
+  for (const [logicalName, conversation] of Object.entries(value.conversations)) {
+    if (!LOGICAL_NAME_PATTERN.test(logicalName)) {
+      report(
+        ctx,
+        ["conversations", logicalName],
+        `${quote(logicalName)} is not a valid logical name`,
+        "use 1 to 63 lowercase letters, digits and hyphens, starting with a letter or digit (it becomes the Pulumi resource name)",
+      );
+    }
+    if (!isRecord(conversation)) continue;
+    const { uniqueName, messages } = conversation;
+    if (typeof uniqueName === "string") {
+      const owner = ownerOfUniqueName.get(uniqueName);
+      if (owner === undefined) ownerOfUniqueName.set(uniqueName, logicalName);
+      else {
+        report(
+          ctx,
+          ["conversations", logicalName, "uniqueName"],
+          `uniqueName ${quote(uniqueName)} is already used by conversation ${quote(owner)}`,
+          "unique names must differ within a Conversation Service; rename one of them",
+        );
+      }
+    }
+    if (production && Array.isArray(messages) && messages.length > 0) {
+      report(
+        ctx,
+        ["conversations", logicalName, "messages"],
+        "seed messages are refused in a production stack (guards.production: true)",
+        "remove the messages from this stack, or seed them in a non-production stack",
+      );
+    }
+  }
+}
+
+let built: ReturnType<typeof buildStackSchema> | undefined;
+
+/** The stack-file schema, built on first use. */
+export function stackSchema(): ReturnType<typeof buildStackSchema> {
+  return (built ??= buildStackSchema());
+}
+
+/** A validated stack file, with defaults applied. */
+export type StackSpec = z.output<ReturnType<typeof buildStackSchema>>;
+export type ConversationSpec = StackSpec["conversations"][string];
+export type MessageSpec = ConversationSpec["messages"][number];
