@@ -13,8 +13,32 @@ export interface IssueContext {
 
 type Issue = z.core.$ZodIssue;
 
-/** Turns one zod issue into located problems (an issue about several unknown keys gives one each). */
-export function issueToProblems(issue: Issue, context: IssueContext): Problem[] {
+/** Turns zod issues into located problems, one per unknown key. */
+export function issuesToProblems(issues: readonly Issue[], context: IssueContext): Problem[] {
+  const misspelt = misspeltKeys(issues, context);
+  return issues
+    .filter((issue) => !(issue.code === "invalid_type" && misspelt.has(JSON.stringify(issue.path))))
+    .flatMap((issue) => issueToProblems(issue, context));
+}
+
+/**
+ * Paths of required keys that are missing because they were misspelt: the unknown-key problem
+ * already says so, so "missing key" would only repeat it.
+ */
+function misspeltKeys(issues: readonly Issue[], context: IssueContext): Set<string> {
+  const paths = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code !== "unrecognized_keys") continue;
+    const allowed = objectKeysAt(context.schema, issue.path as PathSegment[]);
+    for (const key of issue.keys) {
+      const suggestion = closestTo(key, allowed);
+      if (suggestion) paths.add(JSON.stringify([...issue.path, suggestion]));
+    }
+  }
+  return paths;
+}
+
+function issueToProblems(issue: Issue, context: IssueContext): Problem[] {
   const path = issue.path.map((segment) => (typeof segment === "symbol" ? String(segment) : segment));
   if (issue.code === "unrecognized_keys") {
     const allowed = objectKeysAt(context.schema, path);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { YAMLException, load, parseEvents } from "js-yaml";
-import { issueToProblems } from "./issues";
+import { issuesToProblems } from "./issues";
 import { compareProblems, formatPath, type Problem } from "./problems";
 import { buildSourceMap } from "./source-map";
 import { stackSchema, type StackSpec } from "./stack";
@@ -66,9 +66,7 @@ export function loadStackText(text: string, file: string): LoadResult {
   const result = schema.safeParse(document);
   if (result.success) return { ok: true, spec: result.data };
   const sourceMap = buildSourceMap(text, parseEvents(text, { filename: file }));
-  const problems = result.error.issues.flatMap((issue) =>
-    issueToProblems(issue, { file, document, sourceMap, schema }),
-  );
+  const problems = issuesToProblems(result.error.issues, { file, document, sourceMap, schema });
   return { ok: false, problems: problems.sort(compareProblems) };
 }
 
