@@ -37,5 +37,10 @@ export interface MessageArgs {
   /** ISO 8601 timestamps, for backdating seed threads. */
   dateCreated?: pulumi.Input<string | null>;
   dateUpdated?: pulumi.Input<string | null>;
+  /**
+   * The `index` of the seed message this one follows (the previous message's `index` output).
+   * When that message is re-created after this one, this one is re-created too, keeping the order.
+   */
+  afterIndex?: pulumi.Input<number | null>;
   webhooksEnabled?: pulumi.Input<boolean>;
 }

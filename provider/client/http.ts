@@ -1,0 +1,147 @@
+// The only place that speaks HTTP: Basic auth, form encoding, timeouts, pacing and retries.
+import { MISSING_CREDENTIALS_HINT, type Settings } from "../config";
+import { redact, TwilioConversationsError, type ErrorContext, type TwilioFailure } from "../errors";
+import type { SlidingWindowLimiter } from "./limiter";
+import { decideRetry, parseRetryAfter, type Outcome, type RequestKind, type RetryPolicy } from "./retry";
+
+export interface TwilioRequest {
+  method: "GET" | "POST" | "DELETE";
+  /** Path below the base URL, starting with `/v1/`. */
+  path: string;
+  query?: Record<string, string>;
+  form?: Record<string, string>;
+  /** Sent as `X-Twilio-Webhook-Enabled` on writes. */
+  webhooks?: boolean;
+  kind: RequestKind;
+  /** Writes that count against one of Twilio's rate limits name the limit's key. */
+  limitKey?: string;
+  context: ErrorContext;
+  /** Hints keyed by Twilio error code, for errors a person can fix. */
+  hints?: Record<number, string>;
+  /** A 404 answers `null` instead of failing (fetch of something that may be gone; delete). */
+  notFoundIsNull?: boolean;
+  /** For creates: looks for the object when an attempt may have been applied without an answer. */
+  reconcile?: () => Promise<TwilioJson | null>;
+}
+
+export type TwilioJson = Record<string, unknown>;
+
+export interface Transport {
+  settings: Settings;
+  limiter: SlidingWindowLimiter;
+  policy: RetryPolicy;
+  fetch: typeof fetch;
+  random: () => number;
+  sleep: (ms: number) => Promise<void>;
+  /** Called before each attempt; counts requests for the benchmarks and tests. */
+  onAttempt?: (request: TwilioRequest) => void;
+}
+
+type Attempt =
+  | { kind: "answer"; status: number; body: TwilioJson | null; requestId?: string; retryAfter?: number }
+  | { kind: "network-error"; error: unknown };
+
+export async function send(transport: Transport, request: TwilioRequest): Promise<TwilioJson | null> {
+  const credentials = transport.settings.credentials;
+  if (!credentials) {
+    throw new TwilioConversationsError(
+      { ...request.context, hint: MISSING_CREDENTIALS_HINT },
+      { message: "no Twilio credentials are configured" },
+    );
+  }
+  for (let attempt = 1; ; attempt++) {
+    if (request.limitKey) await transport.limiter.acquire(request.limitKey);
+    transport.onAttempt?.(request);
+    const result = await attemptOnce(transport, request, credentials);
+    if (result.kind === "answer" && result.status < 300) return result.body ?? {};
+    if (result.kind === "answer" && result.status === 404 && request.notFoundIsNull) return null;
+
+    const decision = decideRetry(request.kind, toOutcome(result), attempt, transport.policy, transport.random());
+    if (decision.action === "fail") throw failureError(transport, request, result);
+    await transport.sleep(decision.delayMs);
+    if (decision.action === "reconcile-then-retry" && request.reconcile) {
+      const applied = await request.reconcile();
+      if (applied) return applied;
+    }
+  }
+}
+
+async function attemptOnce(
+  transport: Transport,
+  request: TwilioRequest,
+  credentials: { username: string; password: string },
+): Promise<Attempt> {
+  const url = new URL(transport.settings.baseUrl + request.path);
+  for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+  const headers: Record<string, string> = {
+    authorization: "Basic " + Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64"),
+    accept: "application/json",
+  };
+  if (request.method !== "GET" && request.webhooks !== undefined) {
+    headers["x-twilio-webhook-enabled"] = request.webhooks ? "true" : "false";
+  }
+  let body: string | undefined;
+  if (request.form) {
+    headers["content-type"] = "application/x-www-form-urlencoded";
+    body = new URLSearchParams(request.form).toString();
+  }
+  try {
+    const response = await transport.fetch(url, {
+      method: request.method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(transport.settings.requestTimeoutMs),
+    });
+    const text = await response.text();
+    return {
+      kind: "answer",
+      status: response.status,
+      body: parseBody(text),
+      requestId: response.headers.get("twilio-request-id") ?? undefined,
+      retryAfter: parseRetryAfter(response.headers.get("retry-after"), Date.now()),
+    };
+  } catch (error) {
+    return { kind: "network-error", error };
+  }
+}
+
+function parseBody(text: string): TwilioJson | null {
+  if (text.trim() === "") return null;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === "object" ? (parsed as TwilioJson) : { message: text };
+  } catch {
+    return { message: text.slice(0, 500) };
+  }
+}
+
+function toOutcome(attempt: Attempt): Outcome {
+  return attempt.kind === "answer"
+    ? { kind: "response", status: attempt.status, retryAfterSeconds: attempt.retryAfter }
+    : { kind: "network-error" };
+}
+
+function failureError(transport: Transport, request: TwilioRequest, attempt: Attempt): TwilioConversationsError {
+  const secrets = transport.settings.secrets;
+  if (attempt.kind === "network-error") {
+    const cause = attempt.error instanceof Error ? (attempt.error.cause as Error | undefined) ?? attempt.error : undefined;
+    const message = `could not reach ${transport.settings.baseUrl}: ${cause?.message ?? String(attempt.error)}`;
+    return new TwilioConversationsError(
+      { ...request.context, hint: "check the network and TWILIO_CONVERSATIONS_BASE_URL / twilio:region" },
+      { message: redact(message, secrets) },
+    );
+  }
+  const body = attempt.body ?? {};
+  const failure: TwilioFailure = {
+    status: attempt.status,
+    code: typeof body.code === "number" ? body.code : undefined,
+    message: redact(typeof body.message === "string" ? body.message : `HTTP ${attempt.status}`, secrets),
+    moreInfo: typeof body.more_info === "string" ? body.more_info : undefined,
+    requestId: attempt.requestId,
+  };
+  const hint =
+    (failure.code !== undefined ? request.hints?.[failure.code] : undefined) ??
+    (attempt.status === 401 ? "the Twilio credentials were refused: " + MISSING_CREDENTIALS_HINT : undefined) ??
+    request.context.hint;
+  return new TwilioConversationsError({ ...request.context, hint }, failure);
+}

@@ -1,0 +1,132 @@
+// Message calls, for both path families.
+import { canonicalJson, sameJsonText } from "../domain/json";
+import type { ErrorContext } from "../errors";
+import type { Scope } from "./conversations";
+import { send, type Transport, type TwilioJson } from "./http";
+import { messageForm, messagesPath, observedMessage, type MessageFields, type ObservedMessage } from "./wire";
+
+const MESSAGE_HINTS: Record<number, string> = {
+  50377: "the conversation is closed, and a closed conversation takes no new or edited messages",
+};
+
+const conversationLimitKey = (conversationSid: string) => `conversation:${conversationSid}`;
+
+export async function createMessage(
+  transport: Transport,
+  scope: Scope,
+  conversationSid: string,
+  fields: MessageFields,
+  webhooks: boolean,
+  context: ErrorContext,
+): Promise<ObservedMessage> {
+  const startedAt = Date.now();
+  const json = await send(transport, {
+    method: "POST",
+    path: messagesPath(scope.serviceSid, conversationSid),
+    form: messageForm(fields),
+    webhooks,
+    kind: "create",
+    limitKey: conversationLimitKey(conversationSid),
+    context,
+    hints: MESSAGE_HINTS,
+    reconcile: () => findCreatedMessage(transport, scope, conversationSid, fields, startedAt, context),
+  });
+  return observedMessage(json as TwilioJson);
+}
+
+export async function fetchMessage(
+  transport: Transport,
+  scope: Scope,
+  conversationSid: string,
+  sid: string,
+  context: ErrorContext,
+): Promise<ObservedMessage | null> {
+  const json = await send(transport, {
+    method: "GET",
+    path: `${messagesPath(scope.serviceSid, conversationSid)}/${sid}`,
+    kind: "read",
+    notFoundIsNull: true,
+    context,
+  });
+  return json ? observedMessage(json) : null;
+}
+
+export async function updateMessage(
+  transport: Transport,
+  scope: Scope,
+  conversationSid: string,
+  sid: string,
+  fields: Partial<MessageFields>,
+  webhooks: boolean,
+  context: ErrorContext,
+): Promise<ObservedMessage> {
+  const json = await send(transport, {
+    method: "POST",
+    path: `${messagesPath(scope.serviceSid, conversationSid)}/${sid}`,
+    form: messageForm(fields),
+    webhooks,
+    kind: "idempotent-write",
+    limitKey: conversationLimitKey(conversationSid),
+    context,
+    hints: MESSAGE_HINTS,
+  });
+  return observedMessage(json as TwilioJson);
+}
+
+export async function deleteMessage(
+  transport: Transport,
+  scope: Scope,
+  conversationSid: string,
+  sid: string,
+  webhooks: boolean,
+  context: ErrorContext,
+): Promise<boolean> {
+  const json = await send(transport, {
+    method: "DELETE",
+    path: `${messagesPath(scope.serviceSid, conversationSid)}/${sid}`,
+    webhooks,
+    kind: "idempotent-write",
+    limitKey: conversationLimitKey(conversationSid),
+    notFoundIsNull: true,
+    context,
+  });
+  return json !== null;
+}
+
+/**
+ * After a create whose answer was lost: the newest message created since the request with the
+ * same fields. Seed messages of one conversation are written one after another, so the newest
+ * match is this one.
+ */
+async function findCreatedMessage(
+  transport: Transport,
+  scope: Scope,
+  conversationSid: string,
+  fields: MessageFields,
+  startedAt: number,
+  context: ErrorContext,
+): Promise<TwilioJson | null> {
+  const json = await send(transport, {
+    method: "GET",
+    path: messagesPath(scope.serviceSid, conversationSid),
+    query: { Order: "desc", PageSize: "50" },
+    kind: "read",
+    context,
+  });
+  const messages = (json?.messages ?? []) as TwilioJson[];
+  return messages.find((message) => sameMessageFields(message, fields, startedAt)) ?? null;
+}
+
+function sameMessageFields(json: TwilioJson, fields: MessageFields, startedAt: number): boolean {
+  const created = Date.parse(String(json.date_created));
+  const createdAsRequested = fields.dateCreated
+    ? created === Date.parse(fields.dateCreated)
+    : created >= Math.floor((startedAt - 2_000) / 1000) * 1000;
+  const attributes = typeof json.attributes === "string" ? json.attributes : "{}";
+  return (
+    createdAsRequested &&
+    (json.author ?? "system") === (fields.author ?? "system") &&
+    (fields.contentSid ? json.content_sid === fields.contentSid : (json.body ?? null) === (fields.body ?? null)) &&
+    sameJsonText(attributes, fields.attributes === null ? "{}" : canonicalJson(fields.attributes))
+  );
+}

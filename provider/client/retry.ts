@@ -1,0 +1,66 @@
+// When to try a request again. One ordered list of rules, pure, table-tested.
+
+/** How repeating a request behaves: reads and updates are safe; a create might have happened. */
+export type RequestKind = "read" | "idempotent-write" | "create";
+
+export type Outcome =
+  | { kind: "response"; status: number; retryAfterSeconds?: number }
+  | { kind: "network-error" };
+
+export type RetryDecision =
+  | { action: "retry"; delayMs: number; reason: string }
+  /** The create may have been applied: look for it before sending it again. */
+  | { action: "reconcile-then-retry"; delayMs: number; reason: string }
+  | { action: "fail" };
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 250, maxDelayMs: 8_000 };
+
+const TRANSIENT_STATUSES = new Set([500, 502, 503, 504]);
+
+/**
+ * @param attempt how many attempts have been made so far (1 after the first request)
+ * @param random a number in [0, 1), for full jitter
+ */
+export function decideRetry(
+  kind: RequestKind,
+  outcome: Outcome,
+  attempt: number,
+  policy: RetryPolicy,
+  random: number,
+): RetryDecision {
+  if (attempt >= policy.maxAttempts) return { action: "fail" };
+  const backoff = fullJitter(attempt, policy, random);
+  if (outcome.kind === "response" && outcome.status === 429) {
+    // Twilio never processed a throttled request, so even a create is safe to resend.
+    const delayMs =
+      outcome.retryAfterSeconds !== undefined ? Math.min(outcome.retryAfterSeconds * 1000, policy.maxDelayMs) : backoff;
+    return { action: "retry", delayMs, reason: "HTTP 429" };
+  }
+  const transient = outcome.kind === "network-error" || TRANSIENT_STATUSES.has(outcome.status);
+  if (!transient) return { action: "fail" };
+  const reason = outcome.kind === "network-error" ? "connection failed" : `HTTP ${outcome.status}`;
+  const retryAfter = outcome.kind === "response" ? outcome.retryAfterSeconds : undefined;
+  const delayMs = retryAfter !== undefined ? Math.min(retryAfter * 1000, policy.maxDelayMs) : backoff;
+  return kind === "create" ? { action: "reconcile-then-retry", delayMs, reason } : { action: "retry", delayMs, reason };
+}
+
+/** AWS's "full jitter": a random delay up to an exponentially growing, capped ceiling. */
+export function fullJitter(attempt: number, policy: RetryPolicy, random: number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.floor(random * ceiling);
+}
+
+/** `Retry-After` as seconds; Twilio may send either delta-seconds or an HTTP date. */
+export function parseRetryAfter(header: string | null, now: number): number | undefined {
+  if (header === null || header.trim() === "") return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+}

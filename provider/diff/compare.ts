@@ -1,0 +1,32 @@
+// Comparisons that decide whether a declared value differs from what Twilio holds.
+import { jsonEqual } from "../domain/json";
+import { durationSeconds } from "../domain/rules";
+import { containsUnknown } from "../domain/unknown";
+
+export type Comparison = "text" | "json" | "duration" | "instant";
+
+/**
+ * Whether the declared value asks for a change. A property left out (null) is not managed, so it
+ * never asks for one; an unknown value (preview) always might.
+ */
+export function declaredDiffers(declared: unknown, current: unknown, comparison: Comparison): boolean {
+  if (declared === null || declared === undefined) return false;
+  if (containsUnknown(declared)) return true;
+  if (current === null || current === undefined) return true;
+  switch (comparison) {
+    case "json":
+      return !jsonEqual(declared, current);
+    case "duration":
+      return durationSeconds(String(declared)) !== durationSeconds(String(current));
+    case "instant":
+      return Date.parse(String(declared)) !== Date.parse(String(current));
+    default:
+      return declared !== current;
+  }
+}
+
+/** For properties that can only be set at creation: any difference, including removal, counts. */
+export function valueDiffers(next: unknown, previous: unknown): boolean {
+  if (containsUnknown(next)) return true;
+  return !jsonEqual(next ?? null, previous ?? null);
+}

@@ -1,0 +1,43 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { ConversationInputs, ConversationOutputs } from "../resources/conversation-model";
+import { declaredDiffers, valueDiffers, type Comparison } from "./compare";
+
+/** Properties Twilio can update in place, with how each is compared. */
+export const UPDATABLE_CONVERSATION_PROPERTIES: ReadonlyArray<[keyof ConversationInputs & keyof ConversationOutputs, Comparison]> = [
+  ["uniqueName", "text"],
+  ["friendlyName", "text"],
+  ["state", "text"],
+  ["attributes", "json"],
+  ["messagingServiceSid", "text"],
+];
+
+/** Properties that only change what the provider records (no Twilio call). */
+const RECORDED_CONVERSATION_PROPERTIES = ["adopt", "webhooksEnabled"] as const;
+
+/** The declared service: null is the account's default service. */
+export function declaredService(olds: ConversationOutputs): string | null {
+  return olds.usesDefaultService ? null : olds.chatServiceSid;
+}
+
+export function changedConversationProperties(olds: ConversationOutputs, news: ConversationInputs): string[] {
+  const changed = UPDATABLE_CONVERSATION_PROPERTIES.filter(([property, comparison]) =>
+    declaredDiffers(news[property], olds[property], comparison),
+  ).map(([property]) => property as string);
+  if (timersDiffer(olds.timers, news.timers)) changed.push("timers");
+  return changed;
+}
+
+function timersDiffer(olds: ConversationOutputs["timers"], news: ConversationInputs["timers"]): boolean {
+  if (news === null || news === undefined) return false;
+  return (
+    declaredDiffers(news.inactive, olds?.inactive ?? null, "duration") ||
+    declaredDiffers(news.closed, olds?.closed ?? null, "duration")
+  );
+}
+
+export function diffConversation(olds: ConversationOutputs, news: ConversationInputs): pulumi.dynamic.DiffResult {
+  const replaces = valueDiffers(news.chatServiceSid, declaredService(olds)) ? ["chatServiceSid"] : [];
+  const recorded = RECORDED_CONVERSATION_PROPERTIES.filter((property) => valueDiffers(news[property], olds[property]));
+  const changes = replaces.length > 0 || recorded.length > 0 || changedConversationProperties(olds, news).length > 0;
+  return { changes, replaces };
+}

@@ -1,0 +1,189 @@
+// The shapes a Conversation takes in state, and the pure steps between them.
+import type { ConversationFields, ObservedConversation } from "../client/wire";
+import type { AdoptMode, ConversationState } from "../domain/rules";
+import type { JsonObject, JsonValue } from "./args";
+
+/** Inputs after `check`: every property present, null when not declared. */
+export interface ConversationInputs {
+  resourceName: string;
+  chatServiceSid: string | null;
+  uniqueName: string | null;
+  friendlyName: string | null;
+  state: ConversationState | null;
+  timers: { inactive: string | null; closed: string | null } | null;
+  attributes: JsonObject | null;
+  messagingServiceSid: string | null;
+  adopt: AdoptMode;
+  webhooksEnabled: boolean;
+}
+
+/** Outputs: what Twilio holds, plus what later operations need (the engine gives them old outputs). */
+export interface ConversationOutputs {
+  resourceName: string;
+  sid: string;
+  accountSid: string | null;
+  /** The service the conversation lives in (the default service's SID when none was declared). */
+  chatServiceSid: string | null;
+  usesDefaultService: boolean;
+  uniqueName: string | null;
+  friendlyName: string | null;
+  state: string | null;
+  attributes: JsonValue | null;
+  messagingServiceSid: string | null;
+  /** As declared (Twilio answers dates, not durations). */
+  timers: { inactive: string | null; closed: string | null } | null;
+  dateInactive: string | null;
+  dateClosed: string | null;
+  dateCreated: string | null;
+  dateUpdated: string | null;
+  url: string | null;
+  adopt: AdoptMode;
+  adopted: boolean;
+  webhooksEnabled: boolean;
+  /** The properties the stack declares; refresh needs them to rebuild the inputs. */
+  declared: string[];
+}
+
+const DECLARABLE = ["uniqueName", "friendlyName", "state", "timers", "attributes", "messagingServiceSid"] as const;
+
+export function normalizeConversationInputs(raw: Record<string, unknown>): ConversationInputs {
+  const timers = raw.timers as { inactive?: string | null; closed?: string | null } | null | undefined;
+  const declaredTimers = timers && typeof timers === "object" ? { inactive: timers.inactive ?? null, closed: timers.closed ?? null } : orNull<ConversationInputs["timers"]>(timers);
+  return {
+    resourceName: String(raw.resourceName ?? ""),
+    chatServiceSid: orNull(raw.chatServiceSid),
+    uniqueName: orNull(raw.uniqueName),
+    friendlyName: orNull(raw.friendlyName),
+    state: orNull(raw.state),
+    timers: declaredTimers,
+    attributes: orNull(raw.attributes),
+    messagingServiceSid: orNull(raw.messagingServiceSid),
+    adopt: (raw.adopt as AdoptMode | undefined) ?? "never",
+    webhooksEnabled: raw.webhooksEnabled === true,
+  };
+}
+
+/**
+ * What to send when creating. Twilio refuses to create a conversation already closed (50384) and
+ * refuses timers without a state (50382): create it active, and close it with a second request.
+ */
+export function creationFields(inputs: ConversationInputs): { create: ConversationFields; thenClose: boolean } {
+  const thenClose = inputs.state === "closed";
+  const state = thenClose || (inputs.state === null && inputs.timers !== null) ? "active" : inputs.state;
+  return { create: { ...declaredFields(inputs), state }, thenClose };
+}
+
+export function declaredFields(inputs: ConversationInputs): ConversationFields {
+  return {
+    uniqueName: inputs.uniqueName,
+    friendlyName: inputs.friendlyName,
+    state: inputs.state,
+    timers: inputs.timers,
+    attributes: inputs.attributes,
+    messagingServiceSid: inputs.messagingServiceSid,
+  };
+}
+
+/** Only the properties that changed are sent on update. */
+export function updateFields(inputs: ConversationInputs, changed: readonly string[]): Partial<ConversationFields> {
+  const all = declaredFields(inputs) as unknown as Record<string, unknown>;
+  return Object.fromEntries(changed.map((property) => [property, all[property]])) as Partial<ConversationFields>;
+}
+
+export function conversationOutputs(
+  inputs: ConversationInputs,
+  observed: ObservedConversation,
+  adopted: boolean,
+): ConversationOutputs {
+  return {
+    resourceName: inputs.resourceName,
+    sid: observed.sid,
+    accountSid: observed.accountSid,
+    chatServiceSid: observed.chatServiceSid ?? inputs.chatServiceSid,
+    usesDefaultService: inputs.chatServiceSid === null,
+    uniqueName: observed.uniqueName,
+    friendlyName: observed.friendlyName,
+    state: observed.state,
+    attributes: observed.attributes,
+    messagingServiceSid: observed.messagingServiceSid,
+    timers: inputs.timers,
+    dateInactive: observed.dateInactive,
+    dateClosed: observed.dateClosed,
+    dateCreated: observed.dateCreated,
+    dateUpdated: observed.dateUpdated,
+    url: observed.url,
+    adopt: inputs.adopt,
+    adopted,
+    webhooksEnabled: inputs.webhooksEnabled,
+    declared: DECLARABLE.filter((property) => inputs[property] !== null),
+  };
+}
+
+/** What Twilio answered last time, as kept in state. */
+export function lastObserved(olds: ConversationOutputs): ObservedConversation {
+  return {
+    sid: olds.sid,
+    accountSid: olds.accountSid,
+    chatServiceSid: olds.chatServiceSid,
+    messagingServiceSid: olds.messagingServiceSid,
+    uniqueName: olds.uniqueName,
+    friendlyName: olds.friendlyName,
+    state: olds.state,
+    attributes: olds.attributes,
+    dateCreated: olds.dateCreated,
+    dateUpdated: olds.dateUpdated,
+    dateInactive: olds.dateInactive,
+    dateClosed: olds.dateClosed,
+    url: olds.url,
+  };
+}
+
+/**
+ * After a refresh: outputs follow Twilio. Declared timers are kept while Twilio still shows
+ * timers, and dropped when it shows none, so the next `up` sets them again.
+ */
+export function refreshedConversation(olds: ConversationOutputs, observed: ObservedConversation): ConversationOutputs {
+  const timersStillSet = observed.dateInactive !== null || observed.dateClosed !== null;
+  return {
+    ...olds,
+    sid: observed.sid,
+    accountSid: observed.accountSid,
+    chatServiceSid: observed.chatServiceSid ?? olds.chatServiceSid,
+    uniqueName: observed.uniqueName,
+    friendlyName: observed.friendlyName,
+    state: observed.state,
+    attributes: observed.attributes,
+    messagingServiceSid: observed.messagingServiceSid,
+    timers: timersStillSet ? olds.timers : null,
+    dateInactive: observed.dateInactive,
+    dateClosed: observed.dateClosed,
+    dateCreated: observed.dateCreated,
+    dateUpdated: observed.dateUpdated,
+    url: observed.url,
+  };
+}
+
+/**
+ * Inputs as refresh should record them: the declared properties take Twilio's current values,
+ * so that `preview --diff` after a refresh names exactly the properties that drifted.
+ */
+export function refreshedConversationInputs(refreshed: ConversationOutputs): ConversationInputs {
+  const declared = new Set(refreshed.declared);
+  const follow = <T>(property: (typeof DECLARABLE)[number], current: T): T | null => (declared.has(property) ? current : null);
+  return {
+    resourceName: refreshed.resourceName,
+    chatServiceSid: refreshed.usesDefaultService ? null : refreshed.chatServiceSid,
+    uniqueName: follow("uniqueName", refreshed.uniqueName),
+    friendlyName: follow("friendlyName", refreshed.friendlyName),
+    state: follow("state", refreshed.state as ConversationState | null),
+    timers: follow("timers", refreshed.timers),
+    attributes: follow("attributes", refreshed.attributes as JsonObject | null),
+    messagingServiceSid: follow("messagingServiceSid", refreshed.messagingServiceSid),
+    adopt: refreshed.adopt,
+    webhooksEnabled: refreshed.webhooksEnabled,
+  };
+}
+
+function orNull<T>(value: unknown): T | null {
+  return value === undefined || value === null ? null : (value as T);
+}

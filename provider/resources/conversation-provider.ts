@@ -1,0 +1,115 @@
+// The Conversation resource's provider methods: thin effects around the pure model and diff.
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  createConversation,
+  deleteConversation,
+  fetchConversation,
+  updateConversation,
+  type Scope,
+} from "../client/conversations";
+import type { Transport } from "../client/http";
+import { changedConversationProperties, declaredService, diffConversation } from "../diff/conversation";
+import { TwilioConversationsError } from "../errors";
+import { checkConversation } from "./check";
+import {
+  conversationOutputs,
+  creationFields,
+  lastObserved,
+  normalizeConversationInputs,
+  refreshedConversation,
+  refreshedConversationInputs,
+  updateFields,
+  type ConversationInputs,
+  type ConversationOutputs,
+} from "./conversation-model";
+
+export function conversationProvider(transport: () => Transport): pulumi.dynamic.ResourceProvider {
+  return {
+    async check(olds, news) {
+      return { inputs: news, failures: checkConversation(olds ?? {}, news) };
+    },
+
+    async diff(_id, olds: ConversationOutputs, news) {
+      return diffConversation(olds, normalizeConversationInputs(news));
+    },
+
+    async create(raw) {
+      const inputs = normalizeConversationInputs(raw);
+      const scope: Scope = { serviceSid: inputs.chatServiceSid };
+      const context = { operation: "create conversation", resource: inputs.resourceName };
+      const existing = await adoptable(transport(), scope, inputs);
+      if (existing) {
+        const outputs = conversationOutputs(inputs, existing, true);
+        const changed = changedConversationProperties(outputs, inputs);
+        const updated = changed.length
+          ? await updateConversation(transport(), scope, existing.sid, updateFields(inputs, changed), inputs.webhooksEnabled, context)
+          : existing;
+        return { id: existing.sid, outs: conversationOutputs(inputs, updated, true) };
+      }
+      const { create, thenClose } = creationFields(inputs);
+      let observed = await createConversation(transport(), scope, create, inputs.webhooksEnabled, context);
+      if (thenClose) {
+        observed = await updateConversation(transport(), scope, observed.sid, { state: "closed" }, inputs.webhooksEnabled, {
+          operation: "close new conversation",
+          resource: inputs.resourceName,
+        });
+      }
+      return { id: observed.sid, outs: conversationOutputs(inputs, observed, false) };
+    },
+
+    async read(id, olds: ConversationOutputs) {
+      const observed = await fetchConversation(transport(), scopeOf(olds), id, {
+        operation: "read conversation",
+        resource: olds.resourceName,
+      });
+      if (!observed) return { id: "" };
+      const props = refreshedConversation(olds, observed);
+      return { id, props, inputs: refreshedConversationInputs(props) };
+    },
+
+    async update(id, olds: ConversationOutputs, news) {
+      const inputs = normalizeConversationInputs(news);
+      const changed = changedConversationProperties(olds, inputs);
+      const observed = changed.length
+        ? await updateConversation(transport(), scopeOf(olds), id, updateFields(inputs, changed), inputs.webhooksEnabled, {
+            operation: "update conversation",
+            resource: inputs.resourceName,
+          })
+        : lastObserved(olds);
+      const outs = conversationOutputs(inputs, observed, olds.adopted);
+      // Timers left out of the stack are no longer managed, but Twilio keeps them.
+      return { outs: { ...outs, timers: inputs.timers ?? olds.timers } };
+    },
+
+    async delete(id, olds: ConversationOutputs) {
+      await deleteConversation(transport(), scopeOf(olds), id, olds.webhooksEnabled, {
+        operation: "delete conversation",
+        resource: olds.resourceName,
+      });
+    },
+  };
+}
+
+function scopeOf(olds: ConversationOutputs): Scope {
+  return { serviceSid: declaredService(olds) };
+}
+
+/** The existing conversation to take over, per the `adopt` mode; null means create a new one. */
+async function adoptable(transport: Transport, scope: Scope, inputs: ConversationInputs) {
+  if (inputs.adopt === "never" || inputs.uniqueName === null) return null;
+  const existing = await fetchConversation(transport, scope, inputs.uniqueName, {
+    operation: "look up conversation to adopt",
+    resource: inputs.resourceName,
+  });
+  if (!existing && inputs.adopt === "require") {
+    throw new TwilioConversationsError(
+      {
+        operation: "adopt conversation",
+        resource: inputs.resourceName,
+        hint: "create it first, fix the uniqueName or service, or use `adopt: ifExists` to create it when missing",
+      },
+      { message: `no conversation with uniqueName "${inputs.uniqueName}" exists in ${scope.serviceSid ?? "the default service"}` },
+    );
+  }
+  return existing;
+}

@@ -1,0 +1,156 @@
+// The shapes a seed Message takes in state, and the pure steps between them.
+import type { MessageFields, ObservedMessage } from "../client/wire";
+import type { JsonObject, JsonValue } from "./args";
+
+export interface MessageInputs {
+  resourceName: string;
+  chatServiceSid: string | null;
+  conversationSid: string;
+  author: string | null;
+  body: string | null;
+  attributes: JsonObject | null;
+  mediaSid: string | null;
+  contentSid: string | null;
+  contentVariables: Record<string, string> | null;
+  subject: string | null;
+  dateCreated: string | null;
+  dateUpdated: string | null;
+  afterIndex: number | null;
+  webhooksEnabled: boolean;
+}
+
+export interface MessageOutputs {
+  resourceName: string;
+  sid: string;
+  accountSid: string | null;
+  /** As declared: null is the account's default service. */
+  chatServiceSid: string | null;
+  conversationSid: string;
+  index: number | null;
+  author: string | null;
+  body: string | null;
+  attributes: JsonValue | null;
+  mediaSid: string | null;
+  contentSid: string | null;
+  /** As declared: Twilio does not return them. */
+  contentVariables: Record<string, string> | null;
+  /** As declared: Twilio does not return it. */
+  subject: string | null;
+  dateCreated: string | null;
+  dateUpdated: string | null;
+  url: string | null;
+  afterIndex: number | null;
+  webhooksEnabled: boolean;
+  declared: string[];
+}
+
+const DECLARABLE = ["author", "body", "attributes", "subject", "dateCreated", "dateUpdated"] as const;
+
+export function normalizeMessageInputs(raw: Record<string, unknown>): MessageInputs {
+  return {
+    resourceName: String(raw.resourceName ?? ""),
+    chatServiceSid: orNull(raw.chatServiceSid),
+    conversationSid: String(raw.conversationSid ?? ""),
+    author: orNull(raw.author),
+    body: orNull(raw.body),
+    attributes: orNull(raw.attributes),
+    mediaSid: orNull(raw.mediaSid),
+    contentSid: orNull(raw.contentSid),
+    contentVariables: orNull(raw.contentVariables),
+    subject: orNull(raw.subject),
+    dateCreated: orNull(raw.dateCreated),
+    dateUpdated: orNull(raw.dateUpdated),
+    afterIndex: orNull(raw.afterIndex),
+    webhooksEnabled: raw.webhooksEnabled === true,
+  };
+}
+
+export function creationFields(inputs: MessageInputs): MessageFields {
+  return {
+    author: inputs.author,
+    body: inputs.body,
+    attributes: inputs.attributes,
+    mediaSid: inputs.mediaSid,
+    contentSid: inputs.contentSid,
+    contentVariables: inputs.contentVariables,
+    subject: inputs.subject,
+    dateCreated: inputs.dateCreated,
+    dateUpdated: inputs.dateUpdated,
+  };
+}
+
+/**
+ * Only the changed properties are sent on update, except that a declared `dateUpdated` is always
+ * sent again: otherwise Twilio stamps the edit with the current time.
+ */
+export function updateFields(inputs: MessageInputs, changed: readonly string[]): Partial<MessageFields> {
+  const all = creationFields(inputs) as unknown as Record<string, unknown>;
+  const sent = new Set(changed);
+  if (inputs.dateUpdated !== null) sent.add("dateUpdated");
+  return Object.fromEntries([...sent].map((property) => [property, all[property]])) as Partial<MessageFields>;
+}
+
+export function messageOutputs(inputs: MessageInputs, observed: ObservedMessage): MessageOutputs {
+  return {
+    resourceName: inputs.resourceName,
+    sid: observed.sid,
+    accountSid: observed.accountSid,
+    chatServiceSid: inputs.chatServiceSid,
+    conversationSid: observed.conversationSid ?? inputs.conversationSid,
+    index: observed.index,
+    author: observed.author,
+    body: observed.body,
+    attributes: observed.attributes,
+    mediaSid: observed.mediaSid ?? inputs.mediaSid,
+    contentSid: observed.contentSid ?? inputs.contentSid,
+    contentVariables: inputs.contentVariables,
+    subject: inputs.subject,
+    dateCreated: observed.dateCreated,
+    dateUpdated: observed.dateUpdated,
+    url: observed.url,
+    afterIndex: inputs.afterIndex,
+    webhooksEnabled: inputs.webhooksEnabled,
+    declared: DECLARABLE.filter((property) => inputs[property] !== null),
+  };
+}
+
+export function refreshedMessage(olds: MessageOutputs, observed: ObservedMessage): MessageOutputs {
+  return {
+    ...olds,
+    accountSid: observed.accountSid,
+    index: observed.index,
+    author: observed.author,
+    body: observed.body,
+    attributes: observed.attributes,
+    mediaSid: observed.mediaSid ?? olds.mediaSid,
+    contentSid: observed.contentSid ?? olds.contentSid,
+    dateCreated: observed.dateCreated,
+    dateUpdated: observed.dateUpdated,
+    url: observed.url,
+  };
+}
+
+export function refreshedMessageInputs(refreshed: MessageOutputs): MessageInputs {
+  const declared = new Set(refreshed.declared);
+  const follow = <T>(property: (typeof DECLARABLE)[number], current: T): T | null => (declared.has(property) ? current : null);
+  return {
+    resourceName: refreshed.resourceName,
+    chatServiceSid: refreshed.chatServiceSid,
+    conversationSid: refreshed.conversationSid,
+    author: follow("author", refreshed.author),
+    body: follow("body", refreshed.body),
+    attributes: follow("attributes", refreshed.attributes as JsonObject | null),
+    mediaSid: refreshed.mediaSid,
+    contentSid: refreshed.contentSid,
+    contentVariables: refreshed.contentVariables,
+    subject: follow("subject", refreshed.subject),
+    dateCreated: follow("dateCreated", refreshed.dateCreated),
+    dateUpdated: follow("dateUpdated", refreshed.dateUpdated),
+    afterIndex: refreshed.afterIndex,
+    webhooksEnabled: refreshed.webhooksEnabled,
+  };
+}
+
+function orNull<T>(value: unknown): T | null {
+  return value === undefined || value === null ? null : (value as T);
+}

@@ -1,0 +1,26 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { MessageArgs } from "./args";
+import { runtimeProvider } from "./runtime-provider";
+
+const provider = runtimeProvider("message");
+
+/** A seed message in a Twilio Conversation. */
+export class Message extends pulumi.dynamic.Resource {
+  declare readonly sid: pulumi.Output<string>;
+  declare readonly accountSid: pulumi.Output<string>;
+  declare readonly conversationSid: pulumi.Output<string>;
+  declare readonly index: pulumi.Output<number>;
+  declare readonly author: pulumi.Output<string>;
+  declare readonly body: pulumi.Output<string | null>;
+  declare readonly dateCreated: pulumi.Output<string>;
+  declare readonly dateUpdated: pulumi.Output<string>;
+  declare readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: MessageArgs, opts?: pulumi.CustomResourceOptions) {
+    const outputs = {
+      sid: undefined, accountSid: undefined, conversationSid: undefined, index: undefined, author: undefined,
+      body: undefined, dateCreated: undefined, dateUpdated: undefined, url: undefined,
+    };
+    super(provider, name, { ...outputs, resourceName: name, ...args }, opts, "twilio-conversations", "Message");
+  }
+}
