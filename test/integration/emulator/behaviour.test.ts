@@ -214,4 +214,3 @@ describe("dates, indexes and fields", () => {
     expect(body.url).toBe(`http://emulator.test:8080/v1/Conversations/${conversation.sid}`);
   });
 });
-});
