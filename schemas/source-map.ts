@@ -36,7 +36,11 @@ function pathKey(path: readonly PathSegment[]): string {
 
 function startOf(event: Exclude<Event, { type: 1 | 6 }>): number {
   const starts = [event.anchorStart, event.type === EVENT_ID.ALIAS ? -1 : event.tagStart];
-  if (event.type === EVENT_ID.SCALAR) starts.push(event.valueStart);
+  if (event.type === EVENT_ID.SCALAR) {
+    const quoted = event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED;
+    // A quoted scalar's value starts after its opening quote; point at the quote.
+    starts.push(quoted ? event.valueStart - 1 : event.valueStart);
+  }
   if (event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE) starts.push(event.start);
   const present = starts.filter((offset) => offset >= 0);
   return present.length > 0 ? Math.min(...present) : 0;

@@ -115,7 +115,7 @@ describe("invalid stack files", () => {
 
   it("content variable not scalar", () => {
     expect(render("content-variable-not-scalar.yaml")).toMatchInlineSnapshot(`
-      "test/fixtures/invalid/content-variable-not-scalar.yaml:6:12 conversations.lobby.messages[0].contentVariables.1
+      "test/fixtures/invalid/content-variable-not-scalar.yaml:6:11 conversations.lobby.messages[0].contentVariables.1
         ✖ expected a string, number or boolean, received a mapping
         hint: a content variable holds one value; write it as text"
     `);
@@ -123,7 +123,7 @@ describe("invalid stack files", () => {
 
   it("content variable too long", () => {
     expect(render("content-variable-too-long.yaml")).toMatchInlineSnapshot(`
-      "test/fixtures/invalid/content-variable-too-long.yaml:6:12 conversations.lobby.messages[0].contentVariables.1
+      "test/fixtures/invalid/content-variable-too-long.yaml:6:11 conversations.lobby.messages[0].contentVariables.1
         ✖ content variable "1" is 257 characters long; Twilio allows at most 256
         hint: shorten it"
     `);
