@@ -51,5 +51,5 @@ function redacting(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.Re
   return wrapped as unknown as pulumi.dynamic.ResourceProvider;
 }
 
-export const conversation = redacting(conversationProvider(transport));
-export const message = redacting(messageProvider(transport));
+export const conversation = redacting({ configure, ...conversationProvider(transport) });
+export const message = redacting({ configure, ...messageProvider(transport) });
