@@ -58,9 +58,11 @@ export function fullJitter(attempt: number, policy: RetryPolicy, random: number)
 
 /** `Retry-After` as seconds; Twilio may send either delta-seconds or an HTTP date. */
 export function parseRetryAfter(header: string | null, now: number): number | undefined {
-  if (header === null || header.trim() === "") return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
-  const date = Date.parse(header);
+  if (header === null) return undefined;
+  const text = header.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  // An HTTP date names its weekday and month; without letters, Date.parse guesses ("-5" is a year).
+  if (!/[a-z]/i.test(text)) return undefined;
+  const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }

@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import {
+  DEFAULT_RETRY_POLICY,
+  decideRetry,
+  fullJitter,
+  parseRetryAfter,
+  type Outcome,
+  type RequestKind,
+  type RetryPolicy,
+} from "../../../provider/client/retry";
+
+const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 };
+const status = (code: number, retryAfterSeconds?: number): Outcome =>
+  retryAfterSeconds === undefined ? { kind: "response", status: code } : { kind: "response", status: code, retryAfterSeconds };
+const networkError: Outcome = { kind: "network-error" };
+
+describe("decideRetry", () => {
+  it.each<[string, RequestKind, Outcome, number, ReturnType<typeof decideRetry>]>([
+    // 429: Twilio never processed it, so every kind is simply retried, honouring Retry-After.
+    ["429 read, no Retry-After: jittered backoff", "read", status(429), 1, { action: "retry", delayMs: 50, reason: "HTTP 429" }],
+    ["429 create is retried, not reconciled", "create", status(429), 1, { action: "retry", delayMs: 50, reason: "HTTP 429" }],
+    ["429 with Retry-After 0.3s", "idempotent-write", status(429, 0.3), 1, { action: "retry", delayMs: 300, reason: "HTTP 429" }],
+    ["429 Retry-After is capped at maxDelayMs", "read", status(429, 60), 1, { action: "retry", delayMs: 1_000, reason: "HTTP 429" }],
+    ["429 Retry-After 0 retries at once", "create", status(429, 0), 2, { action: "retry", delayMs: 0, reason: "HTTP 429" }],
+    // 5xx and connection failures.
+    ["500 read", "read", status(500), 1, { action: "retry", delayMs: 50, reason: "HTTP 500" }],
+    ["502 idempotent write", "idempotent-write", status(502), 2, { action: "retry", delayMs: 100, reason: "HTTP 502" }],
+    ["503 with Retry-After honoured", "read", status(503, 0.2), 1, { action: "retry", delayMs: 200, reason: "HTTP 503" }],
+    ["504 read", "read", status(504), 3, { action: "retry", delayMs: 200, reason: "HTTP 504" }],
+    ["connection failure on a read", "read", networkError, 1, { action: "retry", delayMs: 50, reason: "connection failed" }],
+    ["500 create may have happened", "create", status(500), 1, { action: "reconcile-then-retry", delayMs: 50, reason: "HTTP 500" }],
+    ["503 create with Retry-After", "create", status(503, 0.4), 1, { action: "reconcile-then-retry", delayMs: 400, reason: "HTTP 503" }],
+    ["connection failure on a create", "create", networkError, 1, { action: "reconcile-then-retry", delayMs: 50, reason: "connection failed" }],
+    // Never retried.
+    ["400 is the caller's fault", "read", status(400), 1, { action: "fail" }],
+    ["401 bad credentials", "idempotent-write", status(401), 1, { action: "fail" }],
+    ["404 not found", "read", status(404), 1, { action: "fail" }],
+    ["409 duplicate unique name", "create", status(409), 1, { action: "fail" }],
+    ["501 not implemented is not transient", "read", status(501), 1, { action: "fail" }],
+    // Giving up.
+    ["429 at maxAttempts", "read", status(429), 5, { action: "fail" }],
+    ["500 at maxAttempts", "read", status(500), 5, { action: "fail" }],
+    ["connection failure past maxAttempts", "create", networkError, 6, { action: "fail" }],
+  ])("%s", (_name, kind, outcome, attempt, expected) => {
+    expect(decideRetry(kind, outcome, attempt, policy, 0.5)).toEqual(expected);
+  });
+
+  it("retries up to the attempt before maxAttempts", () => {
+    expect(decideRetry("read", status(500), policy.maxAttempts - 1, policy, 0).action).toBe("retry");
+    expect(decideRetry("read", status(500), policy.maxAttempts, policy, 0).action).toBe("fail");
+  });
+
+  it("uses the default policy of 8 attempts", () => {
+    expect(DEFAULT_RETRY_POLICY.maxAttempts).toBe(8);
+    expect(decideRetry("read", status(429), 7, DEFAULT_RETRY_POLICY, 0).action).toBe("retry");
+    expect(decideRetry("read", status(429), 8, DEFAULT_RETRY_POLICY, 0).action).toBe("fail");
+  });
+});
+
+describe("fullJitter", () => {
+  it.each([
+    // attempt, random, expected: ceiling = min(max, base * 2^(attempt-1))
+    [1, 0, 0],
+    [1, 0.999, 99],
+    [2, 0.5, 100],
+    [3, 0.5, 200],
+    [4, 0.5, 400],
+    [5, 0.5, 500], // ceiling 1600 capped at 1000
+    [40, 0.5, 500],
+    [0, 0.5, 50], // attempt below 1 is treated as the first
+  ])("attempt %i, random %f → %i ms", (attempt, random, expected) => {
+    expect(fullJitter(attempt, policy, random)).toBe(expected);
+  });
+
+  it("never reaches the ceiling and never goes negative", () => {
+    for (let attempt = 1; attempt < 20; attempt++) {
+      for (const random of [0, 0.25, 0.9999999]) {
+        const delay = fullJitter(attempt, policy, random);
+        expect(delay).toBeGreaterThanOrEqual(0);
+        expect(delay).toBeLessThan(policy.maxDelayMs);
+        expect(Number.isInteger(delay)).toBe(true);
+      }
+    }
+  });
+});
+
+describe("parseRetryAfter", () => {
+  const now = Date.parse("2024-01-31T09:30:00Z");
+  it.each<[string | null, number | undefined]>([
+    [null, undefined],
+    ["", undefined],
+    ["   ", undefined],
+    ["0", 0],
+    ["5", 5],
+    [" 12 ", 12],
+    ["1.5", 1.5],
+    ["Wed, 31 Jan 2024 09:30:10 GMT", 10],
+    ["Wed, 31 Jan 2024 09:31:00 GMT", 60],
+    ["Wed, 31 Jan 2024 09:29:00 GMT", 0], // a date in the past means now
+    ["soon", undefined],
+    ["-5", undefined], // not delta-seconds; must not be read as the year -5
+    ["-1", undefined],
+    ["0x10", undefined],
+    ["1e3", undefined],
+    ["12abc", undefined],
+  ])("%j → %j", (header, expected) => {
+    expect(parseRetryAfter(header, now)).toBe(expected);
+  });
+});
