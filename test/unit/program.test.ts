@@ -1,0 +1,245 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeEach, describe, expect, it } from "vitest";
+import { loadStackFile } from "../../schemas/load";
+import { renderProblems } from "../../schemas/problems";
+import { runStackProgram, stackFilePath, type StackOutputs } from "../../provider/stack-program";
+
+const ROOT = join(__dirname, "..", "..");
+const PROJECT = "twilio-conversations";
+const CONVERSATION = "pulumi-nodejs:dynamic/twilio-conversations:Conversation";
+const MESSAGE = "pulumi-nodejs:dynamic/twilio-conversations:Message";
+
+interface Registration {
+  type: string;
+  name: string;
+  urn: string;
+  inputs: Record<string, unknown>;
+  dependencies: string[];
+  protect: boolean;
+  retainOnDelete: boolean;
+}
+
+let registrations: Registration[];
+
+function fakeSid(prefix: string, name: string): string {
+  let hash = 0;
+  for (const character of name) hash = (hash * 31 + character.charCodeAt(0)) >>> 0;
+  return `${prefix}${hash.toString(16).padStart(32, "0")}`;
+}
+
+// Mocks see names and inputs but not resource options or dependencies, so the monitor's
+// registerResource is wrapped to read them from the request the SDK sends the engine.
+async function useMocks(stack: string, config: Record<string, string> = {}): Promise<void> {
+  registrations = [];
+  const inputsByName = new Map<string, Record<string, unknown>>();
+  const messagesPerConversation = new Map<string, number>();
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const { __provider: _serializedProvider, ...inputs } = args.inputs;
+        inputsByName.set(`${args.type}::${args.name}`, inputs);
+        if (args.type === MESSAGE) {
+          const conversationSid = String(inputs.conversationSid);
+          const index = (messagesPerConversation.get(conversationSid) ?? 0) * 5;
+          messagesPerConversation.set(conversationSid, index / 5 + 1);
+          return { id: fakeSid("IM", args.name), state: { ...inputs, sid: fakeSid("IM", args.name), index } };
+        }
+        return { id: fakeSid("CH", args.name), state: { ...inputs, sid: fakeSid("CH", args.name) } };
+      },
+      call: () => ({}),
+    },
+    PROJECT,
+    stack,
+  );
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`${PROJECT}:${k}`, v])));
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(request: RegisterRequest, callback: (error: unknown, response: { getUrn(): string }) => void): void;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) =>
+    register(request, (error, response) => {
+      registrations.push({
+        type: request.getType(),
+        name: request.getName(),
+        urn: response?.getUrn(),
+        inputs: inputsByName.get(`${request.getType()}::${request.getName()}`) ?? {},
+        dependencies: request.getDependenciesList(),
+        protect: request.getProtect() === true,
+        retainOnDelete: request.getRetainondelete() === true,
+      });
+      callback(error, response);
+    });
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getDependenciesList(): string[];
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+}
+
+function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+async function settle(outputs: StackOutputs) {
+  const conversations: Record<string, string> = {};
+  const messages: Record<string, Record<string, string>> = {};
+  for (const [name, sid] of Object.entries(outputs.conversations)) conversations[name] = await valueOf(sid);
+  for (const [name, byKey] of Object.entries(outputs.messages)) {
+    messages[name] = {};
+    for (const [key, sid] of Object.entries(byKey)) messages[name][key] = await valueOf(sid);
+  }
+  return { conversations, messages };
+}
+
+function registered(type: string, name: string): Registration {
+  const found = registrations.find((r) => r.type === type && r.name === name);
+  if (!found) throw new Error(`${type} ${name} was not registered`);
+  return found;
+}
+
+describe("the Pulumi program", () => {
+  beforeEach(() => {
+    registrations = [];
+  });
+
+  it("declares the staging seed: conversations, messages in order, and their SIDs as outputs", async () => {
+    await useMocks("staging", { stackFile: join(ROOT, "examples", "staging-seed.yaml") });
+    const outputs = await settle(runStackProgram());
+
+    expect(registrations.map((r) => `${r.type.split(":").pop()} ${r.name}`).sort()).toEqual([
+      "Conversation onboarding-email",
+      "Conversation order-1042",
+      "Message onboarding-email/1",
+      "Message onboarding-email/welcome",
+      "Message order-1042/ack",
+      "Message order-1042/opened",
+      "Message order-1042/photo",
+      "Message order-1042/tracking",
+    ]);
+
+    expect(registered(CONVERSATION, "order-1042").inputs).toEqual({
+      resourceName: "order-1042",
+      chatServiceSid: null,
+      uniqueName: "staging-order-1042",
+      friendlyName: "Order #1042: late delivery",
+      state: "active",
+      timers: { inactive: "PT2H", closed: null },
+      attributes: { orderId: 1042, channel: "sms", customer: { name: "Ada", plan: "pro" } },
+      messagingServiceSid: null,
+      adopt: "never",
+      webhooksEnabled: false,
+    });
+
+    const orderSid = fakeSid("CH", "order-1042");
+    expect(registered(MESSAGE, "order-1042/tracking").inputs).toEqual({
+      resourceName: "order-1042/tracking",
+      chatServiceSid: null,
+      conversationSid: orderSid,
+      author: "agent-grace",
+      body: null,
+      attributes: null,
+      mediaSid: null,
+      contentSid: "HX00000000000000000000000000000001",
+      contentVariables: { "1": "Ada", "2": "1042", "3": "2024-03-02" },
+      subject: null,
+      dateCreated: "2024-03-01T09:20:00Z",
+      dateUpdated: null,
+      afterIndex: 5,
+      webhooksEnabled: false,
+    });
+
+    expect(outputs).toEqual({
+      conversations: { "order-1042": orderSid, "onboarding-email": fakeSid("CH", "onboarding-email") },
+      messages: {
+        "order-1042": {
+          opened: fakeSid("IM", "order-1042/opened"),
+          ack: fakeSid("IM", "order-1042/ack"),
+          tracking: fakeSid("IM", "order-1042/tracking"),
+          photo: fakeSid("IM", "order-1042/photo"),
+        },
+        "onboarding-email": {
+          welcome: fakeSid("IM", "onboarding-email/welcome"),
+          "1": fakeSid("IM", "onboarding-email/1"),
+        },
+      },
+    });
+  });
+
+  it("makes each message depend on the one before it, and the first only on its conversation", async () => {
+    await useMocks("staging", { stackFile: join(ROOT, "examples", "staging-seed.yaml") });
+    await settle(runStackProgram());
+    const urn = (type: string, name: string) => registered(type, name).urn;
+    const messageDependencies = (name: string) =>
+      registered(MESSAGE, name).dependencies.filter((d) => d.includes("Message"));
+
+    const thread = ["opened", "ack", "tracking", "photo"].map((key) => `order-1042/${key}`);
+    expect(messageDependencies(thread[0])).toEqual([]);
+    expect(registered(MESSAGE, thread[0]).dependencies).toContain(urn(CONVERSATION, "order-1042"));
+    for (let n = 1; n < thread.length; n++) {
+      expect(messageDependencies(thread[n])).toEqual([urn(MESSAGE, thread[n - 1])]);
+      expect(registered(MESSAGE, thread[n]).inputs.afterIndex).toBe((n - 1) * 5);
+    }
+    expect(registered(MESSAGE, thread[0]).inputs.afterIndex).toBeNull();
+    expect(messageDependencies("onboarding-email/1")).toEqual([urn(MESSAGE, "onboarding-email/welcome")]);
+  });
+
+  it("applies the service, per-stack guards and per-conversation overrides", async () => {
+    await useMocks("prod", { stackFile: join(ROOT, "examples", "support-desk.yaml") });
+    const outputs = await settle(runStackProgram());
+
+    const general = registered(CONVERSATION, "support-general");
+    const vip = registered(CONVERSATION, "support-vip");
+    const archive = registered(CONVERSATION, "support-archive");
+    expect(general.inputs.chatServiceSid).toBe("IS00000000000000000000000000000001");
+    expect(general.inputs.adopt).toBe("ifExists");
+    expect([general.protect, vip.protect, archive.protect]).toEqual([true, true, false]);
+    expect([general.retainOnDelete, vip.retainOnDelete, archive.retainOnDelete]).toEqual([false, false, true]);
+    expect([general.inputs.webhooksEnabled, vip.inputs.webhooksEnabled]).toEqual([false, true]);
+    expect(archive.inputs.state).toBe("closed");
+    expect(registrations.filter((r) => r.type === MESSAGE)).toEqual([]);
+    expect(outputs.messages).toEqual({ "support-general": {}, "support-vip": {}, "support-archive": {} });
+  });
+
+  it("gives messages the protect and retainOnDelete of their conversation", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "stack-")), "guarded.yaml");
+    writeFileSync(
+      file,
+      "guards: { protect: true }\nconversations:\n  kept:\n    retainOnDelete: true\n    messages: [{ body: Hi }]\n",
+    );
+    await useMocks("guarded", { stackFile: file });
+    await settle(runStackProgram());
+    expect(registered(MESSAGE, "kept/0")).toMatchObject({ protect: true, retainOnDelete: true });
+  });
+
+  it("stops before registering anything when the stack file is invalid, with the rendered problems", async () => {
+    const file = join(ROOT, "test", "fixtures", "invalid", "seed-messages-in-production.yaml");
+    await useMocks("prod", { stackFile: file });
+    const expected = loadStackFile(file);
+    if (expected.ok) throw new Error("fixture should be invalid");
+
+    let thrown: unknown;
+    try {
+      runStackProgram();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(pulumi.RunError);
+    expect((thrown as Error).message).toBe(`${file} is not a valid stack file:\n\n${renderProblems(expected.problems)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(registrations).toEqual([]);
+  });
+
+  it("reads stacks/<stack>.yaml from the project root when stackFile is not set", async () => {
+    await useMocks("no-such-stack");
+    expect(() => runStackProgram()).toThrow(/^stacks\/no-such-stack\.yaml is not a valid stack file/);
+    expect(() => runStackProgram()).toThrow("cannot read the file (ENOENT)");
+    expect(stackFilePath(undefined, "dev")).toBe(join("stacks", "dev.yaml"));
+    expect(stackFilePath("config/prod.yaml", "prod")).toBe("config/prod.yaml");
+  });
+});
