@@ -52,10 +52,14 @@ export function renderError(context: ErrorContext, failure: TwilioFailure): stri
   return lines.join("\n");
 }
 
-/** Replaces every occurrence of each secret (and its Basic-auth encodings) with `[redacted]`. */
+/**
+ * Replaces every occurrence of each secret with `[redacted]` (the settings list the Basic-auth
+ * encoding of the credentials as a secret too). Longest first, so a secret that contains another
+ * is not left half-shown.
+ */
 export function redact(text: string, secrets: readonly string[]): string {
   let result = text;
-  for (const secret of secrets) {
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     if (secret.length < 4) continue;
     result = result.split(secret).join("[redacted]");
   }
