@@ -50,7 +50,12 @@ export function resolveSettings(config: ConfigLookup, env: Record<string, string
     credentials,
     requestTimeoutMs: positiveInteger(read("requestTimeoutMs"), 30_000),
     maxAttempts: positiveInteger(read("maxAttempts"), 8),
-    secrets: [authToken, apiSecret].filter((secret): secret is string => Boolean(secret)),
+    secrets: [
+      authToken,
+      apiSecret,
+      // The Authorization header carries the pair base64-encoded; redact it in that form too.
+      credentials ? Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64") : undefined,
+    ].filter((secret): secret is string => Boolean(secret)),
   };
 }
 
