@@ -5,8 +5,6 @@ import { join } from "node:path";
 import { z } from "zod";
 import { stackSchema } from "./stack";
 
-export const SCHEMA_FILE = join(__dirname, "..", "..", "schemas", "stack.schema.json");
-
 /** The JSON Schema of what people write in a stack file (zod's input side: defaults are optional). */
 export function stackJsonSchemaText(): string {
   const schema = z.toJSONSchema(stackSchema(), { io: "input", unrepresentable: "any" });
@@ -15,6 +13,8 @@ export function stackJsonSchemaText(): string {
 }
 
 if (require.main === module) {
-  writeFileSync(SCHEMA_FILE, stackJsonSchemaText());
-  process.stdout.write(`wrote ${SCHEMA_FILE}\n`);
+  // Run as dist/schemas/generate.js; the schema is committed next to the sources.
+  const target = join(__dirname, "..", "..", "schemas", "stack.schema.json");
+  writeFileSync(target, stackJsonSchemaText());
+  process.stdout.write(`wrote ${target}\n`);
 }
