@@ -12,8 +12,11 @@ export type ResourceKind = "conversation" | "message";
  */
 export function runtimeProvider(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
   // Serialized into every resource's state, so short names on purpose: `r` runs method `m` of
-  // this resource kind's implementation with the arguments `a`.
-  const r = (m: string, a: unknown[]) => require(process.cwd() + "/dist/provider/runtime")[kind][m](...a);
+  // this resource kind's implementation with the arguments `a`. The serialized text is loaded
+  // without a file name, so Node resolves the relative path from the working directory, which
+  // pulumi sets to the project.
+  const k = kind;
+  const r = (m: string, a: unknown[]) => require("./dist/provider/runtime")[k][m](...a);
   return {
     configure: (...a) => r("configure", a),
     check: (...a) => r("check", a),

@@ -1,0 +1,251 @@
+import { describe, expect, it } from "vitest";
+import { createThrough, emulatorConfig, loadProvider, serializedProviderText, useEmulator } from "./harness";
+
+const env = useEmulator();
+
+const everyField = {
+  resourceName: "support",
+  uniqueName: "support-desk",
+  friendlyName: "Support desk",
+  state: "active",
+  timers: { inactive: "PT1H", closed: "P1D" },
+  attributes: { team: "support", tier: 2, tags: ["a", "b"] },
+  messagingServiceSid: "MG00000000000000000000000000000001",
+};
+
+function storedConversation(sid: string) {
+  return env.emulator.state().conversations.find((c: any) => c.sid === sid) as any;
+}
+
+async function createService(name: string): Promise<string> {
+  const response = await env.outside("POST", "/v1/Services", { FriendlyName: name });
+  return response.body.sid;
+}
+
+describe("the serialized provider", () => {
+  it.each(["conversation", "message"] as const)("%s: under 2 KB, with no credential and no schema library", async (kind) => {
+    const text = await serializedProviderText(kind);
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(2048);
+    for (const secret of [env.emulator.credentials.authToken, env.emulator.credentials.apiSecret, "zod"]) {
+      expect(text).not.toContain(secret);
+    }
+  });
+});
+
+describe("create", () => {
+  it("creates a conversation with every field in the default service, in one request", async () => {
+    env.takeRequests();
+    const { id, outs } = await createThrough(env.conversations, everyField);
+    const requests = env.takeRequests();
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /v1/Conversations"]);
+    expect(requests[0].form).toEqual({
+      UniqueName: "support-desk",
+      FriendlyName: "Support desk",
+      State: "active",
+      "Timers.Inactive": "PT1H",
+      "Timers.Closed": "P1D",
+      Attributes: '{"tags":["a","b"],"team":"support","tier":2}',
+      MessagingServiceSid: "MG00000000000000000000000000000001",
+    });
+    expect(requests[0].headers["x-twilio-webhook-enabled"]).toBe("false");
+    expect(outs).toMatchObject({
+      sid: id,
+      accountSid: env.emulator.credentials.accountSid,
+      chatServiceSid: env.emulator.defaultServiceSid,
+      usesDefaultService: true,
+      uniqueName: "support-desk",
+      state: "active",
+      attributes: everyField.attributes,
+      timers: everyField.timers,
+      adopted: false,
+    });
+    expect(outs.dateInactive).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(outs.dateClosed).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(JSON.stringify(outs)).not.toContain("undefined");
+    expect(storedConversation(id)).toMatchObject({ unique_name: "support-desk", friendly_name: "Support desk" });
+  });
+
+  it("creates in a named Conversation Service through the service-scoped path", async () => {
+    const serviceSid = await createService("staging");
+    env.takeRequests();
+    const { id, outs } = await createThrough(env.conversations, { ...everyField, resourceName: "scoped", chatServiceSid: serviceSid });
+    const requests = env.takeRequests();
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([`POST /v1/Services/${serviceSid}/Conversations`]);
+    expect(outs).toMatchObject({ chatServiceSid: serviceSid, usesDefaultService: false });
+    expect(storedConversation(id).chat_service_sid).toBe(serviceSid);
+  });
+
+  it("creates a closed conversation as active and then closes it, since Twilio refuses closed at creation", async () => {
+    env.takeRequests();
+    const { id, outs } = await createThrough(env.conversations, { resourceName: "archived", uniqueName: "archived", state: "closed" });
+    const requests = env.takeRequests();
+    expect(requests.map((r) => [r.method, r.form.State])).toEqual([
+      ["POST", "active"],
+      ["POST", "closed"],
+    ]);
+    expect(outs.state).toBe("closed");
+    expect(storedConversation(id).state).toBe("closed");
+  });
+
+  it("refuses bad input in check, before any request", async () => {
+    env.takeRequests();
+    const result = await env.conversations.check({}, {
+      resourceName: "bad",
+      uniqueName: "a/b",
+      timers: { inactive: "PT30S", closed: "soon" },
+      messagingServiceSid: "MG123",
+    });
+    expect(result.failures?.map((f) => f.property).sort()).toEqual(["messagingServiceSid", "timers", "timers", "uniqueName"]);
+    expect(env.takeRequests()).toEqual([]);
+  });
+});
+
+describe("update", () => {
+  const edits: Array<[string, unknown, Record<string, string>]> = [
+    ["friendlyName", "Renamed", { FriendlyName: "Renamed" }],
+    ["uniqueName", "support-desk-2", { UniqueName: "support-desk-2" }],
+    ["state", "inactive", { State: "inactive" }],
+    ["attributes", { team: "sales" }, { Attributes: '{"team":"sales"}' }],
+    ["messagingServiceSid", "MG00000000000000000000000000000002", { MessagingServiceSid: "MG00000000000000000000000000000002" }],
+    ["timers", { inactive: "PT2H", closed: "P1D" }, { "Timers.Inactive": "PT2H" }],
+  ];
+
+  it.each(edits)("changes %s in place with one request that sends only that field", async (property, value, form) => {
+    const inputs = { ...everyField, resourceName: `edit-${property}`, uniqueName: `edit-${property}` };
+    const { id, outs } = await createThrough(env.conversations, inputs);
+    const news = { ...inputs, [property]: value };
+    expect(await env.conversations.diff(id, outs, news)).toEqual({ changes: true, replaces: [] });
+    env.takeRequests();
+    const updated = await env.conversations.update(id, outs, news);
+    const requests = env.takeRequests();
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([`POST /v1/Conversations/${id}`]);
+    const expectedForm = property === "timers" ? { "Timers.Inactive": "PT2H", "Timers.Closed": "P1D" } : form;
+    expect(requests[0].form).toEqual(expectedForm);
+    expect(await env.conversations.diff(id, updated.outs, news)).toEqual({ changes: false, replaces: [] });
+  });
+
+  it("shows no change when attributes are reordered or timers respelt", async () => {
+    const { id, outs } = await createThrough(env.conversations, { ...everyField, resourceName: "cosmetic", uniqueName: "cosmetic" });
+    const respelt = {
+      ...everyField,
+      resourceName: "cosmetic",
+      uniqueName: "cosmetic",
+      attributes: { tier: 2, tags: ["a", "b"], team: "support" },
+      timers: { inactive: "PT60M", closed: "PT24H" },
+    };
+    expect(await env.conversations.diff(id, outs, respelt)).toEqual({ changes: false, replaces: [] });
+  });
+
+  it("replaces the conversation when its service changes", async () => {
+    const { id, outs } = await createThrough(env.conversations, { ...everyField, resourceName: "moving", uniqueName: "moving" });
+    const serviceSid = await createService("elsewhere");
+    const diff = await env.conversations.diff(id, outs, { ...everyField, uniqueName: "moving", chatServiceSid: serviceSid });
+    expect(diff).toEqual({ changes: true, replaces: ["chatServiceSid"] });
+  });
+
+  it("refuses to reopen a closed conversation, in check", async () => {
+    const olds = { resourceName: "done", uniqueName: "done", state: "closed" };
+    const result = await env.conversations.check(olds, { ...olds, state: "active" });
+    expect(result.failures).toEqual([{ property: "state", reason: expect.stringContaining("can't be reopened") }]);
+  });
+});
+
+describe("refresh and delete", () => {
+  it("finds a change made outside and puts the declared value back", async () => {
+    const inputs = { ...everyField, resourceName: "drift", uniqueName: "drift" };
+    const { id, outs } = await createThrough(env.conversations, inputs);
+    await env.outside("POST", `/v1/Conversations/${id}`, { FriendlyName: "Changed by hand", Attributes: '{"team":"x"}' });
+    const read = await env.conversations.read(id, outs);
+    expect(read.props).toMatchObject({ friendlyName: "Changed by hand", attributes: { team: "x" } });
+    expect(read.inputs).toMatchObject({ friendlyName: "Changed by hand", attributes: { team: "x" }, uniqueName: "drift" });
+    expect(read.inputs).not.toHaveProperty("sid");
+    expect(await env.conversations.diff(id, read.props, inputs)).toEqual({ changes: true, replaces: [] });
+    const updated = await env.conversations.update(id, read.props, inputs);
+    expect(updated.outs).toMatchObject({ friendlyName: "Support desk", attributes: everyField.attributes });
+    expect(storedConversation(id).friendly_name).toBe("Support desk");
+  });
+
+  it("reads a conversation deleted outside as gone", async () => {
+    const { id, outs } = await createThrough(env.conversations, { resourceName: "gone", uniqueName: "gone" });
+    await env.outside("DELETE", `/v1/Conversations/${id}`);
+    expect(await env.conversations.read(id, outs)).toEqual({ id: "" });
+  });
+
+  it("deletes idempotently: a conversation already gone counts as deleted", async () => {
+    const { id, outs } = await createThrough(env.conversations, { resourceName: "twice", uniqueName: "twice" });
+    await env.conversations.delete(id, outs);
+    await env.conversations.delete(id, outs);
+    expect(env.takeRequests().filter((r) => r.method === "DELETE").map((r) => r.status)).toEqual([204, 404]);
+    expect(storedConversation(id)).toBeUndefined();
+  });
+});
+
+describe("adoption", () => {
+  async function existing(uniqueName: string): Promise<string> {
+    const response = await env.outside("POST", "/v1/Conversations", { UniqueName: uniqueName, FriendlyName: "Made by hand" });
+    return response.body.sid;
+  }
+
+  it("never: a clash is an error that says how to adopt", async () => {
+    await existing("taken");
+    const error = await createThrough(env.conversations, { resourceName: "clash", uniqueName: "taken" }).catch((e) => e);
+    expect(error.message).toContain('create conversation "clash" failed (HTTP 409, Twilio error 50353)');
+    expect(error.message).toContain("adopt: ifExists");
+  });
+
+  it("ifExists: takes over the existing conversation and applies the declared fields", async () => {
+    const sid = await existing("adopt-me");
+    env.takeRequests();
+    const { id, outs } = await createThrough(env.conversations, {
+      resourceName: "adopter",
+      uniqueName: "adopt-me",
+      friendlyName: "Now managed",
+      adopt: "ifExists",
+    });
+    expect(id).toBe(sid);
+    expect(outs.adopted).toBe(true);
+    expect(env.takeRequests().map((r) => `${r.method} ${r.path} ${JSON.stringify(r.form)}`)).toEqual([
+      "GET /v1/Conversations/adopt-me {}",
+      `POST /v1/Conversations/${sid} {"FriendlyName":"Now managed"}`,
+    ]);
+    expect(env.emulator.state().conversations.filter((c: any) => c.unique_name === "adopt-me")).toHaveLength(1);
+  });
+
+  it("ifExists: creates the conversation when there is none", async () => {
+    const { outs } = await createThrough(env.conversations, { resourceName: "fresh", uniqueName: "fresh-one", adopt: "ifExists" });
+    expect(outs.adopted).toBe(false);
+    expect(env.emulator.state().conversations.filter((c: any) => c.unique_name === "fresh-one")).toHaveLength(1);
+  });
+
+  it("require: fails clearly when there is nothing to adopt, and adopts when there is", async () => {
+    const error = await createThrough(env.conversations, { resourceName: "strict", uniqueName: "missing", adopt: "require" }).catch((e) => e);
+    expect(error.message).toContain('adopt conversation "strict" failed: no conversation with uniqueName "missing" exists');
+    expect(env.emulator.state().conversations.filter((c: any) => c.unique_name === "missing")).toHaveLength(0);
+    const sid = await existing("present");
+    const { id } = await createThrough(env.conversations, { resourceName: "strict", uniqueName: "present", adopt: "require" });
+    expect(id).toBe(sid);
+  });
+});
+
+describe("credentials", () => {
+  it("a refused login names the operation and Twilio's code, and never shows the secret", async () => {
+    const wrongToken = "wrong-token-0123456789";
+    const provider = await loadProvider("conversation", emulatorConfig(env.emulator, { "twilio:authToken": wrongToken }));
+    const error = await provider.create({ resourceName: "login" }).catch((e) => e);
+    expect(error.message).toContain('create conversation "login" failed (HTTP 401, Twilio error 20003)');
+    expect(error.message).toContain("hint: the Twilio credentials were refused");
+    expect(error.message + error.stack).not.toContain(wrongToken);
+  });
+
+  it("works with an API key and secret", async () => {
+    const { apiKey, apiSecret } = env.emulator.credentials;
+    const provider = await loadProvider("conversation", {
+      "twilio:accountSid": env.emulator.credentials.accountSid,
+      "twilio:apiKey": apiKey,
+      "twilio:apiSecret": apiSecret,
+      "twilio:conversationsBaseUrl": env.emulator.url,
+    });
+    const { outs } = await createThrough(provider, { resourceName: "keyed", uniqueName: "keyed" });
+    expect(outs.uniqueName).toBe("keyed");
+  });
+});
