@@ -123,6 +123,8 @@ async function main(): Promise<void> {
     return;
   }
   const emulator = await startEmulator(options);
+  // A parent that reads only the first line may close the pipe; the server must keep serving.
+  process.stdout.on("error", () => undefined);
   process.stdout.write(`listening on ${emulator.url}\n`);
   process.stdout.write(
     `credentials: ${emulator.credentials.accountSid} / auth token, or ${emulator.credentials.apiKey} / API secret; default service ${emulator.defaultServiceSid}\n`,

@@ -229,7 +229,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       status: 0,
     };
     record(entry);
-    const body = await readBody(req);
+    let body: string;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      if (error instanceof ApiError) entry.status = error.status;
+      throw error;
+    }
     if (body !== "") entry.form = toRecord(new URLSearchParams(body));
 
     const fault = faults.decide(entry.method, entry.path);
