@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { isUnknown } from "../domain/unknown";
 import type { ConversationInputs, ConversationOutputs } from "../resources/conversation-model";
 import { declaredDiffers, valueDiffers, type Comparison } from "./compare";
 
@@ -29,6 +30,8 @@ export function changedConversationProperties(olds: ConversationOutputs, news: C
 
 function timersDiffer(olds: ConversationOutputs["timers"], news: ConversationInputs["timers"]): boolean {
   if (news === null || news === undefined) return false;
+  // The whole object may be unknown in preview (timers from another resource's output).
+  if (isUnknown(news)) return true;
   return (
     declaredDiffers(news.inactive, olds?.inactive ?? null, "duration") ||
     declaredDiffers(news.closed, olds?.closed ?? null, "duration")

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { changedConversationProperties, declaredService, diffConversation } from "../../../provider/diff/conversation";
+import { UNKNOWN } from "../../../provider/domain/unknown";
+import type { ConversationInputs, ConversationOutputs } from "../../../provider/resources/conversation-model";
+
+const IS = "IS" + "a".repeat(32);
+const IS_DEFAULT = "IS" + "d".repeat(32);
+const IS_OTHER = "IS" + "b".repeat(32);
+const MG = "MG" + "e".repeat(32);
+
+const olds: ConversationOutputs = {
+  resourceName: "support",
+  sid: "CH" + "c".repeat(32),
+  accountSid: "AC" + "0".repeat(32),
+  chatServiceSid: IS_DEFAULT,
+  usesDefaultService: true,
+  uniqueName: "support-1",
+  friendlyName: "Support",
+  state: "active",
+  attributes: { team: "a", tier: 1 },
+  messagingServiceSid: MG,
+  timers: { inactive: "PT1M", closed: "PT10M" },
+  dateInactive: "2024-02-01T00:00:00Z",
+  dateClosed: "2024-02-02T00:00:00Z",
+  dateCreated: "2024-01-31T09:30:00Z",
+  dateUpdated: "2024-01-31T09:30:00Z",
+  url: null,
+  adopt: "never",
+  adopted: false,
+  webhooksEnabled: false,
+  declared: ["uniqueName", "friendlyName", "state", "timers", "attributes", "messagingServiceSid"],
+};
+
+const news: ConversationInputs = {
+  resourceName: "support",
+  chatServiceSid: null,
+  uniqueName: "support-1",
+  friendlyName: "Support",
+  state: "active",
+  timers: { inactive: "PT1M", closed: "PT10M" },
+  attributes: { tier: 1, team: "a" },
+  messagingServiceSid: MG,
+  adopt: "never",
+  webhooksEnabled: false,
+};
+
+const scoped = { ...olds, chatServiceSid: IS, usesDefaultService: false };
+
+describe("diffConversation", () => {
+  it.each<[string, Partial<ConversationOutputs>, Partial<ConversationInputs>, { changes: boolean; replaces: string[] }]>([
+    ["nothing changed (attributes in another key order)", {}, {}, { changes: false, replaces: [] }],
+    ["timers spelled differently: PT60S == PT1M", {}, { timers: { inactive: "PT60S", closed: "PT600S" } }, { changes: false, replaces: [] }],
+    ["timers changed", {}, { timers: { inactive: "PT2M", closed: "PT10M" } }, { changes: true, replaces: [] }],
+    ["one timer left out is unmanaged", {}, { timers: { inactive: null, closed: "PT10M" } }, { changes: false, replaces: [] }],
+    ["timers added where none were", { timers: null }, { timers: { inactive: "PT5M", closed: null } }, { changes: true, replaces: [] }],
+    ["timers left out", {}, { timers: null }, { changes: false, replaces: [] }],
+    ["friendly name changed", {}, { friendlyName: "Help" }, { changes: true, replaces: [] }],
+    ["friendly name left out is unmanaged", {}, { friendlyName: null }, { changes: false, replaces: [] }],
+    ["unique name changed is an update", {}, { uniqueName: "support-2" }, { changes: true, replaces: [] }],
+    ["state changed", {}, { state: "inactive" }, { changes: true, replaces: [] }],
+    ["attributes value changed", {}, { attributes: { team: "b", tier: 1 } }, { changes: true, replaces: [] }],
+    ["attributes unknown", {}, { attributes: UNKNOWN as never }, { changes: true, replaces: [] }],
+    ["friendly name unknown", {}, { friendlyName: UNKNOWN }, { changes: true, replaces: [] }],
+    ["a whole-timers unknown", {}, { timers: UNKNOWN as never }, { changes: true, replaces: [] }],
+    ["one timer unknown", {}, { timers: { inactive: UNKNOWN, closed: "PT10M" } }, { changes: true, replaces: [] }],
+    ["messaging service changed", {}, { messagingServiceSid: "MG" + "f".repeat(32) }, { changes: true, replaces: [] }],
+    ["adopt changed: recorded only", {}, { adopt: "ifExists" }, { changes: true, replaces: [] }],
+    ["webhooksEnabled changed: recorded only", {}, { webhooksEnabled: true }, { changes: true, replaces: [] }],
+    // The service.
+    ["default service stays default", {}, { chatServiceSid: null }, { changes: false, replaces: [] }],
+    ["default service → named service", {}, { chatServiceSid: IS }, { changes: true, replaces: ["chatServiceSid"] }],
+    ["declaring the default service's SID explicitly is a move", {}, { chatServiceSid: IS_DEFAULT }, { changes: true, replaces: ["chatServiceSid"] }],
+    ["named service unchanged", scoped, { chatServiceSid: IS }, { changes: false, replaces: [] }],
+    ["named service → another", scoped, { chatServiceSid: IS_OTHER }, { changes: true, replaces: ["chatServiceSid"] }],
+    ["named service → default", scoped, { chatServiceSid: null }, { changes: true, replaces: ["chatServiceSid"] }],
+    ["unknown service", scoped, { chatServiceSid: UNKNOWN }, { changes: true, replaces: ["chatServiceSid"] }],
+  ])("%s", (_name, oldPatch, newPatch, expected) => {
+    expect(diffConversation({ ...olds, ...oldPatch }, { ...news, ...newPatch })).toEqual(expected);
+  });
+});
+
+describe("changedConversationProperties", () => {
+  it("names exactly the changed properties", () => {
+    expect(
+      changedConversationProperties(olds, {
+        ...news,
+        friendlyName: "Help",
+        attributes: { team: "a", tier: 2 },
+        timers: { inactive: "PT1M", closed: "P1D" },
+        adopt: "ifExists",
+      }),
+    ).toEqual(["friendlyName", "attributes", "timers"]);
+  });
+
+  it("a property Twilio no longer holds is set again", () => {
+    expect(changedConversationProperties({ ...olds, friendlyName: null, attributes: null }, news)).toEqual(["friendlyName", "attributes"]);
+  });
+});
+
+describe("declaredService", () => {
+  it.each([
+    [true, IS_DEFAULT, null],
+    [false, IS, IS],
+  ])("usesDefaultService %s, chatServiceSid %s → %s", (usesDefaultService, chatServiceSid, expected) => {
+    expect(declaredService({ ...olds, usesDefaultService, chatServiceSid })).toBe(expected);
+  });
+});
