@@ -19,7 +19,8 @@ export function declaredDiffers(declared: unknown, current: unknown, comparison:
     case "duration":
       return durationSeconds(String(declared)) !== durationSeconds(String(current));
     case "instant":
-      return Date.parse(String(declared)) !== Date.parse(String(current));
+      // Twilio keeps whole seconds (see twilioDate): a fraction it dropped is not a change.
+      return wholeSeconds(declared) !== wholeSeconds(current);
     default:
       return declared !== current;
   }
@@ -29,4 +30,8 @@ export function declaredDiffers(declared: unknown, current: unknown, comparison:
 export function valueDiffers(next: unknown, previous: unknown): boolean {
   if (containsUnknown(next)) return true;
   return !jsonEqual(next ?? null, previous ?? null);
+}
+
+function wholeSeconds(value: unknown): number {
+  return Math.floor(Date.parse(String(value)) / 1000);
 }
