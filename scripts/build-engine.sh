@@ -39,6 +39,7 @@ echo "[engine] building the Node.js language host (sdk $language_host_sdk)" >&2
   go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$language_host_sdk" \
     -o "$out.partial/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs >&2 )
 
+cp "$(dirname "$0")/../node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$out.partial/" 2>/dev/null || true
 rm -rf "$out"
 mv "$out.partial" "$out"
 echo "[engine] ready in $out" >&2
