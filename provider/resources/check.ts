@@ -30,10 +30,13 @@ function checkProperties(inputs: Record<string, unknown>, rules: Record<string, 
 }
 
 const isString: Rule = (value) => (typeof value === "string" ? undefined : `expected a string, got ${describe(value)}`);
-const sid = (kind: SidKind, example: string): Rule => (value) =>
-  typeof value === "string" && isSid(kind, value)
-    ? undefined
-    : `expected a ${example.slice(0, 2)}… SID (${example.slice(0, 2)} followed by 32 hex digits), got ${JSON.stringify(value)}`;
+const sid = (kind: SidKind, example: string): Rule => (value) => {
+  if (typeof value === "string" && isSid(kind, value)) return undefined;
+  const prefix = example.slice(0, 2);
+  // Said letter by letter: "an IS…", "an MG…", "a CH…".
+  const article = "AEFHILMNORSX".includes(prefix[0]) ? "an" : "a";
+  return `expected ${article} ${prefix}… SID (${prefix} followed by 32 hex digits), got ${JSON.stringify(value)}`;
+};
 const maxChars = (limit: number): Rule => (value) =>
   typeof value === "string" && [...value].length > limit
     ? `is ${[...value].length} characters long; Twilio allows at most ${limit}`
@@ -88,7 +91,7 @@ export function checkConversation(olds: Record<string, unknown>, news: Record<st
   }
   const adopt = news.adopt ?? "never";
   if (adopt !== "never" && !isUnknown(adopt) && (news.uniqueName === null || news.uniqueName === undefined)) {
-    failures.push({ property: "adopt", reason: `adopt: ${String(adopt)} needs a uniqueName to find the conversation by` });
+    failures.push({ property: "adopt", reason: `adopt: ${String(adopt)} needs a uniqueName to find the conversation by; set uniqueName or remove adopt` });
   }
   if (olds.state === "closed" && !isUnknown(news.state)) {
     failures.push(...closedConversationFailures(olds, news));
@@ -98,7 +101,7 @@ export function checkConversation(olds: Record<string, unknown>, news: Record<st
 
 /** Closed is terminal in Twilio: nothing about a closed conversation can change but its deletion. */
 function closedConversationFailures(olds: Record<string, unknown>, news: Record<string, unknown>): Failure[] {
-  const hint = "a closed conversation can't be reopened or edited; to start over, give it a new name in the stack (or `pulumi up --replace <urn>`)";
+  const hint = "a closed conversation can't be reopened or edited; to start over, give the resource a new name in the stack so a new conversation is created";
   if (news.state !== "closed") {
     return [{ property: "state", reason: `was closed and can't become ${JSON.stringify(news.state ?? "active")}: ${hint}` }];
   }
