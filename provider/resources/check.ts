@@ -102,8 +102,9 @@ export function checkConversation(olds: Record<string, unknown>, news: Record<st
 /** Closed is terminal in Twilio: nothing about a closed conversation can change but its deletion. */
 function closedConversationFailures(olds: Record<string, unknown>, news: Record<string, unknown>): Failure[] {
   const hint = "a closed conversation can't be reopened or edited; to start over, give the resource a new name in the stack so a new conversation is created";
-  if (news.state !== "closed") {
-    return [{ property: "state", reason: `was closed and can't become ${JSON.stringify(news.state ?? "active")}: ${hint}` }];
+  // A state left out is no longer managed: the conversation stays closed, which is no change.
+  if (news.state !== "closed" && news.state !== null && news.state !== undefined) {
+    return [{ property: "state", reason: `was closed and can't become ${JSON.stringify(news.state)}: ${hint}` }];
   }
   const editable = ["uniqueName", "friendlyName", "attributes", "messagingServiceSid", "timers"];
   return editable
