@@ -82,7 +82,9 @@ export function checkConversation(olds: Record<string, unknown>, news: Record<st
     adopt: [oneOf(ADOPT_MODES)],
   });
   const timers = news.timers as Record<string, unknown> | null | undefined;
-  if (timers && !containsUnknown(timers)) {
+  if (timers !== null && timers !== undefined && !isUnknown(timers) && (typeof timers !== "object" || Array.isArray(timers))) {
+    failures.push({ property: "timers", reason: `expected an object with inactive and/or closed durations (e.g. {inactive: PT10M}), got ${describe(timers)}` });
+  } else if (timers && !containsUnknown(timers)) {
     const timerFailures = checkProperties(timers, {
       inactive: [timerRule("inactive", LIMITS.inactiveTimerMinSeconds)],
       closed: [timerRule("closed", LIMITS.closedTimerMinSeconds)],

@@ -104,6 +104,8 @@ describe("checkConversation", () => {
     ["unique name not a string", { uniqueName: 42 }, [{ property: "uniqueName", reason: 'expected a string, got number 42' }]],
     ["closed timer under 10 minutes", { timers: { closed: "PT9M59S" } }, [{ property: "timers", reason: "timers.closed is 599s; Twilio's minimum is 10 minutes" }]],
     ["attributes over 16 KB", { attributes: { big: "x".repeat(16 * 1024) } }, [{ property: "attributes", reason: "is 16394 bytes as JSON; Twilio allows at most 16384" }]],
+    ["timers as a duration instead of an object", { timers: "PT10M" }, [{ property: "timers", reason: 'expected an object with inactive and/or closed durations (e.g. {inactive: PT10M}), got string "PT10M"' }]],
+    ["timers as a list", { timers: ["PT1M"] }, [{ property: "timers", reason: "expected an object with inactive and/or closed durations (e.g. {inactive: PT10M}), got a list" }]],
     ["attributes as JSON text", { attributes: '{"a":1}' }, [{ property: "attributes", reason: 'expected an object, got string "{\\"a\\":1}"' }]],
   ])("%s", (_name, news, expected) => {
     expect(conversation(news)).toEqual(expected);
