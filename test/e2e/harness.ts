@@ -1,0 +1,126 @@
+// Each scenario runs the real Pulumi engine against its own emulator, with its own file backend,
+// PULUMI_HOME and stack, and asserts through the emulator rather than through the provider.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureEngine, pulumiEnv, PROJECT } = require("../../scripts/engine.js") as {
+  ensureEngine: () => string;
+  pulumiEnv: (engineDir: string, base: Record<string, string | undefined>) => Record<string, string>;
+  PROJECT: string;
+};
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  output: string;
+}
+
+export interface Scenario {
+  emulator: RunningEmulator;
+  stack: string;
+  dir: string;
+  /** Writes the stack file this scenario's program reads. */
+  writeStack(yaml: string): void;
+  pulumi(args: string[], options?: { env?: Record<string, string>; allowFailure?: boolean; withoutStack?: boolean }): Promise<CommandResult>;
+  up(extra?: string[]): Promise<CommandResult>;
+  outputs(): Promise<Record<string, any>>;
+  /** Replaces the emulator (same port and state file), e.g. to rotate credentials. */
+  restartEmulator(options: EmulatorOptions): Promise<void>;
+  credentialsEnv: Record<string, string>;
+  dispose(): Promise<void>;
+}
+
+let engineDir: string | undefined;
+
+export async function newScenario(name: string, options: EmulatorOptions = {}): Promise<Scenario> {
+  engineDir ??= ensureEngine();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tcp-e2e-${name}-`));
+  const stateFile = path.join(dir, "emulator-state.json");
+  let emulator = await startEmulator({ stateFile, ...options });
+  const stack = `e2e-${name}-${process.pid}-${Date.now().toString(36)}`;
+  const stackFile = path.join(dir, "stack.yaml");
+  const scenario: Scenario = {
+    get emulator() {
+      return emulator;
+    },
+    stack,
+    dir,
+    credentialsEnv: {
+      TWILIO_ACCOUNT_SID: emulator.credentials.accountSid,
+      TWILIO_AUTH_TOKEN: emulator.credentials.authToken,
+    },
+    writeStack(yaml) {
+      fs.writeFileSync(stackFile, yaml);
+    },
+    async pulumi(args, { env = {}, allowFailure = false, withoutStack = false } = {}) {
+      const base = {
+        ...process.env,
+        PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`,
+        PULUMI_HOME: path.join(dir, "home"),
+        PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+        TWILIO_CONVERSATIONS_BASE_URL: emulator.url,
+        TWILIO_MAX_ATTEMPTS: "10",
+        ...scenario.credentialsEnv,
+        ...env,
+      };
+      const stackArgs = withoutStack ? [] : ["--stack", stack];
+      const result = await run("pulumi", [...args, ...stackArgs, "--non-interactive"], pulumiEnv(engineDir!, base));
+      if (result.code !== 0 && !allowFailure) {
+        throw new Error(`pulumi ${args.join(" ")} exited ${result.code}\n${result.output}`);
+      }
+      return result;
+    },
+    up(extra = []) {
+      return scenario.pulumi(["up", "--yes", "--skip-preview", ...extra]);
+    },
+    async outputs() {
+      const result = await scenario.pulumi(["stack", "output", "--json", "--show-secrets"]);
+      return JSON.parse(result.stdout);
+    },
+    async restartEmulator(next) {
+      const port = emulator.port;
+      await emulator.close();
+      emulator = await startEmulator({ stateFile, port, ...next });
+    },
+    async dispose() {
+      await scenario.pulumi(["stack", "rm", "--yes", "--force"], { allowFailure: true });
+      fs.rmSync(path.join(PROJECT, `Pulumi.${stack}.yaml`), { force: true });
+      await emulator.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  fs.mkdirSync(path.join(dir, "backend"), { recursive: true });
+  await scenario.pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"], { withoutStack: true });
+  await scenario.pulumi(["config", "set", "stackFile", stackFile]);
+  return scenario;
+}
+
+function run(command: string, args: string[], env: Record<string, string>): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: PROJECT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+      output += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+      output += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr, output }));
+  });
+}
+
+/** Conversations and messages the emulator holds (services left out). */
+export function twilioObjects(emulator: RunningEmulator) {
+  const state = emulator.state() as { conversations: any[]; messages: any[] };
+  return { conversations: state.conversations, messages: state.messages };
+}

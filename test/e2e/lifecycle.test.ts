@@ -1,0 +1,123 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { newScenario, twilioObjects, type Scenario } from "./harness";
+
+const E2E_TIMEOUT = 240_000;
+let scenario: Scenario | undefined;
+afterEach(async () => {
+  await scenario?.dispose();
+  scenario = undefined;
+});
+
+const SUPPORT = `
+conversations:
+  support:
+    uniqueName: support-e2e
+    friendlyName: Support
+    state: active
+    timers: { inactive: PT1H, closed: P1D }
+    attributes: { team: support, tier: 2, routing: { queue: general, skills: [billing, refunds] } }
+    messages:
+      - key: welcome
+        author: system
+        body: Welcome to support
+      - key: question
+        author: ada
+        body: My order is late
+        dateCreated: 2024-03-01T09:00:00Z
+  lobby:
+    friendlyName: Lobby
+`;
+
+// The same declarations with every mapping's keys in another order.
+const SUPPORT_REORDERED = `
+conversations:
+  lobby:
+    friendlyName: Lobby
+  support:
+    attributes: { routing: { skills: [billing, refunds], queue: general }, tier: 2, team: support }
+    timers: { closed: P1D, inactive: PT1H }
+    state: active
+    friendlyName: Support
+    uniqueName: support-e2e
+    messages:
+      - body: Welcome to support
+        author: system
+        key: welcome
+      - dateCreated: 2024-03-01T09:00:00Z
+        body: My order is late
+        author: ada
+        key: question
+`;
+
+describe("pulumi up, preview and destroy on the real engine", () => {
+  it("up creates exactly what the file declares, and destroy leaves the emulator empty", async () => {
+    scenario = await newScenario("lifecycle");
+    scenario.writeStack(SUPPORT);
+    await scenario.up();
+
+    const { conversations, messages } = twilioObjects(scenario.emulator);
+    expect(conversations.map((c) => [c.unique_name, c.friendly_name, c.state]).sort()).toEqual([
+      [null, "Lobby", "active"],
+      ["support-e2e", "Support", "active"],
+    ]);
+    const support = conversations.find((c) => c.unique_name === "support-e2e");
+    expect(JSON.parse(support.attributes)).toEqual({ team: "support", tier: 2, routing: { queue: "general", skills: ["billing", "refunds"] } });
+    expect(support.timers.date_inactive).toBeTruthy();
+    const thread = messages.filter((m) => m.conversation_sid === support.sid).sort((a, b) => a.index - b.index);
+    expect(thread.map((m) => [m.author, m.body])).toEqual([
+      ["system", "Welcome to support"],
+      ["ada", "My order is late"],
+    ]);
+    expect(thread[1].date_created).toBe("2024-03-01T09:00:00Z");
+    expect(messages).toHaveLength(2);
+
+    const outputs = await scenario.outputs();
+    expect(outputs.conversations.support).toBe(support.sid);
+    expect(outputs.messages.support).toEqual({ welcome: thread[0].sid, question: thread[1].sid });
+
+    await scenario.pulumi(["destroy", "--yes", "--skip-preview"]);
+    expect(twilioObjects(scenario.emulator)).toEqual({ conversations: [], messages: [] });
+  }, E2E_TIMEOUT);
+
+  it("a second preview shows no changes, also after reordering keys and attributes", async () => {
+    scenario = await newScenario("idempotent");
+    scenario.writeStack(SUPPORT);
+    await scenario.up();
+    scenario.emulator.clearRequests();
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+    scenario.writeStack(SUPPORT_REORDERED);
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+    await scenario.pulumi(["up", "--yes", "--expect-no-changes"]);
+    expect(scenario.emulator.requests().filter((r) => r.method !== "GET")).toEqual([]);
+  }, E2E_TIMEOUT);
+
+  it("removing a conversation deletes it and its messages; a retained one stays in Twilio", async () => {
+    scenario = await newScenario("removal");
+    scenario.writeStack(`
+conversations:
+  doomed:
+    uniqueName: doomed
+    messages:
+      - body: first
+      - body: second
+  kept:
+    uniqueName: kept
+    retainOnDelete: true
+    messages:
+      - body: history
+  stays:
+    uniqueName: stays
+`);
+    await scenario.up();
+    expect(twilioObjects(scenario.emulator).messages).toHaveLength(3);
+    scenario.writeStack(`
+conversations:
+  stays:
+    uniqueName: stays
+`);
+    await scenario.up();
+    const { conversations, messages } = twilioObjects(scenario.emulator);
+    expect(conversations.map((c) => c.unique_name).sort()).toEqual(["kept", "stays"]);
+    expect(messages.map((m) => m.body)).toEqual(["history"]);
+  }, E2E_TIMEOUT);
+});
