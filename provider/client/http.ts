@@ -50,9 +50,10 @@ export async function send(transport: Transport, request: TwilioRequest): Promis
     );
   }
   for (let attempt = 1; ; attempt++) {
-    if (request.limitKey) await transport.limiter.acquire(request.limitKey);
+    const answered = request.limitKey ? await transport.limiter.acquire(request.limitKey) : undefined;
     transport.onAttempt?.(request);
     const result = await attemptOnce(transport, request, credentials);
+    answered?.();
     if (result.kind === "answer" && result.status < 300) return result.body ?? {};
     if (result.kind === "answer" && result.status === 404 && request.notFoundIsNull) return null;
 

@@ -25,8 +25,12 @@ export class SlidingWindowLimiter {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
-  /** Resolves when one more action under `key` keeps within the limit, and records it. */
-  async acquire(key: string): Promise<void> {
+  /**
+   * Resolves when one more action under `key` keeps within the limit, and records it. Call the
+   * returned function when the action's answer arrives: Twilio counts the action when it reaches
+   * it, which can be any time until then, so the slot is held from that later time.
+   */
+  async acquire(key: string): Promise<() => void> {
     for (;;) {
       const now = this.clock();
       const times = (this.startTimes.get(key) ?? []).filter((time) => time > now - this.rate.windowMs);
@@ -34,10 +38,21 @@ export class SlidingWindowLimiter {
       if (wait <= 0) {
         times.push(now);
         this.startTimes.set(key, times);
-        return;
+        return () => this.restamp(key, now);
       }
       this.startTimes.set(key, times);
       await this.sleep(wait);
     }
+  }
+
+  /** Moves one recorded start to the time of its answer, keeping the list in order. */
+  private restamp(key: string, startedAt: number): void {
+    // A start already out of the window (a slow answer) is counted again from now.
+    const times = this.startTimes.get(key) ?? [];
+    const position = times.indexOf(startedAt);
+    if (position >= 0) times.splice(position, 1);
+    times.push(this.clock());
+    times.sort((a, b) => a - b);
+    this.startTimes.set(key, times);
   }
 }
