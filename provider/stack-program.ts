@@ -53,7 +53,7 @@ export function messageArgs(
   spec: StackSpec,
   conversation: ConversationSpec,
   message: MessageSpec,
-  links: { conversationSid: pulumi.Input<string>; afterIndex: pulumi.Input<number> | null },
+  links: { conversationSid: pulumi.Input<string>; afterSid: pulumi.Input<string> | null; afterIndex: pulumi.Input<number> | null },
 ): MessageArgs {
   return {
     chatServiceSid: chatServiceSidOf(spec),
@@ -67,7 +67,9 @@ export function messageArgs(
     subject: message.subject ?? null,
     dateCreated: message.dateCreated ?? null,
     dateUpdated: message.dateUpdated ?? null,
+    afterSid: links.afterSid,
     afterIndex: links.afterIndex,
+    conversationState: conversation.state ?? null,
     webhooksEnabled: conversation.webhooks ?? spec.defaults.webhooks,
   };
 }
@@ -88,7 +90,13 @@ export function declareStack(spec: StackSpec): StackOutputs {
     let previous: Message | undefined;
     entry.messages.forEach((messageSpec, position) => {
       const key = messageKey(messageSpec, position);
-      const links = { conversationSid: conversation.sid, afterIndex: previous ? previous.index : null };
+      // IDs, not the `sid` outputs: an ID stays known in a preview of an update, so editing a
+      // conversation or a message does not make the messages after it look replaced.
+      const links = {
+        conversationSid: conversation.id,
+        afterSid: previous ? previous.id : null,
+        afterIndex: previous ? previous.index : null,
+      };
       const message: Message = new Message(`${logicalName}/${key}`, messageArgs(spec, entry, messageSpec, links), {
         ...options,
         dependsOn: previous ? [previous] : [],

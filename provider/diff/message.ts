@@ -22,22 +22,31 @@ export function changedMessageProperties(olds: MessageOutputs, news: MessageInpu
 }
 
 /**
- * A message must come after the one it follows. When that one was re-created (its index is now
- * unknown or greater than this message's), this message is re-created too, after it.
+ * A message must come after the one it follows. While that is the same message (same SID), its
+ * position cannot change. When it was re-created or newly inserted (SID unknown during preview,
+ * or index not below this message's), this message is re-created too, so it lands after it.
  */
 export function fallsOutOfOrder(olds: MessageOutputs, news: MessageInputs): boolean {
+  if (samePredecessor(olds, news)) return false;
+  if (news.afterSid !== null && news.afterSid !== undefined && containsUnknown(news.afterSid)) return true;
   if (news.afterIndex === null || news.afterIndex === undefined) return false;
   if (containsUnknown(news.afterIndex)) return true;
   return olds.index !== null && news.afterIndex >= olds.index;
 }
 
+function samePredecessor(olds: MessageOutputs, news: MessageInputs): boolean {
+  return news.afterSid !== null && news.afterSid !== undefined && !containsUnknown(news.afterSid) && news.afterSid === olds.afterSid;
+}
+
 export function diffMessage(olds: MessageOutputs, news: MessageInputs): pulumi.dynamic.DiffResult {
   const replaces: string[] = CREATE_ONLY_MESSAGE_PROPERTIES.filter((property) => valueDiffers(news[property], olds[property]));
   if (fallsOutOfOrder(olds, news)) replaces.push("afterIndex");
+  const predecessorChanged =
+    !samePredecessor(olds, news) && (valueDiffers(news.afterSid, olds.afterSid) || valueDiffers(news.afterIndex, olds.afterIndex));
   const changes =
     replaces.length > 0 ||
+    predecessorChanged ||
     valueDiffers(news.webhooksEnabled, olds.webhooksEnabled) ||
-    valueDiffers(news.afterIndex, olds.afterIndex) ||
     changedMessageProperties(olds, news).length > 0;
   return { changes, replaces };
 }

@@ -38,9 +38,16 @@ export interface MessageArgs {
   dateCreated?: pulumi.Input<string | null>;
   dateUpdated?: pulumi.Input<string | null>;
   /**
-   * The `index` of the seed message this one follows (the previous message's `index` output).
-   * When that message is re-created after this one, this one is re-created too, keeping the order.
+   * The seed message this one follows: its `id` and its `index`. When that message is re-created
+   * (or one is inserted before this one), this one is re-created too, so the thread keeps its order.
    */
+  afterSid?: pulumi.Input<string | null>;
   afterIndex?: pulumi.Input<number | null>;
+  /**
+   * The conversation's declared state. A new message makes an inactive conversation active in
+   * Twilio, so after creating a message in a conversation declared inactive, the provider sets it
+   * back to inactive.
+   */
+  conversationState?: pulumi.Input<string | null>;
   webhooksEnabled?: pulumi.Input<boolean>;
 }

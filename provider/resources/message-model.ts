@@ -15,7 +15,9 @@ export interface MessageInputs {
   subject: string | null;
   dateCreated: string | null;
   dateUpdated: string | null;
+  afterSid: string | null;
   afterIndex: number | null;
+  conversationState: string | null;
   webhooksEnabled: boolean;
 }
 
@@ -39,6 +41,7 @@ export interface MessageOutputs {
   dateCreated: string | null;
   dateUpdated: string | null;
   url: string | null;
+  afterSid: string | null;
   afterIndex: number | null;
   webhooksEnabled: boolean;
   declared: string[];
@@ -60,7 +63,9 @@ export function normalizeMessageInputs(raw: Record<string, unknown>): MessageInp
     subject: orNull(raw.subject),
     dateCreated: orNull(raw.dateCreated),
     dateUpdated: orNull(raw.dateUpdated),
+    afterSid: orNull(raw.afterSid),
     afterIndex: orNull(raw.afterIndex),
+    conversationState: orNull(raw.conversationState),
     webhooksEnabled: raw.webhooksEnabled === true,
   };
 }
@@ -101,13 +106,14 @@ export function messageOutputs(inputs: MessageInputs, observed: ObservedMessage)
     author: observed.author,
     body: observed.body,
     attributes: observed.attributes,
-    mediaSid: observed.mediaSid ?? inputs.mediaSid,
-    contentSid: observed.contentSid ?? inputs.contentSid,
+    mediaSid: inputs.mediaSid,
+    contentSid: inputs.contentSid,
     contentVariables: inputs.contentVariables,
     subject: inputs.subject,
     dateCreated: observed.dateCreated,
     dateUpdated: observed.dateUpdated,
     url: observed.url,
+    afterSid: inputs.afterSid,
     afterIndex: inputs.afterIndex,
     webhooksEnabled: inputs.webhooksEnabled,
     declared: DECLARABLE.filter((property) => inputs[property] !== null),
@@ -122,8 +128,8 @@ export function refreshedMessage(olds: MessageOutputs, observed: ObservedMessage
     author: observed.author,
     body: observed.body,
     attributes: observed.attributes,
-    mediaSid: observed.mediaSid ?? olds.mediaSid,
-    contentSid: observed.contentSid ?? olds.contentSid,
+    mediaSid: olds.mediaSid,
+    contentSid: olds.contentSid,
     dateCreated: observed.dateCreated,
     dateUpdated: observed.dateUpdated,
     url: observed.url,
@@ -146,7 +152,9 @@ export function refreshedMessageInputs(refreshed: MessageOutputs): MessageInputs
     subject: follow("subject", refreshed.subject),
     dateCreated: follow("dateCreated", refreshed.dateCreated),
     dateUpdated: follow("dateUpdated", refreshed.dateUpdated),
+    afterSid: refreshed.afterSid,
     afterIndex: refreshed.afterIndex,
+    conversationState: null,
     webhooksEnabled: refreshed.webhooksEnabled,
   };
 }

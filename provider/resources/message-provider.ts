@@ -2,6 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Scope } from "../client/conversations";
 import type { Transport } from "../client/http";
+import { updateConversation } from "../client/conversations";
 import { createMessage, deleteMessage, fetchMessage, updateMessage } from "../client/messages";
 import { changedMessageProperties, diffMessage } from "../diff/message";
 import { checkMessage } from "./check";
@@ -35,6 +36,12 @@ export function messageProvider(transport: () => Transport): pulumi.dynamic.Reso
         inputs.webhooksEnabled,
         { operation: "create message", resource: inputs.resourceName },
       );
+      if (inputs.conversationState === "inactive") {
+        await updateConversation(transport(), { serviceSid: inputs.chatServiceSid }, inputs.conversationSid, { state: "inactive" }, inputs.webhooksEnabled, {
+          operation: "set conversation inactive again after seeding",
+          resource: inputs.resourceName,
+        });
+      }
       return { id: observed.sid, outs: messageOutputs(inputs, observed) };
     },
 
@@ -52,7 +59,7 @@ export function messageProvider(transport: () => Transport): pulumi.dynamic.Reso
       const inputs = normalizeMessageInputs(news);
       const changed = changedMessageProperties(olds, inputs);
       if (changed.length === 0) {
-        return { outs: { ...olds, resourceName: inputs.resourceName, webhooksEnabled: inputs.webhooksEnabled, afterIndex: inputs.afterIndex } };
+        return { outs: { ...olds, resourceName: inputs.resourceName, webhooksEnabled: inputs.webhooksEnabled, afterSid: inputs.afterSid, afterIndex: inputs.afterIndex } };
       }
       const observed = await updateMessage(
         transport(),

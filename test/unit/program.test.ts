@@ -150,7 +150,9 @@ describe("the Pulumi program", () => {
       subject: null,
       dateCreated: "2024-03-01T09:20:00Z",
       dateUpdated: null,
+      afterSid: fakeSid("IM", "order-1042/ack"),
       afterIndex: 5,
+      conversationState: "active",
       webhooksEnabled: false,
     });
 
@@ -184,8 +186,10 @@ describe("the Pulumi program", () => {
     for (let n = 1; n < thread.length; n++) {
       expect(messageDependencies(thread[n])).toEqual([urn(MESSAGE, thread[n - 1])]);
       expect(registered(MESSAGE, thread[n]).inputs.afterIndex).toBe((n - 1) * 5);
+      expect(registered(MESSAGE, thread[n]).inputs.afterSid).toBe(fakeSid("IM", thread[n - 1]));
     }
     expect(registered(MESSAGE, thread[0]).inputs.afterIndex).toBeNull();
+    expect(registered(MESSAGE, thread[0]).inputs.afterSid).toBeNull();
     expect(messageDependencies("onboarding-email/1")).toEqual([urn(MESSAGE, "onboarding-email/welcome")]);
   });
 

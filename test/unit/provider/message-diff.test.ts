@@ -127,3 +127,27 @@ describe("changedMessageProperties", () => {
     ).toEqual(["body", "dateUpdated"]);
   });
 });
+
+describe("the message it follows, by SID", () => {
+  const base = { ...olds, index: 5, afterSid: "IM00000000000000000000000000000004", afterIndex: 4 };
+  const same = { ...news, afterSid: "IM00000000000000000000000000000004", afterIndex: 4 };
+
+  it("stays put while it follows the same message, even when that message's index is unknown (it is being edited)", () => {
+    expect(diffMessage(base, { ...same, afterIndex: UNKNOWN as never })).toEqual({ changes: false, replaces: [] });
+  });
+
+  it("is re-created when the message it follows is being re-created (SID unknown)", () => {
+    expect(diffMessage(base, { ...same, afterSid: UNKNOWN, afterIndex: UNKNOWN as never }).replaces).toEqual(["afterIndex"]);
+  });
+
+  it("stays put when the message before it was removed and it now follows an earlier one", () => {
+    expect(diffMessage(base, { ...same, afterSid: "IM00000000000000000000000000000002", afterIndex: 2 })).toEqual({
+      changes: true,
+      replaces: [],
+    });
+  });
+
+  it("is re-created when a message inserted before it sits later in the thread", () => {
+    expect(diffMessage(base, { ...same, afterSid: "IM00000000000000000000000000000009", afterIndex: 9 }).replaces).toEqual(["afterIndex"]);
+  });
+});

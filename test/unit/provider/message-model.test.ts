@@ -67,7 +67,9 @@ describe("normalizeMessageInputs", () => {
       subject: null,
       dateCreated: null,
       dateUpdated: null,
+      afterSid: null,
       afterIndex: null,
+      conversationState: null,
       webhooksEnabled: false,
     });
   });
@@ -166,7 +168,9 @@ describe("refresh", () => {
       subject: null,
       dateCreated: null,
       dateUpdated: null,
+      afterSid: null,
       afterIndex: null,
+      conversationState: null,
       webhooksEnabled: false,
     });
   });
