@@ -30,10 +30,9 @@ type SettingName = keyof typeof CONFIG_TO_ENV;
 
 /** Stack config `twilio:<name>` wins over the environment variable. */
 export function resolveSettings(config: ConfigLookup, env: Record<string, string | undefined>): Settings {
-  const read = (name: SettingName): string | undefined => {
-    const value = config(`twilio:${name}`) ?? env[CONFIG_TO_ENV[name]];
-    return value === undefined || value.trim() === "" ? undefined : value.trim();
-  };
+  // A blank value counts as unset, so an empty config key never hides the environment variable.
+  const present = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : value.trim());
+  const read = (name: SettingName): string | undefined => present(config(`twilio:${name}`)) ?? present(env[CONFIG_TO_ENV[name]]);
   const accountSid = read("accountSid") ?? null;
   const authToken = read("authToken");
   const apiKey = read("apiKey");

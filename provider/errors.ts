@@ -66,9 +66,10 @@ export function redact(text: string, secrets: readonly string[]): string {
   return result;
 }
 
-export function redactError(error: unknown, secrets: readonly string[]): unknown {
+export function redactError(error: unknown, secrets: readonly string[], depth = 0): unknown {
   if (!(error instanceof Error)) return typeof error === "string" ? redact(error, secrets) : error;
   error.message = redact(error.message, secrets);
   if (error.stack) error.stack = redact(error.stack, secrets);
+  if (error.cause !== undefined && depth < 5) error.cause = redactError(error.cause, secrets, depth + 1);
   return error;
 }

@@ -16,10 +16,13 @@ export type RetryDecision =
 export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
+  /** Ceiling of the backoff this client chooses itself. */
   maxDelayMs: number;
+  /** Ceiling for a wait the server asks for with Retry-After, so a run can never hang on it. */
+  maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 250, maxDelayMs: 8_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
 
 const TRANSIENT_STATUSES = new Set([500, 502, 503, 504]);
 
@@ -38,16 +41,19 @@ export function decideRetry(
   const backoff = fullJitter(attempt, policy, random);
   if (outcome.kind === "response" && outcome.status === 429) {
     // Twilio never processed a throttled request, so even a create is safe to resend.
-    const delayMs =
-      outcome.retryAfterSeconds !== undefined ? Math.min(outcome.retryAfterSeconds * 1000, policy.maxDelayMs) : backoff;
+    const delayMs = outcome.retryAfterSeconds !== undefined ? retryAfterDelay(outcome.retryAfterSeconds, policy) : backoff;
     return { action: "retry", delayMs, reason: "HTTP 429" };
   }
   const transient = outcome.kind === "network-error" || TRANSIENT_STATUSES.has(outcome.status);
   if (!transient) return { action: "fail" };
   const reason = outcome.kind === "network-error" ? "connection failed" : `HTTP ${outcome.status}`;
   const retryAfter = outcome.kind === "response" ? outcome.retryAfterSeconds : undefined;
-  const delayMs = retryAfter !== undefined ? Math.min(retryAfter * 1000, policy.maxDelayMs) : backoff;
+  const delayMs = retryAfter !== undefined ? retryAfterDelay(retryAfter, policy) : backoff;
   return kind === "create" ? { action: "reconcile-then-retry", delayMs, reason } : { action: "retry", delayMs, reason };
+}
+
+function retryAfterDelay(seconds: number, policy: RetryPolicy): number {
+  return Math.min(seconds * 1000, policy.maxRetryAfterMs);
 }
 
 /** AWS's "full jitter": a random delay up to an exponentially growing, capped ceiling. */

@@ -70,6 +70,11 @@ describe("resolveSettings", () => {
     expect(resolveSettings(none, env).credentials).toBeNull();
   });
 
+  it("a blank config value does not hide the environment variable", () => {
+    const blankConfig = (key: string) => (key === "twilio:authToken" ? "  " : undefined);
+    expect(resolveSettings(blankConfig, { TWILIO_ACCOUNT_SID: AC, TWILIO_AUTH_TOKEN: TOKEN }).credentials).toEqual({ username: AC, password: TOKEN });
+  });
+
   it("trims values", () => {
     const settings = resolveSettings(none, { TWILIO_ACCOUNT_SID: ` ${AC} `, TWILIO_AUTH_TOKEN: ` ${TOKEN}\n` });
     expect(settings.credentials).toEqual({ username: AC, password: TOKEN });

@@ -80,3 +80,11 @@ describe("redactError", () => {
     expect(redactError(value, ["s3cr3t-token-value"])).toBe(value);
   });
 });
+
+describe("redactError and causes", () => {
+  it("redacts the secret in the chained cause too", () => {
+    const cause = new Error("upstream said Basic c2VjcmV0LXRva2Vu and secret-token");
+    const error = redactError(new Error("outer", { cause }), ["secret-token", "c2VjcmV0LXRva2Vu"]) as Error;
+    expect((error.cause as Error).message).toBe("upstream said Basic [redacted] and [redacted]");
+  });
+});

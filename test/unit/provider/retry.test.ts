@@ -9,7 +9,7 @@ import {
   type RetryPolicy,
 } from "../../../provider/client/retry";
 
-const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 };
+const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000, maxRetryAfterMs: 30_000 };
 const status = (code: number, retryAfterSeconds?: number): Outcome =>
   retryAfterSeconds === undefined ? { kind: "response", status: code } : { kind: "response", status: code, retryAfterSeconds };
 const networkError: Outcome = { kind: "network-error" };
@@ -20,7 +20,8 @@ describe("decideRetry", () => {
     ["429 read, no Retry-After: jittered backoff", "read", status(429), 1, { action: "retry", delayMs: 50, reason: "HTTP 429" }],
     ["429 create is retried, not reconciled", "create", status(429), 1, { action: "retry", delayMs: 50, reason: "HTTP 429" }],
     ["429 with Retry-After 0.3s", "idempotent-write", status(429, 0.3), 1, { action: "retry", delayMs: 300, reason: "HTTP 429" }],
-    ["429 Retry-After is capped at maxDelayMs", "read", status(429, 60), 1, { action: "retry", delayMs: 1_000, reason: "HTTP 429" }],
+    ["429 Retry-After is honoured beyond the backoff ceiling", "read", status(429, 20), 1, { action: "retry", delayMs: 20_000, reason: "HTTP 429" }],
+    ["429 Retry-After is capped at maxRetryAfterMs", "read", status(429, 600), 1, { action: "retry", delayMs: 30_000, reason: "HTTP 429" }],
     ["429 Retry-After 0 retries at once", "create", status(429, 0), 2, { action: "retry", delayMs: 0, reason: "HTTP 429" }],
     // 5xx and connection failures.
     ["500 read", "read", status(500), 1, { action: "retry", delayMs: 50, reason: "HTTP 500" }],
