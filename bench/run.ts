@@ -1,0 +1,157 @@
+// Runs the benchmarks one module after another, prints one line per figure (value, target, the
+// ratio to the target and whether it was met) and writes every result to
+// bench/results/latest.json. Missed targets are reported, not failed: the exit status is 0 unless
+// a benchmark itself could not run.
+//
+//   npm run bench                      every module
+//   npm run bench -- --only provider   one module (emulator | stack-load | provider; may repeat or use commas)
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { BenchMetric } from "./metric";
+
+interface BenchModule {
+  run(): Promise<BenchMetric[]>;
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const MODULES: Record<string, () => BenchModule> = {
+  emulator: () => require("./emulator"),
+  "stack-load": () => require("./stack-load"),
+  provider: () => require("./provider"),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const RESULTS = path.resolve(__dirname, "../../bench/results/latest.json");
+
+interface Scored extends BenchMetric {
+  module: string;
+  /** value/target, or target/value when lower is better; null without a usable target. */
+  ratio: number | null;
+  met: boolean | null;
+}
+
+function score(module: string, metric: BenchMetric): Scored {
+  const { target, value, better } = metric;
+  if (target === undefined) return { ...metric, module, ratio: null, met: null };
+  const met = better === "higher" ? value >= target : value <= target;
+  let ratio: number | null;
+  if (better === "higher") ratio = target === 0 ? null : value / target;
+  else ratio = value === 0 ? (target === 0 ? null : Infinity) : target / value;
+  return { ...metric, module, ratio, met };
+}
+
+function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value)) return String(value);
+  const magnitude = Math.abs(value);
+  return value.toFixed(magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2);
+}
+
+function withUnit(value: number, unit: string): string {
+  return unit ? `${formatNumber(value)} ${unit}` : formatNumber(value);
+}
+
+function formatRatio(ratio: number | null): string {
+  if (ratio === null) return "–";
+  if (ratio === Infinity) return "∞×";
+  return `${ratio.toFixed(2)}×`;
+}
+
+function parseOnly(argv: string[]): string[] {
+  const only: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    let value: string | undefined;
+    if (arg === "--only") value = argv[++i];
+    else if (arg.startsWith("--only=")) value = arg.slice("--only=".length);
+    else if (arg === "--help" || arg === "-h") usage(0);
+    else usage(2, `unknown argument: ${arg}`);
+    if (!value) usage(2, "--only needs a module name");
+    for (const name of value!.split(",").map((s) => s.trim()).filter(Boolean)) {
+      if (!(name in MODULES)) usage(2, `unknown benchmark module: ${name}`);
+      if (!only.includes(name)) only.push(name);
+    }
+  }
+  return only.length ? only : Object.keys(MODULES);
+}
+
+function usage(code: number, problem?: string): never {
+  if (problem) console.error(problem);
+  console.error(`usage: node dist/bench/run.js [--only ${Object.keys(MODULES).join("|")}]`);
+  process.exit(code);
+}
+
+function printTable(rows: Scored[]): void {
+  const cells = rows.map((row) => [
+    row.name,
+    withUnit(row.value, row.unit),
+    row.target === undefined ? "–" : `${better(row)} ${withUnit(row.target, row.unit)}`,
+    formatRatio(row.ratio),
+    row.met === null ? "" : row.met ? "met" : "MISSED",
+  ]);
+  const header = ["metric", "value", "target", "ratio", ""];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) =>
+    c.map((cell, i) => (i === 1 || i === 2 || i === 3 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ").trimEnd();
+  console.log(line(header));
+  console.log(line(widths.map((w) => "-".repeat(w))));
+  for (const c of cells) console.log(line(c));
+}
+
+function better(metric: BenchMetric): string {
+  return metric.better === "higher" ? "≥" : "≤";
+}
+
+async function main(): Promise<void> {
+  const selected = parseOnly(process.argv.slice(2));
+  const startedAt = new Date();
+  const modules: Record<string, { seconds: number; error?: string }> = {};
+  const scored: Scored[] = [];
+
+  for (const name of selected) {
+    const started = performance.now();
+    process.stderr.write(`bench: ${name}…\n`);
+    try {
+      const metrics = await MODULES[name]().run();
+      scored.push(...metrics.map((metric) => score(name, metric)));
+      modules[name] = { seconds: (performance.now() - started) / 1000 };
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      modules[name] = { seconds: (performance.now() - started) / 1000, error: message };
+      console.error(`bench: ${name} failed: ${message}`);
+    }
+    process.stderr.write(`bench: ${name} took ${modules[name].seconds.toFixed(1)} s\n`);
+  }
+
+  console.log();
+  printTable(scored);
+  const withTarget = scored.filter((row) => row.met !== null);
+  const missed = withTarget.filter((row) => !row.met);
+  const failed = Object.entries(modules).filter(([, m]) => m.error);
+  console.log();
+  console.log(
+    `${withTarget.length - missed.length}/${withTarget.length} targets met` +
+      (missed.length ? `; missed: ${missed.map((row) => row.name).join("; ")}` : "") +
+      (failed.length ? `; FAILED to run: ${failed.map(([name]) => name).join(", ")}` : ""),
+  );
+
+  const report = {
+    startedAt: startedAt.toISOString(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    modules,
+    // JSON has no Infinity: an unbounded ratio (a zero where lower is better) is written as null.
+    metrics: scored.map((row) => ({ ...row, ratio: row.ratio !== null && Number.isFinite(row.ratio) ? row.ratio : null })),
+  };
+  fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
+  fs.writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`results written to ${path.relative(process.cwd(), RESULTS) || RESULTS}`);
+
+  // Leftover keep-alive sockets must not hold the process open.
+  process.exit(failed.length ? 1 : 0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
