@@ -120,4 +120,34 @@ conversations:
     expect(conversations.map((c) => c.unique_name).sort()).toEqual(["kept", "stays"]);
     expect(messages.map((m) => m.body)).toEqual(["history"]);
   }, E2E_TIMEOUT);
+
+  it("protect: destroy refuses to delete protected conversations and their messages", async () => {
+    scenario = await newScenario("protect");
+    scenario.writeStack(`
+guards:
+  protect: true
+conversations:
+  vault:
+    uniqueName: vault
+    messages:
+      - body: keep me
+`);
+    await scenario.up();
+    const refused = await scenario.pulumi(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toMatch(/protected/i);
+    expect(twilioObjects(scenario.emulator).conversations.map((c) => c.unique_name)).toEqual(["vault"]);
+    expect(twilioObjects(scenario.emulator).messages).toHaveLength(1);
+
+    scenario.writeStack(`
+conversations:
+  vault:
+    uniqueName: vault
+    messages:
+      - body: keep me
+`);
+    await scenario.up();
+    await scenario.pulumi(["destroy", "--yes", "--skip-preview"]);
+    expect(twilioObjects(scenario.emulator)).toEqual({ conversations: [], messages: [] });
+  }, E2E_TIMEOUT);
 });
