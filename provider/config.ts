@@ -30,19 +30,12 @@ type SettingName = keyof typeof CONFIG_TO_ENV;
 
 /** Stack config `twilio:<name>` wins over the environment variable. */
 export function resolveSettings(config: ConfigLookup, env: Record<string, string | undefined>): Settings {
-  // A blank value counts as unset, so an empty config key never hides the environment variable.
-  const present = (value: string | undefined) => (value === undefined || value.trim() === "" ? undefined : value.trim());
   const read = (name: SettingName): string | undefined => present(config(`twilio:${name}`)) ?? present(env[CONFIG_TO_ENV[name]]);
   const accountSid = read("accountSid") ?? null;
-  const authToken = read("authToken");
-  const apiKey = read("apiKey");
-  const apiSecret = read("apiSecret");
+  const fromConfig = (name: SettingName) => present(config(`twilio:${name}`));
+  const fromEnv = (name: SettingName) => present(env[CONFIG_TO_ENV[name]]);
   const credentials =
-    apiKey && apiSecret
-      ? { username: apiKey, password: apiSecret }
-      : accountSid && authToken
-        ? { username: accountSid, password: authToken }
-        : null;
+    credentialsFrom(fromConfig, accountSid) ?? credentialsFrom(fromEnv, accountSid) ?? credentialsFrom(read, accountSid);
   return {
     baseUrl: conversationsBaseUrl(read("conversationsBaseUrl"), read("region"), read("edge")),
     accountSid,
@@ -50,12 +43,27 @@ export function resolveSettings(config: ConfigLookup, env: Record<string, string
     requestTimeoutMs: positiveInteger(read("requestTimeoutMs"), 30_000),
     maxAttempts: positiveInteger(read("maxAttempts"), 8),
     secrets: [
-      authToken,
-      apiSecret,
+      present(config("twilio:authToken")),
+      present(config("twilio:apiSecret")),
+      present(env.TWILIO_AUTH_TOKEN),
+      present(env.TWILIO_API_SECRET),
       // The Authorization header carries the pair base64-encoded; redact it in that form too.
       credentials ? Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64") : undefined,
     ].filter((secret): secret is string => Boolean(secret)),
   };
+}
+
+/**
+ * A complete pair (API key and secret, else the auth token) from one source. Resolution tries the
+ * stack config alone, then the environment alone, then both together: a complete pair in the
+ * stack config is never overridden by, or mixed with, another one in the environment.
+ */
+function credentialsFrom(get: (name: SettingName) => string | undefined, accountSid: string | null): Settings["credentials"] {
+  const apiKey = get("apiKey");
+  const apiSecret = get("apiSecret");
+  if (apiKey && apiSecret) return { username: apiKey, password: apiSecret };
+  const authToken = get("authToken");
+  return accountSid && authToken ? { username: accountSid, password: authToken } : null;
 }
 
 /** Twilio's regional hosts: `conversations.{edge}.{region}.twilio.com`; an edge alone implies us1. */
@@ -69,6 +77,11 @@ export function conversationsBaseUrl(override?: string, region?: string, edge?: 
 export const MISSING_CREDENTIALS_HINT =
   "set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET with TWILIO_ACCOUNT_SID), " +
   "or the stack config: pulumi config set twilio:accountSid AC… && pulumi config set --secret twilio:authToken …";
+
+/** A blank value counts as unset, so an empty config key never hides the environment variable. */
+function present(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
 
 function positiveInteger(text: string | undefined, fallback: number): number {
   const value = text === undefined ? NaN : Number(text);

@@ -12,6 +12,7 @@ import { messageProvider } from "./resources/message-provider";
 
 let settings: Settings | undefined;
 const limiter = new SlidingWindowLimiter();
+const serverClock = { offsetMs: 0 };
 let requestsSent = 0;
 
 export async function configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -27,6 +28,7 @@ function transport(): Transport {
     fetch: globalThis.fetch,
     random: Math.random,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    serverClock,
     onAttempt: () => void requestsSent++,
   };
 }

@@ -398,14 +398,6 @@ function conversationRules(value: unknown, ctx: Issues): void {
       "add a uniqueName, or remove adopt",
     );
   }
-  if (value.state === "closed" && Array.isArray(value.messages) && value.messages.length > 0) {
-    report(
-      ctx,
-      ["state"],
-      "a closed conversation takes no messages, so its seed messages could never be written (Twilio error 50377)",
-      "declare state: active or inactive until the messages are seeded, then change it to closed",
-    );
-  }
   if (Array.isArray(value.messages)) {
     const firstIndexOfKey = new Map<string, number>();
     value.messages.forEach((message: unknown, index: number) => {

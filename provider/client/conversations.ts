@@ -1,7 +1,7 @@
 // Conversation calls, for both path families (a Conversation Service, or the default service).
 import { canonicalJson, sameJsonText } from "../domain/json";
-import type { ErrorContext } from "../errors";
-import { send, type Transport, type TwilioJson } from "./http";
+import { TwilioConversationsError, type ErrorContext } from "../errors";
+import { earliestServerTime, send, type Transport, type TwilioJson } from "./http";
 import {
   conversationForm,
   conversationPath,
@@ -31,7 +31,6 @@ export async function createConversation(
   webhooks: boolean,
   context: ErrorContext,
 ): Promise<ObservedConversation> {
-  const startedAt = Date.now();
   const json = await send(transport, {
     method: "POST",
     path: conversationsPath(scope.serviceSid),
@@ -41,7 +40,7 @@ export async function createConversation(
     limitKey: serviceLimitKey(scope),
     context,
     hints: CONVERSATION_HINTS,
-    reconcile: () => findCreatedConversation(transport, scope, fields, startedAt, context),
+    reconcile: (firstSentAt) => findCreatedConversation(transport, scope, fields, firstSentAt, context),
   });
   return observedConversation(json as TwilioJson);
 }
@@ -104,33 +103,47 @@ export async function deleteConversation(
 }
 
 /**
- * After a create whose answer was lost: the conversation it made, if any. By unique name when
- * there is one; otherwise the one conversation created since the request with the same fields.
+ * After a create whose answer was lost: the conversation it made, if any. Only a conversation
+ * created since the request was sent (by the server's clock) counts, so an older one with the same
+ * unique name is never taken for it (that is what `adopt` decides). By unique name when there is
+ * one; otherwise the one conversation created since then with exactly the fields sent, and only
+ * when those fields can tell it apart at all.
  */
 async function findCreatedConversation(
   transport: Transport,
   scope: Scope,
   fields: ConversationFields,
-  startedAt: number,
+  firstSentAt: number,
   context: ErrorContext,
 ): Promise<TwilioJson | null> {
   if (fields.uniqueName) {
-    return send(transport, {
+    const existing = await send(transport, {
       method: "GET",
       path: conversationPath(scope.serviceSid, fields.uniqueName),
       kind: "read",
       notFoundIsNull: true,
       context,
     });
+    return existing && createdSince(existing, earliestServerTime(transport.serverClock, firstSentAt)) ? existing : null;
   }
-  const since = startedAt - 2_000;
-  const candidates = (await listConversationsCreatedSince(transport, scope, since, context)).filter((json) =>
-    sameConversationFields(json, fields),
-  );
+  if (fields.friendlyName === null && fields.attributes === null && fields.messagingServiceSid === null) {
+    throw new TwilioConversationsError(
+      {
+        ...context,
+        hint: "give the conversation a uniqueName (or a friendlyName or attributes) so it can be found, then run `pulumi refresh` and check for a stray conversation",
+      },
+      { message: "the answer to the create was lost, and a conversation with no uniqueName, friendlyName or attributes cannot be told apart from others" },
+    );
+  }
+  const conversations = await listConversationsCreatedSince(transport, scope, firstSentAt, context);
+  const since = earliestServerTime(transport.serverClock, firstSentAt);
+  const candidates = conversations.filter((json) => createdSince(json, since) && sameConversationFields(json, fields));
   if (candidates.length > 1) {
-    throw new Error(
-      `${context.operation} "${context.resource}": the create's answer was lost and ${candidates.length} identical conversations ` +
-        `were created meanwhile (${candidates.map((json) => json.sid).join(", ")}); give the conversation a uniqueName so it can be found for sure`,
+    throw new TwilioConversationsError(
+      { ...context, hint: "give the conversation a uniqueName so it can be found for sure; delete the extra one by hand" },
+      {
+        message: `the answer to the create was lost and ${candidates.length} identical conversations were created meanwhile (${candidates.map((json) => json.sid).join(", ")})`,
+      },
     );
   }
   return candidates[0] ?? null;
@@ -139,17 +152,17 @@ async function findCreatedConversation(
 async function listConversationsCreatedSince(
   transport: Transport,
   scope: Scope,
-  since: number,
+  firstSentAt: number,
   context: ErrorContext,
 ): Promise<TwilioJson[]> {
-  const startDate = new Date(since).toISOString().slice(0, 10) + "T00:00:00Z";
+  // A day early, so a clock difference around midnight never hides the conversation.
+  const startDate = new Date(firstSentAt - 86_400_000).toISOString().slice(0, 10) + "T00:00:00Z";
   const found: TwilioJson[] = [];
   let query: Record<string, string> | undefined = { StartDate: startDate, PageSize: "100" };
   let path = conversationsPath(scope.serviceSid);
   for (let page = 0; query && page < 20; page++) {
     const json = await send(transport, { method: "GET", path, query, kind: "read", context });
-    const items = (json?.conversations ?? []) as TwilioJson[];
-    found.push(...items.filter((item) => Date.parse(String(item.date_created)) >= Math.floor(since / 1000) * 1000));
+    found.push(...((json?.conversations ?? []) as TwilioJson[]));
     const next = (json?.meta as TwilioJson | undefined)?.next_page_url;
     if (typeof next !== "string") break;
     const url = new URL(next);
@@ -159,13 +172,18 @@ async function listConversationsCreatedSince(
   return found;
 }
 
+export function createdSince(json: TwilioJson, since: number): boolean {
+  return Date.parse(String(json.date_created)) >= since;
+}
+
+/** Every field the create sent, compared with what Twilio holds; unsent fields must be unset. */
 function sameConversationFields(json: TwilioJson, fields: ConversationFields): boolean {
   const attributes = typeof json.attributes === "string" ? json.attributes : "{}";
   return (
     (json.unique_name ?? null) === null &&
-    (json.friendly_name ?? null) === (fields.friendlyName ?? (json.friendly_name ?? null)) &&
-    (json.messaging_service_sid ?? null) === (fields.messagingServiceSid ?? (json.messaging_service_sid ?? null)) &&
+    (json.friendly_name ?? null) === fields.friendlyName &&
+    (fields.messagingServiceSid === null || json.messaging_service_sid === fields.messagingServiceSid) &&
+    (fields.state === null || json.state === fields.state) &&
     sameJsonText(attributes, fields.attributes === null ? "{}" : canonicalJson(fields.attributes))
   );
 }
-

@@ -2,7 +2,7 @@
 import { MISSING_CREDENTIALS_HINT, type Settings } from "../config";
 import { redact, TwilioConversationsError, type ErrorContext, type TwilioFailure } from "../errors";
 import type { SlidingWindowLimiter } from "./limiter";
-import { decideRetry, parseRetryAfter, type Outcome, type RequestKind, type RetryPolicy } from "./retry";
+import { decideRetry, neverSent, parseRetryAfter, type Outcome, type RequestKind, type RetryPolicy } from "./retry";
 
 export interface TwilioRequest {
   method: "GET" | "POST" | "DELETE";
@@ -20,8 +20,16 @@ export interface TwilioRequest {
   hints?: Record<number, string>;
   /** A 404 answers `null` instead of failing (fetch of something that may be gone; delete). */
   notFoundIsNull?: boolean;
-  /** For creates: looks for the object when an attempt may have been applied without an answer. */
-  reconcile?: () => Promise<TwilioJson | null>;
+  /**
+   * For creates: looks for the object when an attempt may have been applied without an answer.
+   * Gets the local time the first attempt was sent (see `serverTime`).
+   */
+  reconcile?: (firstSentAt: number) => Promise<TwilioJson | null>;
+}
+
+/** The server's clock as seen through `Date` headers: server time ≈ local time + offsetMs. */
+export interface ServerClock {
+  offsetMs: number;
 }
 
 export type TwilioJson = Record<string, unknown>;
@@ -33,13 +41,14 @@ export interface Transport {
   fetch: typeof fetch;
   random: () => number;
   sleep: (ms: number) => Promise<void>;
+  serverClock: ServerClock;
   /** Called before each attempt; counts requests for the benchmarks and tests. */
   onAttempt?: (request: TwilioRequest) => void;
 }
 
 type Attempt =
   | { kind: "answer"; status: number; body: TwilioJson | null; requestId?: string; retryAfter?: number }
-  | { kind: "network-error"; error: unknown };
+  | { kind: "network-error"; error: unknown; neverSent: boolean };
 
 export async function send(transport: Transport, request: TwilioRequest): Promise<TwilioJson | null> {
   const credentials = transport.settings.credentials;
@@ -49,6 +58,7 @@ export async function send(transport: Transport, request: TwilioRequest): Promis
       { message: "no Twilio credentials are configured" },
     );
   }
+  const firstSentAt = Date.now();
   for (let attempt = 1; ; attempt++) {
     const answered = request.limitKey ? await transport.limiter.acquire(request.limitKey) : undefined;
     transport.onAttempt?.(request);
@@ -61,7 +71,7 @@ export async function send(transport: Transport, request: TwilioRequest): Promis
     if (decision.action === "fail") throw failureError(transport, request, result);
     await transport.sleep(decision.delayMs);
     if (decision.action === "reconcile-then-retry" && request.reconcile) {
-      const applied = await request.reconcile();
+      const applied = await request.reconcile(firstSentAt);
       if (applied) return applied;
     }
   }
@@ -94,6 +104,7 @@ async function attemptOnce(
       signal: AbortSignal.timeout(transport.settings.requestTimeoutMs),
     });
     const text = await response.text();
+    observeServerClock(transport.serverClock, response.headers.get("date"));
     return {
       kind: "answer",
       status: response.status,
@@ -102,8 +113,22 @@ async function attemptOnce(
       retryAfter: parseRetryAfter(response.headers.get("retry-after"), Date.now()),
     };
   } catch (error) {
-    return { kind: "network-error", error };
+    return { kind: "network-error", error, neverSent: neverSent(error) };
   }
+}
+
+/**
+ * A local time on the server's clock, minus the slack of `Date`'s whole seconds and of the time a
+ * request takes to arrive: objects created at or after it can be the answer to a request sent then.
+ */
+export function earliestServerTime(clock: ServerClock, localTime: number): number {
+  return localTime + clock.offsetMs - 2_000;
+}
+
+/** `Date` has whole seconds: the server's time is within the second after it. */
+function observeServerClock(clock: ServerClock, dateHeader: string | null): void {
+  const serverTime = dateHeader ? Date.parse(dateHeader) : NaN;
+  if (!Number.isNaN(serverTime)) clock.offsetMs = serverTime + 500 - Date.now();
 }
 
 function parseBody(text: string): TwilioJson | null {
@@ -119,7 +144,7 @@ function parseBody(text: string): TwilioJson | null {
 function toOutcome(attempt: Attempt): Outcome {
   return attempt.kind === "answer"
     ? { kind: "response", status: attempt.status, retryAfterSeconds: attempt.retryAfter }
-    : { kind: "network-error" };
+    : { kind: "network-error", neverSent: attempt.neverSent };
 }
 
 function failureError(transport: Transport, request: TwilioRequest, attempt: Attempt): TwilioConversationsError {

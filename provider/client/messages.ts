@@ -1,8 +1,8 @@
 // Message calls, for both path families.
 import { canonicalJson, sameJsonText } from "../domain/json";
 import type { ErrorContext } from "../errors";
-import type { Scope } from "./conversations";
-import { send, type Transport, type TwilioJson } from "./http";
+import { createdSince, type Scope } from "./conversations";
+import { earliestServerTime, send, type Transport, type TwilioJson } from "./http";
 import { messageForm, messagesPath, observedMessage, type MessageFields, type ObservedMessage } from "./wire";
 
 const MESSAGE_HINTS: Record<number, string> = {
@@ -11,15 +11,19 @@ const MESSAGE_HINTS: Record<number, string> = {
 
 const conversationLimitKey = (conversationSid: string) => `conversation:${conversationSid}`;
 
+/**
+ * @param afterIndex the index of the message this one follows, when known: a message found after
+ *   a lost answer must come after it, so an older twin is never taken for the new message.
+ */
 export async function createMessage(
   transport: Transport,
   scope: Scope,
   conversationSid: string,
   fields: MessageFields,
+  afterIndex: number | null,
   webhooks: boolean,
   context: ErrorContext,
 ): Promise<ObservedMessage> {
-  const startedAt = Date.now();
   const json = await send(transport, {
     method: "POST",
     path: messagesPath(scope.serviceSid, conversationSid),
@@ -29,7 +33,7 @@ export async function createMessage(
     limitKey: conversationLimitKey(conversationSid),
     context,
     hints: MESSAGE_HINTS,
-    reconcile: () => findCreatedMessage(transport, scope, conversationSid, fields, startedAt, context),
+    reconcile: (firstSentAt) => findCreatedMessage(transport, scope, conversationSid, fields, afterIndex, firstSentAt, context),
   });
   return observedMessage(json as TwilioJson);
 }
@@ -94,16 +98,18 @@ export async function deleteMessage(
 }
 
 /**
- * After a create whose answer was lost: the newest message created since the request with the
- * same fields. Seed messages of one conversation are written one after another, so the newest
- * match is this one.
+ * After a create whose answer was lost: the newest message with the same fields that is newer
+ * than the message this one follows, and created since the request was sent (by the server's
+ * clock), or created at the declared date when backdated. Seed messages of one conversation are
+ * written one after another, so the newest match is this one.
  */
 async function findCreatedMessage(
   transport: Transport,
   scope: Scope,
   conversationSid: string,
   fields: MessageFields,
-  startedAt: number,
+  afterIndex: number | null,
+  firstSentAt: number,
   context: ErrorContext,
 ): Promise<TwilioJson | null> {
   const json = await send(transport, {
@@ -113,18 +119,21 @@ async function findCreatedMessage(
     kind: "read",
     context,
   });
+  const since = earliestServerTime(transport.serverClock, firstSentAt);
   const messages = (json?.messages ?? []) as TwilioJson[];
-  return messages.find((message) => sameMessageFields(message, fields, startedAt)) ?? null;
+  return (
+    messages.find(
+      (message) =>
+        (afterIndex === null || Number(message.index) > afterIndex) &&
+        (fields.dateCreated ? Date.parse(String(message.date_created)) === Date.parse(fields.dateCreated) : createdSince(message, since)) &&
+        sameMessageFields(message, fields),
+    ) ?? null
+  );
 }
 
-function sameMessageFields(json: TwilioJson, fields: MessageFields, startedAt: number): boolean {
-  const created = Date.parse(String(json.date_created));
-  const createdAsRequested = fields.dateCreated
-    ? created === Date.parse(fields.dateCreated)
-    : created >= Math.floor((startedAt - 2_000) / 1000) * 1000;
+function sameMessageFields(json: TwilioJson, fields: MessageFields): boolean {
   const attributes = typeof json.attributes === "string" ? json.attributes : "{}";
   return (
-    createdAsRequested &&
     (json.author ?? "system") === (fields.author ?? "system") &&
     (fields.contentSid ? json.content_sid === fields.contentSid : (json.body ?? null) === (fields.body ?? null)) &&
     sameJsonText(attributes, fields.attributes === null ? "{}" : canonicalJson(fields.attributes))

@@ -5,7 +5,8 @@ export type RequestKind = "read" | "idempotent-write" | "create";
 
 export type Outcome =
   | { kind: "response"; status: number; retryAfterSeconds?: number }
-  | { kind: "network-error" };
+  /** `neverSent`: the connection was never made (refused, unknown host), so nothing was applied. */
+  | { kind: "network-error"; neverSent?: boolean };
 
 export type RetryDecision =
   | { action: "retry"; delayMs: number; reason: string }
@@ -44,6 +45,9 @@ export function decideRetry(
     const delayMs = outcome.retryAfterSeconds !== undefined ? retryAfterDelay(outcome.retryAfterSeconds, policy) : backoff;
     return { action: "retry", delayMs, reason: "HTTP 429" };
   }
+  if (outcome.kind === "network-error" && outcome.neverSent) {
+    return { action: "retry", delayMs: backoff, reason: "could not connect" };
+  }
   const transient = outcome.kind === "network-error" || TRANSIENT_STATUSES.has(outcome.status);
   if (!transient) return { action: "fail" };
   const reason = outcome.kind === "network-error" ? "connection failed" : `HTTP ${outcome.status}`;
@@ -71,4 +75,12 @@ export function parseRetryAfter(header: string | null, now: number): number | un
   if (!/[a-z]/i.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+}
+
+const NEVER_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+
+/** Whether a failed fetch never reached the server (fetch puts the socket error in `cause`). */
+export function neverSent(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return typeof cause?.code === "string" && NEVER_SENT_CODES.has(cause.code);
 }

@@ -115,7 +115,8 @@ function closedConversationFailures(olds: Record<string, unknown>, news: Record<
     .map((property) => ({ property, reason: `can't change on a closed conversation: ${hint}` }));
 }
 
-export function checkMessage(news: Record<string, unknown>): Failure[] {
+/** @param olds the message's previous inputs; absent or empty for a message not created yet. */
+export function checkMessage(news: Record<string, unknown>, olds?: Record<string, unknown>): Failure[] {
   const failures = checkProperties(news, {
     chatServiceSid: [sid("chatService", "IS")],
     conversationSid: [sid("conversation", "CH")],
@@ -139,6 +140,15 @@ export function checkMessage(news: Record<string, unknown>): Failure[] {
   }
   if (present("contentVariables") && !present("contentSid")) {
     failures.push({ property: "contentVariables", reason: "only apply to a content template: set contentSid too" });
+  }
+  const isNew = !olds || Object.keys(olds).length === 0;
+  if (isNew && news.conversationState === "closed") {
+    failures.push({
+      property: "conversationState",
+      reason:
+        "the conversation is declared closed, and a closed conversation takes no new messages (Twilio error 50377): " +
+        "seed the messages while it is active or inactive, then close it in a later change",
+    });
   }
   return failures;
 }

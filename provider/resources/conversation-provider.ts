@@ -11,6 +11,8 @@ import type { Transport } from "../client/http";
 import { changedConversationProperties, declaredService, diffConversation } from "../diff/conversation";
 import { TwilioConversationsError } from "../errors";
 import { checkConversation } from "./check";
+import { createdButUnfinished } from "./partial";
+import { refuseUntrustedNotFound } from "./target";
 import {
   conversationOutputs,
   creationFields,
@@ -39,22 +41,25 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
       const context = { operation: "create conversation", resource: inputs.resourceName };
       const existing = await adoptable(transport(), scope, inputs);
       if (existing) {
-        const outputs = conversationOutputs(inputs, existing, true);
-        const changed = changedConversationProperties(outputs, inputs);
+        // Twilio shows timers as dates, never as the durations set: declared timers are always sent.
+        const changed = changedConversationProperties({ ...conversationOutputs(inputs, existing, true), timers: null }, inputs);
         const updated = changed.length
           ? await updateConversation(transport(), scope, existing.sid, updateFields(inputs, changed), inputs.webhooksEnabled, context)
           : existing;
         return { id: existing.sid, outs: conversationOutputs(inputs, updated, true) };
       }
       const { create, thenClose } = creationFields(inputs);
-      let observed = await createConversation(transport(), scope, create, inputs.webhooksEnabled, context);
-      if (thenClose) {
-        observed = await updateConversation(transport(), scope, observed.sid, { state: "closed" }, inputs.webhooksEnabled, {
+      const created = await createConversation(transport(), scope, create, inputs.webhooksEnabled, context);
+      if (!thenClose) return { id: created.sid, outs: conversationOutputs(inputs, created, false) };
+      try {
+        const closed = await updateConversation(transport(), scope, created.sid, { state: "closed" }, inputs.webhooksEnabled, {
           operation: "close new conversation",
           resource: inputs.resourceName,
         });
+        return { id: closed.sid, outs: conversationOutputs(inputs, closed, false) };
+      } catch (error) {
+        throw createdButUnfinished(error, created.sid, conversationOutputs(inputs, created, false), raw, "conversation");
       }
-      return { id: observed.sid, outs: conversationOutputs(inputs, observed, false) };
     },
 
     async read(id, olds: ConversationOutputs) {
@@ -62,7 +67,10 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
         operation: "read conversation",
         resource: olds.resourceName,
       });
-      if (!observed) return { id: "" };
+      if (!observed) {
+        refuseUntrustedNotFound(olds, transport().settings, { operation: "read conversation", resource: olds.resourceName });
+        return { id: "" };
+      }
       const props = refreshedConversation(olds, observed);
       return { id, props, inputs: refreshedConversationInputs(props) };
     },
@@ -82,10 +90,9 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
     },
 
     async delete(id, olds: ConversationOutputs) {
-      await deleteConversation(transport(), scopeOf(olds), id, olds.webhooksEnabled, {
-        operation: "delete conversation",
-        resource: olds.resourceName,
-      });
+      const context = { operation: "delete conversation", resource: olds.resourceName };
+      const deleted = await deleteConversation(transport(), scopeOf(olds), id, olds.webhooksEnabled, context);
+      if (!deleted) refuseUntrustedNotFound(olds, transport().settings, context);
     },
   };
 }

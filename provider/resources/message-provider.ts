@@ -6,6 +6,8 @@ import { updateConversation } from "../client/conversations";
 import { createMessage, deleteMessage, fetchMessage, updateMessage } from "../client/messages";
 import { changedMessageProperties, diffMessage } from "../diff/message";
 import { checkMessage } from "./check";
+import { createdButUnfinished } from "./partial";
+import { refuseUntrustedNotFound } from "./target";
 import {
   creationFields,
   messageOutputs,
@@ -18,8 +20,8 @@ import {
 
 export function messageProvider(transport: () => Transport): pulumi.dynamic.ResourceProvider {
   return {
-    async check(_olds, news) {
-      return { inputs: news, failures: checkMessage(news) };
+    async check(olds, news) {
+      return { inputs: news, failures: checkMessage(news, olds) };
     },
 
     async diff(_id, olds: MessageOutputs, news) {
@@ -33,16 +35,22 @@ export function messageProvider(transport: () => Transport): pulumi.dynamic.Reso
         { serviceSid: inputs.chatServiceSid },
         inputs.conversationSid,
         creationFields(inputs),
+        inputs.afterIndex,
         inputs.webhooksEnabled,
         { operation: "create message", resource: inputs.resourceName },
       );
+      const outs = messageOutputs(inputs, observed);
       if (inputs.conversationState === "inactive") {
-        await updateConversation(transport(), { serviceSid: inputs.chatServiceSid }, inputs.conversationSid, { state: "inactive" }, inputs.webhooksEnabled, {
-          operation: "set conversation inactive again after seeding",
-          resource: inputs.resourceName,
-        });
+        try {
+          await updateConversation(transport(), { serviceSid: inputs.chatServiceSid }, inputs.conversationSid, { state: "inactive" }, inputs.webhooksEnabled, {
+            operation: "set the conversation inactive again after seeding",
+            resource: inputs.resourceName,
+          });
+        } catch (error) {
+          throw createdButUnfinished(error, observed.sid, outs, raw, "message");
+        }
       }
-      return { id: observed.sid, outs: messageOutputs(inputs, observed) };
+      return { id: observed.sid, outs };
     },
 
     async read(id, olds: MessageOutputs) {
@@ -50,7 +58,10 @@ export function messageProvider(transport: () => Transport): pulumi.dynamic.Reso
         operation: "read message",
         resource: olds.resourceName,
       });
-      if (!observed) return { id: "" };
+      if (!observed) {
+        refuseUntrustedNotFound(olds, transport().settings, { operation: "read message", resource: olds.resourceName });
+        return { id: "" };
+      }
       const props = refreshedMessage(olds, observed);
       return { id, props, inputs: refreshedMessageInputs(props) };
     },
@@ -74,10 +85,9 @@ export function messageProvider(transport: () => Transport): pulumi.dynamic.Reso
     },
 
     async delete(id, olds: MessageOutputs) {
-      await deleteMessage(transport(), scopeOf(olds), olds.conversationSid, id, olds.webhooksEnabled, {
-        operation: "delete message",
-        resource: olds.resourceName,
-      });
+      const context = { operation: "delete message", resource: olds.resourceName };
+      const deleted = await deleteMessage(transport(), scopeOf(olds), olds.conversationSid, id, olds.webhooksEnabled, context);
+      if (!deleted) refuseUntrustedNotFound(olds, transport().settings, context);
     },
   };
 }

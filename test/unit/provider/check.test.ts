@@ -251,3 +251,18 @@ describe("checkMessage", () => {
     ]);
   });
 });
+
+describe("checkMessage in a closed conversation", () => {
+  const closed = { conversationSid: CH, body: "hi", conversationState: "closed" };
+
+  it("refuses a new message, since Twilio takes none (50377)", () => {
+    expect(checkMessage(closed)).toEqual([
+      { property: "conversationState", reason: expect.stringContaining("a closed conversation takes no new messages (Twilio error 50377)") },
+    ]);
+    expect(checkMessage(closed, {})).toHaveLength(1);
+  });
+
+  it("accepts a message that exists already, so a seeded conversation can be closed later", () => {
+    expect(checkMessage(closed, { ...closed, conversationState: "active" })).toEqual([]);
+  });
+});

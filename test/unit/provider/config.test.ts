@@ -45,7 +45,15 @@ describe("resolveSettings", () => {
     expect(settings.maxAttempts).toBe(3);
   });
 
-  it("mixes config and environment per setting", () => {
+  it("a complete pair in the stack config wins over another pair in the environment", () => {
+    const settings = resolveSettings(config({ "twilio:accountSid": AC, "twilio:authToken": TOKEN }), {
+      TWILIO_API_KEY: SK,
+      TWILIO_API_SECRET: SECRET,
+    });
+    expect(settings.credentials).toEqual({ username: AC, password: TOKEN });
+  });
+
+  it("mixes config and environment per setting when neither holds a complete pair", () => {
     const settings = resolveSettings(config({ "twilio:apiKey": SK }), { TWILIO_API_SECRET: SECRET, TWILIO_ACCOUNT_SID: AC });
     expect(settings.credentials).toEqual({ username: SK, password: SECRET });
   });

@@ -3,6 +3,7 @@ import {
   DEFAULT_RETRY_POLICY,
   decideRetry,
   fullJitter,
+  neverSent,
   parseRetryAfter,
   type Outcome,
   type RequestKind,
@@ -32,6 +33,7 @@ describe("decideRetry", () => {
     ["500 create may have happened", "create", status(500), 1, { action: "reconcile-then-retry", delayMs: 50, reason: "HTTP 500" }],
     ["503 create with Retry-After", "create", status(503, 0.4), 1, { action: "reconcile-then-retry", delayMs: 400, reason: "HTTP 503" }],
     ["connection failure on a create", "create", networkError, 1, { action: "reconcile-then-retry", delayMs: 50, reason: "connection failed" }],
+    ["a create that never reached Twilio is simply sent again", "create", { kind: "network-error", neverSent: true }, 1, { action: "retry", delayMs: 50, reason: "could not connect" }],
     // Never retried.
     ["400 is the caller's fault", "read", status(400), 1, { action: "fail" }],
     ["401 bad credentials", "idempotent-write", status(401), 1, { action: "fail" }],
@@ -106,5 +108,21 @@ describe("parseRetryAfter", () => {
     ["12abc", undefined],
   ])("%j → %j", (header, expected) => {
     expect(parseRetryAfter(header, now)).toBe(expected);
+  });
+});
+
+describe("neverSent", () => {
+  it.each([
+    ["ECONNREFUSED", true],
+    ["ENOTFOUND", true],
+    ["EAI_AGAIN", true],
+    ["ECONNRESET", false],
+    ["UND_ERR_SOCKET", false],
+  ])("fetch failed with %s → never sent: %s", (code, expected) => {
+    expect(neverSent(new TypeError("fetch failed", { cause: Object.assign(new Error(code), { code }) }))).toBe(expected);
+  });
+
+  it("a timeout may have been applied", () => {
+    expect(neverSent(new DOMException("The operation was aborted due to timeout", "TimeoutError"))).toBe(false);
   });
 });

@@ -310,14 +310,6 @@ describe("invalid stack files", () => {
     `);
   });
 
-  it("messages in a closed conversation", () => {
-    expect(render("messages-in-closed-conversation.yaml")).toMatchInlineSnapshot(`
-      "test/fixtures/invalid/messages-in-closed-conversation.yaml:3:5 conversations.archive.state
-        ✖ a closed conversation takes no messages, so its seed messages could never be written (Twilio error 50377)
-        hint: declare state: active or inactive until the messages are seeded, then change it to closed"
-    `);
-  });
-
   it("seed messages in production", () => {
     expect(render("seed-messages-in-production.yaml")).toMatchInlineSnapshot(`
       "test/fixtures/invalid/seed-messages-in-production.yaml:5:5 conversations.lobby.messages
