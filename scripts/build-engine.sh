@@ -58,7 +58,11 @@ unset GOSUMDB   # Go's default (or the `go env -w` one), unless that is "off"
 if [ "$(go env GOSUMDB)" = off ]; then export GOSUMDB=sum.golang.org; fi
 
 work=$(mktemp -d)
-trap 'rm -rf "$work" "$out.partial"' EXIT
+# progress every 30 s (the caller waits synchronously and cannot print it)
+started=$(date +%s)
+( while sleep 30 </dev/null >/dev/null 2>&1 && kill -0 $$ 2>/dev/null; do echo "[engine] still building ($(( $(date +%s) - started ))s)" >&2; done ) &
+heartbeat=$!
+trap 'kill "$heartbeat" 2>/dev/null; rm -rf "$work" "$out.partial"' EXIT
 mkdir -p "$work/cli" "$work/lang" "$out.partial"
 cp "$pins/cli/go.mod" "$pins/cli/go.sum" "$work/cli/"
 cp "$pins/language-host/go.mod" "$pins/language-host/go.sum" "$work/lang/"

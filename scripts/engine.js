@@ -50,21 +50,79 @@ function sleepSync(ms) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** One build at a time per machine: others wait for it instead of building again. */
+/** Whether a process with this id runs on this machine (EPERM: it does, under another user). */
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM";
+  }
+}
+
+function readOwner(lock) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(lock, "owner.json"), "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Why a lock held by someone else can be taken over, or null while it is live: its owner has
+ * exited (an interrupted build), or it is older than a build may take.
+ */
+function staleReason(lock, owner) {
+  let mtimeMs;
+  try {
+    mtimeMs = fs.statSync(lock).mtimeMs;
+  } catch {
+    return null; // just released
+  }
+  const started = owner && Number.isFinite(owner.startedAt) ? owner.startedAt : mtimeMs;
+  if (Date.now() - started > BUILD_TIMEOUT_MS) return `it is older than the build timeout (${BUILD_TIMEOUT_MS / 60000} min)`;
+  if (owner && Number.isInteger(owner.pid) && owner.host === os.hostname() && !processAlive(owner.pid)) {
+    return `process ${owner.pid} that took it is gone`;
+  }
+  // the owner writes owner.json right after creating the folder; without one for a minute, it died in between
+  if (!owner && Date.now() - mtimeMs > 60_000) return "it names no owner";
+  return null;
+}
+
+/**
+ * One build at a time per machine: others wait for it instead of building again. The lock folder
+ * records its owner (pid, host, start time), so a lock left by an interrupted build is taken over.
+ */
 function withBuildLock(dir, build) {
   const lock = `${dir}.lock`;
   fs.mkdirSync(path.dirname(lock), { recursive: true });
   const deadline = Date.now() + BUILD_TIMEOUT_MS;
+  let lastNotice = 0;
   for (;;) {
     try {
       fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, "owner.json"), JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: Date.now() }));
       break;
     } catch (error) {
       if (error.code !== "EEXIST") throw error;
       if (fs.existsSync(path.join(dir, "pulumi"))) return;
-      const age = Date.now() - fs.statSync(lock).mtimeMs;
-      if (age > BUILD_TIMEOUT_MS) fs.rmSync(lock, { recursive: true, force: true });
+      const owner = readOwner(lock);
+      const stale = staleReason(lock, owner);
+      if (stale) {
+        // take it over only if it still is the lock judged stale
+        if (JSON.stringify(readOwner(lock)) === JSON.stringify(owner)) {
+          process.stderr.write(`[engine] removing the stale Pulumi CLI build lock ${lock}: ${stale}\n`);
+          fs.rmSync(lock, { recursive: true, force: true });
+        }
+        continue;
+      }
       if (Date.now() > deadline) throw new Error(`timed out waiting for another build of the Pulumi CLI (${lock})`);
+      if (Date.now() - lastNotice >= 30_000) {
+        lastNotice = Date.now();
+        const by = owner ? `process ${owner.pid}${owner.host && owner.host !== os.hostname() ? ` on ${owner.host}` : ""}` : "another process";
+        const since = owner && owner.startedAt ? new Date(owner.startedAt).toISOString() : "just now";
+        process.stderr.write(`[engine] waiting for the Pulumi CLI build by ${by} (started ${since}; lock ${lock})\n`);
+      }
       sleepSync(2000);
     }
   }
@@ -78,13 +136,11 @@ function withBuildLock(dir, build) {
 function buildFromGoModules(dir, version) {
   const started = Date.now();
   process.stderr.write(`[engine] no pulumi v${version} found; building it from the Go module proxy into ${dir}\n`);
-  const heartbeat = setInterval(() => process.stderr.write(`[engine] still building (${Math.round((Date.now() - started) / 1000)}s)\n`), 30_000);
-  heartbeat.unref();
+  // build-engine.sh prints progress itself: spawnSync blocks this process, timers included
   const result = spawnSync("bash", [path.join(__dirname, "build-engine.sh"), dir, version], {
     stdio: ["ignore", "inherit", "inherit"],
     timeout: BUILD_TIMEOUT_MS,
   });
-  clearInterval(heartbeat);
   if (result.status !== 0) {
     throw new Error(`building the Pulumi CLI failed (exit ${result.status ?? result.signal}); see the output above`);
   }
