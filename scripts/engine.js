@@ -1,5 +1,5 @@
 // Finds a Pulumi CLI that matches the project's @pulumi/pulumi, building it from the Go module
-// proxy when none is installed, and the environment that keeps it offline-safe.
+// proxy when none is installed, and the environment that keeps it quiet and offline-safe.
 "use strict";
 const { execFileSync, spawn, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -192,20 +192,59 @@ function ensureEngine() {
   return dir;
 }
 
-/** Defaults that keep the CLI local and quiet; anything already set in the environment wins. */
-function pulumiEnv(engineDir, base = process.env) {
-  const local = path.join(PROJECT, ".pulumi-local");
+function pulumiHome(base) {
+  return base.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
+}
+
+/** The backend `pulumi login` made current (credentials.json's `current`), or null. */
+function currentLogin(base) {
+  try {
+    const credentials = JSON.parse(fs.readFileSync(path.join(pulumiHome(base), "credentials.json"), "utf8"));
+    return typeof credentials.current === "string" && credentials.current.trim() ? credentials.current.trim() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The `backend: url:` of the project's Pulumi.yaml, or null. */
+function projectBackend() {
+  let text;
+  try {
+    text = fs.readFileSync(path.join(PROJECT, "Pulumi.yaml"), "utf8");
+  } catch {
+    return null;
+  }
+  try {
+    const project = require("js-yaml").load(text);
+    const url = project && project.backend && project.backend.url;
+    return typeof url === "string" && url.trim() ? url.trim() : null;
+  } catch {
+    const match = /^backend:\s*\n(?:[ \t]+.*\n)*?[ \t]+url:\s*["']?([^"'\s#]+)/m.exec(text);
+    return match ? match[1] : null;
+  }
+}
+
+/**
+ * The environment for the CLI; anything already set in `base` wins. The state backend is Pulumi's
+ * own choice (PULUMI_BACKEND_URL, else Pulumi.yaml's `backend:`, else the current `pulumi login`),
+ * and only when there is none does it default to a file backend under the git-ignored
+ * `.pulumi-local/` (pass `{ localBackend: false }` to skip even that, e.g. for `pulumi login`).
+ * PULUMI_HOME and PULUMI_CONFIG_PASSPHRASE are never set here: the passphrase protects secrets in
+ * Pulumi.<stack>.yaml, so it is the user's to choose (Pulumi asks for it, or says how to set it).
+ */
+function pulumiEnv(engineDir, base = process.env, { localBackend = true } = {}) {
   const env = { ...base };
   env.PATH = `${engineDir}${path.delimiter}${base.PATH || ""}`;
   env.PULUMI_SKIP_UPDATE_CHECK = base.PULUMI_SKIP_UPDATE_CHECK || "true";
   env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION = base.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION || "true";
-  env.PULUMI_HOME = base.PULUMI_HOME || path.join(local, "home");
-  if (!base.PULUMI_BACKEND_URL) {
-    fs.mkdirSync(path.join(local, "backend"), { recursive: true });
-    env.PULUMI_BACKEND_URL = `file://${path.join(local, "backend")}`;
-    if (base.PULUMI_CONFIG_PASSPHRASE === undefined && base.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) {
-      env.PULUMI_CONFIG_PASSPHRASE = "";
-    }
+  if (localBackend && !base.PULUMI_BACKEND_URL && !currentLogin(base) && !projectBackend()) {
+    const backend = path.join(PROJECT, ".pulumi-local", "backend");
+    fs.mkdirSync(backend, { recursive: true });
+    env.PULUMI_BACKEND_URL = `file://${backend}`;
+    process.stderr.write(
+      `[pulumi] no backend logged in: using the local file backend ${backend} ` +
+        "(`npm run pulumi -- login <url>` or PULUMI_BACKEND_URL selects another)\n",
+    );
   }
   return env;
 }
