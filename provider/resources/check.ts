@@ -150,7 +150,24 @@ export function checkMessage(news: Record<string, unknown>, olds?: Record<string
         "seed the messages while it is active or inactive, then close it in a later change",
     });
   }
+  if (!isNew && news.conversationState === "closed") {
+    // Also in the change that closes it: the conversation is updated before its messages.
+    failures.push(...editsInClosedConversation(olds, news));
+  }
   return failures;
+}
+
+/** Twilio refuses to edit messages of a closed conversation (50377): say so before trying. */
+function editsInClosedConversation(olds: Record<string, unknown>, news: Record<string, unknown>): Failure[] {
+  return ["author", "body", "attributes", "subject", "dateCreated", "dateUpdated"]
+    .filter((property) => news[property] !== null && news[property] !== undefined && !containsUnknown(news[property]))
+    .filter((property) => canonicalJson(news[property]) !== canonicalJson(olds[property] ?? null))
+    .map((property) => ({
+      property,
+      reason:
+        "can't change: the conversation is (being) closed, and Twilio edits no message of a closed conversation (error 50377); " +
+        "make the edit in a change before the one that closes it",
+    }));
 }
 
 const contentVariablesRule: Rule = (value) => {

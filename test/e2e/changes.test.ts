@@ -139,6 +139,34 @@ conversations:
     await scenario.pulumi(["preview", "--expect-no-changes"]);
   }, E2E_TIMEOUT);
 
+  it("a seeded conversation can be closed later and keeps its messages; a new message there is refused at preview", async () => {
+    scenario = await newScenario("close-later");
+    const seeded = (state: string, extra = "") => `
+conversations:
+  archive:
+    uniqueName: archive-later
+    state: ${state}
+    messages:
+      - key: first
+        body: First
+${extra}`;
+    scenario.writeStack(seeded("active"));
+    await scenario.up();
+    scenario.writeStack(seeded("closed"));
+    await scenario.up();
+    const { conversations, messages } = twilioObjects(scenario.emulator);
+    expect(conversations.map((c) => c.state)).toEqual(["closed"]);
+    expect(messages.map((m) => m.body)).toEqual(["First"]);
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+
+    scenario.writeStack(seeded("closed", "      - key: late\n        body: Too late\n"));
+    scenario.emulator.clearRequests();
+    const refused = await scenario.pulumi(["preview"], { allowFailure: true });
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain("a closed conversation takes no new messages");
+    expect(scenario.emulator.requests().filter((r) => r.method !== "GET")).toEqual([]);
+  }, E2E_TIMEOUT);
+
   it("adopts a conversation that exists already, by unique name", async () => {
     scenario = await newScenario("adopt");
     const existing = await fetch(`${scenario.emulator.url}/v1/Conversations`, {

@@ -266,3 +266,21 @@ describe("checkMessage in a closed conversation", () => {
     expect(checkMessage(closed, { ...closed, conversationState: "active" })).toEqual([]);
   });
 });
+
+describe("checkMessage: edits in a closed conversation", () => {
+  const closed = { conversationSid: CH, body: "hi", conversationState: "closed" };
+
+  it("refuses an edit of a message whose conversation was and stays closed", () => {
+    expect(checkMessage({ ...closed, body: "edited" }, closed)).toEqual([
+      { property: "body", reason: expect.stringContaining("Twilio edits no message of a closed conversation (error 50377)") },
+    ]);
+  });
+
+  it("refuses it in the change that closes the conversation too, since the conversation is updated first", () => {
+    expect(checkMessage({ ...closed, body: "edited" }, { ...closed, conversationState: "active" }).map((f) => f.property)).toEqual(["body"]);
+  });
+
+  it("allows closing the conversation when its messages stay as they are", () => {
+    expect(checkMessage(closed, { ...closed, conversationState: "active" })).toEqual([]);
+  });
+});
