@@ -1,5 +1,4 @@
 // Conversation calls, for both path families (a Conversation Service, or the default service).
-import { canonicalJson, sameJsonText } from "../domain/json";
 import { TwilioConversationsError, type ErrorContext } from "../errors";
 import { earliestServerTime, send, type Transport, type TwilioJson } from "./http";
 import {
@@ -7,6 +6,7 @@ import {
   conversationPath,
   conversationsPath,
   observedConversation,
+  sameAttributes,
   type ConversationFields,
   type ObservedConversation,
 } from "./wire";
@@ -178,12 +178,11 @@ export function createdSince(json: TwilioJson, since: number): boolean {
 
 /** Every field the create sent, compared with what Twilio holds; unsent fields must be unset. */
 function sameConversationFields(json: TwilioJson, fields: ConversationFields): boolean {
-  const attributes = typeof json.attributes === "string" ? json.attributes : "{}";
   return (
     (json.unique_name ?? null) === null &&
     (json.friendly_name ?? null) === fields.friendlyName &&
     (fields.messagingServiceSid === null || json.messaging_service_sid === fields.messagingServiceSid) &&
     (fields.state === null || json.state === fields.state) &&
-    sameJsonText(attributes, fields.attributes === null ? "{}" : canonicalJson(fields.attributes))
+    sameAttributes(json, fields.attributes)
   );
 }

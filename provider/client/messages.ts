@@ -1,9 +1,8 @@
 // Message calls, for both path families.
-import { canonicalJson, sameJsonText } from "../domain/json";
 import type { ErrorContext } from "../errors";
 import { createdSince, type Scope } from "./conversations";
 import { earliestServerTime, send, type Transport, type TwilioJson } from "./http";
-import { messageForm, messagesPath, observedMessage, type MessageFields, type ObservedMessage } from "./wire";
+import { messageForm, messagesPath, observedMessage, sameAttributes, type MessageFields, type ObservedMessage } from "./wire";
 
 const MESSAGE_HINTS: Record<number, string> = {
   50377: "the conversation is closed, and a closed conversation takes no new or edited messages",
@@ -132,10 +131,9 @@ async function findCreatedMessage(
 }
 
 function sameMessageFields(json: TwilioJson, fields: MessageFields): boolean {
-  const attributes = typeof json.attributes === "string" ? json.attributes : "{}";
   return (
     (json.author ?? "system") === (fields.author ?? "system") &&
     (fields.contentSid ? json.content_sid === fields.contentSid : (json.body ?? null) === (fields.body ?? null)) &&
-    sameJsonText(attributes, fields.attributes === null ? "{}" : canonicalJson(fields.attributes))
+    sameAttributes(json, fields.attributes)
   );
 }

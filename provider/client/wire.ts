@@ -1,5 +1,5 @@
 // Twilio's wire format (PascalCase form keys, snake_case JSON) lives here and nowhere else.
-import { canonicalJson, parseJsonText } from "../domain/json";
+import { canonicalJson, parseJsonText, sameJsonText } from "../domain/json";
 import type { JsonValue } from "../resources/args";
 import type { TwilioJson } from "./http";
 
@@ -117,6 +117,12 @@ export function observedMessage(json: TwilioJson): ObservedMessage {
     dateUpdated: text(json.date_updated),
     url: text(json.url),
   };
+}
+
+/** Whether Twilio's `attributes` text holds the declared attributes (unset on both sides is `{}`). */
+export function sameAttributes(json: TwilioJson, declared: JsonValue | null): boolean {
+  const held = typeof json.attributes === "string" ? json.attributes : "{}";
+  return sameJsonText(held, declared === null ? "{}" : canonicalJson(declared));
 }
 
 /** Twilio's date-time form: UTC, whole seconds, `YYYY-MM-DDTHH:mm:ssZ`. */
