@@ -135,7 +135,7 @@ async function findCreatedConversation(
       { message: "the answer to the create was lost, and a conversation with no uniqueName, friendlyName or attributes cannot be told apart from others" },
     );
   }
-  const conversations = await listConversationsCreatedSince(transport, scope, firstSentAt, context);
+  const conversations = await listRecentConversations(transport, scope, firstSentAt, context);
   const since = earliestServerTime(transport.serverClock, firstSentAt);
   const candidates = conversations.filter((json) => createdSince(json, since) && sameConversationFields(json, fields));
   if (candidates.length > 1) {
@@ -149,7 +149,7 @@ async function findCreatedConversation(
   return candidates[0] ?? null;
 }
 
-async function listConversationsCreatedSince(
+async function listRecentConversations(
   transport: Transport,
   scope: Scope,
   firstSentAt: number,
