@@ -173,7 +173,7 @@ ${extra}`;
       method: "POST",
       headers: authHeaders(scenario),
       body: new URLSearchParams({ UniqueName: "legacy-desk", FriendlyName: "Made by hand" }),
-    }).then((response) => response.json());
+    }).then((response) => response.json() as Promise<{ sid: string }>);
     scenario.writeStack(`
 conversations:
   legacy:

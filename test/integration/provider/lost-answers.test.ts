@@ -2,7 +2,7 @@
 // object for the one just created, never forget one that was created, never drop one from state
 // because the provider looks in the wrong place.
 import { afterEach, describe, expect, it } from "vitest";
-import { createThrough, emulatorConfig, loadProvider, useEmulator } from "./harness";
+import { createThrough, useEmulator } from "./harness";
 
 const env = useEmulator();
 afterEach(() => env.emulator.clearFaults());

@@ -25,6 +25,7 @@ const olds: MessageOutputs = {
   dateCreated: "2024-01-31T09:30:00Z",
   dateUpdated: "2024-01-31T09:31:00Z",
   url: null,
+  afterSid: "IM" + "e".repeat(32),
   afterIndex: 3,
   webhooksEnabled: false,
   declared: ["author", "body", "attributes", "subject", "dateCreated", "dateUpdated"],
@@ -43,7 +44,9 @@ const news: MessageInputs = {
   subject: "Hi",
   dateCreated: "2024-01-31T10:30:00+01:00",
   dateUpdated: "2024-01-31T09:31:00.000Z",
+  afterSid: "IM" + "e".repeat(32),
   afterIndex: 3,
+  conversationState: null,
   webhooksEnabled: false,
 };
 
