@@ -18,7 +18,7 @@ type Kind = "conversation" | "message";
 type LoadedProvider = Required<pulumi.dynamic.ResourceProvider>;
 type Inputs = Record<string, unknown>;
 
-/** The project root: the serialized provider loads `./dist/provider/runtime` from the working directory. */
+/** The project root: the stored provider loads the package's runtime, resolved from the working directory. */
 const ROOT = path.resolve(__dirname, "../..");
 const RUNTIME_PROVIDER = path.join(ROOT, "dist/provider/resources/runtime-provider.js");
 const RUNTIME = path.join(ROOT, "dist/provider/runtime.js");
@@ -30,15 +30,13 @@ const PACED_CONVERSATIONS = 90;
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const requireFromString: (code: string) => { handler: () => pulumi.dynamic.ResourceProvider } = require("require-from-string");
-const loadRuntimeProvider = (): { runtimeProvider: (kind: Kind) => pulumi.dynamic.ResourceProvider } => require(RUNTIME_PROVIDER);
+const loadRuntimeProvider = (): { providerModuleText: (kind: Kind) => string } => require(RUNTIME_PROVIDER);
 const loadRuntime = (): { requestCount: () => number } => require(RUNTIME);
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/** The text stored as `__provider`: `pulumi.dynamic.Resource` serializes `() => provider`. */
+/** The text stored as `__provider` with every resource of this kind. */
 async function serializedProvider(kind: Kind): Promise<string> {
-  const provider = loadRuntimeProvider().runtimeProvider(kind);
-  const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-  return serialized.text;
+  return loadRuntimeProvider().providerModuleText(kind);
 }
 
 async function loadProvider(kind: Kind, emulator: RunningEmulator): Promise<LoadedProvider> {

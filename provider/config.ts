@@ -28,12 +28,23 @@ const CONFIG_TO_ENV = {
 
 type SettingName = keyof typeof CONFIG_TO_ENV;
 
-/** Stack config `twilio:<name>` wins over the environment variable. */
-export function resolveSettings(config: ConfigLookup, env: Record<string, string | undefined>): Settings {
-  const read = (name: SettingName): string | undefined => present(config(`twilio:${name}`)) ?? present(env[CONFIG_TO_ENV[name]]);
+/** The stack config namespace of the default settings, which fall back to the environment. */
+export const DEFAULT_NAMESPACE = "twilio";
+
+/**
+ * Stack config `twilio:<name>` wins over the environment variable. Another namespace (a second
+ * account or a subaccount, e.g. `twilio-eu:<name>`) is read from the stack config alone: the
+ * environment holds one account, the default one.
+ */
+export function resolveSettings(
+  config: ConfigLookup,
+  env: Record<string, string | undefined>,
+  namespace: string = DEFAULT_NAMESPACE,
+): Settings {
+  const fromConfig = (name: SettingName) => present(config(`${namespace}:${name}`));
+  const fromEnv = (name: SettingName) => (namespace === DEFAULT_NAMESPACE ? present(env[CONFIG_TO_ENV[name]]) : undefined);
+  const read = (name: SettingName): string | undefined => fromConfig(name) ?? fromEnv(name);
   const accountSid = read("accountSid") ?? null;
-  const fromConfig = (name: SettingName) => present(config(`twilio:${name}`));
-  const fromEnv = (name: SettingName) => present(env[CONFIG_TO_ENV[name]]);
   const credentials =
     credentialsFrom(fromConfig, accountSid) ?? credentialsFrom(fromEnv, accountSid) ?? credentialsFrom(read, accountSid);
   return {
@@ -43,10 +54,10 @@ export function resolveSettings(config: ConfigLookup, env: Record<string, string
     requestTimeoutMs: positiveInteger(read("requestTimeoutMs"), 30_000),
     maxAttempts: positiveInteger(read("maxAttempts"), 8),
     secrets: [
-      present(config("twilio:authToken")),
-      present(config("twilio:apiSecret")),
-      present(env.TWILIO_AUTH_TOKEN),
-      present(env.TWILIO_API_SECRET),
+      fromConfig("authToken"),
+      fromConfig("apiSecret"),
+      fromEnv("authToken"),
+      fromEnv("apiSecret"),
       // The Authorization header carries the pair base64-encoded; redact it in that form too.
       credentials ? Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64") : undefined,
     ].filter((secret): secret is string => Boolean(secret)),

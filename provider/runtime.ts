@@ -1,8 +1,11 @@
-// The provider's implementation, loaded once per provider process by the small serialized
-// provider of each resource (see resources/runtime-provider.ts). Being one module, it gives every
-// resource of a stack the same settings, HTTP connections and rate limiter.
+// The provider's implementation (engine side), loaded once per provider process by the small
+// module stored as `__provider` with each resource (see resources/runtime-provider.ts). Being one
+// module, it gives every resource of a stack the same settings, HTTP connections and rate limiter.
+// State written before the package could be installed loads it as `./dist/provider/runtime` from
+// the project: keep this file's place.
+import { AsyncLocalStorage } from "node:async_hooks";
 import type * as pulumi from "@pulumi/pulumi";
-import { resolveSettings, type Settings } from "./config";
+import { DEFAULT_NAMESPACE, resolveSettings, type ConfigLookup, type Settings } from "./config";
 import type { Transport } from "./client/http";
 import { SlidingWindowLimiter } from "./client/limiter";
 import { DEFAULT_RETRY_POLICY } from "./client/retry";
@@ -10,17 +13,31 @@ import { redactError } from "./errors";
 import { conversationProvider } from "./resources/conversation-provider";
 import { messageProvider } from "./resources/message-provider";
 
-let settings: Settings | undefined;
+let config: ConfigLookup = () => undefined;
+const settingsByNamespace = new Map<string, Settings>();
 const limiter = new SlidingWindowLimiter();
 const serverClock = { offsetMs: 0 };
 let requestsSent = 0;
 
+/** The settings namespace of the resource whose method is running (see `settingsNamespace`). */
+const currentNamespace = new AsyncLocalStorage<string>();
+
 export async function configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-  settings = resolveSettings((key) => request.config.get(key), process.env);
+  config = (key) => request.config.get(key);
+  settingsByNamespace.clear();
+}
+
+function settingsOf(namespace: string): Settings {
+  let settings = settingsByNamespace.get(namespace);
+  if (!settings) {
+    settings = resolveSettings(config, process.env, namespace);
+    settingsByNamespace.set(namespace, settings);
+  }
+  return settings;
 }
 
 function transport(): Transport {
-  settings ??= resolveSettings(() => undefined, process.env);
+  const settings = settingsOf(currentNamespace.getStore() ?? DEFAULT_NAMESPACE);
   return {
     settings,
     limiter,
@@ -38,20 +55,45 @@ export function requestCount(): number {
   return requestsSent;
 }
 
-/** Every method's errors leave with the configured secrets redacted. */
-function redacting(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.ResourceProvider {
-  const wrapped: Record<string, unknown> = {};
+/**
+ * A resource's settings namespace travels in its properties. Every method's last argument holds
+ * them (the news of check, diff and update; the inputs of create; the state of read and delete),
+ * and the outputs echo it so that read and delete find it later.
+ */
+function namespaceOf(props: unknown): string | undefined {
+  const value = typeof props === "object" && props !== null ? (props as { settingsNamespace?: unknown }).settingsNamespace : undefined;
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function echoNamespace(result: unknown, namespace: string | undefined): unknown {
+  if (namespace === undefined || typeof result !== "object" || result === null) return result;
+  const echoed: Record<string, unknown> = { ...result };
+  for (const key of ["outs", "props", "inputs"]) {
+    const value = echoed[key];
+    if (typeof value === "object" && value !== null) echoed[key] = { ...value, settingsNamespace: namespace };
+  }
+  return echoed;
+}
+
+/** Every method runs with its resource's settings, and its errors leave with every secret redacted. */
+function wrapped(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.ResourceProvider {
+  const methods: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(provider)) {
-    wrapped[name] = async (...args: unknown[]) => {
+    methods[name] = async (...args: unknown[]) => {
+      const namespace = namespaceOf(args[args.length - 1]);
       try {
-        return await (method as (...a: unknown[]) => Promise<unknown>)(...args);
+        const result = await currentNamespace.run(namespace ?? DEFAULT_NAMESPACE, () =>
+          (method as (...a: unknown[]) => Promise<unknown>)(...args),
+        );
+        return echoNamespace(result, namespace);
       } catch (error) {
-        throw redactError(error, settings?.secrets ?? []);
+        const secrets = [...settingsByNamespace.values()].flatMap((settings) => settings.secrets);
+        throw redactError(error, secrets);
       }
     };
   }
-  return wrapped as unknown as pulumi.dynamic.ResourceProvider;
+  return methods as unknown as pulumi.dynamic.ResourceProvider;
 }
 
-export const conversation = redacting({ configure, ...conversationProvider(transport) });
-export const message = redacting({ configure, ...messageProvider(transport) });
+export const conversation = wrapped({ configure, ...conversationProvider(transport) });
+export const message = wrapped({ configure, ...messageProvider(transport) });

@@ -1,10 +1,11 @@
 // From a validated stack file to Pulumi resources. The entry point Pulumi runs is ./program.ts.
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackFile } from "../schemas/load";
 import { renderProblems } from "../schemas/problems";
 import type { ConversationSpec, MessageSpec, StackSpec } from "../schemas/stack";
-import type { ConversationArgs, MessageArgs } from "./resources/args";
+import type { ConversationArgs, MessageArgs, TwilioSettings } from "./resources/args";
 import { Conversation } from "./resources/conversation";
 import { Message } from "./resources/message";
 
@@ -79,12 +80,28 @@ export function messageKey(message: MessageSpec, position: number): string {
   return message.key ?? String(position);
 }
 
+/**
+ * Where a stack's resources go in a program: a prefix for their names and a parent, so that several
+ * stack files and hand-written resources live in one program without clashes; and which Twilio
+ * account they use.
+ */
+export interface Placement {
+  namePrefix?: string;
+  parent?: pulumi.Resource;
+  settings?: TwilioSettings;
+}
+
 /** Declares one Conversation per entry and its messages, each created after the one before it. */
-export function declareStack(spec: StackSpec): StackOutputs {
+export function declareStack(spec: StackSpec, placement: Placement = {}): StackOutputs {
+  const prefix = placement.namePrefix ?? "";
   const outputs: StackOutputs = { conversations: {}, messages: {} };
   for (const [logicalName, entry] of Object.entries(spec.conversations)) {
-    const options = conversationOptions(spec, entry);
-    const conversation = new Conversation(logicalName, conversationArgs(spec, entry), options);
+    const options = { ...conversationOptions(spec, entry), parent: placement.parent };
+    const conversation = new Conversation(
+      `${prefix}${logicalName}`,
+      { ...conversationArgs(spec, entry), settings: placement.settings },
+      options,
+    );
     outputs.conversations[logicalName] = conversation.sid;
     outputs.messages[logicalName] = {};
     let previous: Message | undefined;
@@ -97,10 +114,11 @@ export function declareStack(spec: StackSpec): StackOutputs {
         afterSid: previous ? previous.id : null,
         afterIndex: previous ? previous.index : null,
       };
-      const message: Message = new Message(`${logicalName}/${key}`, messageArgs(spec, entry, messageSpec, links), {
-        ...options,
-        dependsOn: previous ? [previous] : [],
-      });
+      const message: Message = new Message(
+        `${prefix}${logicalName}/${key}`,
+        { ...messageArgs(spec, entry, messageSpec, links), settings: placement.settings },
+        { ...options, dependsOn: previous ? [previous] : [] },
+      );
       outputs.messages[logicalName][key] = message.sid;
       previous = message;
     });
@@ -113,10 +131,24 @@ export function declareStack(spec: StackSpec): StackOutputs {
  * run before anything is registered, with the same rendered problems as `npm run validate`.
  */
 export function runStackProgram(): StackOutputs {
-  const file = stackFilePath(new pulumi.Config().get("stackFile"), pulumi.getStack());
+  const stack = pulumi.getStack();
+  const configured = new pulumi.Config().get("stackFile");
+  const file = stackFilePath(configured, stack);
+  if (!existsSync(file)) throw new pulumi.RunError(missingStackFile(stack, file, configured !== undefined));
   const result = loadStackFile(file);
   if (!result.ok) {
     throw new pulumi.RunError(`${file} is not a valid stack file:\n\n${renderProblems(result.problems)}`);
   }
   return declareStack(result.spec);
+}
+
+/** What a person needs when the stack's file is not there: which stack, which file, what to do. */
+export function missingStackFile(stack: string, file: string, configured: boolean): string {
+  const where = path.resolve(file);
+  return configured
+    ? `stack "${stack}": its stackFile config names ${file} (${where}), which does not exist.\n` +
+        `Create it, or point the stack at another file: pulumi config set stackFile path/to/file.yaml`
+    : `stack "${stack}" has no stack file: looked for ${file} (${where}).\n` +
+        `Create it (the smallest stack file is the line "conversations: {}"), ` +
+        `or point the stack at another file: pulumi config set stackFile path/to/file.yaml`;
 }

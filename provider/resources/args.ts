@@ -4,6 +4,17 @@ import type { AdoptMode, ConversationState } from "../domain/rules";
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
+/**
+ * Which Twilio account or subaccount a resource uses. By default the `twilio:*` stack config, else
+ * the `TWILIO_*` environment variables. `configNamespace: "twilio-eu"` reads `twilio-eu:accountSid`,
+ * `twilio-eu:authToken` (or `apiKey`/`apiSecret`), `twilio-eu:region`… from the stack config
+ * instead. Only the namespace is stored with the resource; credentials are read when the provider
+ * runs, never stored.
+ */
+export interface TwilioSettings {
+  configNamespace?: string;
+}
+
 /** What a stack declares for one conversation; every field but the service is optional. */
 export interface ConversationArgs {
   /** `IS…` SID of the Conversation Service; omitted or null means the account's default service. */
@@ -20,6 +31,7 @@ export interface ConversationArgs {
   adopt?: pulumi.Input<AdoptMode>;
   /** Sends `X-Twilio-Webhook-Enabled: true` on this resource's writes. Default false. */
   webhooksEnabled?: pulumi.Input<boolean>;
+  settings?: TwilioSettings;
 }
 
 /** What a stack declares for one seed message. */
@@ -50,4 +62,5 @@ export interface MessageArgs {
    */
   conversationState?: pulumi.Input<string | null>;
   webhooksEnabled?: pulumi.Input<boolean>;
+  settings?: TwilioSettings;
 }

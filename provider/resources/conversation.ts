@@ -1,11 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConversationArgs } from "./args";
-import { runtimeProvider } from "./runtime-provider";
-
-const provider = runtimeProvider("conversation");
+import { providerModuleText } from "./runtime-provider";
 
 /** A Twilio Conversation, in a Conversation Service or the account's default service. */
-export class Conversation extends pulumi.dynamic.Resource {
+export class Conversation extends pulumi.CustomResource {
   declare readonly sid: pulumi.Output<string>;
   declare readonly accountSid: pulumi.Output<string>;
   declare readonly chatServiceSid: pulumi.Output<string>;
@@ -22,12 +20,20 @@ export class Conversation extends pulumi.dynamic.Resource {
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: ConversationArgs, opts?: pulumi.CustomResourceOptions) {
+    const { settings, ...declared } = args;
     const outputs = {
       sid: undefined, accountSid: undefined, chatServiceSid: undefined, uniqueName: undefined,
       friendlyName: undefined, state: undefined, attributes: undefined, messagingServiceSid: undefined,
       dateInactive: undefined, dateClosed: undefined, dateCreated: undefined, dateUpdated: undefined,
       url: undefined, adopted: undefined,
     };
-    super(provider, name, { ...outputs, resourceName: name, ...args }, opts, "twilio-conversations", "Conversation");
+    const props = { ...outputs, resourceName: name, ...declared, ...settingsInputs(settings), __provider: providerModuleText("conversation") };
+    // The type token of a dynamic resource: the provider process runs the `__provider` module.
+    super("pulumi-nodejs:dynamic/twilio-conversations:Conversation", name, props, opts);
   }
+}
+
+/** Which Twilio account a resource uses: the stack config namespace that holds its settings. */
+export function settingsInputs(settings: ConversationArgs["settings"]): { settingsNamespace?: pulumi.Input<string> } {
+  return settings?.configNamespace === undefined ? {} : { settingsNamespace: settings.configNamespace };
 }

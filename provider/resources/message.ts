@@ -1,11 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MessageArgs } from "./args";
-import { runtimeProvider } from "./runtime-provider";
-
-const provider = runtimeProvider("message");
+import { settingsInputs } from "./conversation";
+import { providerModuleText } from "./runtime-provider";
 
 /** A seed message in a Twilio Conversation. */
-export class Message extends pulumi.dynamic.Resource {
+export class Message extends pulumi.CustomResource {
   declare readonly sid: pulumi.Output<string>;
   declare readonly accountSid: pulumi.Output<string>;
   declare readonly conversationSid: pulumi.Output<string>;
@@ -17,10 +16,12 @@ export class Message extends pulumi.dynamic.Resource {
   declare readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: MessageArgs, opts?: pulumi.CustomResourceOptions) {
+    const { settings, ...declared } = args;
     const outputs = {
       sid: undefined, accountSid: undefined, conversationSid: undefined, index: undefined, author: undefined,
       body: undefined, dateCreated: undefined, dateUpdated: undefined, url: undefined,
     };
-    super(provider, name, { ...outputs, resourceName: name, ...args }, opts, "twilio-conversations", "Message");
+    const props = { ...outputs, resourceName: name, ...declared, ...settingsInputs(settings), __provider: providerModuleText("message") };
+    super("pulumi-nodejs:dynamic/twilio-conversations:Message", name, props, opts);
   }
 }

@@ -239,10 +239,12 @@ describe("the Pulumi program", () => {
     expect(registrations).toEqual([]);
   });
 
-  it("reads stacks/<stack>.yaml from the project root when stackFile is not set", async () => {
+  it("reads stacks/<stack>.yaml from the project root when stackFile is not set, and says what to do when it is missing", async () => {
     await useMocks("no-such-stack");
-    expect(() => runStackProgram()).toThrow(/^stacks\/no-such-stack\.yaml is not a valid stack file/);
-    expect(() => runStackProgram()).toThrow("cannot read the file (ENOENT)");
+    expect(() => runStackProgram()).toThrow(
+      `stack "no-such-stack" has no stack file: looked for ${join("stacks", "no-such-stack.yaml")} (${join(process.cwd(), "stacks", "no-such-stack.yaml")}).\n` +
+        `Create it (the smallest stack file is the line "conversations: {}"), or point the stack at another file: pulumi config set stackFile path/to/file.yaml`,
+    );
     expect(stackFilePath(undefined, "dev")).toBe(join("stacks", "dev.yaml"));
     expect(stackFilePath("config/prod.yaml", "prod")).toBe("config/prod.yaml");
   });

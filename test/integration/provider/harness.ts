@@ -9,17 +9,18 @@ import { requestsOutsideSpec } from "../../support/requests-against-spec";
 
 // The compiled provider, exactly what the Pulumi program uses (npm test builds it first).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { runtimeProvider } = require(path.resolve("dist/provider/resources/runtime-provider.js"));
+const { providerModuleText } = require(path.resolve("dist/provider/resources/runtime-provider.js")) as {
+  providerModuleText: (kind: Kind) => string;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString: (code: string) => { handler: () => pulumi.dynamic.ResourceProvider } = require("require-from-string");
 
 export type Kind = "conversation" | "message";
 export type LoadedProvider = Required<pulumi.dynamic.ResourceProvider>;
 
+/** The `__provider` text the program stores with each resource of this kind. */
 export async function serializedProviderText(kind: Kind): Promise<string> {
-  const provider = runtimeProvider(kind);
-  const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-  return serialized.text;
+  return providerModuleText(kind);
 }
 
 export async function loadProvider(kind: Kind, config: Record<string, string>): Promise<LoadedProvider> {

@@ -1,0 +1,62 @@
+// A whole stack file as one component, for programs that keep it next to other resources.
+import { existsSync } from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import { loadStackFile, loadStackText } from "../schemas/load";
+import { renderProblems } from "../schemas/problems";
+import type { StackSpec } from "../schemas/stack";
+import type { TwilioSettings } from "./resources/args";
+import { declareStack, type StackOutputs } from "./stack-program";
+
+export interface ConversationsStackArgs {
+  /** A stack file, relative to the working directory (the project). Give this or `spec`. */
+  file?: string;
+  /**
+   * The stack file's content as an object, checked by the same rules as a file; or a spec that
+   * `loadStackFile` returned.
+   */
+  spec?: unknown;
+  /**
+   * Prefix of the children's resource names, so that two stack files, or a stack file and
+   * hand-written resources, never clash. Default: the component's name and a slash (`staging/`).
+   */
+  namePrefix?: string;
+  /** Which Twilio account the stack's resources use (see `TwilioSettings`). */
+  settings?: TwilioSettings;
+}
+
+/**
+ * Declares the conversations and seed messages of a stack file as children of one component:
+ * `new ConversationsStack("support", { file: "stacks/support.yaml" })`. An invalid file stops the
+ * program before anything is registered, with the same problems `validate` prints.
+ */
+export class ConversationsStack extends pulumi.ComponentResource {
+  /** Conversation SIDs by logical name. */
+  readonly conversations: StackOutputs["conversations"];
+  /** Message SIDs by conversation and message key (or position when unkeyed). */
+  readonly messages: StackOutputs["messages"];
+
+  constructor(name: string, args: ConversationsStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("twilio-conversations:index:ConversationsStack", name, {}, opts);
+    const outputs = declareStack(specOf(args), {
+      namePrefix: args.namePrefix ?? `${name}/`,
+      parent: this,
+      settings: args.settings,
+    });
+    this.conversations = outputs.conversations;
+    this.messages = outputs.messages;
+    this.registerOutputs({ conversations: this.conversations, messages: this.messages });
+  }
+}
+
+function specOf(args: ConversationsStackArgs): StackSpec {
+  if ((args.file === undefined) === (args.spec === undefined)) {
+    throw new pulumi.RunError("ConversationsStack needs exactly one of `file` (a stack file's path) or `spec` (its content)");
+  }
+  if (args.file !== undefined && !existsSync(args.file)) {
+    throw new pulumi.RunError(`ConversationsStack: the stack file ${args.file} does not exist (paths are relative to ${process.cwd()})`);
+  }
+  const label = args.file ?? "spec";
+  const result = args.file !== undefined ? loadStackFile(args.file) : loadStackText(JSON.stringify(args.spec, null, 2), label);
+  if (!result.ok) throw new pulumi.RunError(`${label} is not a valid stack file:\n\n${renderProblems(result.problems)}`);
+  return result.spec;
+}
