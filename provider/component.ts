@@ -1,5 +1,6 @@
 // A whole stack file as one component, for programs that keep it next to other resources.
 import { existsSync } from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackFile, loadStackText } from "../schemas/load";
 import { renderProblems } from "../schemas/problems";
@@ -8,7 +9,7 @@ import type { TwilioSettings } from "./resources/args";
 import { declareStack, type StackOutputs } from "./stack-program";
 
 export interface ConversationsStackArgs {
-  /** A stack file, relative to the working directory (the project). Give this or `spec`. */
+  /** A stack file, relative to the project (the folder of Pulumi.yaml), or absolute. Give this or `spec`. */
   file?: string;
   /**
    * The stack file's content as an object, checked by the same rules as a file; or a spec that
@@ -52,11 +53,31 @@ function specOf(args: ConversationsStackArgs): StackSpec {
   if ((args.file === undefined) === (args.spec === undefined)) {
     throw new pulumi.RunError("ConversationsStack needs exactly one of `file` (a stack file's path) or `spec` (its content)");
   }
-  if (args.file !== undefined && !existsSync(args.file)) {
-    throw new pulumi.RunError(`ConversationsStack: the stack file ${args.file} does not exist (paths are relative to ${process.cwd()})`);
-  }
   const label = args.file ?? "spec";
-  const result = args.file !== undefined ? loadStackFile(args.file) : loadStackText(JSON.stringify(args.spec, null, 2), label);
+  let result;
+  if (args.file !== undefined) {
+    const root = projectRoot(process.cwd());
+    const file = path.resolve(root, args.file);
+    if (!existsSync(file)) {
+      throw new pulumi.RunError(
+        `ConversationsStack: the stack file ${args.file} does not exist (looked for ${file}; paths are relative to the project, ${root})`,
+      );
+    }
+    result = loadStackFile(file, args.file);
+  } else {
+    result = loadStackText(JSON.stringify(args.spec, null, 2), label);
+  }
   if (!result.ok) throw new pulumi.RunError(`${label} is not a valid stack file:\n\n${renderProblems(result.problems)}`);
   return result.spec;
+}
+
+/**
+ * The folder of Pulumi.yaml. Pulumi runs the program in the folder `main:` names (e.g. `src/`),
+ * so relative stack file paths are taken from the project instead, wherever the program lives.
+ */
+export function projectRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "Pulumi.yaml")) || existsSync(path.join(dir, "Pulumi.yml"))) return dir;
+    if (path.dirname(dir) === dir) return start;
+  }
 }

@@ -70,14 +70,14 @@ export function loadStackText(text: string, file: string): LoadResult {
   return { ok: false, problems: problems.sort(compareProblems) };
 }
 
-/** Reads, parses and validates a stack file. `file` is shown as given in problems. */
-export function loadStackFile(file: string): LoadResult {
+/** Reads, parses and validates a stack file. Problems name it as `shownAs` (default: `file` as given). */
+export function loadStackFile(file: string, shownAs: string = file): LoadResult {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    return { ok: false, problems: [fileProblem(file, `cannot read the file (${reason})`, "check the path")] };
+    return { ok: false, problems: [fileProblem(shownAs, `cannot read the file (${reason})`, "check the path")] };
   }
-  return loadStackText(text, file);
+  return loadStackText(text, shownAs);
 }

@@ -1,0 +1,225 @@
+// The package as users install it: `npm pack`, installed into a separate Pulumi TypeScript
+// project made from examples/starter, driven by the real engine against the emulator. A YAML
+// stack through the component and typed resources written in TypeScript live in one program.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator } from "../../emulator";
+import type { CommandResult } from "./harness";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureEngine, pulumiEnv, PROJECT } = require("../../scripts/engine.js") as {
+  ensureEngine: () => string;
+  pulumiEnv: (engineDir: string, base: Record<string, string | undefined>) => Record<string, string>;
+  PROJECT: string;
+};
+
+const TIMEOUT = 600_000;
+const STARTER = path.join(PROJECT, "examples/starter");
+/** The oldest @pulumi/pulumi the peer range admits: the first whose dynamic provider calls `configure`. */
+const OLDEST_SDK = "3.139.0";
+
+const STACK_FILE = `conversations:
+  support:
+    uniqueName: pkg-support
+    friendlyName: Support
+    attributes: { team: support }
+    messages:
+      - key: welcome
+        author: system
+        body: Welcome!
+      - key: second
+        author: agent
+        body: How can I help?
+  handmade:
+    uniqueName: pkg-yaml-handmade
+`;
+
+// A hand-written resource with the same logical name as one in the stack file: the component's
+// prefix keeps them apart.
+const TYPED_RESOURCES = `
+import { Conversation, Message, type ConversationArgs } from "twilio-conversations-pulumi";
+
+const args: ConversationArgs = { uniqueName: "pkg-typed", friendlyName: "Written in TypeScript", attributes: { owner: "ops" } };
+const handmade = new Conversation("handmade", args);
+new Message("handmade-hello", { conversationSid: handmade.id, author: "ops", body: "Hello from TypeScript" });
+export const handmadeSid = handmade.sid;
+`;
+
+let tarball: string;
+let engineDir: string;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-e2e-package-"));
+
+beforeAll(async () => {
+  engineDir = ensureEngine();
+  // npm test compiles first; packing runs no script, so it packs what the tests built.
+  const packed = await run("npm", ["pack", "--ignore-scripts", "--pack-destination", work, "--json"], { cwd: PROJECT });
+  tarball = path.join(work, JSON.parse(packed.stdout)[0].filename);
+}, TIMEOUT);
+
+afterAll(() => fs.rmSync(work, { recursive: true, force: true, maxRetries: 3 }));
+
+describe.concurrent("installed from the packed tarball", () => {
+  it("the starter project: a stack file through the component and typed resources, up / preview / -C / destroy, validate with npx", async () => {
+    const project = await starterProject("starter", {});
+    const emulator = await startEmulator();
+    try {
+      const pulumi = pulumiIn(project, emulator);
+      fs.appendFileSync(path.join(project.dir, "index.ts"), TYPED_RESOURCES);
+      await run("npx", ["tsc", "--noEmit", "-p", "."], { cwd: project.dir });
+
+      await pulumi(["stack", "init", project.stack, "--secrets-provider", "passphrase"], { stack: false });
+      fs.writeFileSync(path.join(project.dir, "stacks", `${project.stack}.yaml`), STACK_FILE);
+      await pulumi(["up", "--yes", "--skip-preview"]);
+      expectObjects(emulator, ["pkg-support", "pkg-typed", "pkg-yaml-handmade"], ["Hello from TypeScript", "How can I help?", "Welcome!"]);
+
+      const state = JSON.parse((await pulumi(["stack", "export"])).stdout);
+      const providers = state.deployment.resources.filter((r: any) => r.inputs?.__provider).map((r: any) => r.inputs.__provider);
+      expect(providers).toHaveLength(6);
+      for (const text of providers) {
+        expect(Buffer.byteLength(text)).toBeLessThanOrEqual(512);
+        expect(text).not.toContain(project.dir);
+        expect(text).not.toContain(os.tmpdir());
+      }
+      const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).stdout);
+      expect(Object.keys(outputs.conversations).sort()).toEqual(["handmade", "support"]);
+      expect(Object.keys(outputs.messages.support).sort()).toEqual(["second", "welcome"]);
+
+      await pulumi(["preview", "--expect-no-changes"]);
+      // From another directory, with -C: the provider still finds the package.
+      await pulumi(["-C", project.dir, "preview", "--expect-no-changes"], { cwd: os.tmpdir() });
+
+      const valid = await run("npx", ["twilio-conversations-pulumi", "validate", `stacks/${project.stack}.yaml`], { cwd: project.dir });
+      expect(valid.stdout).toContain(`ok stacks/${project.stack}.yaml`);
+      fs.writeFileSync(path.join(project.dir, "stacks/broken.yaml"), "conversations:\n  support:\n    frendlyName: x\n");
+      const invalid = await run("npx", ["twilio-conversations-pulumi", "validate", "stacks/broken.yaml"], { cwd: project.dir, allowFailure: true });
+      expect(invalid.code).toBe(1);
+      expect(invalid.stderr).toContain("stacks/broken.yaml:3:5 conversations.support.frendlyName");
+
+      await pulumi(["destroy", "--yes", "--skip-preview"]);
+      expectObjects(emulator, [], []);
+    } finally {
+      await emulator.close();
+    }
+  }, TIMEOUT);
+
+  it("a workspace monorepo with the package hoisted to its root, and the program in src/ (main: src/)", async () => {
+    const root = path.join(work, "monorepo");
+    fs.mkdirSync(path.join(root, "packages"), { recursive: true });
+    fs.writeFileSync(path.join(root, "package.json"), JSON.stringify({ name: "monorepo", private: true, workspaces: ["packages/*"] }));
+    const project = await starterProject("monorepo", { into: path.join(root, "packages/infra"), installIn: root, mainInSrc: true });
+    expect(fs.existsSync(path.join(root, "node_modules/twilio-conversations-pulumi/package.json"))).toBe(true);
+    expect(fs.existsSync(path.join(project.dir, "node_modules/twilio-conversations-pulumi"))).toBe(false);
+    const emulator = await startEmulator();
+    try {
+      const pulumi = pulumiIn(project, emulator);
+      await pulumi(["stack", "init", project.stack, "--secrets-provider", "passphrase"], { stack: false });
+      fs.writeFileSync(path.join(project.dir, "stacks", `${project.stack}.yaml`), STACK_FILE);
+      await pulumi(["up", "--yes", "--skip-preview"]);
+      expectObjects(emulator, ["pkg-support", "pkg-yaml-handmade"], ["How can I help?", "Welcome!"]);
+      await pulumi(["preview", "--expect-no-changes"]);
+      await pulumi(["destroy", "--yes", "--skip-preview"]);
+      expectObjects(emulator, [], []);
+    } finally {
+      await emulator.close();
+    }
+  }, TIMEOUT);
+
+  it(`the oldest @pulumi/pulumi of the peer range (${OLDEST_SDK})`, async () => {
+    const project = await starterProject("oldest", { sdk: OLDEST_SDK });
+    const emulator = await startEmulator();
+    try {
+      const pulumi = pulumiIn(project, emulator);
+      await pulumi(["stack", "init", project.stack, "--secrets-provider", "passphrase"], { stack: false });
+      fs.writeFileSync(path.join(project.dir, "stacks", `${project.stack}.yaml`), STACK_FILE);
+      await pulumi(["up", "--yes", "--skip-preview"]);
+      expectObjects(emulator, ["pkg-support", "pkg-yaml-handmade"], ["How can I help?", "Welcome!"]);
+      await pulumi(["preview", "--expect-no-changes"]);
+      await pulumi(["destroy", "--yes", "--skip-preview"]);
+      expectObjects(emulator, [], []);
+    } finally {
+      await emulator.close();
+    }
+  }, TIMEOUT);
+});
+
+interface Project {
+  dir: string;
+  stack: string;
+  home: string;
+  backend: string;
+}
+
+/** examples/starter copied, pointed at the tarball (and an SDK version), and installed. */
+async function starterProject(
+  name: string,
+  options: { into?: string; installIn?: string; mainInSrc?: boolean; sdk?: string },
+): Promise<Project> {
+  const dir = options.into ?? path.join(work, name);
+  fs.cpSync(STARTER, dir, { recursive: true });
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+  manifest.dependencies["twilio-conversations-pulumi"] = `file:${tarball}`;
+  if (options.sdk) manifest.dependencies["@pulumi/pulumi"] = options.sdk;
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest, null, 2));
+  if (options.mainInSrc) {
+    fs.mkdirSync(path.join(dir, "src"));
+    fs.renameSync(path.join(dir, "index.ts"), path.join(dir, "src/index.ts"));
+    const pulumiYaml = fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8");
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), pulumiYaml.replace("runtime:", "main: src/\nruntime:"));
+    delete manifest.main;
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest, null, 2));
+  }
+  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: options.installIn ?? dir });
+  const stack = `e2e-pkg-${name}-${process.pid}`;
+  const home = path.join(work, `${name}-home`);
+  const backend = path.join(work, `${name}-backend`);
+  fs.mkdirSync(backend, { recursive: true });
+  return { dir, stack, home, backend };
+}
+
+function pulumiIn(project: Project, emulator: RunningEmulator) {
+  return async (args: string[], options: { stack?: boolean; cwd?: string } = {}): Promise<CommandResult> => {
+    const env = pulumiEnv(engineDir, {
+      ...process.env,
+      PULUMI_BACKEND_URL: `file://${project.backend}`,
+      PULUMI_HOME: project.home,
+      PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+      TWILIO_CONVERSATIONS_BASE_URL: emulator.url,
+      TWILIO_ACCOUNT_SID: emulator.credentials.accountSid,
+      TWILIO_AUTH_TOKEN: emulator.credentials.authToken,
+    });
+    const stackArgs = options.stack === false ? [] : ["--stack", project.stack];
+    return run("pulumi", [...args, ...stackArgs, "--non-interactive"], { cwd: options.cwd ?? project.dir, env });
+  };
+}
+
+function expectObjects(emulator: RunningEmulator, uniqueNames: string[], bodies: string[]): void {
+  const state = emulator.state() as { conversations: any[]; messages: any[] };
+  expect(state.conversations.map((c) => c.unique_name).sort()).toEqual(uniqueNames);
+  expect(state.messages.map((m) => m.body).sort()).toEqual(bodies);
+}
+
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string | undefined>; allowFailure?: boolean },
+): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const result = { code: code ?? 1, stdout, stderr, output: stdout + stderr };
+      if (result.code !== 0 && !options.allowFailure) {
+        reject(new Error(`${command} ${args.join(" ")} (in ${options.cwd}) exited ${result.code}\n${result.output}`));
+      } else {
+        resolve(result);
+      }
+    });
+  });
+}
