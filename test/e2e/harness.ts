@@ -26,7 +26,11 @@ export interface Scenario {
   dir: string;
   /** Writes the stack file this scenario's program reads. */
   writeStack(yaml: string): void;
-  pulumi(args: string[], options?: { env?: Record<string, string>; allowFailure?: boolean; withoutStack?: boolean }): Promise<CommandResult>;
+  /** Runs pulumi in this project (or in `cwd`: another checkout of it) on the scenario's stack. */
+  pulumi(
+    args: string[],
+    options?: { env?: Record<string, string>; allowFailure?: boolean; withoutStack?: boolean; cwd?: string },
+  ): Promise<CommandResult>;
   up(extra?: string[]): Promise<CommandResult>;
   outputs(): Promise<Record<string, any>>;
   /** Replaces the emulator (same port and state file), e.g. to rotate credentials. */
@@ -57,7 +61,7 @@ export async function newScenario(name: string, options: EmulatorOptions = {}): 
     writeStack(yaml) {
       fs.writeFileSync(stackFile, yaml);
     },
-    async pulumi(args, { env = {}, allowFailure = false, withoutStack = false } = {}) {
+    async pulumi(args, { env = {}, allowFailure = false, withoutStack = false, cwd = PROJECT } = {}) {
       const base = {
         ...process.env,
         PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`,
@@ -69,7 +73,7 @@ export async function newScenario(name: string, options: EmulatorOptions = {}): 
         ...env,
       };
       const stackArgs = withoutStack ? [] : ["--stack", stack];
-      const result = await run("pulumi", [...args, ...stackArgs, "--non-interactive"], pulumiEnv(engineDir!, base));
+      const result = await run("pulumi", [...args, ...stackArgs, "--non-interactive"], pulumiEnv(engineDir!, base), cwd);
       if (result.code !== 0 && !allowFailure) {
         throw new Error(`pulumi ${args.join(" ")} exited ${result.code}\n${result.output}`);
       }
@@ -100,9 +104,9 @@ export async function newScenario(name: string, options: EmulatorOptions = {}): 
   return scenario;
 }
 
-function run(command: string, args: string[], env: Record<string, string>): Promise<CommandResult> {
+function run(command: string, args: string[], env: Record<string, string>, cwd: string): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: PROJECT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let output = "";
