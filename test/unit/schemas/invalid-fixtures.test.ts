@@ -426,7 +426,7 @@ describe("invalid stack files", () => {
     expect(render("unique-name-not-a-path-segment.yaml")).toMatchInlineSnapshot(`
       "test/fixtures/invalid/unique-name-not-a-path-segment.yaml:3:5 conversations.lobby.uniqueName
         ✖ uniqueName "support/general" contains "/", which cannot appear in a URL path segment
-        hint: Twilio accepts the unique name in place of the SID in request paths; remove the "/""
+        hint: Twilio accepts the unique name in place of the SID in request paths, and its libraries put it there as written; remove the "/""
     `);
   });
 
@@ -450,7 +450,7 @@ describe("invalid stack files", () => {
     expect(render("unique-name-with-question-mark.yaml")).toMatchInlineSnapshot(`
       "test/fixtures/invalid/unique-name-with-question-mark.yaml:3:5 conversations.lobby.uniqueName
         ✖ uniqueName "who?" contains "?", which cannot appear in a URL path segment
-        hint: Twilio accepts the unique name in place of the SID in request paths; remove the "?""
+        hint: Twilio accepts the unique name in place of the SID in request paths, and its libraries put it there as written; remove the "?""
     `);
   });
 
