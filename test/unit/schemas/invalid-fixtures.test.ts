@@ -9,8 +9,6 @@ import { renderProblems } from "../../../schemas/problems";
 const FIXTURES = join(__dirname, "..", "..", "fixtures", "invalid");
 const rendered = new Set<string>();
 
-const ROOT = join(__dirname, "..", "..", "..");
-
 function render(name: string): string {
   rendered.add(name);
   // Through the file, as validate and the program read it: bytes first, then YAML.
