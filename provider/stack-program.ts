@@ -108,6 +108,9 @@ export function declareStack(spec: StackSpec): StackOutputs {
   return outputs;
 }
 
+/** The stack file has problems; the message holds them, rendered as `npm run validate` does. */
+export class InvalidStackFileError extends pulumi.RunError {}
+
 /**
  * The Pulumi program: loads the stack file and declares its resources. An invalid file stops the
  * run before anything is registered, with the same rendered problems as `npm run validate`.
@@ -115,8 +118,6 @@ export function declareStack(spec: StackSpec): StackOutputs {
 export function runStackProgram(): StackOutputs {
   const file = stackFilePath(new pulumi.Config().get("stackFile"), pulumi.getStack());
   const result = loadStackFile(file);
-  if (!result.ok) {
-    throw new pulumi.RunError(`${file} is not a valid stack file:\n\n${renderProblems(result.problems)}`);
-  }
+  if (!result.ok) throw new InvalidStackFileError(`${file} is not a valid stack file:\n\n${renderProblems(result.problems)}`);
   return declareStack(result.spec);
 }
