@@ -126,6 +126,9 @@ export function declareStack(spec: StackSpec, placement: Placement = {}): StackO
   return outputs;
 }
 
+/** The stack file has problems; the message holds them, rendered as `npm run validate` does. */
+export class InvalidStackFileError extends pulumi.RunError {}
+
 /**
  * The Pulumi program: loads the stack file and declares its resources. An invalid file stops the
  * run before anything is registered, with the same rendered problems as `npm run validate`.
@@ -134,11 +137,9 @@ export function runStackProgram(): StackOutputs {
   const stack = pulumi.getStack();
   const configured = new pulumi.Config().get("stackFile");
   const file = stackFilePath(configured, stack);
-  if (!existsSync(file)) throw new pulumi.RunError(missingStackFile(stack, file, configured !== undefined));
+  if (!existsSync(file)) throw new InvalidStackFileError(missingStackFile(stack, file, configured !== undefined));
   const result = loadStackFile(file);
-  if (!result.ok) {
-    throw new pulumi.RunError(`${file} is not a valid stack file:\n\n${renderProblems(result.problems)}`);
-  }
+  if (!result.ok) throw new InvalidStackFileError(`${file} is not a valid stack file:\n\n${renderProblems(result.problems)}`);
   return declareStack(result.spec);
 }
 

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { choiceViolation } from "../provider/domain/rules";
 import { isExplained, splitExplanation, yamlKindOf } from "./explain";
 import { formatPath, type PathSegment, type Problem } from "./problems";
 import type { SourceMap } from "./source-map";
@@ -57,10 +58,7 @@ function describe(issue: Issue, path: PathSegment[], context: IssueContext): { m
   if (issue.code === "invalid_value") {
     const options = issue.values.map(String);
     const closest = typeof value === "string" ? closestTo(value, options) : undefined;
-    return {
-      message: `expected one of ${options.join(", ")}, received ${JSON.stringify(value)}`,
-      hint: closest ? `did you mean ${closest}?` : `use one of ${options.join(", ")}`,
-    };
+    return choiceViolation(options, value, closest) ?? { message: issue.message };
   }
   return { message: issue.message };
 }

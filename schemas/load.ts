@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
-import { YAMLException, load, parseEvents } from "js-yaml";
+import { YAMLException, load, parseEvents, type Event } from "js-yaml";
 import { issuesToProblems } from "./issues";
 import { compareProblems, formatPath, type Problem } from "./problems";
+import { hostileYamlProblems } from "./hostile-yaml";
 import { buildSourceMap } from "./source-map";
 import { stackSchema, type StackSpec } from "./stack";
+import { firstInvalidUtf8Byte } from "./utf8";
 
 export type LoadResult = { ok: true; spec: StackSpec } | { ok: false; problems: Problem[] };
 
@@ -56,28 +58,52 @@ export function loadStackText(text: string, file: string): LoadResult {
     };
   }
   let document: unknown;
+  let events: Event[];
   try {
     document = load(text, { filename: file });
+    events = parseEvents(text, { filename: file });
   } catch (error) {
     if (error instanceof YAMLException) return { ok: false, problems: [yamlProblem(error, text, file)] };
     throw error;
   }
+  const sourceMap = buildSourceMap(text, events);
+  // Aliases are only refused here, before anything walks the document: load() shares an aliased
+  // node rather than copying it, so a bomb or a cycle costs it nothing, but would cost zod and
+  // JSON.stringify everything.
+  const hostile = hostileYamlProblems(text, events, file, sourceMap);
+  if (hostile.length > 0) return { ok: false, problems: hostile.sort(compareProblems) };
   const schema = stackSchema();
   const result = schema.safeParse(document);
   if (result.success) return { ok: true, spec: result.data };
-  const sourceMap = buildSourceMap(text, parseEvents(text, { filename: file }));
   const problems = issuesToProblems(result.error.issues, { file, document, sourceMap, schema });
   return { ok: false, problems: problems.sort(compareProblems) };
 }
 
+/** Invalid bytes would otherwise become U+FFFD in values sent to Twilio. */
+function notUtf8Problem(bytes: Buffer, offset: number, file: string): Problem {
+  const before = bytes.subarray(0, offset).toString("utf8");
+  const lineStart = before.lastIndexOf("\n") + 1;
+  const byte = bytes[offset].toString(16).toUpperCase().padStart(2, "0");
+  return {
+    file,
+    line: before.split("\n").length,
+    column: before.length - lineStart + 1,
+    path: "",
+    message: `byte 0x${byte} is not valid UTF-8`,
+    hint: "save the file as UTF-8; it may be in Latin-1 or Windows-1252, where such bytes stand for accented letters",
+  };
+}
+
 /** Reads, parses and validates a stack file. Problems name it as `shownAs` (default: `file` as given). */
 export function loadStackFile(file: string, shownAs: string = file): LoadResult {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     return { ok: false, problems: [fileProblem(shownAs, `cannot read the file (${reason})`, "check the path")] };
   }
-  return loadStackText(text, shownAs);
+  const invalid = firstInvalidUtf8Byte(bytes);
+  if (invalid >= 0) return { ok: false, problems: [notUtf8Problem(bytes, invalid, shownAs)] };
+  return loadStackText(bytes.toString("utf8"), shownAs);
 }

@@ -34,7 +34,8 @@ function pathKey(path: readonly PathSegment[]): string {
   return JSON.stringify(path);
 }
 
-function startOf(event: Exclude<Event, { type: 1 | 6 }>): number {
+/** Where a node starts in the text, as the source map records it. */
+export function startOf(event: Exclude<Event, { type: 1 | 6 }>): number {
   const starts = [event.anchorStart, event.type === EVENT_ID.ALIAS ? -1 : event.tagStart];
   if (event.type === EVENT_ID.SCALAR) {
     const quoted = event.style === SCALAR_STYLE.SINGLE_QUOTED || event.style === SCALAR_STYLE.DOUBLE_QUOTED;
@@ -135,11 +136,16 @@ export function buildSourceMap(text: string, events: readonly Event[]): SourceMa
     return { path: [], source: nodes.get(pathKey([])) ?? { offset: 0 } };
   };
 
+  // A block mapping starts where its first key does: a key at the offset names the deeper node.
   const pathAt = (offset: number) => {
+    let found: PathSegment[] | undefined;
     for (const [key, source] of nodes) {
-      if (source.keyOffset === offset || source.offset === offset) return JSON.parse(key) as PathSegment[];
+      if (source.keyOffset === offset) return JSON.parse(key) as PathSegment[];
+      if (source.offset !== offset) continue;
+      const path = JSON.parse(key) as PathSegment[];
+      if (!found || path.length > found.length) found = path;
     }
-    return undefined;
+    return found;
   };
 
   return { nearest, pathAt, position };

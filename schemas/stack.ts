@@ -6,9 +6,23 @@ import {
   CONVERSATION_STATES,
   LIMITS,
   SID_PATTERNS,
-  durationSeconds,
-  isSid,
-  utf8Bytes,
+  TEXT_LIMITS,
+  UTC_TIMESTAMP_PATTERN,
+  attributesViolation,
+  contentVariableViolation,
+  conversationViolations,
+  messageViolations,
+  sidViolation,
+  textViolation,
+  timerViolation,
+  timestampViolation,
+  uniqueNameViolation,
+  type AttributesOwner,
+  type FieldViolation,
+  type SidKind,
+  type TextField,
+  type Timer,
+  type Violation,
 } from "../provider/domain/rules";
 import type { JsonValue } from "../provider/resources/args";
 import { explain, yamlKindOf } from "./explain";
@@ -21,15 +35,13 @@ export const LOGICAL_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
  */
 export const MESSAGE_KEY_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 
-const SERVICE_PATTERN = new RegExp(`^(?:default|${SID_PATTERNS.chatService.source.slice(1, -1)})$`);
+/**
+ * uniqueNameViolation as a JSON Schema pattern, for editors: not blank, not . or .., no / ? #,
+ * not shaped like a conversation SID. The boundary test holds the two to the same verdicts.
+ */
+const UNIQUE_NAME_EDITOR_PATTERN = String.raw`^(?![.]{1,2}$)(?!CH[0-9a-fA-F]{32}$)(?=[\s\S]*\S)[^/?#]*$`;
 
-type SidField = "chatService" | "messagingService" | "media" | "content";
-const SID_ORIGINS: Record<SidField, { label: string; origin: string }> = {
-  chatService: { label: "Conversation Service", origin: "the Twilio console (Conversations > Manage > Services)" },
-  messagingService: { label: "Messaging Service", origin: "the Twilio console (Messaging > Services)" },
-  media: { label: "Media", origin: "the response of the Media Content Service upload" },
-  content: { label: "Content template", origin: "the Twilio console (Messaging > Content Template Builder)" },
-};
+const SERVICE_PATTERN = new RegExp(`^(?:default|${SID_PATTERNS.chatService.source.slice(1, -1)})$`);
 
 const quote = (value: unknown) => JSON.stringify(value);
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -40,27 +52,34 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const evenWithOtherIssues = { when: () => true };
 
 type Issues = z.core.$RefinementCtx;
-function report(ctx: Issues, path: (string | number)[], message: string, hint: string): void {
-  ctx.addIssue({ code: "custom", path, message: explain(message, hint) });
+function report(ctx: Issues, path: (string | number)[], violation: Violation): void {
+  ctx.addIssue({ code: "custom", path, message: explain(violation.message, violation.hint) });
 }
 
-function sid(kind: SidField) {
-  const { label, origin } = SID_ORIGINS[kind];
-  const prefix = SID_PATTERNS[kind].source.slice(1, 3);
-  return z.string().regex(SID_PATTERNS[kind], {
-    error: (issue) =>
-      explain(
-        `expected a ${label} SID (${prefix} followed by 32 hex digits), received ${quote(issue.input)}`,
-        `copy the ${prefix}… SID from ${origin}`,
-      ),
+/** A rule of provider/domain/rules.ts as a zod check on a string. */
+function obeys(rule: (text: string) => Violation | undefined) {
+  return z.superRefine((text: string, ctx) => {
+    const violation = rule(text);
+    if (violation) report(ctx, [], violation);
   });
 }
 
-function maxChars(field: string, limit: number, hint: string) {
-  return z.string().max(limit, {
-    error: (issue) =>
-      explain(`${field} is ${String(issue.input).length} characters long; Twilio allows at most ${limit}`, hint),
-  });
+function reportFieldViolations(ctx: Issues, prefix: (string | number)[], violations: FieldViolation[]): void {
+  for (const { field, ...violation } of violations) report(ctx, field ? [...prefix, field] : prefix, violation);
+}
+
+function sid(kind: SidKind & ("messagingService" | "media" | "content")) {
+  return z
+    .string()
+    .check(obeys((text) => sidViolation(kind, text)))
+    .meta({ pattern: SID_PATTERNS[kind].source });
+}
+
+function text(field: TextField) {
+  return z
+    .string()
+    .check(obeys((value) => textViolation(field, value)))
+    .meta({ maxLength: TEXT_LIMITS[field].limit });
 }
 
 function notAMapping(field: string, example: string) {
@@ -73,42 +92,15 @@ function notAMapping(field: string, example: string) {
       : undefined;
 }
 
-function durationProblem(timer: "inactive" | "closed", text: string, minimumSeconds: number): string | null {
-  const seconds = durationSeconds(text);
-  if (seconds === null && /^P[^T]*[YM]/.test(text)) {
-    return explain(
-      `${quote(text)} counts in years or months, which have no fixed length`,
-      "use weeks, days, hours or minutes instead, e.g. P30D",
-    );
-  }
-  if (seconds === null) {
-    return explain(`${quote(text)} is not an ISO 8601 duration`, "write it like PT1M, PT10M, PT1H or P1D");
-  }
-  if (seconds < minimumSeconds) {
-    const minutes = minimumSeconds / 60;
-    return explain(
-      `the ${timer} timer ${quote(text)} is shorter than Twilio's minimum of ${minutes} minute${minutes === 1 ? "" : "s"}`,
-      `use PT${minutes}M or longer`,
-    );
-  }
-  return null;
-}
-
-function duration(timer: "inactive" | "closed", minimumSeconds: number) {
-  return z.string().superRefine((text, ctx) => {
-    const problem = durationProblem(timer, text, minimumSeconds);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
+function duration(timer: Timer) {
+  return z.string().check(obeys((value) => timerViolation(timer, value)));
 }
 
 function utcTimestamp() {
-  return z.iso.datetime({
-    error: (issue) =>
-      explain(
-        `${quote(issue.input)} is not an ISO 8601 UTC timestamp`,
-        "write it like 2024-01-02T03:04:05Z (in UTC, ending with Z)",
-      ),
-  });
+  return z
+    .string()
+    .check(obeys(timestampViolation))
+    .meta({ format: "date-time", pattern: UTC_TIMESTAMP_PATTERN.source });
 }
 
 function buildStackSchema() {
@@ -116,22 +108,17 @@ function buildStackSchema() {
     z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
   );
 
-  const attributes = (owner: "conversation" | "message", limitBytes: number) =>
+  const attributes = (owner: AttributesOwner) =>
     z
       .record(z.string(), jsonValue, { error: notAMapping("attributes", "attributes: { team: support }") })
       .superRefine((value, ctx) => {
-        const bytes = utf8Bytes(JSON.stringify(value));
-        if (bytes > limitBytes) {
-          report(
-            ctx,
-            [],
-            `attributes are ${bytes} bytes as JSON; Twilio allows at most ${limitBytes} bytes for a ${owner}`,
-            "keep bulky data elsewhere and store a reference to it in attributes",
-          );
-        }
+        const violation = attributesViolation(owner, value);
+        if (violation) report(ctx, [], violation);
       });
 
-  const contentVariableValue = z.union([z.string(), z.number(), z.boolean()], {
+  // The length rule runs on the record below, where the variable's name is known; the maxLength
+  // here only tells editors.
+  const contentVariableValue = z.union([z.string().meta({ maxLength: LIMITS.contentVariableValueChars }), z.number(), z.boolean()], {
     error: (issue) =>
       explain(
         `expected a string, number or boolean, received ${yamlKindOf(issue.input)}`,
@@ -145,15 +132,8 @@ function buildStackSchema() {
     })
     .superRefine((variables, ctx) => {
       for (const [name, value] of Object.entries(variables)) {
-        const length = String(value).length;
-        if (length > LIMITS.contentVariableValueChars) {
-          report(
-            ctx,
-            [name],
-            `content variable ${quote(name)} is ${length} characters long; Twilio allows at most ${LIMITS.contentVariableValueChars}`,
-            "shorten it",
-          );
-        }
+        const violation = contentVariableViolation(name, String(value));
+        if (violation) report(ctx, [name], violation);
       }
     })
     .transform((variables) =>
@@ -176,10 +156,10 @@ function buildStackSchema() {
           "Stable identity of the message resource (`<conversation>/<key>`); without it the message is named by its position, so inserting a message earlier would recreate the ones after it.",
         ),
       author: z.string().optional().describe("Author identity; Twilio uses `system` when absent."),
-      body: maxChars("body", LIMITS.messageBodyChars, "split it into several messages")
+      body: text("body")
         .optional()
-        .describe(`Message text, at most ${LIMITS.messageBodyChars} characters.`),
-      attributes: attributes("message", LIMITS.messageAttributesBytes)
+        .describe(`Message text, at most ${LIMITS.messageBodyChars} characters (UTF-16 code units, as Twilio counts: an emoji counts 2).`),
+      attributes: attributes("message")
         .optional()
         .describe(`Free-form metadata as a YAML mapping, at most ${LIMITS.messageAttributesBytes} bytes as JSON.`),
       mediaSid: sid("media").optional().describe("`ME…` SID of uploaded media to attach."),
@@ -191,7 +171,7 @@ function buildStackSchema() {
         .describe(
           `Values for the content template's placeholders; values become strings of at most ${LIMITS.contentVariableValueChars} characters. Needs contentSid.`,
         ),
-      subject: maxChars("subject", LIMITS.messageSubjectChars, "shorten it")
+      subject: text("subject")
         .optional()
         .describe(`Subject for the email channel, at most ${LIMITS.messageSubjectChars} characters.`),
       dateCreated: utcTimestamp()
@@ -206,45 +186,30 @@ function buildStackSchema() {
 
   const timers = z
     .strictObject({
-      inactive: duration("inactive", LIMITS.inactiveTimerMinSeconds)
+      inactive: duration("inactive")
         .optional()
-        .describe("ISO 8601 duration of inactivity before the conversation becomes inactive; at least PT1M."),
-      closed: duration("closed", LIMITS.closedTimerMinSeconds)
+        .describe("ISO 8601 duration of inactivity before the conversation becomes inactive; at least PT1M, at most P36500D."),
+      closed: duration("closed")
         .optional()
-        .describe("ISO 8601 duration before the conversation is closed; at least PT10M."),
+        .describe("ISO 8601 duration before the conversation is closed; at least PT10M, at most P36500D."),
     })
     .describe("State timers as ISO 8601 durations (weeks, days, hours, minutes, seconds; no years or months). Need a state.");
 
-  const uniqueName = maxChars("uniqueName", LIMITS.uniqueNameChars, "shorten it").superRefine((name, ctx) => {
-    const unsafe = [...name].find((character) => character === "/" || character === "?");
-    if (unsafe) {
-      report(
-        ctx,
-        [],
-        `uniqueName ${quote(name)} contains ${quote(unsafe)}, which cannot appear in a URL path segment`,
-        `Twilio accepts the unique name in place of the SID in request paths; remove the ${quote(unsafe)}`,
-      );
-    }
-    if (isSid("conversation", name)) {
-      report(
-        ctx,
-        [],
-        `uniqueName ${quote(name)} looks like a conversation SID`,
-        "request paths take a SID or a unique name in the same place; choose a name that is not CH followed by 32 hex digits",
-      );
-    }
-  });
+  const uniqueName = z
+    .string()
+    .check(obeys(uniqueNameViolation))
+    .meta({ maxLength: LIMITS.uniqueNameChars, pattern: UNIQUE_NAME_EDITOR_PATTERN });
 
   const conversation = z
     .strictObject({
       uniqueName: uniqueName
         .optional()
         .describe(
-          `Unique name within the Conversation Service, usable in place of the SID; at most ${LIMITS.uniqueNameChars} characters, no "/" or "?".`,
+          `Unique name within the Conversation Service, usable in place of the SID; at most ${LIMITS.uniqueNameChars} characters, not blank, not "." or "..", no "/", "?" or "#".`,
         ),
-      friendlyName: maxChars("friendlyName", LIMITS.friendlyNameChars, "shorten it")
+      friendlyName: text("friendlyName")
         .optional()
-        .describe(`Display name, at most ${LIMITS.friendlyNameChars} characters.`),
+        .describe(`Display name, at most ${LIMITS.friendlyNameChars} characters (UTF-16 code units, as Twilio counts: an emoji counts 2).`),
       state: z
         .enum(CONVERSATION_STATES)
         .optional()
@@ -252,7 +217,7 @@ function buildStackSchema() {
           "active, inactive or closed. Twilio refuses creating a closed conversation, so the provider creates it active and then closes it.",
         ),
       timers: timers.optional(),
-      attributes: attributes("conversation", LIMITS.conversationAttributesBytes)
+      attributes: attributes("conversation")
         .optional()
         .describe(
           `Free-form metadata as a YAML mapping (sent as JSON), at most ${LIMITS.conversationAttributesBytes} bytes as JSON.`,
@@ -291,7 +256,7 @@ function buildStackSchema() {
           error: (issue) =>
             explain(
               `expected "default" or a Conversation Service SID (IS followed by 32 hex digits), received ${quote(issue.input)}`,
-              `write service: default, or copy the IS… SID from ${SID_ORIGINS.chatService.origin}`,
+              `write service: default, or ${sidViolation("chatService", "")?.hint}`,
             ),
         })
         .default("default")
@@ -343,61 +308,12 @@ function buildStackSchema() {
 }
 
 function messageRules(value: unknown, ctx: Issues): void {
-  if (!isRecord(value)) return;
-  const has = (field: string) => value[field] !== undefined;
-  if (!has("body") && !has("mediaSid") && !has("contentSid")) {
-    report(ctx, [], "the message has no content: no body, mediaSid or contentSid", "add a body, a mediaSid, or a contentSid");
-  }
-  if (has("contentSid") && (has("body") || has("mediaSid"))) {
-    const others = ["body", "mediaSid"].filter(has).join(" and ");
-    report(
-      ctx,
-      ["contentSid"],
-      `contentSid cannot be combined with ${others}`,
-      `Twilio ignores ${others} when a content template is used; remove ${others} or contentSid`,
-    );
-  }
-  if (has("contentVariables") && !has("contentSid")) {
-    report(
-      ctx,
-      ["contentVariables"],
-      "contentVariables without a contentSid",
-      "add the contentSid (HX…) of the template these variables fill, or remove contentVariables",
-    );
-  }
-  const created = value.dateCreated;
-  const updated = value.dateUpdated;
-  if (typeof created === "string" && typeof updated === "string") {
-    const [createdAt, updatedAt] = [Date.parse(created), Date.parse(updated)];
-    if (updatedAt < createdAt) {
-      report(
-        ctx,
-        ["dateUpdated"],
-        `dateUpdated ${updated} is before dateCreated ${created}`,
-        "a message cannot be edited before it exists; use a dateUpdated at or after dateCreated",
-      );
-    }
-  }
+  if (isRecord(value)) reportFieldViolations(ctx, [], messageViolations(value));
 }
 
 function conversationRules(value: unknown, ctx: Issues): void {
   if (!isRecord(value)) return;
-  if (value.timers !== undefined && value.state === undefined) {
-    report(
-      ctx,
-      ["timers"],
-      "timers are set but state is not",
-      "add state: active (Twilio refuses timers without a state, error 50382)",
-    );
-  }
-  if ((value.adopt === "ifExists" || value.adopt === "require") && value.uniqueName === undefined) {
-    report(
-      ctx,
-      ["adopt"],
-      `adopt: ${value.adopt} needs a uniqueName to find the existing conversation`,
-      "add a uniqueName, or remove adopt",
-    );
-  }
+  reportFieldViolations(ctx, [], conversationViolations(value));
   if (Array.isArray(value.messages)) {
     const firstIndexOfKey = new Map<string, number>();
     value.messages.forEach((message: unknown, index: number) => {
@@ -405,12 +321,10 @@ function conversationRules(value: unknown, ctx: Issues): void {
       const first = firstIndexOfKey.get(message.key);
       if (first === undefined) firstIndexOfKey.set(message.key, index);
       else {
-        report(
-          ctx,
-          ["messages", index, "key"],
-          `message key ${quote(message.key)} is already used by messages[${first}]`,
-          "give each message of a conversation its own key",
-        );
+        report(ctx, ["messages", index, "key"], {
+          message: `message key ${quote(message.key)} is already used by messages[${first}]`,
+          hint: "give each message of a conversation its own key",
+        });
       }
     });
   }
@@ -422,12 +336,10 @@ function stackRules(value: unknown, ctx: Issues): void {
   const ownerOfUniqueName = new Map<string, string>();
   for (const [logicalName, conversation] of Object.entries(value.conversations)) {
     if (!LOGICAL_NAME_PATTERN.test(logicalName)) {
-      report(
-        ctx,
-        ["conversations", logicalName],
-        `${quote(logicalName)} is not a valid logical name`,
-        "use 1 to 63 lowercase letters, digits and hyphens, starting with a letter or digit (it becomes the Pulumi resource name)",
-      );
+      report(ctx, ["conversations", logicalName], {
+        message: `${quote(logicalName)} is not a valid logical name`,
+        hint: "use 1 to 63 lowercase letters, digits and hyphens, starting with a letter or digit (it becomes the Pulumi resource name)",
+      });
     }
     if (!isRecord(conversation)) continue;
     const { uniqueName, messages } = conversation;
@@ -435,21 +347,17 @@ function stackRules(value: unknown, ctx: Issues): void {
       const owner = ownerOfUniqueName.get(uniqueName);
       if (owner === undefined) ownerOfUniqueName.set(uniqueName, logicalName);
       else {
-        report(
-          ctx,
-          ["conversations", logicalName, "uniqueName"],
-          `uniqueName ${quote(uniqueName)} is already used by conversation ${quote(owner)}`,
-          "unique names must differ within a Conversation Service; rename one of them",
-        );
+        report(ctx, ["conversations", logicalName, "uniqueName"], {
+          message: `uniqueName ${quote(uniqueName)} is already used by conversation ${quote(owner)}`,
+          hint: "unique names must differ within a Conversation Service; rename one of them",
+        });
       }
     }
     if (production && Array.isArray(messages) && messages.length > 0) {
-      report(
-        ctx,
-        ["conversations", logicalName, "messages"],
-        "seed messages are refused in a production stack (guards.production: true)",
-        "remove the messages from this stack, or seed them in a non-production stack",
-      );
+      report(ctx, ["conversations", logicalName, "messages"], {
+        message: "seed messages are refused in a production stack (guards.production: true)",
+        hint: "remove the messages from this stack, or seed them in a non-production stack",
+      });
     }
   }
 }

@@ -1,6 +1,7 @@
-// Twilio Conversations v1 limits and formats, shared by the stack-file schema, the provider's
-// `check` and the emulator's tests. Pure data and pure functions only: this module is captured by
-// value into every resource's serialized provider, so it must stay small and free of zod.
+// Twilio Conversations v1 limits and formats, and the rules built on them. One definition of each
+// rule serves the stack-file schema (schemas/stack.ts), the provider's `check`
+// (provider/resources/check.ts) and the problem renderer: a rule returns a Violation (what is wrong
+// and how to fix it) and each caller only places it. Pure data and pure functions, free of zod.
 
 export const SID_PATTERNS = {
   account: /^AC[0-9a-fA-F]{32}$/,
@@ -25,6 +26,12 @@ export const LIMITS = {
   contentVariableValueChars: 256,
   inactiveTimerMinSeconds: 60,
   closedTimerMinSeconds: 600,
+  /**
+   * Twilio documents minimums for timers but no maximum. It answers with the deadline it computed
+   * (`timers.date_closed`), so a timer must land on a real date; 36,500 days (about 100 years) is
+   * far past any real use and keeps every deadline a four-digit year.
+   */
+  timerMaxSeconds: 36_500 * 86_400,
 } as const;
 
 export const CONVERSATION_STATES = ["active", "inactive", "closed"] as const;
@@ -33,8 +40,119 @@ export type ConversationState = (typeof CONVERSATION_STATES)[number];
 export const ADOPT_MODES = ["never", "ifExists", "require"] as const;
 export type AdoptMode = (typeof ADOPT_MODES)[number];
 
+/** What is wrong with a value, and how to fix it. */
+export interface Violation {
+  message: string;
+  hint: string;
+}
+
+/** A violation of a rule across fields of one object; `field` is absent when it is about the whole object. */
+export interface FieldViolation extends Violation {
+  field?: string;
+}
+
+const quote = (value: unknown) => JSON.stringify(value);
+
 export function isSid(kind: SidKind, value: string): boolean {
   return SID_PATTERNS[kind].test(value);
+}
+
+const SID_ORIGINS: Record<SidKind, { label: string; origin: string }> = {
+  account: { label: "Account", origin: "the Twilio console (Account info)" },
+  apiKey: { label: "API key", origin: "the Twilio console (Account > API keys)" },
+  chatService: { label: "Conversation Service", origin: "the Twilio console (Conversations > Manage > Services)" },
+  conversation: { label: "Conversation", origin: "the conversation's sid output" },
+  message: { label: "Message", origin: "the message's sid output" },
+  messagingService: { label: "Messaging Service", origin: "the Twilio console (Messaging > Services)" },
+  media: { label: "Media", origin: "the response of the Media Content Service upload" },
+  content: { label: "Content template", origin: "the Twilio console (Messaging > Content Template Builder)" },
+};
+
+export function sidPrefix(kind: SidKind): string {
+  return SID_PATTERNS[kind].source.slice(1, 3);
+}
+
+export function sidViolation(kind: SidKind, value: string): Violation | undefined {
+  if (isSid(kind, value)) return undefined;
+  const { label, origin } = SID_ORIGINS[kind];
+  const prefix = sidPrefix(kind);
+  return {
+    message: `expected a ${label} SID (${prefix} followed by 32 hex digits), received ${quote(value)}`,
+    hint: `copy the ${prefix}… SID from ${origin}`,
+  };
+}
+
+export function choiceViolation(allowed: readonly string[], value: unknown, suggestion?: string): Violation | undefined {
+  if (typeof value === "string" && allowed.includes(value)) return undefined;
+  return {
+    message: `expected one of ${allowed.join(", ")}, received ${quote(value)}`,
+    hint: suggestion ? `did you mean ${suggestion}?` : `use one of ${allowed.join(", ")}`,
+  };
+}
+
+/**
+ * Length as Twilio counts it for its "N characters" limits: UTF-16 code units, so a character
+ * beyond U+FFFF (most emoji) counts 2. The limits page says only "characters"; Twilio's page for
+ * error 21617 says emoji "will be counted as multiple characters", and its emoji support article
+ * that an emoji "consumes 2 characters" of a limit, as in UCS-2/UTF-16. Counting code points would
+ * let an emoji count once, which both contradict. The emulator counts the same way.
+ */
+export function twilioLength(text: string): number {
+  return text.length;
+}
+
+export type TextField = "friendlyName" | "uniqueName" | "body" | "subject";
+
+export const TEXT_LIMITS: Record<TextField, { limit: number; hint: string }> = {
+  friendlyName: { limit: LIMITS.friendlyNameChars, hint: "shorten it" },
+  uniqueName: { limit: LIMITS.uniqueNameChars, hint: "shorten it" },
+  body: { limit: LIMITS.messageBodyChars, hint: "split it into several messages" },
+  subject: { limit: LIMITS.messageSubjectChars, hint: "shorten it" },
+};
+
+function lengthViolation(what: string, text: string, limit: number, hint: string): Violation | undefined {
+  const length = twilioLength(text);
+  if (length <= limit) return undefined;
+  const wide = length - [...text].length;
+  const counted = wide > 0 ? ` as Twilio counts (each of its ${wide} emoji or other characters beyond U+FFFF counts 2)` : "";
+  return { message: `${what} is ${length} characters long${counted}; Twilio allows at most ${limit}`, hint };
+}
+
+export function textViolation(field: TextField, text: string): Violation | undefined {
+  const { limit, hint } = TEXT_LIMITS[field];
+  return lengthViolation(field, text, limit, hint);
+}
+
+const PATH_BREAKERS = ["/", "?", "#"];
+
+/** Twilio accepts a unique name in place of the SID in request paths, so it must survive as one path segment. */
+export function uniqueNameViolation(name: string): Violation | undefined {
+  if (name.trim() === "") {
+    return {
+      message: `uniqueName ${quote(name)} is ${name === "" ? "empty" : "blank"}`,
+      hint: "give the conversation a name, or remove uniqueName to leave it without one",
+    };
+  }
+  if (name === "." || name === "..") {
+    return {
+      message: `uniqueName ${quote(name)} is a relative path segment, which URLs collapse`,
+      hint: "Twilio accepts the unique name in place of the SID in request paths, where . and .. would address another resource; choose another name",
+    };
+  }
+  const breaker = PATH_BREAKERS.find((character) => name.includes(character));
+  if (breaker) {
+    return {
+      message: `uniqueName ${quote(name)} contains ${quote(breaker)}, which cannot appear in a URL path segment`,
+      hint: `Twilio accepts the unique name in place of the SID in request paths, and its libraries put it there as written; remove the ${quote(breaker)}`,
+    };
+  }
+  if (isSid("conversation", name)) {
+    return {
+      message: `uniqueName ${quote(name)} looks like a conversation SID`,
+      hint: "request paths take a SID or a unique name in the same place; choose a name that is not CH followed by 32 hex digits",
+    };
+  }
+  return textViolation("uniqueName", name);
 }
 
 const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
@@ -59,7 +177,169 @@ export function durationSeconds(text: string): number | null {
   );
 }
 
+export type Timer = "inactive" | "closed";
+
+const TIMER_MINIMUMS: Record<Timer, number> = {
+  inactive: LIMITS.inactiveTimerMinSeconds,
+  closed: LIMITS.closedTimerMinSeconds,
+};
+
+export function timerViolation(timer: Timer, text: string): Violation | undefined {
+  const seconds = durationSeconds(text);
+  if (seconds === null && /^P[^T]*[YM]/.test(text)) {
+    return {
+      message: `${quote(text)} counts in years or months, which have no fixed length`,
+      hint: "use weeks, days, hours or minutes instead, e.g. P30D",
+    };
+  }
+  if (seconds === null) {
+    return { message: `${quote(text)} is not an ISO 8601 duration`, hint: "write it like PT1M, PT10M, PT1H or P1D" };
+  }
+  const minimum = TIMER_MINIMUMS[timer];
+  if (seconds < minimum) {
+    const minutes = minimum / 60;
+    return {
+      message: `the ${timer} timer ${quote(text)} is shorter than Twilio's minimum of ${minutes} minute${minutes === 1 ? "" : "s"}`,
+      hint: `use PT${minutes}M or longer`,
+    };
+  }
+  if (seconds > LIMITS.timerMaxSeconds) {
+    const days = LIMITS.timerMaxSeconds / 86_400;
+    return {
+      message: `the ${timer} timer ${quote(text)} is longer than ${days} days (about 100 years)`,
+      hint: `Twilio turns a timer into a date; use P${days}D or less`,
+    };
+  }
+  return undefined;
+}
+
+/** An ISO 8601 timestamp in UTC, as Twilio writes them; the calendar check is in timestampViolation. */
+export const UTC_TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
+
+export function timestampViolation(text: string): Violation | undefined {
+  const time = Date.parse(text);
+  // Date.parse rolls 2024-02-30 over to March; a real date prints back as written.
+  if (UTC_TIMESTAMP_PATTERN.test(text) && !Number.isNaN(time) && new Date(time).toISOString().slice(0, 19) === text.slice(0, 19)) {
+    return undefined;
+  }
+  return {
+    message: `${quote(text)} is not an ISO 8601 UTC timestamp`,
+    hint: "write it like 2024-01-02T03:04:05Z (in UTC, ending with Z)",
+  };
+}
+
 /** Byte length of text as Twilio counts attribute sizes (UTF-8). */
 export function utf8Bytes(text: string): number {
   return Buffer.byteLength(text, "utf8");
+}
+
+export type AttributesOwner = "conversation" | "message";
+
+const ATTRIBUTE_LIMITS: Record<AttributesOwner, number> = {
+  conversation: LIMITS.conversationAttributesBytes,
+  message: LIMITS.messageAttributesBytes,
+};
+
+/** Attributes travel as JSON text; key order does not change their size. */
+export function attributesViolation(owner: AttributesOwner, value: unknown): Violation | undefined {
+  const limit = ATTRIBUTE_LIMITS[owner];
+  const bytes = utf8Bytes(JSON.stringify(value));
+  if (bytes <= limit) return undefined;
+  return {
+    message: `attributes are ${bytes} bytes as JSON; Twilio allows at most ${limit} bytes for a ${owner}`,
+    hint: "keep bulky data elsewhere and store a reference to it in attributes",
+  };
+}
+
+export function contentVariableViolation(name: string, value: string): Violation | undefined {
+  return lengthViolation(`content variable ${quote(name)}`, value, LIMITS.contentVariableValueChars, "shorten it");
+}
+
+/**
+ * `__proto__` names an object's prototype in JavaScript: tools built on plain objects (js-yaml's
+ * default mappings, zod, Pulumi's serialization) drop such a key or turn it into something else.
+ * Refusing it is the only way never to lose it silently.
+ */
+export const RESERVED_KEY = "__proto__";
+
+export function reservedKeyViolation(key: string): Violation | undefined {
+  if (key !== RESERVED_KEY) return undefined;
+  return {
+    message: `${quote(key)} cannot be used as a key`,
+    hint: "JavaScript treats __proto__ as an object's prototype, so the entry would be lost; rename it",
+  };
+}
+
+/** The first reserved key anywhere in a JSON value, with its path below the value. */
+export function reservedKeyIn(value: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = reservedKeyIn(item, [...path, index]);
+      if (found) return found;
+    }
+  } else if (typeof value === "object" && value !== null) {
+    for (const key of Object.keys(value)) {
+      if (key === RESERVED_KEY) return [...path, key];
+      const found = reservedKeyIn((value as Record<string, unknown>)[key], [...path, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+// A field is present when it is declared; `check` sees undeclared fields as null and drops them first.
+const present = (value: unknown) => value !== undefined;
+
+/** Rules across a conversation's fields. */
+export function conversationViolations(conversation: Record<string, unknown>): FieldViolation[] {
+  const violations: FieldViolation[] = [];
+  if (present(conversation.timers) && !present(conversation.state)) {
+    violations.push({
+      field: "timers",
+      message: "timers are set but state is not",
+      hint: "add state: active (Twilio refuses timers without a state, error 50382)",
+    });
+  }
+  const adopt = conversation.adopt;
+  if ((adopt === "ifExists" || adopt === "require") && !present(conversation.uniqueName)) {
+    violations.push({
+      field: "adopt",
+      message: `adopt: ${adopt} needs a uniqueName to find the existing conversation`,
+      hint: "add a uniqueName, or remove adopt",
+    });
+  }
+  return violations;
+}
+
+/** Rules across a message's fields. */
+export function messageViolations(message: Record<string, unknown>): FieldViolation[] {
+  const violations: FieldViolation[] = [];
+  const has = (field: string) => present(message[field]);
+  if (!has("body") && !has("mediaSid") && !has("contentSid")) {
+    violations.push({ message: "the message has no content: no body, mediaSid or contentSid", hint: "add a body, a mediaSid, or a contentSid" });
+  }
+  if (has("contentSid") && (has("body") || has("mediaSid"))) {
+    const others = ["body", "mediaSid"].filter(has).join(" and ");
+    violations.push({
+      field: "contentSid",
+      message: `contentSid cannot be combined with ${others}`,
+      hint: `Twilio ignores ${others} when a content template is used; remove ${others} or contentSid`,
+    });
+  }
+  if (has("contentVariables") && !has("contentSid")) {
+    violations.push({
+      field: "contentVariables",
+      message: "contentVariables without a contentSid",
+      hint: "add the contentSid (HX…) of the template these variables fill, or remove contentVariables",
+    });
+  }
+  const { dateCreated: created, dateUpdated: updated } = message;
+  if (typeof created === "string" && typeof updated === "string" && Date.parse(updated) < Date.parse(created)) {
+    violations.push({
+      field: "dateUpdated",
+      message: `dateUpdated ${updated} is before dateCreated ${created}`,
+      hint: "a message cannot be edited before it exists; use a dateUpdated at or after dateCreated",
+    });
+  }
+  return violations;
 }

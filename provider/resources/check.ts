@@ -4,16 +4,34 @@ import { canonicalJson } from "../domain/json";
 import {
   ADOPT_MODES,
   CONVERSATION_STATES,
-  durationSeconds,
-  isSid,
-  LIMITS,
-  utf8Bytes,
+  attributesViolation,
+  choiceViolation,
+  contentVariableViolation,
+  conversationViolations,
+  messageViolations,
+  reservedKeyIn,
+  reservedKeyViolation,
+  sidViolation,
+  textViolation,
+  timerViolation,
+  timestampViolation,
+  uniqueNameViolation,
+  type AttributesOwner,
+  type FieldViolation,
   type SidKind,
+  type TextField,
+  type Timer,
+  type Violation,
 } from "../domain/rules";
 import { containsUnknown, isUnknown } from "../domain/unknown";
 
 type Failure = pulumi.dynamic.CheckFailure;
 type Rule = (value: unknown) => string | undefined;
+
+/** A rule's violation as `check` reports it: Pulumi shows the property beside the reason. */
+function reasonOf(violation: Violation | undefined): string | undefined {
+  return violation && `${violation.message} (hint: ${violation.hint})`;
+}
 
 /** Applies rules to known, present values; unknown values (preview) are checked at apply time. */
 function checkProperties(inputs: Record<string, unknown>, rules: Record<string, Rule[]>): Failure[] {
@@ -21,80 +39,60 @@ function checkProperties(inputs: Record<string, unknown>, rules: Record<string, 
   for (const [property, propertyRules] of Object.entries(rules)) {
     const value = inputs[property];
     if (value === undefined || value === null || containsUnknown(value)) continue;
+    // The first broken rule of a property is its failure: a value of the wrong type has no length.
     for (const rule of propertyRules) {
       const reason = rule(value);
-      if (reason) failures.push({ property, reason });
+      if (!reason) continue;
+      failures.push({ property, reason });
+      break;
     }
   }
   return failures;
 }
 
+/** Cross-field rules; an unknown value counts as present, and never as a value it could turn out to be. */
+function fieldFailures(rules: (value: Record<string, unknown>) => FieldViolation[], inputs: Record<string, unknown>, whole: string): Failure[] {
+  const declared = Object.fromEntries(Object.entries(inputs).filter(([, value]) => value !== null));
+  return rules(declared).map(({ field, ...violation }) => ({ property: field ?? whole, reason: reasonOf(violation)! }));
+}
+
 const isString: Rule = (value) => (typeof value === "string" ? undefined : `expected a string, got ${describe(value)}`);
-const sid = (kind: SidKind, example: string): Rule => (value) => {
-  if (typeof value === "string" && isSid(kind, value)) return undefined;
-  const prefix = example.slice(0, 2);
-  // Said letter by letter: "an IS…", "an MG…", "a CH…".
-  const article = "AEFHILMNORSX".includes(prefix[0]) ? "an" : "a";
-  return `expected ${article} ${prefix}… SID (${prefix} followed by 32 hex digits), got ${JSON.stringify(value)}`;
-};
-const maxChars = (limit: number): Rule => (value) =>
-  typeof value === "string" && [...value].length > limit
-    ? `is ${[...value].length} characters long; Twilio allows at most ${limit}`
-    : undefined;
-const oneOf = (allowed: readonly string[]): Rule => (value) =>
-  allowed.includes(value as string) ? undefined : `expected one of ${allowed.join(", ")}, got ${JSON.stringify(value)}`;
-const jsonObject = (maxBytes: number): Rule => (value) => {
+const sid = (kind: SidKind): Rule => (value) => reasonOf(sidViolation(kind, typeof value === "string" ? value : String(value)));
+const text = (field: TextField): Rule => (value) => reasonOf(textViolation(field, value as string));
+const oneOf = (allowed: readonly string[]): Rule => (value) => reasonOf(choiceViolation(allowed, value));
+const timestamp: Rule = (value) => reasonOf(timestampViolation(String(value)));
+const uniqueName: Rule = (value) => reasonOf(uniqueNameViolation(value as string));
+
+const jsonObject = (owner: AttributesOwner): Rule => (value) => {
   if (typeof value !== "object" || Array.isArray(value)) return `expected an object, got ${describe(value)}`;
-  const bytes = utf8Bytes(canonicalJson(value));
-  return bytes > maxBytes ? `is ${bytes} bytes as JSON; Twilio allows at most ${maxBytes}` : undefined;
-};
-const timestamp: Rule = (value) =>
-  typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value))
-    ? undefined
-    : `expected an ISO 8601 timestamp such as 2024-01-31T09:30:00Z, got ${JSON.stringify(value)}`;
-const usableAsPathSegment: Rule = (value) => {
-  if (typeof value !== "string") return undefined;
-  if (/[/?#]/.test(value)) return "must not contain '/', '?' or '#': Twilio addresses a conversation by its unique name in the URL";
-  if (isSid("conversation", value)) return "must not look like a conversation SID (CH…): Twilio would read it as a SID";
-  return value.trim() === "" ? "must not be empty" : undefined;
+  const reserved = reservedKeyIn(value);
+  if (reserved) return `at ${reserved.join(".")}: ${reasonOf(reservedKeyViolation(String(reserved[reserved.length - 1])))}`;
+  return reasonOf(attributesViolation(owner, value));
 };
 
-function timerRule(name: "inactive" | "closed", minimumSeconds: number): Rule {
-  return (value) => {
-    const seconds = durationSeconds(String(value));
-    if (seconds === null) {
-      return `timers.${name} must be an ISO 8601 duration in weeks, days, hours, minutes or seconds (e.g. PT10M, P1D), got ${JSON.stringify(value)}`;
-    }
-    return seconds < minimumSeconds
-      ? `timers.${name} is ${seconds}s; Twilio's minimum is ${minimumSeconds / 60} minute${minimumSeconds === 60 ? "" : "s"}`
-      : undefined;
-  };
-}
+const timer = (name: Timer): Rule => (value) => {
+  const reason = reasonOf(timerViolation(name, String(value)));
+  return reason && `timers.${name}: ${reason}`;
+};
 
 export function checkConversation(olds: Record<string, unknown>, news: Record<string, unknown>): Failure[] {
   const failures = checkProperties(news, {
-    chatServiceSid: [sid("chatService", "IS")],
-    uniqueName: [isString, maxChars(LIMITS.uniqueNameChars), usableAsPathSegment],
-    friendlyName: [isString, maxChars(LIMITS.friendlyNameChars)],
+    chatServiceSid: [sid("chatService")],
+    uniqueName: [isString, uniqueName],
+    friendlyName: [isString, text("friendlyName")],
     state: [oneOf(CONVERSATION_STATES)],
-    attributes: [jsonObject(LIMITS.conversationAttributesBytes)],
-    messagingServiceSid: [sid("messagingService", "MG")],
+    attributes: [jsonObject("conversation")],
+    messagingServiceSid: [sid("messagingService")],
     adopt: [oneOf(ADOPT_MODES)],
   });
   const timers = news.timers as Record<string, unknown> | null | undefined;
   if (timers !== null && timers !== undefined && !isUnknown(timers) && (typeof timers !== "object" || Array.isArray(timers))) {
     failures.push({ property: "timers", reason: `expected an object with inactive and/or closed durations (e.g. {inactive: PT10M}), got ${describe(timers)}` });
   } else if (timers && !containsUnknown(timers)) {
-    const timerFailures = checkProperties(timers, {
-      inactive: [timerRule("inactive", LIMITS.inactiveTimerMinSeconds)],
-      closed: [timerRule("closed", LIMITS.closedTimerMinSeconds)],
-    });
+    const timerFailures = checkProperties(timers, { inactive: [timer("inactive")], closed: [timer("closed")] });
     failures.push(...timerFailures.map((failure) => ({ property: "timers", reason: failure.reason })));
   }
-  const adopt = news.adopt ?? "never";
-  if (adopt !== "never" && !isUnknown(adopt) && (news.uniqueName === null || news.uniqueName === undefined)) {
-    failures.push({ property: "adopt", reason: `adopt: ${String(adopt)} needs a uniqueName to find the conversation by; set uniqueName or remove adopt` });
-  }
+  failures.push(...fieldFailures(conversationViolations, news, "timers"));
   if (olds.state === "closed" && !isUnknown(news.state)) {
     failures.push(...closedConversationFailures(olds, news));
   }
@@ -118,29 +116,21 @@ function closedConversationFailures(olds: Record<string, unknown>, news: Record<
 /** @param olds the message's previous inputs; absent or empty for a message not created yet. */
 export function checkMessage(news: Record<string, unknown>, olds?: Record<string, unknown>): Failure[] {
   const failures = checkProperties(news, {
-    chatServiceSid: [sid("chatService", "IS")],
-    conversationSid: [sid("conversation", "CH")],
+    chatServiceSid: [sid("chatService")],
+    conversationSid: [sid("conversation")],
     author: [isString],
-    body: [isString, maxChars(LIMITS.messageBodyChars)],
-    attributes: [jsonObject(LIMITS.messageAttributesBytes)],
-    mediaSid: [sid("media", "ME")],
-    contentSid: [sid("content", "HX")],
+    body: [isString, text("body")],
+    attributes: [jsonObject("message")],
+    mediaSid: [sid("media")],
+    contentSid: [sid("content")],
     contentVariables: [contentVariablesRule],
-    subject: [isString, maxChars(LIMITS.messageSubjectChars)],
+    subject: [isString, text("subject")],
     dateCreated: [timestamp],
     dateUpdated: [timestamp],
   });
   const present = (property: string) => news[property] !== null && news[property] !== undefined;
   if (!present("conversationSid")) failures.push({ property: "conversationSid", reason: "is required" });
-  if (!present("body") && !present("mediaSid") && !present("contentSid")) {
-    failures.push({ property: "body", reason: "a message needs a body, a mediaSid or a contentSid" });
-  }
-  if (present("contentSid") && (present("body") || present("mediaSid"))) {
-    failures.push({ property: "contentSid", reason: "Twilio ignores body and mediaSid when contentSid is set: declare one or the other" });
-  }
-  if (present("contentVariables") && !present("contentSid")) {
-    failures.push({ property: "contentVariables", reason: "only apply to a content template: set contentSid too" });
-  }
+  failures.push(...fieldFailures(messageViolations, news, "body"));
   const isNew = !olds || Object.keys(olds).length === 0;
   if (isNew && news.conversationState === "closed") {
     failures.push({
@@ -173,10 +163,11 @@ function editsInClosedConversation(olds: Record<string, unknown>, news: Record<s
 const contentVariablesRule: Rule = (value) => {
   if (typeof value !== "object" || Array.isArray(value)) return `expected an object of strings, got ${describe(value)}`;
   for (const [key, variable] of Object.entries(value as Record<string, unknown>)) {
+    const reserved = reasonOf(reservedKeyViolation(key));
+    if (reserved) return reserved;
     if (typeof variable !== "string") return `contentVariables.${key} must be a string, got ${describe(variable)}`;
-    if ([...variable].length > LIMITS.contentVariableValueChars) {
-      return `contentVariables.${key} is ${[...variable].length} characters long; Twilio allows at most ${LIMITS.contentVariableValueChars}`;
-    }
+    const tooLong = reasonOf(contentVariableViolation(key, variable));
+    if (tooLong) return tooLong;
   }
   return undefined;
 };

@@ -2,10 +2,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import program from "../../provider/program";
 import { loadStackFile } from "../../schemas/load";
 import { renderProblems } from "../../schemas/problems";
-import { runStackProgram, stackFilePath, type StackOutputs } from "../../provider/stack-program";
+import { InvalidStackFileError, runStackProgram, stackFilePath, type StackOutputs } from "../../provider/stack-program";
 
 const ROOT = join(__dirname, "..", "..");
 const PROJECT = "twilio-conversations";
@@ -233,10 +234,29 @@ describe("the Pulumi program", () => {
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toBeInstanceOf(pulumi.RunError);
+    expect(thrown).toBeInstanceOf(InvalidStackFileError);
     expect((thrown as Error).message).toBe(`${file} is not a valid stack file:\n\n${renderProblems(expected.problems)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(registrations).toEqual([]);
+  });
+
+  it("as Pulumi's entry point, prints the problems and exits 1 rather than throwing through Pulumi's slow error path", async () => {
+    const file = join(ROOT, "test", "fixtures", "invalid", "alias-bomb.yaml");
+    await useMocks("dev", { stackFile: file });
+    const expected = loadStackFile(file);
+    if (expected.ok) throw new Error("fixture should be invalid");
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const exit = vi.spyOn(process, "exit").mockImplementation((code) => {
+      throw new Error(`exit ${code}`);
+    });
+    try {
+      expect(() => program()).toThrow("exit 1");
+      expect(stderr).toHaveBeenCalledWith(`${file} is not a valid stack file:\n\n${renderProblems(expected.problems)}\n`);
+      expect(registrations).toEqual([]);
+    } finally {
+      stderr.mockRestore();
+      exit.mockRestore();
+    }
   });
 
   it("reads stacks/<stack>.yaml from the project root when stackFile is not set, and says what to do when it is missing", async () => {

@@ -35,8 +35,8 @@ describe("checkConversation", () => {
     ["unknown service", { chatServiceSid: UNKNOWN }],
     ["unknown unique name with adopt", { uniqueName: UNKNOWN, adopt: "require" }],
     ["unknown attributes value", { attributes: { team: UNKNOWN } }],
-    ["unknown timers", { timers: UNKNOWN }],
-    ["unknown timer", { timers: { inactive: UNKNOWN, closed: "PT10M" } }],
+    ["unknown timers", { state: "active", timers: UNKNOWN }],
+    ["unknown timer", { state: "active", timers: { inactive: UNKNOWN, closed: "PT10M" } }],
     ["unknown adopt", { adopt: UNKNOWN }],
     ["null properties", { uniqueName: null, state: null, timers: null, attributes: null }],
   ])("skips %s", (_name, news) => {
@@ -59,19 +59,19 @@ describe("checkConversation", () => {
       [
         {
           "property": "chatServiceSid",
-          "reason": "expected an IS… SID (IS followed by 32 hex digits), got "IS123"",
+          "reason": "expected a Conversation Service SID (IS followed by 32 hex digits), received "IS123" (hint: copy the IS… SID from the Twilio console (Conversations > Manage > Services))",
         },
         {
           "property": "uniqueName",
-          "reason": "must not contain '/', '?' or '#': Twilio addresses a conversation by its unique name in the URL",
+          "reason": "uniqueName "a/b" contains "/", which cannot appear in a URL path segment (hint: Twilio accepts the unique name in place of the SID in request paths, and its libraries put it there as written; remove the "/")",
         },
         {
           "property": "friendlyName",
-          "reason": "is 257 characters long; Twilio allows at most 256",
+          "reason": "friendlyName is 257 characters long; Twilio allows at most 256 (hint: shorten it)",
         },
         {
           "property": "state",
-          "reason": "expected one of active, inactive, closed, got "open"",
+          "reason": "expected one of active, inactive, closed, received "open" (hint: use one of active, inactive, closed)",
         },
         {
           "property": "attributes",
@@ -79,33 +79,33 @@ describe("checkConversation", () => {
         },
         {
           "property": "messagingServiceSid",
-          "reason": "expected an MG… SID (MG followed by 32 hex digits), got "ISaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"",
+          "reason": "expected a Messaging Service SID (MG followed by 32 hex digits), received "ISaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" (hint: copy the MG… SID from the Twilio console (Messaging > Services))",
         },
         {
           "property": "adopt",
-          "reason": "expected one of never, ifExists, require, got "always"",
+          "reason": "expected one of never, ifExists, require, received "always" (hint: use one of never, ifExists, require)",
         },
         {
           "property": "timers",
-          "reason": "timers.inactive is 30s; Twilio's minimum is 1 minute",
+          "reason": "timers.inactive: the inactive timer "PT30S" is shorter than Twilio's minimum of 1 minute (hint: use PT1M or longer)",
         },
         {
           "property": "timers",
-          "reason": "timers.closed must be an ISO 8601 duration in weeks, days, hours, minutes or seconds (e.g. PT10M, P1D), got "P1M"",
+          "reason": "timers.closed: "P1M" counts in years or months, which have no fixed length (hint: use weeks, days, hours or minutes instead, e.g. P30D)",
         },
       ]
     `);
   });
 
   it.each<[string, Record<string, unknown>, { property: string; reason: string }[]]>([
-    ["unique name that looks like a SID", { uniqueName: CH }, [{ property: "uniqueName", reason: "must not look like a conversation SID (CH…): Twilio would read it as a SID" }]],
-    ["blank unique name", { uniqueName: "  " }, [{ property: "uniqueName", reason: "must not be empty" }]],
-    ["unique name too long", { uniqueName: "u".repeat(257) }, [{ property: "uniqueName", reason: "is 257 characters long; Twilio allows at most 256" }]],
+    ["unique name that looks like a SID", { uniqueName: CH }, [{ property: "uniqueName", reason: `uniqueName "${CH}" looks like a conversation SID (hint: request paths take a SID or a unique name in the same place; choose a name that is not CH followed by 32 hex digits)` }]],
+    ["blank unique name", { uniqueName: "  " }, [{ property: "uniqueName", reason: 'uniqueName "  " is blank (hint: give the conversation a name, or remove uniqueName to leave it without one)' }]],
+    ["unique name too long", { uniqueName: "u".repeat(257) }, [{ property: "uniqueName", reason: "uniqueName is 257 characters long; Twilio allows at most 256 (hint: shorten it)" }]],
     ["unique name not a string", { uniqueName: 42 }, [{ property: "uniqueName", reason: 'expected a string, got number 42' }]],
-    ["closed timer under 10 minutes", { timers: { closed: "PT9M59S" } }, [{ property: "timers", reason: "timers.closed is 599s; Twilio's minimum is 10 minutes" }]],
-    ["attributes over 16 KB", { attributes: { big: "x".repeat(16 * 1024) } }, [{ property: "attributes", reason: "is 16394 bytes as JSON; Twilio allows at most 16384" }]],
-    ["timers as a duration instead of an object", { timers: "PT10M" }, [{ property: "timers", reason: 'expected an object with inactive and/or closed durations (e.g. {inactive: PT10M}), got string "PT10M"' }]],
-    ["timers as a list", { timers: ["PT1M"] }, [{ property: "timers", reason: "expected an object with inactive and/or closed durations (e.g. {inactive: PT10M}), got a list" }]],
+    ["closed timer under 10 minutes", { state: "active", timers: { closed: "PT9M59S" } }, [{ property: "timers", reason: 'timers.closed: the closed timer "PT9M59S" is shorter than Twilio\'s minimum of 10 minutes (hint: use PT10M or longer)' }]],
+    ["attributes over 16 KB", { attributes: { big: "x".repeat(16 * 1024) } }, [{ property: "attributes", reason: "attributes are 16394 bytes as JSON; Twilio allows at most 16384 bytes for a conversation (hint: keep bulky data elsewhere and store a reference to it in attributes)" }]],
+    ["timers as a duration instead of an object", { state: "active", timers: "PT10M" }, [{ property: "timers", reason: 'expected an object with inactive and/or closed durations (e.g. {inactive: PT10M}), got string "PT10M"' }]],
+    ["timers as a list", { state: "active", timers: ["PT1M"] }, [{ property: "timers", reason: "expected an object with inactive and/or closed durations (e.g. {inactive: PT10M}), got a list" }]],
     ["attributes as JSON text", { attributes: '{"a":1}' }, [{ property: "attributes", reason: 'expected an object, got string "{\\"a\\":1}"' }]],
   ])("%s", (_name, news, expected) => {
     expect(conversation(news)).toEqual(expected);
@@ -116,7 +116,7 @@ describe("checkConversation", () => {
     ["in seconds", { inactive: "PT60S", closed: "PT600S" }],
     ["in days and weeks", { inactive: "P1D", closed: "P1W" }],
   ])("accepts timers %s", (_name, timers) => {
-    expect(conversation({ timers })).toEqual([]);
+    expect(conversation({ state: "active", timers })).toEqual([]);
   });
 
   it("attributes at exactly 16 KB are accepted", () => {
@@ -127,7 +127,7 @@ describe("checkConversation", () => {
   describe("adopt", () => {
     it.each(["ifExists", "require"])("adopt: %s needs a unique name", (adopt) => {
       expect(conversation({ adopt })).toEqual([
-        { property: "adopt", reason: `adopt: ${adopt} needs a uniqueName to find the conversation by; set uniqueName or remove adopt` },
+        { property: "adopt", reason: `adopt: ${adopt} needs a uniqueName to find the existing conversation (hint: add a uniqueName, or remove adopt)` },
       ]);
     });
 
@@ -187,7 +187,7 @@ describe("checkMessage", () => {
     ["media only", { body: null, mediaSid: ME }],
     ["body and media", { mediaSid: ME }],
     ["a template", { body: null, contentSid: HX, contentVariables: { "1": "Alice" } }],
-    ["everything", { chatServiceSid: IS, author: "alice", attributes: { a: 1 }, subject: "Hi", dateCreated: "2024-01-31T09:30:00Z", dateUpdated: "2024-01-31T10:30:00.5+01:00" }],
+    ["everything", { chatServiceSid: IS, author: "alice", attributes: { a: 1 }, subject: "Hi", dateCreated: "2024-01-31T09:30:00Z", dateUpdated: "2024-01-31T10:30:00.5Z" }],
     ["a body of exactly 1600 characters", { body: "b".repeat(1600) }],
     ["a variable of exactly 256 characters", { body: null, contentSid: HX, contentVariables: { "1": "v".repeat(256) } }],
     ["unknown conversation", { conversationSid: UNKNOWN }],
@@ -198,36 +198,36 @@ describe("checkMessage", () => {
 
   it.each<[string, Record<string, unknown>, { property: string; reason: string }[]]>([
     ["no conversation", { conversationSid: null }, [{ property: "conversationSid", reason: "is required" }]],
-    ["bad conversation SID", { conversationSid: "support-1" }, [{ property: "conversationSid", reason: 'expected a CH… SID (CH followed by 32 hex digits), got "support-1"' }]],
-    ["nothing to send", { body: null }, [{ property: "body", reason: "a message needs a body, a mediaSid or a contentSid" }]],
-    ["body too long", { body: "b".repeat(1601) }, [{ property: "body", reason: "is 1601 characters long; Twilio allows at most 1600" }]],
-    ["body counted in characters, not UTF-16 units", { body: "😀".repeat(1601) }, [{ property: "body", reason: "is 1601 characters long; Twilio allows at most 1600" }]],
-    ["subject too long", { subject: "s".repeat(257) }, [{ property: "subject", reason: "is 257 characters long; Twilio allows at most 256" }]],
-    ["attributes over 4 KB", { attributes: { big: "x".repeat(4 * 1024) } }, [{ property: "attributes", reason: "is 4106 bytes as JSON; Twilio allows at most 4096" }]],
-    ["bad media SID", { mediaSid: "ME1" }, [{ property: "mediaSid", reason: 'expected an ME… SID (ME followed by 32 hex digits), got "ME1"' }]],
-    ["bad timestamp", { dateCreated: "yesterday" }, [{ property: "dateCreated", reason: 'expected an ISO 8601 timestamp such as 2024-01-31T09:30:00Z, got "yesterday"' }]],
-    ["timestamp without a zone", { dateUpdated: "2024-01-31T09:30:00" }, [{ property: "dateUpdated", reason: 'expected an ISO 8601 timestamp such as 2024-01-31T09:30:00Z, got "2024-01-31T09:30:00"' }]],
-    ["impossible date", { dateCreated: "2024-13-40T09:30:00Z" }, [{ property: "dateCreated", reason: 'expected an ISO 8601 timestamp such as 2024-01-31T09:30:00Z, got "2024-13-40T09:30:00Z"' }]],
+    ["bad conversation SID", { conversationSid: "support-1" }, [{ property: "conversationSid", reason: 'expected a Conversation SID (CH followed by 32 hex digits), received "support-1" (hint: copy the CH… SID from the conversation\'s sid output)' }]],
+    ["nothing to send", { body: null }, [{ property: "body", reason: "the message has no content: no body, mediaSid or contentSid (hint: add a body, a mediaSid, or a contentSid)" }]],
+    ["body too long", { body: "b".repeat(1601) }, [{ property: "body", reason: "body is 1601 characters long; Twilio allows at most 1600 (hint: split it into several messages)" }]],
+    ["body counted in UTF-16 code units, as Twilio counts", { body: "😀".repeat(801) }, [{ property: "body", reason: "body is 1602 characters long as Twilio counts (each of its 801 emoji or other characters beyond U+FFFF counts 2); Twilio allows at most 1600 (hint: split it into several messages)" }]],
+    ["subject too long", { subject: "s".repeat(257) }, [{ property: "subject", reason: "subject is 257 characters long; Twilio allows at most 256 (hint: shorten it)" }]],
+    ["attributes over 4 KB", { attributes: { big: "x".repeat(4 * 1024) } }, [{ property: "attributes", reason: "attributes are 4106 bytes as JSON; Twilio allows at most 4096 bytes for a message (hint: keep bulky data elsewhere and store a reference to it in attributes)" }]],
+    ["bad media SID", { mediaSid: "ME1" }, [{ property: "mediaSid", reason: 'expected a Media SID (ME followed by 32 hex digits), received "ME1" (hint: copy the ME… SID from the response of the Media Content Service upload)' }]],
+    ["bad timestamp", { dateCreated: "yesterday" }, [{ property: "dateCreated", reason: '"yesterday" is not an ISO 8601 UTC timestamp (hint: write it like 2024-01-02T03:04:05Z (in UTC, ending with Z))' }]],
+    ["timestamp without a zone", { dateUpdated: "2024-01-31T09:30:00" }, [{ property: "dateUpdated", reason: '"2024-01-31T09:30:00" is not an ISO 8601 UTC timestamp (hint: write it like 2024-01-02T03:04:05Z (in UTC, ending with Z))' }]],
+    ["impossible date", { dateCreated: "2024-13-40T09:30:00Z" }, [{ property: "dateCreated", reason: '"2024-13-40T09:30:00Z" is not an ISO 8601 UTC timestamp (hint: write it like 2024-01-02T03:04:05Z (in UTC, ending with Z))' }]],
     ["author not a string", { author: 7 }, [{ property: "author", reason: "expected a string, got number 7" }]],
     [
       "content template with a body",
       { contentSid: HX },
-      [{ property: "contentSid", reason: "Twilio ignores body and mediaSid when contentSid is set: declare one or the other" }],
+      [{ property: "contentSid", reason: "contentSid cannot be combined with body (hint: Twilio ignores body when a content template is used; remove body or contentSid)" }],
     ],
     [
       "content template with media",
       { body: null, contentSid: HX, mediaSid: ME },
-      [{ property: "contentSid", reason: "Twilio ignores body and mediaSid when contentSid is set: declare one or the other" }],
+      [{ property: "contentSid", reason: "contentSid cannot be combined with mediaSid (hint: Twilio ignores mediaSid when a content template is used; remove mediaSid or contentSid)" }],
     ],
     [
       "variables without a template",
       { contentVariables: { "1": "Alice" } },
-      [{ property: "contentVariables", reason: "only apply to a content template: set contentSid too" }],
+      [{ property: "contentVariables", reason: "contentVariables without a contentSid (hint: add the contentSid (HX…) of the template these variables fill, or remove contentVariables)" }],
     ],
     [
       "a variable over 256 characters",
       { body: null, contentSid: HX, contentVariables: { "1": "ok", name: "v".repeat(257) } },
-      [{ property: "contentVariables", reason: "contentVariables.name is 257 characters long; Twilio allows at most 256" }],
+      [{ property: "contentVariables", reason: 'content variable "name" is 257 characters long; Twilio allows at most 256 (hint: shorten it)' }],
     ],
     [
       "a variable that is not a string",

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
 import { load } from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { stackJsonSchemaText } from "../../../schemas/generate";
@@ -36,7 +37,16 @@ describe("examples", () => {
     expect(EXAMPLES).toEqual(expect.arrayContaining(["minimal.yaml", "support-desk.yaml", "staging-seed.yaml"]));
   });
 
-  const validateWithJsonSchema = new Ajv2020({ strict: false }).compile(JSON.parse(COMMITTED_SCHEMA));
+  const ajv = new Ajv2020({ strict: false });
+  // Without ajv-formats, Ajv ignores `format: date-time` and any timestamp shape would pass.
+  addFormats(ajv);
+  const validateWithJsonSchema = ajv.compile(JSON.parse(COMMITTED_SCHEMA));
+
+  it("the JSON Schema checks formats: an impossible date is refused", () => {
+    const stack = (dateCreated: string) => ({ conversations: { a: { messages: [{ body: "hi", dateCreated }] } } });
+    expect(validateWithJsonSchema(stack("2024-02-29T00:00:00Z"))).toBe(true);
+    expect(validateWithJsonSchema(stack("2023-02-29T00:00:00Z"))).toBe(false);
+  });
 
   it.each(EXAMPLES)("%s loads cleanly, declares its schema and passes the JSON Schema", (file) => {
     const path = join(ROOT, "examples", file);

@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync } from "node:fs";
+import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadStackText } from "../../../schemas/load";
+import { loadStackFile } from "../../../schemas/load";
 import { renderProblems } from "../../../schemas/problems";
 
 // One fixture per rule; each pins the exact text a person sees, so a wording change is a
@@ -11,7 +11,8 @@ const rendered = new Set<string>();
 
 function render(name: string): string {
   rendered.add(name);
-  const result = loadStackText(readFileSync(join(FIXTURES, name), "utf8"), `test/fixtures/invalid/${name}`);
+  // Through the file, as validate and the program read it: bytes first, then YAML.
+  const result = loadStackFile(relative(process.cwd(), join(FIXTURES, name)));
   if (result.ok) throw new Error(`${name} loaded without problems`);
   return renderProblems(result.problems);
 }
@@ -426,7 +427,7 @@ describe("invalid stack files", () => {
     expect(render("unique-name-not-a-path-segment.yaml")).toMatchInlineSnapshot(`
       "test/fixtures/invalid/unique-name-not-a-path-segment.yaml:3:5 conversations.lobby.uniqueName
         ✖ uniqueName "support/general" contains "/", which cannot appear in a URL path segment
-        hint: Twilio accepts the unique name in place of the SID in request paths; remove the "/""
+        hint: Twilio accepts the unique name in place of the SID in request paths, and its libraries put it there as written; remove the "/""
     `);
   });
 
@@ -450,7 +451,7 @@ describe("invalid stack files", () => {
     expect(render("unique-name-with-question-mark.yaml")).toMatchInlineSnapshot(`
       "test/fixtures/invalid/unique-name-with-question-mark.yaml:3:5 conversations.lobby.uniqueName
         ✖ uniqueName "who?" contains "?", which cannot appear in a URL path segment
-        hint: Twilio accepts the unique name in place of the SID in request paths; remove the "?""
+        hint: Twilio accepts the unique name in place of the SID in request paths, and its libraries put it there as written; remove the "?""
     `);
   });
 
@@ -529,6 +530,116 @@ describe("invalid stack files", () => {
           ---------^
         hint: fix the YAML syntax at the marked position"
     `);
+  });
+
+  describe("hostile files are refused with a position, before anything walks the document", () => {
+    it("alias bomb", () => {
+      expect(render("alias-bomb.yaml")).toMatchInlineSnapshot(`
+        "test/fixtures/invalid/alias-bomb.yaml:8:51 conversations.lobby.attributes.l4[7]
+          ✖ aliases up to *a3 expand the document by more than 100000 values
+          hint: aliases that repeat other aliases multiply; write the values out, or reuse them fewer times"
+      `);
+    });
+
+    it("alias cycle", () => {
+      expect(render("alias-cycle.yaml")).toMatchInlineSnapshot(`
+        "test/fixtures/invalid/alias-cycle.yaml:2:31 conversations.c1.attributes.again
+          ✖ the alias *x refers to a node that contains it, so its value would never end
+          hint: write the values out instead of referring back to an enclosing &x"
+      `);
+    });
+
+    it("__proto__ as a conversation name", () => {
+      expect(render("proto-conversation-name.yaml")).toMatchInlineSnapshot(`
+        "test/fixtures/invalid/proto-conversation-name.yaml:2:3 conversations.__proto__
+          ✖ "__proto__" cannot be used as a key
+          hint: JavaScript treats __proto__ as an object's prototype, so the entry would be lost; rename it"
+      `);
+    });
+
+    it("__proto__ as an attribute key", () => {
+      expect(render("proto-attribute-key.yaml")).toMatchInlineSnapshot(`
+        "test/fixtures/invalid/proto-attribute-key.yaml:4:7 conversations.lobby.attributes.__proto__
+          ✖ "__proto__" cannot be used as a key
+          hint: JavaScript treats __proto__ as an object's prototype, so the entry would be lost; rename it"
+      `);
+    });
+
+    it("__proto__ as a content variable name", () => {
+      expect(render("proto-content-variable-key.yaml")).toMatchInlineSnapshot(`
+        "test/fixtures/invalid/proto-content-variable-key.yaml:6:11 conversations.lobby.messages[0].contentVariables.__proto__
+          ✖ "__proto__" cannot be used as a key
+          hint: JavaScript treats __proto__ as an object's prototype, so the entry would be lost; rename it"
+      `);
+    });
+
+    it("numbers JSON cannot carry exactly", () => {
+      expect(render("number-not-exact-in-json.yaml")).toMatchInlineSnapshot(`
+        "test/fixtures/invalid/number-not-exact-in-json.yaml:4:14 conversations.lobby.attributes.order
+          ✖ the number 12345678901234567890 cannot be carried exactly in JSON: it would become 12345678901234567000
+          hint: quote it to keep it as text: "12345678901234567890"
+
+        test/fixtures/invalid/number-not-exact-in-json.yaml:5:13 conversations.lobby.attributes.huge
+          ✖ the number 1e400 cannot be carried exactly in JSON: it would become text, as it is too large for a number
+          hint: quote it to keep it as text: "1e400"
+
+        test/fixtures/invalid/number-not-exact-in-json.yaml:6:13 conversations.lobby.attributes.tiny
+          ✖ the number 1.0e-400 cannot be carried exactly in JSON: it would become 0
+          hint: quote it to keep it as text: "1.0e-400"
+
+        test/fixtures/invalid/number-not-exact-in-json.yaml:7:16 conversations.lobby.attributes.endless
+          ✖ the number .inf cannot be carried exactly in JSON: it would become null, as JSON has no infinity or NaN
+          hint: quote it to keep it as text: ".inf""
+      `);
+    });
+
+    it("bytes that are not UTF-8", () => {
+      expect(render("not-utf-8.yaml")).toMatchInlineSnapshot(`
+        "test/fixtures/invalid/not-utf-8.yaml:3:22
+          ✖ byte 0xE9 is not valid UTF-8
+          hint: save the file as UTF-8; it may be in Latin-1 or Windows-1252, where such bytes stand for accented letters"
+      `);
+    });
+
+    it("closed timer above the maximum", () => {
+      expect(render("timer-closed-above-maximum.yaml")).toMatchInlineSnapshot(`
+        "test/fixtures/invalid/timer-closed-above-maximum.yaml:5:7 conversations.lobby.timers.closed
+          ✖ the closed timer "P99999999999999W" is longer than 36500 days (about 100 years)
+          hint: Twilio turns a timer into a date; use P36500D or less"
+      `);
+    });
+
+    it("unique names not usable in a request path", () => {
+      expect(render("unique-name-not-usable-in-a-path.yaml")).toMatchInlineSnapshot(`
+        "test/fixtures/invalid/unique-name-not-usable-in-a-path.yaml:3:5 conversations.a.uniqueName
+          ✖ uniqueName "" is empty
+          hint: give the conversation a name, or remove uniqueName to leave it without one
+
+        test/fixtures/invalid/unique-name-not-usable-in-a-path.yaml:5:5 conversations.b.uniqueName
+          ✖ uniqueName " " is blank
+          hint: give the conversation a name, or remove uniqueName to leave it without one
+
+        test/fixtures/invalid/unique-name-not-usable-in-a-path.yaml:7:5 conversations.c.uniqueName
+          ✖ uniqueName "room#1" contains "#", which cannot appear in a URL path segment
+          hint: Twilio accepts the unique name in place of the SID in request paths, and its libraries put it there as written; remove the "#"
+
+        test/fixtures/invalid/unique-name-not-usable-in-a-path.yaml:9:5 conversations.d.uniqueName
+          ✖ uniqueName "." is a relative path segment, which URLs collapse
+          hint: Twilio accepts the unique name in place of the SID in request paths, where . and .. would address another resource; choose another name
+
+        test/fixtures/invalid/unique-name-not-usable-in-a-path.yaml:11:5 conversations.e.uniqueName
+          ✖ uniqueName ".." is a relative path segment, which URLs collapse
+          hint: Twilio accepts the unique name in place of the SID in request paths, where . and .. would address another resource; choose another name"
+      `);
+    });
+
+    it("friendly name of 129 emoji, counted as Twilio counts", () => {
+      expect(render("friendly-name-emoji-too-long.yaml")).toMatchInlineSnapshot(`
+        "test/fixtures/invalid/friendly-name-emoji-too-long.yaml:3:5 conversations.lobby.friendlyName
+          ✖ friendlyName is 258 characters long as Twilio counts (each of its 129 emoji or other characters beyond U+FFFF counts 2); Twilio allows at most 256
+          hint: shorten it"
+      `);
+    });
   });
 
   afterAll(() => {

@@ -1,0 +1,178 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import { describe, expect, it } from "vitest";
+import { checkConversation, checkMessage } from "../../../provider/resources/check";
+import { loadStackText } from "../../../schemas/load";
+import { renderProblems } from "../../../schemas/problems";
+
+// Every rule's boundary values, fed to the stack-file path (`npm run validate` and the program both
+// call loadStackText) and to the provider's `check`: the two must give the same verdict. The
+// editor's JSON Schema is held to the same verdicts where JSON Schema can say the rule; where it
+// cannot (counts in UTF-16 units, timer bounds, sizes in bytes, rules across fields), it must at
+// least never refuse what validate accepts.
+
+const CH = "CH" + "0".repeat(32);
+const HX = "HX" + "0".repeat(32);
+const MG = "MG" + "0".repeat(32);
+const EMOJI = "😀";
+
+type Editor = "same" | "lenient";
+interface Case {
+  name: string;
+  conversation?: Record<string, unknown>;
+  message?: Record<string, unknown>;
+  valid: boolean;
+  editor: Editor;
+}
+
+/** `{"big":"…"}` is 10 bytes of JSON around the text. */
+const attributesOfBytes = (bytes: number) => ({ big: "x".repeat(bytes - 10) });
+
+const conversationCases: Case[] = [
+  ...[
+    ["", false],
+    [" ", false],
+    ["room#1", false],
+    ["a/b", false],
+    ["a?b", false],
+    [".", false],
+    ["..", false],
+    ["...", true],
+    ["a.b", true],
+    ["support room 1", true],
+    [CH, false],
+    ["ch" + "0".repeat(32), true],
+    ["u".repeat(256), true],
+    ["u".repeat(257), false],
+  ].map(([uniqueName, valid]) => ({ name: `uniqueName ${JSON.stringify(uniqueName).slice(0, 24)}`, conversation: { uniqueName }, valid: valid as boolean, editor: "same" as Editor })),
+  { name: "uniqueName of 128 emoji (256 UTF-16 units)", conversation: { uniqueName: EMOJI.repeat(128) }, valid: true, editor: "same" },
+  { name: "uniqueName of 129 emoji (258 UTF-16 units)", conversation: { uniqueName: EMOJI.repeat(129) }, valid: false, editor: "lenient" },
+  { name: "friendlyName of 256 characters", conversation: { friendlyName: "f".repeat(256) }, valid: true, editor: "same" },
+  { name: "friendlyName of 257 characters", conversation: { friendlyName: "f".repeat(257) }, valid: false, editor: "same" },
+  { name: "friendlyName of 256 é (1 unit each)", conversation: { friendlyName: "é".repeat(256) }, valid: true, editor: "same" },
+  { name: "friendlyName of 128 emoji", conversation: { friendlyName: EMOJI.repeat(128) }, valid: true, editor: "same" },
+  { name: "friendlyName of 129 emoji", conversation: { friendlyName: EMOJI.repeat(129) }, valid: false, editor: "lenient" },
+  ...[
+    ["inactive", "PT1M", true],
+    ["inactive", "PT59S", false],
+    ["inactive", "PT59.9S", false],
+    ["closed", "PT10M", true],
+    ["closed", "PT9M59S", false],
+    ["closed", "P36500D", true],
+    ["closed", "P36501D", false],
+    ["closed", "P99999999999999W", false],
+    ["inactive", "P1M", false],
+    ["inactive", "PT", false],
+    ["inactive", "", false],
+  ].map(([timer, duration, valid]) => ({
+    name: `timers.${timer} ${duration || '""'}`,
+    conversation: { state: "active", timers: { [timer as string]: duration } },
+    valid: valid as boolean,
+    editor: "lenient" as Editor,
+  })),
+  { name: "timers without a state", conversation: { timers: { inactive: "PT1M" } }, valid: false, editor: "lenient" },
+  { name: "state active", conversation: { state: "active" }, valid: true, editor: "same" },
+  { name: "state open", conversation: { state: "open" }, valid: false, editor: "same" },
+  { name: "conversation attributes of 16384 bytes", conversation: { attributes: attributesOfBytes(16_384) }, valid: true, editor: "same" },
+  { name: "conversation attributes of 16385 bytes", conversation: { attributes: attributesOfBytes(16_385) }, valid: false, editor: "lenient" },
+  { name: "attributes with a __proto__ key", conversation: { attributes: JSON.parse('{"a":{"__proto__":{"x":1}}}') }, valid: false, editor: "lenient" },
+  { name: "adopt ifExists with a uniqueName", conversation: { adopt: "ifExists", uniqueName: "lobby" }, valid: true, editor: "same" },
+  { name: "adopt ifExists without a uniqueName", conversation: { adopt: "ifExists" }, valid: false, editor: "lenient" },
+  { name: "messagingServiceSid", conversation: { messagingServiceSid: MG }, valid: true, editor: "same" },
+  { name: "messagingServiceSid one digit short", conversation: { messagingServiceSid: MG.slice(0, -1) }, valid: false, editor: "same" },
+];
+
+const messageCases: Case[] = [
+  { name: "body of 1600 characters", message: { body: "b".repeat(1600) }, valid: true, editor: "same" },
+  { name: "body of 1601 characters", message: { body: "b".repeat(1601) }, valid: false, editor: "same" },
+  { name: "body of 800 emoji", message: { body: EMOJI.repeat(800) }, valid: true, editor: "same" },
+  { name: "body of 801 emoji", message: { body: EMOJI.repeat(801) }, valid: false, editor: "lenient" },
+  { name: "subject of 256 characters", message: { body: "hi", subject: "s".repeat(256) }, valid: true, editor: "same" },
+  { name: "subject of 257 characters", message: { body: "hi", subject: "s".repeat(257) }, valid: false, editor: "same" },
+  { name: "message attributes of 4096 bytes", message: { body: "hi", attributes: attributesOfBytes(4096) }, valid: true, editor: "same" },
+  { name: "message attributes of 4097 bytes", message: { body: "hi", attributes: attributesOfBytes(4097) }, valid: false, editor: "lenient" },
+  ...[
+    ["v".repeat(256), true, "same"],
+    ["v".repeat(257), false, "same"],
+    [EMOJI.repeat(128), true, "same"],
+    [EMOJI.repeat(129), false, "lenient"],
+  ].map(([value, valid, editor]) => ({
+    name: `content variable of ${[...String(value)].length} ${String(value).startsWith("v") ? "letters" : "emoji"}`,
+    message: { contentSid: HX, contentVariables: { "1": value } },
+    valid: valid as boolean,
+    editor: editor as Editor,
+  })),
+  { name: "content variable named __proto__", message: { contentSid: HX, contentVariables: JSON.parse('{"__proto__":"x"}') }, valid: false, editor: "lenient" },
+  { name: "content template with a body", message: { contentSid: HX, body: "hi" }, valid: false, editor: "lenient" },
+  { name: "no content", message: { author: "ada" }, valid: false, editor: "lenient" },
+  ...[
+    ["2024-02-29T00:00:00Z", true],
+    ["2023-02-29T00:00:00Z", false],
+    ["2024-01-31T09:30:00.5Z", true],
+    ["2024-01-31T09:30:00+01:00", false],
+    ["2024-01-31T09:30:00", false],
+    ["2024-01-31", false],
+  ].map(([dateCreated, valid]) => ({
+    name: `dateCreated ${dateCreated}`,
+    message: { body: "hi", dateCreated },
+    valid: valid as boolean,
+    editor: "same" as Editor,
+  })),
+  {
+    name: "dateUpdated before dateCreated",
+    message: { body: "hi", dateCreated: "2024-01-02T00:00:00Z", dateUpdated: "2024-01-01T23:59:59Z" },
+    valid: false,
+    editor: "lenient",
+  },
+  {
+    name: "dateUpdated equal to dateCreated",
+    message: { body: "hi", dateCreated: "2024-01-02T00:00:00Z", dateUpdated: "2024-01-02T00:00:00Z" },
+    valid: true,
+    editor: "same",
+  },
+];
+
+const CASES = [...conversationCases, ...messageCases];
+
+function stackOf(testCase: Case): Record<string, unknown> {
+  const conversation = testCase.conversation ?? { messages: [testCase.message] };
+  return { conversations: { lobby: conversation } };
+}
+
+/** YAML is a superset of JSON, so the stack file is written as JSON text. */
+function schemaVerdict(testCase: Case): { valid: boolean; detail: string } {
+  const result = loadStackText(JSON.stringify(stackOf(testCase)), "stack.yaml");
+  return { valid: result.ok, detail: result.ok ? "" : renderProblems(result.problems) };
+}
+
+function checkVerdict(testCase: Case): { valid: boolean; detail: string } {
+  const failures = testCase.conversation
+    ? checkConversation({}, testCase.conversation)
+    : checkMessage({ conversationSid: CH, ...testCase.message });
+  return { valid: failures.length === 0, detail: JSON.stringify(failures) };
+}
+
+const ajv = new Ajv2020({ strict: false });
+addFormats(ajv);
+const editorValidates = ajv.compile(
+  JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "schemas", "stack.schema.json"), "utf8")),
+);
+
+describe("one set of rules", () => {
+  it.each(CASES.map((testCase) => [testCase.name, testCase] as const))("%s: validate and check agree", (_name, testCase) => {
+    const schema = schemaVerdict(testCase);
+    const check = checkVerdict(testCase);
+    expect({ validate: schema.valid, check: check.valid }, `${schema.detail}\n${check.detail}`).toEqual({
+      validate: testCase.valid,
+      check: testCase.valid,
+    });
+  });
+
+  it.each(CASES.map((testCase) => [testCase.name, testCase] as const))("%s: the editor's JSON Schema agrees", (_name, testCase) => {
+    const editorValid = editorValidates(stackOf(testCase));
+    if (testCase.editor === "same") expect(editorValid, JSON.stringify(editorValidates.errors)).toBe(testCase.valid);
+    else expect(editorValid || !testCase.valid).toBe(true);
+  });
+});
