@@ -10,7 +10,7 @@ import { createRateLimiter } from "./rate-limit";
 import { conversationJson, messageJson, serviceJson } from "./representation";
 import { bodyText, decodeForm, requestTarget, type Target } from "./request";
 import { matchRoute } from "./routes";
-import { createSaver, loadStateFile } from "./state-file";
+import { loadStateFile, openStateFile } from "./state-file";
 import { createStore, type Store } from "./store";
 import { newSid } from "./values";
 
@@ -145,7 +145,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (status === 204) {
     res.writeHead(204, headers);
     res.end();
@@ -160,9 +160,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
-function sendError(res: ServerResponse, error: ApiError): void {
-  sendJson(res, error.status, errorBody(error), error.headers);
-}
 
 /** An error written straight to a socket, for what never became an IncomingMessage. */
 function writeRawError(socket: Duplex, error: ApiError): void {
@@ -212,7 +209,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const host = options.host ?? "127.0.0.1";
   const logLimit = options.requestLogLimit ?? 10_000;
   let store: Store = (options.stateFile && loadStateFile(options.stateFile)) || createStore();
-  const saver = options.stateFile ? createSaver(options.stateFile, () => store) : null;
+  const stateFile = options.stateFile ? openStateFile(options.stateFile, () => store) : null;
+  stateFile?.track(store);
   const limiter = options.apsLimits ? createRateLimiter() : null;
   const faults = createFaultInjector(options.faults ?? []);
   let log: RequestLogEntry[] = [];
@@ -220,11 +218,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const reset = () => {
     store = createStore(store.defaultServiceSid);
+    stateFile?.track(store);
     limiter?.reset();
     log = [];
     faults.clear();
-    saver?.schedule();
+    stateFile?.flush();
   };
+
+  // Nothing is answered before the writes it reports are in the state file.
+  function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    stateFile?.commit();
+    writeJson(res, status, body, headers);
+  }
+
+  function sendError(res: ServerResponse, error: ApiError): void {
+    sendJson(res, error.status, errorBody(error), error.headers);
+  }
 
   function record(entry: RequestLogEntry): void {
     log.push(entry);
@@ -287,7 +296,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     let result: Result;
     try {
       result = dispatch(req, entry, origin);
-      if (saver && entry.method !== "GET") saver.schedule();
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (fault.drop === "after") {
@@ -300,6 +308,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     if (fault.drop === "after") {
       // The write has been applied; the client never learns it.
+      stateFile?.commit();
       req.socket.destroy();
       return;
     }
@@ -376,7 +385,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const port = (server.address() as AddressInfo).port;
   url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  saver?.flush();
+  stateFile?.flush();
 
   let closed: Promise<void> | null = null;
   return {
@@ -390,7 +399,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       closed ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }).then(() => saver?.flush());
+      }).then(() => stateFile?.close());
       return closed;
     },
     requests: () => log.map((entry) => ({ ...entry })),
