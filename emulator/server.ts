@@ -160,7 +160,6 @@ function writeJson(res: ServerResponse, status: number, body: unknown, headers: 
   res.end(text);
 }
 
-
 /** An error written straight to a socket, for what never became an IncomingMessage. */
 function writeRawError(socket: Duplex, error: ApiError): void {
   if (!socket.writable) {
