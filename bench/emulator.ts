@@ -2,7 +2,9 @@
 // process, as it does beside other benchmarks), write throughput, and the heap taken by 100,000
 // stored messages.
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import * as http from "node:http";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { createInterface } from "node:readline";
 import * as v8 from "node:v8";
@@ -13,9 +15,9 @@ import type { BenchMetric } from "./metric";
 const AUTH = "Basic " + Buffer.from("AC00000000000000000000000000000000:emulator-auth-token").toString("base64");
 const IN_FLIGHT = 32;
 
-async function startChild(): Promise<{ url: string; child: ChildProcess }> {
+async function startChild(args: string[] = []): Promise<{ url: string; child: ChildProcess }> {
   const cli = path.resolve(__dirname, "../emulator/cli.js");
-  const child = spawn(process.execPath, [cli, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [cli, "--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
   const line = await new Promise<string>((resolve, reject) => {
     child.once("error", reject);
     createInterface({ input: child.stdout! }).once("line", resolve);
@@ -108,6 +110,26 @@ function messageMemoryBytes(): number {
   return after - before;
 }
 
+/** Message creates per second with `--state-file`, where each one is journaled before its answer. */
+async function durableWriteThroughput(): Promise<number> {
+  const directory = mkdtempSync(path.join(tmpdir(), "bench-state-"));
+  const { url, child } = await startChild(["--state-file", path.join(directory, "state.json")]);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
+  try {
+    const created = await request(agent, `${url}/v1/Conversations`, "POST", "FriendlyName=bench");
+    const sid = (JSON.parse(created.text) as { sid: string }).sid;
+    const create = () => request(agent, `${url}/v1/Conversations/${sid}/Messages`, "POST", "Body=hello");
+    await throughput(create, 300); // warm-up
+    return await throughput(create, 1000);
+  } finally {
+    agent.destroy();
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<BenchMetric[]> {
   const { url, child } = await startChild();
   const agent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
@@ -118,10 +140,12 @@ export async function run(): Promise<BenchMetric[]> {
     await throughput(fetchOne, 300); // warm-up
     const fetches = await throughput(fetchOne, 2000);
     const writes = await throughput(() => request(agent, `${url}/v1/Conversations/${sid}/Messages`, "POST", "Body=hello"), 1000);
+    const durableWrites = await durableWriteThroughput();
     const memory = messageMemoryBytes();
     return [
       { name: "emulator.fetch_throughput", value: Math.round(fetches), unit: "req/s", target: 5000, better: "higher" },
       { name: "emulator.message_create_throughput", value: Math.round(writes), unit: "req/s", better: "higher" },
+      { name: "emulator.message_create_throughput_state_file", value: Math.round(durableWrites), unit: "req/s", better: "higher" },
       { name: "emulator.memory_100k_messages", value: Math.round((memory / 1024 / 1024) * 10) / 10, unit: "MiB", better: "lower" },
       { name: "emulator.bytes_per_message", value: Math.round(memory / 100_000), unit: "B", better: "lower" },
     ];

@@ -41,6 +41,13 @@ export const errors = {
   // Generic validation failure with no documented Twilio code: the bare HTTP status is used as the
   // code, as Twilio's error dictionary does for "400 Bad Request" (status and code UNVERIFIED).
   invalidParameter: (message: string) => new ApiError(VALIDATION_STATUS, 400, message),
+  // A request that can't be read at all: bad request line, header, encoding or body bytes.
+  badRequest: (message: string) => new ApiError(400, 400, message),
+  // Twilio's error 20413, "Request Entity Too Large" (https://www.twilio.com/docs/api/errors/20413).
+  bodyTooLarge: (limitBytes: number) =>
+    new ApiError(413, 20413, `Request Entity Too Large: the request body is over ${limitBytes} bytes`, { Connection: "close" }),
+  // HTTP-level refusals (431, 408, 417, CONNECT): the bare status as the code, as for 400.
+  protocol: (status: number, message: string) => new ApiError(status, status, message, { Connection: "close" }),
   duplicateUniqueName: () => new ApiError(409, 50353, "Conversation with provided unique name already exists"),
   closedConversation: () =>
     new ApiError(VALIDATION_STATUS, 50377, "Conversation can't be updated, it's in final closed state"),

@@ -33,6 +33,7 @@ import {
   insertService,
   isUniqueNameTaken,
   updateConversation,
+  updateMessage as updateMessageRecord,
   type ConversationRecord,
   type ServiceRecord,
   type Store,
@@ -269,7 +270,7 @@ export function updateMessage(ctx: Context): Result {
   const { conversation, message } = resolveMessage(ctx);
   requireAps(ctx, apsKeys.conversation(conversation.sid));
   assertWritable(conversation);
-  Object.assign(message, messageUpdate(ctx.form, ctx.now));
+  updateMessageRecord(ctx.store, message, messageUpdate(ctx.form, ctx.now));
   return ok(messageJson(message, view(ctx)));
 }
 

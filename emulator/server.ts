@@ -1,15 +1,18 @@
 // The HTTP layer: authentication, form parsing, fault injection, the request log, the admin
 // endpoints and the dispatch to the route table.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { ApiError, errorBody, errors } from "./errors";
 import type { Context, Result } from "./handlers";
 import { createFaultInjector, validateFaultRules, type FaultRule } from "./faults";
 import { createRateLimiter } from "./rate-limit";
 import { conversationJson, messageJson, serviceJson } from "./representation";
+import { bodyText, decodeForm, requestTarget, type Target } from "./request";
 import { matchRoute } from "./routes";
-import { createSaver, loadStateFile } from "./state-file";
+import { loadStateFile, openStateFile } from "./state-file";
 import { createStore, type Store } from "./store";
+import { newSid } from "./values";
 
 export interface EmulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -46,6 +49,8 @@ export interface RequestLogEntry {
   headers: Record<string, string>;
   /** 0 when the connection was dropped without a response. */
   status: number;
+  /** The `Twilio-Request-Id` the answer carried. */
+  requestId: string;
   operationId?: string;
 }
 
@@ -79,6 +84,7 @@ export const DEFAULT_CREDENTIALS: Credentials = {
 const ADMIN_PREFIX = "/__emulator/";
 const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie"]);
 const MAX_BODY_BYTES = 1024 * 1024;
+const REQUEST_ID_HEADER = "Twilio-Request-Id";
 
 function credentialsFrom(options: EmulatorOptions): Credentials {
   return {
@@ -112,31 +118,34 @@ function loggedHeaders(headers: IncomingMessage["headers"]): Record<string, stri
   return result;
 }
 
+/**
+ * The whole body as text. Past MAX_BODY_BYTES the rest is read and discarded, so the client,
+ * still sending, gets the 413 answer instead of a reset connection.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(errors.invalidParameter("Request body too large"));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => {
+      if (size > MAX_BODY_BYTES) reject(errors.bodyTooLarge(MAX_BODY_BYTES));
+      else {
+        try {
+          resolve(bodyText(Buffer.concat(chunks)));
+        } catch (error) {
+          reject(error);
+        }
+      }
+    });
     req.on("error", reject);
   });
 }
 
-function toRecord(params: URLSearchParams): Record<string, string> {
-  const record: Record<string, string> = {};
-  for (const [key, value] of params) record[key] = value;
-  return record;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (status === 204) {
     res.writeHead(204, headers);
     res.end();
@@ -151,8 +160,28 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
-function sendError(res: ServerResponse, error: ApiError): void {
-  sendJson(res, error.status, errorBody(error), error.headers);
+/** An error written straight to a socket, for what never became an IncomingMessage. */
+function writeRawError(socket: Duplex, error: ApiError): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const text = JSON.stringify(errorBody(error));
+  const head = [
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? "Error"}`,
+    `${REQUEST_ID_HEADER}: ${newSid("RQ")}`,
+    "Content-Type: application/json; charset=utf-8",
+    `Content-Length: ${Buffer.byteLength(text)}`,
+    "Connection: close",
+  ];
+  socket.end(`${head.join("\r\n")}\r\n\r\n${text}`);
+}
+
+/** What Node's HTTP parser could not read, answered as Twilio would rather than as a bare 400. */
+function parserFailure(error: NodeJS.ErrnoException): ApiError {
+  if (error.code === "HPE_HEADER_OVERFLOW") return errors.protocol(431, "Request Header Fields Too Large");
+  if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") return errors.protocol(408, "Request Timeout");
+  return errors.badRequest(`Malformed HTTP request (${error.code ?? "parse error"})`);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -179,7 +208,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const host = options.host ?? "127.0.0.1";
   const logLimit = options.requestLogLimit ?? 10_000;
   let store: Store = (options.stateFile && loadStateFile(options.stateFile)) || createStore();
-  const saver = options.stateFile ? createSaver(options.stateFile, () => store) : null;
+  const stateFile = options.stateFile ? openStateFile(options.stateFile, () => store) : null;
+  stateFile?.track(store);
   const limiter = options.apsLimits ? createRateLimiter() : null;
   const faults = createFaultInjector(options.faults ?? []);
   let log: RequestLogEntry[] = [];
@@ -187,11 +217,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const reset = () => {
     store = createStore(store.defaultServiceSid);
+    stateFile?.track(store);
     limiter?.reset();
     log = [];
     faults.clear();
-    saver?.schedule();
+    stateFile?.flush();
   };
+
+  // Nothing is answered before the writes it reports are in the state file.
+  function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    stateFile?.commit();
+    writeJson(res, status, body, headers);
+  }
+
+  function sendError(res: ServerResponse, error: ApiError): void {
+    sendJson(res, error.status, errorBody(error), error.headers);
+  }
 
   function record(entry: RequestLogEntry): void {
     log.push(entry);
@@ -219,24 +260,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return operation.handler(ctx);
   }
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, target: URL, origin: string): Promise<void> {
+  async function handleApi(req: IncomingMessage, res: ServerResponse, target: Target, origin: string): Promise<void> {
     const entry: RequestLogEntry = {
       method: req.method ?? "GET",
-      path: target.pathname,
-      query: toRecord(target.searchParams),
+      path: target.path,
+      query: target.query,
       form: {},
       headers: loggedHeaders(req.headers),
       status: 0,
+      requestId: String(res.getHeader(REQUEST_ID_HEADER)),
     };
     record(entry);
-    let body: string;
     try {
-      body = await readBody(req);
+      const body = await readBody(req);
+      if (body !== "") entry.form = decodeForm(body, "form body");
     } catch (error) {
       if (error instanceof ApiError) entry.status = error.status;
       throw error;
     }
-    if (body !== "") entry.form = toRecord(new URLSearchParams(body));
 
     const fault = faults.decide(entry.method, entry.path);
     if (fault.latencyMs > 0) await sleep(fault.latencyMs);
@@ -254,7 +295,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     let result: Result;
     try {
       result = dispatch(req, entry, origin);
-      if (saver && entry.method !== "GET") saver.schedule();
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (fault.drop === "after") {
@@ -267,6 +307,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     if (fault.drop === "after") {
       // The write has been applied; the client never learns it.
+      stateFile?.commit();
       req.socket.destroy();
       return;
     }
@@ -297,7 +338,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         try {
           rules = validateFaultRules(JSON.parse(body || "[]"));
         } catch (error) {
-          return sendJson(res, 400, { message: (error as Error).message, status: 400 });
+          return sendError(res, errors.badRequest((error as Error).message));
         }
         if (method === "PUT") faults.set(rules);
         else faults.add(rules);
@@ -307,21 +348,30 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         faults.clear();
         return sendJson(res, 204, undefined);
       default:
-        return sendJson(res, 404, { message: `Unknown admin endpoint ${method} ${path}`, status: 404 });
+        return sendError(res, errors.notFound(`${method} ${path}`));
     }
   }
 
-  const server = createServer((req, res) => {
-    const target = new URL(req.url ?? "/", "http://emulator");
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = requestTarget(req.url);
     const origin = req.headers.host ? `http://${req.headers.host}` : url;
-    const handled = target.pathname.startsWith(ADMIN_PREFIX)
-      ? handleAdmin(req, res, target.pathname, origin)
-      : handleApi(req, res, target, origin);
-    handled.catch((error: unknown) => {
+    if (target.path.startsWith(ADMIN_PREFIX)) await handleAdmin(req, res, target.path, origin);
+    else await handleApi(req, res, target, origin);
+  }
+
+  const server = createServer((req, res) => {
+    res.setHeader(REQUEST_ID_HEADER, newSid("RQ"));
+    handle(req, res).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) return;
-      if (error instanceof ApiError) sendError(res, error);
-      else sendError(res, new ApiError(500, 20500, `Internal Server Error: ${(error as Error).message}`));
+      if (error instanceof ApiError) return sendError(res, error);
+      sendError(res, new ApiError(500, 20500, `Internal Server Error: ${(error as Error).message}`));
     });
+  });
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => writeRawError(socket, parserFailure(error)));
+  server.on("connect", (_req: IncomingMessage, socket: Duplex) => writeRawError(socket, errors.methodNotAllowed("CONNECT")));
+  server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader(REQUEST_ID_HEADER, newSid("RQ"));
+    sendError(res, errors.protocol(417, `Expectation Failed: ${req.headers.expect}`));
   });
   server.keepAliveTimeout = 30_000;
 
@@ -334,7 +384,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const port = (server.address() as AddressInfo).port;
   url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  saver?.flush();
+  stateFile?.flush();
 
   let closed: Promise<void> | null = null;
   return {
@@ -348,7 +398,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       closed ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }).then(() => saver?.flush());
+      }).then(() => stateFile?.close());
       return closed;
     },
     requests: () => log.map((entry) => ({ ...entry })),

@@ -67,6 +67,11 @@ export interface Store {
   uniqueNames: Map<string, Map<string, string>>;
   /** Messages per conversation, ordered by index. */
   messagesByConversation: Map<string, MessageRecord[]>;
+  /**
+   * SIDs of the records written since the state file last took them (null when no state file is
+   * kept). Every mutation goes through the functions below, which mark what they change.
+   */
+  touched: Set<string> | null;
 }
 
 /** A store holding only the default service (with the given SID, so it survives a reset). */
@@ -86,7 +91,12 @@ function emptyStore(defaultServiceSid: string): Store {
     conversationsByService: new Map(),
     uniqueNames: new Map(),
     messagesByConversation: new Map(),
+    touched: null,
   };
+}
+
+function touch(store: Store, sid: string): void {
+  store.touched?.add(sid);
 }
 
 export function insertService(
@@ -105,6 +115,7 @@ export function insertService(
   store.services.set(service.sid, service);
   store.conversationsByService.set(service.sid, new Set());
   store.uniqueNames.set(service.sid, new Map());
+  touch(store, service.sid);
   return service;
 }
 
@@ -115,6 +126,7 @@ export function deleteService(store: Store, serviceSid: string): void {
   store.services.delete(serviceSid);
   store.conversationsByService.delete(serviceSid);
   store.uniqueNames.delete(serviceSid);
+  touch(store, serviceSid);
 }
 
 /** A conversation of the service by `CH…` SID or by unique name. */
@@ -144,6 +156,7 @@ export function insertConversation(store: Store, fields: NewConversation): Conve
     store.uniqueNames.get(conversation.serviceSid)?.set(conversation.uniqueName, conversation.sid);
   }
   store.messagesByConversation.set(conversation.sid, []);
+  touch(store, conversation.sid);
   return conversation;
 }
 
@@ -158,6 +171,7 @@ export function updateConversation(
     if (changes.uniqueName !== null) names?.set(changes.uniqueName, conversation.sid);
   }
   Object.assign(conversation, changes);
+  touch(store, conversation.sid);
   return conversation;
 }
 
@@ -166,6 +180,7 @@ export function deleteConversation(store: Store, conversationSid: string): void 
   if (!conversation) return;
   for (const message of store.messagesByConversation.get(conversationSid) ?? []) {
     store.messages.delete(message.sid);
+    touch(store, message.sid);
   }
   store.messagesByConversation.delete(conversationSid);
   if (conversation.uniqueName !== null) {
@@ -173,6 +188,7 @@ export function deleteConversation(store: Store, conversationSid: string): void 
   }
   store.conversationsByService.get(conversation.serviceSid)?.delete(conversationSid);
   store.conversations.delete(conversationSid);
+  touch(store, conversationSid);
 }
 
 export type NewMessage = Omit<MessageRecord, "sid" | "index" | "conversationSid" | "serviceSid">;
@@ -187,6 +203,15 @@ export function insertMessage(store: Store, conversation: ConversationRecord, fi
   };
   store.messages.set(message.sid, message);
   store.messagesByConversation.get(conversation.sid)?.push(message);
+  // The conversation's nextMessageIndex moved too.
+  touch(store, conversation.sid);
+  touch(store, message.sid);
+  return message;
+}
+
+export function updateMessage(store: Store, message: MessageRecord, changes: Partial<NewMessage>): MessageRecord {
+  Object.assign(message, changes);
+  touch(store, message.sid);
   return message;
 }
 
@@ -197,6 +222,7 @@ export function findMessage(store: Store, conversation: ConversationRecord, mess
 
 export function deleteMessage(store: Store, message: MessageRecord): void {
   store.messages.delete(message.sid);
+  touch(store, message.sid);
   const ordered = store.messagesByConversation.get(message.conversationSid);
   if (!ordered) return;
   const position = indexPosition(ordered, message.index);

@@ -1,7 +1,11 @@
 // Shared test support: start the emulator, point the official twilio client at it, and check
 // every response against the response schema of Twilio's OpenAPI spec.
-import { existsSync, readFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { createInterface } from "node:readline";
+import ts from "typescript";
 import Ajv, { type ValidateFunction } from "ajv";
 import twilio from "twilio";
 import RequestClient from "twilio/lib/base/RequestClient";
@@ -208,3 +212,38 @@ export const ALL_CONVERSATION_OPERATIONS = [
   "CreateConversationMessage", "FetchConversationMessage", "UpdateConversationMessage", "DeleteConversationMessage", "ListConversationMessage",
   "CreateServiceConversationMessage", "FetchServiceConversationMessage", "UpdateServiceConversationMessage", "DeleteServiceConversationMessage", "ListServiceConversationMessage",
 ];
+
+/**
+ * The emulator's current sources, transpiled (no type check) into a temporary directory, so a
+ * test can run the CLI as its own process without depending on a stale `dist/`.
+ */
+export function transpiledEmulatorCli(): string {
+  const source = path.resolve(__dirname, "../../../emulator");
+  const target = mkdtempSync(path.join(tmpdir(), "emulator-cli-"));
+  for (const file of readdirSync(source).filter((name) => name.endsWith(".ts"))) {
+    const { outputText } = ts.transpileModule(readFileSync(path.join(source, file), "utf8"), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      fileName: file,
+    });
+    writeFileSync(path.join(target, file.replace(/\.ts$/, ".js")), outputText);
+  }
+  return path.join(target, "cli.js");
+}
+
+export interface EmulatorProcess {
+  url: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+/** Starts the CLI as a child process and resolves once it prints its URL. */
+export async function spawnEmulator(cli: string, args: string[] = []): Promise<EmulatorProcess> {
+  const child = spawn(process.execPath, [cli, "--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`emulator exited with ${code} before listening`)));
+    createInterface({ input: child.stdout! }).once("line", resolve);
+  });
+  return { url: firstLine.replace(/^listening on /, ""), child, exited };
+}
