@@ -2,6 +2,7 @@
 // endpoints and the dispatch to the route table.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createClock, type Clock } from "./clock";
 import { ApiError, errorBody, errors } from "./errors";
 import type { Context, Result } from "./handlers";
 import { createFaultInjector, validateFaultRules, type FaultRule } from "./faults";
@@ -10,6 +11,7 @@ import { conversationJson, messageJson, serviceJson } from "./representation";
 import { matchRoute } from "./routes";
 import { createSaver, loadStateFile } from "./state-file";
 import { createStore, type Store } from "./store";
+import { fireDueTimers } from "./timers";
 
 export interface EmulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -28,6 +30,8 @@ export interface EmulatorOptions {
   faults?: FaultRule[];
   /** Most request-log entries kept (oldest dropped first); default 10,000. */
   requestLogLimit?: number;
+  /** The instant the emulator's clock starts at (ms or ISO 8601); default now. */
+  clockStart?: number | string;
 }
 
 export interface Credentials {
@@ -67,6 +71,8 @@ export interface RunningEmulator {
   reset(): void;
   setFaults(rules: FaultRule[]): void;
   clearFaults(): void;
+  /** The clock Twilio's timers run on; moving it forward fires the timers that fall due. */
+  clock: Clock;
 }
 
 export const DEFAULT_CREDENTIALS: Credentials = {
@@ -157,7 +163,8 @@ function sendError(res: ServerResponse, error: ApiError): void {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function dumpState(store: Store, origin: string, accountSid: string): Dump {
+export function dumpState(store: Store, origin: string, accountSid: string, now: number): Dump {
+  fireDueTimers(store, now);
   const scoped = (serviceSid: string) => serviceSid !== store.defaultServiceSid;
   return {
     services: [...store.services.values()].map((service) => serviceJson(service, origin, accountSid)),
@@ -178,7 +185,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const credentials = credentialsFrom(options);
   const host = options.host ?? "127.0.0.1";
   const logLimit = options.requestLogLimit ?? 10_000;
-  let store: Store = (options.stateFile && loadStateFile(options.stateFile)) || createStore();
+  const clock = createClock(options.clockStart);
+  let store: Store = (options.stateFile && loadStateFile(options.stateFile)) || createStore(undefined, clock.now());
   const saver = options.stateFile ? createSaver(options.stateFile, () => store) : null;
   const limiter = options.apsLimits ? createRateLimiter() : null;
   const faults = createFaultInjector(options.faults ?? []);
@@ -186,7 +194,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let url = "";
 
   const reset = () => {
-    store = createStore(store.defaultServiceSid);
+    store = createStore(store.defaultServiceSid, clock.now());
     limiter?.reset();
     log = [];
     faults.clear();
@@ -205,9 +213,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const operation = match.route.methods[entry.method as "GET" | "POST" | "DELETE"];
     if (!operation) throw errors.methodNotAllowed(entry.method);
     entry.operationId = operation.operationId;
+    const now = clock.now();
+    if (fireDueTimers(store, now).length > 0) saver?.schedule();
     const ctx: Context = {
       store,
-      now: Date.now(),
+      now,
       origin,
       accountSid: credentials.accountSid,
       path: entry.path,
@@ -274,6 +284,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     sendJson(res, result.status, result.body);
   }
 
+  function clockJson() {
+    return { now: new Date(clock.now()).toISOString(), offsetMs: clock.offsetMs() };
+  }
+
+  /** `{"advance": "PT2H" | ms}` or `{"to": "2030-01-01T00:00:00Z"}`; an empty body only reads the clock. */
+  function moveClock(res: ServerResponse, body: string): void {
+    let request: { advance?: unknown; to?: unknown };
+    try {
+      request = body.trim() === "" ? {} : (JSON.parse(body) as { advance?: unknown; to?: unknown });
+      if (typeof request !== "object" || request === null || Array.isArray(request)) {
+        throw new RangeError('expected a JSON object such as {"advance": "PT2H"} or {"to": "2030-01-01T00:00:00Z"}');
+      }
+      const { advance, to } = request;
+      if (advance !== undefined && to !== undefined) throw new RangeError("give either advance or to, not both");
+      if (advance !== undefined) clock.advance(typeof advance === "number" ? advance : String(advance));
+      if (to !== undefined) clock.advanceTo(typeof to === "number" ? to : String(to));
+    } catch (error) {
+      return sendJson(res, 400, { message: (error as Error).message, status: 400 });
+    }
+    const changed = fireDueTimers(store, clock.now());
+    if (changed.length > 0) saver?.schedule();
+    return sendJson(res, 200, {
+      ...clockJson(),
+      changed: changed.map((conversation) => ({ sid: conversation.sid, state: conversation.state })),
+    });
+  }
+
   async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, origin: string): Promise<void> {
     const body = await readBody(req);
     const method = req.method ?? "GET";
@@ -283,7 +320,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         reset();
         return sendJson(res, 204, undefined);
       case "GET state":
-        return sendJson(res, 200, dumpState(store, origin, credentials.accountSid));
+        return sendJson(res, 200, dumpState(store, origin, credentials.accountSid, clock.now()));
+      case "GET clock":
+        return sendJson(res, 200, clockJson());
+      case "POST clock":
+        return moveClock(res, body);
       case "GET requests":
         return sendJson(res, 200, log);
       case "DELETE requests":
@@ -355,9 +396,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clearRequests: () => {
       log = [];
     },
-    state: () => dumpState(store, url, credentials.accountSid),
+    state: () => dumpState(store, url, credentials.accountSid, clock.now()),
     reset,
     setFaults: (rules) => faults.set(rules),
     clearFaults: () => faults.clear(),
+    clock,
   };
 }
