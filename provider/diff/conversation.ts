@@ -2,12 +2,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { isUnknown } from "../domain/unknown";
 import type { ConversationInputs, ConversationOutputs } from "../resources/conversation-model";
 import { declaredDiffers, valueDiffers, type Comparison } from "./compare";
+import { declaredStateToSend } from "./conversation-state";
 
-/** Properties Twilio can update in place, with how each is compared. */
+/** Properties Twilio can update in place, with how each is compared (state: see conversation-state). */
 export const UPDATABLE_CONVERSATION_PROPERTIES: ReadonlyArray<[keyof ConversationInputs & keyof ConversationOutputs, Comparison]> = [
   ["uniqueName", "text"],
   ["friendlyName", "text"],
-  ["state", "text"],
   ["attributes", "json"],
   ["messagingServiceSid", "text"],
 ];
@@ -24,7 +24,18 @@ export function changedConversationProperties(olds: ConversationOutputs, news: C
   const changed = UPDATABLE_CONVERSATION_PROPERTIES.filter(([property, comparison]) =>
     declaredDiffers(news[property], olds[property], comparison),
   ).map(([property]) => property as string);
-  if (timersDiffer(olds.timers, news.timers)) changed.push("timers");
+  const timersChanged = timersDiffer(olds.timers, news.timers);
+  const sendState = declaredStateToSend({
+    declared: news.state,
+    // State written before declaredState was recorded: taken as unchanged, so no timer's move is undone.
+    previouslyDeclared: olds.declaredState === undefined ? news.state : olds.declaredState,
+    timers: news.timers,
+    timersChanged,
+    observed: olds.state,
+  });
+  if (sendState) changed.push("state");
+  // The declared state goes with the declared timers, counting from then, as at creation.
+  if (timersChanged || (sendState && news.timers !== null)) changed.push("timers");
   return changed;
 }
 

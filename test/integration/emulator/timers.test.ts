@@ -32,7 +32,7 @@ const minutes = (n: number) => n * 60_000;
 
 describe("the clock", () => {
   it("reads, moves forward by a duration, in ms or to an instant, and never backwards", async () => {
-    const read = await (await fetch(`${emulator.url}/__emulator/clock`)).json();
+    const read = (await (await fetch(`${emulator.url}/__emulator/clock`)).json()) as { now: string; offsetMs: number };
     expect(Math.abs(Date.parse(read.now) - Date.now())).toBeLessThan(5_000);
     expect(read.offsetMs).toBe(0);
     expect((await moveClock(undefined)).body.offsetMs).toBe(0);
