@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { isUnknown } from "../domain/unknown";
 import type { ConversationInputs, ConversationOutputs } from "../resources/conversation-model";
 import { declaredDiffers, valueDiffers, type Comparison } from "./compare";
-import { declaredStateToSend } from "./conversation-state";
+import { declaredStateToSend, statesTimersReach } from "./conversation-state";
 
 /** Properties Twilio can update in place, with how each is compared (state: see conversation-state). */
 export const UPDATABLE_CONVERSATION_PROPERTIES: ReadonlyArray<[keyof ConversationInputs & keyof ConversationOutputs, Comparison]> = [
@@ -34,8 +34,10 @@ export function changedConversationProperties(olds: ConversationOutputs, news: C
     observed: olds.state,
   });
   if (sendState) changed.push("state");
-  // The declared state goes with the declared timers, counting from then, as at creation.
-  if (timersChanged || (sendState && news.timers !== null)) changed.push("timers");
+  // Back to the declared state from one its timers lead to: those timers may have fired, so they
+  // are set again with it and count from then, as at creation.
+  const timersMayHaveFired = olds.state !== null && statesTimersReach(String(news.state), news.timers).includes(olds.state);
+  if (timersChanged || (sendState && timersMayHaveFired)) changed.push("timers");
   return changed;
 }
 
