@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { validateFaultRules, type FaultRule } from "./faults";
 import { startEmulator, type EmulatorOptions } from "./server";
+import { parseDate } from "./values";
 
 const USAGE = `Usage: npm run emulator -- [options]
 
@@ -15,6 +16,7 @@ const USAGE = `Usage: npm run emulator -- [options]
   --aps-limits             enforce 30 writes/s per conversation and per service (429, code 20429)
   --state-file PATH        keep state in PATH between runs
   --request-log-limit N    request-log entries kept (default 10000)
+  --clock-start INSTANT    start the clock Twilio's timers run on at an ISO 8601 instant
   --fail-rate R            fail a fraction R (0..1) of matching requests
   --fail-next N            fail the next N matching requests
   --fail-status S          status for --fail-rate/--fail-next: 429, 500 or 503 (default 503)
@@ -30,7 +32,7 @@ const USAGE = `Usage: npm run emulator -- [options]
 `;
 
 const VALUE_FLAGS = new Set([
-  "port", "host", "account-sid", "auth-token", "api-key", "api-secret", "state-file", "request-log-limit",
+  "port", "host", "account-sid", "auth-token", "api-key", "api-secret", "state-file", "request-log-limit", "clock-start",
   "fail-rate", "fail-next", "fail-status", "retry-after", "latency-ms", "drop-before-rate", "drop-after-rate",
   "drop-after-next", "fault-method", "fault-path", "faults",
 ]);
@@ -92,6 +94,13 @@ export function faultRulesFromFlags(flags: Map<string, string>): FaultRule[] {
   return validateFaultRules(rules);
 }
 
+function clockStart(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDate(text);
+  if (ms === null) throw new Error(`--clock-start must be an ISO 8601 date-time such as 2030-01-31T09:00:00Z, got '${text}'`);
+  return ms;
+}
+
 export function optionsFromFlags(flags: Map<string, string>, env: NodeJS.ProcessEnv): EmulatorOptions {
   const pick = (flag: string, variable: string) => flags.get(flag) ?? env[variable];
   return {
@@ -104,6 +113,7 @@ export function optionsFromFlags(flags: Map<string, string>, env: NodeJS.Process
     apsLimits: flags.get("aps-limits") === "true",
     stateFile: flags.get("state-file"),
     requestLogLimit: number(flags, "request-log-limit"),
+    clockStart: clockStart(flags.get("clock-start")),
     faults: faultRulesFromFlags(flags),
   };
 }

@@ -38,6 +38,7 @@ import {
   type ServiceRecord,
   type Store,
 } from "./store";
+import { restartTimers } from "./timers";
 import { SID_PATTERNS, parseDate } from "./values";
 
 export interface Context {
@@ -248,6 +249,7 @@ export function createMessage(ctx: Context): Result {
   requireAps(ctx, apsKeys.conversation(conversation.sid));
   assertWritable(conversation);
   const message = insertMessage(ctx.store, conversation, newMessageFields(ctx.form, ctx.now));
+  restartTimers(ctx.store, conversation, ctx.now);
   if (conversation.state === "inactive") {
     // A new message brings an inactive conversation back to active.
     updateConversation(ctx.store, conversation, { state: "active", dateUpdated: ctx.now });

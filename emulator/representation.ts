@@ -40,8 +40,10 @@ export function serviceJson(service: ServiceRecord, origin: string, accountSid: 
 
 function timersJson(timers: ConversationRecord["timers"]): Record<string, string> {
   const json: Record<string, string> = {};
-  if (timers.inactiveAt !== undefined) json.date_inactive = formatDate(timers.inactiveAt);
-  if (timers.closedAt !== undefined) json.date_closed = formatDate(timers.closedAt);
+  // A timer that has fired still shows when it did (Twilio's examples show timers on inactive
+  // and closed conversations).
+  if (timers.inactive !== undefined) json.date_inactive = formatDate(timers.inactive.at);
+  if (timers.closed !== undefined) json.date_closed = formatDate(timers.closed.at);
   return json;
 }
 

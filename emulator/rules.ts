@@ -1,7 +1,7 @@
 // Pure decisions: turn a request's form fields into the changes to apply, or throw the Twilio error
 // the real API answers. Nothing here touches the store or the network.
 import { errors } from "./errors";
-import type { ConversationRecord, ConversationState, MessageRecord, NewConversation, NewMessage } from "./store";
+import type { ConversationRecord, ConversationState, MessageRecord, NewConversation, NewMessage, TimerRecord } from "./store";
 import { SID_PATTERNS, isJson, parseDate, parseDurationSeconds, parseJsonObject, utf8Bytes } from "./values";
 
 export const LIMITS = {
@@ -67,22 +67,28 @@ function optionalState(form: Form, mode: "create" | "update"): ConversationState
 }
 
 /**
- * The absolute time a timer fires, `null` to clear it (an empty value on update), or undefined
- * when the field is absent.
+ * The timer a value sets, counting from `now`; `null` clears it (an empty value, or `PT0S`, which
+ * Twilio documents as switching a default timer off); undefined when the field is absent.
  */
-function timerDeadline(
+function timerSetting(
   value: string | undefined,
   minSeconds: number,
   tooShort: () => Error,
   badFormat: (value: string) => Error,
   now: number,
-): number | null | undefined {
+): TimerRecord | null | undefined {
   if (value === undefined) return undefined;
   if (value === "") return null;
   const seconds = parseDurationSeconds(value);
   if (seconds === null) throw badFormat(value);
+  if (seconds === 0) return null;
   if (seconds < minSeconds) throw tooShort();
-  return now + seconds * 1000;
+  return armedTimer(seconds, now);
+}
+
+/** A timer that fires `seconds` after `now`. */
+export function armedTimer(seconds: number, now: number): TimerRecord {
+  return { seconds, at: now + seconds * 1000, pending: true };
 }
 
 function timerChanges(
@@ -95,13 +101,16 @@ function timerChanges(
   const closed = form["Timers.Closed"];
   if (inactive === undefined && closed === undefined) return undefined;
   if (mode === "create" && !has(form, "State")) throw errors.timersWithoutState();
-  const inactiveAt = timerDeadline(inactive, LIMITS.inactiveTimerMinSeconds, errors.inactiveTimerTooShort, errors.inactiveTimerFormat, now);
-  const closedAt = timerDeadline(closed, LIMITS.closedTimerMinSeconds, errors.closedTimerTooShort, errors.closedTimerFormat, now);
   const next = { ...current };
-  if (inactiveAt === null) delete next.inactiveAt;
-  else if (inactiveAt !== undefined) next.inactiveAt = inactiveAt;
-  if (closedAt === null) delete next.closedAt;
-  else if (closedAt !== undefined) next.closedAt = closedAt;
+  const settings = {
+    inactive: timerSetting(inactive, LIMITS.inactiveTimerMinSeconds, errors.inactiveTimerTooShort, errors.inactiveTimerFormat, now),
+    closed: timerSetting(closed, LIMITS.closedTimerMinSeconds, errors.closedTimerTooShort, errors.closedTimerFormat, now),
+  };
+  for (const name of ["inactive", "closed"] as const) {
+    const setting = settings[name];
+    if (setting === null) delete next[name];
+    else if (setting !== undefined) next[name] = setting;
+  }
   return next;
 }
 

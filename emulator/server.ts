@@ -3,6 +3,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import { createClock, type Clock } from "./clock";
 import { ApiError, errorBody, errors } from "./errors";
 import type { Context, Result } from "./handlers";
 import { createFaultInjector, validateFaultRules, type FaultRule } from "./faults";
@@ -13,6 +14,7 @@ import { matchRoute } from "./routes";
 import { loadStateFile, openStateFile } from "./state-file";
 import { createStore, type Store } from "./store";
 import { newSid } from "./values";
+import { fireDueTimers } from "./timers";
 
 export interface EmulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -31,6 +33,8 @@ export interface EmulatorOptions {
   faults?: FaultRule[];
   /** Most request-log entries kept (oldest dropped first); default 10,000. */
   requestLogLimit?: number;
+  /** The instant the emulator's clock starts at (ms or ISO 8601); default now. */
+  clockStart?: number | string;
 }
 
 export interface Credentials {
@@ -72,6 +76,8 @@ export interface RunningEmulator {
   reset(): void;
   setFaults(rules: FaultRule[]): void;
   clearFaults(): void;
+  /** The clock Twilio's timers run on; moving it forward fires the timers that fall due. */
+  clock: Clock;
 }
 
 export const DEFAULT_CREDENTIALS: Credentials = {
@@ -186,7 +192,8 @@ function parserFailure(error: NodeJS.ErrnoException): ApiError {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function dumpState(store: Store, origin: string, accountSid: string): Dump {
+export function dumpState(store: Store, origin: string, accountSid: string, now: number): Dump {
+  fireDueTimers(store, now);
   const scoped = (serviceSid: string) => serviceSid !== store.defaultServiceSid;
   return {
     services: [...store.services.values()].map((service) => serviceJson(service, origin, accountSid)),
@@ -207,7 +214,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const credentials = credentialsFrom(options);
   const host = options.host ?? "127.0.0.1";
   const logLimit = options.requestLogLimit ?? 10_000;
-  let store: Store = (options.stateFile && loadStateFile(options.stateFile)) || createStore();
+  const clock = createClock(options.clockStart);
+  let store: Store = (options.stateFile && loadStateFile(options.stateFile)) || createStore(undefined, clock.now());
   const stateFile = options.stateFile ? openStateFile(options.stateFile, () => store) : null;
   stateFile?.track(store);
   const limiter = options.apsLimits ? createRateLimiter() : null;
@@ -216,7 +224,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let url = "";
 
   const reset = () => {
-    store = createStore(store.defaultServiceSid);
+    store = createStore(store.defaultServiceSid, clock.now());
     stateFile?.track(store);
     limiter?.reset();
     log = [];
@@ -246,9 +254,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const operation = match.route.methods[entry.method as "GET" | "POST" | "DELETE"];
     if (!operation) throw errors.methodNotAllowed(entry.method);
     entry.operationId = operation.operationId;
+    const now = clock.now();
+    fireDueTimers(store, now);
     const ctx: Context = {
       store,
-      now: Date.now(),
+      now,
       origin,
       accountSid: credentials.accountSid,
       path: entry.path,
@@ -315,6 +325,32 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     sendJson(res, result.status, result.body);
   }
 
+  function clockJson() {
+    return { now: new Date(clock.now()).toISOString(), offsetMs: clock.offsetMs() };
+  }
+
+  /** `{"advance": "PT2H" | ms}` or `{"to": "2030-01-01T00:00:00Z"}`; an empty body only reads the clock. */
+  function moveClock(res: ServerResponse, body: string): void {
+    let request: { advance?: unknown; to?: unknown };
+    try {
+      request = body.trim() === "" ? {} : (JSON.parse(body) as { advance?: unknown; to?: unknown });
+      if (typeof request !== "object" || request === null || Array.isArray(request)) {
+        throw new RangeError('expected a JSON object such as {"advance": "PT2H"} or {"to": "2030-01-01T00:00:00Z"}');
+      }
+      const { advance, to } = request;
+      if (advance !== undefined && to !== undefined) throw new RangeError("give either advance or to, not both");
+      if (advance !== undefined) clock.advance(typeof advance === "number" ? advance : String(advance));
+      if (to !== undefined) clock.advanceTo(typeof to === "number" ? to : String(to));
+    } catch (error) {
+      return sendJson(res, 400, { message: (error as Error).message, status: 400 });
+    }
+    const changed = fireDueTimers(store, clock.now());
+    return sendJson(res, 200, {
+      ...clockJson(),
+      changed: changed.map((conversation) => ({ sid: conversation.sid, state: conversation.state })),
+    });
+  }
+
   async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, origin: string): Promise<void> {
     const body = await readBody(req);
     const method = req.method ?? "GET";
@@ -324,7 +360,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         reset();
         return sendJson(res, 204, undefined);
       case "GET state":
-        return sendJson(res, 200, dumpState(store, origin, credentials.accountSid));
+        return sendJson(res, 200, dumpState(store, origin, credentials.accountSid, clock.now()));
+      case "GET clock":
+        return sendJson(res, 200, clockJson());
+      case "POST clock":
+        return moveClock(res, body);
       case "GET requests":
         return sendJson(res, 200, log);
       case "DELETE requests":
@@ -405,9 +445,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clearRequests: () => {
       log = [];
     },
-    state: () => dumpState(store, url, credentials.accountSid),
+    state: () => dumpState(store, url, credentials.accountSid, clock.now()),
     reset,
     setFaults: (rules) => faults.set(rules),
     clearFaults: () => faults.clear(),
+    clock,
   };
 }

@@ -5,6 +5,13 @@ import { newSid } from "./values";
 
 export type ConversationState = "initializing" | "inactive" | "active" | "closed";
 
+/** One timer: its length, the absolute time (ms) it fires at, and whether it has yet to fire. */
+export interface TimerRecord {
+  seconds: number;
+  at: number;
+  pending: boolean;
+}
+
 export interface ServiceRecord {
   sid: string;
   friendlyName: string | null;
@@ -23,8 +30,8 @@ export interface ConversationRecord {
   messagingServiceSid: string | null;
   dateCreated: number;
   dateUpdated: number;
-  /** Absolute times, in ms, at which the timers fire; absent when not set. */
-  timers: { inactiveAt?: number; closedAt?: number };
+  /** Twilio's timers; absent when not set. */
+  timers: { inactive?: TimerRecord; closed?: TimerRecord };
   bindingsEmail: { address: string | null; name: string | null } | null;
   nextMessageIndex: number;
   seq: number;
@@ -72,6 +79,8 @@ export interface Store {
    * kept). Every mutation goes through the functions below, which mark what they change.
    */
   touched: Set<string> | null;
+  /** No pending timer fires before this time (ms), so requests before it skip the timer scan. */
+  nextTimerAt: number;
 }
 
 /** A store holding only the default service (with the given SID, so it survives a reset). */
@@ -92,6 +101,8 @@ function emptyStore(defaultServiceSid: string): Store {
     uniqueNames: new Map(),
     messagesByConversation: new Map(),
     touched: null,
+    // Zero: the first look at the timers scans every conversation (after a restore, too).
+    nextTimerAt: 0,
   };
 }
 
@@ -157,6 +168,7 @@ export function insertConversation(store: Store, fields: NewConversation): Conve
   }
   store.messagesByConversation.set(conversation.sid, []);
   touch(store, conversation.sid);
+  noteTimers(store, conversation);
   return conversation;
 }
 
@@ -172,7 +184,16 @@ export function updateConversation(
   }
   Object.assign(conversation, changes);
   touch(store, conversation.sid);
+  noteTimers(store, conversation);
   return conversation;
+}
+
+/** Keeps `nextTimerAt` no later than the conversation's pending timers; the state file takes the change. */
+export function noteTimers(store: Store, conversation: ConversationRecord): void {
+  touch(store, conversation.sid);
+  for (const timer of [conversation.timers.inactive, conversation.timers.closed]) {
+    if (timer?.pending && timer.at < store.nextTimerAt) store.nextTimerAt = timer.at;
+  }
 }
 
 export function deleteConversation(store: Store, conversationSid: string): void {
@@ -261,7 +282,7 @@ export function restore(saved: Snapshot): Store {
     store.uniqueNames.set(service.sid, new Map());
   }
   for (const saved_ of [...saved.conversations].sort((a, b) => a.seq - b.seq)) {
-    const conversation = { ...saved_ };
+    const conversation = { ...saved_, timers: restoredTimers(saved_.timers) };
     store.conversations.set(conversation.sid, conversation);
     store.conversationsByService.get(conversation.serviceSid)?.add(conversation.sid);
     if (conversation.uniqueName !== null) {
@@ -274,4 +295,14 @@ export function restore(saved: Snapshot): Store {
     store.messagesByConversation.get(message.conversationSid)?.push(store.messages.get(message.sid)!);
   }
   return store;
+}
+
+/** Timers as saved; files written before timers fired held only `inactiveAt`/`closedAt`. */
+function restoredTimers(saved: ConversationRecord["timers"] & { inactiveAt?: number; closedAt?: number }): ConversationRecord["timers"] {
+  const timers: ConversationRecord["timers"] = {};
+  const inactive = saved.inactive ?? (saved.inactiveAt === undefined ? undefined : { seconds: 0, at: saved.inactiveAt, pending: true });
+  const closed = saved.closed ?? (saved.closedAt === undefined ? undefined : { seconds: 0, at: saved.closedAt, pending: true });
+  if (inactive) timers.inactive = inactive;
+  if (closed) timers.closed = closed;
+  return timers;
 }

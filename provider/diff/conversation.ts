@@ -2,12 +2,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { isUnknown } from "../domain/unknown";
 import type { ConversationInputs, ConversationOutputs } from "../resources/conversation-model";
 import { declaredDiffers, valueDiffers, type Comparison } from "./compare";
+import { declaredStateToSend, statesTimersReach } from "./conversation-state";
 
-/** Properties Twilio can update in place, with how each is compared. */
+/** Properties Twilio can update in place, with how each is compared (state: see conversation-state). */
 export const UPDATABLE_CONVERSATION_PROPERTIES: ReadonlyArray<[keyof ConversationInputs & keyof ConversationOutputs, Comparison]> = [
   ["uniqueName", "text"],
   ["friendlyName", "text"],
-  ["state", "text"],
   ["attributes", "json"],
   ["messagingServiceSid", "text"],
 ];
@@ -24,7 +24,20 @@ export function changedConversationProperties(olds: ConversationOutputs, news: C
   const changed = UPDATABLE_CONVERSATION_PROPERTIES.filter(([property, comparison]) =>
     declaredDiffers(news[property], olds[property], comparison),
   ).map(([property]) => property as string);
-  if (timersDiffer(olds.timers, news.timers)) changed.push("timers");
+  const timersChanged = timersDiffer(olds.timers, news.timers);
+  const sendState = declaredStateToSend({
+    declared: news.state,
+    // State written before declaredState was recorded: taken as unchanged, so no timer's move is undone.
+    previouslyDeclared: olds.declaredState === undefined ? news.state : olds.declaredState,
+    timers: news.timers,
+    timersChanged,
+    observed: olds.state,
+  });
+  if (sendState) changed.push("state");
+  // Back to the declared state from one its timers lead to: those timers may have fired, so they
+  // are set again with it and count from then, as at creation.
+  const timersMayHaveFired = olds.state !== null && statesTimersReach(String(news.state), news.timers).includes(olds.state);
+  if (timersChanged || (sendState && timersMayHaveFired)) changed.push("timers");
   return changed;
 }
 

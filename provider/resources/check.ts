@@ -24,6 +24,7 @@ import {
   type Violation,
 } from "../domain/rules";
 import { containsUnknown, isUnknown } from "../domain/unknown";
+import { closedByDeclaredTimers } from "../diff/conversation-state";
 
 type Failure = pulumi.dynamic.CheckFailure;
 type Rule = (value: unknown) => string | undefined;
@@ -103,7 +104,8 @@ export function checkConversation(olds: Record<string, unknown>, news: Record<st
 function closedConversationFailures(olds: Record<string, unknown>, news: Record<string, unknown>): Failure[] {
   const hint = "a closed conversation can't be reopened or edited; to start over, give the resource a new name in the stack so a new conversation is created";
   // A state left out is no longer managed: the conversation stays closed, which is no change.
-  if (news.state !== "closed" && news.state !== null && news.state !== undefined) {
+  // Closed by the timers declared next to the state, it is what the file asked for.
+  if (news.state !== "closed" && news.state !== null && news.state !== undefined && !closedByDeclaredTimers(news.state, news.timers)) {
     return [{ property: "state", reason: `was closed and can't become ${JSON.stringify(news.state)}: ${hint}` }];
   }
   const editable = ["uniqueName", "friendlyName", "attributes", "messagingServiceSid", "timers"];

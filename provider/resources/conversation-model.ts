@@ -1,6 +1,7 @@
 // The shapes a Conversation takes in state, and the pure steps between them.
 import type { ConversationFields, ObservedConversation } from "../client/wire";
 import type { AdoptMode, ConversationState } from "../domain/rules";
+import { statesTimersReach } from "../diff/conversation-state";
 import type { JsonObject, JsonValue } from "./args";
 
 /** Inputs after `check`: every property present, null when not declared. */
@@ -27,7 +28,10 @@ export interface ConversationOutputs {
   usesDefaultService: boolean;
   uniqueName: string | null;
   friendlyName: string | null;
+  /** As Twilio holds it. */
   state: string | null;
+  /** As declared at the last create or update: the state to return to when the file changes it. */
+  declaredState: ConversationState | null;
   attributes: JsonValue | null;
   messagingServiceSid: string | null;
   /** As declared (Twilio answers dates, not durations). */
@@ -104,6 +108,7 @@ export function conversationOutputs(
     uniqueName: observed.uniqueName,
     friendlyName: observed.friendlyName,
     state: observed.state,
+    declaredState: inputs.state,
     attributes: observed.attributes,
     messagingServiceSid: observed.messagingServiceSid,
     timers: inputs.timers,
@@ -140,10 +145,13 @@ export function lastObserved(olds: ConversationOutputs): ObservedConversation {
 
 /**
  * After a refresh: outputs follow Twilio. Declared timers are kept while Twilio still shows
- * timers, and dropped when it shows none, so the next `up` sets them again.
+ * timers or the state they lead to, and dropped otherwise, so the next `up` sets them again.
  */
 export function refreshedConversation(olds: ConversationOutputs, observed: ObservedConversation): ConversationOutputs {
-  const timersStillSet = observed.dateInactive !== null || observed.dateClosed !== null;
+  const declaredState = olds.declaredState ?? null;
+  const timersMovedIt =
+    declaredState !== null && observed.state !== declaredState && statesTimersReach(declaredState, olds.timers).includes(observed.state ?? "");
+  const timersStillSet = observed.dateInactive !== null || observed.dateClosed !== null || timersMovedIt;
   return {
     ...olds,
     sid: observed.sid,

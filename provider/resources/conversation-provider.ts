@@ -42,7 +42,8 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
       const existing = await adoptable(transport(), scope, inputs);
       if (existing) {
         // Twilio shows timers as dates, never as the durations set: declared timers are always sent.
-        const changed = changedConversationProperties({ ...conversationOutputs(inputs, existing, true), timers: null }, inputs);
+        // Adopting is creating: the declared state is sent unless Twilio already holds it.
+        const changed = changedConversationProperties({ ...conversationOutputs(inputs, existing, true), timers: null, declaredState: null }, inputs);
         const updated = changed.length
           ? await updateConversation(transport(), scope, existing.sid, updateFields(inputs, changed), inputs.webhooksEnabled, context)
           : existing;

@@ -191,13 +191,13 @@ describe("check", () => {
 
   it("refuses a contentSid together with a body", async () => {
     expect(await failuresOf({ body: "hi", contentSid: CONTENT_SID })).toEqual([
-      { property: "contentSid", reason: expect.stringContaining("declare one or the other") },
+      { property: "contentSid", reason: expect.stringContaining("contentSid cannot be combined with body") },
     ]);
   });
 
   it("refuses contentVariables without a contentSid", async () => {
     expect(await failuresOf({ body: "hi", contentVariables: { "1": "x" } })).toEqual([
-      { property: "contentVariables", reason: expect.stringContaining("set contentSid too") },
+      { property: "contentVariables", reason: expect.stringContaining("contentVariables without a contentSid") },
     ]);
   });
 
@@ -207,7 +207,7 @@ describe("check", () => {
 
   it("refuses a message with no body, media or content", async () => {
     expect(await failuresOf({ author: "someone" })).toEqual([
-      { property: "body", reason: expect.stringContaining("needs a body, a mediaSid or a contentSid") },
+      { property: "body", reason: expect.stringContaining("the message has no content: no body, mediaSid or contentSid") },
     ]);
   });
 

@@ -17,6 +17,7 @@ const olds: ConversationOutputs = {
   uniqueName: "support-1",
   friendlyName: "Support",
   state: "active",
+  declaredState: "active",
   attributes: { team: "a", tier: 1 },
   messagingServiceSid: MG,
   timers: { inactive: "PT1M", closed: "PT10M" },
