@@ -53,6 +53,16 @@ describe("npm pack", () => {
     for (const file of named) expect(files).toContain(file);
   });
 
+  it("gives require and import the library, and pulumi (which runs exports['.'].default of a project) this repository's stack program", () => {
+    const main = manifest.exports["."];
+    expect(main.require).toBe("./dist/provider/index.js");
+    expect(main.import).toBe("./dist/provider/index.js");
+    expect(main.default).toBe("./dist/provider/program.js");
+    expect(Object.keys(main).indexOf("default")).toBe(Object.keys(main).length - 1);
+    expect(typeof require(path.join(ROOT, main.default))).toBe("function");
+    expect(execFileSync(process.execPath, ["-e", 'console.log(typeof require("twilio-conversations-pulumi").ConversationsStack)'], { cwd: ROOT, encoding: "utf8" }).trim()).toBe("function");
+  });
+
   it("takes @pulumi/pulumi from the program, as a peer, not a copy of its own", () => {
     expect(manifest.dependencies["@pulumi/pulumi"]).toBeUndefined();
     expect(manifest.peerDependencies["@pulumi/pulumi"]).toBe(">=3.139.0 <4");
