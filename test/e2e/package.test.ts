@@ -153,8 +153,9 @@ async function starterProject(
   const dir = options.into ?? path.join(work, name);
   fs.cpSync(STARTER, dir, { recursive: true });
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
-  manifest.dependencies["twilio-conversations-pulumi"] = `file:${tarball}`;
   if (options.sdk) manifest.dependencies["@pulumi/pulumi"] = options.sdk;
+  // In a workspace, the root installs; a project of its own installs the tarball as the README says.
+  if (options.installIn) manifest.dependencies["twilio-conversations-pulumi"] = `file:${tarball}`;
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest, null, 2));
   if (options.mainInSrc) {
     fs.mkdirSync(path.join(dir, "src"));
@@ -164,7 +165,8 @@ async function starterProject(
     delete manifest.main;
     fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest, null, 2));
   }
-  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: options.installIn ?? dir });
+  const install = ["install", "--no-audit", "--no-fund", "--prefer-offline"];
+  await run("npm", options.installIn ? install : [...install, tarball], { cwd: options.installIn ?? dir });
   const stack = `e2e-pkg-${name}-${process.pid}`;
   const home = path.join(work, `${name}-home`);
   const backend = path.join(work, `${name}-backend`);
