@@ -235,7 +235,7 @@ export async function run(): Promise<BenchMetric[]> {
     const sizes: BenchMetric[] = [];
     for (const kind of ["conversation", "message"] as const) {
       const bytes = Buffer.byteLength(await serializedProvider(kind));
-      sizes.push({ name: `provider: __provider bytes per ${kind} resource`, value: bytes, unit: "B", target: 2048, better: "lower" });
+      sizes.push({ name: `provider: __provider bytes per ${kind} resource`, value: bytes, unit: "B", target: 512, better: "lower" });
     }
     return [...sizes, ...(await requestsPerOperation()), ...(await seedingThroughput())];
   } finally {
