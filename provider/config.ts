@@ -2,6 +2,8 @@
 // nothing secret is ever captured into the serialized provider).
 
 export interface Settings {
+  /** The stack config namespace they come from: `twilio`, or another account's. */
+  namespace: string;
   baseUrl: string;
   accountSid: string | null;
   /** Basic-auth pair: the account SID and auth token, or an API key and its secret. */
@@ -48,6 +50,7 @@ export function resolveSettings(
   const credentials =
     credentialsFrom(fromConfig, accountSid) ?? credentialsFrom(fromEnv, accountSid) ?? credentialsFrom(read, accountSid);
   return {
+    namespace,
     baseUrl: conversationsBaseUrl(read("conversationsBaseUrl"), read("region"), read("edge")),
     accountSid,
     credentials,
@@ -88,6 +91,14 @@ export function conversationsBaseUrl(override?: string, region?: string, edge?: 
 export const MISSING_CREDENTIALS_HINT =
   "set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET with TWILIO_ACCOUNT_SID), " +
   "or the stack config: pulumi config set twilio:accountSid AC… && pulumi config set --secret twilio:authToken …";
+
+/** What to set for the credentials of a settings namespace; another account's live in the stack config alone. */
+export function credentialsHint(namespace: string): string {
+  return namespace === DEFAULT_NAMESPACE
+    ? MISSING_CREDENTIALS_HINT
+    : `set the stack config of this account: pulumi config set ${namespace}:accountSid AC… && ` +
+        `pulumi config set --secret ${namespace}:authToken … (or ${namespace}:apiKey and ${namespace}:apiSecret)`;
+}
 
 /** A blank value counts as unset, so an empty config key never hides the environment variable. */
 function present(value: string | undefined): string | undefined {

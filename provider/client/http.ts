@@ -1,5 +1,5 @@
 // The only place that speaks HTTP: Basic auth, form encoding, timeouts, pacing and retries.
-import { MISSING_CREDENTIALS_HINT, type Settings } from "../config";
+import { credentialsHint, type Settings } from "../config";
 import { redact, TwilioConversationsError, type ErrorContext, type TwilioFailure } from "../errors";
 import type { SlidingWindowLimiter } from "./limiter";
 import { decideRetry, neverSent, parseRetryAfter, type Outcome, type RequestKind, type RetryPolicy } from "./retry";
@@ -54,7 +54,7 @@ export async function send(transport: Transport, request: TwilioRequest): Promis
   const credentials = transport.settings.credentials;
   if (!credentials) {
     throw new TwilioConversationsError(
-      { ...request.context, hint: MISSING_CREDENTIALS_HINT },
+      { ...request.context, hint: credentialsHint(transport.settings.namespace) },
       { message: "no Twilio credentials are configured" },
     );
   }
@@ -167,7 +167,7 @@ function failureError(transport: Transport, request: TwilioRequest, attempt: Att
   };
   const hint =
     (failure.code !== undefined ? request.hints?.[failure.code] : undefined) ??
-    (attempt.status === 401 ? "the Twilio credentials were refused: " + MISSING_CREDENTIALS_HINT : undefined) ??
+    (attempt.status === 401 ? "the Twilio credentials were refused: " + credentialsHint(transport.settings.namespace) : undefined) ??
     request.context.hint;
   return new TwilioConversationsError({ ...request.context, hint }, failure);
 }

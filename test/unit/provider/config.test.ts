@@ -14,6 +14,7 @@ const basic = (username: string, password: string) => Buffer.from(`${username}:$
 describe("resolveSettings", () => {
   it("uses the account SID and auth token from the environment", () => {
     expect(resolveSettings(none, { TWILIO_ACCOUNT_SID: AC, TWILIO_AUTH_TOKEN: TOKEN })).toEqual({
+      namespace: "twilio",
       baseUrl: "https://conversations.twilio.com",
       accountSid: AC,
       credentials: { username: AC, password: TOKEN },

@@ -10,6 +10,7 @@ function transportAnswering(answers: Array<{ status: number; requestId?: string 
   let next = 0;
   return {
     settings: {
+      namespace: "twilio",
       baseUrl: "https://conversations.example.test",
       accountSid: "AC00000000000000000000000000000000",
       credentials: { username: "AC00000000000000000000000000000000", password: "token-never-shown" },

@@ -1,0 +1,62 @@
+// Several Twilio accounts in one program: a resource whose settings name another config namespace
+// reaches that account, with that account's credentials, for every operation; the others keep the
+// default `twilio:*` settings. Only the namespace is stored with the resource.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator } from "../../../emulator";
+import { createThrough, emulatorConfig, loadProvider, type LoadedProvider } from "./harness";
+
+let main: RunningEmulator;
+let eu: RunningEmulator;
+let conversations: LoadedProvider;
+
+beforeAll(async () => {
+  main = await startEmulator();
+  eu = await startEmulator();
+  const euConfig = emulatorConfig(eu);
+  conversations = await loadProvider("conversation", {
+    ...emulatorConfig(main),
+    "twilio-eu:accountSid": euConfig["twilio:accountSid"],
+    "twilio-eu:authToken": euConfig["twilio:authToken"],
+    "twilio-eu:conversationsBaseUrl": euConfig["twilio:conversationsBaseUrl"],
+  });
+});
+
+afterAll(async () => {
+  await main.close();
+  await eu.close();
+});
+
+const uniqueNames = (emulator: RunningEmulator) => emulator.state().conversations.map((c: any) => c.unique_name);
+
+describe("settings per resource", () => {
+  it("creates, reads, updates and deletes in the account its namespace names, and the default account otherwise", async () => {
+    const inEu = await createThrough(conversations, { resourceName: "eu-desk", uniqueName: "eu-desk", settingsNamespace: "twilio-eu" });
+    const inMain = await createThrough(conversations, { resourceName: "desk", uniqueName: "desk" });
+    expect(uniqueNames(eu)).toEqual(["eu-desk"]);
+    expect(uniqueNames(main)).toEqual(["desk"]);
+    expect(inEu.outs.accountSid).toBe(eu.credentials.accountSid);
+    expect(inEu.outs.settingsNamespace).toBe("twilio-eu");
+    expect(inMain.outs.settingsNamespace).toBeUndefined();
+
+    const read = await conversations.read(inEu.id, inEu.outs);
+    expect(read.id).toBe(inEu.id);
+    expect(read.props?.settingsNamespace).toBe("twilio-eu");
+    const news = { ...inEu.outs, friendlyName: "Desk (EU)" };
+    await conversations.update(inEu.id, inEu.outs, news);
+    expect((eu.state() as { conversations: Array<{ friendly_name: string }> }).conversations[0].friendly_name).toBe("Desk (EU)");
+
+    main.clearRequests();
+    await conversations.delete(inEu.id, inEu.outs);
+    expect(uniqueNames(eu)).toEqual([]);
+    expect(main.requests()).toEqual([]);
+    await conversations.delete(inMain.id, inMain.outs);
+    expect(uniqueNames(main)).toEqual([]);
+  });
+
+  it("names the namespace's missing credentials rather than falling back to the environment's account", async () => {
+    await expect(
+      createThrough(conversations, { resourceName: "nowhere", uniqueName: "nowhere", settingsNamespace: "twilio-missing" }),
+    ).rejects.toThrow("pulumi config set twilio-missing:accountSid AC…");
+    expect(uniqueNames(main)).toEqual([]);
+  });
+});
