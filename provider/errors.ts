@@ -9,6 +9,15 @@ export interface TwilioFailure {
   requestId?: string;
 }
 
+/**
+ * What an error may say about the request: method and URL without credentials. Never headers or
+ * the form, so neither the Authorization header nor a secret field can reach a message.
+ */
+export interface SanitizedRequest {
+  method: string;
+  url: string;
+}
+
 export interface ErrorContext {
   /** What was being done, e.g. `create conversation`. */
   operation: string;
@@ -25,9 +34,10 @@ export class TwilioConversationsError extends Error {
   readonly moreInfo?: string;
   readonly requestId?: string;
   readonly hint?: string;
+  readonly request?: SanitizedRequest;
 
-  constructor(context: ErrorContext, failure: TwilioFailure, options?: { cause?: unknown }) {
-    super(renderError(context, failure), options);
+  constructor(context: ErrorContext, failure: TwilioFailure, options?: { cause?: unknown; request?: SanitizedRequest }) {
+    super(renderError(context, failure), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "TwilioConversationsError";
     this.operation = context.operation;
     this.resource = context.resource;
@@ -36,6 +46,7 @@ export class TwilioConversationsError extends Error {
     this.moreInfo = failure.moreInfo;
     this.requestId = failure.requestId;
     this.hint = context.hint;
+    this.request = options?.request;
   }
 }
 

@@ -55,6 +55,7 @@ const timestamp: Rule = (value) =>
 const usableAsPathSegment: Rule = (value) => {
   if (typeof value !== "string") return undefined;
   if (/[/?#]/.test(value)) return "must not contain '/', '?' or '#': Twilio addresses a conversation by its unique name in the URL";
+  if (value === "." || value === "..") return `must not be "${value}": in a URL it names the list or its parent, not one conversation`;
   if (isSid("conversation", value)) return "must not look like a conversation SID (CH…): Twilio would read it as a SID";
   return value.trim() === "" ? "must not be empty" : undefined;
 };

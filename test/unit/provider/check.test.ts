@@ -100,6 +100,8 @@ describe("checkConversation", () => {
   it.each<[string, Record<string, unknown>, { property: string; reason: string }[]]>([
     ["unique name that looks like a SID", { uniqueName: CH }, [{ property: "uniqueName", reason: "must not look like a conversation SID (CH…): Twilio would read it as a SID" }]],
     ["blank unique name", { uniqueName: "  " }, [{ property: "uniqueName", reason: "must not be empty" }]],
+    ["unique name of one dot", { uniqueName: "." }, [{ property: "uniqueName", reason: 'must not be ".": in a URL it names the list or its parent, not one conversation' }]],
+    ["unique name of two dots", { uniqueName: ".." }, [{ property: "uniqueName", reason: 'must not be "..": in a URL it names the list or its parent, not one conversation' }]],
     ["unique name too long", { uniqueName: "u".repeat(257) }, [{ property: "uniqueName", reason: "is 257 characters long; Twilio allows at most 256" }]],
     ["unique name not a string", { uniqueName: 42 }, [{ property: "uniqueName", reason: 'expected a string, got number 42' }]],
     ["closed timer under 10 minutes", { timers: { closed: "PT9M59S" } }, [{ property: "timers", reason: "timers.closed is 599s; Twilio's minimum is 10 minutes" }]],
