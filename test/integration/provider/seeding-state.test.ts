@@ -15,15 +15,21 @@ async function inactiveConversation(): Promise<string> {
   return response.body.sid;
 }
 
+/** Seeds a message while every update of the conversation fails: the create is left unfinished. */
+async function seedWhileRestoringFails(resourceName: string) {
+  const conversationSid = await inactiveConversation();
+  const inputs = { resourceName, conversationSid, body: "Hello", conversationState: "inactive" };
+  env.emulator.setFaults([{ method: "POST", path: `^/v1/Conversations/${conversationSid}$`, status: 500, count: 50, retryAfter: 0 }]);
+  const error = await createThrough(env.messages, inputs).catch((e) => e);
+  env.emulator.clearFaults();
+  return { conversationSid, inputs, error };
+}
+
 const stateOf = (sid: string) => (env.emulator.state().conversations as any[]).find((c) => c.sid === sid).state;
 
 describe("a message seeded into a conversation declared inactive", () => {
   it("when setting the conversation back to inactive fails, the next up sees a change and finishes it", async () => {
-    const conversationSid = await inactiveConversation();
-    const inputs = { resourceName: "quiet/hello", conversationSid, body: "Hello", conversationState: "inactive" };
-    env.emulator.setFaults([{ method: "POST", path: `^/v1/Conversations/${conversationSid}$`, status: 500, count: 50, retryAfter: 0 }]);
-    const error = await createThrough(env.messages, inputs).catch((e) => e);
-    env.emulator.clearFaults();
+    const { conversationSid, inputs, error } = await seedWhileRestoringFails("quiet/hello");
     expect(error.message).toMatch(/^message IM[0-9a-f]{32} was created, but set the conversation inactive again after seeding "quiet\/hello" failed \(HTTP 500/);
     expect(stateOf(conversationSid)).toBe("active");
 
@@ -40,11 +46,7 @@ describe("a message seeded into a conversation declared inactive", () => {
   });
 
   it("when the conversation is no longer declared inactive by then, the next up only clears the record", async () => {
-    const conversationSid = await inactiveConversation();
-    const inputs = { resourceName: "quiet/later", conversationSid, body: "Later", conversationState: "inactive" };
-    env.emulator.setFaults([{ method: "POST", path: `^/v1/Conversations/${conversationSid}$`, status: 500, count: 50, retryAfter: 0 }]);
-    const error = await createThrough(env.messages, inputs).catch((e) => e);
-    env.emulator.clearFaults();
+    const { inputs, error } = await seedWhileRestoringFails("quiet/later");
     env.takeRequests();
     const { outs } = await env.messages.update(error.id, error.properties, { ...inputs, conversationState: "active" });
     expect(env.takeRequests()).toEqual([]);
