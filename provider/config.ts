@@ -36,8 +36,9 @@ export function resolveSettings(config: ConfigLookup, env: Record<string, string
   const fromEnv = (name: SettingName) => present(env[CONFIG_TO_ENV[name]]);
   const credentials =
     credentialsFrom(fromConfig, accountSid) ?? credentialsFrom(fromEnv, accountSid) ?? credentialsFrom(read, accountSid);
+  const baseUrl = conversationsBaseUrl(read("conversationsBaseUrl"), read("region"), read("edge"));
   return {
-    baseUrl: conversationsBaseUrl(read("conversationsBaseUrl"), read("region"), read("edge")),
+    baseUrl,
     accountSid,
     credentials,
     requestTimeoutMs: positiveInteger(read("requestTimeoutMs"), 30_000),
@@ -49,6 +50,8 @@ export function resolveSettings(config: ConfigLookup, env: Record<string, string
       present(env.TWILIO_API_SECRET),
       // The Authorization header carries the pair base64-encoded; redact it in that form too.
       credentials ? Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64") : undefined,
+      // Refused before any request, and never echoed; listed in case some text carries it anyway.
+      ...passwordIn(baseUrl),
     ].filter((secret): secret is string => Boolean(secret)),
   };
 }
@@ -77,6 +80,12 @@ export function conversationsBaseUrl(override?: string, region?: string, edge?: 
 export const MISSING_CREDENTIALS_HINT =
   "set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET with TWILIO_ACCOUNT_SID), " +
   "or the stack config: pulumi config set twilio:accountSid AC… && pulumi config set --secret twilio:authToken …";
+
+/** A password written into a URL, as written and decoded. */
+function passwordIn(url: string): string[] {
+  const password = URL.canParse(url) ? new URL(url).password : "";
+  return password ? [...new Set([password, decodeURIComponent(password)])] : [];
+}
 
 /** A blank value counts as unset, so an empty config key never hides the environment variable. */
 function present(value: string | undefined): string | undefined {

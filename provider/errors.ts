@@ -77,10 +77,18 @@ export function redact(text: string, secrets: readonly string[]): string {
   return result;
 }
 
+/**
+ * Redacts an error in place: message, stack, the `reasons` the engine reports for a partial
+ * create, and its causes.
+ */
 export function redactError(error: unknown, secrets: readonly string[], depth = 0): unknown {
   if (!(error instanceof Error)) return typeof error === "string" ? redact(error, secrets) : error;
   error.message = redact(error.message, secrets);
   if (error.stack) error.stack = redact(error.stack, secrets);
+  const withReasons = error as Error & { reasons?: unknown };
+  if (Array.isArray(withReasons.reasons)) {
+    withReasons.reasons = withReasons.reasons.map((reason) => (typeof reason === "string" ? redact(reason, secrets) : reason));
+  }
   if (error.cause !== undefined && depth < 5) error.cause = redactError(error.cause, secrets, depth + 1);
   return error;
 }

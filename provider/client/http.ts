@@ -102,7 +102,14 @@ export async function send(transport: Transport, request: TwilioRequest): Promis
  * carrying credentials is refused before anything is sent.
  */
 export function requestUrl(baseUrl: string, request: TwilioRequest): URL {
-  const url = new URL(baseUrl + request.path);
+  const url = URL.canParse(baseUrl + request.path) ? new URL(baseUrl + request.path) : null;
+  if (!url) {
+    // The text may hold credentials, so it is not repeated (URL's own error would carry it as `input`).
+    throw new TwilioConversationsError(
+      { ...request.context, hint: "set TWILIO_CONVERSATIONS_BASE_URL / twilio:conversationsBaseUrl to an https:// URL, or leave it unset for Twilio's" },
+      { message: "the configured base URL is not a valid URL" },
+    );
+  }
   for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
   if (url.username !== "" || url.password !== "") {
     throw new TwilioConversationsError(
