@@ -79,12 +79,28 @@ export function messageKey(message: MessageSpec, position: number): string {
   return message.key ?? String(position);
 }
 
+/** A message's resource name: `<logical name>/<key>`. */
+export function messageResourceName(logicalName: string, key: string): string {
+  return `${logicalName}/${key}`;
+}
+
+/**
+ * After a rename (`renamedFrom`), the resource's previous name as a Pulumi alias, so the engine
+ * keeps the same conversation instead of creating one and deleting the other.
+ */
+export function previousNames(conversation: ConversationSpec, name: (logicalName: string) => string): { aliases?: pulumi.Alias[] } {
+  return conversation.renamedFrom ? { aliases: [{ name: name(conversation.renamedFrom) }] } : {};
+}
+
 /** Declares one Conversation per entry and its messages, each created after the one before it. */
 export function declareStack(spec: StackSpec): StackOutputs {
   const outputs: StackOutputs = { conversations: {}, messages: {} };
   for (const [logicalName, entry] of Object.entries(spec.conversations)) {
     const options = conversationOptions(spec, entry);
-    const conversation = new Conversation(logicalName, conversationArgs(spec, entry), options);
+    const conversation = new Conversation(logicalName, conversationArgs(spec, entry), {
+      ...options,
+      ...previousNames(entry, (previous) => previous),
+    });
     outputs.conversations[logicalName] = conversation.sid;
     outputs.messages[logicalName] = {};
     let previous: Message | undefined;
@@ -97,8 +113,9 @@ export function declareStack(spec: StackSpec): StackOutputs {
         afterSid: previous ? previous.id : null,
         afterIndex: previous ? previous.index : null,
       };
-      const message: Message = new Message(`${logicalName}/${key}`, messageArgs(spec, entry, messageSpec, links), {
+      const message: Message = new Message(messageResourceName(logicalName, key), messageArgs(spec, entry, messageSpec, links), {
         ...options,
+        ...previousNames(entry, (previousName) => messageResourceName(previousName, key)),
         dependsOn: previous ? [previous] : [],
       });
       outputs.messages[logicalName][key] = message.sid;

@@ -13,7 +13,7 @@ import {
 } from "./wire";
 
 const CONVERSATION_HINTS: Record<number, string> = {
-  50353: "a conversation with this uniqueName already exists in the service: set `adopt: ifExists` to take it over, or choose another uniqueName",
+  50353: "a conversation with this uniqueName already exists in the service: if you renamed this conversation in the stack file, add `renamedFrom: <previous name>` to it; otherwise set `adopt: ifExists` to take it over, or choose another uniqueName",
   50377: "the conversation is closed, and closed is final in Twilio",
   50384: "Twilio does not create conversations in the closed state",
 };

@@ -10,6 +10,7 @@ import {
 import type { Transport } from "../client/http";
 import { changedConversationProperties, declaredService, diffConversation } from "../diff/conversation";
 import { TwilioConversationsError } from "../errors";
+import { newAdoptions, takenOverByAnother, type Adoptions } from "./adoptions";
 import { checkConversation } from "./check";
 import { createdButUnfinished } from "./partial";
 import { refuseUntrustedNotFound } from "./target";
@@ -25,7 +26,7 @@ import {
   type ConversationOutputs,
 } from "./conversation-model";
 
-export function conversationProvider(transport: () => Transport): pulumi.dynamic.ResourceProvider {
+export function conversationProvider(transport: () => Transport, adoptions: Adoptions = newAdoptions()): pulumi.dynamic.ResourceProvider {
   return {
     async check(olds, news) {
       return { inputs: news, failures: checkConversation(olds ?? {}, news) };
@@ -41,6 +42,7 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
       const context = { operation: "create conversation", resource: inputs.resourceName };
       const existing = await adoptable(transport(), scope, inputs);
       if (existing) {
+        adoptions.record(existing.sid, inputs.resourceName);
         // Twilio shows timers as dates, never as the durations set: declared timers are always sent.
         const changed = changedConversationProperties({ ...conversationOutputs(inputs, existing, true), timers: null }, inputs);
         const updated = changed.length
@@ -90,6 +92,7 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
     },
 
     async delete(id, olds: ConversationOutputs) {
+      if (takenOverByAnother(adoptions, id, olds.resourceName)) return;
       const context = { operation: "delete conversation", resource: olds.resourceName };
       const deleted = await deleteConversation(transport(), scopeOf(olds), id, olds.webhooksEnabled, context);
       if (!deleted) refuseUntrustedNotFound(olds, transport().settings, context);
