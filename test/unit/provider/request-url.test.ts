@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { requestUrl, sanitizedRequest, type TwilioRequest } from "../../../provider/client/http";
+import { requestUrl, sanitizedRequest, send, type TwilioRequest } from "../../../provider/client/http";
+import { SlidingWindowLimiter } from "../../../provider/client/limiter";
+import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
+import { resolveSettings } from "../../../provider/config";
+import { TwilioConversationsError } from "../../../provider/errors";
 import { CONVERSATION_ANSWER, conversationPath, MESSAGE_ANSWER, messagePath } from "../../../provider/client/wire";
 
 const request = (path: string, method: TwilioRequest["method"] = "GET"): TwilioRequest => ({
@@ -67,5 +71,39 @@ describe("answer shapes", () => {
     ["message", MESSAGE_ANSWER, {}, false],
   ])("a %s answer accepts %j: %s", (_name, shape, json, accepted) => {
     expect(shape.accepts(json)).toBe(accepted);
+  });
+});
+
+describe("send, given a 2xx that is not the resource", () => {
+  it("fails with what came back, the request id and the sanitized request, and never retries", async () => {
+    let calls = 0;
+    const transport = {
+      settings: resolveSettings(() => undefined, {
+        TWILIO_ACCOUNT_SID: "AC" + "1".repeat(32),
+        TWILIO_AUTH_TOKEN: "token-value-1234",
+        TWILIO_CONVERSATIONS_BASE_URL: "https://conversations.example.test",
+      }),
+      limiter: new SlidingWindowLimiter(),
+      policy: DEFAULT_RETRY_POLICY,
+      fetch: (async () => {
+        calls++;
+        return new Response('{"conversations":[],"meta":{"page":0}}', {
+          status: 200,
+          headers: { "content-type": "application/json", "twilio-request-id": "RQ0123" },
+        });
+      }) as typeof fetch,
+      random: () => 0,
+      sleep: async () => {},
+      serverClock: { offsetMs: 0 },
+    };
+    const error = await send(transport, { ...request(conversationPath(null, "support")), answer: CONVERSATION_ANSWER }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(TwilioConversationsError);
+    expect(error.message).toMatchInlineSnapshot(`
+      "read conversation "support" failed (HTTP 200): Twilio answered with JSON without a SID: "{\\"conversations\\":[],\\"meta\\":{\\"page\\":0}}", which is not a conversation
+      request id: RQ0123
+      hint: check that TWILIO_CONVERSATIONS_BASE_URL / twilio:region point at Twilio's Conversations API (a proxy or a captive portal may have answered)"
+    `);
+    expect(error.request).toEqual({ method: "GET", url: "https://conversations.example.test/v1/Conversations/support" });
+    expect(calls).toBe(1);
   });
 });
