@@ -42,7 +42,6 @@ export interface AnswerShape {
   accepts(json: TwilioJson): boolean;
 }
 
-
 export interface Transport {
   settings: Settings;
   limiter: SlidingWindowLimiter;
@@ -246,7 +245,7 @@ function expectedAnswer(
     { ...request.context, hint },
     {
       status: attempt.status,
-      message: redact(`Twilio answered with ${describeAnswer(attempt)}, which is not ${request.answer.what}`, transport.settings.secrets),
+      message: redact(`the answer is ${describeAnswer(attempt)}, not ${request.answer.what}`, transport.settings.secrets),
       requestId: attempt.requestId,
     },
     { request: sanitized },

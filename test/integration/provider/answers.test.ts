@@ -22,7 +22,7 @@ describe("a 2xx answer that is not the resource", () => {
     const friendlyName = unique("bogus");
     const outcome = await createThrough(env.conversations, { resourceName: friendlyName, friendlyName }).catch((error) => error);
     expect(outcome).toBeInstanceOf(Error);
-    expect(outcome.message).toContain(`create conversation "${friendlyName}" failed (HTTP 200): Twilio answered with ${described}, which is not a conversation`);
+    expect(outcome.message).toContain(`create conversation "${friendlyName}" failed (HTTP 200): the answer is ${described}, not a conversation`);
     expect(outcome.message).toContain("hint: check that TWILIO_CONVERSATIONS_BASE_URL");
     expect(outcome.message).not.toContain(env.emulator.credentials.authToken);
   });
@@ -32,7 +32,7 @@ describe("a 2xx answer that is not the resource", () => {
     env.emulator.setFaults([{ method: "POST", path: "/Messages$", status: 200, body, count: 1 }]);
     const outcome = await createThrough(env.messages, { resourceName: "t/hello", conversationSid: conversation.body.sid, body: "Hello" }).catch((error) => error);
     expect(outcome).toBeInstanceOf(Error);
-    expect(outcome.message).toContain(`create message "t/hello" failed (HTTP 200): Twilio answered with ${described}, which is not a message`);
+    expect(outcome.message).toContain(`create message "t/hello" failed (HTTP 200): the answer is ${described}, not a message`);
   });
 
   it("reading a conversation, an HTML 200 is an error, not a conversation that lost its fields", async () => {
@@ -41,7 +41,7 @@ describe("a 2xx answer that is not the resource", () => {
     env.emulator.setFaults([{ method: "GET", path: `^/v1/Conversations/${id}$`, status: 200, body: "<html>maintenance</html>", count: 1 }]);
     const outcome = await env.conversations.read(id, outs).catch((error) => error);
     expect(outcome).toBeInstanceOf(Error);
-    expect(outcome.message).toContain("which is not a conversation");
+    expect(outcome.message).toContain(", not a conversation");
   });
 
   it("updating a message, an empty 200 is an error", async () => {
@@ -51,7 +51,7 @@ describe("a 2xx answer that is not the resource", () => {
     env.emulator.setFaults([{ method: "POST", path: `/Messages/${id}$`, status: 200, body: "", count: 1 }]);
     const outcome = await env.messages.update(id, outs, { ...inputs, body: "Two" }).catch((error) => error);
     expect(outcome).toBeInstanceOf(Error);
-    expect(outcome.message).toContain("Twilio answered with an empty body, which is not a message");
+    expect(outcome.message).toContain("the answer is an empty body, not a message");
   });
 });
 

@@ -91,7 +91,7 @@ const ERROR_PATHS: ErrorPath[] = [
   },
   {
     name: "a 2xx that is not a conversation, echoing the credentials",
-    marker: "which is not a conversation",
+    marker: ", not a conversation",
     respond: () => new Response(`<html>${ECHO}</html>`, { status: 200, headers: { "content-type": "text/html" } }),
     run: ({ conversations }) => conversations.create({ resourceName: "support", friendlyName: "Support" }),
   },

@@ -99,7 +99,7 @@ describe("send, given a 2xx that is not the resource", () => {
     const error = await send(transport, { ...request(conversationPath(null, "support")), answer: CONVERSATION_ANSWER }).catch((caught) => caught);
     expect(error).toBeInstanceOf(TwilioConversationsError);
     expect(error.message).toMatchInlineSnapshot(`
-      "read conversation "support" failed (HTTP 200): Twilio answered with JSON without a SID: "{\\"conversations\\":[],\\"meta\\":{\\"page\\":0}}", which is not a conversation
+      "read conversation "support" failed (HTTP 200): the answer is JSON without a SID: "{\\"conversations\\":[],\\"meta\\":{\\"page\\":0}}", not a conversation
       request id: RQ0123
       hint: check that TWILIO_CONVERSATIONS_BASE_URL / twilio:region point at Twilio's Conversations API (a proxy or a captive portal may have answered)"
     `);
