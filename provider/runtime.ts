@@ -7,7 +7,7 @@ import type { Transport } from "./client/http";
 import { SlidingWindowLimiter } from "./client/limiter";
 import { DEFAULT_RETRY_POLICY } from "./client/retry";
 import { redactError } from "./errors";
-import { newAdoptions } from "./resources/adoptions";
+import { newClaims } from "./resources/claims";
 import { conversationProvider } from "./resources/conversation-provider";
 import { messageProvider } from "./resources/message-provider";
 
@@ -15,7 +15,7 @@ let settings: Settings | undefined;
 const limiter = new SlidingWindowLimiter();
 const serverClock = { offsetMs: 0 };
 let requestsSent = 0;
-const adoptions = newAdoptions();
+const claims = newClaims();
 
 export async function configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
   settings = resolveSettings((key) => request.config.get(key), process.env);
@@ -55,5 +55,5 @@ function redacting(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.Re
   return wrapped as unknown as pulumi.dynamic.ResourceProvider;
 }
 
-export const conversation = redacting({ configure, ...conversationProvider(transport, adoptions) });
+export const conversation = redacting({ configure, ...conversationProvider(transport, claims) });
 export const message = redacting({ configure, ...messageProvider(transport) });

@@ -1,6 +1,6 @@
 // Renaming a conversation's logical name on the real engine: with `renamedFrom` the conversation
 // and its messages keep their identity; without it, following the 409 hint (`adopt: ifExists`)
-// must never delete the conversation the new resource took over.
+// must never delete the conversation the new resource took over, in the same run or a later one.
 import { afterEach, describe, expect, it } from "vitest";
 import { newScenario, twilioObjects, type Scenario } from "./harness";
 
@@ -71,6 +71,27 @@ describe("renaming a conversation on the real engine", () => {
     expect((await scenario.outputs()).conversations).toEqual({ helpdesk: sid });
     // The old messages were deleted and the declared ones posted again: one copy of the thread.
     expect(messages.map((m) => m.body)).toEqual(["Hi", "Second"]);
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+  }, E2E_TIMEOUT);
+
+  it("without renamedFrom, adopted by the new name in one run and the old name deleted in the next: the conversation survives", async () => {
+    scenario = await newScenario("rename-later");
+    scenario.writeStack(thread("support", "desk-later"));
+    await scenario.up();
+    const sid = (await scenario.outputs()).conversations.support;
+
+    // The new name adopts the conversation in a run that does not get to the old name's delete.
+    scenario.writeStack(thread("helpdesk", "desk-later", "    adopt: ifExists\n"));
+    const helpdesk = `urn:pulumi:${scenario.stack}::twilio-conversations::pulumi-nodejs:dynamic/twilio-conversations:Conversation::helpdesk`;
+    await scenario.up(["--target", helpdesk]);
+    expect(twilioObjects(scenario.emulator).conversations.map((c) => c.sid)).toEqual([sid]);
+
+    // A later run deletes the old name; another declared resource holds the conversation.
+    await scenario.up();
+    const { conversations, messages } = twilioObjects(scenario.emulator);
+    expect(conversations.map((c) => [c.sid, c.unique_name])).toEqual([[sid, "desk-later"]]);
+    expect(messages.map((m) => m.body)).toEqual(["Hi", "Second"]);
+    expect((await scenario.outputs()).conversations).toEqual({ helpdesk: sid });
     await scenario.pulumi(["preview", "--expect-no-changes"]);
   }, E2E_TIMEOUT);
 });
