@@ -4,7 +4,12 @@ export interface FaultRule {
   method?: string;
   /** A regular expression tested against the request path (no query). */
   path?: string;
-  status?: 429 | 500 | 503;
+  status?: 200 | 429 | 500 | 503;
+  /**
+   * Answers `status` with this text instead of Twilio's error body, without applying the request:
+   * what a proxy or captive portal in front of the API may send. Status 200 needs a body.
+   */
+  body?: string;
   /** "before": close the socket without applying the request; "after": apply it, then close. */
   drop?: "before" | "after";
   latencyMs?: number;
@@ -19,6 +24,7 @@ export interface FaultRule {
 export interface FaultDecision {
   latencyMs: number;
   status?: number;
+  body?: string;
   retryAfter?: number;
   drop?: "before" | "after";
 }
@@ -35,16 +41,20 @@ export function validateFaultRules(input: unknown): FaultRule[] {
     const where = `fault rule ${position}`;
     if (typeof rule !== "object" || rule === null) throw new Error(`${where}: expected an object`);
     const r = rule as Record<string, unknown>;
-    const known = ["method", "path", "status", "drop", "latencyMs", "probability", "count", "retryAfter"];
+    const known = ["method", "path", "status", "body", "drop", "latencyMs", "probability", "count", "retryAfter"];
     for (const key of Object.keys(r)) if (!known.includes(key)) throw new Error(`${where}: unknown field '${key}'`);
     if (r.method !== undefined && typeof r.method !== "string") throw new Error(`${where}: method must be a string`);
     if (r.path !== undefined) {
       if (typeof r.path !== "string") throw new Error(`${where}: path must be a string`);
       new RegExp(r.path);
     }
-    if (r.status !== undefined && ![429, 500, 503].includes(r.status as number)) {
-      throw new Error(`${where}: status must be 429, 500 or 503`);
+    if (r.status !== undefined && ![200, 429, 500, 503].includes(r.status as number)) {
+      throw new Error(`${where}: status must be 200, 429, 500 or 503`);
     }
+    if (r.body !== undefined && (typeof r.body !== "string" || r.status === undefined)) {
+      throw new Error(`${where}: body must be a string, with a status`);
+    }
+    if (r.status === 200 && r.body === undefined) throw new Error(`${where}: status 200 needs a body`);
     if (r.drop !== undefined && r.drop !== "before" && r.drop !== "after") {
       throw new Error(`${where}: drop must be "before" or "after"`);
     }
@@ -109,6 +119,7 @@ export function createFaultInjector(initial: FaultRule[] = [], random: () => num
           if (rule.drop !== undefined) decision.drop = rule.drop;
           else if (rule.status !== undefined) {
             decision.status = rule.status;
+            decision.body = rule.body;
             decision.retryAfter = rule.retryAfter;
           }
         }

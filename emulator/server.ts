@@ -295,6 +295,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       req.socket.destroy();
       return;
     }
+    if (fault.body !== undefined && fault.status !== undefined) {
+      entry.status = fault.status;
+      const type = fault.body.trimStart().startsWith("<") ? "text/html" : "text/plain";
+      res.writeHead(fault.status, { "Content-Type": `${type}; charset=utf-8`, "Content-Length": Buffer.byteLength(fault.body) });
+      res.end(fault.body);
+      return;
+    }
     if (fault.status !== undefined) {
       const injected = errors.injected(fault.status, fault.retryAfter);
       entry.status = injected.status;

@@ -49,9 +49,10 @@ export function resolveSettings(
   const accountSid = read("accountSid") ?? null;
   const credentials =
     credentialsFrom(fromConfig, accountSid) ?? credentialsFrom(fromEnv, accountSid) ?? credentialsFrom(read, accountSid);
+  const baseUrl = conversationsBaseUrl(read("conversationsBaseUrl"), read("region"), read("edge"));
   return {
     namespace,
-    baseUrl: conversationsBaseUrl(read("conversationsBaseUrl"), read("region"), read("edge")),
+    baseUrl,
     accountSid,
     credentials,
     requestTimeoutMs: positiveInteger(read("requestTimeoutMs"), 30_000),
@@ -63,6 +64,8 @@ export function resolveSettings(
       fromEnv("apiSecret"),
       // The Authorization header carries the pair base64-encoded; redact it in that form too.
       credentials ? Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64") : undefined,
+      // Refused before any request, and never echoed; listed in case some text carries it anyway.
+      ...passwordIn(baseUrl),
     ].filter((secret): secret is string => Boolean(secret)),
   };
 }
@@ -98,6 +101,12 @@ export function credentialsHint(namespace: string): string {
     ? MISSING_CREDENTIALS_HINT
     : `set the stack config of this account: pulumi config set ${namespace}:accountSid AC… && ` +
         `pulumi config set --secret ${namespace}:authToken … (or ${namespace}:apiKey and ${namespace}:apiSecret)`;
+}
+
+/** A password written into a URL, as written and decoded. */
+function passwordIn(url: string): string[] {
+  const password = URL.canParse(url) ? new URL(url).password : "";
+  return password ? [...new Set([password, decodeURIComponent(password)])] : [];
 }
 
 /** A blank value counts as unset, so an empty config key never hides the environment variable. */

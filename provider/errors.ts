@@ -9,6 +9,15 @@ export interface TwilioFailure {
   requestId?: string;
 }
 
+/**
+ * What an error may say about the request: method and URL without credentials. Never headers or
+ * the form, so neither the Authorization header nor a secret field can reach a message.
+ */
+export interface SanitizedRequest {
+  method: string;
+  url: string;
+}
+
 export interface ErrorContext {
   /** What was being done, e.g. `create conversation`. */
   operation: string;
@@ -25,9 +34,10 @@ export class TwilioConversationsError extends Error {
   readonly moreInfo?: string;
   readonly requestId?: string;
   readonly hint?: string;
+  readonly request?: SanitizedRequest;
 
-  constructor(context: ErrorContext, failure: TwilioFailure, options?: { cause?: unknown }) {
-    super(renderError(context, failure), options);
+  constructor(context: ErrorContext, failure: TwilioFailure, options?: { cause?: unknown; request?: SanitizedRequest }) {
+    super(renderError(context, failure), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "TwilioConversationsError";
     this.operation = context.operation;
     this.resource = context.resource;
@@ -36,6 +46,7 @@ export class TwilioConversationsError extends Error {
     this.moreInfo = failure.moreInfo;
     this.requestId = failure.requestId;
     this.hint = context.hint;
+    this.request = options?.request;
   }
 }
 
@@ -66,10 +77,18 @@ export function redact(text: string, secrets: readonly string[]): string {
   return result;
 }
 
+/**
+ * Redacts an error in place: message, stack, the `reasons` the engine reports for a partial
+ * create, and its causes.
+ */
 export function redactError(error: unknown, secrets: readonly string[], depth = 0): unknown {
   if (!(error instanceof Error)) return typeof error === "string" ? redact(error, secrets) : error;
   error.message = redact(error.message, secrets);
   if (error.stack) error.stack = redact(error.stack, secrets);
+  const withReasons = error as Error & { reasons?: unknown };
+  if (Array.isArray(withReasons.reasons)) {
+    withReasons.reasons = withReasons.reasons.map((reason) => (typeof reason === "string" ? redact(reason, secrets) : reason));
+  }
   if (error.cause !== undefined && depth < 5) error.cause = redactError(error.cause, secrets, depth + 1);
   return error;
 }

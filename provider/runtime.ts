@@ -10,6 +10,7 @@ import type { Transport } from "./client/http";
 import { SlidingWindowLimiter } from "./client/limiter";
 import { DEFAULT_RETRY_POLICY } from "./client/retry";
 import { redactError } from "./errors";
+import { newClaims } from "./resources/claims";
 import { conversationProvider } from "./resources/conversation-provider";
 import { messageProvider } from "./resources/message-provider";
 
@@ -18,6 +19,7 @@ const settingsByNamespace = new Map<string, Settings>();
 const limiter = new SlidingWindowLimiter();
 const serverClock = { offsetMs: 0 };
 let requestsSent = 0;
+const claims = newClaims();
 
 /** The settings namespace of the resource whose method is running (see `settingsNamespace`). */
 const currentNamespace = new AsyncLocalStorage<string>();
@@ -95,5 +97,5 @@ function wrapped(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.Reso
   return methods as unknown as pulumi.dynamic.ResourceProvider;
 }
 
-export const conversation = wrapped({ configure, ...conversationProvider(transport) });
+export const conversation = wrapped({ configure, ...conversationProvider(transport, claims) });
 export const message = wrapped({ configure, ...messageProvider(transport) });

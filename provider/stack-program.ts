@@ -80,6 +80,19 @@ export function messageKey(message: MessageSpec, position: number): string {
   return message.key ?? String(position);
 }
 
+/** A message's resource name: `<logical name>/<key>`. */
+export function messageResourceName(logicalName: string, key: string): string {
+  return `${logicalName}/${key}`;
+}
+
+/**
+ * After a rename (`renamedFrom`), the resource's previous name as a Pulumi alias, so the engine
+ * keeps the same conversation instead of creating one and deleting the other.
+ */
+export function previousNames(conversation: ConversationSpec, name: (logicalName: string) => string): { aliases?: pulumi.Alias[] } {
+  return conversation.renamedFrom ? { aliases: [{ name: name(conversation.renamedFrom) }] } : {};
+}
+
 /**
  * Where a stack's resources go in a program: a prefix for their names and a parent, so that several
  * stack files and hand-written resources live in one program without clashes; and which Twilio
@@ -100,7 +113,7 @@ export function declareStack(spec: StackSpec, placement: Placement = {}): StackO
     const conversation = new Conversation(
       `${prefix}${logicalName}`,
       { ...conversationArgs(spec, entry), settings: placement.settings },
-      options,
+      { ...options, ...previousNames(entry, (previousName) => `${prefix}${previousName}`) },
     );
     outputs.conversations[logicalName] = conversation.sid;
     outputs.messages[logicalName] = {};
@@ -115,9 +128,13 @@ export function declareStack(spec: StackSpec, placement: Placement = {}): StackO
         afterIndex: previous ? previous.index : null,
       };
       const message: Message = new Message(
-        `${prefix}${logicalName}/${key}`,
+        `${prefix}${messageResourceName(logicalName, key)}`,
         { ...messageArgs(spec, entry, messageSpec, links), settings: placement.settings },
-        { ...options, dependsOn: previous ? [previous] : [] },
+        {
+          ...options,
+          ...previousNames(entry, (previousName) => `${prefix}${messageResourceName(previousName, key)}`),
+          dependsOn: previous ? [previous] : [],
+        },
       );
       outputs.messages[logicalName][key] = message.sid;
       previous = message;

@@ -231,6 +231,19 @@ function buildStackSchema() {
         .describe(
           "What to do when a conversation with this uniqueName already exists: never (fail), ifExists (take it over), require (fail unless it exists). ifExists and require need a uniqueName.",
         ),
+      renamedFrom: z
+        .string()
+        .regex(LOGICAL_NAME_PATTERN, {
+          error: (issue) =>
+            explain(
+              `renamedFrom must be a logical name, received ${quote(issue.input)}`,
+              "write the conversation's previous key under conversations, e.g. renamedFrom: support",
+            ),
+        })
+        .optional()
+        .describe(
+          "The logical name this conversation had before it was renamed. Pulumi then keeps the same conversation and messages (aliases): nothing is created or deleted. Keep it until every stack has run `pulumi up` once.",
+        ),
       protect: z.boolean().optional().describe("Pulumi's protect for this conversation; overrides guards.protect."),
       retainOnDelete: z
         .boolean()
@@ -304,6 +317,7 @@ function buildStackSchema() {
         .describe("Conversations keyed by logical name (the Pulumi resource name, so identity survives edits)."),
     })
     .check(z.superRefine(stackRules, evenWithOtherIssues))
+    .check(z.superRefine(renameRules, evenWithOtherIssues))
     .describe("A Twilio Conversations stack file: one per Pulumi stack.");
 }
 
@@ -359,6 +373,31 @@ function stackRules(value: unknown, ctx: Issues): void {
         hint: "remove the messages from this stack, or seed them in a non-production stack",
       });
     }
+  }
+}
+
+/** A rename names a previous logical name: not one still declared, and not one claimed twice. */
+function renameRules(value: unknown, ctx: Issues): void {
+  if (!isRecord(value) || !isRecord(value.conversations)) return;
+  const claimedBy = new Map<string, string>();
+  for (const [logicalName, conversation] of Object.entries(value.conversations)) {
+    if (!isRecord(conversation) || typeof conversation.renamedFrom !== "string") continue;
+    const previous = conversation.renamedFrom;
+    const path = ["conversations", logicalName, "renamedFrom"];
+    if (previous in value.conversations) {
+      report(ctx, path, {
+        message:
+          previous === logicalName
+            ? `renamedFrom ${quote(previous)} is this conversation's own name`
+            : `renamedFrom ${quote(previous)} is still declared as a conversation`,
+        hint: "renamedFrom names the key the conversation had before; remove it, or rename the other entry",
+      });
+    } else if (claimedBy.has(previous)) {
+      report(ctx, path, {
+        message: `renamedFrom ${quote(previous)} is already claimed by conversation ${quote(claimedBy.get(previous)!)}`,
+        hint: "one conversation can take over a previous name; remove renamedFrom from one of them",
+      });
+    } else claimedBy.set(previous, logicalName);
   }
 }
 

@@ -2,6 +2,7 @@
 import { TwilioConversationsError, type ErrorContext } from "../errors";
 import { earliestServerTime, send, type Transport, type TwilioJson } from "./http";
 import {
+  CONVERSATION_ANSWER,
   conversationForm,
   conversationPath,
   conversationsPath,
@@ -12,7 +13,7 @@ import {
 } from "./wire";
 
 const CONVERSATION_HINTS: Record<number, string> = {
-  50353: "a conversation with this uniqueName already exists in the service: set `adopt: ifExists` to take it over, or choose another uniqueName",
+  50353: "a conversation with this uniqueName already exists in the service: if you renamed this conversation in the stack file, add `renamedFrom: <previous name>` to it; otherwise set `adopt: ifExists` to take it over, or choose another uniqueName",
   50377: "the conversation is closed, and closed is final in Twilio",
   50384: "Twilio does not create conversations in the closed state",
 };
@@ -39,6 +40,7 @@ export async function createConversation(
     kind: "create",
     limitKey: serviceLimitKey(scope),
     context,
+    answer: CONVERSATION_ANSWER,
     hints: CONVERSATION_HINTS,
     reconcile: (firstSentAt) => findCreatedConversation(transport, scope, fields, firstSentAt, context),
   });
@@ -57,6 +59,7 @@ export async function fetchConversation(
     kind: "read",
     notFoundIsNull: true,
     context,
+    answer: CONVERSATION_ANSWER,
   });
   return json ? observedConversation(json) : null;
 }
@@ -77,6 +80,7 @@ export async function updateConversation(
     kind: "idempotent-write",
     limitKey: `conversation:${sid}`,
     context,
+    answer: CONVERSATION_ANSWER,
     hints: CONVERSATION_HINTS,
   });
   return observedConversation(json as TwilioJson);

@@ -1,6 +1,6 @@
 // The only place that speaks HTTP: Basic auth, form encoding, timeouts, pacing and retries.
 import { credentialsHint, type Settings } from "../config";
-import { redact, TwilioConversationsError, type ErrorContext, type TwilioFailure } from "../errors";
+import { redact, TwilioConversationsError, type ErrorContext, type SanitizedRequest, type TwilioFailure } from "../errors";
 import type { SlidingWindowLimiter } from "./limiter";
 import { decideRetry, neverSent, parseRetryAfter, type Outcome, type RequestKind, type RetryPolicy } from "./retry";
 
@@ -20,6 +20,8 @@ export interface TwilioRequest {
   hints?: Record<number, string>;
   /** A 404 answers `null` instead of failing (fetch of something that may be gone; delete). */
   notFoundIsNull?: boolean;
+  /** What a 2xx answer must be; any other answer is an error, never taken for the resource. */
+  answer?: AnswerShape;
   /**
    * For creates: looks for the object when an attempt may have been applied without an answer.
    * Gets the local time the first attempt was sent (see `serverTime`).
@@ -34,6 +36,12 @@ export interface ServerClock {
 
 export type TwilioJson = Record<string, unknown>;
 
+export interface AnswerShape {
+  /** Names the resource in messages: "a conversation". */
+  what: string;
+  accepts(json: TwilioJson): boolean;
+}
+
 export interface Transport {
   settings: Settings;
   limiter: SlidingWindowLimiter;
@@ -47,7 +55,15 @@ export interface Transport {
 }
 
 type Attempt =
-  | { kind: "answer"; status: number; body: TwilioJson | null; requestId?: string; retryAfter?: number }
+  | {
+      kind: "answer";
+      status: number;
+      body: TwilioJson | null;
+      text: string;
+      contentType: string | null;
+      requestId?: string;
+      retryAfter?: number;
+    }
   | { kind: "network-error"; error: unknown; neverSent: boolean };
 
 export async function send(transport: Transport, request: TwilioRequest): Promise<TwilioJson | null> {
@@ -58,17 +74,19 @@ export async function send(transport: Transport, request: TwilioRequest): Promis
       { message: "no Twilio credentials are configured" },
     );
   }
+  const url = requestUrl(transport.settings.baseUrl, request);
+  const sanitized = sanitizedRequest(request, url);
   const firstSentAt = Date.now();
   for (let attempt = 1; ; attempt++) {
     const answered = request.limitKey ? await transport.limiter.acquire(request.limitKey) : undefined;
     transport.onAttempt?.(request);
-    const result = await attemptOnce(transport, request, credentials);
+    const result = await attemptOnce(transport, request, url, credentials);
     answered?.();
-    if (result.kind === "answer" && result.status < 300) return result.body ?? {};
+    if (result.kind === "answer" && result.status < 300) return expectedAnswer(transport, request, sanitized, result);
     if (result.kind === "answer" && result.status === 404 && request.notFoundIsNull) return null;
 
     const decision = decideRetry(request.kind, toOutcome(result), attempt, transport.policy, transport.random());
-    if (decision.action === "fail") throw failureError(transport, request, result);
+    if (decision.action === "fail") throw failureError(transport, request, sanitized, result);
     await transport.sleep(decision.delayMs);
     if (decision.action === "reconcile-then-retry" && request.reconcile) {
       const applied = await request.reconcile(firstSentAt);
@@ -77,13 +95,75 @@ export async function send(transport: Transport, request: TwilioRequest): Promis
   }
 }
 
+/**
+ * The URL of a request. Every value in a path is one encoded segment; a path the URL parser would
+ * rewrite (an empty, "." or ".." segment, which address the list or the parent) or a base URL
+ * carrying credentials is refused before anything is sent.
+ */
+export function requestUrl(baseUrl: string, request: TwilioRequest): URL {
+  const url = URL.canParse(baseUrl + request.path) ? new URL(baseUrl + request.path) : null;
+  if (!url) {
+    // The text may hold credentials, so it is not repeated (URL's own error would carry it as `input`).
+    throw new TwilioConversationsError(
+      { ...request.context, hint: "set TWILIO_CONVERSATIONS_BASE_URL / twilio:conversationsBaseUrl to an https:// URL, or leave it unset for Twilio's" },
+      { message: "the configured base URL is not a valid URL" },
+    );
+  }
+  for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+  if (url.username !== "" || url.password !== "") {
+    throw new TwilioConversationsError(
+      {
+        ...request.context,
+        hint: "remove the user:password@ part from TWILIO_CONVERSATIONS_BASE_URL / twilio:conversationsBaseUrl; Twilio's credentials go in TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or an API key and secret)",
+      },
+      { message: `the base URL ${url.origin} carries credentials in it, which are never sent` },
+    );
+  }
+  const problem = pathProblem(new URL(baseUrl).pathname.replace(/\/$/, ""), request.path, url.pathname);
+  if (problem) {
+    throw new TwilioConversationsError(
+      { ...request.context, hint: 'a unique name or SID of "", "." or ".." cannot name one object in a URL; choose another uniqueName' },
+      { message: `${problem}: ${request.method} ${request.path} would reach ${url.pathname}` },
+    );
+  }
+  return url;
+}
+
+/** Why `path` would not reach the server as written, or null when it would. */
+function pathProblem(basePath: string, path: string, parsedPath: string): string | null {
+  for (const segment of path.split("/").slice(1)) {
+    const value = safeDecode(segment);
+    if (value === "" || value === "." || value === "..") return `${JSON.stringify(value)} cannot be one segment of a request path`;
+  }
+  return parsedPath === basePath + path ? null : "the URL parser rewrites the request path";
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function withoutCredentials(url: URL): URL {
+  const copy = new URL(url);
+  copy.username = "";
+  copy.password = "";
+  return copy;
+}
+
+/** The copy of a request that errors are built from (octokit's RequestError makes the same one). */
+export function sanitizedRequest(request: TwilioRequest, url: URL): SanitizedRequest {
+  return { method: request.method, url: withoutCredentials(url).toString() };
+}
+
 async function attemptOnce(
   transport: Transport,
   request: TwilioRequest,
+  url: URL,
   credentials: { username: string; password: string },
 ): Promise<Attempt> {
-  const url = new URL(transport.settings.baseUrl + request.path);
-  for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
   const headers: Record<string, string> = {
     authorization: "Basic " + Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64"),
     accept: "application/json",
@@ -109,6 +189,8 @@ async function attemptOnce(
       kind: "answer",
       status: response.status,
       body: parseBody(text),
+      text,
+      contentType: response.headers.get("content-type"),
       requestId: response.headers.get("twilio-request-id") ?? undefined,
       retryAfter: parseRetryAfter(response.headers.get("retry-after"), Date.now()),
     };
@@ -147,14 +229,54 @@ function toOutcome(attempt: Attempt): Outcome {
     : { kind: "network-error", neverSent: attempt.neverSent };
 }
 
-function failureError(transport: Transport, request: TwilioRequest, attempt: Attempt): TwilioConversationsError {
+/** A 2xx answer, when it is what the request asked for. */
+function expectedAnswer(
+  transport: Transport,
+  request: TwilioRequest,
+  sanitized: SanitizedRequest,
+  attempt: Extract<Attempt, { kind: "answer" }>,
+): TwilioJson {
+  const body = attempt.body ?? {};
+  if (!request.answer || (attempt.body !== null && request.answer.accepts(body))) return body;
+  const hint =
+    "check that TWILIO_CONVERSATIONS_BASE_URL / twilio:region point at Twilio's Conversations API (a proxy or a captive portal may have answered)" +
+    (request.kind === "create" ? "; the create may have been applied: look for a stray object before running `pulumi up` again" : "");
+  throw new TwilioConversationsError(
+    { ...request.context, hint },
+    {
+      status: attempt.status,
+      message: redact(`the answer is ${describeAnswer(attempt)}, not ${request.answer.what}`, transport.settings.secrets),
+      requestId: attempt.requestId,
+    },
+    { request: sanitized },
+  );
+}
+
+function describeAnswer(attempt: Extract<Attempt, { kind: "answer" }>): string {
+  if (attempt.text.trim() === "") return "an empty body";
+  const excerpt = JSON.stringify(attempt.text.replace(/\s+/g, " ").trim().slice(0, 80));
+  if (isJson(attempt.text)) return `JSON without a SID: ${excerpt}`;
+  return `a ${attempt.contentType?.split(";")[0] || "non-JSON"} body: ${excerpt}`;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function failureError(transport: Transport, request: TwilioRequest, sanitized: SanitizedRequest, attempt: Attempt): TwilioConversationsError {
   const secrets = transport.settings.secrets;
   if (attempt.kind === "network-error") {
     const cause = attempt.error instanceof Error ? (attempt.error.cause as Error | undefined) ?? attempt.error : undefined;
-    const message = `could not reach ${transport.settings.baseUrl}: ${cause?.message ?? String(attempt.error)}`;
+    const message = `could not reach ${new URL(sanitized.url).origin}: ${cause?.message ?? String(attempt.error)}`;
     return new TwilioConversationsError(
       { ...request.context, hint: "check the network and TWILIO_CONVERSATIONS_BASE_URL / twilio:region" },
       { message: redact(message, secrets) },
+      { request: sanitized },
     );
   }
   const body = attempt.body ?? {};
@@ -169,5 +291,5 @@ function failureError(transport: Transport, request: TwilioRequest, attempt: Att
     (failure.code !== undefined ? request.hints?.[failure.code] : undefined) ??
     (attempt.status === 401 ? "the Twilio credentials were refused: " + credentialsHint(transport.settings.namespace) : undefined) ??
     request.context.hint;
-  return new TwilioConversationsError({ ...request.context, hint }, failure);
+  return new TwilioConversationsError({ ...request.context, hint }, failure, { request: sanitized });
 }

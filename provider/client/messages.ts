@@ -2,7 +2,7 @@
 import type { ErrorContext } from "../errors";
 import { createdSince, type Scope } from "./conversations";
 import { earliestServerTime, send, type Transport, type TwilioJson } from "./http";
-import { messageForm, messagesPath, observedMessage, sameAttributes, type MessageFields, type ObservedMessage } from "./wire";
+import { MESSAGE_ANSWER, messageForm, messagePath, messagesPath, observedMessage, sameAttributes, type MessageFields, type ObservedMessage } from "./wire";
 
 const MESSAGE_HINTS: Record<number, string> = {
   50377: "the conversation is closed, and a closed conversation takes no new or edited messages",
@@ -31,6 +31,7 @@ export async function createMessage(
     kind: "create",
     limitKey: conversationLimitKey(conversationSid),
     context,
+    answer: MESSAGE_ANSWER,
     hints: MESSAGE_HINTS,
     reconcile: (firstSentAt) => findCreatedMessage(transport, scope, conversationSid, fields, afterIndex, firstSentAt, context),
   });
@@ -46,10 +47,11 @@ export async function fetchMessage(
 ): Promise<ObservedMessage | null> {
   const json = await send(transport, {
     method: "GET",
-    path: `${messagesPath(scope.serviceSid, conversationSid)}/${sid}`,
+    path: messagePath(scope.serviceSid, conversationSid, sid),
     kind: "read",
     notFoundIsNull: true,
     context,
+    answer: MESSAGE_ANSWER,
   });
   return json ? observedMessage(json) : null;
 }
@@ -65,13 +67,14 @@ export async function updateMessage(
 ): Promise<ObservedMessage> {
   const json = await send(transport, {
     method: "POST",
-    path: `${messagesPath(scope.serviceSid, conversationSid)}/${sid}`,
+    path: messagePath(scope.serviceSid, conversationSid, sid),
     form: messageForm(fields),
     webhooks,
     kind: "idempotent-write",
     limitKey: conversationLimitKey(conversationSid),
     context,
     hints: MESSAGE_HINTS,
+    answer: MESSAGE_ANSWER,
   });
   return observedMessage(json as TwilioJson);
 }
@@ -86,7 +89,7 @@ export async function deleteMessage(
 ): Promise<boolean> {
   const json = await send(transport, {
     method: "DELETE",
-    path: `${messagesPath(scope.serviceSid, conversationSid)}/${sid}`,
+    path: messagePath(scope.serviceSid, conversationSid, sid),
     webhooks,
     kind: "idempotent-write",
     limitKey: conversationLimitKey(conversationSid),

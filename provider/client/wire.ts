@@ -1,7 +1,8 @@
 // Twilio's wire format (PascalCase form keys, snake_case JSON) lives here and nowhere else.
 import { canonicalJson, parseJsonText, sameJsonText } from "../domain/json";
 import type { JsonValue } from "../resources/args";
-import type { TwilioJson } from "./http";
+import { isSid, type SidKind } from "../domain/rules";
+import type { AnswerShape, TwilioJson } from "./http";
 
 export interface ConversationFields {
   uniqueName: string | null;
@@ -132,17 +133,33 @@ export function twilioDate(iso: string): string {
   return new Date(time).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+/** An answer that is one conversation, or one message: it has that resource's SID. */
+export const CONVERSATION_ANSWER: AnswerShape = answerWithSid("a conversation", "conversation");
+export const MESSAGE_ANSWER: AnswerShape = answerWithSid("a message", "message");
+
+function answerWithSid(what: string, kind: SidKind): AnswerShape {
+  return { what, accepts: (json) => typeof json.sid === "string" && isSid(kind, json.sid) };
+}
+
+// Every value in a path is one encoded segment; the HTTP layer refuses the ones a URL parser
+// would still rewrite ("", "." and "..").
 export function conversationsPath(serviceSid: string | null): string {
-  return serviceSid ? `/v1/Services/${serviceSid}/Conversations` : "/v1/Conversations";
+  return serviceSid ? `/v1/Services/${segment(serviceSid)}/Conversations` : "/v1/Conversations";
 }
 
 export function conversationPath(serviceSid: string | null, sidOrUniqueName: string): string {
-  return `${conversationsPath(serviceSid)}/${encodeURIComponent(sidOrUniqueName)}`;
+  return `${conversationsPath(serviceSid)}/${segment(sidOrUniqueName)}`;
 }
 
 export function messagesPath(serviceSid: string | null, conversationSid: string): string {
   return `${conversationPath(serviceSid, conversationSid)}/Messages`;
 }
+
+export function messagePath(serviceSid: string | null, conversationSid: string, sid: string): string {
+  return `${messagesPath(serviceSid, conversationSid)}/${segment(sid)}`;
+}
+
+const segment = encodeURIComponent;
 
 function setIf(form: Record<string, string>, key: string, value: string | null | undefined): void {
   if (value !== undefined && value !== null) form[key] = value;

@@ -47,6 +47,13 @@ export function diffMessage(olds: MessageOutputs, news: MessageInputs): pulumi.d
     replaces.length > 0 ||
     predecessorChanged ||
     valueDiffers(news.webhooksEnabled, olds.webhooksEnabled) ||
+    recordedConversationStateDiffers(olds, news) ||
+    Boolean(olds.conversationStateToRestore) ||
     changedMessageProperties(olds, news).length > 0;
   return { changes, replaces };
+}
+
+/** Outputs written before the declared state was recorded say nothing about it: no change. */
+function recordedConversationStateDiffers(olds: MessageOutputs, news: MessageInputs): boolean {
+  return olds.conversationState !== undefined && valueDiffers(news.conversationState, olds.conversationState);
 }

@@ -10,6 +10,7 @@ import {
 import type { Transport } from "../client/http";
 import { changedConversationProperties, declaredService, diffConversation } from "../diff/conversation";
 import { TwilioConversationsError } from "../errors";
+import { newClaims, type Claims } from "./claims";
 import { checkConversation } from "./check";
 import { createdButUnfinished } from "./partial";
 import { refuseUntrustedNotFound } from "./target";
@@ -25,14 +26,16 @@ import {
   type ConversationOutputs,
 } from "./conversation-model";
 
-export function conversationProvider(transport: () => Transport): pulumi.dynamic.ResourceProvider {
+export function conversationProvider(transport: () => Transport, claims: Claims = newClaims()): pulumi.dynamic.ResourceProvider {
   return {
     async check(olds, news) {
       return { inputs: news, failures: checkConversation(olds ?? {}, news) };
     },
 
-    async diff(_id, olds: ConversationOutputs, news) {
-      return diffConversation(olds, normalizeConversationInputs(news));
+    async diff(id, olds: ConversationOutputs, news) {
+      const inputs = normalizeConversationInputs(news);
+      claims.claim(id, inputs.resourceName);
+      return diffConversation(olds, inputs);
     },
 
     async create(raw) {
@@ -41,6 +44,7 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
       const context = { operation: "create conversation", resource: inputs.resourceName };
       const existing = await adoptable(transport(), scope, inputs);
       if (existing) {
+        claims.claim(existing.sid, inputs.resourceName);
         // Twilio shows timers as dates, never as the durations set: declared timers are always sent.
         // Adopting is creating: the declared state is sent unless Twilio already holds it.
         const changed = changedConversationProperties({ ...conversationOutputs(inputs, existing, true), timers: null, declaredState: null }, inputs);
@@ -91,6 +95,8 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
     },
 
     async delete(id, olds: ConversationOutputs) {
+      // Another declared resource holds this conversation (it adopted it): it is not this one's to delete.
+      if (claims.heldByAnother(id, olds.resourceName)) return;
       const context = { operation: "delete conversation", resource: olds.resourceName };
       const deleted = await deleteConversation(transport(), scopeOf(olds), id, olds.webhooksEnabled, context);
       if (!deleted) refuseUntrustedNotFound(olds, transport().settings, context);

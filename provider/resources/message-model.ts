@@ -43,6 +43,13 @@ export interface MessageOutputs {
   url: string | null;
   afterSid: string | null;
   afterIndex: number | null;
+  /** As declared for the conversation: refresh gives it back as an input. */
+  conversationState: string | null;
+  /**
+   * Set when the create made the message but could not set the conversation back to this state:
+   * the next update sends it (diff reports a change while it is set).
+   */
+  conversationStateToRestore: string | null;
   webhooksEnabled: boolean;
   declared: string[];
 }
@@ -115,8 +122,34 @@ export function messageOutputs(inputs: MessageInputs, observed: ObservedMessage)
     url: observed.url,
     afterSid: inputs.afterSid,
     afterIndex: inputs.afterIndex,
+    conversationState: inputs.conversationState,
+    conversationStateToRestore: null,
     webhooksEnabled: inputs.webhooksEnabled,
     declared: DECLARABLE.filter((property) => inputs[property] !== null),
+  };
+}
+
+/** A new message makes an inactive conversation active in Twilio: the state to set back, if any. */
+export function stateToRestoreAfterSeeding(inputs: MessageInputs): string | null {
+  return inputs.conversationState === "inactive" ? "inactive" : null;
+}
+
+/** Whether an update must still set the conversation back to the declared state. */
+export function conversationStateToRestore(olds: MessageOutputs, inputs: MessageInputs): string | null {
+  const pending = olds.conversationStateToRestore ?? null;
+  return pending !== null && pending === inputs.conversationState ? pending : null;
+}
+
+/** Outputs after an update that sent nothing for the message itself: only what is recorded changes. */
+export function recordedMessageOutputs(olds: MessageOutputs, inputs: MessageInputs): MessageOutputs {
+  return {
+    ...olds,
+    resourceName: inputs.resourceName,
+    webhooksEnabled: inputs.webhooksEnabled,
+    afterSid: inputs.afterSid,
+    afterIndex: inputs.afterIndex,
+    conversationState: inputs.conversationState,
+    conversationStateToRestore: null,
   };
 }
 
@@ -154,7 +187,7 @@ export function refreshedMessageInputs(refreshed: MessageOutputs): MessageInputs
     dateUpdated: follow("dateUpdated", refreshed.dateUpdated),
     afterSid: refreshed.afterSid,
     afterIndex: refreshed.afterIndex,
-    conversationState: null,
+    conversationState: refreshed.conversationState ?? null,
     webhooksEnabled: refreshed.webhooksEnabled,
   };
 }

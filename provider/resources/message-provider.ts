@@ -9,12 +9,16 @@ import { checkMessage } from "./check";
 import { createdButUnfinished } from "./partial";
 import { refuseUntrustedNotFound } from "./target";
 import {
+  conversationStateToRestore,
   creationFields,
   messageOutputs,
+  recordedMessageOutputs,
+  stateToRestoreAfterSeeding,
   normalizeMessageInputs,
   refreshedMessage,
   refreshedMessageInputs,
   updateFields,
+  type MessageInputs,
   type MessageOutputs,
 } from "./message-model";
 
@@ -40,14 +44,12 @@ export function messageProvider(transport: () => Transport): pulumi.dynamic.Reso
         { operation: "create message", resource: inputs.resourceName },
       );
       const outs = messageOutputs(inputs, observed);
-      if (inputs.conversationState === "inactive") {
+      const restore = stateToRestoreAfterSeeding(inputs);
+      if (restore) {
         try {
-          await updateConversation(transport(), { serviceSid: inputs.chatServiceSid }, inputs.conversationSid, { state: "inactive" }, inputs.webhooksEnabled, {
-            operation: "set the conversation inactive again after seeding",
-            resource: inputs.resourceName,
-          });
+          await restoreConversationState(transport(), inputs, restore);
         } catch (error) {
-          throw createdButUnfinished(error, observed.sid, outs, raw, "message");
+          throw createdButUnfinished(error, observed.sid, { ...outs, conversationStateToRestore: restore }, raw, "message");
         }
       }
       return { id: observed.sid, outs };
@@ -69,19 +71,20 @@ export function messageProvider(transport: () => Transport): pulumi.dynamic.Reso
     async update(id, olds: MessageOutputs, news) {
       const inputs = normalizeMessageInputs(news);
       const changed = changedMessageProperties(olds, inputs);
-      if (changed.length === 0) {
-        return { outs: { ...olds, resourceName: inputs.resourceName, webhooksEnabled: inputs.webhooksEnabled, afterSid: inputs.afterSid, afterIndex: inputs.afterIndex } };
-      }
-      const observed = await updateMessage(
-        transport(),
-        scopeOf(olds),
-        olds.conversationSid,
-        id,
-        updateFields(inputs, changed),
-        inputs.webhooksEnabled,
-        { operation: "update message", resource: inputs.resourceName },
-      );
-      return { outs: messageOutputs(inputs, observed) };
+      const observed = changed.length
+        ? await updateMessage(
+            transport(),
+            scopeOf(olds),
+            olds.conversationSid,
+            id,
+            updateFields(inputs, changed),
+            inputs.webhooksEnabled,
+            { operation: "update message", resource: inputs.resourceName },
+          )
+        : null;
+      const unfinished = conversationStateToRestore(olds, inputs);
+      if (unfinished) await restoreConversationState(transport(), inputs, unfinished);
+      return { outs: observed ? messageOutputs(inputs, observed) : recordedMessageOutputs(olds, inputs) };
     },
 
     async delete(id, olds: MessageOutputs) {
@@ -90,6 +93,13 @@ export function messageProvider(transport: () => Transport): pulumi.dynamic.Reso
       if (!deleted) refuseUntrustedNotFound(olds, transport().settings, context);
     },
   };
+}
+
+async function restoreConversationState(transport: Transport, inputs: MessageInputs, state: string): Promise<void> {
+  await updateConversation(transport, { serviceSid: inputs.chatServiceSid }, inputs.conversationSid, { state }, inputs.webhooksEnabled, {
+    operation: `set the conversation ${state} again after seeding`,
+    resource: inputs.resourceName,
+  });
 }
 
 function scopeOf(olds: MessageOutputs): Scope {

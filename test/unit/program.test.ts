@@ -21,6 +21,8 @@ interface Registration {
   dependencies: string[];
   protect: boolean;
   retainOnDelete: boolean;
+  /** The names of the resource's aliases. */
+  aliases: string[];
 }
 
 let registrations: Registration[];
@@ -70,6 +72,7 @@ async function useMocks(stack: string, config: Record<string, string> = {}): Pro
         dependencies: request.getDependenciesList(),
         protect: request.getProtect() === true,
         retainOnDelete: request.getRetainondelete() === true,
+        aliases: request.getAliasesList().map((alias) => alias.getSpec()?.getName() ?? "(not a name)"),
       });
       callback(error, response);
     });
@@ -81,6 +84,7 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
+  getAliasesList(): Array<{ getSpec(): { getName(): string } | undefined }>;
 }
 
 function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
@@ -96,6 +100,14 @@ async function settle(outputs: StackOutputs) {
     for (const [key, sid] of Object.entries(byKey)) messages[name][key] = await valueOf(sid);
   }
   return { conversations, messages };
+}
+
+/** Runs the program on a stack file with this text, as stack `stack`. */
+async function runProgramOf(stack: string, yaml: string) {
+  const file = join(mkdtempSync(join(tmpdir(), "stack-")), `${stack}.yaml`);
+  writeFileSync(file, yaml);
+  await useMocks(stack, { stackFile: file });
+  return settle(runStackProgram());
 }
 
 function registered(type: string, name: string): Registration {
@@ -212,14 +224,20 @@ describe("the Pulumi program", () => {
   });
 
   it("gives messages the protect and retainOnDelete of their conversation", async () => {
-    const file = join(mkdtempSync(join(tmpdir(), "stack-")), "guarded.yaml");
-    writeFileSync(
-      file,
-      "guards: { protect: true }\nconversations:\n  kept:\n    retainOnDelete: true\n    messages: [{ body: Hi }]\n",
-    );
-    await useMocks("guarded", { stackFile: file });
-    await settle(runStackProgram());
+    await runProgramOf("guarded", "guards: { protect: true }\nconversations:\n  kept:\n    retainOnDelete: true\n    messages: [{ body: Hi }]\n");
     expect(registered(MESSAGE, "kept/0")).toMatchObject({ protect: true, retainOnDelete: true });
+  });
+
+  it("maps renamedFrom to an alias of the conversation and of each of its messages, by their previous names", async () => {
+    await runProgramOf(
+      "renamed",
+      "conversations:\n  helpdesk:\n    renamedFrom: support\n    messages: [{ key: hello, body: Hi }, { body: Second }]\n  lobby: {}\n",
+    );
+    expect(registered(CONVERSATION, "helpdesk").aliases).toEqual(["support"]);
+    expect(registered(MESSAGE, "helpdesk/hello").aliases).toEqual(["support/hello"]);
+    expect(registered(MESSAGE, "helpdesk/1").aliases).toEqual(["support/1"]);
+    expect(registered(CONVERSATION, "lobby").aliases).toEqual([]);
+    expect(registered(CONVERSATION, "helpdesk").inputs).not.toHaveProperty("renamedFrom");
   });
 
   it("stops before registering anything when the stack file is invalid, with the rendered problems", async () => {

@@ -107,6 +107,26 @@ describe("fault injection", () => {
     expect(emulator.requests().map((entry) => entry.status)).toEqual([status, status, 201]);
   });
 
+  it.each([
+    ["an HTML 200", "<html><body>Sign in to the Wi-Fi</body></html>", "text/html; charset=utf-8"],
+    ["an empty 200", "", "text/plain; charset=utf-8"],
+  ])("answers %s as given, without applying the request", async (_label, body, contentType) => {
+    emulator = await withEmulator();
+    emulator.setFaults([{ method: "POST", path: "^/v1/Conversations$", status: 200, body, count: 1 }]);
+    const response = await fetch(`${emulator.url}/v1/Conversations`, { method: "POST" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe(contentType);
+    expect(await response.text()).toBe(body);
+    expect(emulator.state().conversations).toHaveLength(0);
+    expect(emulator.requests().map((entry) => entry.status)).toEqual([200]);
+  });
+
+  it("refuses a 200 without a body, and a body without a status", async () => {
+    emulator = await withEmulator();
+    expect(() => emulator.setFaults([{ status: 200 }])).toThrow("status 200 needs a body");
+    expect(() => emulator.setFaults([{ body: "x" } as never])).toThrow("body must be a string, with a status");
+  });
+
   it("leaves requests that do not match the method or path alone", async () => {
     emulator = await withEmulator({ faults: [{ method: "POST", path: "/Messages$", status: 500 }] });
     const conversation = await raw(emulator, "POST", "/v1/Conversations", {});

@@ -69,6 +69,11 @@ describe("resolveSettings", () => {
     expect(resolveSettings(none, { TWILIO_AUTH_TOKEN: TOKEN }).secrets).toEqual([TOKEN]);
   });
 
+  it("lists a password written into the base URL, as written and decoded", () => {
+    const settings = resolveSettings(none, { TWILIO_CONVERSATIONS_BASE_URL: "https://proxy:p%40ss-word-1@proxy.example.test" });
+    expect(settings.secrets).toEqual(["p%40ss-word-1", "p@ss-word-1"]);
+  });
+
   it.each<[string, Record<string, string>]>([
     ["nothing configured", {}],
     ["account SID without token", { TWILIO_ACCOUNT_SID: AC }],

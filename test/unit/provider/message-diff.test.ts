@@ -27,6 +27,8 @@ const olds: MessageOutputs = {
   url: null,
   afterSid: null,
   afterIndex: 3,
+  conversationState: null,
+  conversationStateToRestore: null,
   webhooksEnabled: false,
   declared: ["author", "body", "attributes", "subject", "dateCreated", "dateUpdated"],
 };
@@ -65,6 +67,9 @@ describe("diffMessage", () => {
     ["subject changed", {}, { subject: "Hello" }, { changes: true, replaces: [] }],
     ["author unknown", {}, { author: UNKNOWN }, { changes: true, replaces: [] }],
     ["webhooksEnabled changed", {}, { webhooksEnabled: true }, { changes: true, replaces: [] }],
+    ["conversation's declared state changed (recorded, for refresh)", {}, { conversationState: "inactive" }, { changes: true, replaces: [] }],
+    ["declared state unrecorded in outputs written before it was kept", { conversationState: undefined }, { conversationState: "inactive" }, { changes: false, replaces: [] }],
+    ["setting the conversation back to inactive is unfinished", { conversationState: "inactive", conversationStateToRestore: "inactive" }, { conversationState: "inactive" }, { changes: true, replaces: [] }],
     // Create-only properties.
     ["service changed", {}, { chatServiceSid: "IS" + "9".repeat(32) }, { changes: true, replaces: ["chatServiceSid"] }],
     ["service unknown", {}, { chatServiceSid: UNKNOWN }, { changes: true, replaces: ["chatServiceSid"] }],

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { ObservedMessage } from "../../../provider/client/wire";
 import {
+  conversationStateToRestore,
   creationFields,
   messageOutputs,
   normalizeMessageInputs,
+  recordedMessageOutputs,
   refreshedMessage,
   refreshedMessageInputs,
+  stateToRestoreAfterSeeding,
   updateFields,
 } from "../../../provider/resources/message-model";
 
@@ -142,6 +145,32 @@ describe("messageOutputs", () => {
   });
 });
 
+describe("setting the conversation back after seeding", () => {
+  it.each<[string | null, string | null]>([
+    ["inactive", "inactive"],
+    ["active", null],
+    ["closed", null],
+    [null, null],
+  ])("declared %s: restores %s", (conversationState, restored) => {
+    expect(stateToRestoreAfterSeeding({ ...sparse, conversationState })).toBe(restored);
+  });
+
+  it.each<[string | null, string | null, string | null]>([
+    ["inactive", "inactive", "inactive"],
+    ["inactive", "active", null],
+    [null, "inactive", null],
+  ])("unfinished %s, declared %s now: an update sends %s", (pending, declared, sent) => {
+    const olds = { ...messageOutputs(sparse, observed), conversationStateToRestore: pending };
+    expect(conversationStateToRestore(olds, { ...sparse, conversationState: declared })).toBe(sent);
+  });
+
+  it("an update that sends nothing for the message records the new inputs and clears the unfinished step", () => {
+    const olds = { ...messageOutputs(sparse, observed), conversationState: "inactive", conversationStateToRestore: "inactive" };
+    const outs = recordedMessageOutputs(olds, { ...sparse, resourceName: "renamed", conversationState: "active", webhooksEnabled: true });
+    expect(outs).toEqual({ ...olds, resourceName: "renamed", conversationState: "active", conversationStateToRestore: null, webhooksEnabled: true });
+  });
+});
+
 describe("refresh", () => {
   const outputs = messageOutputs(sparse, observed);
 
@@ -173,5 +202,10 @@ describe("refresh", () => {
       conversationState: null,
       webhooksEnabled: false,
     });
+  });
+
+  it("refreshed inputs keep the declared conversationState, so the next plan shows no change", () => {
+    const declaredInactive = messageOutputs({ ...sparse, conversationState: "inactive" }, observed);
+    expect(refreshedMessageInputs(refreshedMessage(declaredInactive, observed)).conversationState).toBe("inactive");
   });
 });

@@ -311,6 +311,30 @@ describe("invalid stack files", () => {
     `);
   });
 
+  it("renamed from not a name", () => {
+    expect(render("renamed-from-not-a-name.yaml")).toMatchInlineSnapshot(`
+      "test/fixtures/invalid/renamed-from-not-a-name.yaml:3:5 conversations.helpdesk.renamedFrom
+        ✖ renamedFrom must be a logical name, received "Support Desk"
+        hint: write the conversation's previous key under conversations, e.g. renamedFrom: support"
+    `);
+  });
+
+  it("renamed from still declared", () => {
+    expect(render("renamed-from-still-declared.yaml")).toMatchInlineSnapshot(`
+      "test/fixtures/invalid/renamed-from-still-declared.yaml:5:5 conversations.helpdesk.renamedFrom
+        ✖ renamedFrom "support" is still declared as a conversation
+        hint: renamedFrom names the key the conversation had before; remove it, or rename the other entry
+
+      test/fixtures/invalid/renamed-from-still-declared.yaml:7:5 conversations.lobby.renamedFrom
+        ✖ renamedFrom "lobby" is this conversation's own name
+        hint: renamedFrom names the key the conversation had before; remove it, or rename the other entry
+
+      test/fixtures/invalid/renamed-from-still-declared.yaml:11:5 conversations.sales-eu.renamedFrom
+        ✖ renamedFrom "old-sales" is already claimed by conversation "sales"
+        hint: one conversation can take over a previous name; remove renamedFrom from one of them"
+    `);
+  });
+
   it("seed messages in production", () => {
     expect(render("seed-messages-in-production.yaml")).toMatchInlineSnapshot(`
       "test/fixtures/invalid/seed-messages-in-production.yaml:5:5 conversations.lobby.messages
@@ -507,7 +531,7 @@ describe("invalid stack files", () => {
     expect(render("unknown-key-without-close-match.yaml")).toMatchInlineSnapshot(`
       "test/fixtures/invalid/unknown-key-without-close-match.yaml:3:5 conversations.lobby.colour
         ✖ unknown key "colour"
-        hint: remove it; keys allowed here: uniqueName, friendlyName, state, timers, attributes, messagingServiceSid, adopt, protect, retainOnDelete, webhooks, messages"
+        hint: remove it; keys allowed here: uniqueName, friendlyName, state, timers, attributes, messagingServiceSid, adopt, renamedFrom, protect, retainOnDelete, webhooks, messages"
     `);
   });
 
