@@ -8,6 +8,7 @@ import {
   type Scope,
 } from "../client/conversations";
 import type { Transport } from "../client/http";
+import { intentKey } from "../client/intents";
 import { changedConversationProperties, declaredService, diffConversation } from "../diff/conversation";
 import { TwilioConversationsError } from "../errors";
 import { checkConversation } from "./check";
@@ -41,6 +42,7 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
       const context = { operation: "create conversation", resource: inputs.resourceName };
       const existing = await adoptable(transport(), scope, inputs);
       if (existing) {
+        transport().claims.claim(existing.sid);
         // Twilio shows timers as dates, never as the durations set: declared timers are always sent.
         const changed = changedConversationProperties({ ...conversationOutputs(inputs, existing, true), timers: null }, inputs);
         const updated = changed.length
@@ -49,7 +51,7 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
         return { id: existing.sid, outs: conversationOutputs(inputs, updated, true) };
       }
       const { create, thenClose } = creationFields(inputs);
-      const created = await createConversation(transport(), scope, create, inputs.webhooksEnabled, context);
+      const created = await createConversation(transport(), scope, create, inputs.webhooksEnabled, context, intentKey(raw));
       if (!thenClose) return { id: created.sid, outs: conversationOutputs(inputs, created, false) };
       try {
         const closed = await updateConversation(transport(), scope, created.sid, { state: "closed" }, inputs.webhooksEnabled, {

@@ -28,6 +28,6 @@ export class Conversation extends pulumi.dynamic.Resource {
       dateInactive: undefined, dateClosed: undefined, dateCreated: undefined, dateUpdated: undefined,
       url: undefined, adopted: undefined,
     };
-    super(provider, name, { ...outputs, resourceName: name, ...args }, opts, "twilio-conversations", "Conversation");
+    super(provider, name, { ...outputs, resourceName: name, stack: pulumi.getStack(), ...args }, opts, "twilio-conversations", "Conversation");
   }
 }

@@ -21,6 +21,6 @@ export class Message extends pulumi.dynamic.Resource {
       sid: undefined, accountSid: undefined, conversationSid: undefined, index: undefined, author: undefined,
       body: undefined, dateCreated: undefined, dateUpdated: undefined, url: undefined,
     };
-    super(provider, name, { ...outputs, resourceName: name, ...args }, opts, "twilio-conversations", "Message");
+    super(provider, name, { ...outputs, resourceName: name, stack: pulumi.getStack(), ...args }, opts, "twilio-conversations", "Message");
   }
 }

@@ -65,6 +65,7 @@ export async function newScenario(name: string, options: EmulatorOptions = {}): 
         PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
         TWILIO_CONVERSATIONS_BASE_URL: emulator.url,
         TWILIO_MAX_ATTEMPTS: "10",
+        TWILIO_CONVERSATIONS_INTENTS_DIR: path.join(dir, "intents"),
         ...scenario.credentialsEnv,
         ...env,
       };
