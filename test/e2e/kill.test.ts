@@ -73,7 +73,8 @@ function killNow(pids: number[]): void {
 }
 
 /** Starts `up`, waits for the chosen number of writes (plus a few ms), and kills. */
-async function killMidUp(s: Scenario, way: "tree" | "provider", afterWrites: number, extraMs: number): Promise<void> {
+/** Resolves whether the kill found `up` still running. */
+async function killMidUp(s: Scenario, way: "tree" | "provider", afterWrites: number, extraMs: number): Promise<boolean> {
   const start = writes(s);
   const { child, done } = s.start(["up", "--yes", "--skip-preview"]);
   const pulumiPid = child.pid!;
@@ -82,6 +83,7 @@ async function killMidUp(s: Scenario, way: "tree" | "provider", afterWrites: num
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   await new Promise((resolve) => setTimeout(resolve, extraMs));
+  const running = child.exitCode === null;
   const below = descendants(pulumiPid);
   if (way === "tree") killNow([pulumiPid, ...below.map((p) => p.pid)]);
   else killNow(below.filter((p) => p.args.includes("dynamic-provider")).map((p) => p.pid));
@@ -90,6 +92,7 @@ async function killMidUp(s: Scenario, way: "tree" | "provider", afterWrites: num
     // Orphans of the tree are reaped by init; wait until none is alive.
     while (below.some(({ pid }) => alive(pid))) await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  return running;
 }
 
 function alive(pid: number): boolean {
@@ -102,12 +105,18 @@ function alive(pid: number): boolean {
 }
 
 /** Exactly what README § Troubleshooting tells a user to type after a crash. */
-async function recoverAsUser(s: Scenario): Promise<void> {
-  for (const file of findFiles(path.join(s.dir, "backend", ".pulumi"), ".json.attrs")) {
-    if (fs.statSync(file).size === 0) fs.rmSync(file);
-  }
-  await s.pulumi(["cancel", "--yes"], { allowFailure: true });
-  await s.up();
+async function recoverAsUser(s: Scenario): Promise<string> {
+  const emptyAttrs = findFiles(path.join(s.dir, "backend", ".pulumi"), ".json.attrs").filter((file) => fs.statSync(file).size === 0);
+  for (const file of emptyAttrs) fs.rmSync(file);
+  const cancel = await s.pulumi(["cancel", "--yes"], { allowFailure: true });
+  const up = await s.up();
+  return [
+    emptyAttrs.length ? `${emptyAttrs.length} empty .json.attrs removed` : "",
+    cancel.code === 0 ? "an update was left running: cancelled" : "",
+    /pending operations/i.test(up.output) ? "up warned of pending operations" : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
 }
 
 function findFiles(dir: string, suffix: string): string[] {
@@ -140,12 +149,13 @@ describe.each(["tree", "provider"] as const)("kill -9 of the %s in the middle of
         // About 11 creates and, after the first trial, 11 deletes: kill anywhere among them.
         const afterWrites = 1 + Math.floor(next() * (trial === 0 ? 11 : 22));
         const extraMs = Math.floor(next() * 30);
-        await killMidUp(scenario, way, afterWrites, extraMs);
-        await recoverAsUser(scenario);
+        const interrupted = await killMidUp(scenario, way, afterWrites, extraMs);
+        const recovery = await recoverAsUser(scenario);
         expectExactly(scenario, threads);
         await scenario.pulumi(["preview", "--expect-no-changes"]);
         process.stderr.write(`${way} trial ${trial} done\n`);
-        results.push(`trial ${trial}: killed after ${afterWrites} writes + ${extraMs} ms`);
+        const when = interrupted ? `killed after ${afterWrites} writes + ${extraMs} ms` : "up had finished before the kill";
+        results.push(`trial ${trial}: ${when}; ${recovery || "nothing to clean"}`);
       }
       console.log(`kill -9 of the ${way}:\n  ${results.join("\n  ")}`);
     },
