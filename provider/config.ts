@@ -10,6 +10,8 @@ export interface Settings {
   credentials: { username: string; password: string } | null;
   requestTimeoutMs: number;
   maxAttempts: number;
+  /** The longest a write can take on Twilio's side (see RetryPolicy.maxWriteMs). */
+  maxWriteMs: number;
   /** Every secret value, for redaction. */
   secrets: string[];
 }
@@ -26,6 +28,7 @@ const CONFIG_TO_ENV = {
   conversationsBaseUrl: "TWILIO_CONVERSATIONS_BASE_URL",
   requestTimeoutMs: "TWILIO_REQUEST_TIMEOUT_MS",
   maxAttempts: "TWILIO_MAX_ATTEMPTS",
+  maxWriteMs: "TWILIO_MAX_WRITE_MS",
 } as const;
 
 type SettingName = keyof typeof CONFIG_TO_ENV;
@@ -57,6 +60,7 @@ export function resolveSettings(
     credentials,
     requestTimeoutMs: positiveInteger(read("requestTimeoutMs"), 30_000),
     maxAttempts: positiveInteger(read("maxAttempts"), 8),
+    maxWriteMs: positiveInteger(read("maxWriteMs"), 60_000),
     secrets: [
       fromConfig("authToken"),
       fromConfig("apiSecret"),

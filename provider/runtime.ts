@@ -1,25 +1,29 @@
 // The provider's implementation (engine side), loaded once per provider process by the small
 // module stored as `__provider` with each resource (see resources/runtime-provider.ts). Being one
-// module, it gives every resource of a stack the same settings, HTTP connections and rate limiter.
-// State written before the package could be installed loads it as `./dist/provider/runtime` from
-// the project: keep this file's place.
+// module, it gives every resource of a stack the same settings, HTTP connections, rate limiter,
+// claims and create journal. State written before the package could be installed loads it as
+// `./dist/provider/runtime` from the project: keep this file's place.
 import { AsyncLocalStorage } from "node:async_hooks";
 import type * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_NAMESPACE, resolveSettings, type ConfigLookup, type Settings } from "./config";
+import { Claims } from "./client/claims";
 import type { Transport } from "./client/http";
+import { fileJournal, intentKey, journalDir, type IntentJournal } from "./client/intents";
 import { SlidingWindowLimiter } from "./client/limiter";
 import { DEFAULT_RETRY_POLICY } from "./client/retry";
 import { redactError } from "./errors";
-import { newClaims } from "./resources/claims";
 import { conversationProvider } from "./resources/conversation-provider";
+import { newHolders } from "./resources/holders";
 import { messageProvider } from "./resources/message-provider";
 
 let config: ConfigLookup = () => undefined;
 const settingsByNamespace = new Map<string, Settings>();
 const limiter = new SlidingWindowLimiter();
 const serverClock = { offsetMs: 0 };
+const claims = new Claims();
+const holders = newHolders();
+let intents: IntentJournal | undefined;
 let requestsSent = 0;
-const claims = newClaims();
 
 /** The settings namespace of the resource whose method is running (see `settingsNamespace`). */
 const currentNamespace = new AsyncLocalStorage<string>();
@@ -43,11 +47,13 @@ function transport(): Transport {
   return {
     settings,
     limiter,
-    policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: settings.maxAttempts },
+    policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: settings.maxAttempts, maxWriteMs: settings.maxWriteMs },
     fetch: globalThis.fetch,
     random: Math.random,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     serverClock,
+    claims,
+    intents: (intents ??= fileJournal(journalDir(process.env.TWILIO_CONVERSATIONS_INTENTS_DIR, process.cwd()))),
     onAttempt: () => void requestsSent++,
   };
 }
@@ -77,16 +83,31 @@ function echoNamespace(result: unknown, namespace: string | undefined): unknown 
   return echoed;
 }
 
-/** Every method runs with its resource's settings, and its errors leave with every secret redacted. */
+/** Methods given an ID: the engine holds that object in state. */
+const HOLDING = new Set(["diff", "read", "update", "delete"]);
+
+/** The object is claimed for this run (no recovery takes it), and its create intent is closed. */
+function hold([id, , news]: unknown[]): void {
+  if (typeof id !== "string" || id === "") return;
+  claims.claim(id);
+  const key = news && typeof news === "object" ? intentKey(news as Record<string, unknown>) : null;
+  if (key) transport().intents?.settle(key, id);
+}
+
+/**
+ * Every method runs with its resource's settings, holds what the engine shows it holds, and its
+ * errors leave with every secret redacted.
+ */
 function wrapped(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.ResourceProvider {
   const methods: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(provider)) {
     methods[name] = async (...args: unknown[]) => {
       const namespace = namespaceOf(args[args.length - 1]);
       try {
-        const result = await currentNamespace.run(namespace ?? DEFAULT_NAMESPACE, () =>
-          (method as (...a: unknown[]) => Promise<unknown>)(...args),
-        );
+        const result = await currentNamespace.run(namespace ?? DEFAULT_NAMESPACE, () => {
+          if (HOLDING.has(name)) hold(args);
+          return (method as (...a: unknown[]) => Promise<unknown>)(...args);
+        });
         return echoNamespace(result, namespace);
       } catch (error) {
         const secrets = [...settingsByNamespace.values()].flatMap((settings) => settings.secrets);
@@ -97,5 +118,5 @@ function wrapped(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.Reso
   return methods as unknown as pulumi.dynamic.ResourceProvider;
 }
 
-export const conversation = wrapped({ configure, ...conversationProvider(transport, claims) });
+export const conversation = wrapped({ configure, ...conversationProvider(transport, holders) });
 export const message = wrapped({ configure, ...messageProvider(transport) });

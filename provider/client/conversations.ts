@@ -1,5 +1,6 @@
 // Conversation calls, for both path families (a Conversation Service, or the default service).
 import { TwilioConversationsError, type ErrorContext } from "../errors";
+import { createOnce } from "./create";
 import { earliestServerTime, send, type Transport, type TwilioJson } from "./http";
 import {
   CONVERSATION_ANSWER,
@@ -25,26 +26,43 @@ export interface Scope {
 
 const serviceLimitKey = (scope: Scope) => `service:${scope.serviceSid ?? "default"}`;
 
+/** What a conversation create sends, as its recovery needs it. */
+interface SentConversation {
+  scope: Scope;
+  fields: ConversationFields;
+}
+
+/** @param journalKey the resource's key in the create journal (stack and resource name), if any */
 export async function createConversation(
   transport: Transport,
   scope: Scope,
   fields: ConversationFields,
   webhooks: boolean,
   context: ErrorContext,
+  journalKey: string | null = null,
 ): Promise<ObservedConversation> {
-  const json = await send(transport, {
-    method: "POST",
-    path: conversationsPath(scope.serviceSid),
-    form: conversationForm(fields),
-    webhooks,
-    kind: "create",
-    limitKey: serviceLimitKey(scope),
-    context,
-    answer: CONVERSATION_ANSWER,
-    hints: CONVERSATION_HINTS,
-    reconcile: (firstSentAt) => findCreatedConversation(transport, scope, fields, firstSentAt, context),
+  const form = conversationForm(fields);
+  const json = await createOnce<SentConversation>(transport, {
+    key: journalKey,
+    twinKey: `conversation ${scope.serviceSid ?? "default"} ${fields.uniqueName !== null ? fields.uniqueName : JSON.stringify(form)}`,
+    sent: { scope, fields },
+    post: () =>
+      send(transport, {
+        method: "POST",
+        path: conversationsPath(scope.serviceSid),
+        form,
+        webhooks,
+        kind: "create",
+        limitKey: serviceLimitKey(scope),
+        context,
+        answer: CONVERSATION_ANSWER,
+        hints: CONVERSATION_HINTS,
+        reconcile: (firstSentAt) => findCreatedConversation(transport, scope, fields, firstSentAt, context),
+      }) as Promise<TwilioJson>,
+    fetch: (sid) => fetchConversationJson(transport, scope, sid, context),
+    find: (sent, sentAt) => findCreatedConversation(transport, sent.scope, sent.fields, sentAt, context),
   });
-  return observedConversation(json as TwilioJson);
+  return observedConversation(json);
 }
 
 export async function fetchConversation(
@@ -53,7 +71,12 @@ export async function fetchConversation(
   sidOrUniqueName: string,
   context: ErrorContext,
 ): Promise<ObservedConversation | null> {
-  const json = await send(transport, {
+  const json = await fetchConversationJson(transport, scope, sidOrUniqueName, context);
+  return json ? observedConversation(json) : null;
+}
+
+function fetchConversationJson(transport: Transport, scope: Scope, sidOrUniqueName: string, context: ErrorContext) {
+  return send(transport, {
     method: "GET",
     path: conversationPath(scope.serviceSid, sidOrUniqueName),
     kind: "read",
@@ -61,7 +84,6 @@ export async function fetchConversation(
     context,
     answer: CONVERSATION_ANSWER,
   });
-  return json ? observedConversation(json) : null;
 }
 
 export async function updateConversation(
@@ -109,9 +131,9 @@ export async function deleteConversation(
 /**
  * After a create whose answer was lost: the conversation it made, if any. Only a conversation
  * created since the request was sent (by the server's clock) counts, so an older one with the same
- * unique name is never taken for it (that is what `adopt` decides). By unique name when there is
- * one; otherwise the one conversation created since then with exactly the fields sent, and only
- * when those fields can tell it apart at all.
+ * unique name is never taken for it (that is what `adopt` decides), nor one that another resource
+ * of this run made or holds. By unique name when there is one; otherwise the one conversation
+ * created since then with exactly the fields sent, and only when those fields can tell it apart.
  */
 async function findCreatedConversation(
   transport: Transport,
@@ -120,15 +142,11 @@ async function findCreatedConversation(
   firstSentAt: number,
   context: ErrorContext,
 ): Promise<TwilioJson | null> {
+  const unclaimed = (json: TwilioJson) => !transport.claims.isClaimed(String(json.sid));
   if (fields.uniqueName) {
-    const existing = await send(transport, {
-      method: "GET",
-      path: conversationPath(scope.serviceSid, fields.uniqueName),
-      kind: "read",
-      notFoundIsNull: true,
-      context,
-    });
-    return existing && createdSince(existing, earliestServerTime(transport.serverClock, firstSentAt)) ? existing : null;
+    const existing = await fetchConversationJson(transport, scope, fields.uniqueName, context);
+    const since = earliestServerTime(transport.serverClock, firstSentAt);
+    return existing && createdSince(existing, since) && unclaimed(existing) ? existing : null;
   }
   if (fields.friendlyName === null && fields.attributes === null && fields.messagingServiceSid === null) {
     throw new TwilioConversationsError(
@@ -141,7 +159,7 @@ async function findCreatedConversation(
   }
   const conversations = await listRecentConversations(transport, scope, firstSentAt, context);
   const since = earliestServerTime(transport.serverClock, firstSentAt);
-  const candidates = conversations.filter((json) => createdSince(json, since) && sameConversationFields(json, fields));
+  const candidates = conversations.filter((json) => createdSince(json, since) && sameConversationFields(json, fields) && unclaimed(json));
   if (candidates.length > 1) {
     throw new TwilioConversationsError(
       { ...context, hint: "give the conversation a uniqueName so it can be found for sure; delete the extra one by hand" },

@@ -1,8 +1,19 @@
 // The only place that speaks HTTP: Basic auth, form encoding, timeouts, pacing and retries.
 import { credentialsHint, type Settings } from "../config";
 import { redact, TwilioConversationsError, type ErrorContext, type SanitizedRequest, type TwilioFailure } from "../errors";
+import type { Claims } from "./claims";
+import type { IntentJournal } from "./intents";
 import type { SlidingWindowLimiter } from "./limiter";
-import { decideRetry, neverSent, parseRetryAfter, type Outcome, type RequestKind, type RetryPolicy } from "./retry";
+import {
+  decideRetry,
+  mayHaveApplied,
+  mayStillBeWriting,
+  neverSent,
+  parseRetryAfter,
+  type Outcome,
+  type RequestKind,
+  type RetryPolicy,
+} from "./retry";
 
 export interface TwilioRequest {
   method: "GET" | "POST" | "DELETE";
@@ -29,7 +40,7 @@ export interface TwilioRequest {
   reconcile?: (firstSentAt: number) => Promise<TwilioJson | null>;
 }
 
-/** The server's clock as seen through `Date` headers: server time ≈ local time + offsetMs. */
+/** The server's clock as seen through `Date` headers: server time ≥ local time + offsetMs. */
 export interface ServerClock {
   offsetMs: number;
 }
@@ -50,6 +61,10 @@ export interface Transport {
   random: () => number;
   sleep: (ms: number) => Promise<void>;
   serverClock: ServerClock;
+  /** SIDs the resources of this run hold or made: never taken by a recovery. */
+  claims: Claims;
+  /** Create intents that survive a crash; null when creates are not journaled. */
+  intents: IntentJournal | null;
   /** Called before each attempt; counts requests for the benchmarks and tests. */
   onAttempt?: (request: TwilioRequest) => void;
 }
@@ -77,21 +92,29 @@ export async function send(transport: Transport, request: TwilioRequest): Promis
   const url = requestUrl(transport.settings.baseUrl, request);
   const sanitized = sanitizedRequest(request, url);
   const firstSentAt = Date.now();
+  let earlierMayHaveApplied = false;
+  /** Local time after which no earlier attempt can still be being written. */
+  let writesSettleAt = 0;
   for (let attempt = 1; ; attempt++) {
     const answered = request.limitKey ? await transport.limiter.acquire(request.limitKey) : undefined;
+    const sentAt = Date.now();
     transport.onAttempt?.(request);
     const result = await attemptOnce(transport, request, url, credentials);
     answered?.();
     if (result.kind === "answer" && result.status < 300) return expectedAnswer(transport, request, sanitized, result);
     if (result.kind === "answer" && result.status === 404 && request.notFoundIsNull) return null;
 
-    const decision = decideRetry(request.kind, toOutcome(result), attempt, transport.policy, transport.random());
+    const outcome = toOutcome(result);
+    const decision = decideRetry(request.kind, outcome, attempt, transport.policy, transport.random(), earlierMayHaveApplied);
+    earlierMayHaveApplied ||= mayHaveApplied(outcome);
+    if (mayStillBeWriting(outcome)) writesSettleAt = Math.max(writesSettleAt, sentAt + transport.policy.maxWriteMs);
     if (decision.action === "fail") throw failureError(transport, request, sanitized, result);
     await transport.sleep(decision.delayMs);
-    if (decision.action === "reconcile-then-retry" && request.reconcile) {
-      const applied = await request.reconcile(firstSentAt);
+    if (decision.action !== "retry" && request.reconcile) {
+      const applied = await lookForAppliedCreate(transport, request.reconcile, firstSentAt, writesSettleAt);
       if (applied) return applied;
     }
+    if (decision.action === "reconcile-then-fail") throw failureError(transport, request, sanitized, result);
   }
 }
 
@@ -158,6 +181,23 @@ export function sanitizedRequest(request: TwilioRequest, url: URL): SanitizedReq
   return { method: request.method, url: withoutCredentials(url).toString() };
 }
 
+/**
+ * Looks for what an earlier attempt made; when nothing is found while an attempt may still be
+ * being written, looks once more after the longest time a write can take.
+ */
+async function lookForAppliedCreate(
+  transport: Transport,
+  reconcile: NonNullable<TwilioRequest["reconcile"]>,
+  firstSentAt: number,
+  writesSettleAt: number,
+): Promise<TwilioJson | null> {
+  const found = await reconcile(firstSentAt);
+  const wait = writesSettleAt - Date.now();
+  if (found || wait <= 0) return found;
+  await transport.sleep(wait);
+  return reconcile(firstSentAt);
+}
+
 async function attemptOnce(
   transport: Transport,
   request: TwilioRequest,
@@ -184,7 +224,7 @@ async function attemptOnce(
       signal: AbortSignal.timeout(transport.settings.requestTimeoutMs),
     });
     const text = await response.text();
-    observeServerClock(transport.serverClock, response.headers.get("date"));
+    observeServerClock(transport.serverClock, response.headers.get("date"), Date.now());
     return {
       kind: "answer",
       status: response.status,
@@ -200,17 +240,21 @@ async function attemptOnce(
 }
 
 /**
- * A local time on the server's clock, minus the slack of `Date`'s whole seconds and of the time a
- * request takes to arrive: objects created at or after it can be the answer to a request sent then.
+ * The earliest `date_created` an object made by a request sent at `localTime` can show: the
+ * request reached the server after it was sent, and Twilio rounds dates down to the second.
  */
 export function earliestServerTime(clock: ServerClock, localTime: number): number {
-  return localTime + clock.offsetMs - 2_000;
+  return localTime + clock.offsetMs - 1_000;
 }
 
-/** `Date` has whole seconds: the server's time is within the second after it. */
-function observeServerClock(clock: ServerClock, dateHeader: string | null): void {
+/**
+ * `Date` was written before the answer arrived and is rounded down to the second, so the server's
+ * clock was at least `Date` when ours read `receivedAt`: a lower bound of the offset, whatever the
+ * skew and however slow the answer.
+ */
+export function observeServerClock(clock: ServerClock, dateHeader: string | null, receivedAt: number): void {
   const serverTime = dateHeader ? Date.parse(dateHeader) : NaN;
-  if (!Number.isNaN(serverTime)) clock.offsetMs = serverTime + 500 - Date.now();
+  if (!Number.isNaN(serverTime)) clock.offsetMs = serverTime - receivedAt;
 }
 
 function parseBody(text: string): TwilioJson | null {

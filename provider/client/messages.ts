@@ -2,7 +2,18 @@
 import type { ErrorContext } from "../errors";
 import { createdSince, type Scope } from "./conversations";
 import { earliestServerTime, send, type Transport, type TwilioJson } from "./http";
-import { MESSAGE_ANSWER, messageForm, messagePath, messagesPath, observedMessage, sameAttributes, type MessageFields, type ObservedMessage } from "./wire";
+import { createOnce } from "./create";
+import {
+  MESSAGE_ANSWER,
+  messageForm,
+  messagePath,
+  messagesPath,
+  observedMessage,
+  sameAttributes,
+  twilioDate,
+  type MessageFields,
+  type ObservedMessage,
+} from "./wire";
 
 const MESSAGE_HINTS: Record<number, string> = {
   50377: "the conversation is closed, and a closed conversation takes no new or edited messages",
@@ -10,9 +21,18 @@ const MESSAGE_HINTS: Record<number, string> = {
 
 const conversationLimitKey = (conversationSid: string) => `conversation:${conversationSid}`;
 
+/** What a message create sends, as its recovery needs it. */
+interface SentMessage {
+  scope: Scope;
+  conversationSid: string;
+  fields: MessageFields;
+  afterIndex: number | null;
+}
+
 /**
  * @param afterIndex the index of the message this one follows, when known: a message found after
  *   a lost answer must come after it, so an older twin is never taken for the new message.
+ * @param journalKey the resource's key in the create journal (stack and resource name), if any
  */
 export async function createMessage(
   transport: Transport,
@@ -22,20 +42,31 @@ export async function createMessage(
   afterIndex: number | null,
   webhooks: boolean,
   context: ErrorContext,
+  journalKey: string | null = null,
 ): Promise<ObservedMessage> {
-  const json = await send(transport, {
-    method: "POST",
-    path: messagesPath(scope.serviceSid, conversationSid),
-    form: messageForm(fields),
-    webhooks,
-    kind: "create",
-    limitKey: conversationLimitKey(conversationSid),
-    context,
-    answer: MESSAGE_ANSWER,
-    hints: MESSAGE_HINTS,
-    reconcile: (firstSentAt) => findCreatedMessage(transport, scope, conversationSid, fields, afterIndex, firstSentAt, context),
+  const form = messageForm(fields);
+  const sent: SentMessage = { scope, conversationSid, fields, afterIndex };
+  const json = await createOnce<SentMessage>(transport, {
+    key: journalKey,
+    twinKey: `message ${conversationSid} ${JSON.stringify(form)}`,
+    sent,
+    post: () =>
+      send(transport, {
+        method: "POST",
+        path: messagesPath(scope.serviceSid, conversationSid),
+        form,
+        webhooks,
+        kind: "create",
+        limitKey: conversationLimitKey(conversationSid),
+        context,
+        answer: MESSAGE_ANSWER,
+        hints: MESSAGE_HINTS,
+        reconcile: (firstSentAt) => findCreatedMessage(transport, sent, firstSentAt, context),
+      }) as Promise<TwilioJson>,
+    fetch: (sid) => fetchMessageJson(transport, scope, conversationSid, sid, context),
+    find: (earlier, sentAt) => findCreatedMessage(transport, earlier, sentAt, context),
   });
-  return observedMessage(json as TwilioJson);
+  return observedMessage(json);
 }
 
 export async function fetchMessage(
@@ -45,7 +76,12 @@ export async function fetchMessage(
   sid: string,
   context: ErrorContext,
 ): Promise<ObservedMessage | null> {
-  const json = await send(transport, {
+  const json = await fetchMessageJson(transport, scope, conversationSid, sid, context);
+  return json ? observedMessage(json) : null;
+}
+
+function fetchMessageJson(transport: Transport, scope: Scope, conversationSid: string, sid: string, context: ErrorContext) {
+  return send(transport, {
     method: "GET",
     path: messagePath(scope.serviceSid, conversationSid, sid),
     kind: "read",
@@ -53,7 +89,6 @@ export async function fetchMessage(
     context,
     answer: MESSAGE_ANSWER,
   });
-  return json ? observedMessage(json) : null;
 }
 
 export async function updateMessage(
@@ -100,20 +135,19 @@ export async function deleteMessage(
 }
 
 /**
- * After a create whose answer was lost: the newest message with the same fields that is newer
- * than the message this one follows, and created since the request was sent (by the server's
- * clock), or created at the declared date when backdated. Seed messages of one conversation are
- * written one after another, so the newest match is this one.
+ * After a create whose answer was lost: the newest message with every field sent that is newer
+ * than the message this one follows, created since the request was sent (by the server's clock)
+ * or at the declared date when backdated, and held by no other resource of this run (a message
+ * being replaced has the same fields and date, and is held by the resource it belongs to). Seed
+ * messages of one conversation are written one after another, so the newest match is this one.
  */
 async function findCreatedMessage(
   transport: Transport,
-  scope: Scope,
-  conversationSid: string,
-  fields: MessageFields,
-  afterIndex: number | null,
+  sent: SentMessage,
   firstSentAt: number,
   context: ErrorContext,
 ): Promise<TwilioJson | null> {
+  const { scope, conversationSid, fields, afterIndex } = sent;
   const json = await send(transport, {
     method: "GET",
     path: messagesPath(scope.serviceSid, conversationSid),
@@ -127,16 +161,29 @@ async function findCreatedMessage(
     messages.find(
       (message) =>
         (afterIndex === null || Number(message.index) > afterIndex) &&
-        (fields.dateCreated ? Date.parse(String(message.date_created)) === Date.parse(fields.dateCreated) : createdSince(message, since)) &&
-        sameMessageFields(message, fields),
+        (fields.dateCreated ? sameSecond(message.date_created, fields.dateCreated) : createdSince(message, since)) &&
+        sameMessageFields(message, fields) &&
+        !transport.claims.isClaimed(String(message.sid)),
     ) ?? null
   );
 }
 
+/**
+ * Every field sent that Twilio shows, compared with what it holds (`subject` and
+ * `contentVariables` are never shown; the claims and the dates tell such messages apart).
+ */
 function sameMessageFields(json: TwilioJson, fields: MessageFields): boolean {
+  const media = Array.isArray(json.media) ? (json.media as TwilioJson[]) : [];
   return (
     (json.author ?? "system") === (fields.author ?? "system") &&
-    (fields.contentSid ? json.content_sid === fields.contentSid : (json.body ?? null) === (fields.body ?? null)) &&
+    (fields.contentSid ? json.content_sid === fields.contentSid : (json.body ?? null) === (fields.body ?? null) && (json.content_sid ?? null) === null) &&
+    (media[0]?.sid ?? null) === fields.mediaSid &&
+    (fields.dateUpdated === null || sameSecond(json.date_updated, fields.dateUpdated)) &&
     sameAttributes(json, fields.attributes)
   );
+}
+
+/** Twilio keeps whole seconds: a declared `09:00:00.750Z` is held as `09:00:00Z`. */
+function sameSecond(held: unknown, declared: string): boolean {
+  return typeof held === "string" && twilioDate(held) === twilioDate(declared);
 }

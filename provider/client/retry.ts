@@ -12,6 +12,8 @@ export type RetryDecision =
   | { action: "retry"; delayMs: number; reason: string }
   /** The create may have been applied: look for it before sending it again. */
   | { action: "reconcile-then-retry"; delayMs: number; reason: string }
+  /** No attempt is left, or a conflict answers an earlier attempt that may have been applied: look once more. */
+  | { action: "reconcile-then-fail"; delayMs: number; reason: string }
   | { action: "fail" };
 
 export interface RetryPolicy {
@@ -21,15 +23,27 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** Ceiling for a wait the server asks for with Retry-After, so a run can never hang on it. */
   maxRetryAfterMs: number;
+  /**
+   * The longest a write can take on the server after it was sent: a create whose connection
+   * failed may still be applied until then, so it is looked for again before being sent again.
+   */
+  maxWriteMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 8,
+  baseDelayMs: 250,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 60_000,
+  maxWriteMs: 60_000,
+};
 
 const TRANSIENT_STATUSES = new Set([500, 502, 503, 504]);
 
 /**
  * @param attempt how many attempts have been made so far (1 after the first request)
  * @param random a number in [0, 1), for full jitter
+ * @param earlierMayHaveApplied whether an earlier attempt of this create may have been applied
  */
 export function decideRetry(
   kind: RequestKind,
@@ -37,9 +51,18 @@ export function decideRetry(
   attempt: number,
   policy: RetryPolicy,
   random: number,
+  earlierMayHaveApplied = false,
 ): RetryDecision {
-  if (attempt >= policy.maxAttempts) return { action: "fail" };
   const backoff = fullJitter(attempt, policy, random);
+  if (kind === "create" && earlierMayHaveApplied && outcome.kind === "response" && outcome.status === 409) {
+    // The conflict may be with the object an earlier attempt made (a unique name now taken).
+    return { action: "reconcile-then-fail", delayMs: 0, reason: "HTTP 409 after an attempt that may have been applied" };
+  }
+  if (attempt >= policy.maxAttempts) {
+    return kind === "create" && mayHaveApplied(outcome)
+      ? { action: "reconcile-then-fail", delayMs: backoff, reason: "no attempt left" }
+      : { action: "fail" };
+  }
   if (outcome.kind === "response" && outcome.status === 429) {
     // Twilio never processed a throttled request, so even a create is safe to resend.
     const delayMs = outcome.retryAfterSeconds !== undefined ? retryAfterDelay(outcome.retryAfterSeconds, policy) : backoff;
@@ -54,6 +77,21 @@ export function decideRetry(
   const retryAfter = outcome.kind === "response" ? outcome.retryAfterSeconds : undefined;
   const delayMs = retryAfter !== undefined ? retryAfterDelay(retryAfter, policy) : backoff;
   return kind === "create" ? { action: "reconcile-then-retry", delayMs, reason } : { action: "retry", delayMs, reason };
+}
+
+/** Whether a create that got this outcome may have been applied (Twilio never applies a 429). */
+export function mayHaveApplied(outcome: Outcome): boolean {
+  if (outcome.kind === "network-error") return !outcome.neverSent;
+  return TRANSIENT_STATUSES.has(outcome.status);
+}
+
+/**
+ * Whether the server may still be working on a request after this outcome: the connection failed
+ * or a gateway gave up waiting (502, 504). A 500 or 503 is the service's own final answer.
+ */
+export function mayStillBeWriting(outcome: Outcome): boolean {
+  if (outcome.kind === "network-error") return !outcome.neverSent;
+  return outcome.status === 502 || outcome.status === 504;
 }
 
 function retryAfterDelay(seconds: number, policy: RetryPolicy): number {

@@ -8,9 +8,10 @@ import {
   type Scope,
 } from "../client/conversations";
 import type { Transport } from "../client/http";
+import { intentKey } from "../client/intents";
 import { changedConversationProperties, declaredService, diffConversation } from "../diff/conversation";
 import { TwilioConversationsError } from "../errors";
-import { newClaims, type Claims } from "./claims";
+import { newHolders, type Holders } from "./holders";
 import { checkConversation } from "./check";
 import { createdButUnfinished } from "./partial";
 import { refuseUntrustedNotFound } from "./target";
@@ -26,7 +27,7 @@ import {
   type ConversationOutputs,
 } from "./conversation-model";
 
-export function conversationProvider(transport: () => Transport, claims: Claims = newClaims()): pulumi.dynamic.ResourceProvider {
+export function conversationProvider(transport: () => Transport, holders: Holders = newHolders()): pulumi.dynamic.ResourceProvider {
   return {
     async check(olds, news) {
       return { inputs: news, failures: checkConversation(olds ?? {}, news) };
@@ -34,7 +35,7 @@ export function conversationProvider(transport: () => Transport, claims: Claims 
 
     async diff(id, olds: ConversationOutputs, news) {
       const inputs = normalizeConversationInputs(news);
-      claims.claim(id, inputs.resourceName);
+      holders.hold(id, inputs.resourceName);
       return diffConversation(olds, inputs);
     },
 
@@ -44,7 +45,8 @@ export function conversationProvider(transport: () => Transport, claims: Claims 
       const context = { operation: "create conversation", resource: inputs.resourceName };
       const existing = await adoptable(transport(), scope, inputs);
       if (existing) {
-        claims.claim(existing.sid, inputs.resourceName);
+        holders.hold(existing.sid, inputs.resourceName);
+        transport().claims.claim(existing.sid);
         // Twilio shows timers as dates, never as the durations set: declared timers are always sent.
         // Adopting is creating: the declared state is sent unless Twilio already holds it.
         const changed = changedConversationProperties({ ...conversationOutputs(inputs, existing, true), timers: null, declaredState: null }, inputs);
@@ -54,7 +56,7 @@ export function conversationProvider(transport: () => Transport, claims: Claims 
         return { id: existing.sid, outs: conversationOutputs(inputs, updated, true) };
       }
       const { create, thenClose } = creationFields(inputs);
-      const created = await createConversation(transport(), scope, create, inputs.webhooksEnabled, context);
+      const created = await createConversation(transport(), scope, create, inputs.webhooksEnabled, context, intentKey(raw));
       if (!thenClose) return { id: created.sid, outs: conversationOutputs(inputs, created, false) };
       try {
         const closed = await updateConversation(transport(), scope, created.sid, { state: "closed" }, inputs.webhooksEnabled, {
@@ -96,7 +98,7 @@ export function conversationProvider(transport: () => Transport, claims: Claims 
 
     async delete(id, olds: ConversationOutputs) {
       // Another declared resource holds this conversation (it adopted it): it is not this one's to delete.
-      if (claims.heldByAnother(id, olds.resourceName)) return;
+      if (holders.heldByAnother(id, olds.resourceName)) return;
       const context = { operation: "delete conversation", resource: olds.resourceName };
       const deleted = await deleteConversation(transport(), scopeOf(olds), id, olds.webhooksEnabled, context);
       if (!deleted) refuseUntrustedNotFound(olds, transport().settings, context);

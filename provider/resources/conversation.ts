@@ -27,7 +27,7 @@ export class Conversation extends pulumi.CustomResource {
       dateInactive: undefined, dateClosed: undefined, dateCreated: undefined, dateUpdated: undefined,
       url: undefined, adopted: undefined,
     };
-    const props = { ...outputs, resourceName: name, ...declared, ...settingsInputs(settings), __provider: providerModuleText("conversation") };
+    const props = { ...outputs, resourceName: name, stack: pulumi.getStack(), ...declared, ...settingsInputs(settings), __provider: providerModuleText("conversation") };
     // The type token of a dynamic resource: the provider process runs the `__provider` module.
     super("pulumi-nodejs:dynamic/twilio-conversations:Conversation", name, props, opts);
   }

@@ -2,6 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Scope } from "../client/conversations";
 import type { Transport } from "../client/http";
+import { intentKey } from "../client/intents";
 import { updateConversation } from "../client/conversations";
 import { createMessage, deleteMessage, fetchMessage, updateMessage } from "../client/messages";
 import { changedMessageProperties, diffMessage } from "../diff/message";
@@ -42,6 +43,7 @@ export function messageProvider(transport: () => Transport): pulumi.dynamic.Reso
         inputs.afterIndex,
         inputs.webhooksEnabled,
         { operation: "create message", resource: inputs.resourceName },
+        intentKey(raw),
       );
       const outs = messageOutputs(inputs, observed);
       const restore = stateToRestoreAfterSeeding(inputs);

@@ -21,7 +21,7 @@ export class Message extends pulumi.CustomResource {
       sid: undefined, accountSid: undefined, conversationSid: undefined, index: undefined, author: undefined,
       body: undefined, dateCreated: undefined, dateUpdated: undefined, url: undefined,
     };
-    const props = { ...outputs, resourceName: name, ...declared, ...settingsInputs(settings), __provider: providerModuleText("message") };
+    const props = { ...outputs, resourceName: name, stack: pulumi.getStack(), ...declared, ...settingsInputs(settings), __provider: providerModuleText("message") };
     super("pulumi-nodejs:dynamic/twilio-conversations:Message", name, props, opts);
   }
 }

@@ -1,6 +1,6 @@
 // Each scenario runs the real Pulumi engine against its own emulator, with its own file backend,
 // PULUMI_HOME and stack, and asserts through the emulator rather than through the provider.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -32,6 +32,8 @@ export interface Scenario {
     options?: { env?: Record<string, string>; allowFailure?: boolean; withoutStack?: boolean; cwd?: string },
   ): Promise<CommandResult>;
   up(extra?: string[]): Promise<CommandResult>;
+  /** Starts pulumi in a process group of its own (so the whole tree can be killed), without waiting. */
+  start(args: string[]): { child: ChildProcess; done: Promise<CommandResult> };
   outputs(): Promise<Record<string, any>>;
   /** Replaces the emulator (same port and state file), e.g. to rotate credentials. */
   restartEmulator(options: EmulatorOptions): Promise<void>;
@@ -48,6 +50,20 @@ export async function newScenario(name: string, options: EmulatorOptions = {}): 
   let emulator = await startEmulator({ stateFile, ...options });
   const stack = `e2e-${name}-${process.pid}-${Date.now().toString(36)}`;
   const stackFile = path.join(dir, "stack.yaml");
+  const environment = (env: Record<string, string>) =>
+    pulumiEnv(engineDir!, {
+      ...process.env,
+      PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`,
+      PULUMI_HOME: path.join(dir, "home"),
+      PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+      TWILIO_CONVERSATIONS_BASE_URL: emulator.url,
+      TWILIO_MAX_ATTEMPTS: "10",
+      TWILIO_CONVERSATIONS_INTENTS_DIR: path.join(dir, "intents"),
+      // The emulator has applied a request by the time it answers or drops it.
+      TWILIO_MAX_WRITE_MS: "1000",
+      ...scenario.credentialsEnv,
+      ...env,
+    });
   const scenario: Scenario = {
     get emulator() {
       return emulator;
@@ -62,22 +78,21 @@ export async function newScenario(name: string, options: EmulatorOptions = {}): 
       fs.writeFileSync(stackFile, yaml);
     },
     async pulumi(args, { env = {}, allowFailure = false, withoutStack = false, cwd = PROJECT } = {}) {
-      const base = {
-        ...process.env,
-        PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`,
-        PULUMI_HOME: path.join(dir, "home"),
-        PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-        TWILIO_CONVERSATIONS_BASE_URL: emulator.url,
-        TWILIO_MAX_ATTEMPTS: "10",
-        ...scenario.credentialsEnv,
-        ...env,
-      };
       const stackArgs = withoutStack ? [] : ["--stack", stack];
-      const result = await run("pulumi", [...args, ...stackArgs, "--non-interactive"], pulumiEnv(engineDir!, base), cwd);
+      const result = await run("pulumi", [...args, ...stackArgs, "--non-interactive"], environment(env), cwd);
       if (result.code !== 0 && !allowFailure) {
         throw new Error(`pulumi ${args.join(" ")} exited ${result.code}\n${result.output}`);
       }
       return result;
+    },
+    start(args) {
+      const child = spawn("pulumi", [...args, "--stack", stack, "--non-interactive"], {
+        cwd: PROJECT,
+        env: environment({}),
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      });
+      return { child, done: collect(child) };
     },
     up(extra = []) {
       return scenario.pulumi(["up", "--yes", "--skip-preview", ...extra]);
@@ -105,16 +120,19 @@ export async function newScenario(name: string, options: EmulatorOptions = {}): 
 }
 
 function run(command: string, args: string[], env: Record<string, string>, cwd: string): Promise<CommandResult> {
+  return collect(spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] }));
+}
+
+function collect(child: ChildProcess): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let output = "";
-    child.stdout.on("data", (chunk) => {
+    child.stdout!.on("data", (chunk) => {
       stdout += chunk;
       output += chunk;
     });
-    child.stderr.on("data", (chunk) => {
+    child.stderr!.on("data", (chunk) => {
       stderr += chunk;
       output += chunk;
     });

@@ -138,6 +138,7 @@ describe("the Pulumi program", () => {
 
     expect(registered(CONVERSATION, "order-1042").inputs).toEqual({
       resourceName: "order-1042",
+      stack: "staging",
       chatServiceSid: null,
       uniqueName: "staging-order-1042",
       friendlyName: "Order #1042: late delivery",
@@ -152,6 +153,7 @@ describe("the Pulumi program", () => {
     const orderSid = fakeSid("CH", "order-1042");
     expect(registered(MESSAGE, "order-1042/tracking").inputs).toEqual({
       resourceName: "order-1042/tracking",
+      stack: "staging",
       chatServiceSid: null,
       conversationSid: orderSid,
       author: "agent-grace",

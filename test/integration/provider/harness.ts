@@ -1,5 +1,7 @@
 // Runs the provider as the engine does: serialize it, load the text in this process, configure it
 // from stack-style config, and call its methods against the emulator.
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, expect } from "vitest";
@@ -34,6 +36,8 @@ export function emulatorConfig(emulator: RunningEmulator, overrides: Record<stri
     "twilio:accountSid": emulator.credentials.accountSid,
     "twilio:authToken": emulator.credentials.authToken,
     "twilio:conversationsBaseUrl": emulator.url,
+    // The emulator has written a request by the time it answers or drops it.
+    "twilio:maxWriteMs": "200",
     ...overrides,
   };
 }
@@ -46,6 +50,8 @@ export function useEmulator(options: EmulatorOptions = {}) {
   const context = {} as { emulator: RunningEmulator; conversations: LoadedProvider; messages: LoadedProvider };
   const sent: ReturnType<RunningEmulator["requests"]> = [];
   beforeAll(async () => {
+    // Create intents go to a directory of this test file's own, never into the project.
+    process.env.TWILIO_CONVERSATIONS_INTENTS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-intents-"));
     context.emulator = await startEmulator(options);
     context.conversations = await loadProvider("conversation", emulatorConfig(context.emulator));
     context.messages = await loadProvider("message", emulatorConfig(context.emulator));

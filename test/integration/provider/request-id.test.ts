@@ -1,5 +1,6 @@
 // A failed request's error names the request: the emulator answers a Twilio-Request-Id, the
 // provider's client puts it in the error and in its message.
+import { Claims } from "../../../provider/client/claims";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../../emulator";
 import { send, type Transport } from "../../../provider/client/http";
@@ -26,6 +27,8 @@ beforeAll(async () => {
     random: () => 0,
     sleep: async () => undefined,
     serverClock: { offsetMs: 0 },
+    claims: new Claims(),
+    intents: null,
   };
 });
 afterAll(async () => {

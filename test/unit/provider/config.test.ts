@@ -20,6 +20,7 @@ describe("resolveSettings", () => {
       credentials: { username: AC, password: TOKEN },
       requestTimeoutMs: 30_000,
       maxAttempts: 8,
+      maxWriteMs: 60_000,
       secrets: [TOKEN, basic(AC, TOKEN)],
     });
   });

@@ -2,6 +2,7 @@
 // anything an error carries (message, stack, reasons, properties, cause, any field). The
 // provider methods are called as implemented, without the runtime's redacting wrapper, so what
 // is checked is redaction at the source; the wrapper is a second layer on top.
+import { Claims } from "../../../provider/client/claims";
 import { describe, expect, it } from "vitest";
 import { resolveSettings, type Settings } from "../../../provider/config";
 import type { Transport } from "../../../provider/client/http";
@@ -156,6 +157,8 @@ function transportFor(path: ErrorPath, secrets: string[]): Transport {
     random: () => 0,
     sleep: async () => {},
     serverClock: { offsetMs: 0 },
+    claims: new Claims(),
+    intents: null,
   };
 }
 

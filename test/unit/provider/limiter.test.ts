@@ -96,4 +96,33 @@ describe("SlidingWindowLimiter", () => {
       vi.useRealTimers();
     }
   });
+
+  it("holds a slot from the time of its answer: a slow answer keeps the next action waiting longer", async () => {
+    const time = fakeTime();
+    const limiter = new SlidingWindowLimiter(rate, time.clock, time.sleep);
+    const answered = await limiter.acquire("CH1"); // sent at 10_000
+    await limiter.acquire("CH1");
+    await limiter.acquire("CH1");
+    time.advance(800);
+    answered(); // Twilio may have counted it as late as 10_800
+    time.advance(300); // 11_100: the others (10_000) have left the window, the slow one has not
+    await limiter.acquire("CH1");
+    await limiter.acquire("CH1");
+    expect(time.sleeps).toEqual([]);
+    await limiter.acquire("CH1");
+    expect(time.sleeps).toEqual([700]); // until 11_800, one window after the answer
+  });
+
+  it("counts an answer that comes after its start left the window again, from the answer", async () => {
+    const time = fakeTime();
+    const limiter = new SlidingWindowLimiter(rate, time.clock, time.sleep);
+    const answered = await limiter.acquire("CH1");
+    time.advance(5_000);
+    answered();
+    await limiter.acquire("CH1");
+    await limiter.acquire("CH1");
+    expect(time.sleeps).toEqual([]);
+    await limiter.acquire("CH1");
+    expect(time.sleeps).toEqual([1_000]);
+  });
 });

@@ -1,5 +1,6 @@
 // The error of a failed request names the request Twilio answered last (its Twilio-Request-Id),
 // and says nothing of one when there is none.
+import { Claims } from "../../../provider/client/claims";
 import { describe, expect, it } from "vitest";
 import { send, type Transport } from "../../../provider/client/http";
 import { SlidingWindowLimiter } from "../../../provider/client/limiter";
@@ -15,6 +16,7 @@ function transportAnswering(answers: Array<{ status: number; requestId?: string 
       accountSid: "AC00000000000000000000000000000000",
       credentials: { username: "AC00000000000000000000000000000000", password: "token-never-shown" },
       requestTimeoutMs: 1_000,
+      maxWriteMs: 1_000,
       maxAttempts: answers.length,
       secrets: ["token-never-shown"],
     },
@@ -28,6 +30,8 @@ function transportAnswering(answers: Array<{ status: number; requestId?: string 
     random: () => 0,
     sleep: async () => undefined,
     serverClock: { offsetMs: 0 },
+    claims: new Claims(),
+    intents: null,
   };
 }
 

@@ -1,3 +1,4 @@
+import { Claims } from "../../../provider/client/claims";
 import { describe, expect, it } from "vitest";
 import { requestUrl, sanitizedRequest, send, type TwilioRequest } from "../../../provider/client/http";
 import { SlidingWindowLimiter } from "../../../provider/client/limiter";
@@ -95,6 +96,8 @@ describe("send, given a 2xx that is not the resource", () => {
       random: () => 0,
       sleep: async () => {},
       serverClock: { offsetMs: 0 },
+      claims: new Claims(),
+      intents: null,
     };
     const error = await send(transport, { ...request(conversationPath(null, "support")), answer: CONVERSATION_ANSWER }).catch((caught) => caught);
     expect(error).toBeInstanceOf(TwilioConversationsError);

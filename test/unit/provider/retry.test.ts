@@ -10,7 +10,7 @@ import {
   type RetryPolicy,
 } from "../../../provider/client/retry";
 
-const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000, maxRetryAfterMs: 30_000 };
+const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000, maxRetryAfterMs: 30_000, maxWriteMs: 10_000 };
 const status = (code: number, retryAfterSeconds?: number): Outcome =>
   retryAfterSeconds === undefined ? { kind: "response", status: code } : { kind: "response", status: code, retryAfterSeconds };
 const networkError: Outcome = { kind: "network-error" };
@@ -43,9 +43,23 @@ describe("decideRetry", () => {
     // Giving up.
     ["429 at maxAttempts", "read", status(429), 5, { action: "fail" }],
     ["500 at maxAttempts", "read", status(500), 5, { action: "fail" }],
-    ["connection failure past maxAttempts", "create", networkError, 6, { action: "fail" }],
+    ["connection failure on a read past maxAttempts", "read", networkError, 6, { action: "fail" }],
+    ["a create refused past maxAttempts was not applied", "create", status(400), 5, { action: "fail" }],
+    ["a create throttled at maxAttempts was not applied", "create", status(429), 5, { action: "fail" }],
+    ["a create that never connected at maxAttempts", "create", { kind: "network-error", neverSent: true }, 5, { action: "fail" }],
+    // The last attempt of a create may have been applied: look once more before failing.
+    ["connection failure on the last attempt of a create", "create", networkError, 5, { action: "reconcile-then-fail", delayMs: 500, reason: "no attempt left" }],
+    ["500 on the last attempt of a create", "create", status(500), 5, { action: "reconcile-then-fail", delayMs: 500, reason: "no attempt left" }],
   ])("%s", (_name, kind, outcome, attempt, expected) => {
     expect(decideRetry(kind, outcome, attempt, policy, 0.5)).toEqual(expected);
+  });
+
+  it("looks for the object when a create is refused as a conflict after an attempt that may have been applied", () => {
+    const lookThenFail = { action: "reconcile-then-fail", delayMs: 0, reason: "HTTP 409 after an attempt that may have been applied" };
+    expect(decideRetry("create", status(409), 2, policy, 0.5, true)).toEqual(lookThenFail);
+    expect(decideRetry("create", status(409), 5, policy, 0.5, true)).toEqual(lookThenFail);
+    expect(decideRetry("create", status(409), 2, policy, 0.5, false)).toEqual({ action: "fail" });
+    expect(decideRetry("idempotent-write", status(409), 2, policy, 0.5, true)).toEqual({ action: "fail" });
   });
 
   it("retries up to the attempt before maxAttempts", () => {

@@ -1,16 +1,17 @@
+import { Claims } from "../../../provider/client/claims";
 import { describe, expect, it } from "vitest";
 import type { Transport } from "../../../provider/client/http";
 import { SlidingWindowLimiter } from "../../../provider/client/limiter";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
 import { resolveSettings } from "../../../provider/config";
-import { newClaims } from "../../../provider/resources/claims";
+import { newHolders } from "../../../provider/resources/holders";
 import { conversationProvider } from "../../../provider/resources/conversation-provider";
 
 const CH = "CH" + "a".repeat(32);
 const ACCOUNT = "AC" + "1".repeat(32);
 const BASE = "https://conversations.example.test";
 
-describe("claims", () => {
+describe("holders", () => {
   it.each<[string, Array<[string, string]>, string, boolean]>([
     ["nobody holds it", [], "support", false],
     ["only the resource itself (a replace, or its own delete)", [[CH, "support"]], "support", false],
@@ -18,9 +19,9 @@ describe("claims", () => {
     ["both, after a rename adopted in an earlier run", [[CH, "support"], [CH, "helpdesk"]], "support", true],
     ["another SID only", [["CH" + "b".repeat(32), "helpdesk"]], "support", false],
   ])("%s", (_name, held, deleting, expected) => {
-    const claims = newClaims();
-    for (const [sid, name] of held) claims.claim(sid, name);
-    expect(claims.heldByAnother(CH, deleting)).toBe(expected);
+    const holders = newHolders();
+    for (const [sid, name] of held) holders.hold(sid, name);
+    expect(holders.heldByAnother(CH, deleting)).toBe(expected);
   });
 });
 
@@ -40,13 +41,15 @@ describe("a conversation held by another declared resource, in a later run", () 
     random: () => 0,
     sleep: async () => {},
     serverClock: { offsetMs: 0 },
+    claims: new Claims(),
+    intents: null,
   };
   const outputs = (resourceName: string, adopted: boolean) =>
     ({ resourceName, sid: CH, accountSid: ACCOUNT, chatServiceSid: null, usesDefaultService: true, uniqueName: "desk", adopt: adopted ? "ifExists" : "never", adopted, webhooksEnabled: false, timers: null, declared: ["uniqueName"], url: `${BASE}/v1/Conversations/${CH}` }) as never;
 
   it("is left in Twilio by the delete of the old name", async () => {
     requests.length = 0;
-    const provider = conversationProvider(() => transport, newClaims());
+    const provider = conversationProvider(() => transport, newHolders());
     await provider.diff!(CH, outputs("helpdesk", true), { resourceName: "helpdesk", uniqueName: "desk", adopt: "ifExists" });
     await provider.delete!(CH, outputs("support", false));
     expect(requests).toEqual([]);
@@ -54,7 +57,7 @@ describe("a conversation held by another declared resource, in a later run", () 
 
   it("is deleted when no other declared resource holds it", async () => {
     requests.length = 0;
-    const provider = conversationProvider(() => transport, newClaims());
+    const provider = conversationProvider(() => transport, newHolders());
     await provider.delete!(CH, outputs("support", false));
     expect(requests).toEqual([`DELETE /v1/Conversations/${CH}`]);
   });

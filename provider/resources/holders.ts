@@ -6,17 +6,17 @@
  * conversation, in this run or an earlier one, e.g. under the name after a rename) must leave the
  * conversation in Twilio.
  */
-export interface Claims {
+export interface Holders {
   /** `resourceName` holds `sid`: it is declared with that ID, or adopted it. */
-  claim(sid: string, resourceName: string): void;
+  hold(sid: string, resourceName: string): void;
   /** Whether a resource other than `resourceName` holds `sid`. */
   heldByAnother(sid: string, resourceName: string): boolean;
 }
 
-export function newClaims(): Claims {
+export function newHolders(): Holders {
   const holders = new Map<string, Set<string>>();
   return {
-    claim(sid, resourceName) {
+    hold(sid, resourceName) {
       holders.set(sid, (holders.get(sid) ?? new Set()).add(resourceName));
     },
     heldByAnother(sid, resourceName) {

@@ -1,0 +1,61 @@
+// Create intents, kept outside Pulumi's state. A create records what it is about to send before it
+// sends it, and the SID once Twilio answers; the record is closed once the engine shows the object
+// in state (a later diff, read, update or delete of that SID). An intent still open when the same
+// resource is created again is the mark of an interrupted run (kill -9, lost machine, crash between
+// Twilio's answer and the engine's checkpoint): only then does create look before it posts.
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export interface CreateIntent {
+  /** Local time the create was about to be sent. */
+  sentAt: number;
+  /** Twilio's answer, once it arrived. */
+  sid: string | null;
+  /** What was sent, as the client needs it to recognise the object (JSON). */
+  sent: unknown;
+}
+
+export interface IntentJournal {
+  get(key: string): CreateIntent | null;
+  put(key: string, intent: CreateIntent): void;
+  /** Closes the intent when it names this SID: the engine holds the object in state. */
+  settle(key: string, sid: string): void;
+}
+
+/** One small JSON file per resource under `dir`; written before the request leaves. */
+export function fileJournal(dir: string): IntentJournal {
+  const fileOf = (key: string) => path.join(dir, crypto.createHash("sha256").update(key).digest("hex").slice(0, 32) + ".json");
+  const read = (key: string): CreateIntent | null => {
+    try {
+      const record = JSON.parse(fs.readFileSync(fileOf(key), "utf8")) as CreateIntent & { key: string };
+      return record.key === key ? { sentAt: record.sentAt, sid: record.sid, sent: record.sent } : null;
+    } catch {
+      // Missing, or cut short by a crash while it was written: a half-written intent was never sent.
+      return null;
+    }
+  };
+  return {
+    get: read,
+    put(key, intent) {
+      fs.mkdirSync(dir, { recursive: true });
+      const file = fileOf(key);
+      // Written whole, then renamed: a crash leaves the old record or the new one, never half of one.
+      fs.writeFileSync(file + ".tmp", JSON.stringify({ key, ...intent }));
+      fs.renameSync(file + ".tmp", file);
+    },
+    settle(key, sid) {
+      if (read(key)?.sid === sid) fs.rmSync(fileOf(key), { force: true });
+    },
+  };
+}
+
+/** The journal's directory: configured, else `.twilio-conversations/intents` in the project. */
+export function journalDir(configured: string | undefined, cwd: string): string {
+  return configured ?? path.join(cwd, ".twilio-conversations", "intents");
+}
+
+/** A resource's key in the journal: its stack and name, from its inputs. */
+export function intentKey(inputs: Record<string, unknown>): string | null {
+  return typeof inputs.resourceName === "string" && inputs.resourceName !== "" ? `${String(inputs.stack ?? "")}/${inputs.resourceName}` : null;
+}
