@@ -25,7 +25,7 @@ const holders = newHolders();
 let intents: IntentJournal | undefined;
 let requestsSent = 0;
 
-/** The settings namespace of the resource whose method is running (see `settingsNamespace`). */
+/** The settings namespace of the resource whose method is running (see `BOOKKEEPING`). */
 const currentNamespace = new AsyncLocalStorage<string>();
 
 export async function configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -64,21 +64,30 @@ export function requestCount(): number {
 }
 
 /**
- * A resource's settings namespace travels in its properties. Every method's last argument holds
- * them (the news of check, diff and update; the inputs of create; the state of read and delete),
- * and the outputs echo it so that read and delete find it later.
+ * Properties the program sets for the provider's own use: the stack (which keys the create
+ * journal) and the settings namespace. Every method's last argument holds them (the news of
+ * check, diff and update; the inputs of create; the state of read and delete); the outputs, and the
+ * inputs a refresh rebuilds, echo them, so that later operations find them and a refresh never
+ * shows them as changed.
  */
-function namespaceOf(props: unknown): string | undefined {
-  const value = typeof props === "object" && props !== null ? (props as { settingsNamespace?: unknown }).settingsNamespace : undefined;
-  return typeof value === "string" && value !== "" ? value : undefined;
+const BOOKKEEPING = ["stack", "settingsNamespace"] as const;
+
+function bookkeepingOf(props: unknown): Record<string, string> {
+  const found: Record<string, string> = {};
+  if (typeof props !== "object" || props === null) return found;
+  for (const key of BOOKKEEPING) {
+    const value = (props as Record<string, unknown>)[key];
+    if (typeof value === "string" && value !== "") found[key] = value;
+  }
+  return found;
 }
 
-function echoNamespace(result: unknown, namespace: string | undefined): unknown {
-  if (namespace === undefined || typeof result !== "object" || result === null) return result;
+function echoBookkeeping(result: unknown, bookkeeping: Record<string, string>): unknown {
+  if (Object.keys(bookkeeping).length === 0 || typeof result !== "object" || result === null) return result;
   const echoed: Record<string, unknown> = { ...result };
   for (const key of ["outs", "props", "inputs"]) {
     const value = echoed[key];
-    if (typeof value === "object" && value !== null) echoed[key] = { ...value, settingsNamespace: namespace };
+    if (typeof value === "object" && value !== null) echoed[key] = { ...value, ...bookkeeping };
   }
   return echoed;
 }
@@ -102,13 +111,13 @@ function wrapped(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.Reso
   const methods: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(provider)) {
     methods[name] = async (...args: unknown[]) => {
-      const namespace = namespaceOf(args[args.length - 1]);
+      const bookkeeping = bookkeepingOf(args[args.length - 1]);
       try {
-        const result = await currentNamespace.run(namespace ?? DEFAULT_NAMESPACE, () => {
+        const result = await currentNamespace.run(bookkeeping.settingsNamespace ?? DEFAULT_NAMESPACE, () => {
           if (HOLDING.has(name)) hold(args);
           return (method as (...a: unknown[]) => Promise<unknown>)(...args);
         });
-        return echoNamespace(result, namespace);
+        return echoBookkeeping(result, bookkeeping);
       } catch (error) {
         const secrets = [...settingsByNamespace.values()].flatMap((settings) => settings.secrets);
         throw redactError(error, secrets);
