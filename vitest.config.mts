@@ -5,5 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // End-to-end files spend most of their time waiting on pulumi and its plugins: run several at
+    // once even on two cores (the default would run one file at a time there).
+    maxWorkers: 4,
   },
 });
