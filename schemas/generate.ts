@@ -8,8 +8,17 @@ import { stackSchema } from "./stack";
 /** The JSON Schema of what people write in a stack file (zod's input side: defaults are optional). */
 export function stackJsonSchemaText(): string {
   const schema = z.toJSONSchema(stackSchema(), { io: "input", unrepresentable: "any" });
+  withMarkdownDescriptions(schema);
   const document = { $schema: schema.$schema, title: "Twilio Conversations stack file", ...schema };
   return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** Descriptions are written in Markdown (`code`); yaml-language-server renders markdownDescription on hover. */
+function withMarkdownDescriptions(node: unknown): void {
+  if (typeof node !== "object" || node === null) return;
+  const schema = node as Record<string, unknown>;
+  if (typeof schema.description === "string") schema.markdownDescription = schema.description;
+  Object.values(schema).forEach(withMarkdownDescriptions);
 }
 
 if (require.main === module) {

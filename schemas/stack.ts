@@ -3,21 +3,32 @@
 import { z } from "zod";
 import {
   ADOPT_MODES,
+  CONTENT_TEMPLATE_EXCLUDES,
+  CONVERSATION_DEPENDENCIES,
   CONVERSATION_STATES,
+  DURATION_PATTERN,
   LIMITS,
+  MESSAGE_CONTENT_FIELDS,
+  MESSAGE_DEPENDENCIES,
+  NO_CONTENT,
+  RESERVED_KEY,
   SID_PATTERNS,
   TEXT_LIMITS,
   UTC_TIMESTAMP_PATTERN,
   attributesViolation,
+  contentTemplateViolation,
   contentVariableViolation,
   conversationViolations,
   messageViolations,
+  reservedKeyViolation,
+  sidExpectation,
   sidViolation,
   textViolation,
   timerViolation,
   timestampViolation,
   uniqueNameViolation,
   type AttributesOwner,
+  type Dependency,
   type FieldViolation,
   type SidKind,
   type TextField,
@@ -40,6 +51,55 @@ export const MESSAGE_KEY_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
  * not shaped like a conversation SID. The boundary test holds the two to the same verdicts.
  */
 const UNIQUE_NAME_EDITOR_PATTERN = String.raw`^(?![.]{1,2}$)(?!CH[0-9a-fA-F]{32}$)(?=[\s\S]*\S)[^/?#]*$`;
+
+// What editors (yaml-language-server) show for a rule: its `errorMessage`/`patternErrorMessage` is
+// the message and hint of the same Violation that validate reports.
+const editorText = ({ message, hint }: Violation) => `${message} — ${hint}`;
+
+/** Keys of a mapping from the file, for editors: never `__proto__` (see RESERVED_KEY). */
+const SAFE_KEYS = {
+  propertyNames: { pattern: `^(?!${RESERVED_KEY}$)`, patternErrorMessage: editorText(reservedKeyViolation(RESERVED_KEY)!) },
+};
+
+/** Each dependency of provider/domain/rules.ts as if/then, so editors check it with its own words. */
+function dependencyConditions(dependencies: readonly Dependency[]) {
+  return dependencies.flatMap(({ field, values, needs, violation }) =>
+    (values ?? [undefined]).map((value) => ({
+      if: value === undefined ? { required: [field] } : { required: [field], properties: { [field]: { const: value } } },
+      then: { required: [needs], errorMessage: editorText(violation(value)) },
+    })),
+  );
+}
+
+/** The rules across a message's fields that JSON Schema can state (all but the order of the dates). */
+const MESSAGE_CONDITIONS = [
+  { anyOf: MESSAGE_CONTENT_FIELDS.map((field) => ({ required: [field], errorMessage: editorText(NO_CONTENT) })) },
+  ...CONTENT_TEMPLATE_EXCLUDES.map((field) => ({
+    if: { required: ["contentSid", field] },
+    then: { properties: { [field]: false }, errorMessage: editorText(contentTemplateViolation([field])) },
+  })),
+  ...dependencyConditions(MESSAGE_DEPENDENCIES),
+];
+
+const PRODUCTION_SEED: Violation = {
+  message: "seed messages are refused in a production stack (guards.production: true)",
+  hint: "remove the messages from this stack, or seed them in a non-production stack",
+};
+
+/** guards.production: true refuses every non-empty messages list. */
+const PRODUCTION_GUARD = {
+  if: { required: ["guards"], properties: { guards: { required: ["production"], properties: { production: { const: true } } } } },
+  then: {
+    properties: {
+      conversations: {
+        additionalProperties: {
+          if: { required: ["messages"], properties: { messages: { minItems: 1 } } },
+          then: { properties: { messages: false }, errorMessage: editorText(PRODUCTION_SEED) },
+        },
+      },
+    },
+  },
+};
 
 const SERVICE_PATTERN = new RegExp(`^(?:default|${SID_PATTERNS.chatService.source.slice(1, -1)})$`);
 
@@ -72,7 +132,7 @@ function sid(kind: SidKind & ("messagingService" | "media" | "content")) {
   return z
     .string()
     .check(obeys((text) => sidViolation(kind, text)))
-    .meta({ pattern: SID_PATTERNS[kind].source });
+    .meta({ pattern: SID_PATTERNS[kind].source, patternErrorMessage: editorText(sidExpectation(kind)) });
 }
 
 function text(field: TextField) {
@@ -93,19 +153,24 @@ function notAMapping(field: string, example: string) {
 }
 
 function duration(timer: Timer) {
-  return z.string().check(obeys((value) => timerViolation(timer, value)));
+  return z
+    .string()
+    .check(obeys((value) => timerViolation(timer, value)))
+    .meta({ pattern: DURATION_PATTERN.source, patternErrorMessage: editorText({ ...timerViolation(timer, "")!, message: "not an ISO 8601 duration in weeks, days, hours, minutes or seconds" }),
+    });
 }
 
 function utcTimestamp() {
   return z
     .string()
     .check(obeys(timestampViolation))
-    .meta({ format: "date-time", pattern: UTC_TIMESTAMP_PATTERN.source });
+    .meta({ format: "date-time", pattern: UTC_TIMESTAMP_PATTERN.source, patternErrorMessage: editorText({ ...timestampViolation("")!, message: "not an ISO 8601 UTC timestamp on a real calendar day" }),
+    });
 }
 
 function buildStackSchema() {
   const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-    z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+    z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue).meta(SAFE_KEYS)]),
   );
 
   const attributes = (owner: AttributesOwner) =>
@@ -114,7 +179,8 @@ function buildStackSchema() {
       .superRefine((value, ctx) => {
         const violation = attributesViolation(owner, value);
         if (violation) report(ctx, [], violation);
-      });
+      })
+      .meta(SAFE_KEYS);
 
   // The length rule runs on the record below, where the variable's name is known; the maxLength
   // here only tells editors.
@@ -138,7 +204,8 @@ function buildStackSchema() {
     })
     .transform((variables) =>
       Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, String(value)])),
-    );
+    )
+    .meta(SAFE_KEYS);
 
   const message = z
     .strictObject({
@@ -182,6 +249,7 @@ function buildStackSchema() {
         .describe("Last-edit time to record, an ISO 8601 UTC timestamp not before dateCreated."),
     })
     .check(z.superRefine(messageRules, evenWithOtherIssues))
+    .meta({ allOf: MESSAGE_CONDITIONS })
     .describe("A seed message, created in list order.");
 
   const timers = z
@@ -198,7 +266,14 @@ function buildStackSchema() {
   const uniqueName = z
     .string()
     .check(obeys(uniqueNameViolation))
-    .meta({ maxLength: LIMITS.uniqueNameChars, pattern: UNIQUE_NAME_EDITOR_PATTERN });
+    .meta({
+      maxLength: LIMITS.uniqueNameChars,
+      pattern: UNIQUE_NAME_EDITOR_PATTERN,
+      patternErrorMessage: editorText({
+        message: 'uniqueName must not be blank, "." or "..", contain "/", "?" or "#", or look like a conversation SID (CH…)',
+        hint: "Twilio accepts the unique name in place of the SID in request paths; choose another name",
+      }),
+    });
 
   const conversation = z
     .strictObject({
@@ -259,6 +334,7 @@ function buildStackSchema() {
         .describe("Seed messages, created one after the other in this order."),
     })
     .check(z.superRefine(conversationRules, evenWithOtherIssues))
+    .meta({ allOf: dependencyConditions(CONVERSATION_DEPENDENCIES) })
     .describe("One conversation; its key in `conversations` is its logical name.");
 
   return z
@@ -313,11 +389,12 @@ function buildStackSchema() {
         })
         // The name rule lives in stackRules so that a bad name does not hide the entry's other
         // problems; the pattern is still published to editors through the JSON Schema.
-        .meta({ propertyNames: { pattern: LOGICAL_NAME_PATTERN.source } })
+        .meta({ propertyNames: { pattern: LOGICAL_NAME_PATTERN.source, patternErrorMessage: editorText(logicalNameViolation("")) } })
         .describe("Conversations keyed by logical name (the Pulumi resource name, so identity survives edits)."),
     })
     .check(z.superRefine(stackRules, evenWithOtherIssues))
     .check(z.superRefine(renameRules, evenWithOtherIssues))
+    .meta({ allOf: [PRODUCTION_GUARD] })
     .describe("A Twilio Conversations stack file: one per Pulumi stack.");
 }
 
@@ -344,16 +421,20 @@ function conversationRules(value: unknown, ctx: Issues): void {
   }
 }
 
+function logicalNameViolation(logicalName: string): Violation {
+  return {
+    message: logicalName ? `${quote(logicalName)} is not a valid logical name` : "not a valid logical name",
+    hint: "use 1 to 63 lowercase letters, digits and hyphens, starting with a letter or digit (it becomes the Pulumi resource name)",
+  };
+}
+
 function stackRules(value: unknown, ctx: Issues): void {
   if (!isRecord(value) || !isRecord(value.conversations)) return;
   const production = isRecord(value.guards) && value.guards.production === true;
   const ownerOfUniqueName = new Map<string, string>();
   for (const [logicalName, conversation] of Object.entries(value.conversations)) {
     if (!LOGICAL_NAME_PATTERN.test(logicalName)) {
-      report(ctx, ["conversations", logicalName], {
-        message: `${quote(logicalName)} is not a valid logical name`,
-        hint: "use 1 to 63 lowercase letters, digits and hyphens, starting with a letter or digit (it becomes the Pulumi resource name)",
-      });
+      report(ctx, ["conversations", logicalName], logicalNameViolation(logicalName));
     }
     if (!isRecord(conversation)) continue;
     const { uniqueName, messages } = conversation;
@@ -368,10 +449,7 @@ function stackRules(value: unknown, ctx: Issues): void {
       }
     }
     if (production && Array.isArray(messages) && messages.length > 0) {
-      report(ctx, ["conversations", logicalName, "messages"], {
-        message: "seed messages are refused in a production stack (guards.production: true)",
-        hint: "remove the messages from this stack, or seed them in a non-production stack",
-      });
+      report(ctx, ["conversations", logicalName, "messages"], PRODUCTION_SEED);
     }
   }
 }

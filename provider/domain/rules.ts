@@ -72,14 +72,17 @@ export function sidPrefix(kind: SidKind): string {
   return SID_PATTERNS[kind].source.slice(1, 3);
 }
 
-export function sidViolation(kind: SidKind, value: string): Violation | undefined {
-  if (isSid(kind, value)) return undefined;
+/** What a SID of this kind looks like and where to find one. */
+export function sidExpectation(kind: SidKind): Violation {
   const { label, origin } = SID_ORIGINS[kind];
   const prefix = sidPrefix(kind);
-  return {
-    message: `expected a ${label} SID (${prefix} followed by 32 hex digits), received ${quote(value)}`,
-    hint: `copy the ${prefix}… SID from ${origin}`,
-  };
+  return { message: `expected a ${label} SID (${prefix} followed by 32 hex digits)`, hint: `copy the ${prefix}… SID from ${origin}` };
+}
+
+export function sidViolation(kind: SidKind, value: string): Violation | undefined {
+  if (isSid(kind, value)) return undefined;
+  const { message, hint } = sidExpectation(kind);
+  return { message: `${message}, received ${quote(value)}`, hint };
 }
 
 export function choiceViolation(allowed: readonly string[], value: unknown, suggestion?: string): Violation | undefined {
@@ -155,18 +158,18 @@ export function uniqueNameViolation(name: string): Violation | undefined {
   return textViolation("uniqueName", name);
 }
 
-const DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
-
 /**
- * Seconds in an ISO 8601 duration such as `PT10M`, `P1D` or `P1DT12H`, or null when the text is
- * not one. Years and months are refused: their length in seconds depends on the calendar, so a
- * minimum could not be checked or two spellings compared.
+ * An ISO 8601 duration in weeks, days, hours, minutes and seconds, with at least one number and no
+ * dangling `T`. Years and months are refused: their length in seconds depends on the calendar, so a
+ * minimum could not be checked or two spellings compared. Editors get the same pattern.
  */
+export const DURATION_PATTERN = /^(?=.*\d)(?!.*T$)P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+/** Seconds in an ISO 8601 duration such as `PT10M`, `P1D` or `P1DT12H`, or null when the text is not one. */
 export function durationSeconds(text: string): number | null {
-  const match = DURATION.exec(text);
-  if (!match || text === "P" || text.endsWith("T")) return null;
+  const match = DURATION_PATTERN.exec(text);
+  if (!match) return null;
   const [, weeks, days, hours, minutes, seconds] = match;
-  if ([weeks, days, hours, minutes, seconds].every((part) => part === undefined)) return null;
   const number = (part: string | undefined) => (part === undefined ? 0 : Number(part));
   return (
     number(weeks) * 604_800 +
@@ -213,15 +216,18 @@ export function timerViolation(timer: Timer, text: string): Violation | undefine
   return undefined;
 }
 
-/** An ISO 8601 timestamp in UTC, as Twilio writes them; the calendar check is in timestampViolation. */
-export const UTC_TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
+const LEAP_YEAR = String.raw`(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)`;
+const MONTH_DAY = String.raw`(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)`;
+const TIME_OF_DAY = String.raw`(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?`;
+
+/**
+ * An ISO 8601 timestamp in UTC, as Twilio writes them, on a day the calendar has (2024-02-29 but
+ * not 2023-02-29 or 2024-04-31). A pattern rather than Date.parse so that editors check the same.
+ */
+export const UTC_TIMESTAMP_PATTERN = new RegExp(`^(?:\\d{4}-${MONTH_DAY}|${LEAP_YEAR}-02-29)T${TIME_OF_DAY}Z$`);
 
 export function timestampViolation(text: string): Violation | undefined {
-  const time = Date.parse(text);
-  // Date.parse rolls 2024-02-30 over to March; a real date prints back as written.
-  if (UTC_TIMESTAMP_PATTERN.test(text) && !Number.isNaN(time) && new Date(time).toISOString().slice(0, 19) === text.slice(0, 19)) {
-    return undefined;
-  }
+  if (UTC_TIMESTAMP_PATTERN.test(text)) return undefined;
   return {
     message: `${quote(text)} is not an ISO 8601 UTC timestamp`,
     hint: "write it like 2024-01-02T03:04:05Z (in UTC, ending with Z)",
@@ -290,49 +296,89 @@ export function reservedKeyIn(value: unknown, path: (string | number)[] = []): (
 // A field is present when it is declared; `check` sees undeclared fields as null and drops them first.
 const present = (value: unknown) => value !== undefined;
 
-/** Rules across a conversation's fields. */
-export function conversationViolations(conversation: Record<string, unknown>): FieldViolation[] {
-  const violations: FieldViolation[] = [];
-  if (present(conversation.timers) && !present(conversation.state)) {
-    violations.push({
-      field: "timers",
+/**
+ * A field that only works with another: `field` (when it holds one of `values`, if given) needs
+ * `needs`. Data, so that editors' JSON Schema states the same rule (schemas/stack.ts).
+ */
+export interface Dependency {
+  field: string;
+  values?: readonly string[];
+  needs: string;
+  violation: (value: unknown) => Violation;
+}
+
+export const CONVERSATION_DEPENDENCIES: readonly Dependency[] = [
+  {
+    field: "timers",
+    needs: "state",
+    violation: () => ({
       message: "timers are set but state is not",
       hint: "add state: active (Twilio refuses timers without a state, error 50382)",
-    });
-  }
-  const adopt = conversation.adopt;
-  if ((adopt === "ifExists" || adopt === "require") && !present(conversation.uniqueName)) {
-    violations.push({
-      field: "adopt",
+    }),
+  },
+  {
+    field: "adopt",
+    values: ["ifExists", "require"],
+    needs: "uniqueName",
+    violation: (adopt) => ({
       message: `adopt: ${adopt} needs a uniqueName to find the existing conversation`,
       hint: "add a uniqueName, or remove adopt",
-    });
-  }
-  return violations;
+    }),
+  },
+];
+
+export const MESSAGE_DEPENDENCIES: readonly Dependency[] = [
+  {
+    field: "contentVariables",
+    needs: "contentSid",
+    violation: () => ({
+      message: "contentVariables without a contentSid",
+      hint: "add the contentSid (HX…) of the template these variables fill, or remove contentVariables",
+    }),
+  },
+];
+
+/** A message says something through one of these. */
+export const MESSAGE_CONTENT_FIELDS = ["body", "mediaSid", "contentSid"] as const;
+
+export const NO_CONTENT: Violation = {
+  message: "the message has no content: no body, mediaSid or contentSid",
+  hint: "add a body, a mediaSid, or a contentSid",
+};
+
+/** A content template replaces these fields. */
+export const CONTENT_TEMPLATE_EXCLUDES = ["body", "mediaSid"] as const;
+
+export function contentTemplateViolation(others: readonly string[]): Violation {
+  const fields = others.join(" and ");
+  return {
+    message: `contentSid cannot be combined with ${fields}`,
+    hint: `Twilio ignores ${fields} when a content template is used; remove ${fields} or contentSid`,
+  };
+}
+
+function dependencyViolations(dependencies: readonly Dependency[], fields: Record<string, unknown>): FieldViolation[] {
+  return dependencies
+    .filter(({ field, values, needs }) => {
+      const value = fields[field];
+      return present(value) && (!values || values.includes(value as string)) && !present(fields[needs]);
+    })
+    .map(({ field, violation }) => ({ field, ...violation(fields[field]) }));
+}
+
+/** Rules across a conversation's fields. */
+export function conversationViolations(conversation: Record<string, unknown>): FieldViolation[] {
+  return dependencyViolations(CONVERSATION_DEPENDENCIES, conversation);
 }
 
 /** Rules across a message's fields. */
 export function messageViolations(message: Record<string, unknown>): FieldViolation[] {
   const violations: FieldViolation[] = [];
   const has = (field: string) => present(message[field]);
-  if (!has("body") && !has("mediaSid") && !has("contentSid")) {
-    violations.push({ message: "the message has no content: no body, mediaSid or contentSid", hint: "add a body, a mediaSid, or a contentSid" });
-  }
-  if (has("contentSid") && (has("body") || has("mediaSid"))) {
-    const others = ["body", "mediaSid"].filter(has).join(" and ");
-    violations.push({
-      field: "contentSid",
-      message: `contentSid cannot be combined with ${others}`,
-      hint: `Twilio ignores ${others} when a content template is used; remove ${others} or contentSid`,
-    });
-  }
-  if (has("contentVariables") && !has("contentSid")) {
-    violations.push({
-      field: "contentVariables",
-      message: "contentVariables without a contentSid",
-      hint: "add the contentSid (HX…) of the template these variables fill, or remove contentVariables",
-    });
-  }
+  if (!MESSAGE_CONTENT_FIELDS.some(has)) violations.push({ ...NO_CONTENT });
+  const others = CONTENT_TEMPLATE_EXCLUDES.filter(has);
+  if (has("contentSid") && others.length > 0) violations.push({ field: "contentSid", ...contentTemplateViolation(others) });
+  violations.push(...dependencyViolations(MESSAGE_DEPENDENCIES, message));
   const { dateCreated: created, dateUpdated: updated } = message;
   if (typeof created === "string" && typeof updated === "string" && Date.parse(updated) < Date.parse(created)) {
     violations.push({

@@ -10,12 +10,13 @@ import { renderProblems } from "../../../schemas/problems";
 // Every rule's boundary values, fed to the stack-file path (`npm run validate` and the program both
 // call loadStackText) and to the provider's `check`: the two must give the same verdict. The
 // editor's JSON Schema is held to the same verdicts where JSON Schema can say the rule; where it
-// cannot (counts in UTF-16 units, timer bounds, sizes in bytes, rules across fields), it must at
+// cannot (counts in UTF-16 units, timer bounds, sizes in bytes, comparing two values), it must at
 // least never refuse what validate accepts.
 
 const CH = "CH" + "0".repeat(32);
 const HX = "HX" + "0".repeat(32);
 const MG = "MG" + "0".repeat(32);
+const ME = "ME" + "0".repeat(32);
 const EMOJI = "😀";
 
 type Editor = "same" | "lenient";
@@ -23,6 +24,8 @@ interface Case {
   name: string;
   conversation?: Record<string, unknown>;
   message?: Record<string, unknown>;
+  /** A whole stack file, for rules across conversations; the provider's `check` sees one resource and has no say. */
+  stack?: Record<string, unknown>;
   valid: boolean;
   editor: Editor;
 }
@@ -63,23 +66,42 @@ const conversationCases: Case[] = [
     ["closed", "P36500D", true],
     ["closed", "P36501D", false],
     ["closed", "P99999999999999W", false],
-    ["inactive", "P1M", false],
-    ["inactive", "PT", false],
-    ["inactive", "", false],
   ].map(([timer, duration, valid]) => ({
     name: `timers.${timer} ${duration || '""'}`,
     conversation: { state: "active", timers: { [timer as string]: duration } },
     valid: valid as boolean,
     editor: "lenient" as Editor,
   })),
-  { name: "timers without a state", conversation: { timers: { inactive: "PT1M" } }, valid: false, editor: "lenient" },
+  // The shape of a duration is a pattern, which editors check too.
+  ...[
+    ["P1M", false],
+    ["P1Y", false],
+    ["P", false],
+    ["PT", false],
+    ["P1DT", false],
+    ["", false],
+    ["1h", false],
+    ["P1W", true],
+    ["P1DT12H", true],
+    ["PT1H30M", true],
+    ["PT90.5S", true],
+  ].map(([duration, valid]) => ({
+    name: `timers.inactive shape ${duration || '""'}`,
+    conversation: { state: "active", timers: { inactive: duration } },
+    valid: valid as boolean,
+    editor: "same" as Editor,
+  })),
+  { name: "timers without a state", conversation: { timers: { inactive: "PT1M" } }, valid: false, editor: "same" },
   { name: "state active", conversation: { state: "active" }, valid: true, editor: "same" },
   { name: "state open", conversation: { state: "open" }, valid: false, editor: "same" },
   { name: "conversation attributes of 16384 bytes", conversation: { attributes: attributesOfBytes(16_384) }, valid: true, editor: "same" },
   { name: "conversation attributes of 16385 bytes", conversation: { attributes: attributesOfBytes(16_385) }, valid: false, editor: "lenient" },
-  { name: "attributes with a __proto__ key", conversation: { attributes: JSON.parse('{"a":{"__proto__":{"x":1}}}') }, valid: false, editor: "lenient" },
+  { name: "attributes with a __proto__ key", conversation: { attributes: JSON.parse('{"a":{"__proto__":{"x":1}}}') }, valid: false, editor: "same" },
+  { name: "attributes with a __proto__x key", conversation: { attributes: { a: { __proto__x: 1 } } }, valid: true, editor: "same" },
   { name: "adopt ifExists with a uniqueName", conversation: { adopt: "ifExists", uniqueName: "lobby" }, valid: true, editor: "same" },
-  { name: "adopt ifExists without a uniqueName", conversation: { adopt: "ifExists" }, valid: false, editor: "lenient" },
+  { name: "adopt ifExists without a uniqueName", conversation: { adopt: "ifExists" }, valid: false, editor: "same" },
+  { name: "adopt require without a uniqueName", conversation: { adopt: "require" }, valid: false, editor: "same" },
+  { name: "adopt never without a uniqueName", conversation: { adopt: "never" }, valid: true, editor: "same" },
   { name: "messagingServiceSid", conversation: { messagingServiceSid: MG }, valid: true, editor: "same" },
   { name: "messagingServiceSid one digit short", conversation: { messagingServiceSid: MG.slice(0, -1) }, valid: false, editor: "same" },
 ];
@@ -104,12 +126,23 @@ const messageCases: Case[] = [
     valid: valid as boolean,
     editor: editor as Editor,
   })),
-  { name: "content variable named __proto__", message: { contentSid: HX, contentVariables: JSON.parse('{"__proto__":"x"}') }, valid: false, editor: "lenient" },
-  { name: "content template with a body", message: { contentSid: HX, body: "hi" }, valid: false, editor: "lenient" },
-  { name: "no content", message: { author: "ada" }, valid: false, editor: "lenient" },
+  { name: "content variable named __proto__", message: { contentSid: HX, contentVariables: JSON.parse('{"__proto__":"x"}') }, valid: false, editor: "same" },
+  { name: "content template with a body", message: { contentSid: HX, body: "hi" }, valid: false, editor: "same" },
+  { name: "content template with a mediaSid", message: { contentSid: HX, mediaSid: ME }, valid: false, editor: "same" },
+  { name: "content template with variables", message: { contentSid: HX, contentVariables: { "1": "Ada" } }, valid: true, editor: "same" },
+  { name: "content variables without a content template", message: { body: "hi", contentVariables: { "1": "Ada" } }, valid: false, editor: "same" },
+  { name: "body with media", message: { body: "hi", mediaSid: ME }, valid: true, editor: "same" },
+  { name: "media alone", message: { mediaSid: ME }, valid: true, editor: "same" },
+  { name: "no content", message: { author: "ada" }, valid: false, editor: "same" },
   ...[
     ["2024-02-29T00:00:00Z", true],
     ["2023-02-29T00:00:00Z", false],
+    ["2000-02-29T00:00:00Z", true],
+    ["2100-02-29T00:00:00Z", false],
+    ["2024-04-31T00:00:00Z", false],
+    ["2024-12-31T23:59:59Z", true],
+    ["2024-12-31T24:00:00Z", false],
+    ["2024-12-31T23:60:00Z", false],
     ["2024-01-31T09:30:00.5Z", true],
     ["2024-01-31T09:30:00+01:00", false],
     ["2024-01-31T09:30:00", false],
@@ -134,9 +167,37 @@ const messageCases: Case[] = [
   },
 ];
 
+const stackCases: Case[] = [
+  {
+    name: "seed messages in a production stack",
+    stack: { guards: { production: true }, conversations: { lobby: { messages: [{ body: "hi" }] } } },
+    valid: false,
+    editor: "same",
+  },
+  {
+    name: "an empty messages list in a production stack",
+    stack: { guards: { production: true }, conversations: { lobby: { messages: [] } } },
+    valid: true,
+    editor: "same",
+  },
+  {
+    name: "seed messages in a stack that is not production",
+    stack: { guards: { production: false }, conversations: { lobby: { messages: [{ body: "hi" }] } } },
+    valid: true,
+    editor: "same",
+  },
+  {
+    name: "two conversations with one uniqueName",
+    stack: { conversations: { a: { uniqueName: "desk" }, b: { uniqueName: "desk" } } },
+    valid: false,
+    editor: "lenient",
+  },
+];
+
 const CASES = [...conversationCases, ...messageCases];
 
 function stackOf(testCase: Case): Record<string, unknown> {
+  if (testCase.stack) return testCase.stack;
   const conversation = testCase.conversation ?? { messages: [testCase.message] };
   return { conversations: { lobby: conversation } };
 }
@@ -170,7 +231,12 @@ describe("one set of rules", () => {
     });
   });
 
-  it.each(CASES.map((testCase) => [testCase.name, testCase] as const))("%s: the editor's JSON Schema agrees", (_name, testCase) => {
+  it.each(stackCases.map((testCase) => [testCase.name, testCase] as const))("%s: validate's verdict", (_name, testCase) => {
+    const schema = schemaVerdict(testCase);
+    expect(schema.valid, schema.detail).toBe(testCase.valid);
+  });
+
+  it.each([...CASES, ...stackCases].map((testCase) => [testCase.name, testCase] as const))("%s: the editor's JSON Schema agrees", (_name, testCase) => {
     const editorValid = editorValidates(stackOf(testCase));
     if (testCase.editor === "same") expect(editorValid, JSON.stringify(editorValidates.errors)).toBe(testCase.valid);
     else expect(editorValid || !testCase.valid).toBe(true);
