@@ -10,7 +10,7 @@ import { Claims } from "./client/claims";
 import type { Transport } from "./client/http";
 import { fileJournal, intentKey, journalDir, type IntentJournal } from "./client/intents";
 import { SlidingWindowLimiter } from "./client/limiter";
-import { DEFAULT_RETRY_POLICY } from "./client/retry";
+import { DEFAULT_RETRY_POLICY, retryLine, type RetryNotice } from "./client/retry";
 import { redactError } from "./errors";
 import { conversationProvider } from "./resources/conversation-provider";
 import { newHolders } from "./resources/holders";
@@ -55,7 +55,17 @@ function transport(): Transport {
     claims,
     intents: (intents ??= fileJournal(journalDir(process.env.TWILIO_CONVERSATIONS_INTENTS_DIR, process.cwd()))),
     onAttempt: () => void requestsSent++,
+    onRetry: showRetry,
   };
+}
+
+/**
+ * The dynamic provider process has no Pulumi log; what it writes to stderr the engine shows as a
+ * diagnostic of the run, so a long wait for a retry never looks like a hang.
+ */
+function showRetry(notice: RetryNotice): void {
+  const line = retryLine(notice);
+  if (line) process.stderr.write(`${line}\n`);
 }
 
 /** Requests sent by this process so far, for the benchmarks. */
