@@ -4,6 +4,7 @@ import { errors } from "./errors";
 import { paginate, type SortKey } from "./pagination";
 import { apsKeys, type RateLimiter } from "./rate-limit";
 import {
+  configurationJson,
   conversationJson,
   conversationsUrl,
   messageJson,
@@ -130,6 +131,10 @@ function serviceFromPath(ctx: Context): ServiceRecord {
   const service = ctx.store.services.get(ctx.params.sid);
   if (!service) throw errors.notFound(ctx.path);
   return service;
+}
+
+export function fetchConfiguration(ctx: Context): Result {
+  return ok(configurationJson(ctx.origin, ctx.accountSid, ctx.store.defaultServiceSid));
 }
 
 export function fetchService(ctx: Context): Result {

@@ -44,6 +44,9 @@ function conversationRoutes(prefix: string, scoped: boolean): Route[] {
 }
 
 export const ROUTES: readonly Route[] = [
+  route("/v1/Configuration", {
+    GET: { operationId: "FetchConfiguration", handler: h.fetchConfiguration },
+  }),
   route("/v1/Services", {
     POST: { operationId: "CreateService", handler: h.createService },
     GET: { operationId: "ListService", handler: h.listServices },

@@ -1,26 +1,31 @@
 #!/usr/bin/env node
-// `npx twilio-conversations-pulumi validate FILE…`: the package's command line, for projects that
-// install it. Exit codes: 0 valid, 1 problems, 2 usage.
-import { validateFiles } from "../schemas/validate-cli";
+// `npx twilio-conversations-pulumi validate [--format text|json|github] FILE…`: the package's command
+// line, for projects that install it. Exit codes: 0 valid, 1 problems, 2 usage.
+import { validateFiles, validateUsage, type Output } from "../schemas/validate-cli";
 
-const USAGE = `usage: twilio-conversations-pulumi validate STACK_FILE.yaml [STACK_FILE.yaml …]
+const COMMAND = "twilio-conversations-pulumi validate";
 
-Checks stack files offline, without credentials, with the rules pulumi preview applies.`;
-
-export function main(args: readonly string[], output: { out: (line: string) => void; err: (text: string) => void }): number {
+export function main(args: readonly string[], output: Output, callerDir: string = process.cwd()): number {
   const [command, ...rest] = args;
   if (command === "--help" || command === "-h" || command === "help") {
-    output.out(USAGE);
+    output.out(validateUsage(COMMAND));
     return 0;
   }
-  if (command === "validate") return validateFiles(rest, output);
-  output.err(command === undefined ? USAGE : `unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+  if (command === "validate") return validateFiles(rest, output, { callerDir, command: COMMAND });
+  const usage = validateUsage(COMMAND);
+  output.err(command === undefined ? usage : `unknown command ${JSON.stringify(command)}\n\n${usage}`);
   return 2;
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
-  });
+  process.exitCode = main(
+    process.argv.slice(2),
+    {
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (text) => process.stderr.write(`${text}\n`),
+    },
+    // Not INIT_CWD: npx runs in the caller's directory already, and a project's own npm script
+    // (`"validate": "twilio-conversations-pulumi validate stacks/*.yaml"`) names paths from its root.
+    process.cwd(),
+  );
 }

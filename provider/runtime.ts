@@ -10,7 +10,9 @@ import { Claims } from "./client/claims";
 import type { Transport } from "./client/http";
 import { fileJournal, intentKey, journalDir, type IntentJournal } from "./client/intents";
 import { SlidingWindowLimiter } from "./client/limiter";
-import { DEFAULT_RETRY_POLICY } from "./client/retry";
+import { verifyTarget } from "./client/target";
+import { DEFAULT_RETRY_POLICY, retryLine, type RetryNotice } from "./client/retry";
+import { isUnknown } from "./domain/unknown";
 import { redactError } from "./errors";
 import { conversationProvider } from "./resources/conversation-provider";
 import { newHolders } from "./resources/holders";
@@ -24,6 +26,8 @@ const claims = new Claims();
 const holders = newHolders();
 let intents: IntentJournal | undefined;
 let requestsSent = 0;
+/** One verification of the credentials and target per account, endpoint and service, per process. */
+const verifications = new Map<string, Promise<void>>();
 
 /** The settings namespace of the resource whose method is running (see `BOOKKEEPING`). */
 const currentNamespace = new AsyncLocalStorage<string>();
@@ -55,7 +59,17 @@ function transport(): Transport {
     claims,
     intents: (intents ??= fileJournal(journalDir(process.env.TWILIO_CONVERSATIONS_INTENTS_DIR, process.cwd()))),
     onAttempt: () => void requestsSent++,
+    onRetry: showRetry,
   };
+}
+
+/**
+ * The dynamic provider process has no Pulumi log; what it writes to stderr the engine shows as a
+ * diagnostic of the run, so a long wait for a retry never looks like a hang.
+ */
+function showRetry(notice: RetryNotice): void {
+  const line = retryLine(notice);
+  if (line) process.stderr.write(`${line}\n`);
 }
 
 /** Requests sent by this process so far, for the benchmarks. */
@@ -92,6 +106,49 @@ function echoBookkeeping(result: unknown, bookkeeping: Record<string, string>): 
   return echoed;
 }
 
+/**
+ * The first check of a run (preview and up call check for every resource; destroy and refresh do
+ * not) proves the credentials and the service with one read, so a preview with wrong or missing
+ * credentials fails rather than showing a plan. Concurrent checks share the read in flight.
+ */
+function verifiedTarget(news: unknown): Promise<void> {
+  const current = transport();
+  const declared = typeof news === "object" && news !== null ? (news as { chatServiceSid?: unknown }).chatServiceSid : undefined;
+  const serviceSid = typeof declared === "string" && declared !== "" && !isUnknown(declared) ? declared : null;
+  const { namespace, baseUrl, credentials } = current.settings;
+  const key = JSON.stringify([namespace, baseUrl, credentials, serviceSid]);
+  let verification = verifications.get(key);
+  if (!verification) {
+    verification = verifyTarget(current, serviceSid);
+    verifications.set(key, verification);
+  }
+  return verification;
+}
+
+/**
+ * A refused verification is a check failure of the resource, so the engine shows the reason (and
+ * hint) once, under the resource, rather than a thrown error's stack trace.
+ */
+async function withTargetVerified(answer: unknown, news: unknown): Promise<unknown> {
+  try {
+    await verifiedTarget(news);
+    return answer;
+  } catch (error) {
+    const redacted = redactError(error, everySecret());
+    const reason = redacted instanceof Error ? redacted.message : String(redacted);
+    return { ...(answer as object), failures: [{ property: "", reason }] };
+  }
+}
+
+function everySecret(): string[] {
+  return [...settingsByNamespace.values()].flatMap((settings) => settings.secrets);
+}
+
+function hasFailures(result: unknown): boolean {
+  const failures = typeof result === "object" && result !== null ? (result as { failures?: unknown }).failures : undefined;
+  return Array.isArray(failures) && failures.length > 0;
+}
+
 /** Methods given an ID: the engine holds that object in state. */
 const HOLDING = new Set(["diff", "read", "update", "delete"]);
 
@@ -113,14 +170,16 @@ function wrapped(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.Reso
     methods[name] = async (...args: unknown[]) => {
       const bookkeeping = bookkeepingOf(args[args.length - 1]);
       try {
-        const result = await currentNamespace.run(bookkeeping.settingsNamespace ?? DEFAULT_NAMESPACE, () => {
+        const result = await currentNamespace.run(bookkeeping.settingsNamespace ?? DEFAULT_NAMESPACE, async () => {
           if (HOLDING.has(name)) hold(args);
-          return (method as (...a: unknown[]) => Promise<unknown>)(...args);
+          const answer = await (method as (...a: unknown[]) => Promise<unknown>)(...args);
+          // Input problems are reported first, as they are, before any request.
+          if (name === "check" && !hasFailures(answer)) return withTargetVerified(answer, args[args.length - 1]);
+          return answer;
         });
         return echoBookkeeping(result, bookkeeping);
       } catch (error) {
-        const secrets = [...settingsByNamespace.values()].flatMap((settings) => settings.secrets);
-        throw redactError(error, secrets);
+        throw redactError(error, everySecret());
       }
     };
   }

@@ -10,8 +10,10 @@ import {
   mayStillBeWriting,
   neverSent,
   parseRetryAfter,
+  socketErrorCode,
   type Outcome,
   type RequestKind,
+  type RetryNotice,
   type RetryPolicy,
 } from "./retry";
 
@@ -67,6 +69,8 @@ export interface Transport {
   intents: IntentJournal | null;
   /** Called before each attempt; counts requests for the benchmarks and tests. */
   onAttempt?: (request: TwilioRequest) => void;
+  /** Called before each wait for another attempt, so a long wait can be shown. */
+  onRetry?: (notice: RetryNotice) => void;
 }
 
 type Attempt =
@@ -109,6 +113,7 @@ export async function send(transport: Transport, request: TwilioRequest): Promis
     earlierMayHaveApplied ||= mayHaveApplied(outcome);
     if (mayStillBeWriting(outcome)) writesSettleAt = Math.max(writesSettleAt, sentAt + transport.policy.maxWriteMs);
     if (decision.action === "fail") throw failureError(transport, request, sanitized, result);
+    if (decision.action !== "reconcile-then-fail") transport.onRetry?.(retryNotice(request, attempt, transport.policy, decision, result));
     await transport.sleep(decision.delayMs);
     if (decision.action !== "retry" && request.reconcile) {
       const applied = await lookForAppliedCreate(transport, request.reconcile, firstSentAt, writesSettleAt);
@@ -116,6 +121,26 @@ export async function send(transport: Transport, request: TwilioRequest): Promis
     }
     if (decision.action === "reconcile-then-fail") throw failureError(transport, request, sanitized, result);
   }
+}
+
+function retryNotice(
+  request: TwilioRequest,
+  attempt: number,
+  policy: RetryPolicy,
+  decision: { delayMs: number; reason: string },
+  result: Attempt,
+): RetryNotice {
+  const code = result.kind === "network-error" ? socketErrorCode(result.error) : undefined;
+  return {
+    operation: request.context.operation,
+    resource: request.context.resource,
+    method: request.method,
+    path: request.path,
+    attempt,
+    maxAttempts: policy.maxAttempts,
+    reason: code ? `${decision.reason}, ${code}` : decision.reason,
+    delayMs: decision.delayMs,
+  };
 }
 
 /**

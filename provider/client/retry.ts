@@ -119,6 +119,42 @@ const NEVER_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND
 
 /** Whether a failed fetch never reached the server (fetch puts the socket error in `cause`). */
 export function neverSent(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
-  return typeof cause?.code === "string" && NEVER_SENT_CODES.has(cause.code);
+  const code = socketErrorCode(error);
+  return code !== undefined && NEVER_SENT_CODES.has(code);
+}
+
+/** The socket error's code that fetch puts in `cause` (ECONNRESET, ECONNREFUSED…). */
+export function socketErrorCode(error: unknown): string | undefined {
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** One retry about to wait, as `send` reports it to `Transport.onRetry`. */
+export interface RetryNotice {
+  /** What was being done and for which resource (the request's error context). */
+  operation: string;
+  resource?: string;
+  /** The request, sanitized: method and path only, never the host, query or credentials. */
+  method: string;
+  path: string;
+  /** The attempt that failed, 1-based, and the most that will be made. */
+  attempt: number;
+  maxAttempts: number;
+  /** Why it failed, e.g. `HTTP 429` or `connection failed, ECONNRESET`. */
+  reason: string;
+  delayMs: number;
+}
+
+/** Shorter waits pass unnoticed; from a second on, a run could look hung without a line. */
+export const VISIBLE_RETRY_WAIT_MS = 1_000;
+
+/** The line a person sees for a retry, or null when the wait is too short to mention. */
+export function retryLine(notice: RetryNotice): string | null {
+  if (notice.delayMs < VISIBLE_RETRY_WAIT_MS) return null;
+  const subject = notice.resource ? `${notice.operation} "${notice.resource}"` : notice.operation;
+  const seconds = Number((notice.delayMs / 1000).toFixed(1));
+  return (
+    `${subject}: ${notice.method} ${notice.path} attempt ${notice.attempt} of ${notice.maxAttempts} failed (${notice.reason}); ` +
+    `retrying in ${seconds}s`
+  );
 }

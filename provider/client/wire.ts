@@ -137,12 +137,24 @@ export function twilioDate(iso: string): string {
 export const CONVERSATION_ANSWER: AnswerShape = answerWithSid("a conversation", "conversation");
 export const MESSAGE_ANSWER: AnswerShape = answerWithSid("a message", "message");
 
+export const SERVICE_ANSWER: AnswerShape = answerWithSid("a Conversation Service", "chatService");
+export const CONFIGURATION_ANSWER: AnswerShape = {
+  what: "the account's Conversations configuration",
+  accepts: (json) => typeof json.account_sid === "string" && isSid("account", json.account_sid),
+};
+
 function answerWithSid(what: string, kind: SidKind): AnswerShape {
   return { what, accepts: (json) => typeof json.sid === "string" && isSid(kind, json.sid) };
 }
 
 // Every value in a path is one encoded segment; the HTTP layer refuses the ones a URL parser
 // would still rewrite ("", "." and "..").
+export const CONFIGURATION_PATH = "/v1/Configuration";
+
+export function servicePath(serviceSid: string): string {
+  return `/v1/Services/${segment(serviceSid)}`;
+}
+
 export function conversationsPath(serviceSid: string | null): string {
   return serviceSid ? `/v1/Services/${segment(serviceSid)}/Conversations` : "/v1/Conversations";
 }

@@ -33,6 +33,15 @@ describe.skipIf(!spec)(`contract through the twilio client (${spec ? "spec prese
   });
 
   describe.each<[Auth]>([["authToken"], ["apiKey"]])("authenticated with %s", (auth) => {
+    it("configuration: fetch names the account and its default service", async () => {
+      const { v1, exchanges } = twilioClient(emulator, auth);
+      const configuration = await v1.configuration().fetch();
+      expect(configuration.accountSid).toBe(emulator.credentials.accountSid);
+      expect(configuration.defaultChatServiceSid).toBe(emulator.defaultServiceSid);
+      expect(configuration.url).toBe(`${emulator.url}/v1/Configuration`);
+      expect(conformanceProblems(exchanges)).toEqual([]);
+    });
+
     it("services: create, fetch, list, delete", async () => {
       const { v1, exchanges } = twilioClient(emulator, auth);
       const service = await v1.services.create({ friendlyName: "support desk" });

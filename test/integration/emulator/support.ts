@@ -206,6 +206,7 @@ export async function raw(
 }
 
 export const ALL_CONVERSATION_OPERATIONS = [
+  "FetchConfiguration",
   "CreateService", "FetchService", "ListService", "DeleteService",
   "CreateConversation", "FetchConversation", "UpdateConversation", "DeleteConversation", "ListConversation",
   "CreateServiceConversation", "FetchServiceConversation", "UpdateServiceConversation", "DeleteServiceConversation", "ListServiceConversation",

@@ -37,6 +37,10 @@ describe("settings per resource", () => {
     expect(inEu.outs.accountSid).toBe(eu.credentials.accountSid);
     expect(inEu.outs.settingsNamespace).toBe("twilio-eu");
     expect(inMain.outs.settingsNamespace).toBeUndefined();
+    // Each account's credentials are verified once, by the first check naming it.
+    await conversations.check({}, { resourceName: "eu-later", friendlyName: "later", settingsNamespace: "twilio-eu" });
+    const verifications = (emulator: RunningEmulator) => emulator.requests().filter((r) => r.path === "/v1/Configuration").length;
+    expect([verifications(eu), verifications(main)]).toEqual([1, 1]);
 
     const read = await conversations.read(inEu.id, inEu.outs);
     expect(read.id).toBe(inEu.id);
@@ -54,9 +58,13 @@ describe("settings per resource", () => {
   });
 
   it("names the namespace's missing credentials rather than falling back to the environment's account", async () => {
-    await expect(
-      createThrough(conversations, { resourceName: "nowhere", uniqueName: "nowhere", settingsNamespace: "twilio-missing" }),
-    ).rejects.toThrow("pulumi config set twilio-missing:accountSid AC…");
+    const inputs = { resourceName: "nowhere", uniqueName: "nowhere", settingsNamespace: "twilio-missing" };
+    // check already fails, verifying the credentials; create, if it were called, too.
+    const { failures } = await conversations.check({}, inputs);
+    expect(failures?.map((failure) => failure.reason)).toEqual([
+      expect.stringContaining("no Twilio credentials are configured\nhint: set the stack config of this account: pulumi config set twilio-missing:accountSid AC…"),
+    ]);
+    await expect(conversations.create(inputs)).rejects.toThrow("pulumi config set twilio-missing:accountSid AC…");
     expect(uniqueNames(main)).toEqual([]);
   });
 });

@@ -70,7 +70,8 @@ describe("create", () => {
     env.takeRequests();
     const { id, outs } = await createThrough(env.conversations, { ...everyField, resourceName: "scoped", chatServiceSid: serviceSid });
     const requests = env.takeRequests();
-    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([`POST /v1/Services/${serviceSid}/Conversations`]);
+    // The first check naming a service verifies it exists.
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /v1/Services/${serviceSid}`, `POST /v1/Services/${serviceSid}/Conversations`]);
     expect(outs).toMatchObject({ chatServiceSid: serviceSid, usesDefaultService: false });
     expect(storedConversation(id).chat_service_sid).toBe(serviceSid);
   });

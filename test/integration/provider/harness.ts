@@ -55,6 +55,11 @@ export function useEmulator(options: EmulatorOptions = {}) {
     context.emulator = await startEmulator(options);
     context.conversations = await loadProvider("conversation", emulatorConfig(context.emulator));
     context.messages = await loadProvider("message", emulatorConfig(context.emulator));
+    // The process's first check verifies the credentials with one read (see credentials.test.ts);
+    // done here, so the tests see only the requests of the operations they make.
+    await context.conversations.check({}, { resourceName: "verification", friendlyName: "verification" });
+    sent.push(...context.emulator.requests());
+    context.emulator.clearRequests();
   });
   afterAll(async () => {
     sent.push(...context.emulator.requests());

@@ -100,9 +100,11 @@ describe("create", () => {
     });
     const requests = env.takeRequests();
     expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      // The first check naming a service verifies it exists.
+      `GET /v1/Services/${serviceSid}`,
       `POST /v1/Services/${serviceSid}/Conversations/${conversationSid}/Messages`,
     ]);
-    expect(requests[0].form).toEqual({
+    expect(requests[1].form).toEqual({
       Author: "agent-7",
       Body: "Hello from the seed",
       Attributes: '{"priority":"high","score":3,"tags":["x","y"]}',
@@ -110,7 +112,7 @@ describe("create", () => {
       DateCreated: "2024-01-31T09:30:00Z",
       DateUpdated: "2024-01-31T09:45:00Z",
     });
-    expect(requests[0].headers["x-twilio-webhook-enabled"]).toBe("true");
+    expect(requests[1].headers["x-twilio-webhook-enabled"]).toBe("true");
     expect(outs).toMatchObject({ sid: id, chatServiceSid: serviceSid, conversationSid, webhooksEnabled: true, index: 0 });
     expect(outs.url).toContain(`/Services/${serviceSid}/Conversations/${conversationSid}/Messages/${id}`);
     expect(JSON.stringify(outs)).not.toContain("undefined");

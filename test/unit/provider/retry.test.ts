@@ -5,6 +5,7 @@ import {
   fullJitter,
   neverSent,
   parseRetryAfter,
+  retryLine,
   type Outcome,
   type RequestKind,
   type RetryPolicy,
@@ -138,5 +139,32 @@ describe("neverSent", () => {
 
   it("a timeout may have been applied", () => {
     expect(neverSent(new DOMException("The operation was aborted due to timeout", "TimeoutError"))).toBe(false);
+  });
+});
+
+describe("the line shown for a retry", () => {
+  const notice = {
+    operation: "create conversation",
+    resource: "support",
+    method: "POST",
+    path: "/v1/Conversations",
+    attempt: 2,
+    maxAttempts: 8,
+    reason: "HTTP 429",
+  };
+  it.each([
+    [999, null],
+    [0, null],
+    [1000, 'create conversation "support": POST /v1/Conversations attempt 2 of 8 failed (HTTP 429); retrying in 1s'],
+    [2500, 'create conversation "support": POST /v1/Conversations attempt 2 of 8 failed (HTTP 429); retrying in 2.5s'],
+    [60_000, 'create conversation "support": POST /v1/Conversations attempt 2 of 8 failed (HTTP 429); retrying in 60s'],
+  ])("a wait of %i ms: %s", (delayMs, line) => {
+    expect(retryLine({ ...notice, delayMs })).toBe(line);
+  });
+
+  it("without a resource name, and for a connection reset", () => {
+    expect(
+      retryLine({ ...notice, resource: undefined, method: "GET", path: "/v1/Conversations/CH1", reason: "connection failed, ECONNRESET", delayMs: 4_321 }),
+    ).toBe("create conversation: GET /v1/Conversations/CH1 attempt 2 of 8 failed (connection failed, ECONNRESET); retrying in 4.3s");
   });
 });

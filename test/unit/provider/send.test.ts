@@ -9,9 +9,9 @@ import { createOnce } from "../../../provider/client/create";
 import { earliestServerTime, observeServerClock, send, type Transport, type TwilioJson, type TwilioRequest } from "../../../provider/client/http";
 import { fileJournal } from "../../../provider/client/intents";
 import { SlidingWindowLimiter } from "../../../provider/client/limiter";
-import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
+import { DEFAULT_RETRY_POLICY, type RetryNotice } from "../../../provider/client/retry";
 
-type Scripted = { status: number; body?: TwilioJson; date?: string } | "reset";
+type Scripted = { status: number; body?: TwilioJson; date?: string; retryAfter?: string } | "reset";
 
 function transport(script: Scripted[], overrides: Partial<Transport> = {}) {
   const sent: string[] = [];
@@ -25,7 +25,10 @@ function transport(script: Scripted[], overrides: Partial<Transport> = {}) {
       const next = script.shift();
       if (next === undefined) throw new Error("no scripted answer left");
       if (next === "reset") throw new TypeError("fetch failed", { cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }) });
-      return new Response(JSON.stringify(next.body ?? {}), { status: next.status, headers: next.date ? { date: next.date } : {} });
+      const headers: Record<string, string> = {};
+      if (next.date) headers.date = next.date;
+      if (next.retryAfter) headers["retry-after"] = next.retryAfter;
+      return new Response(JSON.stringify(next.body ?? {}), { status: next.status, headers });
     }) as typeof fetch,
     random: () => 0,
     sleep: async (ms) => void sleeps.push(ms),
@@ -214,5 +217,32 @@ describe("a create after an interrupted run", () => {
     const [file] = fs.readdirSync(dir);
     fs.writeFileSync(path.join(dir, file), '{"key":"staging/lob');
     expect(journal.get("staging/lobby")).toBeNull();
+  });
+});
+
+describe("retries are reported before each wait", () => {
+  it("names the sanitized request, the failed attempt of how many, why, and the wait; never the host or credentials", async () => {
+    const notices: RetryNotice[] = [];
+    const { transport: t, sleeps } = transport(
+      [{ status: 429, retryAfter: "3" }, "reset", { status: 503 }, { status: 200, body: { sid: "CH1" } }],
+      { onRetry: (notice) => notices.push(notice), random: () => 0.5 },
+    );
+    const read: TwilioRequest = { method: "GET", path: "/v1/Conversations/CH1", kind: "read", context: { operation: "read conversation", resource: "support" } };
+    await expect(send(t, read)).resolves.toEqual({ sid: "CH1" });
+    const common = { operation: "read conversation", resource: "support", method: "GET", path: "/v1/Conversations/CH1", maxAttempts: 8 };
+    expect(notices).toEqual([
+      { ...common, attempt: 1, reason: "HTTP 429", delayMs: 3000 },
+      { ...common, attempt: 2, reason: "connection failed, ECONNRESET", delayMs: 250 },
+      { ...common, attempt: 3, reason: "HTTP 503", delayMs: 500 },
+    ]);
+    expect(sleeps).toEqual([3000, 250, 500]);
+    expect(JSON.stringify(notices)).not.toMatch(/conversations\.test|pw/);
+  });
+
+  it("no notice when the request fails for good or succeeds at once", async () => {
+    const notices: RetryNotice[] = [];
+    const { transport: t } = transport([{ status: 400, body: { code: 50100, message: "bad" } }], { onRetry: (notice) => notices.push(notice) });
+    await expect(send(t, { method: "GET", path: "/v1/Conversations/CH1", kind: "read", context: { operation: "read conversation" } })).rejects.toThrow();
+    expect(notices).toEqual([]);
   });
 });

@@ -1,13 +1,18 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { validateFiles } from "../../../schemas/validate-cli";
+import { main } from "../../../provider/cli";
+import { callerDirectory, githubAnnotation, validateFiles, validateUsage } from "../../../schemas/validate-cli";
 
 const ROOT = join(__dirname, "..", "..", "..");
+const BAD = "test/fixtures/invalid/author-number.yaml";
+const GOOD = "examples/minimal.yaml";
 
-function run(files: string[]) {
+function run(args: string[], callerDir = ROOT) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = validateFiles(files, { out: (line) => out.push(line), err: (text) => err.push(text) });
+  const code = validateFiles(args, { out: (line) => out.push(line), err: (text) => err.push(text) }, { callerDir });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -34,8 +39,123 @@ describe("validate command", () => {
     expect(result.err.endsWith("2 problems")).toBe(true);
   });
 
-  it("exits 2 without files or with an option", () => {
-    expect(run([]).code).toBe(2);
-    expect(run(["--fix", "x.yaml"]).code).toBe(2);
+  it("exits 2 without files, with an unknown option or a bad --format, naming what is wrong", () => {
+    expect(run([])).toMatchObject({ code: 2, out: "" });
+    expect(run([]).err.startsWith("no stack file given\n\nusage: npm run validate --")).toBe(true);
+    expect(run(["--fix", "x.yaml"]).err.split("\n")[0]).toBe('unknown option "--fix"');
+    expect(run(["--format", "xml", GOOD]).err.split("\n")[0]).toBe('--format takes text, json or github, not "xml"');
+    expect(run([GOOD, "--format"]).err.split("\n")[0]).toBe("--format takes text, json or github");
+    expect(run(["--format", "xml", GOOD]).code).toBe(2);
+  });
+
+  it("--help prints the usage on stdout and exits 0, even with files", () => {
+    for (const args of [["--help"], ["-h"], [GOOD, "--help"]]) {
+      const result = run(args);
+      expect(result).toEqual({ code: 0, out: validateUsage(), err: "" });
+    }
+    expect(validateUsage()).toMatchInlineSnapshot(`
+      "usage: npm run validate -- [--format text|json|github] STACK_FILE.yaml [STACK_FILE.yaml …]
+
+      Checks stack files offline, without credentials, with the rules pulumi preview applies.
+
+        --format text     problems as file:line:col, with hints, on stderr (the default)
+        --format json     one JSON document on stdout: {"ok", "files": [{"file", "ok"}], "problems":
+                          [{"file", "line", "column", "path", "message", "hint"}]}
+        --format github   GitHub Actions annotations on stdout: ::error file=…,line=…,col=…::message
+        -h, --help        this text
+
+      Exit codes: 0 every file is valid, 1 a file has problems, 2 usage error."
+    `);
+  });
+
+  it("a file named after -- may start with a dash", () => {
+    const dir = mkdtempSync(join(tmpdir(), "validate-"));
+    writeFileSync(join(dir, "-odd.yaml"), "conversations: {}\n");
+    expect(run(["--", "-odd.yaml"], dir)).toEqual({ code: 0, out: "ok -odd.yaml", err: "" });
+  });
+
+  it("reads relative paths from the caller's directory and shows them as given", () => {
+    const fromExamples = run(["minimal.yaml", "../test/fixtures/invalid/author-number.yaml"], join(ROOT, "examples"));
+    expect(fromExamples.code).toBe(1);
+    expect(fromExamples.out).toBe("ok minimal.yaml");
+    expect(fromExamples.err.split("\n")[0]).toBe("../test/fixtures/invalid/author-number.yaml:4:9 conversations.lobby.messages[0].author");
+    // The same names from the package root do not exist there.
+    expect(run(["minimal.yaml"]).err).toContain("minimal.yaml:1:1\n  ✖ cannot read the file (ENOENT)");
+  });
+
+  it("the caller's directory is INIT_CWD when npm run set it, else the working directory", () => {
+    expect(callerDirectory({ INIT_CWD: "/home/me/infra" }, "/home/me/infra/node_modules/pkg")).toBe("/home/me/infra");
+    expect(callerDirectory({}, "/home/me/infra")).toBe("/home/me/infra");
+    expect(callerDirectory({ INIT_CWD: "" }, "/home/me/infra")).toBe("/home/me/infra");
+  });
+
+  it("--format json prints every problem and every file's verdict as one JSON document", () => {
+    const result = run(["--format", "json", BAD, GOOD]);
+    expect(result.code).toBe(1);
+    expect(result.err).toBe("");
+    expect(JSON.parse(result.out)).toMatchInlineSnapshot(`
+      {
+        "files": [
+          {
+            "file": "test/fixtures/invalid/author-number.yaml",
+            "ok": false,
+          },
+          {
+            "file": "examples/minimal.yaml",
+            "ok": true,
+          },
+        ],
+        "ok": false,
+        "problems": [
+          {
+            "column": 9,
+            "file": "test/fixtures/invalid/author-number.yaml",
+            "hint": "quote it: author: "42"",
+            "line": 4,
+            "message": "expected a string, received a number",
+            "path": "conversations.lobby.messages[0].author",
+          },
+        ],
+      }
+    `);
+  });
+
+  it("--format json on valid files says ok with no problems, and --format=json is the same option", () => {
+    const result = run([`--format=json`, GOOD]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toEqual({ ok: true, files: [{ file: GOOD, ok: true }], problems: [] });
+  });
+
+  it("--format github prints one annotation per problem, with the hint, on stdout", () => {
+    const result = run(["--format", "github", BAD, GOOD, "test/fixtures/invalid/duplicate-yaml-key.yaml"]);
+    expect(result.code).toBe(1);
+    expect(result.out).toMatchInlineSnapshot(`
+      "ok examples/minimal.yaml
+      ::error file=test/fixtures/invalid/author-number.yaml,line=4,col=9::conversations.lobby.messages[0].author: expected a string, received a number%0Ahint: quote it: author: "42"
+      ::error file=test/fixtures/invalid/duplicate-yaml-key.yaml,line=4,col=5::conversations.lobby.friendlyName: duplicated mapping key%0A 1 | conversations:%0A 2 |   lobby:%0A 3 |     friendlyName: Lobby%0A 4 |     friendlyName: Front desk%0A---------^%0Ahint: a key may appear only once in a mapping; remove or rename one of them"
+    `);
+    expect(result.err).toBe("2 problems");
+  });
+
+  it("escapes newlines, percent signs, and the file's colons and commas as GitHub's runner expects", () => {
+    const line = githubAnnotation({ file: "a,b:c.yaml", line: 2, column: 3, path: "x", message: "100% wrong\nsecond line", hint: "fix it" });
+    expect(line).toBe("::error file=a%2Cb%3Ac.yaml,line=2,col=3::x: 100%25 wrong%0Asecond line%0Ahint: fix it");
+  });
+});
+
+describe("package command line", () => {
+  function runMain(args: string[], callerDir = ROOT) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = main(args, { out: (line) => out.push(line), err: (text) => err.push(text) }, callerDir);
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  }
+
+  it("validate takes the same options, with usage naming the package's command", () => {
+    expect(runMain(["validate", "--help"])).toEqual({ code: 0, out: validateUsage("twilio-conversations-pulumi validate"), err: "" });
+    expect(runMain(["--help"]).out.startsWith("usage: twilio-conversations-pulumi validate [--format")).toBe(true);
+    expect(runMain(["validate", "--format", "github", BAD]).out.startsWith(`::error file=${BAD},line=4,col=9::`)).toBe(true);
+    expect(runMain(["validate", "minimal.yaml"], join(ROOT, "examples"))).toEqual({ code: 0, out: "ok minimal.yaml", err: "" });
+    expect(runMain(["lint"]).code).toBe(2);
   });
 });
