@@ -1,10 +1,9 @@
 // A failed request's error names the request: the emulator answers a Twilio-Request-Id, the
 // provider's client puts it in the error and in its message.
-import { Claims } from "../../../provider/client/claims";
+import { testTransport } from "../../support/transport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../../emulator";
 import { send, type Transport } from "../../../provider/client/http";
-import { SlidingWindowLimiter } from "../../../provider/client/limiter";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
 import { resolveSettings } from "../../../provider/config";
 import { TwilioConversationsError } from "../../../provider/errors";
@@ -19,17 +18,11 @@ beforeAll(async () => {
     conversationsBaseUrl: emulator.url,
   };
   const settings = resolveSettings((key) => config[key.replace(/^twilio:/, "")], {});
-  transport = {
+  transport = testTransport({
     settings,
-    limiter: new SlidingWindowLimiter(),
     policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 },
     fetch: globalThis.fetch,
-    random: () => 0,
-    sleep: async () => undefined,
-    serverClock: { offsetMs: 0 },
-    claims: new Claims(),
-    intents: null,
-  };
+  });
 });
 afterAll(async () => {
   await emulator?.close();

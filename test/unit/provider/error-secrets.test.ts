@@ -2,11 +2,10 @@
 // anything an error carries (message, stack, reasons, properties, cause, any field). The
 // provider methods are called as implemented, without the runtime's redacting wrapper, so what
 // is checked is redaction at the source; the wrapper is a second layer on top.
-import { Claims } from "../../../provider/client/claims";
+import { testTransport } from "../../support/transport";
 import { describe, expect, it } from "vitest";
 import { resolveSettings, type Settings } from "../../../provider/config";
 import type { Transport } from "../../../provider/client/http";
-import { SlidingWindowLimiter } from "../../../provider/client/limiter";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
 import { redactError } from "../../../provider/errors";
 import { conversationProvider } from "../../../provider/resources/conversation-provider";
@@ -145,21 +144,15 @@ function transportFor(path: ErrorPath, secrets: string[]): Transport {
     ...path.settings,
   };
   let call = 0;
-  return {
+  return testTransport({
     settings: { ...settings, secrets },
-    limiter: new SlidingWindowLimiter(),
     policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 2 },
     fetch: (async (input: string | URL, init?: RequestInit) => {
       const answer = path.respond?.(init?.method ?? "GET", new URL(String(input)), ++call) ?? new Error("unexpected request");
       if (answer instanceof Error) throw answer;
       return answer;
     }) as typeof fetch,
-    random: () => 0,
-    sleep: async () => {},
-    serverClock: { offsetMs: 0 },
-    claims: new Claims(),
-    intents: null,
-  };
+  });
 }
 
 async function failureOf(path: ErrorPath, secrets: string[]): Promise<Error> {

@@ -1,8 +1,6 @@
-import { Claims } from "../../../provider/client/claims";
+import { testTransport } from "../../support/transport";
 import { describe, expect, it } from "vitest";
 import type { Transport } from "../../../provider/client/http";
-import { SlidingWindowLimiter } from "../../../provider/client/limiter";
-import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
 import { resolveSettings } from "../../../provider/config";
 import { newHolders } from "../../../provider/resources/holders";
 import { conversationProvider } from "../../../provider/resources/conversation-provider";
@@ -30,20 +28,13 @@ describe("a conversation held by another declared resource, in a later run", () 
   // --target, or a run that failed before its deletes): it diffs the declared resource, which
   // holds the SID, then deletes the resource under the old name, which holds the same SID.
   const requests: string[] = [];
-  const transport: Transport = {
+  const transport: Transport = testTransport({
     settings: resolveSettings(() => undefined, { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: "token-1234", TWILIO_CONVERSATIONS_BASE_URL: BASE }),
-    limiter: new SlidingWindowLimiter(),
-    policy: DEFAULT_RETRY_POLICY,
     fetch: (async (input: string | URL, init?: RequestInit) => {
       requests.push(`${init?.method} ${new URL(String(input)).pathname}`);
       return new Response(null, { status: 204 });
     }) as typeof fetch,
-    random: () => 0,
-    sleep: async () => {},
-    serverClock: { offsetMs: 0 },
-    claims: new Claims(),
-    intents: null,
-  };
+  });
   const outputs = (resourceName: string, adopted: boolean) =>
     ({ resourceName, sid: CH, accountSid: ACCOUNT, chatServiceSid: null, usesDefaultService: true, uniqueName: "desk", adopt: adopted ? "ifExists" : "never", adopted, webhooksEnabled: false, timers: null, declared: ["uniqueName"], url: `${BASE}/v1/Conversations/${CH}` }) as never;
 

@@ -1,15 +1,14 @@
 // The error of a failed request names the request Twilio answered last (its Twilio-Request-Id),
 // and says nothing of one when there is none.
-import { Claims } from "../../../provider/client/claims";
+import { testTransport } from "../../support/transport";
 import { describe, expect, it } from "vitest";
 import { send, type Transport } from "../../../provider/client/http";
-import { SlidingWindowLimiter } from "../../../provider/client/limiter";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
 import type { TwilioConversationsError } from "../../../provider/errors";
 
 function transportAnswering(answers: Array<{ status: number; requestId?: string }>): Transport {
   let next = 0;
-  return {
+  return testTransport({
     settings: {
       namespace: "twilio",
       baseUrl: "https://conversations.example.test",
@@ -20,19 +19,13 @@ function transportAnswering(answers: Array<{ status: number; requestId?: string 
       maxAttempts: answers.length,
       secrets: ["token-never-shown"],
     },
-    limiter: new SlidingWindowLimiter(),
     policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: answers.length },
     fetch: async () => {
       const { status, requestId } = answers[next++];
       const body = JSON.stringify({ code: status * 100 + 3, message: `failure ${next}`, more_info: "https://www.twilio.com/docs/errors/x", status });
       return new Response(body, { status, headers: requestId ? { "Twilio-Request-Id": requestId } : {} });
     },
-    random: () => 0,
-    sleep: async () => undefined,
-    serverClock: { offsetMs: 0 },
-    claims: new Claims(),
-    intents: null,
-  };
+  });
 }
 
 const fetchConversation = (transport: Transport) =>

@@ -1,8 +1,6 @@
-import { Claims } from "../../../provider/client/claims";
+import { testTransport } from "../../support/transport";
 import { describe, expect, it } from "vitest";
 import { requestUrl, sanitizedRequest, send, type TwilioRequest } from "../../../provider/client/http";
-import { SlidingWindowLimiter } from "../../../provider/client/limiter";
-import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
 import { resolveSettings } from "../../../provider/config";
 import { TwilioConversationsError } from "../../../provider/errors";
 import { CONVERSATION_ANSWER, conversationPath, MESSAGE_ANSWER, messagePath } from "../../../provider/client/wire";
@@ -78,14 +76,12 @@ describe("answer shapes", () => {
 describe("send, given a 2xx that is not the resource", () => {
   it("fails with what came back, the request id and the sanitized request, and never retries", async () => {
     let calls = 0;
-    const transport = {
+    const transport = testTransport({
       settings: resolveSettings(() => undefined, {
         TWILIO_ACCOUNT_SID: "AC" + "1".repeat(32),
         TWILIO_AUTH_TOKEN: "token-value-1234",
         TWILIO_CONVERSATIONS_BASE_URL: "https://conversations.example.test",
       }),
-      limiter: new SlidingWindowLimiter(),
-      policy: DEFAULT_RETRY_POLICY,
       fetch: (async () => {
         calls++;
         return new Response('{"conversations":[],"meta":{"page":0}}', {
@@ -93,12 +89,7 @@ describe("send, given a 2xx that is not the resource", () => {
           headers: { "content-type": "application/json", "twilio-request-id": "RQ0123" },
         });
       }) as typeof fetch,
-      random: () => 0,
-      sleep: async () => {},
-      serverClock: { offsetMs: 0 },
-      claims: new Claims(),
-      intents: null,
-    };
+    });
     const error = await send(transport, { ...request(conversationPath(null, "support")), answer: CONVERSATION_ANSWER }).catch((caught) => caught);
     expect(error).toBeInstanceOf(TwilioConversationsError);
     expect(error.message).toMatchInlineSnapshot(`

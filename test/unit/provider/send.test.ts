@@ -1,14 +1,13 @@
 // send() as a whole, against a scripted fetch: when a create looks for what it made, and how the
 // server's clock bounds what it takes for its own.
+import { testTransport } from "../../support/transport";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { Claims } from "../../../provider/client/claims";
 import { createOnce } from "../../../provider/client/create";
 import { earliestServerTime, observeServerClock, send, type Transport, type TwilioJson, type TwilioRequest } from "../../../provider/client/http";
 import { fileJournal } from "../../../provider/client/intents";
-import { SlidingWindowLimiter } from "../../../provider/client/limiter";
 import { DEFAULT_RETRY_POLICY, type RetryNotice } from "../../../provider/client/retry";
 
 type Scripted = { status: number; body?: TwilioJson; date?: string; retryAfter?: string } | "reset";
@@ -16,9 +15,8 @@ type Scripted = { status: number; body?: TwilioJson; date?: string; retryAfter?:
 function transport(script: Scripted[], overrides: Partial<Transport> = {}) {
   const sent: string[] = [];
   const sleeps: number[] = [];
-  const t: Transport = {
+  const t: Transport = testTransport({
     settings: { namespace: "twilio", baseUrl: "https://conversations.test", accountSid: "AC1", credentials: { username: "AC1", password: "pw" }, requestTimeoutMs: 1_000, maxAttempts: 8, maxWriteMs: 5_000, secrets: [] },
-    limiter: new SlidingWindowLimiter(),
     policy: { ...DEFAULT_RETRY_POLICY, maxWriteMs: 5_000 },
     fetch: (async (url: URL, init: RequestInit) => {
       sent.push(`${init.method} ${url.pathname}`);
@@ -30,13 +28,9 @@ function transport(script: Scripted[], overrides: Partial<Transport> = {}) {
       if (next.retryAfter) headers["retry-after"] = next.retryAfter;
       return new Response(JSON.stringify(next.body ?? {}), { status: next.status, headers });
     }) as typeof fetch,
-    random: () => 0,
     sleep: async (ms) => void sleeps.push(ms),
-    serverClock: { offsetMs: 0 },
-    claims: new Claims(),
-    intents: null,
     ...overrides,
-  };
+  });
   return { transport: t, sent, sleeps };
 }
 
