@@ -1,5 +1,5 @@
 // Credentials and endpoint, resolved when the provider is configured (never at module load, so
-// nothing secret is ever captured into the serialized provider).
+// nothing secret can reach the provider stored in state).
 
 export interface Settings {
   /** The stack config namespace they come from: `twilio`, or another account's. */

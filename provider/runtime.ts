@@ -149,6 +149,12 @@ function hasFailures(result: unknown): boolean {
   return Array.isArray(failures) && failures.length > 0;
 }
 
+function withBookkeeping(error: unknown, bookkeeping: Record<string, string>): unknown {
+  const properties = (error as { properties?: unknown } | null)?.properties;
+  if (typeof properties === "object" && properties !== null) Object.assign(properties, bookkeeping);
+  return error;
+}
+
 /** Methods given an ID: the engine holds that object in state. */
 const HOLDING = new Set(["diff", "read", "update", "delete"]);
 
@@ -179,7 +185,9 @@ function wrapped(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.Reso
         });
         return echoBookkeeping(result, bookkeeping);
       } catch (error) {
-        throw redactError(error, everySecret());
+        // A create that made the object but failed a later step records it through the error's
+        // properties (see resources/partial.ts): they carry the bookkeeping as outputs do.
+        throw redactError(withBookkeeping(error, bookkeeping), everySecret());
       }
     };
   }

@@ -13,7 +13,7 @@ export function createdButUnfinished(
   failure.message = `${what} ${id} was created, but ${failure.message}\nIt is recorded in the stack; run \`pulumi up\` again to finish.`;
   return Object.assign(failure, {
     id,
-    // The host stores these as the resource's state, so they must carry the serialized provider.
+    // The host stores these as the resource's state, so they must carry the stored provider.
     properties: { ...outputs, __provider: rawInputs.__provider },
     reasons: [failure.message],
   });

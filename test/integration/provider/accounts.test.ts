@@ -29,6 +29,21 @@ afterAll(async () => {
 const uniqueNames = (emulator: RunningEmulator) => emulator.state().conversations.map((c: any) => c.unique_name);
 
 describe("settings per resource", () => {
+  it("a create that made the conversation but failed its second step records the namespace, so the next run finishes it in that account", async () => {
+    eu.setFaults([{ method: "POST", path: "^/v1/Conversations/CH", status: 500, count: 50, retryAfter: 0 }]);
+    const error = await createThrough(conversations, {
+      resourceName: "eu-archive",
+      uniqueName: "eu-archive",
+      state: "closed",
+      settingsNamespace: "twilio-eu",
+    }).catch((caught) => caught);
+    eu.clearFaults();
+    expect(error.message).toMatch(/was created, but/);
+    expect(error.properties.settingsNamespace).toBe("twilio-eu");
+    await conversations.delete(error.id, error.properties);
+    expect(uniqueNames(eu)).not.toContain("eu-archive");
+  });
+
   it("creates, reads, updates and deletes in the account its namespace names, and the default account otherwise", async () => {
     const inEu = await createThrough(conversations, { resourceName: "eu-desk", uniqueName: "eu-desk", settingsNamespace: "twilio-eu" });
     const inMain = await createThrough(conversations, { resourceName: "desk", uniqueName: "desk" });

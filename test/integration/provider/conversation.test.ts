@@ -22,7 +22,7 @@ async function createService(name: string): Promise<string> {
   return response.body.sid;
 }
 
-describe("the serialized provider", () => {
+describe("the provider stored with each resource", () => {
   it.each(["conversation", "message"] as const)("%s: a quarter of 2 KB at most, with no credential, schema library or path of this machine", async (kind) => {
     const text = await serializedProviderText(kind);
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(512);
