@@ -61,11 +61,12 @@ export function parseValidateArgs(args: readonly string[]): Parsed {
 }
 
 /**
- * The directory the user ran the command from: `npm run` moves to the package root and names the
- * caller's directory in INIT_CWD.
+ * The directory the user ran the command from: `npm run validate` moves to the package root and
+ * names the caller's directory in INIT_CWD. Run any other way, INIT_CWD may be inherited from an
+ * unrelated npm script (e.g. `npm test` starting this file), so the working directory counts.
  */
 export function callerDirectory(env: Record<string, string | undefined>, cwd: string): string {
-  return env.INIT_CWD || cwd;
+  return env.npm_lifecycle_event === "validate" && env.INIT_CWD ? env.INIT_CWD : cwd;
 }
 
 interface FileVerdict {

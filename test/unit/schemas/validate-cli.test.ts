@@ -83,10 +83,13 @@ describe("validate command", () => {
     expect(run(["minimal.yaml"]).err).toContain("minimal.yaml:1:1\n  ✖ cannot read the file (ENOENT)");
   });
 
-  it("the caller's directory is INIT_CWD when npm run set it, else the working directory", () => {
-    expect(callerDirectory({ INIT_CWD: "/home/me/infra" }, "/home/me/infra/node_modules/pkg")).toBe("/home/me/infra");
-    expect(callerDirectory({}, "/home/me/infra")).toBe("/home/me/infra");
-    expect(callerDirectory({ INIT_CWD: "" }, "/home/me/infra")).toBe("/home/me/infra");
+  it("the caller's directory is INIT_CWD when npm run validate set it, else the working directory", () => {
+    const underNpmRun = { npm_lifecycle_event: "validate" };
+    expect(callerDirectory({ ...underNpmRun, INIT_CWD: "/home/me/infra" }, "/home/me/infra/node_modules/pkg")).toBe("/home/me/infra");
+    expect(callerDirectory(underNpmRun, "/home/me/infra")).toBe("/home/me/infra");
+    expect(callerDirectory({ ...underNpmRun, INIT_CWD: "" }, "/home/me/infra")).toBe("/home/me/infra");
+    // Started by another npm script (npm test), INIT_CWD is that script's, not this command's.
+    expect(callerDirectory({ npm_lifecycle_event: "test", INIT_CWD: "/work/repo" }, "/tmp/elsewhere")).toBe("/tmp/elsewhere");
   });
 
   it("--format json prints every problem and every file's verdict as one JSON document", () => {
