@@ -44,16 +44,14 @@ function run(args, env) {
   });
 }
 
-/** Pulumi's own error diagnostics from a failed `--json` preview, else what it wrote to stderr. */
-function failureText(result) {
-  let messages = [];
-  try {
-    const parsed = JSON.parse(result.stdout);
-    messages = (parsed.diagnostics || []).filter((d) => d.severity === "error").map((d) => String(d.message).trim());
-  } catch {
-    // not JSON: the failure came before the preview started
-  }
-  return [result.stderr.trim(), ...messages].filter(Boolean).join("\n") || `pulumi preview exited ${result.code}`;
+/**
+ * What went wrong. With --json, pulumi prints nothing on stdout when the preview fails, and the
+ * program's own stderr (e.g. the stack file's problems) is lost; the plain preview shows both, so
+ * a failed preview is run again without --json to tell why.
+ */
+async function failureText(args, env) {
+  const plain = await run(args.filter((arg) => arg !== "--json"), env);
+  return `${plain.stdout}\n${plain.stderr}`.trim() || `pulumi preview exited ${plain.code}`;
 }
 
 async function main() {
@@ -80,7 +78,7 @@ async function main() {
   const args = ["preview", "--json", "--non-interactive", ...(options.stack ? ["--stack", options.stack] : []), ...(options.drift ? ["--refresh"] : [])];
   const result = await run(args, env);
   if (result.code !== 0) {
-    process.stderr.write(`the preview failed:\n${failureText(result)}\n`);
+    process.stderr.write(`the preview failed:\n${await failureText(args, env)}\n`);
     return EXIT.failed;
   }
   const plan = render.planFromPreview(JSON.parse(result.stdout));
