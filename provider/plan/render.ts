@@ -70,7 +70,7 @@ export function planFromPreview(preview: PreviewJson): Plan {
       reasons: [],
     });
   }
-  const resources = [...byName.values()];
+  const resources = deletedWithTheirConversation([...byName.values()]);
   for (const resource of resources) {
     const step = steps.find((candidate) => nameOf(candidate.urn) === resource.name)!;
     resource.reasons = reasonsFor(resource, step, resources);
@@ -78,6 +78,21 @@ export function planFromPreview(preview: PreviewJson): Plan {
   const counts: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0 };
   for (const resource of resources) counts[resource.action]++;
   return { resources, counts };
+}
+
+/** The engine deletes messages before their conversation; a reader wants the conversation first. */
+function deletedWithTheirConversation(resources: PlannedResource[]): PlannedResource[] {
+  const goesWith = (message: PlannedResource) =>
+    message.kind === "message" && message.action === "delete"
+      ? resources.find((other) => other.kind === "conversation" && other.action === "delete" && other.name === conversationOf(message.name))
+      : undefined;
+  const ordered: PlannedResource[] = [];
+  for (const resource of resources) {
+    if (goesWith(resource)) continue;
+    // in the order they were declared: the engine deletes the last one first
+    ordered.push(resource, ...resources.filter((message) => goesWith(message) === resource).reverse());
+  }
+  return ordered;
 }
 
 export function hasChanges(plan: Plan): boolean {
@@ -169,7 +184,8 @@ function reasonsFor(resource: PlannedResource, step: PreviewStep, all: PlannedRe
     return conversation?.action === "delete" ? ["its conversation is removed"] : [];
   }
   if (resource.action === "update" && resource.changes.length === 0) {
-    return step.diffReasons?.includes("conversationState")
+    const stateChanged = step.oldState?.inputs?.conversationState !== step.newState?.inputs?.conversationState;
+    return stateChanged
       ? ["records the conversation's new state (no request to Twilio)"]
       : ["provider bookkeeping only (no request to Twilio)"];
   }

@@ -79,11 +79,11 @@ describe("plan renderer on recorded previews", () => {
     expect(render("conversation-removed", "markdown")).toMatchInlineSnapshot(`
       "**Plan: 3 to delete**
 
-      - \`-\` **delete** message \`lobby/rules\`
-        - _why:_ its conversation is removed
+      - \`-\` **delete** conversation \`lobby\`
       - \`-\` **delete** message \`lobby/welcome\`
         - _why:_ its conversation is removed
-      - \`-\` **delete** conversation \`lobby\`"
+      - \`-\` **delete** message \`lobby/rules\`
+        - _why:_ its conversation is removed"
     `);
   });
 
@@ -151,5 +151,27 @@ describe("plan renderer rules", () => {
       steps: [{ op: "replace", urn: urn("Message", "support/hello"), replaceReasons: ["conversationSid"], oldState: { inputs: {} }, newState: { inputs: {} } }],
     });
     expect(plan.resources[0].reasons).toEqual(["the conversation is re-created"]);
+  });
+});
+
+describe("plan renderer bookkeeping", () => {
+  const urn = (name: string) => `urn:pulumi:s::twilio-conversations::pulumi-nodejs:dynamic/twilio-conversations:Message::${name}`;
+
+  it("a message update that only records the conversation's state says so in words, without conversationState", () => {
+    const plan = planFromPreview({
+      steps: [
+        {
+          op: "update",
+          urn: urn("support/hello"),
+          oldState: { inputs: { body: "Hi", conversationState: "active", afterIndex: null }, outputs: { body: "Hi", conversationState: "active" } },
+          newState: { inputs: { body: "Hi", conversationState: "closed", afterIndex: null } },
+        },
+      ],
+    });
+    expect(renderPlan(plan, "text")).toMatchInlineSnapshot(`
+      "Plan: 1 to update
+      ~ message support/hello (update)
+          why: records the conversation's new state (no request to Twilio)"
+    `);
   });
 });
