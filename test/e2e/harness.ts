@@ -32,6 +32,8 @@ export interface Scenario {
     options?: { env?: Record<string, string>; allowFailure?: boolean; withoutStack?: boolean; cwd?: string },
   ): Promise<CommandResult>;
   up(extra?: string[]): Promise<CommandResult>;
+  /** Runs another command of this project (e.g. `node scripts/plan.js`) in the scenario's environment. */
+  run(command: string, args: string[]): Promise<CommandResult>;
   /** Starts pulumi in a process group of its own (so the whole tree can be killed), without waiting. */
   start(args: string[]): { child: ChildProcess; done: Promise<CommandResult> };
   outputs(): Promise<Record<string, any>>;
@@ -84,6 +86,9 @@ export async function newScenario(name: string, options: EmulatorOptions = {}): 
         throw new Error(`pulumi ${args.join(" ")} exited ${result.code}\n${result.output}`);
       }
       return result;
+    },
+    run(command, args) {
+      return run(command, args, environment({}), PROJECT);
     },
     start(args) {
       const child = spawn("pulumi", [...args, "--stack", stack, "--non-interactive"], {

@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { newScenario, twilioObjects, type Scenario } from "./harness";
+
+const E2E_TIMEOUT = 300_000;
+let scenario: Scenario | undefined;
+afterEach(async () => {
+  await scenario?.dispose();
+  scenario = undefined;
+});
+
+const STACK = `
+conversations:
+  support:
+    uniqueName: support-plan-e2e
+    friendlyName: Support
+    messages:
+      - key: hello
+        body: Hi
+`;
+
+const plan = (args: string[] = []) => scenario!.run("node", ["scripts/plan.js", "--stack", scenario!.stack, ...args]);
+
+describe("npm run plan on the real engine", () => {
+  it("exits 0 with no changes, 2 with changes naming the property, 1 when the preview fails", async () => {
+    scenario = await newScenario("plan");
+    scenario.writeStack(STACK);
+    await scenario.up();
+
+    const unchanged = await plan();
+    expect(unchanged.stdout.trim()).toBe("No changes.");
+    expect(unchanged.code).toBe(0);
+
+    scenario.writeStack(STACK.replace("body: Hi", "body: Hello there"));
+    const edited = await plan(["--format", "markdown"]);
+    expect(edited.stdout).toContain("**Plan: 1 to update**");
+    expect(edited.stdout).toContain('- body: `"Hi"` → `"Hello there"`');
+    expect(edited.code).toBe(2);
+
+    scenario.writeStack(STACK.replace("uniqueName: support-plan-e2e", "uniqueName: 42: no"));
+    const failed = await plan();
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("the preview failed");
+    expect(failed.stderr).toContain("stack.yaml:4:19");
+  }, E2E_TIMEOUT);
+
+  it("--drift finds a friendlyName changed outside and exits 3 naming it; a plain plan does not see it", async () => {
+    scenario = await newScenario("plan-drift");
+    scenario.writeStack(STACK);
+    await scenario.up();
+    const support = twilioObjects(scenario.emulator).conversations.find((c) => c.unique_name === "support-plan-e2e");
+    const token = Buffer.from(`${scenario.credentialsEnv.TWILIO_ACCOUNT_SID}:${scenario.credentialsEnv.TWILIO_AUTH_TOKEN}`).toString("base64");
+    await fetch(`${scenario.emulator.url}/v1/Conversations/${support.sid}`, {
+      method: "POST",
+      headers: { authorization: `Basic ${token}`, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ FriendlyName: "Renamed by hand" }),
+    });
+
+    const withoutRefresh = await plan();
+    expect(withoutRefresh.code).toBe(0);
+
+    const drift = await plan(["--drift"]);
+    expect(drift.stdout).toContain('friendlyName: "Renamed by hand" → "Support"');
+    expect(drift.code).toBe(3);
+    // nothing was written: the stack still records the old name until someone runs up or refresh
+    expect((await plan()).code).toBe(0);
+  }, E2E_TIMEOUT);
+});

@@ -1,0 +1,177 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { planFromPreview, renderPlan, type PlanFormat, type PreviewJson } from "../../provider/plan/render";
+
+/** Fixtures are `pulumi preview --json` of the real engine (test/e2e/record-plans.test.ts records them). */
+function fixture(name: string): PreviewJson {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "plans", `${name}.json`), "utf8"));
+}
+const render = (name: string, format: PlanFormat = "text") => renderPlan(planFromPreview(fixture(name)), format);
+
+describe("plan renderer on recorded previews", () => {
+  it("no change", () => {
+    expect(render("no-change")).toMatchInlineSnapshot(`"No changes."`);
+  });
+
+  it("a friendlyName edit renders in at most 5 lines, without bookkeeping inputs", () => {
+    const text = render("rename");
+    expect(text).toMatchInlineSnapshot(`
+      "Plan: 1 to update
+      ~ conversation support (update)
+          friendlyName: "Support" → "Support desk""
+    `);
+    const markdown = render("rename", "markdown");
+    expect(markdown).toMatchInlineSnapshot(`
+      "**Plan: 1 to update**
+
+      - \`~\` **update** conversation \`support\`
+        - friendlyName: \`"Support"\` → \`"Support desk"\`"
+    `);
+    for (const output of [text, markdown]) {
+      expect(output.split("\n").length).toBeLessThanOrEqual(5);
+      expect(output).not.toMatch(/adopt|resourceName|webhooksEnabled|afterSid|afterIndex|conversationState|__provider/);
+    }
+    // the same preview through `pulumi preview --diff`
+    expect(fs.readFileSync(path.join(__dirname, "..", "fixtures", "plans", "rename.diff.txt"), "utf8").trimEnd().split("\n").length).toBeGreaterThan(5);
+  });
+
+  it("an attribute change names the attribute as the stack file nests it", () => {
+    expect(render("attribute-change")).toMatchInlineSnapshot(`
+      "Plan: 1 to update
+      ~ conversation support (update)
+          attributes.tier: 2 → 1"
+    `);
+  });
+
+  it("a body edit updates that message alone", () => {
+    expect(render("body-edit")).toMatchInlineSnapshot(`
+      "Plan: 1 to update
+      ~ message support/hello (update)
+          body: "Hi" → "Hello there""
+    `);
+  });
+
+  it("a contentSid change replaces the message, and the one after it to keep the order, saying why", () => {
+    expect(render("content-sid-change")).toMatchInlineSnapshot(`
+      "Plan: 2 to replace
+      +- message support/card (replace)
+          contentSid: "HX00000000000000000000000000000001" → "HX00000000000000000000000000000002"
+          why: contentSid can only be set at creation
+      +- message support/bye (replace)
+          why: the message before it (support/card) is re-created, so the thread keeps its order"
+    `);
+  });
+
+  it("a message inserted mid-thread is created and the later ones re-created to keep the thread's order", () => {
+    expect(render("message-inserted")).toMatchInlineSnapshot(`
+      "Plan: 1 to create, 2 to replace
+      + message support/faq (create)
+          body: "See the FAQ"
+      +- message support/card (replace)
+          why: support/faq is inserted before it, so it is re-created to keep the thread's order
+      +- message support/bye (replace)
+          why: the message before it (support/card) is re-created, so the thread keeps its order"
+    `);
+  });
+
+  it("a removed conversation is deleted with its messages", () => {
+    expect(render("conversation-removed", "markdown")).toMatchInlineSnapshot(`
+      "**Plan: 3 to delete**
+
+      - \`-\` **delete** conversation \`lobby\`
+      - \`-\` **delete** message \`lobby/welcome\`
+        - _why:_ its conversation is removed
+      - \`-\` **delete** message \`lobby/rules\`
+        - _why:_ its conversation is removed"
+    `);
+  });
+
+  it("json carries the same plan for tools", () => {
+    const json = JSON.parse(render("content-sid-change", "json"));
+    expect(json.changes).toBe(true);
+    expect(json.summary).toEqual({ create: 0, update: 0, replace: 2, delete: 0 });
+    expect(json.resources[0]).toEqual({
+      kind: "message",
+      name: "support/card",
+      action: "replace",
+      changes: [{ property: "contentSid", old: '"HX00000000000000000000000000000001"', new: '"HX00000000000000000000000000000002"' }],
+      reasons: ["contentSid can only be set at creation"],
+    });
+  });
+});
+
+describe("plan renderer rules", () => {
+  const urn = (type: string, name: string) => `urn:pulumi:s::twilio-conversations::twilio-conversations:index:ConversationsStack$pulumi-nodejs:dynamic/twilio-conversations:${type}::${name}`;
+
+  it("masks secrets, shows unknown values as known after apply, and keeps a component's name prefix", () => {
+    const plan = planFromPreview({
+      steps: [
+        {
+          op: "update",
+          urn: urn("Conversation", "desk/support"),
+          oldState: { inputs: { friendlyName: "Old", attributes: { token: "[secret]" } }, outputs: { friendlyName: "Old", attributes: { token: "[secret]" } } },
+          newState: { inputs: { friendlyName: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", attributes: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: { token: "hunter2" } } } },
+        },
+      ],
+    });
+    const text = renderPlan(plan, "text");
+    expect(text).toMatchInlineSnapshot(`
+      "Plan: 1 to update
+      ~ conversation desk/support (update)
+          friendlyName: "Old" → (known after apply)
+          attributes: {token: [secret]} → [secret]"
+    `);
+    expect(text).not.toContain("hunter2");
+  });
+
+  it("shows adopt and webhooksEnabled only when they change; a replacement of another service says so", () => {
+    const plan = planFromPreview({
+      steps: [
+        {
+          op: "replace",
+          urn: urn("Conversation", "support"),
+          replaceReasons: ["chatServiceSid"],
+          oldState: { inputs: { adopt: "never", webhooksEnabled: false, chatServiceSid: "IS1", resourceName: "support" }, outputs: {} },
+          newState: { inputs: { adopt: "never", webhooksEnabled: true, chatServiceSid: "IS2", resourceName: "support" } },
+        },
+      ],
+    });
+    expect(renderPlan(plan, "text")).toMatchInlineSnapshot(`
+      "Plan: 1 to replace
+      +- conversation support (replace)
+          webhooksEnabled: false → true
+          chatServiceSid: "IS1" → "IS2"
+          why: chatServiceSid can only be set at creation"
+    `);
+  });
+
+  it("a message whose conversation is re-created says so", () => {
+    const plan = planFromPreview({
+      steps: [{ op: "replace", urn: urn("Message", "support/hello"), replaceReasons: ["conversationSid"], oldState: { inputs: {} }, newState: { inputs: {} } }],
+    });
+    expect(plan.resources[0].reasons).toEqual(["the conversation is re-created"]);
+  });
+});
+
+describe("plan renderer bookkeeping", () => {
+  const urn = (name: string) => `urn:pulumi:s::twilio-conversations::pulumi-nodejs:dynamic/twilio-conversations:Message::${name}`;
+
+  it("a message update that only records the conversation's state says so in words, without conversationState", () => {
+    const plan = planFromPreview({
+      steps: [
+        {
+          op: "update",
+          urn: urn("support/hello"),
+          oldState: { inputs: { body: "Hi", conversationState: "active", afterIndex: null }, outputs: { body: "Hi", conversationState: "active" } },
+          newState: { inputs: { body: "Hi", conversationState: "closed", afterIndex: null } },
+        },
+      ],
+    });
+    expect(renderPlan(plan, "text")).toMatchInlineSnapshot(`
+      "Plan: 1 to update
+      ~ message support/hello (update)
+          why: records the conversation's new state (no request to Twilio)"
+    `);
+  });
+});
