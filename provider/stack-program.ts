@@ -115,7 +115,9 @@ export function declareStack(spec: StackSpec, placement: Placement = {}): StackO
       { ...conversationArgs(spec, entry), settings: placement.settings },
       { ...options, ...previousNames(entry, (previousName) => `${prefix}${previousName}`) },
     );
-    outputs.conversations[logicalName] = conversation.sid;
+    // IDs rather than `sid` outputs: an ID stays known in the preview of an in-place update, so the
+    // stack outputs do not show as changing when no SID changes.
+    outputs.conversations[logicalName] = conversation.id;
     outputs.messages[logicalName] = {};
     let previous: Message | undefined;
     entry.messages.forEach((messageSpec, position) => {
@@ -136,7 +138,7 @@ export function declareStack(spec: StackSpec, placement: Placement = {}): StackO
           dependsOn: previous ? [previous] : [],
         },
       );
-      outputs.messages[logicalName][key] = message.sid;
+      outputs.messages[logicalName][key] = message.id;
       previous = message;
     });
   }
