@@ -139,6 +139,11 @@ describe("the workflow file", () => {
     }
   });
 
+  it("is the workflow the README shows, word for word", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    expect(readme).toContain("```yaml\n" + fs.readFileSync(WORKFLOW_FILE, "utf8") + "```");
+  });
+
   it("names only scripts and npm scripts that exist, executable", () => {
     const packageScripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
     const runs = Object.values(workflow.jobs).flatMap((job) => job.steps.map((step) => step.run).filter((run): run is string => Boolean(run)));
