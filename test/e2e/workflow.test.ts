@@ -196,11 +196,23 @@ describe("the workflow's scripts on the real engine", () => {
     expect(gh.comments()[1].body).toContain('`"Help desk"`');
     expect(gh.comments()[1].body).not.toContain("Support desk");
 
+    // a failed run marks the earlier plan as out of date instead of leaving it to be trusted
+    scenario.writeStack(STACK.replace("uniqueName: support-workflow-e2e", "uniqueName: 42: no"));
+    const broken = await planStep();
+    expect(broken.code).not.toBe(0);
+    expect(gh.calls().filter((call) => call.args.includes("POST"))).toHaveLength(1);
+    expect(gh.comments()).toHaveLength(2);
+    expect(gh.comments()[1].body).toContain(`<!-- twilio-conversations-plan:${scenario.stack} -->`);
+    expect(gh.comments()[1].body).toContain("**Validation failed**");
+    expect(gh.comments()[1].body).not.toContain("Help desk");
+    scenario.writeStack(STACK.replace("friendlyName: Support", "friendlyName: Help desk"));
+
     // outside a pull request it says so and comments nothing
+    const callsBefore = gh.calls().length;
     const local = await runStep(scenario, { ...step, run: `${step.run} ${stackFile}` }, { GITHUB_STEP_SUMMARY: summary, STACK: scenario.stack, GITHUB_TOKEN: "" }, gh.bin);
     expect(local.code, local.output).toBe(0);
     expect(local.stderr).toContain("not commenting on a pull request");
-    expect(gh.calls()).toHaveLength(calls.length);
+    expect(gh.calls()).toHaveLength(callsBefore);
   }, E2E_TIMEOUT);
 
   it("plan.sh fails and comments nothing when the stack file is invalid or the credentials are wrong", async () => {
@@ -224,10 +236,12 @@ describe("the workflow's scripts on the real engine", () => {
     );
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain("the preview failed");
-    expect(refused.stderr).toContain("no comment posted");
+    expect(refused.stderr).toContain("no plan comment posted");
     expect(refused.output).not.toContain("not-the-token");
 
-    expect(gh.calls()).toEqual([]);
+    // it looked for an earlier plan comment to mark failed, found none, and wrote nothing
+    expect(gh.calls().filter((call) => call.args.includes("--method"))).toEqual([]);
+    expect(gh.comments()).toHaveLength(1);
     expect(fs.existsSync(github.GITHUB_STEP_SUMMARY)).toBe(false);
   }, E2E_TIMEOUT);
 
