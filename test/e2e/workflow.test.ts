@@ -56,7 +56,8 @@ fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ args, input, token: p
 const comments = JSON.parse(fs.readFileSync(${JSON.stringify(comments)}, "utf8"));
 const method = args.includes("--method") ? args[args.indexOf("--method") + 1] : "GET";
 if (method === "GET") {
-  // --paginate --slurp: one array of pages
+  // with --paginate --slurp, gh prints one array of all the pages; without, only the first page
+  if (!args.includes("--paginate") || !args.includes("--slurp")) { process.stderr.write("expected --paginate --slurp\\n"); process.exit(1); }
   process.stdout.write(JSON.stringify([comments.slice(0, 1), comments.slice(1)]));
 } else if (method === "POST") {
   comments.push({ id: 1000 + comments.length, body: input.body });
