@@ -4,13 +4,19 @@
 // a benchmark itself could not run.
 //
 //   npm run bench                      every module
-//   npm run bench -- --only provider   one module (emulator | stack-load | provider; may repeat or use commas)
+//   npm run bench -- --only provider   one module (emulator | stack-load | provider | seeding; may repeat or use commas)
+//   npm run bench -- --only seeding --sizes 50,150
+//                                      seeding sizes in conversations × 4 messages (default 50,150,500)
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { BenchMetric } from "./metric";
 
+export interface BenchOptions {
+  sizes?: number[];
+}
+
 interface BenchModule {
-  run(): Promise<BenchMetric[]>;
+  run(options: BenchOptions): Promise<BenchMetric[]>;
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -18,6 +24,7 @@ const MODULES: Record<string, () => BenchModule> = {
   emulator: () => require("./emulator"),
   "stack-load": () => require("./stack-load"),
   provider: () => require("./provider"),
+  seeding: () => require("./seeding"),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -57,27 +64,34 @@ function formatRatio(ratio: number | null): string {
   return `${ratio.toFixed(2)}×`;
 }
 
-function parseOnly(argv: string[]): string[] {
+function parseArguments(argv: string[]): { only: string[]; options: BenchOptions } {
   const only: string[] = [];
+  const options: BenchOptions = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    let value: string | undefined;
-    if (arg === "--only") value = argv[++i];
-    else if (arg.startsWith("--only=")) value = arg.slice("--only=".length);
-    else if (arg === "--help" || arg === "-h") usage(0);
-    else usage(2, `unknown argument: ${arg}`);
-    if (!value) usage(2, "--only needs a module name");
-    for (const name of value!.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    if (flag === "--help" || flag === "-h") usage(0);
+    if (flag !== "--only" && flag !== "--sizes") usage(2, `unknown argument: ${arg}`);
+    const value = inline ?? argv[++i];
+    const items = (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    if (!items.length) usage(2, `${flag} needs a value`);
+    if (flag === "--sizes") {
+      const sizes = items.map(Number);
+      if (sizes.some((size) => !Number.isInteger(size) || size < 1)) usage(2, `--sizes takes whole numbers of conversations, e.g. 50,150: ${value}`);
+      options.sizes = sizes;
+      continue;
+    }
+    for (const name of items) {
       if (!(name in MODULES)) usage(2, `unknown benchmark module: ${name}`);
       if (!only.includes(name)) only.push(name);
     }
   }
-  return only.length ? only : Object.keys(MODULES);
+  return { only: only.length ? only : Object.keys(MODULES), options };
 }
 
 function usage(code: number, problem?: string): never {
   if (problem) console.error(problem);
-  console.error(`usage: node dist/bench/run.js [--only ${Object.keys(MODULES).join("|")}]`);
+  console.error(`usage: node dist/bench/run.js [--only ${Object.keys(MODULES).join("|")}] [--sizes 50,150,500]`);
   process.exit(code);
 }
 
@@ -103,7 +117,7 @@ function better(metric: BenchMetric): string {
 }
 
 async function main(): Promise<void> {
-  const selected = parseOnly(process.argv.slice(2));
+  const { only: selected, options } = parseArguments(process.argv.slice(2));
   const startedAt = new Date();
   const modules: Record<string, { seconds: number; error?: string }> = {};
   const scored: Scored[] = [];
@@ -112,7 +126,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     process.stderr.write(`bench: ${name}…\n`);
     try {
-      const metrics = await MODULES[name]().run();
+      const metrics = await MODULES[name]().run(options);
       scored.push(...metrics.map((metric) => score(name, metric)));
       modules[name] = { seconds: (performance.now() - started) / 1000 };
     } catch (error) {
