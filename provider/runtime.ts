@@ -15,7 +15,6 @@ import { DEFAULT_RETRY_POLICY, retryLine, type RetryNotice } from "./client/retr
 import { isUnknown } from "./domain/unknown";
 import { redactError } from "./errors";
 import { conversationProvider } from "./resources/conversation-provider";
-import { newHolders } from "./resources/holders";
 import { messageProvider } from "./resources/message-provider";
 
 let config: ConfigLookup = () => undefined;
@@ -23,7 +22,6 @@ const settingsByNamespace = new Map<string, Settings>();
 const limiter = new SlidingWindowLimiter();
 const serverClock = { offsetMs: 0 };
 const claims = new Claims();
-const holders = newHolders();
 let intents: IntentJournal | undefined;
 let requestsSent = 0;
 /** One verification of the credentials and target per account, endpoint and service, per process. */
@@ -194,5 +192,5 @@ function wrapped(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.Reso
   return methods as unknown as pulumi.dynamic.ResourceProvider;
 }
 
-export const conversation = wrapped({ configure, ...conversationProvider(transport, holders) });
+export const conversation = wrapped({ configure, ...conversationProvider(transport) });
 export const message = wrapped({ configure, ...messageProvider(transport) });

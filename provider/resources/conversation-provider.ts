@@ -11,7 +11,6 @@ import type { Transport } from "../client/http";
 import { intentKey } from "../client/intents";
 import { changedConversationProperties, declaredService, diffConversation } from "../diff/conversation";
 import { TwilioConversationsError } from "../errors";
-import { newHolders, type Holders } from "./holders";
 import { checkConversation } from "./check";
 import { createdButUnfinished } from "./partial";
 import { refuseUntrustedNotFound } from "./target";
@@ -27,7 +26,7 @@ import {
   type ConversationOutputs,
 } from "./conversation-model";
 
-export function conversationProvider(transport: () => Transport, holders: Holders = newHolders()): pulumi.dynamic.ResourceProvider {
+export function conversationProvider(transport: () => Transport): pulumi.dynamic.ResourceProvider {
   return {
     async check(olds, news) {
       return { inputs: news, failures: checkConversation(olds ?? {}, news) };
@@ -35,7 +34,7 @@ export function conversationProvider(transport: () => Transport, holders: Holder
 
     async diff(id, olds: ConversationOutputs, news) {
       const inputs = normalizeConversationInputs(news);
-      holders.hold(id, inputs.resourceName);
+      transport().claims.claim(id, inputs.resourceName);
       return diffConversation(olds, inputs);
     },
 
@@ -45,8 +44,7 @@ export function conversationProvider(transport: () => Transport, holders: Holder
       const context = { operation: "create conversation", resource: inputs.resourceName };
       const existing = await adoptable(transport(), scope, inputs);
       if (existing) {
-        holders.hold(existing.sid, inputs.resourceName);
-        transport().claims.claim(existing.sid);
+        transport().claims.claim(existing.sid, inputs.resourceName);
         // Twilio shows timers as dates, never as the durations set: declared timers are always sent.
         // Adopting is creating: the declared state is sent unless Twilio already holds it.
         const changed = changedConversationProperties({ ...conversationOutputs(inputs, existing, true), timers: null, declaredState: null }, inputs);
@@ -98,7 +96,7 @@ export function conversationProvider(transport: () => Transport, holders: Holder
 
     async delete(id, olds: ConversationOutputs) {
       // Another declared resource holds this conversation (it adopted it): it is not this one's to delete.
-      if (holders.heldByAnother(id, olds.resourceName)) return;
+      if (transport().claims.heldByAnother(id, olds.resourceName)) return;
       const context = { operation: "delete conversation", resource: olds.resourceName };
       const deleted = await deleteConversation(transport(), scopeOf(olds), id, olds.webhooksEnabled, context);
       if (!deleted) refuseUntrustedNotFound(olds, transport().settings, context);
