@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackFile } from "../schemas/load";
+import { loadStackFile, stackFilePath } from "../schemas/load";
 import { renderProblems } from "../schemas/problems";
 import type { ConversationSpec, MessageSpec, StackSpec } from "../schemas/stack";
 import type { ConversationArgs, MessageArgs, TwilioSettings } from "./resources/args";
@@ -15,10 +15,7 @@ export interface StackOutputs {
   messages: Record<string, Record<string, pulumi.Output<string>>>;
 }
 
-/** The stack file: config `stackFile` when set, else `stacks/<stack>.yaml`; relative to the project root. */
-export function stackFilePath(configured: string | undefined, stack: string): string {
-  return configured ?? path.join("stacks", `${stack}.yaml`);
-}
+export { stackFilePath };
 
 export function chatServiceSidOf(spec: StackSpec): string | null {
   return spec.service === "default" ? null : spec.service;

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { YAMLException, load, parseEvents, type Event } from "js-yaml";
 import { issuesToProblems } from "./issues";
 import { compareProblems, formatPath, type Problem } from "./problems";
@@ -92,6 +93,11 @@ function notUtf8Problem(bytes: Buffer, offset: number, file: string): Problem {
     message: `byte 0x${byte} is not valid UTF-8`,
     hint: "save the file as UTF-8; it may be in Latin-1 or Windows-1252, where such bytes stand for accented letters",
   };
+}
+
+/** The stack file: config `stackFile` when set, else `stacks/<stack>.yaml`; relative to the project root. */
+export function stackFilePath(configured: string | undefined, stack: string): string {
+  return configured ?? path.join("stacks", `${stack}.yaml`);
 }
 
 /** Reads, parses and validates a stack file. Problems name it as `shownAs` (default: `file` as given). */

@@ -53,6 +53,11 @@ function renderProblem(problem: Problem): string {
   return lines.join("\n");
 }
 
+/** "1 problem", "3 problems": the count printed under rendered problems. */
+export function problemCount(problems: readonly Problem[]): string {
+  return `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
+}
+
 /** The one renderer for stack-file problems: sorted by position, a blank line between problems. */
 export function renderProblems(problems: readonly Problem[]): string {
   return [...problems].sort(compareProblems).map(renderProblem).join("\n\n");

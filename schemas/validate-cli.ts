@@ -2,7 +2,7 @@
 // every file is valid, 1 when any has a problem, 2 on a usage error.
 import { isAbsolute, resolve } from "node:path";
 import { loadStackFile } from "./load";
-import { compareProblems, renderProblems, type Problem } from "./problems";
+import { compareProblems, problemCount, renderProblems, type Problem } from "./problems";
 
 export const FORMATS = ["text", "json", "github"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -116,10 +116,6 @@ const RENDERERS: Record<Format, (verdicts: FileVerdict[], problems: Problem[], o
     if (problems.length > 0) output.err(problemCount(problems));
   },
 };
-
-function problemCount(problems: readonly Problem[]): string {
-  return `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
-}
 
 /** A GitHub Actions workflow command: `::error file=…,line=…,col=…::path: message` and the hint below. */
 export function githubAnnotation(problem: Problem): string {

@@ -28,8 +28,8 @@ function stackName() {
   return selected.status === 0 && selected.stdout.trim() ? selected.stdout.trim() : null;
 }
 
-/** The stack file the program will read, as provider/stack-program.ts finds it (relative to the project). */
-function stackFileOf(stack) {
+/** The stack file the program will read (relative to the project), by the program's own rule. */
+function stackFileOf(stack, load) {
   let config = {};
   try {
     const settings = require("js-yaml").load(fs.readFileSync(path.join(PROJECT, `Pulumi.${stack}.yaml`), "utf8"));
@@ -39,7 +39,7 @@ function stackFileOf(stack) {
   }
   const configured = config["twilio-conversations:stackFile"];
   if (configured !== undefined && typeof configured !== "string") return null;
-  return configured || path.join("stacks", `${stack}.yaml`);
+  return load.stackFilePath(configured || undefined, stack);
 }
 
 /**
@@ -51,20 +51,20 @@ function problemsBeforeEngine() {
   const runsProgram = ["preview", "up", "update"].includes(args[0]) || (args[0] === "refresh" && args.includes("--run-program"));
   if (!runsProgram) return null;
   const stack = stackName();
-  const file = stack && stackFileOf(stack);
-  if (!file) return null;
+  if (!stack) return null;
   let load;
   try {
     load = require(path.join(PROJECT, "dist", "schemas", "load.js"));
   } catch {
     return null;
   }
+  const file = stackFileOf(stack, load);
+  if (!file) return null;
   process.chdir(PROJECT);
   const result = load.loadStackFile(file);
   if (result.ok) return null;
-  const { renderProblems } = require(path.join(PROJECT, "dist", "schemas", "problems.js"));
-  const count = `${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}`;
-  return `${file} is not a valid stack file:\n\n${renderProblems(result.problems)}\n\n${count}; pulumi was not started`;
+  const { renderProblems, problemCount } = require(path.join(PROJECT, "dist", "schemas", "problems.js"));
+  return `${file} is not a valid stack file:\n\n${renderProblems(result.problems)}\n\n${problemCount(result.problems)}; pulumi was not started`;
 }
 
 const problems = problemsBeforeEngine();
