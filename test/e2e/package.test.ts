@@ -59,7 +59,9 @@ beforeAll(async () => {
   tarball = path.join(work, JSON.parse(packed.stdout)[0].filename);
 }, TIMEOUT);
 
-afterAll(() => fs.rmSync(work, { recursive: true, force: true, maxRetries: 3 }));
+// Three projects with their own node_modules: removing them can take longer than the default
+// hook timeout on a slow disk, and a synchronous removal would block the other files' workers.
+afterAll(() => fs.promises.rm(work, { recursive: true, force: true, maxRetries: 3 }), TIMEOUT);
 
 describe.concurrent("installed from the packed tarball", () => {
   it("the starter project: a stack file through the component and typed resources, up / preview / -C / destroy, validate with npx", async () => {
