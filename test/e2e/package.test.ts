@@ -48,6 +48,29 @@ new Message("handmade-hello", { conversationSid: handmade.id, author: "ops", bod
 export const handmadeSid = handmade.sid;
 `;
 
+/** A second Twilio account in the same program, named by its config namespace (after the starter's own stack). */
+const EU_NAMESPACE = "twilio-eu";
+const SECOND_ACCOUNT = `
+import { Conversation, Message } from "twilio-conversations-pulumi";
+
+const eu = { configNamespace: "${EU_NAMESPACE}" };
+const euStack = new ConversationsStack("eu", { file: "stacks/eu.yaml", settings: eu });
+const euDesk = new Conversation("eu-desk", { uniqueName: "pkg-eu-desk", settings: eu });
+new Message("eu-desk-hello", { conversationSid: euDesk.id, author: "ops", body: "Hello from the EU account", settings: eu });
+export const euConversations = euStack.conversations;
+export const euDeskSid = euDesk.sid;
+`;
+
+// The same logical name as in the default account's stack file, under the component's own prefix.
+const EU_STACK_FILE = `conversations:
+  support:
+    uniqueName: pkg-eu-support
+    messages:
+      - key: welcome
+        author: system
+        body: Willkommen!
+`;
+
 let tarball: string;
 let engineDir: string;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-e2e-package-"));
@@ -59,7 +82,7 @@ beforeAll(async () => {
   tarball = path.join(work, JSON.parse(packed.stdout)[0].filename);
 }, TIMEOUT);
 
-// Three projects with their own node_modules: removing them can take longer than the default
+// Four projects with their own node_modules: removing them can take longer than the default
 // hook timeout on a slow disk, and a synchronous removal would block the other files' workers.
 afterAll(() => fs.promises.rm(work, { recursive: true, force: true, maxRetries: 3 }), TIMEOUT);
 
@@ -69,8 +92,7 @@ describe.concurrent("installed from the packed tarball", () => {
     const emulator = await startEmulator();
     try {
       const pulumi = pulumiIn(project, emulator);
-      fs.appendFileSync(path.join(project.dir, "index.ts"), TYPED_RESOURCES);
-      await run("npx", ["tsc", "--noEmit", "-p", "."], { cwd: project.dir });
+      await addProgram(project, TYPED_RESOURCES);
 
       await pulumi(["stack", "init", project.stack, "--secrets-provider", "passphrase"], { stack: false });
       fs.writeFileSync(path.join(project.dir, "stacks", `${project.stack}.yaml`), STACK_FILE);
@@ -114,24 +136,92 @@ describe.concurrent("installed from the packed tarball", () => {
     const project = await starterProject("monorepo", { into: path.join(root, "packages/infra"), installIn: root, mainInSrc: true });
     expect(fs.existsSync(path.join(root, "node_modules/twilio-conversations-pulumi/package.json"))).toBe(true);
     expect(fs.existsSync(path.join(project.dir, "node_modules/twilio-conversations-pulumi"))).toBe(false);
-    await upPreviewDestroy(project);
+    await upPreviewDestroy(project, { typed: true });
   }, TIMEOUT);
 
   it(`the oldest @pulumi/pulumi of the peer range (${OLDEST_SDK})`, async () => {
     const project = await starterProject("oldest", { sdk: OLDEST_SDK });
     await upPreviewDestroy(project);
   }, TIMEOUT);
+
+  it("two Twilio accounts in one program: a component and typed resources whose settings name another config namespace", async () => {
+    const project = await starterProject("accounts", {});
+    const emulator = await startEmulator();
+    // Other credentials than the default account's, so that neither account's can reach the other emulator.
+    const euToken = `eu-auth-token-${process.pid}-${Date.now()}`;
+    const euEmulator = await startEmulator({
+      accountSid: `AC${"e".repeat(32)}`,
+      authToken: euToken,
+      apiKey: `SK${"e".repeat(32)}`,
+      apiSecret: `eu-api-secret-${process.pid}`,
+    });
+    try {
+      const pulumi = pulumiIn(project, emulator);
+      await addProgram(project, SECOND_ACCOUNT);
+      await pulumi(["stack", "init", project.stack, "--secrets-provider", "passphrase"], { stack: false });
+      fs.writeFileSync(path.join(project.dir, "stacks", `${project.stack}.yaml`), STACK_FILE);
+      fs.writeFileSync(path.join(project.dir, "stacks/eu.yaml"), EU_STACK_FILE);
+      // The default account comes from the environment (pulumiIn); the other one from the stack config alone.
+      await pulumi(["config", "set", `${EU_NAMESPACE}:accountSid`, euEmulator.credentials.accountSid]);
+      await pulumi(["config", "set", "--secret", `${EU_NAMESPACE}:authToken`, euToken]);
+      await pulumi(["config", "set", `${EU_NAMESPACE}:conversationsBaseUrl`, euEmulator.url]);
+      expect(fs.readFileSync(path.join(project.dir, `Pulumi.${project.stack}.yaml`), "utf8")).not.toContain(euToken);
+
+      await pulumi(["up", "--yes", "--skip-preview"]);
+      expectObjects(emulator, ["pkg-support", "pkg-yaml-handmade"], ["How can I help?", "Welcome!"]);
+      expectObjects(euEmulator, ["pkg-eu-desk", "pkg-eu-support"], ["Hello from the EU account", "Willkommen!"]);
+
+      const exported = (await pulumi(["stack", "export"])).stdout;
+      expect(exported).not.toContain(euToken);
+      expect(exported).not.toContain(Buffer.from(`${euEmulator.credentials.accountSid}:${euToken}`).toString("base64"));
+      const resources = JSON.parse(exported).deployment.resources.filter((r: any) => r.inputs?.__provider);
+      const inEu = resources.filter((r: any) => r.inputs.settingsNamespace === EU_NAMESPACE);
+      expect(inEu.map((r: any) => r.urn.split("::").pop()).sort()).toEqual(["eu-desk", "eu-desk-hello", "eu/support", "eu/support/welcome"]);
+      for (const r of inEu) expect(r.outputs.accountSid).toBe(euEmulator.credentials.accountSid);
+      for (const r of resources.filter((r: any) => !inEu.includes(r))) {
+        expect(r.inputs.settingsNamespace).toBeUndefined();
+        expect(r.outputs.accountSid).toBe(emulator.credentials.accountSid);
+      }
+      const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).stdout);
+      const euSids = (euEmulator.state().conversations as any[]).map((c) => c.sid).sort();
+      expect([outputs.euConversations.support, outputs.euDeskSid].sort()).toEqual(euSids);
+
+      await pulumi(["preview", "--expect-no-changes"]);
+      await pulumi(["destroy", "--yes", "--skip-preview"]);
+      expectObjects(emulator, [], []);
+      expectObjects(euEmulator, [], []);
+    } finally {
+      await emulator.close();
+      await euEmulator.close();
+    }
+  }, TIMEOUT);
 });
 
-/** The stack file alone: up creates it, a second preview has nothing to do, destroy empties Twilio. */
-async function upPreviewDestroy(project: Project): Promise<void> {
+/**
+ * The stack file (and, with `typed`, the typed resources next to it): up creates it, a second
+ * preview has nothing to do, destroy empties Twilio.
+ */
+async function upPreviewDestroy(project: Project, options: { typed?: boolean } = {}): Promise<void> {
   const emulator = await startEmulator();
   try {
     const pulumi = pulumiIn(project, emulator);
+    if (options.typed) await addProgram(project, TYPED_RESOURCES);
     await pulumi(["stack", "init", project.stack, "--secrets-provider", "passphrase"], { stack: false });
     fs.writeFileSync(path.join(project.dir, "stacks", `${project.stack}.yaml`), STACK_FILE);
     await pulumi(["up", "--yes", "--skip-preview"]);
-    expectObjects(emulator, ["pkg-support", "pkg-yaml-handmade"], ["How can I help?", "Welcome!"]);
+    if (options.typed) {
+      expectObjects(emulator, ["pkg-support", "pkg-typed", "pkg-yaml-handmade"], ["Hello from TypeScript", "How can I help?", "Welcome!"]);
+      const state = emulator.state() as { conversations: any[]; messages: any[] };
+      const typed = state.conversations.find((c) => c.unique_name === "pkg-typed");
+      expect(typed.friendly_name).toBe("Written in TypeScript");
+      expect(JSON.parse(typed.attributes)).toEqual({ owner: "ops" });
+      expect(state.messages.find((m) => m.body === "Hello from TypeScript")).toMatchObject({ conversation_sid: typed.sid, author: "ops" });
+      const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).stdout);
+      expect(outputs.handmadeSid).toBe(typed.sid);
+      expect(Object.keys(outputs.conversations).sort()).toEqual(["handmade", "support"]);
+    } else {
+      expectObjects(emulator, ["pkg-support", "pkg-yaml-handmade"], ["How can I help?", "Welcome!"]);
+    }
     await pulumi(["preview", "--expect-no-changes"]);
     await pulumi(["destroy", "--yes", "--skip-preview"]);
     expectObjects(emulator, [], []);
@@ -142,6 +232,8 @@ async function upPreviewDestroy(project: Project): Promise<void> {
 
 interface Project {
   dir: string;
+  /** The program's entry file: index.ts, or src/index.ts with `main: src/`. */
+  program: string;
   stack: string;
   home: string;
   backend: string;
@@ -166,6 +258,9 @@ async function starterProject(
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), pulumiYaml.replace("runtime:", "main: src/\nruntime:"));
     delete manifest.main;
     fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest, null, 2));
+    const tsconfig = JSON.parse(fs.readFileSync(path.join(dir, "tsconfig.json"), "utf8"));
+    tsconfig.files = ["src/index.ts"];
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
   }
   const install = ["install", "--no-audit", "--no-fund", "--prefer-offline"];
   await run("npm", options.installIn ? install : [...install, tarball], { cwd: options.installIn ?? dir });
@@ -173,7 +268,13 @@ async function starterProject(
   const home = path.join(work, `${name}-home`);
   const backend = path.join(work, `${name}-backend`);
   fs.mkdirSync(backend, { recursive: true });
-  return { dir, stack, home, backend };
+  return { dir, program: path.join(dir, options.mainInSrc ? "src/index.ts" : "index.ts"), stack, home, backend };
+}
+
+/** Resources written in TypeScript appended to the project's program, which must type-check against the package's declarations. */
+async function addProgram(project: Project, code: string): Promise<void> {
+  fs.appendFileSync(project.program, code);
+  await run("npx", ["tsc", "--noEmit", "-p", "."], { cwd: project.dir });
 }
 
 function pulumiIn(project: Project, emulator: RunningEmulator) {
