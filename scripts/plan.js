@@ -1,10 +1,12 @@
 // `npm run plan -- --stack S [--format text|markdown|json] [--drift]`: runs `pulumi preview --json`
 // (with `--refresh` for --drift) and prints the plan by logical name. See README, "Reviewing
-// changes in pull requests". Exit codes: 0 no changes, 2 changes, 3 drift (--drift), 1 failed.
+// changes in pull requests". Exit codes: 0 no changes, 2 changes, 3 drift (--drift), 1 failed
+// (an invalid stack file is refused before the engine starts).
 "use strict";
 const { spawn } = require("node:child_process");
 const path = require("node:path");
 const { ensureEngine, pulumiEnv, PROJECT } = require("./engine");
+const { problemsBeforeEngine } = require("./stack-check");
 
 const EXIT = { noChanges: 0, failed: 1, changes: 2, drift: 3 };
 const USAGE = `usage: npm run plan -- --stack STACK [--format text|markdown|json] [--drift]
@@ -13,7 +15,7 @@ const USAGE = `usage: npm run plan -- --stack STACK [--format text|markdown|json
   --format      text (default), markdown (for a pull-request comment) or json
   --drift       read Twilio first (preview --refresh) and report what differs from the stack file
 
-exit codes: 0 no changes, 2 changes, 3 drift found (--drift), 1 the preview failed`;
+exit codes: 0 no changes, 2 changes, 3 drift found (--drift), 1 the stack file is invalid or the preview failed`;
 
 function parseArgs(argv) {
   const options = { stack: null, format: "text", drift: false, help: false };
@@ -76,6 +78,12 @@ async function main() {
   const engineDir = ensureEngine();
   const env = pulumiEnv(engineDir, process.env, { localBackend: true });
   const args = ["preview", "--json", "--non-interactive", ...(options.stack ? ["--stack", options.stack] : []), ...(options.drift ? ["--refresh"] : [])];
+  // An invalid stack file is refused as `npm run pulumi -- preview` refuses it, before the engine starts.
+  const problems = problemsBeforeEngine(args, env);
+  if (problems) {
+    process.stderr.write(`${problems}\n`);
+    return EXIT.failed;
+  }
   const result = await run(args, env);
   if (result.code !== 0) {
     process.stderr.write(`the preview failed:\n${await failureText(args, env)}\n`);

@@ -1,10 +1,9 @@
 // `npm run pulumi -- ARGS`: the project's Pulumi CLI with quiet, offline-safe defaults.
 "use strict";
-const { spawn, spawnSync } = require("node:child_process");
-const fs = require("node:fs");
+const { spawn } = require("node:child_process");
 const os = require("node:os");
-const path = require("node:path");
 const { ensureEngine, pulumiEnv, PROJECT } = require("./engine");
+const { problemsBeforeEngine } = require("./stack-check");
 
 let engineDir;
 try {
@@ -18,56 +17,7 @@ const args = process.argv.slice(2);
 const localBackend = !["login", "logout"].includes(args[0]);
 const env = pulumiEnv(engineDir, process.env, { localBackend });
 
-/** The stack the command acts on: `-s`/`--stack`, else the selected one; null when unknown. */
-function stackName() {
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "-s" || args[i] === "--stack") return args[i + 1] || null;
-    if (args[i].startsWith("--stack=")) return args[i].slice("--stack=".length);
-  }
-  const selected = spawnSync("pulumi", ["stack", "--show-name", "--non-interactive"], { cwd: PROJECT, env, encoding: "utf8" });
-  return selected.status === 0 && selected.stdout.trim() ? selected.stdout.trim() : null;
-}
-
-/** The stack file the program will read (relative to the project), by the program's own rule. */
-function stackFileOf(stack, load) {
-  let config = {};
-  try {
-    const settings = require("js-yaml").load(fs.readFileSync(path.join(PROJECT, `Pulumi.${stack}.yaml`), "utf8"));
-    config = (settings && settings.config) || {};
-  } catch {
-    // No stack settings file: the program falls back to stacks/<stack>.yaml.
-  }
-  const configured = config["twilio-conversations:stackFile"];
-  if (configured !== undefined && typeof configured !== "string") return null;
-  return load.stackFilePath(configured || undefined, stack);
-}
-
-/**
- * Validates the stack file before the engine starts, for the commands that run the program. The
- * same file takes `validate` well under a second; the engine needs seconds to start and fail.
- * Anything undetermined (no stack, no build) is left to the program, which refuses it too.
- */
-function problemsBeforeEngine() {
-  const runsProgram = ["preview", "up", "update"].includes(args[0]) || (args[0] === "refresh" && args.includes("--run-program"));
-  if (!runsProgram) return null;
-  const stack = stackName();
-  if (!stack) return null;
-  let load;
-  try {
-    load = require(path.join(PROJECT, "dist", "schemas", "load.js"));
-  } catch {
-    return null;
-  }
-  const file = stackFileOf(stack, load);
-  if (!file) return null;
-  process.chdir(PROJECT);
-  const result = load.loadStackFile(file);
-  if (result.ok) return null;
-  const { renderProblems, problemCount } = require(path.join(PROJECT, "dist", "schemas", "problems.js"));
-  return `${file} is not a valid stack file:\n\n${renderProblems(result.problems)}\n\n${problemCount(result.problems)}; pulumi was not started`;
-}
-
-const problems = problemsBeforeEngine();
+const problems = problemsBeforeEngine(args, env);
 if (problems) {
   process.stderr.write(`${problems}\n`);
   process.exit(1);

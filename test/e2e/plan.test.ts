@@ -21,7 +21,7 @@ conversations:
 const plan = (args: string[] = []) => scenario!.run("node", ["scripts/plan.js", "--stack", scenario!.stack, ...args]);
 
 describe("npm run plan on the real engine", () => {
-  it("exits 0 with no changes, 2 with changes naming the property, 1 when the preview fails", async () => {
+  it("exits 0 with no changes, 2 with changes naming the property, 1 when the stack file is invalid or the preview fails", async () => {
     scenario = await newScenario("plan");
     scenario.writeStack(STACK);
     await scenario.up();
@@ -36,11 +36,22 @@ describe("npm run plan on the real engine", () => {
     expect(edited.stdout).toContain('- body: `"Hi"` → `"Hello there"`');
     expect(edited.code).toBe(2);
 
+    const requestsBefore = scenario.emulator.requests().length;
     scenario.writeStack(STACK.replace("uniqueName: support-plan-e2e", "uniqueName: 42: no"));
+    const invalid = await plan();
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain("stack.yaml is not a valid stack file");
+    expect(invalid.stderr).toContain("stack.yaml:4:19");
+    expect(invalid.stderr).toContain("pulumi was not started");
+    expect(scenario.emulator.requests()).toHaveLength(requestsBefore);
+
+    // a valid file whose preview fails in the engine: the failure's cause is shown
+    scenario.writeStack(STACK.replace("body: Hi", "body: Hello there"));
+    scenario.credentialsEnv.TWILIO_AUTH_TOKEN = "not-the-token";
     const failed = await plan();
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain("the preview failed");
-    expect(failed.stderr).toContain("stack.yaml:4:19");
+    expect(failed.stderr).toContain("Twilio error 20003");
   }, E2E_TIMEOUT);
 
   it("--drift finds a friendlyName changed outside and exits 3 naming it; a plain plan does not see it", async () => {
