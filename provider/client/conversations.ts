@@ -4,6 +4,7 @@ import { createOnce } from "./create";
 import { earliestServerTime, send, type Transport, type TwilioJson } from "./http";
 import {
   CONVERSATION_ANSWER,
+  CONVERSATION_PAGE_ANSWER,
   conversationForm,
   conversationPath,
   conversationsPath,
@@ -59,7 +60,7 @@ export async function createConversation(
         hints: CONVERSATION_HINTS,
         reconcile: (firstSentAt) => findCreatedConversation(transport, scope, fields, firstSentAt, context),
       }) as Promise<TwilioJson>,
-    fetch: (sid) => fetchConversationJson(transport, scope, sid, context),
+    fetch: (sid) => fetchConversationJson(transport, scope, sid, context, true),
     find: (sent, sentAt) => findCreatedConversation(transport, sent.scope, sent.fields, sentAt, context),
   });
   return observedConversation(json);
@@ -75,7 +76,8 @@ export async function fetchConversation(
   return json ? observedConversation(json) : null;
 }
 
-function fetchConversationJson(transport: Transport, scope: Scope, sidOrUniqueName: string, context: ErrorContext) {
+/** @param forCreate whether a create looks for what it may have made (see `TwilioRequest.forCreate`) */
+function fetchConversationJson(transport: Transport, scope: Scope, sidOrUniqueName: string, context: ErrorContext, forCreate = false) {
   return send(transport, {
     method: "GET",
     path: conversationPath(scope.serviceSid, sidOrUniqueName),
@@ -83,6 +85,7 @@ function fetchConversationJson(transport: Transport, scope: Scope, sidOrUniqueNa
     notFoundIsNull: true,
     context,
     answer: CONVERSATION_ANSWER,
+    forCreate,
   });
 }
 
@@ -144,7 +147,7 @@ async function findCreatedConversation(
 ): Promise<TwilioJson | null> {
   const unclaimed = (json: TwilioJson) => !transport.claims.isClaimed(String(json.sid));
   if (fields.uniqueName) {
-    const existing = await fetchConversationJson(transport, scope, fields.uniqueName, context);
+    const existing = await fetchConversationJson(transport, scope, fields.uniqueName, context, true);
     const since = earliestServerTime(transport.serverClock, firstSentAt);
     return existing && createdSince(existing, since) && unclaimed(existing) ? existing : null;
   }
@@ -183,9 +186,10 @@ async function listRecentConversations(
   let query: Record<string, string> | undefined = { StartDate: startDate, PageSize: "100" };
   let path = conversationsPath(scope.serviceSid);
   for (let page = 0; query && page < 20; page++) {
-    const json = await send(transport, { method: "GET", path, query, kind: "read", context });
-    found.push(...((json?.conversations ?? []) as TwilioJson[]));
-    const next = (json?.meta as TwilioJson | undefined)?.next_page_url;
+    // A page is checked (CONVERSATION_PAGE_ANSWER): anything else fails the create, never reads as "none".
+    const json = (await send(transport, { method: "GET", path, query, kind: "read", context, answer: CONVERSATION_PAGE_ANSWER, forCreate: true })) as TwilioJson;
+    found.push(...(json.conversations as TwilioJson[]));
+    const next = (json.meta as TwilioJson).next_page_url;
     if (typeof next !== "string") break;
     const url = new URL(next);
     path = url.pathname;

@@ -36,6 +36,11 @@ export interface TwilioRequest {
   /** What a 2xx answer must be; any other answer is an error, never taken for the resource. */
   answer?: AnswerShape;
   /**
+   * A lookup a create makes for what it may have made (its answer was lost, or it was
+   * interrupted): an answer refused fails the create, whose object may then exist.
+   */
+  forCreate?: boolean;
+  /**
    * For creates: looks for the object when an attempt may have been applied without an answer.
    * Gets the local time the first attempt was sent (see `serverTime`).
    */
@@ -50,8 +55,10 @@ export interface ServerClock {
 export type TwilioJson = Record<string, unknown>;
 
 export interface AnswerShape {
-  /** Names the resource in messages: "a conversation". */
+  /** Names the resource in messages: "a conversation", "a page of conversations". */
   what: string;
+  /** What JSON that is refused lacks, in messages; "a SID" unless given. */
+  lacking?: string;
   accepts(json: TwilioJson): boolean;
 }
 
@@ -309,22 +316,22 @@ function expectedAnswer(
   if (!request.answer || (attempt.body !== null && request.answer.accepts(body))) return body;
   const hint =
     "check that TWILIO_CONVERSATIONS_BASE_URL / twilio:region point at Twilio's Conversations API (a proxy or a captive portal may have answered)" +
-    (request.kind === "create" ? "; the create may have been applied: look for a stray object before running `pulumi up` again" : "");
+    (request.kind === "create" || request.forCreate ? "; the create may have been applied: look for a stray object before running `pulumi up` again" : "");
   throw new TwilioConversationsError(
     { ...request.context, hint },
     {
       status: attempt.status,
-      message: redact(`the answer is ${describeAnswer(attempt)}, not ${request.answer.what}`, transport.settings.secrets),
+      message: redact(`the answer is ${describeAnswer(attempt, request.answer)}, not ${request.answer.what}`, transport.settings.secrets),
       requestId: attempt.requestId,
     },
     { request: sanitized },
   );
 }
 
-function describeAnswer(attempt: Extract<Attempt, { kind: "answer" }>): string {
+function describeAnswer(attempt: Extract<Attempt, { kind: "answer" }>, shape: AnswerShape): string {
   if (attempt.text.trim() === "") return "an empty body";
   const excerpt = JSON.stringify(attempt.text.replace(/\s+/g, " ").trim().slice(0, 80));
-  if (isJson(attempt.text)) return `JSON without a SID: ${excerpt}`;
+  if (isJson(attempt.text)) return `JSON without ${shape.lacking ?? "a SID"}: ${excerpt}`;
   return `a ${attempt.contentType?.split(";")[0] || "non-JSON"} body: ${excerpt}`;
 }
 

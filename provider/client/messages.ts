@@ -5,6 +5,7 @@ import { earliestServerTime, send, type Transport, type TwilioJson } from "./htt
 import { createOnce } from "./create";
 import {
   MESSAGE_ANSWER,
+  MESSAGE_PAGE_ANSWER,
   messageForm,
   messagePath,
   messagesPath,
@@ -63,7 +64,7 @@ export async function createMessage(
         hints: MESSAGE_HINTS,
         reconcile: (firstSentAt) => findCreatedMessage(transport, sent, firstSentAt, context),
       }) as Promise<TwilioJson>,
-    fetch: (sid) => fetchMessageJson(transport, scope, conversationSid, sid, context),
+    fetch: (sid) => fetchMessageJson(transport, scope, conversationSid, sid, context, true),
     find: (earlier, sentAt) => findCreatedMessage(transport, earlier, sentAt, context),
   });
   return observedMessage(json);
@@ -80,7 +81,8 @@ export async function fetchMessage(
   return json ? observedMessage(json) : null;
 }
 
-function fetchMessageJson(transport: Transport, scope: Scope, conversationSid: string, sid: string, context: ErrorContext) {
+/** @param forCreate whether a create looks for what it may have made (see `TwilioRequest.forCreate`) */
+function fetchMessageJson(transport: Transport, scope: Scope, conversationSid: string, sid: string, context: ErrorContext, forCreate = false) {
   return send(transport, {
     method: "GET",
     path: messagePath(scope.serviceSid, conversationSid, sid),
@@ -88,6 +90,7 @@ function fetchMessageJson(transport: Transport, scope: Scope, conversationSid: s
     notFoundIsNull: true,
     context,
     answer: MESSAGE_ANSWER,
+    forCreate,
   });
 }
 
@@ -148,15 +151,18 @@ async function findCreatedMessage(
   context: ErrorContext,
 ): Promise<TwilioJson | null> {
   const { scope, conversationSid, fields, afterIndex } = sent;
-  const json = await send(transport, {
+  // A page is checked (MESSAGE_PAGE_ANSWER): anything else fails the create, never reads as "none".
+  const json = (await send(transport, {
     method: "GET",
     path: messagesPath(scope.serviceSid, conversationSid),
     query: { Order: "desc", PageSize: "50" },
     kind: "read",
     context,
-  });
+    answer: MESSAGE_PAGE_ANSWER,
+    forCreate: true,
+  })) as TwilioJson;
   const since = earliestServerTime(transport.serverClock, firstSentAt);
-  const messages = (json?.messages ?? []) as TwilioJson[];
+  const messages = json.messages as TwilioJson[];
   return (
     messages.find(
       (message) =>

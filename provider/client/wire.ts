@@ -137,11 +137,37 @@ export function twilioDate(iso: string): string {
 export const CONVERSATION_ANSWER: AnswerShape = answerWithSid("a conversation", "conversation");
 export const MESSAGE_ANSWER: AnswerShape = answerWithSid("a message", "message");
 
+/**
+ * An answer that is one page of a Twilio list: an array of objects under the list's key, and a
+ * `meta` object. Anything else (an HTML page, an empty body) is no page, and is never read as an
+ * empty list.
+ */
+export const CONVERSATION_PAGE_ANSWER: AnswerShape = listPageAnswer("conversations");
+export const MESSAGE_PAGE_ANSWER: AnswerShape = listPageAnswer("messages");
+
 export const SERVICE_ANSWER: AnswerShape = answerWithSid("a Conversation Service", "chatService");
 export const CONFIGURATION_ANSWER: AnswerShape = {
   what: "the account's Conversations configuration",
   accepts: (json) => typeof json.account_sid === "string" && isSid("account", json.account_sid),
 };
+
+function listPageAnswer(key: string): AnswerShape {
+  return {
+    what: `a page of ${key}`,
+    lacking: `a ${key} list and meta`,
+    accepts: (json) => {
+      const items = json[key];
+      const meta = json.meta;
+      return (
+        Array.isArray(items) &&
+        items.every((item) => item !== null && typeof item === "object" && !Array.isArray(item)) &&
+        meta !== null &&
+        typeof meta === "object" &&
+        !Array.isArray(meta)
+      );
+    },
+  };
+}
 
 function answerWithSid(what: string, kind: SidKind): AnswerShape {
   return { what, accepts: (json) => typeof json.sid === "string" && isSid(kind, json.sid) };

@@ -3,6 +3,11 @@
 // name of "." or "..") can turn a request for one conversation into one for the list.
 import { afterEach, describe, expect, it } from "vitest";
 import { createThrough, useEmulator } from "./harness";
+import { testTransport } from "../../support/transport";
+import { createConversation } from "../../../provider/client/conversations";
+import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
+import { resolveSettings } from "../../../provider/config";
+import { TwilioConversationsError } from "../../../provider/errors";
 
 const env = useEmulator();
 afterEach(() => env.emulator.clearFaults());
@@ -75,5 +80,97 @@ describe("a value that would change the request path", () => {
     const adopted = await env.conversations.create({ resourceName: "odd", uniqueName, adopt: "ifExists" });
     expect(adopted.id).toBe(theirs.body.sid);
     expect(env.takeRequests()[0].path).toBe(`/v1/Conversations/${encodeURIComponent(uniqueName)}`);
+  });
+});
+
+// The lookups a create runs after its answer was lost read lists: an answer that is not a page of
+// that list must fail the create, never read as "nothing found" and send the create again.
+const NOT_A_PAGE = [
+  ["an HTML 200", "<html><body>Wi-Fi login</body></html>", (what: string) => `a text/html body: "<html><body>Wi-Fi login</body></html>", not a page of ${what}`],
+  ["an empty 200", "", (what: string) => `an empty body, not a page of ${what}`],
+  ["a JSON 200 without the list", '{"ok":true}', (what: string) => `JSON without a ${what} list and meta: "{\\"ok\\":true}", not a page of ${what}`],
+  ["a JSON 200 with the list but no meta", '{"conversations":[],"messages":[]}', (what: string) => `JSON without a ${what} list and meta: "{\\"conversations\\":[],\\"messages\\":[]}", not a page of ${what}`],
+] as const;
+
+const STRAY_HINT = "the create may have been applied: look for a stray object before running `pulumi up` again";
+const posts = (requests: Array<{ method: string; path: string }>, path: RegExp) => requests.filter((r) => r.method === "POST" && path.test(r.path));
+
+describe("a lookup after a lost answer that is not a page of the list", () => {
+  it.each(NOT_A_PAGE)("creating a conversation, %s on the lookup fails the create after one request, never a duplicate", async (_label, body, described) => {
+    const friendlyName = unique("lost-lookup");
+    env.emulator.setFaults([
+      { method: "POST", path: "^/v1/Conversations$", drop: "after", count: 1 },
+      { method: "GET", path: "^/v1/Conversations$", status: 200, body, count: 10 },
+    ]);
+    env.takeRequests();
+    const outcome = await createThrough(env.conversations, { resourceName: friendlyName, friendlyName }).catch((error) => error);
+    expect(outcome).toBeInstanceOf(Error);
+    expect(outcome.message).toContain(`create conversation "${friendlyName}" failed (HTTP 200): the answer is ${described("conversations")}`);
+    expect(outcome.message).toContain(STRAY_HINT);
+    expect(posts(env.takeRequests(), /^\/v1\/Conversations$/)).toHaveLength(1);
+    expect((env.emulator.state().conversations as any[]).filter((c) => c.friendly_name === friendlyName)).toHaveLength(1);
+  });
+
+  it.each(NOT_A_PAGE)("creating a message, %s on the lookup fails the create after one request, never a duplicate", async (_label, body, described) => {
+    const conversation = await env.outside("POST", "/v1/Conversations", { FriendlyName: unique("lost-thread") });
+    const sid = conversation.body.sid;
+    env.emulator.setFaults([
+      { method: "POST", path: "/Messages$", drop: "after", count: 1 },
+      { method: "GET", path: "/Messages$", status: 200, body, count: 10 },
+    ]);
+    // A name of its own: the create journal keeps each failed create's intent under its name.
+    const resourceName = unique("lost/hello");
+    env.takeRequests();
+    const outcome = await createThrough(env.messages, { resourceName, conversationSid: sid, author: "ada", body: "Hello" }).catch((error) => error);
+    expect(outcome).toBeInstanceOf(Error);
+    expect(outcome.message).toContain(`create message "${resourceName}" failed (HTTP 200): the answer is ${described("messages")}`);
+    expect(outcome.message).toContain(STRAY_HINT);
+    expect(posts(env.takeRequests(), /\/Messages$/)).toHaveLength(1);
+    expect((env.emulator.state().messages as any[]).filter((m) => m.conversation_sid === sid)).toHaveLength(1);
+  });
+
+  it("creating a conversation with a unique name, an HTML 200 on the lookup by name fails the create and says to look for a stray one", async () => {
+    const uniqueName = unique("lost-named");
+    env.emulator.setFaults([
+      { method: "POST", path: "^/v1/Conversations$", drop: "after", count: 1 },
+      { method: "GET", path: `^/v1/Conversations/${uniqueName}$`, status: 200, body: "<html>maintenance</html>", count: 10 },
+    ]);
+    env.takeRequests();
+    const outcome = await createThrough(env.conversations, { resourceName: uniqueName, uniqueName }).catch((error) => error);
+    expect(outcome).toBeInstanceOf(Error);
+    expect(outcome.message).toContain(`create conversation "${uniqueName}" failed (HTTP 200): the answer is a text/html body: "<html>maintenance</html>", not a conversation`);
+    expect(outcome.message).toContain(STRAY_HINT);
+    expect(posts(env.takeRequests(), /^\/v1\/Conversations$/)).toHaveLength(1);
+  });
+});
+
+describe("a later page of the lookup that is not a page of the list", () => {
+  // Scripted: the emulator's faults match a path, not a page of it.
+  it("an HTML 200 on the second page fails the create after one request", async () => {
+    const sent: string[] = [];
+    const firstPage = {
+      conversations: [],
+      meta: { page: 0, page_size: 100, key: "conversations", next_page_url: "https://conversations.test/v1/Conversations?PageSize=100&Page=1&PageToken=PT1" },
+    };
+    const transport = testTransport({
+      settings: resolveSettings(() => undefined, {
+        TWILIO_ACCOUNT_SID: "AC" + "1".repeat(32),
+        TWILIO_AUTH_TOKEN: "token-value-1234",
+        TWILIO_CONVERSATIONS_BASE_URL: "https://conversations.test",
+      }),
+      policy: { ...DEFAULT_RETRY_POLICY, maxWriteMs: 0 },
+      fetch: (async (url: URL, init: RequestInit) => {
+        sent.push(`${init.method} ${url.pathname}${url.searchParams.has("Page") ? " page " + url.searchParams.get("Page") : ""}`);
+        if (init.method === "POST") throw new TypeError("fetch failed", { cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }) });
+        if (!url.searchParams.has("Page")) return Response.json(firstPage);
+        return new Response("<html>Sign in</html>", { status: 200, headers: { "content-type": "text/html" } });
+      }) as typeof fetch,
+    });
+    const fields = { uniqueName: null, friendlyName: "Paged", state: null, timers: null, attributes: null, messagingServiceSid: null };
+    const outcome = await createConversation(transport, { serviceSid: null }, fields, false, { operation: "create conversation", resource: "paged" }).catch((error) => error);
+    expect(outcome).toBeInstanceOf(TwilioConversationsError);
+    expect(outcome.message).toContain('create conversation "paged" failed (HTTP 200): the answer is a text/html body: "<html>Sign in</html>", not a page of conversations');
+    expect(outcome.message).toContain(STRAY_HINT);
+    expect(sent).toEqual(["POST /v1/Conversations", "GET /v1/Conversations", "GET /v1/Conversations page 1"]);
   });
 });

@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import { requestUrl, sanitizedRequest, send, type TwilioRequest } from "../../../provider/client/http";
 import { resolveSettings } from "../../../provider/config";
 import { TwilioConversationsError } from "../../../provider/errors";
-import { CONVERSATION_ANSWER, conversationPath, MESSAGE_ANSWER, messagePath } from "../../../provider/client/wire";
+import {
+  CONVERSATION_ANSWER,
+  CONVERSATION_PAGE_ANSWER,
+  conversationPath,
+  MESSAGE_ANSWER,
+  MESSAGE_PAGE_ANSWER,
+  messagePath,
+} from "../../../provider/client/wire";
 
 const request = (path: string, method: TwilioRequest["method"] = "GET"): TwilioRequest => ({
   method,
@@ -68,6 +75,19 @@ describe("answer shapes", () => {
     ["message", MESSAGE_ANSWER, { sid: "IM00000000000000000000000000000001" }, true],
     ["message", MESSAGE_ANSWER, { sid: 42 }, false],
     ["message", MESSAGE_ANSWER, {}, false],
+    ["conversation page", CONVERSATION_PAGE_ANSWER, { conversations: [{ sid: "CH1" }], meta: { key: "conversations" } }, true],
+    ["conversation page", CONVERSATION_PAGE_ANSWER, { conversations: [], meta: {} }, true],
+    ["conversation page", CONVERSATION_PAGE_ANSWER, { conversations: [] }, false],
+    ["conversation page", CONVERSATION_PAGE_ANSWER, { messages: [], meta: {} }, false],
+    ["conversation page", CONVERSATION_PAGE_ANSWER, { conversations: {}, meta: {} }, false],
+    ["conversation page", CONVERSATION_PAGE_ANSWER, { conversations: ["CH1"], meta: {} }, false],
+    ["conversation page", CONVERSATION_PAGE_ANSWER, { conversations: [], meta: null }, false],
+    ["conversation page", CONVERSATION_PAGE_ANSWER, { message: "<html>" }, false],
+    ["conversation page", CONVERSATION_PAGE_ANSWER, { sid: "CH00000000000000000000000000000001" }, false],
+    ["message page", MESSAGE_PAGE_ANSWER, { messages: [{ sid: "IM1" }], meta: { key: "messages" } }, true],
+    ["message page", MESSAGE_PAGE_ANSWER, { conversations: [], meta: {} }, false],
+    ["message page", MESSAGE_PAGE_ANSWER, { messages: [null], meta: {} }, false],
+    ["message page", MESSAGE_PAGE_ANSWER, {}, false],
   ])("a %s answer accepts %j: %s", (_name, shape, json, accepted) => {
     expect(shape.accepts(json)).toBe(accepted);
   });
