@@ -31,6 +31,7 @@ export function errorBody(error: ApiError): ErrorBody {
 // Twilio documents no HTTP status for the 503xx Conversations codes; 400 is the likely value and
 // is what the emulator answers (UNVERIFIED).
 const VALIDATION_STATUS = 400;
+const DURATION_EXPECTED = "expected an ISO 8601 duration such as PT10M or P1D";
 
 export const errors = {
   authenticate: () =>
@@ -58,10 +59,12 @@ export const errors = {
     new ApiError(VALIDATION_STATUS, 50375, "Inactive timer value must be at least 1 minute (PT1M)"),
   closedTimerTooShort: () =>
     new ApiError(VALIDATION_STATUS, 50376, "Closed timer value must be at least 10 minutes (PT10M)"),
-  inactiveTimerFormat: (value: string) =>
-    new ApiError(VALIDATION_STATUS, 50379, `Invalid inactive timer format '${value}': expected an ISO 8601 duration such as PT10M or P1D`),
-  closedTimerFormat: (value: string) =>
-    new ApiError(VALIDATION_STATUS, 50380, `Invalid closed timer format '${value}': expected an ISO 8601 duration such as PT10M or P1D`),
+  // A duration whose end is past the latest date the emulator answers gets the format error too,
+  // with that reason (Twilio documents no longest timer: the emulator's reading).
+  inactiveTimerFormat: (value: string, reason = DURATION_EXPECTED) =>
+    new ApiError(VALIDATION_STATUS, 50379, `Invalid inactive timer format '${value}': ${reason}`),
+  closedTimerFormat: (value: string, reason = DURATION_EXPECTED) =>
+    new ApiError(VALIDATION_STATUS, 50380, `Invalid closed timer format '${value}': ${reason}`),
   timersWithoutState: () => new ApiError(VALIDATION_STATUS, 50382, "Timer can't be set without state"),
   // 50303/50304/50504 are Programmable Chat codes; their reuse by Conversations is UNVERIFIED.
   attributesTooLong: (limitBytes: number) =>

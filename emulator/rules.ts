@@ -2,7 +2,17 @@
 // the real API answers. Nothing here touches the store or the network.
 import { errors } from "./errors";
 import type { ConversationRecord, ConversationState, MessageRecord, NewConversation, NewMessage, TimerRecord } from "./store";
-import { SID_PATTERNS, isJson, parseDate, parseDurationSeconds, parseJsonObject, utf8Bytes } from "./values";
+import {
+  LATEST_INSTANT,
+  LATEST_INSTANT_MS,
+  SID_PATTERNS,
+  isAnswerableInstant,
+  isJson,
+  parseDate,
+  parseDurationSeconds,
+  parseJsonObject,
+  utf8Bytes,
+} from "./values";
 
 export const LIMITS = {
   friendlyNameChars: 256,
@@ -44,7 +54,8 @@ function optionalSid(form: Form, key: string, pattern: RegExp): string | null | 
 function optionalDate(form: Form, key: string): number | undefined {
   if (!has(form, key)) return undefined;
   const ms = parseDate(form[key]);
-  if (ms === null) throw errors.invalidParameter(`${key} must be an ISO 8601 date-time such as 2024-01-31T12:00:00Z`);
+  // An offset can carry a four-digit-year date past the latest one (9999-12-31T23:59:59-01:00).
+  if (ms === null || !isAnswerableInstant(ms)) throw errors.invalidParameter(`${key} must be an ISO 8601 date-time such as 2024-01-31T12:00:00Z`);
   return ms;
 }
 
@@ -68,13 +79,14 @@ function optionalState(form: Form, mode: "create" | "update"): ConversationState
 
 /**
  * The timer a value sets, counting from `now`; `null` clears it (an empty value, or `PT0S`, which
- * Twilio documents as switching a default timer off); undefined when the field is absent.
+ * Twilio documents as switching a default timer off); undefined when the field is absent. A
+ * duration that would end past the latest date the emulator answers is refused as badly formatted.
  */
 function timerSetting(
   value: string | undefined,
   minSeconds: number,
   tooShort: () => Error,
-  badFormat: (value: string) => Error,
+  badFormat: (value: string, reason?: string) => Error,
   now: number,
 ): TimerRecord | null | undefined {
   if (value === undefined) return undefined;
@@ -83,12 +95,16 @@ function timerSetting(
   if (seconds === null) throw badFormat(value);
   if (seconds === 0) return null;
   if (seconds < minSeconds) throw tooShort();
+  if (!isAnswerableInstant(now + seconds * 1000)) throw badFormat(value, `the timer would fire after ${LATEST_INSTANT}`);
   return armedTimer(seconds, now);
 }
 
-/** A timer that fires `seconds` after `now`. */
+/**
+ * A timer that fires `seconds` after `now`, or at the latest date the emulator answers if that is
+ * sooner: only a restart (a new message) can reach past it, since a new timer that would is refused.
+ */
 export function armedTimer(seconds: number, now: number): TimerRecord {
-  return { seconds, at: now + seconds * 1000, pending: true };
+  return { seconds, at: Math.min(now + seconds * 1000, LATEST_INSTANT_MS), pending: true };
 }
 
 function timerChanges(

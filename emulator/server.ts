@@ -349,7 +349,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (advance !== undefined) clock.advance(typeof advance === "number" ? advance : String(advance));
       if (to !== undefined) clock.advanceTo(typeof to === "number" ? to : String(to));
     } catch (error) {
-      return sendJson(res, 400, { message: (error as Error).message, status: 400 });
+      return sendError(res, errors.badRequest((error as Error).message));
     }
     const changed = fireDueTimers(store, clock.now());
     return sendJson(res, 200, {

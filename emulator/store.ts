@@ -1,7 +1,7 @@
 // The in-memory state: plain records keyed by SID, plus the indexes that keep unique names and
 // message order cheap to answer. Every mutation is synchronous, so two requests can never
 // interleave between a uniqueness check and the write that depends on it.
-import { newSid } from "./values";
+import { LATEST_INSTANT_MS, newSid } from "./values";
 
 export type ConversationState = "initializing" | "inactive" | "active" | "closed";
 
@@ -302,7 +302,12 @@ function restoredTimers(saved: ConversationRecord["timers"] & { inactiveAt?: num
   const timers: ConversationRecord["timers"] = {};
   const inactive = saved.inactive ?? (saved.inactiveAt === undefined ? undefined : { seconds: 0, at: saved.inactiveAt, pending: true });
   const closed = saved.closed ?? (saved.closedAt === undefined ? undefined : { seconds: 0, at: saved.closedAt, pending: true });
-  if (inactive) timers.inactive = inactive;
-  if (closed) timers.closed = closed;
+  if (inactive) timers.inactive = withinAnswerableDates(inactive);
+  if (closed) timers.closed = withinAnswerableDates(closed);
   return timers;
+}
+
+/** A timer saved past the latest date the emulator answers (before that bound) fires at that date. */
+function withinAnswerableDates(timer: TimerRecord): TimerRecord {
+  return Number.isFinite(timer.at) && timer.at <= LATEST_INSTANT_MS ? timer : { ...timer, at: LATEST_INSTANT_MS };
 }

@@ -16,6 +16,20 @@ export function newSid(prefix: string): string {
   return prefix + randomBytes(16).toString("hex");
 }
 
+/**
+ * The latest instant the emulator answers. Twilio answers ISO 8601 dates with four-digit years and
+ * documents no longest timer; the emulator reads that as: no date past the end of year 9999 (and
+ * none before year 0000), so every date it answers stays `YYYY-MM-DDTHH:mm:ssZ`.
+ */
+export const LATEST_INSTANT = "9999-12-31T23:59:59Z";
+export const LATEST_INSTANT_MS = Date.parse(LATEST_INSTANT);
+const EARLIEST_INSTANT_MS = Date.parse("0000-01-01T00:00:00Z");
+
+/** True when `ms` is an instant the emulator can answer in Twilio's date format. */
+export function isAnswerableInstant(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= EARLIEST_INSTANT_MS && ms <= LATEST_INSTANT_MS;
+}
+
 /** Twilio's date format: UTC, second precision, `YYYY-MM-DDTHH:mm:ssZ`. */
 export function formatDate(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import twilio from "twilio";
 import type { RunningEmulator } from "../../../emulator";
-import { raw, twilioClient, withEmulator } from "./support";
+import { expectTwilioError, raw, twilioClient, withEmulator } from "./support";
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
@@ -17,14 +17,6 @@ async function createConversation(form: Record<string, string> = {}) {
   const response = await raw(emulator, "POST", "/v1/Conversations", form);
   expect(response.status).toBe(201);
   return response.body as { sid: string; unique_name: string | null };
-}
-
-function expectTwilioError(response: { status: number; body: any }, status: number, code: number) {
-  expect({ status: response.status, code: response.body.code }).toEqual({ status, code });
-  expect(Object.keys(response.body).sort()).toEqual(["code", "message", "more_info", "status"]);
-  expect(response.body.status).toBe(status);
-  expect(response.body.more_info).toBe(`https://www.twilio.com/docs/errors/${code}`);
-  expect(typeof response.body.message).toBe("string");
 }
 
 describe("authentication (401 / 20003)", () => {

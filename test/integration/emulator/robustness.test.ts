@@ -1,6 +1,7 @@
 // No request can crash the emulator: malformed request lines, headers, bodies and encodings, sent
 // over raw TCP to the CLI running as its own process, each get a Twilio-shaped answer (or, for a
-// request cut short by the client, none), and the process keeps serving.
+// request cut short by the client, none), never a 5xx unless the fault injector was asked for one,
+// and afterwards the process still answers a list of conversations and its state.
 import { connect } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../../emulator";
@@ -10,6 +11,8 @@ const AUTH = "Basic " + Buffer.from("AC00000000000000000000000000000000:emulator
 const SEED = 0x13;
 const RANDOM_CASES = 300;
 const CASE_TIMEOUT_MS = 3_000;
+/** A conversation the fuzz cases update; created before they run. */
+const FUZZ_CONVERSATION = "fuzz-target";
 
 interface Case {
   name: string;
@@ -116,6 +119,13 @@ function knownCases(): Case[] {
   add("faults rule with a bad regular expression", request(`PUT /__emulator/faults HTTP/1.1\r\nHost: fuzz\r\nContent-Length: 12\r\n\r\n{"path":"("}`));
   add("unknown admin endpoint", request("GET /__emulator/%zz HTTP/1.1\r\nHost: fuzz\r\n\r\n"));
   add("pipelined: good then garbage", Buffer.concat([get("/v1/Services"), request("\x00\x00\x00\r\n\r\n")]));
+  // Durations whose end is past any date the emulator can answer (issue 13).
+  add("Timers.Closed=P99999999999999W on create", post("/v1/Conversations", "State=active&Timers.Closed=P99999999999999W"));
+  add("Timers.Inactive=P99999999999999W on create", post("/v1/Conversations", "State=active&Timers.Inactive=P99999999999999W"));
+  add(`Timers.Closed=P99999999999999W on update of ${FUZZ_CONVERSATION}`, post(`/v1/Conversations/${FUZZ_CONVERSATION}`, "Timers.Closed=P99999999999999W"));
+  add(`Timers.Inactive with 400 digits on update of ${FUZZ_CONVERSATION}`, post(`/v1/Conversations/${FUZZ_CONVERSATION}`, `Timers.Inactive=P${"9".repeat(400)}W`));
+  add("clock advance of P99999999999999W", post("/__emulator/clock", '{"advance":"P99999999999999W"}', "Content-Type: application/json\r\n"));
+  add("clock advance of 1e20 ms", post("/__emulator/clock", '{"advance":1e20}', "Content-Type: application/json\r\n"));
   return cases;
 }
 
@@ -204,6 +214,23 @@ function firstAnswer(bytes: Buffer, head = false): Answer | null {
   }
 }
 
+/** True when the case asks the fault injector for faults (which may then answer 5xx on purpose). */
+function setsFaults(testCase: Case, answer: Answer): boolean {
+  return /^(PUT|POST) \/__emulator\/faults[ ?]/.test(testCase.bytes.toString("latin1")) && answer.status < 300;
+}
+
+/** An answer the fault injector gives: `errors.injected`'s code and message for the status. */
+function isInjectedFault(answer: Answer): boolean {
+  const injected: Record<number, [number, string]> = { 500: [20500, "Internal Server Error"], 503: [20503, "Service Unavailable"] };
+  try {
+    const body = JSON.parse(answer.body);
+    const expected = injected[answer.status];
+    return expected !== undefined && body.code === expected[0] && body.message === expected[1];
+  } catch {
+    return false;
+  }
+}
+
 /** What is wrong with an answer, or null when it is a proper answer. */
 function answerProblem(answer: Answer, head = false): string | null {
   if (!/^RQ[0-9a-f]{32}$/.test(answer.headers["twilio-request-id"] ?? "")) return `no Twilio-Request-Id: ${JSON.stringify(answer.headers)}`;
@@ -252,9 +279,18 @@ describe("robustness: no request crashes the emulator", () => {
   });
 
   it(`answers every malformed request (known cases and ${RANDOM_CASES} random ones, seed ${SEED}) with a Twilio-shaped answer`, async () => {
+    const target = await fetch(`${emulator.url}/v1/Conversations`, {
+      method: "POST",
+      headers: { Authorization: AUTH, "Content-Type": "application/x-www-form-urlencoded" },
+      body: `UniqueName=${FUZZ_CONVERSATION}&State=active&Timers.Closed=PT1H`,
+    });
+    expect(target.status).toBe(201);
     const cases = [...knownCases(), ...randomCases(RANDOM_CASES)];
     const problems: string[] = [];
     const statuses = new Map<number, number>();
+    // A 5xx is the emulator failing, unless a case asked the fault injector for it.
+    const serverErrors: Array<{ name: string; answer: Answer }> = [];
+    let faultsAskedFor = false;
     await inBatches(cases, 8, async (testCase) => {
       const head = testCase.bytes.subarray(0, 5).toString("latin1") === "HEAD ";
       const bytes = await exchange(port(), testCase.bytes, head);
@@ -270,17 +306,26 @@ describe("robustness: no request crashes the emulator", () => {
         return;
       }
       statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+      if (setsFaults(testCase, answer)) faultsAskedFor = true;
+      if (answer.status >= 500) serverErrors.push({ name: testCase.name, answer });
       const problem = answerProblem(answer, head);
       if (problem) problems.push(`${testCase.name}: ${problem}`);
     });
+    for (const { name, answer } of serverErrors) {
+      if (!(faultsAskedFor && isInjectedFault(answer))) problems.push(`${name}: answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+    }
     expect(problems).toEqual([]);
     // The cases reach every layer: the parser (400/431), auth (401), routing (404/405), the rules
     // (400), the body limit (413) and success.
     expect([...statuses.keys()].sort()).toEqual(expect.arrayContaining([200, 201, 400, 401, 404, 405, 413, 431]));
     expect(emulator.child.exitCode).toBeNull();
+    // Whatever the cases stored or moved, the emulator still answers a list and its state.
     const alive = await fetch(`${emulator.url}/v1/Conversations`, { headers: { Authorization: AUTH } });
-    expect(alive.status).toBe(200);
-    expect((await fetch(`${emulator.url}/__emulator/state`)).status).toBe(200);
+    expect(alive.status, await alive.clone().text()).toBe(200);
+    const listed = (await alive.json()) as { conversations: Array<{ unique_name: string | null }> };
+    expect(listed.conversations.map((c) => c.unique_name)).toContain(FUZZ_CONVERSATION);
+    const state = await fetch(`${emulator.url}/__emulator/state`);
+    expect(state.status, await state.clone().text()).toBe(200);
   }, 120_000);
 });
 

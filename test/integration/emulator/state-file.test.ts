@@ -114,6 +114,26 @@ describe("--state-file journal", () => {
     expect(JSON.parse(readFileSync(stateFile, "utf8")).conversations.map((c: any) => c.sid)).toEqual([conversation.sid]);
   });
 
+  it("restores a timer saved past 9999-12-31T23:59:59Z (by an emulator that did not refuse it) at that date, and keeps answering", async () => {
+    const stateFile = freshPath();
+    const first = await withEmulator({ stateFile });
+    const conversation = (await raw(first, "POST", "/v1/Conversations", { State: "active", "Timers.Closed": "PT10M" })).body;
+    await first.close();
+    const saved = JSON.parse(readFileSync(stateFile, "utf8"));
+    // What `Timers.Closed=P99999999999999W` stored before durations were bounded.
+    saved.conversations[0].timers.closed = { seconds: 99999999999999 * 604_800, at: Date.now() + 99999999999999 * 604_800_000, pending: true };
+    writeFileSync(stateFile, JSON.stringify(saved));
+    const second = await withEmulator({ stateFile });
+    try {
+      const list = await raw(second, "GET", "/v1/Conversations");
+      expect(list.status, JSON.stringify(list.body)).toBe(200);
+      expect(list.body.conversations.map((c: any) => [c.sid, c.timers.date_closed])).toEqual([[conversation.sid, "9999-12-31T23:59:59Z"]]);
+      expect((await fetch(`${second.url}/__emulator/state`)).status).toBe(200);
+    } finally {
+      await second.close();
+    }
+  });
+
   it("replays a journal the snapshot already holds without change, and ignores a last line cut short", async () => {
     const stateFile = freshPath();
     let emulator = await withEmulator({ stateFile });

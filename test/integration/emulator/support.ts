@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { createInterface } from "node:readline";
 import ts from "typescript";
+import { expect } from "vitest";
 import Ajv, { type ValidateFunction } from "ajv";
 import twilio from "twilio";
 import RequestClient from "twilio/lib/base/RequestClient";
@@ -203,6 +204,15 @@ export async function raw(
   });
   const text = await response.text();
   return { status: response.status, body: text === "" ? "" : JSON.parse(text), headers: response.headers };
+}
+
+/** The answer is Twilio's error body, `{code, message, more_info, status}`, with this status and code. */
+export function expectTwilioError(response: { status: number; body: any }, status: number, code: number): void {
+  expect({ status: response.status, code: response.body.code }).toEqual({ status, code });
+  expect(Object.keys(response.body).sort()).toEqual(["code", "message", "more_info", "status"]);
+  expect(response.body.status).toBe(status);
+  expect(response.body.more_info).toBe(`https://www.twilio.com/docs/errors/${code}`);
+  expect(typeof response.body.message).toBe("string");
 }
 
 export const ALL_CONVERSATION_OPERATIONS = [

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../../emulator";
 import { optionsFromFlags, parseFlags } from "../../../emulator/cli";
-import { raw, responseProblems, spec, twilioClient, withEmulator } from "./support";
+import { createClock } from "../../../emulator/clock";
+import { expectTwilioError, raw, responseProblems, spec, twilioClient, withEmulator } from "./support";
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
@@ -13,8 +14,8 @@ afterAll(async () => {
 });
 beforeEach(() => emulator.reset());
 
-async function moveClock(body: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${emulator.url}/__emulator/clock`, {
+async function moveClock(body: unknown, on: RunningEmulator = emulator): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${on.url}/__emulator/clock`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -162,5 +163,118 @@ describe("timers fire", () => {
     const conversation = (await raw(emulator, "POST", "/v1/Conversations", { State: "active", "Timers.Inactive": "PT1M" })).body;
     emulator.clock.advance(minutes(2));
     expect(emulator.state().conversations.map((c: any) => [c.sid, c.state])).toEqual([[conversation.sid, "inactive"]]);
+  });
+});
+
+// Twilio documents no longest timer; the emulator answers dates as ISO 8601 with a four-digit
+// year, so no timer and no clock move may reach past 9999-12-31T23:59:59Z.
+describe("durations past the latest date the emulator answers (9999-12-31T23:59:59Z)", () => {
+  const LATEST = "9999-12-31T23:59:59Z";
+  const HUGE = ["P99999999999999W", "P" + "9".repeat(400) + "W", "PT" + "9".repeat(20) + "S"];
+  /** Each timer field and Twilio's code for a badly formatted value of it. */
+  const TIMER_FIELDS: Array<[string, number]> = [
+    ["Timers.Closed", 50380],
+    ["Timers.Inactive", 50379],
+  ];
+
+  /** Lists and the state dump still answer 200 and every date in them is a four-digit-year ISO date. */
+  async function stillAnswering(on: RunningEmulator): Promise<void> {
+    const list = await raw(on, "GET", "/v1/Conversations");
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    const state = await fetch(`${on.url}/__emulator/state`);
+    const text = await state.text();
+    expect(state.status, text).toBe(200);
+    for (const date of text.match(/"date_[a-z]+":"[^"]*"/g) ?? []) expect(date).toMatch(/"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z"$/);
+  }
+
+  it.each(TIMER_FIELDS)("refuses %s=P99999999999999W on create with %i (bad timer format) and keeps answering lists and the state", async (field, code) => {
+    for (const value of HUGE) {
+      const refused = await raw(emulator, "POST", "/v1/Conversations", { State: "active", [field]: value });
+      expectTwilioError(refused, 400, code);
+      expect(refused.body.message, value).toMatch(/after 9999-12-31T23:59:59Z/);
+    }
+    expect(emulator.state().conversations).toEqual([]);
+    await stillAnswering(emulator);
+  });
+
+  it.each(TIMER_FIELDS)("refuses %s=P99999999999999W on update with %i and leaves the conversation's timers as they were", async (field, code) => {
+    const created = (await raw(emulator, "POST", "/v1/Conversations", { State: "active", "Timers.Inactive": "PT10M", "Timers.Closed": "PT1H" })).body;
+    for (const value of HUGE) {
+      expectTwilioError(await raw(emulator, "POST", `/v1/Conversations/${created.sid}`, { [field]: value }), 400, code);
+    }
+    const fetched = (await raw(emulator, "GET", `/v1/Conversations/${created.sid}`)).body;
+    expect(fetched.timers).toEqual(created.timers);
+    expect(fetched.date_updated).toBe(created.date_updated);
+    await stillAnswering(emulator);
+  });
+
+  it("refuses a clock advance of P99999999999999W with a Twilio-style 400 and leaves the clock unchanged", async () => {
+    const own = await withEmulator();
+    try {
+      const before = (await moveClock(undefined, own)).body.offsetMs;
+      for (const bad of [...HUGE.map((advance) => ({ advance })), { advance: 1e20 }, { to: 1e20 }, { to: "9999-12-31T23:30:00-01:00" }]) {
+        const refused = await moveClock(bad, own);
+        expectTwilioError(refused, 400, 400);
+        expect(refused.body.message, JSON.stringify(bad)).toMatch(/9999-12-31T23:59:59Z|ISO 8601/);
+        expect((await moveClock(undefined, own)).body.offsetMs, JSON.stringify(bad)).toBe(before);
+      }
+      expect(() => own.clock.advance("P99999999999999W")).toThrow(RangeError);
+      expect(own.clock.offsetMs()).toBe(before);
+      const created = await raw(own, "POST", "/v1/Conversations", { State: "active", "Timers.Closed": "PT10M" });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      await stillAnswering(own);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("refuses a clock start past the latest date, and a clock that reaches it stops there", async () => {
+    expect(() => createClock(1e20)).toThrow(/9999-12-31T23:59:59Z/);
+    await expect(withEmulator({ clockStart: 1e20 })).rejects.toThrow(/9999-12-31T23:59:59Z/);
+    let real = Date.parse("2030-01-01T00:00:00Z");
+    const clock = createClock("9999-12-31T23:59:00Z", () => real);
+    clock.advanceTo(LATEST);
+    real += 86_400_000;
+    expect(new Date(clock.now()).toISOString()).toBe("9999-12-31T23:59:59.000Z");
+    expect(clock.advance(0)).toBe(Date.parse(LATEST));
+    expect(() => clock.advance(1)).toThrow(/9999-12-31T23:59:59Z/);
+  });
+
+  it("near the latest date, refuses a timer or clock move that would pass it and accepts those that do not", async () => {
+    const own = await withEmulator({ clockStart: "9999-12-31T00:00:00Z" });
+    try {
+      const fits = await raw(own, "POST", "/v1/Conversations", { State: "active", "Timers.Inactive": "PT1M", "Timers.Closed": "PT10M" });
+      expect(fits.status, JSON.stringify(fits.body)).toBe(201);
+      expect(fits.body.timers.date_closed).toMatch(/^9999-12-31T00:10:/);
+      expectTwilioError(await raw(own, "POST", "/v1/Conversations", { State: "active", "Timers.Closed": "P1D" }), 400, 50380);
+      expectTwilioError(await raw(own, "POST", "/v1/Conversations", { State: "active", "Timers.Inactive": "P1D" }), 400, 50379);
+      expectTwilioError(await raw(own, "POST", `/v1/Conversations/${fits.body.sid}`, { "Timers.Closed": "P1D" }), 400, 50380);
+      expect(await raw(own, "POST", "/v1/Conversations", { DateCreated: "9999-12-31T23:30:00-01:00" })).toMatchObject({ status: 400 });
+
+      const before = own.clock.offsetMs();
+      expectTwilioError(await moveClock({ advance: "P1D" }, own), 400, 400);
+      expect(own.clock.offsetMs()).toBe(before);
+      expect((await moveClock({ advance: "PT23H" }, own)).status).toBe(200);
+      expect((await moveClock({ to: LATEST }, own)).status).toBe(200);
+      await stillAnswering(own);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("a new message near the latest date restarts a timer at the latest date, not past it", async () => {
+    const own = await withEmulator({ clockStart: "9999-12-30T00:00:00Z" });
+    try {
+      const created = (await raw(own, "POST", "/v1/Conversations", { State: "active", "Timers.Closed": "P1DT12H" })).body;
+      expect(created.timers.date_closed).toMatch(/^9999-12-31T12:00:/);
+      expect((await moveClock({ advance: "PT13H" }, own)).status).toBe(200);
+      expect((await raw(own, "POST", `/v1/Conversations/${created.sid}/Messages`, { Body: "late" })).status).toBe(201);
+      const fetched = (await raw(own, "GET", `/v1/Conversations/${created.sid}`)).body;
+      expect(fetched.timers.date_closed).toBe(LATEST);
+      await stillAnswering(own);
+      expect((await moveClock({ to: LATEST }, own)).body.changed).toEqual([{ sid: created.sid, state: "closed" }]);
+    } finally {
+      await own.close();
+    }
   });
 });
