@@ -6,7 +6,7 @@ import { loadStackFile, loadStackText } from "../schemas/load";
 import { renderProblems } from "../schemas/problems";
 import type { StackSpec } from "../schemas/stack";
 import type { TwilioSettings } from "./resources/args";
-import { declareStack, type StackOutputs } from "./stack-program";
+import { createItOr, declareStack, type StackOutputs } from "./stack-program";
 
 export interface ConversationsStackArgs {
   /** A stack file, relative to the project (the folder of Pulumi.yaml), or absolute. Give this or `spec`. */
@@ -38,7 +38,7 @@ export class ConversationsStack extends pulumi.ComponentResource {
 
   constructor(name: string, args: ConversationsStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("twilio-conversations:index:ConversationsStack", name, {}, opts);
-    const outputs = declareStack(specOf(args), {
+    const outputs = declareStack(specOf(name, args), {
       namePrefix: args.namePrefix ?? `${name}/`,
       parent: this,
       settings: args.settings,
@@ -49,7 +49,7 @@ export class ConversationsStack extends pulumi.ComponentResource {
   }
 }
 
-function specOf(args: ConversationsStackArgs): StackSpec {
+function specOf(name: string, args: ConversationsStackArgs): StackSpec {
   if ((args.file === undefined) === (args.spec === undefined)) {
     throw new pulumi.RunError("ConversationsStack needs exactly one of `file` (a stack file's path) or `spec` (its content)");
   }
@@ -58,17 +58,24 @@ function specOf(args: ConversationsStackArgs): StackSpec {
   if (args.file !== undefined) {
     const root = projectRoot(process.cwd());
     const file = path.resolve(root, args.file);
-    if (!existsSync(file)) {
-      throw new pulumi.RunError(
-        `ConversationsStack: the stack file ${args.file} does not exist (looked for ${file}; paths are relative to the project, ${root})`,
-      );
-    }
+    if (!existsSync(file)) throw new pulumi.RunError(missingComponentFile(name, args.file, file, root));
     result = loadStackFile(file, args.file);
   } else {
     result = loadStackText(JSON.stringify(args.spec, null, 2), label);
   }
-  if (!result.ok) throw new pulumi.RunError(`${label} is not a valid stack file:\n\n${renderProblems(result.problems)}`);
+  if (!result.ok) {
+    throw new pulumi.RunError(`ConversationsStack "${name}": ${label} is not a valid stack file:\n\n${renderProblems(result.problems)}`);
+  }
   return result.spec;
+}
+
+/** A component's `file` is not there: which component, which file, where it looked, what to do. */
+function missingComponentFile(name: string, file: string, lookedFor: string, root: string): string {
+  return (
+    `ConversationsStack "${name}": its file ${file} does not exist: looked for ${lookedFor} ` +
+    `(a relative \`file\` is taken from the project, the folder of Pulumi.yaml: ${root}).\n` +
+    createItOr("give `file` the path of another stack file, or pass its content as `spec`")
+  );
 }
 
 /**

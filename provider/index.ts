@@ -1,4 +1,8 @@
 // The library: what a Pulumi program imports from "twilio-conversations-pulumi".
+import { loadStackFile, loadStackText } from "../schemas/load";
+import { problemCount, renderProblems, type Problem } from "../schemas/problems";
+import type { StackSpec } from "../schemas/stack";
+
 export { Conversation } from "./resources/conversation";
 export { Message } from "./resources/message";
 export { ConversationsStack, type ConversationsStackArgs } from "./component";
@@ -9,3 +13,17 @@ export { loadStackFile, loadStackText, type LoadResult } from "../schemas/load";
 export { renderProblems, type Problem } from "../schemas/problems";
 export type { StackSpec, ConversationSpec, MessageSpec } from "../schemas/stack";
 export { validateFiles } from "../schemas/validate-cli";
+
+/** A stack file checked: its spec, or its problems and the text `validate` prints for them. */
+export type ValidateResult = { ok: true; spec: StackSpec } | { ok: false; problems: Problem[]; text: string };
+
+/**
+ * Checks a stack file by the rules `pulumi preview` applies, offline: `validate("stacks/dev.yaml")`
+ * reads the file (relative to the working directory); `validate({ text, label })` checks text,
+ * with `label` as the file name in the problems. `text` is what `npm run validate` prints.
+ */
+export function validate(source: string | { text: string; label: string }): ValidateResult {
+  const result = typeof source === "string" ? loadStackFile(source) : loadStackText(source.text, source.label);
+  if (result.ok) return result;
+  return { ok: false, problems: result.problems, text: `${renderProblems(result.problems)}\n\n${problemCount(result.problems)}` };
+}

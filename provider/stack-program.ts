@@ -162,10 +162,16 @@ export function runStackProgram(): StackOutputs {
 /** What a person needs when the stack's file is not there: which stack, which file, what to do. */
 export function missingStackFile(stack: string, file: string, configured: boolean): string {
   const where = path.resolve(file);
+  const elsewhere = "point the stack at another file: pulumi config set stackFile path/to/file.yaml";
   return configured
-    ? `stack "${stack}": its stackFile config names ${file} (${where}), which does not exist.\n` +
-        `Create it, or point the stack at another file: pulumi config set stackFile path/to/file.yaml`
-    : `stack "${stack}" has no stack file: looked for ${file} (${where}).\n` +
-        `Create it (the smallest stack file is the line "conversations: {}"), ` +
-        `or point the stack at another file: pulumi config set stackFile path/to/file.yaml`;
+    ? `stack "${stack}": its stackFile config names ${file} (${where}), which does not exist.\n${createItOr(elsewhere)}`
+    : `stack "${stack}" has no stack file: looked for ${file} (${where}).\n${createItOr(elsewhere)}`;
+}
+
+/**
+ * How every message about a missing stack file ends: create it, in its smallest form, or `otherwise`
+ * (what the reader can do instead, e.g. name another file).
+ */
+export function createItOr(otherwise: string): string {
+  return `Create it (the smallest stack file is the line "conversations: {}"), or ${otherwise}`;
 }

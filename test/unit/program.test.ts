@@ -1,105 +1,19 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import program from "../../provider/program";
 import { loadStackFile } from "../../schemas/load";
 import { renderProblems } from "../../schemas/problems";
-import { InvalidStackFileError, runStackProgram, stackFilePath, type StackOutputs } from "../../provider/stack-program";
+import { InvalidStackFileError, runStackProgram, stackFilePath } from "../../provider/stack-program";
+import { CONVERSATION, MESSAGE, fakeSid, useMocks as installMocks, settle, type Registration } from "../support/pulumi-mocks";
 
 const ROOT = join(__dirname, "..", "..");
-const PROJECT = "twilio-conversations";
-const CONVERSATION = "pulumi-nodejs:dynamic/twilio-conversations:Conversation";
-const MESSAGE = "pulumi-nodejs:dynamic/twilio-conversations:Message";
-
-interface Registration {
-  type: string;
-  name: string;
-  urn: string;
-  inputs: Record<string, unknown>;
-  dependencies: string[];
-  protect: boolean;
-  retainOnDelete: boolean;
-  /** The names of the resource's aliases. */
-  aliases: string[];
-}
 
 let registrations: Registration[];
 
-function fakeSid(prefix: string, name: string): string {
-  let hash = 0;
-  for (const character of name) hash = (hash * 31 + character.charCodeAt(0)) >>> 0;
-  return `${prefix}${hash.toString(16).padStart(32, "0")}`;
-}
-
-// Mocks see names and inputs but not resource options or dependencies, so the monitor's
-// registerResource is wrapped to read them from the request the SDK sends the engine.
 async function useMocks(stack: string, config: Record<string, string> = {}): Promise<void> {
-  registrations = [];
-  const inputsByName = new Map<string, Record<string, unknown>>();
-  const messagesPerConversation = new Map<string, number>();
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        const { __provider: _serializedProvider, ...inputs } = args.inputs;
-        inputsByName.set(`${args.type}::${args.name}`, inputs);
-        if (args.type === MESSAGE) {
-          const conversationSid = String(inputs.conversationSid);
-          const index = (messagesPerConversation.get(conversationSid) ?? 0) * 5;
-          messagesPerConversation.set(conversationSid, index / 5 + 1);
-          return { id: fakeSid("IM", args.name), state: { ...inputs, sid: fakeSid("IM", args.name), index } };
-        }
-        return { id: fakeSid("CH", args.name), state: { ...inputs, sid: fakeSid("CH", args.name) } };
-      },
-      call: () => ({}),
-    },
-    PROJECT,
-    stack,
-  );
-  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`${PROJECT}:${k}`, v])));
-  const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(request: RegisterRequest, callback: (error: unknown, response: { getUrn(): string }) => void): void;
-  };
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (request, callback) =>
-    register(request, (error, response) => {
-      registrations.push({
-        type: request.getType(),
-        name: request.getName(),
-        urn: response?.getUrn(),
-        inputs: inputsByName.get(`${request.getType()}::${request.getName()}`) ?? {},
-        dependencies: request.getDependenciesList(),
-        protect: request.getProtect() === true,
-        retainOnDelete: request.getRetainondelete() === true,
-        aliases: request.getAliasesList().map((alias) => alias.getSpec()?.getName() ?? "(not a name)"),
-      });
-      callback(error, response);
-    });
-}
-
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getDependenciesList(): string[];
-  getProtect(): boolean | undefined;
-  getRetainondelete(): boolean | undefined;
-  getAliasesList(): Array<{ getSpec(): { getName(): string } | undefined }>;
-}
-
-function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply(resolve));
-}
-
-async function settle(outputs: StackOutputs) {
-  const conversations: Record<string, string> = {};
-  const messages: Record<string, Record<string, string>> = {};
-  for (const [name, sid] of Object.entries(outputs.conversations)) conversations[name] = await valueOf(sid);
-  for (const [name, byKey] of Object.entries(outputs.messages)) {
-    messages[name] = {};
-    for (const [key, sid] of Object.entries(byKey)) messages[name][key] = await valueOf(sid);
-  }
-  return { conversations, messages };
+  registrations = await installMocks(stack, config);
 }
 
 /** Runs the program on a stack file with this text, as stack `stack`. */
@@ -287,5 +201,13 @@ describe("the Pulumi program", () => {
     );
     expect(stackFilePath(undefined, "dev")).toBe(join("stacks", "dev.yaml"));
     expect(stackFilePath("config/prod.yaml", "prod")).toBe("config/prod.yaml");
+  });
+
+  it("names the file the stackFile config gives when it is missing, and how to create it", async () => {
+    await useMocks("eu", { stackFile: join("config", "eu.yaml") });
+    expect(() => runStackProgram()).toThrow(
+      `stack "eu": its stackFile config names ${join("config", "eu.yaml")} (${join(process.cwd(), "config", "eu.yaml")}), which does not exist.\n` +
+        `Create it (the smallest stack file is the line "conversations: {}"), or point the stack at another file: pulumi config set stackFile path/to/file.yaml`,
+    );
   });
 });

@@ -60,7 +60,9 @@ describe("npm pack", () => {
     expect(main.default).toBe("./dist/provider/program.js");
     expect(Object.keys(main).indexOf("default")).toBe(Object.keys(main).length - 1);
     expect(typeof require(path.join(ROOT, main.default))).toBe("function");
-    expect(execFileSync(process.execPath, ["-e", 'console.log(typeof require("twilio-conversations-pulumi").ConversationsStack)'], { cwd: ROOT, encoding: "utf8" }).trim()).toBe("function");
+    const names = ["ConversationsStack", "Conversation", "Message", "loadStackFile", "validate"];
+    const script = `const library = require("twilio-conversations-pulumi"); console.log(JSON.stringify(${JSON.stringify(names)}.map((name) => typeof library[name])))`;
+    expect(JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" }))).toEqual(names.map(() => "function"));
   });
 
   it("takes @pulumi/pulumi from the program, as a peer, not a copy of its own", () => {

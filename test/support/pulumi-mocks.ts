@@ -1,0 +1,110 @@
+// Pulumi's mocks, recording what a program registers: each resource's type, name, URN, parent,
+// inputs and the options the engine receives.
+import * as pulumi from "@pulumi/pulumi";
+import type { StackOutputs } from "../../provider/stack-program";
+
+export const PROJECT = "twilio-conversations";
+export const CONVERSATION = "pulumi-nodejs:dynamic/twilio-conversations:Conversation";
+export const MESSAGE = "pulumi-nodejs:dynamic/twilio-conversations:Message";
+
+export interface Registration {
+  type: string;
+  name: string;
+  urn: string;
+  /** The parent's URN: the root stack's for a resource declared without a parent. */
+  parent: string;
+  /** What the program gave, without the serialized provider. */
+  inputs: Record<string, unknown>;
+  dependencies: string[];
+  protect: boolean;
+  retainOnDelete: boolean;
+  /** The names of the resource's aliases. */
+  aliases: string[];
+}
+
+export function fakeSid(prefix: string, name: string): string {
+  let hash = 0;
+  for (const character of name) hash = (hash * 31 + character.charCodeAt(0)) >>> 0;
+  return `${prefix}${hash.toString(16).padStart(32, "0")}`;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getAliasesList(): Array<{ getSpec(): { getName(): string } | undefined }>;
+}
+
+/**
+ * Installs the mocks for stack `stack` with this project config, and returns the list each
+ * registration is appended to. A Conversation gets a `CH…` SID, a Message an `IM…` SID and an
+ * index 5 apart from the one before it in its conversation. Mocks see names and inputs but not
+ * resource options or dependencies, so the monitor's registerResource is wrapped to read them from
+ * the request the SDK sends the engine.
+ */
+export async function useMocks(stack: string, config: Record<string, string> = {}): Promise<Registration[]> {
+  // The previous session's last calls (a component registers its outputs a few turns after its
+  // constructor, even one that threw) must reach the mocks they were made under, not these.
+  await pulumi.runtime.disconnect();
+  const registrations: Registration[] = [];
+  const inputsByName = new Map<string, Record<string, unknown>>();
+  const messagesPerConversation = new Map<string, number>();
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const { __provider: _serializedProvider, ...inputs } = args.inputs;
+        inputsByName.set(`${args.type}::${args.name}`, inputs);
+        if (args.type === MESSAGE) {
+          const conversationSid = String(inputs.conversationSid);
+          const index = (messagesPerConversation.get(conversationSid) ?? 0) * 5;
+          messagesPerConversation.set(conversationSid, index / 5 + 1);
+          return { id: fakeSid("IM", args.name), state: { ...inputs, sid: fakeSid("IM", args.name), index } };
+        }
+        return { id: fakeSid("CH", args.name), state: { ...inputs, sid: fakeSid("CH", args.name) } };
+      },
+      call: () => ({}),
+    },
+    PROJECT,
+    stack,
+  );
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`${PROJECT}:${k}`, v])));
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(request: RegisterRequest, callback: (error: unknown, response: { getUrn(): string }) => void): void;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) =>
+    register(request, (error, response) => {
+      registrations.push({
+        type: request.getType(),
+        name: request.getName(),
+        urn: response?.getUrn(),
+        parent: request.getParent(),
+        inputs: inputsByName.get(`${request.getType()}::${request.getName()}`) ?? {},
+        dependencies: request.getDependenciesList(),
+        protect: request.getProtect() === true,
+        retainOnDelete: request.getRetainondelete() === true,
+        aliases: request.getAliasesList().map((alias) => alias.getSpec()?.getName() ?? "(not a name)"),
+      });
+      callback(error, response);
+    });
+  return registrations;
+}
+
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+/** Stack outputs with their values. */
+export async function settle(outputs: StackOutputs) {
+  const conversations: Record<string, string> = {};
+  const messages: Record<string, Record<string, string>> = {};
+  for (const [name, sid] of Object.entries(outputs.conversations)) conversations[name] = await valueOf(sid);
+  for (const [name, byKey] of Object.entries(outputs.messages)) {
+    messages[name] = {};
+    for (const [key, sid] of Object.entries(byKey)) messages[name][key] = await valueOf(sid);
+  }
+  return { conversations, messages };
+}
