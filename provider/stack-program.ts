@@ -6,7 +6,10 @@ import { loadStackFile, stackFilePath } from "../schemas/load";
 import { renderProblems } from "../schemas/problems";
 import type { ConversationSpec, MessageSpec, StackSpec } from "../schemas/stack";
 import type { ConversationArgs, MessageArgs, TwilioSettings } from "./resources/args";
+import { withoutUndeclared } from "./domain/declared";
 import { Conversation } from "./resources/conversation";
+import { CONVERSATION_INPUT_DEFAULTS } from "./resources/conversation-model";
+import { MESSAGE_INPUT_DEFAULTS } from "./resources/message-model";
 import { Message } from "./resources/message";
 
 /** Stack outputs: SIDs by logical name, and message SIDs by key (or position when unkeyed). */
@@ -23,17 +26,20 @@ export function chatServiceSidOf(spec: StackSpec): string | null {
 
 export function conversationArgs(spec: StackSpec, conversation: ConversationSpec): ConversationArgs {
   const { timers } = conversation;
-  return {
-    chatServiceSid: chatServiceSidOf(spec),
-    uniqueName: conversation.uniqueName ?? null,
-    friendlyName: conversation.friendlyName ?? null,
-    state: conversation.state ?? null,
-    timers: timers ? { inactive: timers.inactive ?? null, closed: timers.closed ?? null } : null,
-    attributes: conversation.attributes ?? null,
-    messagingServiceSid: conversation.messagingServiceSid ?? null,
-    adopt: conversation.adopt,
-    webhooksEnabled: conversation.webhooks ?? spec.defaults.webhooks,
-  };
+  return withoutUndeclared(
+    {
+      chatServiceSid: chatServiceSidOf(spec),
+      uniqueName: conversation.uniqueName,
+      friendlyName: conversation.friendlyName,
+      state: conversation.state,
+      timers: timers ? withoutUndeclared(timers) : null,
+      attributes: conversation.attributes,
+      messagingServiceSid: conversation.messagingServiceSid,
+      adopt: conversation.adopt,
+      webhooksEnabled: conversation.webhooks ?? spec.defaults.webhooks,
+    },
+    CONVERSATION_INPUT_DEFAULTS,
+  );
 }
 
 /**
@@ -54,21 +60,26 @@ export function messageArgs(
   links: { conversationSid: pulumi.Input<string>; afterSid: pulumi.Input<string> | null; afterIndex: pulumi.Input<number> | null },
 ): MessageArgs {
   return {
-    chatServiceSid: chatServiceSidOf(spec),
     conversationSid: links.conversationSid,
-    author: message.author ?? null,
-    body: message.body ?? null,
-    attributes: message.attributes ?? null,
-    mediaSid: message.mediaSid ?? null,
-    contentSid: message.contentSid ?? null,
-    contentVariables: message.contentVariables ?? null,
-    subject: message.subject ?? null,
-    dateCreated: message.dateCreated ?? null,
-    dateUpdated: message.dateUpdated ?? null,
-    afterSid: links.afterSid,
-    afterIndex: links.afterIndex,
-    conversationState: conversation.state ?? null,
-    webhooksEnabled: conversation.webhooks ?? spec.defaults.webhooks,
+    ...withoutUndeclared(
+      {
+        chatServiceSid: chatServiceSidOf(spec),
+        author: message.author,
+        body: message.body,
+        attributes: message.attributes,
+        mediaSid: message.mediaSid,
+        contentSid: message.contentSid,
+        contentVariables: message.contentVariables,
+        subject: message.subject,
+        dateCreated: message.dateCreated,
+        dateUpdated: message.dateUpdated,
+        afterSid: links.afterSid,
+        afterIndex: links.afterIndex,
+        conversationState: conversation.state,
+        webhooksEnabled: conversation.webhooks ?? spec.defaults.webhooks,
+      },
+      MESSAGE_INPUT_DEFAULTS,
+    ),
   };
 }
 

@@ -1,6 +1,8 @@
 // Pulumi's `preview --json` as a reviewer reads it: each conversation and message by its logical
 // name, what happens to it, the declared properties that change, and why a replacement happens.
 // Pure: the command in ./cli.ts runs the preview and chooses the exit code.
+import { CONVERSATION_INPUT_DEFAULTS } from "../resources/conversation-model";
+import { MESSAGE_INPUT_DEFAULTS } from "../resources/message-model";
 
 export type Action = "create" | "update" | "replace" | "delete";
 export type ResourceKind = "conversation" | "message";
@@ -122,9 +124,12 @@ function conversationOf(messageName: string): string {
 function propertyChanges(step: PreviewStep): PropertyChange[] {
   const action = ACTIONS[step.op];
   if (action === "delete") return [];
-  const oldInputs = action === "create" ? {} : (step.oldState?.inputs ?? {});
+  // Inputs at their default are not stored: read a missing one as its default on both sides, so
+  // state written before that (which stored them) shows no change.
+  const defaults = kindOf(step.urn) === "conversation" ? CONVERSATION_INPUT_DEFAULTS : MESSAGE_INPUT_DEFAULTS;
+  const oldInputs: Record<string, unknown> = action === "create" ? {} : { ...defaults, ...step.oldState?.inputs };
   const oldOutputs = action === "create" ? {} : (step.oldState?.outputs ?? {});
-  const newInputs = step.newState?.inputs ?? {};
+  const newInputs: Record<string, unknown> = { ...defaults, ...step.newState?.inputs };
   const observed = flatten(Object.fromEntries(Object.keys(oldInputs).filter((key) => oldOutputs[key] !== undefined).map((key) => [key, oldOutputs[key]])));
   const declared = flatten(oldInputs);
   const news = flatten(newInputs);

@@ -2,6 +2,7 @@
 import type { ConversationFields, ObservedConversation } from "../client/wire";
 import type { AdoptMode, ConversationState } from "../domain/rules";
 import { statesTimersReach } from "../diff/conversation-state";
+import { withoutUndeclared } from "../domain/declared";
 import type { JsonObject, JsonValue } from "./args";
 
 /** Inputs after `check`: every property present, null when not declared. */
@@ -49,6 +50,9 @@ export interface ConversationOutputs {
 }
 
 const DECLARABLE = ["uniqueName", "friendlyName", "state", "timers", "attributes", "messagingServiceSid"] as const;
+
+/** Inputs at these values are the defaults, and are left out of stored inputs like undeclared ones. */
+export const CONVERSATION_INPUT_DEFAULTS: Partial<ConversationInputs> = { adopt: "never", webhooksEnabled: false };
 
 export function normalizeConversationInputs(raw: Record<string, unknown>): ConversationInputs {
   const timers = raw.timers as { inactive?: string | null; closed?: string | null } | null | undefined;
@@ -175,10 +179,10 @@ export function refreshedConversation(olds: ConversationOutputs, observed: Obser
  * Inputs as refresh should record them: the declared properties take Twilio's current values,
  * so that `preview --diff` after a refresh names exactly the properties that drifted.
  */
-export function refreshedConversationInputs(refreshed: ConversationOutputs): ConversationInputs {
+export function refreshedConversationInputs(refreshed: ConversationOutputs): Partial<ConversationInputs> {
   const declared = new Set(refreshed.declared);
   const follow = <T>(property: (typeof DECLARABLE)[number], current: T): T | null => (declared.has(property) ? current : null);
-  return {
+  return withoutUndeclared({
     resourceName: refreshed.resourceName,
     chatServiceSid: refreshed.usesDefaultService ? null : refreshed.chatServiceSid,
     uniqueName: follow("uniqueName", refreshed.uniqueName),
@@ -189,7 +193,7 @@ export function refreshedConversationInputs(refreshed: ConversationOutputs): Con
     messagingServiceSid: follow("messagingServiceSid", refreshed.messagingServiceSid),
     adopt: refreshed.adopt,
     webhooksEnabled: refreshed.webhooksEnabled,
-  };
+  }, CONVERSATION_INPUT_DEFAULTS);
 }
 
 function orNull<T>(value: unknown): T | null {

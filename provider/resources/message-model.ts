@@ -1,5 +1,6 @@
 // The shapes a seed Message takes in state, and the pure steps between them.
 import type { MessageFields, ObservedMessage } from "../client/wire";
+import { withoutUndeclared } from "../domain/declared";
 import type { JsonObject, JsonValue } from "./args";
 
 export interface MessageInputs {
@@ -55,6 +56,9 @@ export interface MessageOutputs {
 }
 
 const DECLARABLE = ["author", "body", "attributes", "subject", "dateCreated", "dateUpdated"] as const;
+
+/** Inputs at these values are the defaults, and are left out of stored inputs like undeclared ones. */
+export const MESSAGE_INPUT_DEFAULTS: Partial<MessageInputs> = { webhooksEnabled: false };
 
 export function normalizeMessageInputs(raw: Record<string, unknown>): MessageInputs {
   return {
@@ -169,10 +173,10 @@ export function refreshedMessage(olds: MessageOutputs, observed: ObservedMessage
   };
 }
 
-export function refreshedMessageInputs(refreshed: MessageOutputs): MessageInputs {
+export function refreshedMessageInputs(refreshed: MessageOutputs): Partial<MessageInputs> {
   const declared = new Set(refreshed.declared);
   const follow = <T>(property: (typeof DECLARABLE)[number], current: T): T | null => (declared.has(property) ? current : null);
-  return {
+  return withoutUndeclared({
     resourceName: refreshed.resourceName,
     chatServiceSid: refreshed.chatServiceSid,
     conversationSid: refreshed.conversationSid,
@@ -189,7 +193,7 @@ export function refreshedMessageInputs(refreshed: MessageOutputs): MessageInputs
     afterIndex: refreshed.afterIndex,
     conversationState: refreshed.conversationState ?? null,
     webhooksEnabled: refreshed.webhooksEnabled,
-  };
+  }, MESSAGE_INPUT_DEFAULTS);
 }
 
 function orNull<T>(value: unknown): T | null {

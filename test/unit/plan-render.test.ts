@@ -175,3 +175,21 @@ describe("plan renderer bookkeeping", () => {
     `);
   });
 });
+
+describe("plan renderer across the change that stopped storing undeclared inputs", () => {
+  const URN = "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/twilio-conversations:Message::support/welcome";
+  it("a replacement of a message whose state holds explicit nulls and defaults lists only the declared change", () => {
+    const step = {
+      op: "replace",
+      urn: URN,
+      replaceReasons: ["mediaSid"],
+      oldState: {
+        inputs: { author: "system", body: "Hi", mediaSid: "ME1", subject: null, attributes: null, webhooksEnabled: false },
+        outputs: { author: "system", body: "Hi", mediaSid: "ME1", subject: null, attributes: null, webhooksEnabled: false },
+      },
+      newState: { inputs: { author: "system", body: "Hi", mediaSid: "ME2" } },
+    };
+    const plan = planFromPreview({ steps: [step] });
+    expect(plan.resources[0].changes).toEqual([{ property: "mediaSid", old: '"ME1"', new: '"ME2"' }]);
+  });
+});
