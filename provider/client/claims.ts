@@ -6,7 +6,9 @@
 // The engine diffs each declared resource that has state and creates the new ones before it
 // deletes the resources a run removes: by then every declared holder of a SID is known. A delete
 // of a SID that another declared resource holds (it adopted the conversation, in this run or an
-// earlier one, e.g. under the name after a rename) must leave the object in Twilio.
+// earlier one, e.g. under the name after a rename; or a message's lost-answer recovery took the
+// message of the resource a rename removed) must leave the object in Twilio. The conversation and
+// message deletes both ask `heldByAnother`.
 
 export class Claims {
   /** Each claimed SID, with the names of the resources known to hold it. */

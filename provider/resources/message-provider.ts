@@ -29,8 +29,10 @@ export function messageProvider(transport: () => Transport): pulumi.dynamic.Reso
       return { inputs: news, failures: checkMessage(news, olds) };
     },
 
-    async diff(_id, olds: MessageOutputs, news) {
-      return diffMessage(olds, normalizeMessageInputs(news));
+    async diff(id, olds: MessageOutputs, news) {
+      const inputs = normalizeMessageInputs(news);
+      transport().claims.claim(id, inputs.resourceName);
+      return diffMessage(olds, inputs);
     },
 
     async create(raw) {
@@ -45,6 +47,9 @@ export function messageProvider(transport: () => Transport): pulumi.dynamic.Reso
         { operation: "create message", resource: inputs.resourceName },
         intentKey(raw),
       );
+      // This resource holds what its create made or, after a lost answer, took: an object another
+      // resource held before (e.g. under its old name after a rename) is then not that one's to delete.
+      transport().claims.claim(observed.sid, inputs.resourceName);
       const outs = messageOutputs(inputs, observed);
       const restore = stateToRestoreAfterSeeding(inputs);
       if (restore) {
@@ -90,6 +95,9 @@ export function messageProvider(transport: () => Transport): pulumi.dynamic.Reso
     },
 
     async delete(id, olds: MessageOutputs) {
+      // Another declared resource holds this message (a recovery after a rename took it): the same
+      // rule as a conversation's delete, it is not this one's to delete.
+      if (transport().claims.heldByAnother(id, olds.resourceName)) return;
       const context = { operation: "delete message", resource: olds.resourceName };
       const deleted = await deleteMessage(transport(), scopeOf(olds), olds.conversationSid, id, olds.webhooksEnabled, context);
       if (!deleted) refuseUntrustedNotFound(olds, transport().settings, context);

@@ -1,7 +1,9 @@
 // A conversation renamed in the stack file without `renamedFrom`, then adopted by its new name
 // (`adopt: ifExists`, as the 409 hint suggests): the engine creates the new resource, which takes
 // the conversation over, then deletes the old one. That delete must leave the conversation alone.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { observedMessage } from "../../../provider/client/wire";
+import { messageOutputs, normalizeMessageInputs } from "../../../provider/resources/message-model";
 import { createThrough, useEmulator } from "./harness";
 
 const env = useEmulator();
@@ -24,5 +26,31 @@ describe("a conversation adopted by a resource of another name in the same run",
     const adopted = await createThrough(env.conversations, { resourceName: "new-name", uniqueName: "kept-desk", adopt: "ifExists" });
     await env.conversations.delete(adopted.id, adopted.outs);
     expect(conversationsNamed("kept-desk")).toEqual([]);
+  });
+});
+
+describe("a message whose key was renamed, the new create's answer lost", () => {
+  // The old resource is from an earlier run: removed from the program, it is never diffed, so
+  // nothing claims its message before the new resource's recovery looks for what it made.
+  afterEach(() => env.emulator.clearFaults());
+
+  it("ends with exactly one message in Twilio, held by the new resource: the old resource's delete leaves it", async () => {
+    const conversationSid = (await env.outside("POST", "/v1/Conversations", { FriendlyName: "Renamed thread" })).body.sid;
+    const content = { conversationSid, author: "ada", body: "Welcome", dateCreated: "2024-03-01T09:00:00Z", afterIndex: null };
+    const oldInputs = { resourceName: "thread/welcome", ...content };
+    const made = await env.outside("POST", `/v1/Conversations/${conversationSid}/Messages`, {
+      Author: "ada",
+      Body: "Welcome",
+      DateCreated: "2024-03-01T09:00:00Z",
+    });
+    const oldOuts = messageOutputs(normalizeMessageInputs(oldInputs), observedMessage(made.body));
+
+    env.emulator.setFaults([{ method: "POST", path: "/Messages$", drop: "before", count: 1 }]);
+    const created = await createThrough(env.messages, { resourceName: "thread/greeting", ...content });
+    env.emulator.clearFaults();
+    await env.messages.delete(made.body.sid, oldOuts);
+
+    const held = (env.emulator.state().messages as any[]).filter((m) => m.conversation_sid === conversationSid).map((m) => m.sid);
+    expect(held).toEqual([created.id]);
   });
 });
