@@ -2,14 +2,16 @@
 import { TwilioConversationsError, type ErrorContext } from "../errors";
 import { createOnce } from "./create";
 import { earliestServerTime, send, type Transport, type TwilioJson } from "./http";
+import { jsonEqual } from "../domain/json";
 import {
+  CONFIGURATION_ANSWER,
+  CONFIGURATION_PATH,
   CONVERSATION_ANSWER,
   CONVERSATION_PAGE_ANSWER,
   conversationForm,
   conversationPath,
   conversationsPath,
   observedConversation,
-  sameAttributes,
   type ConversationFields,
   type ObservedConversation,
 } from "./wire";
@@ -135,8 +137,9 @@ export async function deleteConversation(
  * After a create whose answer was lost: the conversation it made, if any. Only a conversation
  * created since the request was sent (by the server's clock) counts, so an older one with the same
  * unique name is never taken for it (that is what `adopt` decides), nor one that another resource
- * of this run made or holds. By unique name when there is one; otherwise the one conversation
- * created since then with exactly the fields sent, and only when those fields can tell it apart.
+ * of this run made or holds, nor one that differs from what the create sent (`madeByCreate`). By
+ * unique name when there is one; otherwise the one conversation created since then with exactly
+ * the fields sent, and only when those fields can tell it apart.
  */
 async function findCreatedConversation(
   transport: Transport,
@@ -149,7 +152,8 @@ async function findCreatedConversation(
   if (fields.uniqueName) {
     const existing = await fetchConversationJson(transport, scope, fields.uniqueName, context, true);
     const since = earliestServerTime(transport.serverClock, firstSentAt);
-    return existing && createdSince(existing, since) && unclaimed(existing) ? existing : null;
+    const found = existing && createdSince(existing, since) && unclaimed(existing) ? [existing] : [];
+    return (await madeBy(transport, fields, found, context))[0] ?? null;
   }
   if (fields.friendlyName === null && fields.attributes === null && fields.messagingServiceSid === null) {
     throw new TwilioConversationsError(
@@ -162,7 +166,8 @@ async function findCreatedConversation(
   }
   const conversations = await listRecentConversations(transport, scope, firstSentAt, context);
   const since = earliestServerTime(transport.serverClock, firstSentAt);
-  const candidates = conversations.filter((json) => createdSince(json, since) && sameConversationFields(json, fields) && unclaimed(json));
+  const recent = conversations.filter((json) => createdSince(json, since) && unclaimed(json));
+  const candidates = await madeBy(transport, fields, recent, context);
   if (candidates.length > 1) {
     throw new TwilioConversationsError(
       { ...context, hint: "give the conversation a uniqueName so it can be found for sure; delete the extra one by hand" },
@@ -202,13 +207,40 @@ export function createdSince(json: TwilioJson, since: number): boolean {
   return Date.parse(String(json.date_created)) >= since;
 }
 
-/** Every field the create sent, compared with what Twilio holds; unsent fields must be unset. */
-function sameConversationFields(json: TwilioJson, fields: ConversationFields): boolean {
+/**
+ * The conversations among `found` that a create of `fields` could have made (`madeByCreate`). The
+ * account's default messaging service is read only when one of them has a messaging service the
+ * create did not send.
+ */
+async function madeBy(transport: Transport, fields: ConversationFields, found: TwilioJson[], context: ErrorContext): Promise<TwilioJson[]> {
+  const observed = found.map((json) => ({ json, conversation: observedConversation(json) }));
+  const needsDefault = fields.messagingServiceSid === null && observed.some(({ conversation }) => conversation.messagingServiceSid !== null);
+  const accountDefault = needsDefault ? await accountMessagingService(transport, context) : null;
+  return observed.filter(({ conversation }) => madeByCreate(conversation, fields, accountDefault)).map(({ json }) => json);
+}
+
+/** The account's default messaging service (`/v1/Configuration`), which Twilio gives a conversation created without one. */
+async function accountMessagingService(transport: Transport, context: ErrorContext): Promise<string | null> {
+  const json = (await send(transport, { method: "GET", path: CONFIGURATION_PATH, kind: "read", context, answer: CONFIGURATION_ANSWER, forCreate: true })) as TwilioJson;
+  return typeof json.default_messaging_service_sid === "string" ? json.default_messaging_service_sid : null;
+}
+
+/**
+ * Whether `found` holds what a create of `fields` makes: every field sent as sent, and every field
+ * not sent at Twilio's default for it: no unique or friendly name, attributes `{}`, state `active`,
+ * and no messaging service but the account's default one (`accountMessagingService`, null when
+ * the account has none). Timers are not compared: Twilio shows dates, and account defaults apply.
+ */
+export function madeByCreate(found: ObservedConversation, fields: ConversationFields, accountMessagingService: string | null): boolean {
+  const messagingService =
+    fields.messagingServiceSid !== null
+      ? found.messagingServiceSid === fields.messagingServiceSid
+      : found.messagingServiceSid === null || found.messagingServiceSid === accountMessagingService;
   return (
-    (json.unique_name ?? null) === null &&
-    (json.friendly_name ?? null) === fields.friendlyName &&
-    (fields.messagingServiceSid === null || json.messaging_service_sid === fields.messagingServiceSid) &&
-    (fields.state === null || json.state === fields.state) &&
-    sameAttributes(json, fields.attributes)
+    found.uniqueName === fields.uniqueName &&
+    found.friendlyName === fields.friendlyName &&
+    found.state === (fields.state ?? "active") &&
+    messagingService &&
+    jsonEqual(found.attributes ?? {}, fields.attributes ?? {})
   );
 }

@@ -109,3 +109,25 @@ describe("a write still landing when the client gives up", () => {
     });
   });
 });
+
+describe("a conversation created elsewhere meanwhile with fields the create did not send", () => {
+  // Created "just now" for the server (dated a minute ahead, so it is surely in the window a
+  // recovery looks at), with the friendly name and attributes the resource declares.
+  it.each([
+    ["State: inactive", { State: "inactive" }],
+    ["a MessagingServiceSid", { MessagingServiceSid: "MG" + "7".repeat(32) }],
+  ])("with %s is never taken by a create that sent neither (answer lost)", async (name, extra) => {
+    const fields = { FriendlyName: `Elsewhere ${name}`, Attributes: JSON.stringify({ team: "elsewhere" }) };
+    const dateCreated = new Date(Date.now() + 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const elsewhere = (await env.outside("POST", "/v1/Conversations", { ...fields, ...extra, DateCreated: dateCreated })).body.sid;
+    env.emulator.setFaults([{ method: "POST", path: "^/v1/Conversations$", drop: "before", count: 1 }]);
+    const created = await createThrough(env.conversations, {
+      resourceName: `elsewhere-${Object.keys(extra)[0]}`,
+      friendlyName: fields.FriendlyName,
+      attributes: { team: "elsewhere" },
+    });
+    expect(created.id).not.toBe(elsewhere);
+    const mine = conversations().find((c) => c.sid === created.id);
+    expect([mine?.state, mine?.messaging_service_sid]).toEqual(["active", null]);
+  });
+});

@@ -1,0 +1,64 @@
+// What a conversation found after a lost answer must hold to be taken for the create's own: every
+// field sent as sent, and every field not sent at Twilio's default (state active, no messaging
+// service but the account's default one).
+import { describe, expect, it } from "vitest";
+import { madeByCreate } from "../../../provider/client/conversations";
+import type { ConversationFields, ObservedConversation } from "../../../provider/client/wire";
+
+const MG = "MG" + "1".repeat(32);
+const OTHER_MG = "MG" + "2".repeat(32);
+
+const sent = (fields: Partial<ConversationFields> = {}): ConversationFields => ({
+  uniqueName: null,
+  friendlyName: "Support",
+  state: null,
+  timers: null,
+  attributes: null,
+  messagingServiceSid: null,
+  ...fields,
+});
+
+// As the emulator answers a conversation created with only FriendlyName "Support".
+const found = (fields: Partial<ObservedConversation> = {}): ObservedConversation => ({
+  sid: "CH" + "a".repeat(32),
+  accountSid: "AC" + "0".repeat(32),
+  chatServiceSid: "IS" + "0".repeat(32),
+  messagingServiceSid: null,
+  uniqueName: null,
+  friendlyName: "Support",
+  state: "active",
+  attributes: {},
+  dateCreated: "2024-03-01T09:00:00Z",
+  dateUpdated: "2024-03-01T09:00:00Z",
+  dateInactive: null,
+  dateClosed: null,
+  url: null,
+  ...fields,
+});
+
+describe("madeByCreate", () => {
+  it.each<[string, Partial<ConversationFields>, Partial<ObservedConversation>, string | null, boolean]>([
+    ["the fields sent, every other at its default", {}, {}, null, true],
+    // State not sent: Twilio's default is active.
+    ["state not sent, found inactive", {}, { state: "inactive" }, null, false],
+    ["state not sent, found closed", {}, { state: "closed" }, null, false],
+    ["state sent inactive, found inactive", { state: "inactive" }, { state: "inactive" }, null, true],
+    ["state sent active, found inactive", { state: "active" }, { state: "inactive" }, null, false],
+    // Messaging service not sent: none, or the account's default one.
+    ["messaging service not sent, found one (the account has no default)", {}, { messagingServiceSid: MG }, null, false],
+    ["messaging service not sent, found the account's default", {}, { messagingServiceSid: MG }, MG, true],
+    ["messaging service not sent, found another than the account's default", {}, { messagingServiceSid: OTHER_MG }, MG, false],
+    ["messaging service sent, found it", { messagingServiceSid: MG }, { messagingServiceSid: MG }, null, true],
+    ["messaging service sent, found another", { messagingServiceSid: MG }, { messagingServiceSid: OTHER_MG }, null, false],
+    ["messaging service sent, found none", { messagingServiceSid: MG }, {}, null, false],
+    // Names and attributes.
+    ["another friendly name", {}, { friendlyName: "Sales" }, null, false],
+    ["unique name not sent, found one", {}, { uniqueName: "desk" }, null, false],
+    ["unique name sent, found it", { uniqueName: "desk" }, { uniqueName: "desk" }, null, true],
+    ["attributes not sent, found some", {}, { attributes: { team: "a" } }, null, false],
+    ["attributes sent, found equal in another key order", { attributes: { a: 1, b: 2 } }, { attributes: { b: 2, a: 1 } }, null, true],
+    ["attributes sent, found unset", { attributes: { a: 1 } }, { attributes: null }, null, false],
+  ])("%s", (_name, fields, observed, accountDefault, expected) => {
+    expect(madeByCreate(found(observed), sent(fields), accountDefault)).toBe(expected);
+  });
+});
