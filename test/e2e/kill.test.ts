@@ -72,9 +72,20 @@ function killNow(pids: number[]): void {
   }
 }
 
+/** What a kill found and did: it interrupted `up` only if `up` was running and had writes left. */
+interface Kill {
+  /** `up` had not exited when the kill was sent. */
+  running: boolean;
+  /** How many processes were sent SIGKILL. */
+  killed: number;
+  /** The writes `up` had sent when it was killed. */
+  writes: number;
+  /** How the killed `up` exited: by the signal (the tree) or with an error (its provider gone). */
+  exit: { code: number | null; signal: NodeJS.Signals | null };
+}
+
 /** Starts `up`, waits for the chosen number of writes (plus a few ms), and kills. */
-/** Resolves whether the kill found `up` still running. */
-async function killMidUp(s: Scenario, way: "tree" | "provider", afterWrites: number, extraMs: number): Promise<boolean> {
+async function killMidUp(s: Scenario, way: "tree" | "provider", afterWrites: number, extraMs: number): Promise<Kill> {
   const start = writes(s);
   const { child, done } = s.start(["up", "--yes", "--skip-preview"]);
   const pulumiPid = child.pid!;
@@ -85,14 +96,28 @@ async function killMidUp(s: Scenario, way: "tree" | "provider", afterWrites: num
   await new Promise((resolve) => setTimeout(resolve, extraMs));
   const running = child.exitCode === null;
   const below = descendants(pulumiPid);
-  if (way === "tree") killNow([pulumiPid, ...below.map((p) => p.pid)]);
-  else killNow(below.filter((p) => p.args.includes("dynamic-provider")).map((p) => p.pid));
+  const targets = way === "tree" ? [pulumiPid, ...below.map((p) => p.pid)] : below.filter((p) => p.args.includes("dynamic-provider")).map((p) => p.pid);
+  const writesAtKill = writes(s) - start;
+  killNow(targets);
   await done;
   if (way === "tree") {
     // Orphans of the tree are reaped by init; wait until none is alive.
     while (below.some(({ pid }) => alive(pid))) await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return running;
+  return { running, killed: targets.length, writes: writesAtKill, exit: { code: child.exitCode, signal: child.signalCode } };
+}
+
+/**
+ * Whether the kill interrupted `up`: it was still running, with writes left to send, and the
+ * kill ended it: the tree by SIGKILL, or `up` failing once its provider was gone.
+ */
+function interruption(kill: Kill, way: "tree" | "provider", writesOfUp: number) {
+  return {
+    running: kill.running,
+    killedSome: kill.killed > 0,
+    writesLeft: kill.writes < writesOfUp,
+    endedByTheKill: way === "tree" ? kill.exit.signal === "SIGKILL" : kill.exit.code !== 0,
+  };
 }
 
 function alive(pid: number): boolean {
@@ -127,10 +152,20 @@ function findFiles(dir: string, suffix: string): string[] {
   });
 }
 
+/** Each declared conversation's friendly name and thread (the twins twice). */
+function declaredThreads(threads: Record<string, string[]>): Array<[string, string[]]> {
+  return Object.entries(threads).flatMap(([name, bodies]): Array<[string, string[]]> => (name.startsWith("Twin") ? [[name, bodies], [name, bodies]] : [[name, bodies]]));
+}
+
+/** The objects a stack file declares: each conversation and each message, one create each. */
+function declaredObjects(threads: Record<string, string[]>): number {
+  return declaredThreads(threads).reduce((count, [, bodies]) => count + 1 + bodies.length, 0);
+}
+
 /** Twilio holds exactly the declared conversations and threads: none twice, none missing. */
 function expectExactly(s: Scenario, threads: Record<string, string[]>): void {
   const { conversations, messages } = twilioObjects(s.emulator);
-  const expected = Object.entries(threads).flatMap(([name, bodies]) => (name.startsWith("Twin") ? [[name, bodies], [name, bodies]] : [[name, bodies]]));
+  const expected = declaredThreads(threads);
   const held = conversations.map((c) => [c.friendly_name, messages.filter((m) => m.conversation_sid === c.sid).sort((a, b) => a.index - b.index).map((m) => m.body)]);
   const sort = (list: unknown[]) => list.map((entry) => JSON.stringify(entry)).sort();
   expect(sort(held)).toEqual(sort(expected));
@@ -143,18 +178,29 @@ describe.each(["tree", "provider"] as const)("kill -9 of the %s in the middle of
       scenario = await newScenario(`kill-${way}`);
       const next = random(way === "tree" ? 9 : 99);
       const results: string[] = [];
+      let previous = 0;
       for (let trial = 0; trial < TRIALS; trial++) {
         const { yaml, threads } = stackFor(`${way}${trial}`);
         scenario.writeStack(yaml);
-        // About 11 creates and, after the first trial, 11 deletes: kill anywhere among them.
-        const afterWrites = 1 + Math.floor(next() * (trial === 0 ? 11 : 22));
+        // The creates of this trial's objects and the deletes of the previous trial's: kill
+        // anywhere among them, before the last.
+        const writesOfUp = declaredObjects(threads) + previous;
+        previous = declaredObjects(threads);
+        const afterWrites = 1 + Math.floor(next() * (writesOfUp - 1));
         const extraMs = Math.floor(next() * 30);
-        const interrupted = await killMidUp(scenario, way, afterWrites, extraMs);
+        const kill = await killMidUp(scenario, way, afterWrites, extraMs);
+        // A trial whose kill interrupted nothing would prove nothing.
+        expect(interruption(kill, way, writesOfUp), `trial ${trial}: ${JSON.stringify(kill)} of ${writesOfUp} writes`).toEqual({
+          running: true,
+          killedSome: true,
+          writesLeft: true,
+          endedByTheKill: true,
+        });
         const recovery = await recoverAsUser(scenario);
         expectExactly(scenario, threads);
         await scenario.pulumi(["preview", "--expect-no-changes"]);
         process.stderr.write(`${way} trial ${trial} done\n`);
-        const when = interrupted ? `killed after ${afterWrites} writes + ${extraMs} ms` : "up had finished before the kill";
+        const when = `killed after ${kill.writes} of ${writesOfUp} writes (${afterWrites} + ${extraMs} ms)`;
         results.push(`trial ${trial}: ${when}; ${recovery || "nothing to clean"}`);
       }
       console.log(`kill -9 of the ${way}:\n  ${results.join("\n  ")}`);
