@@ -72,6 +72,9 @@ function killNow(pids: number[]): void {
   }
 }
 
+/** Writes left unsent at the latest kill point drawn. */
+const KILL_MARGIN = 4;
+
 /** What a kill found and did: it interrupted `up` only if `up` was running and had writes left. */
 interface Kill {
   /** `up` had not exited when the kill was sent. */
@@ -186,7 +189,9 @@ describe.each(["tree", "provider"] as const)("kill -9 of the %s in the middle of
         // anywhere among them, before the last.
         const writesOfUp = declaredObjects(threads) + previous;
         previous = declaredObjects(threads);
-        const afterWrites = 1 + Math.floor(next() * (writesOfUp - 1));
+        // A margin of writes before the end: the wait below and the polling let a few more
+        // writes land before the kill, and a kill after the last one would interrupt nothing.
+        const afterWrites = 1 + Math.floor(next() * Math.max(1, writesOfUp - KILL_MARGIN));
         const extraMs = Math.floor(next() * 30);
         const kill = await killMidUp(scenario, way, afterWrites, extraMs);
         // A trial whose kill interrupted nothing would prove nothing.
