@@ -1,9 +1,12 @@
 // `npm run plan -- --stack S [--format text|markdown|json] [--drift]`: runs `pulumi preview --json`
-// (with `--refresh` for --drift) and prints the plan by logical name. See README, "Reviewing
-// changes in pull requests". Exit codes: 0 no changes, 2 changes, 3 drift (--drift), 1 failed
-// (an invalid stack file is refused before the engine starts).
+// and prints the plan by logical name. With --drift it runs `pulumi refresh --preview-only --json`
+// instead (the stack file plays no part): what Twilio holds now against what the last `up`
+// recorded. See README, "Reviewing changes in pull requests". Exit codes: 0 no changes (no drift),
+// 2 changes, 3 drift (--drift), 1 failed (an invalid stack file is refused before the preview starts).
 "use strict";
 const { spawn } = require("node:child_process");
+const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
 const { ensureEngine, pulumiEnv, PROJECT } = require("./engine");
 const { problemsBeforeEngine } = require("./stack-check");
@@ -13,9 +16,12 @@ const USAGE = `usage: npm run plan -- --stack STACK [--format text|markdown|json
 
   --stack, -s   the stack to preview (default: the selected stack)
   --format      text (default), markdown (for a pull-request comment) or json
-  --drift       read Twilio first (preview --refresh) and report what differs from the stack file
+  --drift       read Twilio (refresh --preview-only, nothing written) and report what differs from
+                what the last up recorded; the stack file is not read, so edits not applied yet
+                are not drift
 
-exit codes: 0 no changes, 2 changes, 3 drift found (--drift), 1 the stack file is invalid or the preview failed`;
+exit codes: 0 no changes (or no drift), 2 changes, 3 drift found (--drift), 1 the stack file is
+invalid or the preview failed`;
 
 function parseArgs(argv) {
   const options = { stack: null, format: "text", drift: false, help: false };
@@ -53,7 +59,44 @@ function run(args, env) {
  */
 async function failureText(args, env) {
   const plain = await run(args.filter((arg) => arg !== "--json"), env);
-  return `${plain.stdout}\n${plain.stderr}`.trim() || `pulumi preview exited ${plain.code}`;
+  return `${plain.stdout}\n${plain.stderr}`.trim() || `pulumi ${args[0]} exited ${plain.code}`;
+}
+
+/** The engine's event log: one JSON event a line; none when pulumi did not write it. */
+function readEvents(file) {
+  let text;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return [];
+  }
+  return text.split("\n").filter((line) => line.trim()).map((line) => JSON.parse(line));
+}
+
+/**
+ * Drift: `refresh --preview-only` reads every conversation and message from Twilio and compares
+ * it with the state the last `up` recorded, without running the program (so the stack file is not
+ * read) and without writing anything. Its --json output leaves out the state read for a resource
+ * that changed (dynamic providers return no detailed diff), so the engine's event log, which has
+ * it, is read too (`--event-log` needs PULUMI_DEBUG_COMMANDS, as Pulumi's Automation API sets).
+ */
+async function drift(options, render, env) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-drift-"));
+  try {
+    const eventLog = path.join(dir, "events.jsonl");
+    const args = ["refresh", "--preview-only", "--json", "--non-interactive", ...(options.stack ? ["--stack", options.stack] : []), "--event-log", eventLog];
+    const driftEnv = { ...env, PULUMI_DEBUG_COMMANDS: "true" };
+    const result = await run(args, driftEnv);
+    if (result.code !== 0) {
+      process.stderr.write(`the refresh preview (reading Twilio) failed:\n${await failureText(args, driftEnv)}\n`);
+      return EXIT.failed;
+    }
+    const plan = render.planFromRefresh(JSON.parse(result.stdout), readEvents(eventLog));
+    process.stdout.write(`${render.renderPlan(plan, options.format)}\n`);
+    return render.hasChanges(plan) ? EXIT.drift : EXIT.noChanges;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function main() {
@@ -77,7 +120,8 @@ async function main() {
   }
   const engineDir = ensureEngine();
   const env = pulumiEnv(engineDir, process.env, { localBackend: true });
-  const args = ["preview", "--json", "--non-interactive", ...(options.stack ? ["--stack", options.stack] : []), ...(options.drift ? ["--refresh"] : [])];
+  if (options.drift) return drift(options, render, env);
+  const args = ["preview", "--json", "--non-interactive", ...(options.stack ? ["--stack", options.stack] : [])];
   // An invalid stack file is refused as `npm run pulumi -- preview` refuses it, before the engine starts.
   const problems = problemsBeforeEngine(args, env);
   if (problems) {
@@ -91,8 +135,7 @@ async function main() {
   }
   const plan = render.planFromPreview(JSON.parse(result.stdout));
   process.stdout.write(`${render.renderPlan(plan, options.format)}\n`);
-  if (!render.hasChanges(plan)) return EXIT.noChanges;
-  return options.drift ? EXIT.drift : EXIT.changes;
+  return render.hasChanges(plan) ? EXIT.changes : EXIT.noChanges;
 }
 
 main().then(

@@ -1,6 +1,8 @@
 // Pulumi's `preview --json` as a reviewer reads it: each conversation and message by its logical
 // name, what happens to it, the declared properties that change, and why a replacement happens.
-// Pure: the command in ./cli.ts runs the preview and chooses the exit code.
+// And `refresh --preview-only --json` (with its engine event log) as a drift report: what Twilio
+// holds now against what the last `up` recorded, independent of the stack file.
+// Pure: scripts/plan.js runs the engine and chooses the exit code.
 import { CONVERSATION_INPUT_DEFAULTS } from "../resources/conversation-model";
 import { MESSAGE_INPUT_DEFAULTS } from "../resources/message-model";
 
@@ -26,6 +28,13 @@ export interface PlannedResource {
 export interface Plan {
   resources: PlannedResource[];
   counts: Record<Action, number>;
+  /**
+   * A drift report (planFromRefresh): `update` is an object changed in Twilio since the last `up`
+   * (old: recorded, new: Twilio now), `delete` one gone from Twilio.
+   */
+  drift?: true;
+  /** Drift the engine counted but did not name (its event log was missing or incomplete). */
+  unnamed?: number;
 }
 
 /** The parts of `pulumi preview --json` the plan reads. */
@@ -39,6 +48,24 @@ export interface PreviewStep {
 }
 export interface PreviewJson {
   steps?: PreviewStep[];
+  /** Per op, how many resources the engine counted (`same`, `update`, `delete`, ...). */
+  changeSummary?: Record<string, number>;
+}
+
+/** A resource's state as the engine's events carry it. */
+export interface EventState {
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+/**
+ * One line of the engine's event log (`--event-log`). Only `resOutputsEvent` is read: for a
+ * refresh it carries the outcome (`same`, `update`, `delete`) with the state recorded (`old`) and
+ * the state read from Twilio (`new`). `refresh --json` alone leaves a refreshed resource's new
+ * state out unless its provider returns a detailed diff, which dynamic providers cannot.
+ */
+export interface EngineEvent {
+  resOutputsEvent?: { metadata: { op: string; urn: string; old?: EventState; new?: EventState } };
+  [event: string]: unknown;
 }
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -98,7 +125,74 @@ function deletedWithTheirConversation(resources: PlannedResource[]): PlannedReso
 }
 
 export function hasChanges(plan: Plan): boolean {
-  return plan.resources.length > 0;
+  return plan.resources.length > 0 || (plan.unnamed ?? 0) > 0;
+}
+
+/**
+ * Drift from `pulumi refresh --preview-only --json` and the event log of the same run: per
+ * conversation and message by logical name, the declared properties whose value in Twilio now
+ * differs from what the last `up` (or refresh) recorded, old = recorded, new = Twilio now; an
+ * object deleted outside is `delete` (gone). The stack file plays no part. Whether a resource
+ * drifted is the engine's verdict (the provider's diff: a timer's move is not drift); the
+ * properties listed are those that differ within it.
+ */
+export function planFromRefresh(refresh: PreviewJson, events: EngineEvent[] = []): Plan {
+  const outcomes = new Map<string, { op: string; old?: EventState; new?: EventState }>();
+  for (const step of refresh.steps ?? []) outcomes.set(step.urn, { op: step.op, old: step.oldState, new: step.newState });
+  for (const event of events) {
+    const metadata = event.resOutputsEvent?.metadata;
+    if (metadata?.urn) outcomes.set(metadata.urn, { op: metadata.op, old: metadata.old, new: metadata.new });
+  }
+  const resources: Array<PlannedResource & { index: number }> = [];
+  for (const [urn, outcome] of outcomes) {
+    const kind = kindOf(urn);
+    // A step still marked `refresh` had no outcome reported: counted below, never taken as no drift.
+    if (kind === null || (outcome.op !== "update" && outcome.op !== "delete")) continue;
+    const action: Action = outcome.op === "update" ? "update" : "delete";
+    const index = Number(outcome.old?.outputs?.index ?? Number.MAX_SAFE_INTEGER);
+    resources.push({ kind, name: nameOf(urn), action, changes: action === "update" ? driftChanges(outcome.old, outcome.new) : [], reasons: [], index });
+  }
+  const groupOf = (resource: PlannedResource) => (resource.kind === "conversation" ? resource.name : conversationOf(resource.name));
+  resources.sort(
+    (a, b) =>
+      groupOf(a).localeCompare(groupOf(b)) ||
+      (a.kind === b.kind ? a.index - b.index || a.name.localeCompare(b.name) : a.kind === "conversation" ? -1 : 1),
+  );
+  const ordered: PlannedResource[] = resources.map(({ index: _index, ...resource }) => resource);
+  for (const resource of ordered) {
+    const conversation = ordered.find((other) => other.kind === "conversation" && other.name === groupOf(resource));
+    if (resource.kind === "message" && resource.action === "delete" && conversation?.action === "delete") resource.reasons = ["its conversation is gone"];
+    else if (resource.action === "update" && resource.changes.length === 0) resource.reasons = ["differs from the record only in the provider's bookkeeping"];
+  }
+  const counts: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0 };
+  for (const resource of ordered) counts[resource.action]++;
+  const counted = (refresh.changeSummary?.update ?? 0) + (refresh.changeSummary?.delete ?? 0);
+  const unnamed = Math.max(0, counted - ordered.length);
+  return { resources: ordered, counts, drift: true, ...(unnamed > 0 ? { unnamed } : {}) };
+}
+
+/** The declared properties (as the last `up` recorded them) whose value in Twilio differs now. */
+function driftChanges(recorded: EventState | undefined, now: EventState | undefined): PropertyChange[] {
+  const declaredList = recorded?.outputs?.declared;
+  const declared = [...new Set([...(Array.isArray(declaredList) ? declaredList.map(String) : []), ...Object.keys(recorded?.inputs ?? {})])].filter(
+    (property) => !HIDDEN.has(property) && !SHOWN_WHEN_CHANGED.has(property),
+  );
+  const valueIn = (state: EventState | undefined, property: string) =>
+    state?.outputs && property in state.outputs ? state.outputs[property] : state?.inputs?.[property];
+  const before = flatten(Object.fromEntries(declared.map((property) => [property, valueIn(recorded, property)])));
+  const after = flatten(Object.fromEntries(declared.map((property) => [property, valueIn(now, property)])));
+  const changes: PropertyChange[] = [];
+  for (const property of [...new Set([...Object.keys(before), ...Object.keys(after)])]) {
+    const top = property.split(".")[0];
+    // A mapping on one side and a secret or scalar on the other compare as wholes.
+    const whole = [before, after].some((map) => map[top] !== undefined);
+    if (whole && property !== top) continue;
+    const old = whole ? displayWhole(before, top) : before[property];
+    const next = whole ? displayWhole(after, top) : after[property];
+    if (old === next) continue;
+    changes.push({ property, ...(old === undefined ? {} : { old }), ...(next === undefined ? {} : { new: next }) });
+  }
+  return changes;
 }
 
 function kindOf(urn: string): ResourceKind | null {
@@ -216,14 +310,29 @@ function orderReason(message: PlannedResource, all: PlannedResource[]): string {
 
 const SYMBOLS: Record<Action, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
 
+/** What a drift report calls an object changed in Twilio (`update`) or deleted there (`delete`). */
+const DRIFT_LABELS: Partial<Record<Action, string>> = { update: "changed", delete: "gone" };
+
+function label(plan: Plan, action: Action): string {
+  return (plan.drift && DRIFT_LABELS[action]) || action;
+}
+
+function driftSummaryLine(plan: Plan): string {
+  if (!hasChanges(plan)) return "No drift: Twilio holds what the last up recorded.";
+  const parts = (["update", "delete"] as const).filter((action) => plan.counts[action] > 0).map((action) => `${plan.counts[action]} ${label(plan, action)}`);
+  if (plan.unnamed) parts.push(`${plan.unnamed} more the engine counted without naming them`);
+  return `Drift (recorded at the last up → in Twilio now): ${parts.join(", ")}`;
+}
+
 export function summaryLine(plan: Plan): string {
+  if (plan.drift) return driftSummaryLine(plan);
   if (!hasChanges(plan)) return "No changes.";
   const parts = (Object.keys(plan.counts) as Action[]).filter((action) => plan.counts[action] > 0).map((action) => `${plan.counts[action]} to ${action}`);
   return `Plan: ${parts.join(", ")}`;
 }
 
-function changeText(change: PropertyChange): string {
-  if (change.old === undefined) return `${change.property}: ${change.new}`;
+function changeText(change: PropertyChange, plan: Plan): string {
+  if (change.old === undefined) return plan.drift ? `${change.property}: (not set) → ${change.new}` : `${change.property}: ${change.new}`;
   if (change.new === undefined) return `${change.property}: ${change.old} → (removed)`;
   return `${change.property}: ${change.old} → ${change.new}`;
 }
@@ -231,8 +340,8 @@ function changeText(change: PropertyChange): string {
 export function renderText(plan: Plan): string {
   const lines = [summaryLine(plan)];
   for (const resource of plan.resources) {
-    lines.push(`${SYMBOLS[resource.action]} ${resource.kind} ${resource.name} (${resource.action})`);
-    for (const change of resource.changes) lines.push(`    ${changeText(change)}`);
+    lines.push(`${SYMBOLS[resource.action]} ${resource.kind} ${resource.name} (${label(plan, resource.action)})`);
+    for (const change of resource.changes) lines.push(`    ${changeText(change, plan)}`);
     for (const reason of resource.reasons) lines.push(`    why: ${reason}`);
   }
   return lines.join("\n");
@@ -242,22 +351,23 @@ export function renderMarkdown(plan: Plan): string {
   const lines = [`**${summaryLine(plan)}**`];
   if (hasChanges(plan)) lines.push("");
   for (const resource of plan.resources) {
-    lines.push(`- \`${SYMBOLS[resource.action]}\` **${resource.action}** ${resource.kind} \`${resource.name}\``);
-    for (const change of resource.changes) lines.push(`  - ${markdownChange(change)}`);
+    lines.push(`- \`${SYMBOLS[resource.action]}\` **${label(plan, resource.action)}** ${resource.kind} \`${resource.name}\``);
+    for (const change of resource.changes) lines.push(`  - ${markdownChange(change, plan)}`);
     for (const reason of resource.reasons) lines.push(`  - _why:_ ${reason}`);
   }
   return lines.join("\n");
 }
 
-function markdownChange(change: PropertyChange): string {
+function markdownChange(change: PropertyChange, plan: Plan): string {
   const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
-  if (change.old === undefined) return `${change.property}: ${code(change.new!)}`;
+  if (change.old === undefined) return plan.drift ? `${change.property}: (not set) → ${code(change.new!)}` : `${change.property}: ${code(change.new!)}`;
   if (change.new === undefined) return `${change.property}: ${code(change.old)} → (removed)`;
   return `${change.property}: ${code(change.old)} → ${code(change.new)}`;
 }
 
 export function renderJson(plan: Plan): string {
-  return JSON.stringify({ changes: hasChanges(plan), summary: plan.counts, resources: plan.resources }, null, 2);
+  const drift = plan.drift ? { drift: true, ...(plan.unnamed ? { unnamed: plan.unnamed } : {}) } : {};
+  return JSON.stringify({ ...drift, changes: hasChanges(plan), summary: plan.counts, resources: plan.resources }, null, 2);
 }
 
 export type PlanFormat = "text" | "markdown" | "json";

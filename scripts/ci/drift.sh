@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Drift check for the main branch: reads Twilio (preview --refresh) and fails when it differs from
-# the stack file. See README, "Reviewing changes in pull requests".
+# Drift check for the main branch: reads Twilio (`pulumi refresh --preview-only`, nothing written)
+# and fails when it differs from what the last `up` recorded in the stack's state. The stack file is
+# not read: changes merged but not applied yet are not drift. See README, "Drift: what changed in
+# Twilio since the last `up`".
 #
 #   scripts/ci/drift.sh STACK
 #
-# Exit: 0 no drift, 3 drift found (the differences are printed), 1 the preview failed.
+# Exit: 0 no drift, 3 drift found (the differences are printed), 1 reading Twilio failed.
 set -euo pipefail
 
 stack="${1:?usage: scripts/ci/drift.sh STACK}"
@@ -20,7 +22,7 @@ if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
 fi
 case "$code" in
   0) echo "no drift in stack ${stack}" >&2 ;;
-  3) echo "stack ${stack} has drifted: Twilio differs from its stack file (above)" >&2 ;;
+  3) echo "stack ${stack} has drifted: Twilio differs from what the last up recorded (above)" >&2 ;;
   *) echo "the drift check of stack ${stack} failed (exit ${code})" >&2 ;;
 esac
 exit "$code"

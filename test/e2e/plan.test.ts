@@ -70,9 +70,49 @@ describe("npm run plan on the real engine", () => {
     expect(withoutRefresh.code).toBe(0);
 
     const drift = await plan(["--drift"]);
-    expect(drift.stdout).toContain('friendlyName: "Renamed by hand" → "Support"');
+    // old: what the last up recorded; new: what Twilio holds now
+    expect(drift.stdout).toContain('friendlyName: "Support" → "Renamed by hand"');
+    expect(drift.stdout).toContain("~ conversation support (changed)");
     expect(drift.code).toBe(3);
     // nothing was written: the stack still records the old name until someone runs up or refresh
     expect((await plan()).code).toBe(0);
+  }, E2E_TIMEOUT);
+
+  it("--drift compares Twilio with what the last up recorded: a merged edit not applied yet is not drift; an object deleted outside is gone", async () => {
+    scenario = await newScenario("plan-drift-unapplied");
+    scenario.writeStack(STACK);
+    await scenario.up();
+
+    // merged to main, not applied yet: the plan shows it, the drift check does not
+    scenario.writeStack(STACK.replace("friendlyName: Support", "friendlyName: Support desk"));
+    const pending = await plan();
+    expect(pending.stdout).toContain('friendlyName: "Support" → "Support desk"');
+    expect(pending.code).toBe(2);
+    const noDrift = await plan(["--drift"]);
+    expect(noDrift.stdout.trim()).toBe("No drift: Twilio holds what the last up recorded.");
+    expect(noDrift.code).toBe(0);
+    const noDriftJson = JSON.parse((await plan(["--drift", "--format", "json"])).stdout);
+    expect(noDriftJson).toMatchObject({ drift: true, changes: false, resources: [] });
+
+    // even a stack file that no longer parses does not matter: the drift check never reads it
+    scenario.writeStack("conversations: [not, a, mapping");
+    expect((await plan(["--drift"])).code).toBe(0);
+
+    const support = twilioObjects(scenario.emulator).conversations.find((c) => c.unique_name === "support-plan-e2e");
+    const token = Buffer.from(`${scenario.credentialsEnv.TWILIO_ACCOUNT_SID}:${scenario.credentialsEnv.TWILIO_AUTH_TOKEN}`).toString("base64");
+    const deleted = await fetch(`${scenario.emulator.url}/v1/Conversations/${support.sid}`, { method: "DELETE", headers: { authorization: `Basic ${token}` } });
+    expect(deleted.status).toBe(204);
+    const gone = await plan(["--drift", "--format", "markdown"]);
+    expect(gone.stdout).toContain("**Drift (recorded at the last up → in Twilio now): 2 gone**");
+    expect(gone.stdout).toContain("- `-` **gone** conversation `support`");
+    expect(gone.stdout).toContain("- `-` **gone** message `support/hello`");
+    expect(gone.stdout).toContain("_why:_ its conversation is gone");
+    expect(gone.code).toBe(3);
+
+    scenario.credentialsEnv.TWILIO_AUTH_TOKEN = "not-the-token";
+    const failed = await plan(["--drift"]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("the refresh preview (reading Twilio) failed");
+    expect(failed.stderr).toContain("Twilio error 20003");
   }, E2E_TIMEOUT);
 });

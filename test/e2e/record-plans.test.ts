@@ -1,9 +1,11 @@
 // Records `pulumi preview --json` (and `--diff`, for line counts) for the edits the plan renderer's
-// unit tests pin, so their fixtures are the engine's real output. Runs only with RECORD_PLANS=1.
+// unit tests pin, and `pulumi refresh --preview-only --json` with its engine event log for the
+// drift report, so their fixtures are the engine's real output. Runs only with RECORD_PLANS=1
+// (`-t drift` records only the drift fixtures).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "vitest";
-import { newScenario } from "./harness";
+import { newScenario, twilioObjects, type Scenario } from "./harness";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "plans");
 
@@ -58,6 +60,47 @@ describe.runIf(process.env.RECORD_PLANS === "1")("recording preview --json fixtu
         counts[name] = diff.stdout.trimEnd().split("\n").length;
       }
       fs.writeFileSync(path.join(FIXTURES, "preview-diff-line-counts.json"), `${JSON.stringify(counts, null, 2)}\n`);
+    } finally {
+      await scenario.dispose();
+    }
+  }, 600_000);
+});
+
+/** `npm run plan -- --drift`'s engine call: the refresh preview, and the event log that carries the states read. */
+async function recordRefresh(scenario: Scenario, name: string): Promise<void> {
+  const eventLog = path.join(scenario.dir, `${name}.events`);
+  const json = await scenario.pulumi(["refresh", "--preview-only", "--json", "--event-log", eventLog], { env: { PULUMI_DEBUG_COMMANDS: "true" } });
+  fs.writeFileSync(path.join(FIXTURES, `${name}.json`), `${JSON.stringify(JSON.parse(json.stdout), null, 2)}\n`);
+  fs.copyFileSync(eventLog, path.join(FIXTURES, `${name}.events.jsonl`));
+}
+
+describe.runIf(process.env.RECORD_PLANS === "1")("recording refresh --preview-only fixtures (drift)", () => {
+  it("records no drift, then drift made outside, with an edit to the stack file that is not applied", async () => {
+    const scenario = await newScenario("record-drift");
+    try {
+      scenario.writeStack(BASE);
+      await scenario.up();
+      // merged, not applied: the drift report must not see it
+      scenario.writeStack(EDITS.rename);
+      await recordRefresh(scenario, "drift-none");
+
+      const token = Buffer.from(`${scenario.credentialsEnv.TWILIO_ACCOUNT_SID}:${scenario.credentialsEnv.TWILIO_AUTH_TOKEN}`).toString("base64");
+      const twilio = async (method: string, resource: string, form?: Record<string, string>) => {
+        const response = await fetch(`${scenario.emulator.url}/v1/${resource}`, {
+          method,
+          headers: { authorization: `Basic ${token}`, "content-type": "application/x-www-form-urlencoded" },
+          body: form ? new URLSearchParams(form) : undefined,
+        });
+        if (!response.ok) throw new Error(`${method} ${resource}: ${response.status}`);
+      };
+      const { conversations, messages } = twilioObjects(scenario.emulator);
+      const support = conversations.find((c) => c.unique_name === "support-plan");
+      const lobby = conversations.find((c) => c.unique_name === "lobby-plan");
+      const hello = messages.find((m) => m.conversation_sid === support.sid && m.body === "Hi");
+      await twilio("POST", `Conversations/${support.sid}`, { FriendlyName: "Renamed by hand", Attributes: JSON.stringify({ team: "support", tier: 1 }) });
+      await twilio("POST", `Conversations/${support.sid}/Messages/${hello.sid}`, { Body: "Edited by hand" });
+      await twilio("DELETE", `Conversations/${lobby.sid}`);
+      await recordRefresh(scenario, "drift");
     } finally {
       await scenario.dispose();
     }

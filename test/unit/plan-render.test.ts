@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { planFromPreview, renderPlan, type PlanFormat, type PreviewJson } from "../../provider/plan/render";
+import { hasChanges, planFromPreview, planFromRefresh, renderPlan, type EngineEvent, type PlanFormat, type PreviewJson } from "../../provider/plan/render";
 
 /** Fixtures are `pulumi preview --json` of the real engine (test/e2e/record-plans.test.ts records them). */
 function fixture(name: string): PreviewJson {
@@ -191,5 +191,118 @@ describe("plan renderer across the change that stopped storing undeclared inputs
     };
     const plan = planFromPreview({ steps: [step] });
     expect(plan.resources[0].changes).toEqual([{ property: "mediaSid", old: '"ME1"', new: '"ME2"' }]);
+  });
+});
+
+/**
+ * `pulumi refresh --preview-only --json` and the engine's event log of the same run, recorded by
+ * test/e2e/record-plans.test.ts (`RECORD_PLANS=1 … -t drift`): after `up`, the stack file renames
+ * `support` (not applied); for `drift`, Twilio then had support's friendlyName and attributes.tier
+ * and support/hello's body changed by hand, and the lobby conversation deleted.
+ */
+function refreshFixture(name: string): { json: PreviewJson; events: EngineEvent[] } {
+  const dir = path.join(__dirname, "..", "fixtures", "plans");
+  const events = fs.readFileSync(path.join(dir, `${name}.events.jsonl`), "utf8").trim().split("\n").map((line) => JSON.parse(line));
+  return { json: JSON.parse(fs.readFileSync(path.join(dir, `${name}.json`), "utf8")), events };
+}
+const drift = (name: string, format: PlanFormat = "text") => {
+  const { json, events } = refreshFixture(name);
+  return renderPlan(planFromRefresh(json, events), format);
+};
+
+describe("drift report on recorded refresh previews", () => {
+  it("an edit to the stack file that is not applied is not drift", () => {
+    const { json, events } = refreshFixture("drift-none");
+    expect(hasChanges(planFromRefresh(json, events))).toBe(false);
+    expect(drift("drift-none")).toMatchInlineSnapshot(`"No drift: Twilio holds what the last up recorded."`);
+    expect(JSON.parse(drift("drift-none", "json"))).toEqual({
+      drift: true,
+      changes: false,
+      summary: { create: 0, update: 0, replace: 0, delete: 0 },
+      resources: [],
+    });
+  });
+
+  it("names each property changed outside, recorded → Twilio now, and objects deleted outside as gone", () => {
+    expect(drift("drift")).toMatchInlineSnapshot(`
+      "Drift (recorded at the last up → in Twilio now): 2 changed, 3 gone
+      - conversation lobby (gone)
+      - message lobby/welcome (gone)
+          why: its conversation is gone
+      - message lobby/rules (gone)
+          why: its conversation is gone
+      ~ conversation support (changed)
+          friendlyName: "Support" → "Renamed by hand"
+          attributes.tier: 2 → 1
+      ~ message support/hello (changed)
+          body: "Hi" → "Edited by hand""
+    `);
+    expect(drift("drift", "markdown")).toMatchInlineSnapshot(`
+      "**Drift (recorded at the last up → in Twilio now): 2 changed, 3 gone**
+
+      - \`-\` **gone** conversation \`lobby\`
+      - \`-\` **gone** message \`lobby/welcome\`
+        - _why:_ its conversation is gone
+      - \`-\` **gone** message \`lobby/rules\`
+        - _why:_ its conversation is gone
+      - \`~\` **changed** conversation \`support\`
+        - friendlyName: \`"Support"\` → \`"Renamed by hand"\`
+        - attributes.tier: \`2\` → \`1\`
+      - \`~\` **changed** message \`support/hello\`
+        - body: \`"Hi"\` → \`"Edited by hand"\`"
+    `);
+    // the unapplied rename in the stack file ("Support desk") plays no part
+    expect(drift("drift")).not.toContain("Support desk");
+  });
+
+  it("json says it is a drift report, with the same resources", () => {
+    const json = JSON.parse(drift("drift", "json"));
+    expect(json).toMatchObject({ drift: true, changes: true, summary: { create: 0, update: 2, replace: 0, delete: 3 } });
+    expect(json.resources.find((resource: { name: string }) => resource.name === "support")).toEqual({
+      kind: "conversation",
+      name: "support",
+      action: "update",
+      changes: [
+        { property: "friendlyName", old: '"Support"', new: '"Renamed by hand"' },
+        { property: "attributes.tier", old: "2", new: "1" },
+      ],
+      reasons: [],
+    });
+  });
+
+  it("without the event log, the refresh's own --json names only what was deleted, and counts the rest: never a false green", () => {
+    const { json } = refreshFixture("drift");
+    const plan = planFromRefresh(json);
+    expect(hasChanges(plan)).toBe(true);
+    expect(plan.unnamed).toBe(2);
+    expect(renderPlan(plan, "text").split("\n")[0]).toBe("Drift (recorded at the last up → in Twilio now): 3 gone, 2 more the engine counted without naming them");
+  });
+});
+
+describe("drift report rules", () => {
+  const urn = (type: string, name: string) => `urn:pulumi:s::twilio-conversations::pulumi-nodejs:dynamic/twilio-conversations:${type}::${name}`;
+  const outputsEvent = (op: string, name: string, old: object, next?: object): EngineEvent => ({
+    resOutputsEvent: { metadata: { op, urn: urn("Conversation", name), old, ...(next ? { new: next } : {}) } },
+  });
+
+  it("a resource the engine finds the same is not drift, even when Twilio's bookkeeping moved (a timer's state, dateUpdated)", () => {
+    const old = { inputs: { state: "active", timers: { inactive: "PT1H" } }, outputs: { declared: ["state", "timers"], state: "active", dateUpdated: "2026-01-01T00:00:00Z" } };
+    const next = { inputs: { state: "inactive" }, outputs: { declared: ["state", "timers"], state: "inactive", dateUpdated: "2026-01-02T00:00:00Z" } };
+    const plan = planFromRefresh({ steps: [{ op: "refresh", urn: urn("Conversation", "support") }], changeSummary: { same: 1 } }, [outputsEvent("same", "support", old, next)]);
+    expect(hasChanges(plan)).toBe(false);
+  });
+
+  it("leaves an unchanged secret out, says when a property was not set before, and shows a removed one", () => {
+    const old = { inputs: { attributes: { token: "[secret]" }, messagingServiceSid: "MG1" }, outputs: { declared: ["attributes", "messagingServiceSid", "friendlyName"], attributes: { token: "[secret]" }, messagingServiceSid: "MG1", friendlyName: null } };
+    const next = { outputs: { declared: ["attributes", "messagingServiceSid", "friendlyName"], attributes: { token: "[secret]", extra: 1 }, messagingServiceSid: null, friendlyName: "Set by hand" } };
+    const plan = planFromRefresh({ changeSummary: { update: 1 } }, [outputsEvent("update", "desk/support", old, next)]);
+    expect(renderPlan(plan, "text")).toMatchInlineSnapshot(`
+      "Drift (recorded at the last up → in Twilio now): 1 changed
+      ~ conversation desk/support (changed)
+          messagingServiceSid: "MG1" → (removed)
+          attributes.extra: (not set) → 1
+          friendlyName: (not set) → "Set by hand""
+    `);
+    expect(plan.unnamed).toBeUndefined();
   });
 });
