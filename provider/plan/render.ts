@@ -104,9 +104,7 @@ export function planFromPreview(preview: PreviewJson): Plan {
     const step = steps.find((candidate) => nameOf(candidate.urn) === resource.name)!;
     resource.reasons = reasonsFor(resource, step, resources);
   }
-  const counts: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0 };
-  for (const resource of resources) counts[resource.action]++;
-  return { resources, counts };
+  return { resources, counts: countsOf(resources) };
 }
 
 /** The engine deletes messages before their conversation; a reader wants the conversation first. */
@@ -122,6 +120,12 @@ function deletedWithTheirConversation(resources: PlannedResource[]): PlannedReso
     ordered.push(resource, ...resources.filter((message) => goesWith(message) === resource).reverse());
   }
   return ordered;
+}
+
+function countsOf(resources: PlannedResource[]): Record<Action, number> {
+  const counts: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0 };
+  for (const resource of resources) counts[resource.action]++;
+  return counts;
 }
 
 export function hasChanges(plan: Plan): boolean {
@@ -164,8 +168,7 @@ export function planFromRefresh(refresh: PreviewJson, events: EngineEvent[] = []
     if (resource.kind === "message" && resource.action === "delete" && conversation?.action === "delete") resource.reasons = ["its conversation is gone"];
     else if (resource.action === "update" && resource.changes.length === 0) resource.reasons = ["differs from the record only in the provider's bookkeeping"];
   }
-  const counts: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0 };
-  for (const resource of ordered) counts[resource.action]++;
+  const counts = countsOf(ordered);
   const counted = (refresh.changeSummary?.update ?? 0) + (refresh.changeSummary?.delete ?? 0);
   const unnamed = Math.max(0, counted - ordered.length);
   return { resources: ordered, counts, drift: true, ...(unnamed > 0 ? { unnamed } : {}) };
@@ -182,15 +185,9 @@ function driftChanges(recorded: EventState | undefined, now: EventState | undefi
   const before = flatten(Object.fromEntries(declared.map((property) => [property, valueIn(recorded, property)])));
   const after = flatten(Object.fromEntries(declared.map((property) => [property, valueIn(now, property)])));
   const changes: PropertyChange[] = [];
-  for (const property of [...new Set([...Object.keys(before), ...Object.keys(after)])]) {
-    const top = property.split(".")[0];
-    // A mapping on one side and a secret or scalar on the other compare as wholes.
-    const whole = [before, after].some((map) => map[top] !== undefined);
-    if (whole && property !== top) continue;
-    const old = whole ? displayWhole(before, top) : before[property];
-    const next = whole ? displayWhole(after, top) : after[property];
-    if (old === next) continue;
-    changes.push({ property, ...(old === undefined ? {} : { old }), ...(next === undefined ? {} : { new: next }) });
+  for (const property of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const change = changeBetween(property, before, after);
+    if (change) changes.push(change);
   }
   return changes;
 }
@@ -234,17 +231,25 @@ function propertyChanges(step: PreviewStep): PropertyChange[] {
     if (HIDDEN.has(top)) continue;
     const undeclared = newInputs[top] === null || newInputs[top] === undefined;
     if (undeclared && (action !== "replace" || oldInputs[top] === null || oldInputs[top] === undefined)) continue;
-    const oldMap = oldOutputs[top] !== undefined ? observed : declared;
-    // A mapping on one side and a secret or scalar on the other compare as wholes.
-    const whole = [oldMap, news].some((map) => map[top] !== undefined);
-    if (whole && property !== top) continue;
-    const old = whole ? displayWhole(oldMap, top) : oldMap[property];
-    const next = whole ? displayWhole(news, top) : news[property];
-    if (old === next) continue;
     if (action === "create" && SHOWN_WHEN_CHANGED.has(top)) continue;
-    changes.push({ property, ...(old === undefined ? {} : { old }), ...(next === undefined ? {} : { new: next }) });
+    const change = changeBetween(property, oldOutputs[top] !== undefined ? observed : declared, news);
+    if (change) changes.push(change);
   }
   return changes;
+}
+
+/**
+ * How a property differs between two flattened states, if it does. A mapping on one side and a
+ * secret or scalar on the other compare as wholes: the property's dotted parts are then skipped.
+ */
+function changeBetween(property: string, before: Record<string, string>, after: Record<string, string>): PropertyChange | undefined {
+  const top = property.split(".")[0];
+  const whole = [before, after].some((map) => map[top] !== undefined);
+  if (whole && property !== top) return undefined;
+  const old = whole ? displayWhole(before, top) : before[property];
+  const next = whole ? displayWhole(after, top) : after[property];
+  if (old === next) return undefined;
+  return { property, ...(old === undefined ? {} : { old }), ...(next === undefined ? {} : { new: next }) };
 }
 
 /** Nested mappings become dotted names, as a reader finds them in the stack file; nulls are "not set". */
