@@ -86,14 +86,7 @@ async function drift(options, render, env) {
     const eventLog = path.join(dir, "events.jsonl");
     const args = ["refresh", "--preview-only", "--json", "--non-interactive", ...(options.stack ? ["--stack", options.stack] : []), "--event-log", eventLog];
     const driftEnv = { ...env, PULUMI_DEBUG_COMMANDS: "true" };
-    const result = await run(args, driftEnv);
-    if (result.code !== 0) {
-      process.stderr.write(`the refresh preview (reading Twilio) failed:\n${await failureText(args, driftEnv)}\n`);
-      return EXIT.failed;
-    }
-    const plan = render.planFromRefresh(JSON.parse(result.stdout), readEvents(eventLog));
-    process.stdout.write(`${render.renderPlan(plan, options.format)}\n`);
-    return render.hasChanges(plan) ? EXIT.drift : EXIT.noChanges;
+    return await printPlan(args, driftEnv, "the refresh preview (reading Twilio)", (json) => render.planFromRefresh(json, readEvents(eventLog)), render, options, EXIT.drift);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -128,14 +121,22 @@ async function main() {
     process.stderr.write(`${problems}\n`);
     return EXIT.failed;
   }
+  return printPlan(args, env, "the preview", render.planFromPreview, render, options, EXIT.changes);
+}
+
+/**
+ * Runs pulumi with `args` (a `--json` command), prints the plan `toPlan` makes of its output, and
+ * gives the exit code: `whenChanged` when the plan holds anything, failed when pulumi did.
+ */
+async function printPlan(args, env, what, toPlan, render, options, whenChanged) {
   const result = await run(args, env);
   if (result.code !== 0) {
-    process.stderr.write(`the preview failed:\n${await failureText(args, env)}\n`);
+    process.stderr.write(`${what} failed:\n${await failureText(args, env)}\n`);
     return EXIT.failed;
   }
-  const plan = render.planFromPreview(JSON.parse(result.stdout));
+  const plan = toPlan(JSON.parse(result.stdout));
   process.stdout.write(`${render.renderPlan(plan, options.format)}\n`);
-  return render.hasChanges(plan) ? EXIT.changes : EXIT.noChanges;
+  return render.hasChanges(plan) ? whenChanged : EXIT.noChanges;
 }
 
 main().then(
