@@ -157,16 +157,13 @@ function listPageAnswer(key: string): AnswerShape {
     lacking: `a ${key} list and meta`,
     accepts: (json) => {
       const items = json[key];
-      const meta = json.meta;
-      return (
-        Array.isArray(items) &&
-        items.every((item) => item !== null && typeof item === "object" && !Array.isArray(item)) &&
-        meta !== null &&
-        typeof meta === "object" &&
-        !Array.isArray(meta)
-      );
+      return Array.isArray(items) && items.every(isJsonObject) && isJsonObject(json.meta);
     },
   };
+}
+
+function isJsonObject(value: unknown): boolean {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function answerWithSid(what: string, kind: SidKind): AnswerShape {
