@@ -1,6 +1,6 @@
 // The library: what a Pulumi program imports from "twilio-conversations-pulumi".
 import { loadStackFile, loadStackText } from "../schemas/load";
-import { problemCount, renderProblems, type Problem } from "../schemas/problems";
+import { renderProblemReport, type Problem } from "../schemas/problems";
 import type { StackSpec } from "../schemas/stack";
 
 export { Conversation } from "./resources/conversation";
@@ -25,5 +25,5 @@ export type ValidateResult = { ok: true; spec: StackSpec } | { ok: false; proble
 export function validate(source: string | { text: string; label: string }): ValidateResult {
   const result = typeof source === "string" ? loadStackFile(source) : loadStackText(source.text, source.label);
   if (result.ok) return result;
-  return { ok: false, problems: result.problems, text: `${renderProblems(result.problems)}\n\n${problemCount(result.problems)}` };
+  return { ok: false, problems: result.problems, text: renderProblemReport(result.problems) };
 }

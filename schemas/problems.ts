@@ -62,3 +62,8 @@ export function problemCount(problems: readonly Problem[]): string {
 export function renderProblems(problems: readonly Problem[]): string {
   return [...problems].sort(compareProblems).map(renderProblem).join("\n\n");
 }
+
+/** The problems as `npm run validate` prints them: rendered, then their count. */
+export function renderProblemReport(problems: readonly Problem[]): string {
+  return `${renderProblems(problems)}\n\n${problemCount(problems)}`;
+}

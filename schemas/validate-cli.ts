@@ -2,7 +2,7 @@
 // every file is valid, 1 when any has a problem, 2 on a usage error.
 import { isAbsolute, resolve } from "node:path";
 import { loadStackFile } from "./load";
-import { compareProblems, problemCount, renderProblems, type Problem } from "./problems";
+import { compareProblems, problemCount, renderProblemReport, type Problem } from "./problems";
 
 export const FORMATS = ["text", "json", "github"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -100,7 +100,7 @@ export function validateFiles(args: readonly string[], output: Output, options: 
 const RENDERERS: Record<Format, (verdicts: FileVerdict[], problems: Problem[], output: Output) => void> = {
   text(verdicts, problems, output) {
     for (const verdict of verdicts) if (verdict.ok) output.out(`ok ${verdict.file}`);
-    if (problems.length > 0) output.err(`${renderProblems(problems)}\n\n${problemCount(problems)}`);
+    if (problems.length > 0) output.err(renderProblemReport(problems));
   },
   json(verdicts, problems, output) {
     const document = {

@@ -51,8 +51,8 @@ function problemsBeforeEngine(args, env) {
   process.chdir(PROJECT);
   const result = load.loadStackFile(file);
   if (result.ok) return null;
-  const { renderProblems, problemCount } = require(path.join(PROJECT, "dist", "schemas", "problems.js"));
-  return `${file} is not a valid stack file:\n\n${renderProblems(result.problems)}\n\n${problemCount(result.problems)}; pulumi was not started`;
+  const { renderProblemReport } = require(path.join(PROJECT, "dist", "schemas", "problems.js"));
+  return `${file} is not a valid stack file:\n\n${renderProblemReport(result.problems)}; pulumi was not started`;
 }
 
 module.exports = { problemsBeforeEngine };
