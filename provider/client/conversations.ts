@@ -63,7 +63,7 @@ export async function createConversation(
         reconcile: (firstSentAt) => findCreatedConversation(transport, scope, fields, firstSentAt, context),
       }) as Promise<TwilioJson>,
     fetch: (sid) => fetchConversationJson(transport, scope, sid, context, true),
-    find: (sent, sentAt) => findCreatedConversation(transport, sent.scope, sent.fields, sentAt, context),
+    find: (sent, sentAt, excluded) => findCreatedConversation(transport, sent.scope, sent.fields, sentAt, context, excluded),
   });
   return observedConversation(json);
 }
@@ -137,7 +137,7 @@ export async function deleteConversation(
  * After a create whose answer was lost: the conversation it made, if any. Only a conversation
  * created since the request was sent (by the server's clock) counts, so an older one with the same
  * unique name is never taken for it (that is what `adopt` decides), nor one that another resource
- * of this run made or holds, nor one that differs from what the create sent (`madeByCreate`). By
+ * of this run made or holds, nor one `excluded` names, nor one that differs from what the create sent (`madeByCreate`). By
  * unique name when there is one; otherwise the one conversation created since then with exactly
  * the fields sent, and only when those fields can tell it apart.
  */
@@ -147,8 +147,9 @@ async function findCreatedConversation(
   fields: ConversationFields,
   firstSentAt: number,
   context: ErrorContext,
+  excluded: ReadonlySet<string> = new Set(),
 ): Promise<TwilioJson | null> {
-  const unclaimed = (json: TwilioJson) => !transport.claims.isClaimed(String(json.sid));
+  const unclaimed = (json: TwilioJson) => !transport.claims.isClaimed(String(json.sid)) && !excluded.has(String(json.sid));
   if (fields.uniqueName) {
     const existing = await fetchConversationJson(transport, scope, fields.uniqueName, context, true);
     const since = earliestServerTime(transport.serverClock, firstSentAt);

@@ -12,8 +12,11 @@ export interface CreateCall<Sent> {
   /** Sends the create (which looks for its own object after a lost answer). */
   post(): Promise<TwilioJson>;
   fetch(sid: string): Promise<TwilioJson | null>;
-  /** The unclaimed object a create of `sent`, sent at local time `sentAt`, made; null if none. */
-  find(sent: Sent, sentAt: number): Promise<TwilioJson | null>;
+  /**
+   * The unclaimed object a create of `sent`, sent at local time `sentAt`, made, other than those
+   * `excluded` names; null if none.
+   */
+  find(sent: Sent, sentAt: number, excluded: ReadonlySet<string>): Promise<TwilioJson | null>;
 }
 
 export async function createOnce<Sent>(transport: Transport, call: CreateCall<Sent>): Promise<TwilioJson> {
@@ -46,9 +49,12 @@ async function findInterrupted<Sent>(
     return call.fetch(interrupted.sid);
   }
   const sent = interrupted.sent as Sent;
-  const found = await call.find(sent, interrupted.sentAt);
+  // What the interrupted creates of other resources are known to have made is theirs, though
+  // their resources may not have come to claim it yet (a twin waiting its turn).
+  const theirs = call.key ? (transport.intents?.sidsOfOthers(call.key) ?? new Set<string>()) : new Set<string>();
+  const found = await call.find(sent, interrupted.sentAt, theirs);
   const wait = interrupted.sentAt + transport.policy.maxWriteMs - Date.now();
   if (found || wait <= 0) return found;
   await transport.sleep(wait);
-  return call.find(sent, interrupted.sentAt);
+  return call.find(sent, interrupted.sentAt, theirs);
 }

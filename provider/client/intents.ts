@@ -21,6 +21,8 @@ export interface IntentJournal {
   put(key: string, intent: CreateIntent): void;
   /** Closes the intent when it names this SID: the engine holds the object in state. */
   settle(key: string, sid: string): void;
+  /** The SIDs that the open intents of other resources name: objects their creates made. */
+  sidsOfOthers(key: string): Set<string>;
 }
 
 /** One small JSON file per resource under `dir`; written before the request leaves. */
@@ -46,6 +48,24 @@ export function fileJournal(dir: string): IntentJournal {
     },
     settle(key, sid) {
       if (read(key)?.sid === sid) fs.rmSync(fileOf(key), { force: true });
+    },
+    sidsOfOthers(key) {
+      const sids = new Set<string>();
+      let files: string[];
+      try {
+        files = fs.readdirSync(dir).filter((file) => file.endsWith(".json"));
+      } catch {
+        return sids;
+      }
+      for (const file of files) {
+        try {
+          const record = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as CreateIntent & { key: string };
+          if (record.key !== key && typeof record.sid === "string") sids.add(record.sid);
+        } catch {
+          // Cut short by a crash while it was written: it names no object.
+        }
+      }
+      return sids;
     },
   };
 }

@@ -65,7 +65,7 @@ export async function createMessage(
         reconcile: (firstSentAt) => findCreatedMessage(transport, sent, firstSentAt, context),
       }) as Promise<TwilioJson>,
     fetch: (sid) => fetchMessageJson(transport, scope, conversationSid, sid, context, true),
-    find: (earlier, sentAt) => findCreatedMessage(transport, earlier, sentAt, context),
+    find: (earlier, sentAt, excluded) => findCreatedMessage(transport, earlier, sentAt, context, excluded),
   });
   return observedMessage(json);
 }
@@ -149,6 +149,7 @@ async function findCreatedMessage(
   sent: SentMessage,
   firstSentAt: number,
   context: ErrorContext,
+  excluded: ReadonlySet<string> = new Set(),
 ): Promise<TwilioJson | null> {
   const { scope, conversationSid, fields, afterIndex } = sent;
   // A page is checked (MESSAGE_PAGE_ANSWER): anything else fails the create, never reads as "none".
@@ -169,7 +170,8 @@ async function findCreatedMessage(
         (afterIndex === null || Number(message.index) > afterIndex) &&
         (fields.dateCreated ? sameSecond(message.date_created, fields.dateCreated) : createdSince(message, since)) &&
         sameMessageFields(message, fields) &&
-        !transport.claims.isClaimed(String(message.sid)),
+        !transport.claims.isClaimed(String(message.sid)) &&
+        !excluded.has(String(message.sid)),
     ) ?? null
   );
 }

@@ -204,6 +204,19 @@ describe("a create after an interrupted run", () => {
     expect(posted).toHaveLength(1);
   });
 
+  it("names the SIDs other resources' open intents hold, never its own, an unanswered one or a half-written one", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-intents-unit-"));
+    const journal = fileJournal(dir);
+    expect(journal.sidsOfOthers("staging/lobby")).toEqual(new Set());
+    journal.put("staging/lobby", { sentAt: 1, sid: "CHmine", sent: {} });
+    journal.put("staging/desk", { sentAt: 1, sid: "CHdesk", sent: {} });
+    journal.put("staging/vip", { sentAt: 1, sid: null, sent: {} });
+    fs.writeFileSync(path.join(dir, "cut-short.json"), '{"key":"staging/x","sid":"CH');
+    expect(journal.sidsOfOthers("staging/lobby")).toEqual(new Set(["CHdesk"]));
+    journal.settle("staging/desk", "CHdesk");
+    expect(journal.sidsOfOthers("staging/lobby")).toEqual(new Set());
+  });
+
   it("ignores a half-written record (a crash while writing it)", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-intents-unit-"));
     const journal = fileJournal(dir);
