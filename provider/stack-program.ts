@@ -5,12 +5,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackFile, stackFilePath } from "../schemas/load";
 import { renderProblems } from "../schemas/problems";
 import type { ConversationSpec, MessageSpec, StackSpec } from "../schemas/stack";
-import type { ConversationArgs, MessageArgs, TwilioSettings } from "./resources/args";
+import type { ConversationArgs, SeedMessageArgs, TwilioSettings } from "./resources/args";
 import { withoutUndeclared } from "./domain/declared";
 import { Conversation } from "./resources/conversation";
 import { CONVERSATION_INPUT_DEFAULTS } from "./resources/conversation-model";
-import { MESSAGE_INPUT_DEFAULTS } from "./resources/message-model";
-import { Message } from "./resources/message";
 
 /** Stack outputs: SIDs by logical name, and message SIDs by key (or position when unkeyed). */
 export interface StackOutputs {
@@ -42,6 +40,11 @@ export function conversationArgs(spec: StackSpec, conversation: ConversationSpec
   );
 }
 
+/** The conversation's seed thread, in the order the file gives it. */
+export function seedThreadArgs(conversation: ConversationSpec): SeedMessageArgs[] {
+  return conversation.messages.map(seedMessageArgs);
+}
+
 /**
  * Resource options for a conversation, which its messages share: a protected or retained
  * conversation must not lose its history to a `destroy` either.
@@ -53,33 +56,21 @@ export function conversationOptions(
   return { protect: conversation.protect ?? spec.guards.protect, retainOnDelete: conversation.retainOnDelete };
 }
 
-export function messageArgs(
-  spec: StackSpec,
-  conversation: ConversationSpec,
-  message: MessageSpec,
-  links: { conversationSid: pulumi.Input<string>; afterSid: pulumi.Input<string> | null; afterIndex: pulumi.Input<number> | null },
-): MessageArgs {
+/** A seed message as its conversation's thread holds it: what the stack file declares. */
+export function seedMessageArgs(message: MessageSpec, position: number): SeedMessageArgs {
   return {
-    conversationSid: links.conversationSid,
-    ...withoutUndeclared(
-      {
-        chatServiceSid: chatServiceSidOf(spec),
-        author: message.author,
-        body: message.body,
-        attributes: message.attributes,
-        mediaSid: message.mediaSid,
-        contentSid: message.contentSid,
-        contentVariables: message.contentVariables,
-        subject: message.subject,
-        dateCreated: message.dateCreated,
-        dateUpdated: message.dateUpdated,
-        afterSid: links.afterSid,
-        afterIndex: links.afterIndex,
-        conversationState: conversation.state,
-        webhooksEnabled: conversation.webhooks ?? spec.defaults.webhooks,
-      },
-      MESSAGE_INPUT_DEFAULTS,
-    ),
+    key: messageKey(message, position),
+    ...withoutUndeclared({
+      author: message.author,
+      body: message.body,
+      attributes: message.attributes,
+      mediaSid: message.mediaSid,
+      contentSid: message.contentSid,
+      contentVariables: message.contentVariables,
+      subject: message.subject,
+      dateCreated: message.dateCreated,
+      dateUpdated: message.dateUpdated,
+    }),
   };
 }
 
@@ -112,43 +103,27 @@ export interface Placement {
   settings?: TwilioSettings;
 }
 
-/** Declares one Conversation per entry and its messages, each created after the one before it. */
+/**
+ * Declares one Conversation per entry, its seed thread with it: one resource, so that the engine's
+ * cost grows with the conversations, not with their messages.
+ */
 export function declareStack(spec: StackSpec, placement: Placement = {}): StackOutputs {
   const prefix = placement.namePrefix ?? "";
   const outputs: StackOutputs = { conversations: {}, messages: {} };
   for (const [logicalName, entry] of Object.entries(spec.conversations)) {
     const options = { ...conversationOptions(spec, entry), parent: placement.parent };
+    const messages = seedThreadArgs(entry);
     const conversation = new Conversation(
       `${prefix}${logicalName}`,
-      { ...conversationArgs(spec, entry), settings: placement.settings },
+      { ...conversationArgs(spec, entry), messages, settings: placement.settings },
       { ...options, ...previousNames(entry, (previousName) => `${prefix}${previousName}`) },
     );
     // IDs rather than `sid` outputs: an ID stays known in the preview of an in-place update, so the
     // stack outputs do not show as changing when no SID changes.
     outputs.conversations[logicalName] = conversation.id;
-    outputs.messages[logicalName] = {};
-    let previous: Message | undefined;
-    entry.messages.forEach((messageSpec, position) => {
-      const key = messageKey(messageSpec, position);
-      // IDs, not the `sid` outputs: an ID stays known in a preview of an update, so editing a
-      // conversation or a message does not make the messages after it look replaced.
-      const links = {
-        conversationSid: conversation.id,
-        afterSid: previous ? previous.id : null,
-        afterIndex: previous ? previous.index : null,
-      };
-      const message: Message = new Message(
-        `${prefix}${messageResourceName(logicalName, key)}`,
-        { ...messageArgs(spec, entry, messageSpec, links), settings: placement.settings },
-        {
-          ...options,
-          ...previousNames(entry, (previousName) => `${prefix}${messageResourceName(previousName, key)}`),
-          dependsOn: previous ? [previous] : [],
-        },
-      );
-      outputs.messages[logicalName][key] = message.id;
-      previous = message;
-    });
+    outputs.messages[logicalName] = Object.fromEntries(
+      messages.map(({ key }) => [key!, conversation.messages.apply((thread) => thread?.[key!]?.sid)]),
+    ) as Record<string, pulumi.Output<string>>;
   }
   return outputs;
 }

@@ -137,6 +137,31 @@ export async function deleteMessage(
   return json !== null;
 }
 
+/** Every message of a conversation as Twilio answers it, oldest first (all pages). */
+export async function listMessages(transport: Transport, scope: Scope, conversationSid: string, context: ErrorContext): Promise<TwilioJson[]> {
+  const found: TwilioJson[] = [];
+  let query: Record<string, string> | undefined = { Order: "asc", PageSize: "100" };
+  let path = messagesPath(scope.serviceSid, conversationSid);
+  while (query) {
+    const json = (await send(transport, { method: "GET", path, query, kind: "read", context, answer: MESSAGE_PAGE_ANSWER })) as TwilioJson;
+    found.push(...(json.messages as TwilioJson[]));
+    const next = (json.meta as TwilioJson).next_page_url;
+    if (typeof next !== "string") break;
+    const url = new URL(next);
+    path = url.pathname;
+    query = Object.fromEntries(url.searchParams);
+  }
+  return found;
+}
+
+/**
+ * Whether a message Twilio holds is one a create of `fields` makes: every field sent that Twilio
+ * shows, and the declared dates to the second.
+ */
+export function holdsMessageFields(json: TwilioJson, fields: MessageFields): boolean {
+  return sameMessageFields(json, fields) && (fields.dateCreated === null || sameSecond(json.date_created, fields.dateCreated));
+}
+
 /**
  * After a create whose answer was lost: the newest message with every field sent that is newer
  * than the message this one follows, created since the request was sent (by the server's clock)

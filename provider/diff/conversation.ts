@@ -3,6 +3,7 @@ import { isUnknown } from "../domain/unknown";
 import type { ConversationInputs, ConversationOutputs } from "../resources/conversation-model";
 import { declaredDiffers, valueDiffers, type Comparison } from "./compare";
 import { declaredStateToSend, statesTimersReach } from "./conversation-state";
+import { threadChanges } from "./thread";
 
 /** Properties Twilio can update in place, with how each is compared (state: see conversation-state). */
 export const UPDATABLE_CONVERSATION_PROPERTIES: ReadonlyArray<[keyof ConversationInputs & keyof ConversationOutputs, Comparison]> = [
@@ -54,6 +55,17 @@ function timersDiffer(olds: ConversationOutputs["timers"], news: ConversationInp
 export function diffConversation(olds: ConversationOutputs, news: ConversationInputs): pulumi.dynamic.DiffResult {
   const replaces = valueDiffers(news.chatServiceSid, declaredService(olds)) ? ["chatServiceSid"] : [];
   const recorded = RECORDED_CONVERSATION_PROPERTIES.filter((property) => valueDiffers(news[property], olds[property]));
-  const changes = replaces.length > 0 || recorded.length > 0 || changedConversationProperties(olds, news).length > 0;
+  const changes =
+    replaces.length > 0 || recorded.length > 0 || changedConversationProperties(olds, news).length > 0 || seedThreadChanges(olds, news);
   return { changes, replaces };
+}
+
+/**
+ * Whether the seed thread asks for requests. State from before the thread was recorded here
+ * (each message its own resource) holds messages to take over whenever the stack declares some.
+ */
+export function seedThreadChanges(olds: ConversationOutputs, news: ConversationInputs): boolean {
+  if (isUnknown(news.messages)) return true;
+  if (olds.messages === undefined) return Object.keys(news.messages).length > 0;
+  return threadChanges(olds.messages, news.messages);
 }

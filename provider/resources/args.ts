@@ -31,7 +31,31 @@ export interface ConversationArgs {
   adopt?: pulumi.Input<AdoptMode>;
   /** Sends `X-Twilio-Webhook-Enabled: true` on this resource's writes. Default false. */
   webhooksEnabled?: pulumi.Input<boolean>;
+  /**
+   * The seed thread, created in this order after the conversation, and kept by key: an edit
+   * updates a message in place where Twilio allows it, and a message re-created (or inserted) is
+   * followed by re-creating those after it, so the order holds. All of it is one resource.
+   */
+  messages?: SeedMessageArgs[];
   settings?: TwilioSettings;
+}
+
+/** One message of a conversation's seed thread. */
+export interface SeedMessageArgs {
+  /** Keeps the message's identity when others are inserted or removed; default: its position. */
+  key?: string;
+  author?: pulumi.Input<string | null>;
+  body?: pulumi.Input<string | null>;
+  attributes?: pulumi.Input<JsonObject | null>;
+  /** `ME…` SID of uploaded media; only at creation (a change re-creates the message). */
+  mediaSid?: pulumi.Input<string | null>;
+  /** `HX…` SID of a content template; only at creation. */
+  contentSid?: pulumi.Input<string | null>;
+  contentVariables?: pulumi.Input<Record<string, string> | null>;
+  subject?: pulumi.Input<string | null>;
+  /** ISO 8601 timestamps, for backdating seed threads. */
+  dateCreated?: pulumi.Input<string | null>;
+  dateUpdated?: pulumi.Input<string | null>;
 }
 
 /** What a stack declares for one seed message. */

@@ -25,6 +25,7 @@ import {
 } from "../domain/rules";
 import { containsUnknown, isUnknown } from "../domain/unknown";
 import { closedByDeclaredTimers } from "../diff/conversation-state";
+import { threadOrderProblem, type DeclaredThread } from "./thread-model";
 
 type Failure = pulumi.dynamic.CheckFailure;
 type Rule = (value: unknown) => string | undefined;
@@ -97,6 +98,38 @@ export function checkConversation(olds: Record<string, unknown>, news: Record<st
   if (olds.state === "closed" && !isUnknown(news.state)) {
     failures.push(...closedConversationFailures(olds, news));
   }
+  // Messages are written before the conversation is closed, in the same `up`: only a conversation
+  // already closed takes no new or edited message.
+  failures.push(...checkThread(news.messages, olds.messages, olds.state));
+  return failures;
+}
+
+/**
+ * The seed thread: each message as `checkMessage` checks one (its properties named
+ * `messages.<key>.<field>`), and the links that order them.
+ */
+function checkThread(messages: unknown, olds: unknown, previousState: unknown): Failure[] {
+  if (messages === undefined || messages === null || isUnknown(messages)) return [];
+  if (typeof messages !== "object" || Array.isArray(messages)) {
+    return [{ property: "messages", reason: `expected messages by key, got ${describe(messages)}` }];
+  }
+  const thread = messages as Record<string, unknown>;
+  const previous = typeof olds === "object" && olds !== null ? (olds as Record<string, Record<string, unknown>>) : {};
+  const failures: Failure[] = [];
+  for (const [key, message] of Object.entries(thread)) {
+    const property = (field: string) => `messages.${key}${field ? `.${field}` : ""}`;
+    if (isUnknown(message)) continue;
+    if (typeof message !== "object" || message === null || Array.isArray(message)) {
+      failures.push({ property: property(""), reason: `expected a message, got ${describe(message)}` });
+      continue;
+    }
+    const fields = message as Record<string, unknown>;
+    const checked = checkMessageFields(fields, previous[key], previousState);
+    failures.push(...checked.map((failure) => ({ ...failure, property: property(failure.property === "conversationState" ? "" : failure.property) })));
+    if (fields.after !== undefined && typeof fields.after !== "string") failures.push({ property: property("after"), reason: `expected a message key, got ${describe(fields.after)}` });
+  }
+  const linksProblem = failures.length === 0 ? threadOrderProblem(thread as DeclaredThread) : null;
+  if (linksProblem) failures.push({ property: "messages", reason: `${linksProblem} (hint: each message names the key of the one before it in "after")` });
   return failures;
 }
 
@@ -117,9 +150,14 @@ function closedConversationFailures(olds: Record<string, unknown>, news: Record<
 
 /** @param olds the message's previous inputs; absent or empty for a message not created yet. */
 export function checkMessage(news: Record<string, unknown>, olds?: Record<string, unknown>): Failure[] {
+  const failures = checkProperties(news, { chatServiceSid: [sid("chatService")], conversationSid: [sid("conversation")] });
+  if (news.conversationSid === null || news.conversationSid === undefined) failures.push({ property: "conversationSid", reason: "is required" });
+  return [...failures, ...checkMessageFields(news, olds, news.conversationState)];
+}
+
+/** A message's own fields, in a conversation declared in `conversationState`. */
+function checkMessageFields(news: Record<string, unknown>, olds: Record<string, unknown> | undefined, conversationState: unknown): Failure[] {
   const failures = checkProperties(news, {
-    chatServiceSid: [sid("chatService")],
-    conversationSid: [sid("conversation")],
     author: [isString],
     body: [isString, text("body")],
     attributes: [jsonObject("message")],
@@ -130,11 +168,9 @@ export function checkMessage(news: Record<string, unknown>, olds?: Record<string
     dateCreated: [timestamp],
     dateUpdated: [timestamp],
   });
-  const present = (property: string) => news[property] !== null && news[property] !== undefined;
-  if (!present("conversationSid")) failures.push({ property: "conversationSid", reason: "is required" });
   failures.push(...fieldFailures(messageViolations, news, "body"));
   const isNew = !olds || Object.keys(olds).length === 0;
-  if (isNew && news.conversationState === "closed") {
+  if (isNew && conversationState === "closed") {
     failures.push({
       property: "conversationState",
       reason:
@@ -142,7 +178,7 @@ export function checkMessage(news: Record<string, unknown>, olds?: Record<string
         "seed the messages while it is active or inactive, then close it in a later change",
     });
   }
-  if (!isNew && news.conversationState === "closed") {
+  if (!isNew && conversationState === "closed") {
     // Also in the change that closes it: the conversation is updated before its messages.
     failures.push(...editsInClosedConversation(olds, news));
   }

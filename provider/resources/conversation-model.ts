@@ -4,6 +4,7 @@ import type { AdoptMode, ConversationState } from "../domain/rules";
 import { statesTimersReach } from "../diff/conversation-state";
 import { withoutUndeclared } from "../domain/declared";
 import type { JsonObject, JsonValue } from "./args";
+import { refreshedThreadInputs, type DeclaredThread, type RecordedThread } from "./thread-model";
 
 /** Inputs after `check`: every property present, null when not declared. */
 export interface ConversationInputs {
@@ -17,6 +18,8 @@ export interface ConversationInputs {
   messagingServiceSid: string | null;
   adopt: AdoptMode;
   webhooksEnabled: boolean;
+  /** The seed thread, by message key; empty when none is declared. */
+  messages: DeclaredThread;
 }
 
 /** Outputs: what Twilio holds, plus what later operations need (the engine gives them old outputs). */
@@ -47,6 +50,11 @@ export interface ConversationOutputs {
   webhooksEnabled: boolean;
   /** The properties the stack declares; refresh needs them to rebuild the inputs. */
   declared: string[];
+  /**
+   * The seed thread, by message key. Absent in state written while each message was a resource
+   * of its own: the next update takes those messages over (see thread-effects.ts).
+   */
+  messages?: RecordedThread;
 }
 
 const DECLARABLE = ["uniqueName", "friendlyName", "state", "timers", "attributes", "messagingServiceSid"] as const;
@@ -68,6 +76,7 @@ export function normalizeConversationInputs(raw: Record<string, unknown>): Conve
     messagingServiceSid: orNull(raw.messagingServiceSid),
     adopt: (raw.adopt as AdoptMode | undefined) ?? "never",
     webhooksEnabled: raw.webhooksEnabled === true,
+    messages: typeof raw.messages === "object" && raw.messages !== null ? (raw.messages as DeclaredThread) : ((raw.messages as DeclaredThread | undefined) ?? {}),
   };
 }
 
@@ -102,6 +111,7 @@ export function conversationOutputs(
   inputs: ConversationInputs,
   observed: ObservedConversation,
   adopted: boolean,
+  messages: RecordedThread = {},
 ): ConversationOutputs {
   return {
     resourceName: inputs.resourceName,
@@ -125,6 +135,7 @@ export function conversationOutputs(
     adopted,
     webhooksEnabled: inputs.webhooksEnabled,
     declared: DECLARABLE.filter((property) => inputs[property] !== null),
+    messages,
   };
 }
 
@@ -193,6 +204,7 @@ export function refreshedConversationInputs(refreshed: ConversationOutputs): Par
     messagingServiceSid: follow("messagingServiceSid", refreshed.messagingServiceSid),
     adopt: refreshed.adopt,
     webhooksEnabled: refreshed.webhooksEnabled,
+    messages: refreshed.messages && Object.keys(refreshed.messages).length > 0 ? refreshedThreadInputs(refreshed.messages) : null,
   }, CONVERSATION_INPUT_DEFAULTS);
 }
 

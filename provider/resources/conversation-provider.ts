@@ -10,6 +10,7 @@ import {
 import type { Transport } from "../client/http";
 import { intentKey } from "../client/intents";
 import { changedConversationProperties, declaredService, diffConversation } from "../diff/conversation";
+import { isUnknown } from "../domain/unknown";
 import { TwilioConversationsError } from "../errors";
 import { checkConversation } from "./check";
 import { createdButUnfinished } from "./partial";
@@ -25,6 +26,8 @@ import {
   type ConversationInputs,
   type ConversationOutputs,
 } from "./conversation-model";
+import { messageJournalKey, readThread, takeOverThread, ThreadUnfinished, writeThread, type ThreadTarget } from "./thread-effects";
+import type { RecordedThread } from "./thread-model";
 
 export function conversationProvider(transport: () => Transport): pulumi.dynamic.ResourceProvider {
   return {
@@ -34,7 +37,7 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
 
     async diff(id, olds: ConversationOutputs, news) {
       const inputs = normalizeConversationInputs(news);
-      transport().claims.claim(id, inputs.resourceName);
+      holdThread(transport(), id, olds, intentKey(news));
       return diffConversation(olds, inputs);
     },
 
@@ -51,19 +54,20 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
         const updated = changed.length
           ? await updateConversation(transport(), scope, existing.sid, updateFields(inputs, changed), inputs.webhooksEnabled, context)
           : existing;
-        return { id: existing.sid, outs: conversationOutputs(inputs, updated, true) };
+        return { id: existing.sid, outs: await seeded(transport(), raw, inputs, conversationOutputs(inputs, updated, true), {}) };
       }
       const { create, thenClose } = creationFields(inputs);
       const created = await createConversation(transport(), scope, create, inputs.webhooksEnabled, context, intentKey(raw));
-      if (!thenClose) return { id: created.sid, outs: conversationOutputs(inputs, created, false) };
+      const outs = await seeded(transport(), raw, inputs, conversationOutputs(inputs, created, false), {});
+      if (!thenClose) return { id: created.sid, outs };
       try {
         const closed = await updateConversation(transport(), scope, created.sid, { state: "closed" }, inputs.webhooksEnabled, {
           operation: "close new conversation",
           resource: inputs.resourceName,
         });
-        return { id: closed.sid, outs: conversationOutputs(inputs, closed, false) };
+        return { id: closed.sid, outs: { ...conversationOutputs(inputs, closed, false), messages: outs.messages } };
       } catch (error) {
-        throw createdButUnfinished(error, created.sid, conversationOutputs(inputs, created, false), raw, "conversation");
+        throw createdButUnfinished(error, created.sid, outs, raw, "conversation");
       }
     },
 
@@ -76,20 +80,33 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
         refuseUntrustedNotFound(olds, transport().settings, { operation: "read conversation", resource: olds.resourceName });
         return { id: "" };
       }
-      const props = refreshedConversation(olds, observed);
+      const messages = olds.messages && (await readThread(threadTarget(transport(), olds, id, null), olds.messages));
+      const props = { ...refreshedConversation(olds, observed), ...(messages ? { messages } : {}) };
       return { id, props, inputs: refreshedConversationInputs(props) };
     },
 
     async update(id, olds: ConversationOutputs, news) {
       const inputs = normalizeConversationInputs(news);
-      const changed = changedConversationProperties(olds, inputs);
+      const target = threadTarget(transport(), olds, id, intentKey(news), inputs);
+      // The messages first: a change that closes the conversation closes it after them.
+      const recorded = olds.messages ?? (Object.keys(inputs.messages).length > 0 ? await takeOverThread(target, inputs.messages) : {});
+      let thread: RecordedThread;
+      let created: number;
+      try {
+        ({ thread, created } = await writeThread(target, recorded, inputs.messages));
+      } catch (error) {
+        if (!(error instanceof ThreadUnfinished)) throw error;
+        const outs = { ...olds, ...recordedOnly(olds, inputs), messages: error.thread, ...(error.created > 0 ? { state: "active" } : {}) };
+        throw createdButUnfinished(error.failure, id, outs, news, "conversation", "updated in part");
+      }
+      const changed = changedConversationProperties(created > 0 ? { ...olds, state: "active" } : olds, inputs);
       const observed = changed.length
         ? await updateConversation(transport(), scopeOf(olds), id, updateFields(inputs, changed), inputs.webhooksEnabled, {
             operation: "update conversation",
             resource: inputs.resourceName,
           })
         : lastObserved(olds);
-      const outs = conversationOutputs(inputs, observed, olds.adopted);
+      const outs = conversationOutputs(inputs, observed, olds.adopted, thread);
       // Timers left out of the stack are no longer managed, but Twilio keeps them.
       return { outs: { ...outs, timers: inputs.timers ?? olds.timers } };
     },
@@ -102,6 +119,76 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
       if (!deleted) refuseUntrustedNotFound(olds, transport().settings, context);
     },
   };
+}
+
+/**
+ * The conversation and its recorded messages are this resource's for the run (no recovery takes
+ * them), and the create intents of those messages are closed: the engine holds them in state.
+ */
+function holdThread(transport: Transport, id: string, olds: ConversationOutputs, journalKey: string | null): void {
+  transport.claims.claim(id, olds.resourceName);
+  for (const [key, message] of Object.entries(olds.messages ?? {})) {
+    transport.claims.claim(message.sid, olds.resourceName);
+    const messageKey = messageJournalKey(journalKey, key);
+    if (messageKey) transport.intents?.settle(messageKey, message.sid);
+  }
+}
+
+function threadTarget(transport: Transport, olds: ConversationOutputs, id: string, journalKey: string | null, inputs?: ConversationInputs): ThreadTarget {
+  return {
+    transport,
+    scope: scopeOf(olds),
+    conversationSid: id,
+    webhooks: inputs?.webhooksEnabled ?? olds.webhooksEnabled,
+    resourceName: inputs?.resourceName ?? olds.resourceName,
+    journalKey,
+  };
+}
+
+/** What an update records without a request: the resource's name and the provider's settings. */
+function recordedOnly(olds: ConversationOutputs, inputs: ConversationInputs): Partial<ConversationOutputs> {
+  return { resourceName: inputs.resourceName, adopt: inputs.adopt, webhooksEnabled: inputs.webhooksEnabled };
+}
+
+/**
+ * A new (or newly adopted) conversation with its seed thread written. A new message makes an
+ * inactive conversation active in Twilio: one declared inactive is set back once, after the last.
+ * A failure part way records the conversation and the messages made, for the next `up` to finish.
+ */
+async function seeded(
+  transport: Transport,
+  raw: Record<string, unknown>,
+  inputs: ConversationInputs,
+  outs: ConversationOutputs,
+  recorded: RecordedThread,
+): Promise<ConversationOutputs> {
+  if (isUnknown(inputs.messages) || Object.keys(inputs.messages).length === 0) return outs;
+  const target: ThreadTarget = {
+    transport,
+    scope: { serviceSid: inputs.chatServiceSid },
+    conversationSid: outs.sid,
+    webhooks: inputs.webhooksEnabled,
+    resourceName: inputs.resourceName,
+    journalKey: intentKey(raw),
+  };
+  let thread: RecordedThread;
+  try {
+    ({ thread } = await writeThread(target, recorded, inputs.messages));
+  } catch (error) {
+    if (!(error instanceof ThreadUnfinished)) throw error;
+    const partial = { ...outs, messages: error.thread, ...(error.created > 0 && outs.state === "inactive" ? { state: "active" } : {}) };
+    throw createdButUnfinished(error.failure, outs.sid, partial, raw, "conversation");
+  }
+  if (inputs.state !== "inactive") return { ...outs, messages: thread };
+  try {
+    const restored = await updateConversation(transport, target.scope, outs.sid, { state: "inactive" }, inputs.webhooksEnabled, {
+      operation: "set the conversation inactive again after seeding",
+      resource: inputs.resourceName,
+    });
+    return { ...conversationOutputs(inputs, restored, outs.adopted), messages: thread };
+  } catch (error) {
+    throw createdButUnfinished(error, outs.sid, { ...outs, state: "active", messages: thread }, raw, "conversation");
+  }
 }
 
 function scopeOf(olds: ConversationOutputs): Scope {

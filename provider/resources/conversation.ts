@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConversationArgs } from "./args";
+import type { ConversationArgs, SeedMessageArgs } from "./args";
 import { providerModuleText } from "./runtime-provider";
+import { declaredThread, type DeclaredMessage, type RecordedThread } from "./thread-model";
 
 /** A Twilio Conversation, in a Conversation Service or the account's default service. */
 export class Conversation extends pulumi.CustomResource {
@@ -18,19 +19,33 @@ export class Conversation extends pulumi.CustomResource {
   declare readonly dateUpdated: pulumi.Output<string>;
   declare readonly url: pulumi.Output<string>;
   declare readonly adopted: pulumi.Output<boolean>;
+  /** The seed thread by message key: each message's `sid`, `index`, dates and declared fields. */
+  declare readonly messages: pulumi.Output<RecordedThread>;
 
   constructor(name: string, args: ConversationArgs, opts?: pulumi.CustomResourceOptions) {
-    const { settings, ...declared } = args;
+    const { settings, messages, ...declared } = args;
     const outputs = {
       sid: undefined, accountSid: undefined, chatServiceSid: undefined, uniqueName: undefined,
       friendlyName: undefined, state: undefined, attributes: undefined, messagingServiceSid: undefined,
       dateInactive: undefined, dateClosed: undefined, dateCreated: undefined, dateUpdated: undefined,
-      url: undefined, adopted: undefined,
+      url: undefined, adopted: undefined, messages: undefined,
     };
-    const props = { ...outputs, resourceName: name, stack: pulumi.getStack(), ...declared, ...settingsInputs(settings), __provider: providerModuleText("conversation") };
+    const thread = messages && messages.length > 0 ? { messages: seedThread(messages) } : {};
+    const props = {
+      ...outputs, resourceName: name, stack: pulumi.getStack(), ...declared, ...thread, ...settingsInputs(settings),
+      __provider: providerModuleText("conversation"),
+    };
     // The type token of a dynamic resource: the provider process runs the `__provider` module.
     super("pulumi-nodejs:dynamic/twilio-conversations:Conversation", name, props, opts);
   }
+}
+
+/** The thread as stored: keyed (by position when a message has no key), each after the one before. */
+function seedThread(messages: SeedMessageArgs[]) {
+  const keys = messages.map((message, position) => message.key ?? String(position));
+  const twice = keys.find((key, position) => keys.indexOf(key) !== position);
+  if (twice !== undefined) throw new Error(`two seed messages have the key ${JSON.stringify(twice)}: give each message of a conversation its own key`);
+  return declaredThread(messages.map(({ key, ...fields }, position) => ({ key: key ?? String(position), ...(fields as Omit<DeclaredMessage, "after">) })));
 }
 
 /** Which Twilio account a resource uses: the stack config namespace that holds its settings. */

@@ -8,9 +8,10 @@ export function createdButUnfinished(
   outputs: object,
   rawInputs: Record<string, unknown>,
   what: string,
+  done = "created",
 ): Error {
   const failure = error instanceof Error ? error : new Error(String(error));
-  failure.message = `${what} ${id} was created, but ${failure.message}\nIt is recorded in the stack; run \`pulumi up\` again to finish.`;
+  failure.message = `${what} ${id} was ${done}, but ${failure.message}\nIt is recorded in the stack; run \`pulumi up\` again to finish.`;
   return Object.assign(failure, {
     id,
     // The host stores these as the resource's state, so they must carry the stored provider.

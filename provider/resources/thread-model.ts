@@ -1,0 +1,134 @@
+// A conversation's seed thread, held by its Conversation resource: one engine step per
+// conversation however many messages it seeds, so `up` costs grow with the conversations, not the
+// messages. Declared messages are keyed, each naming the key of the one before it (`after`), so an
+// insertion shows in a plan as one new message and one changed link, never as a shifted list.
+import type { MessageFields, ObservedMessage } from "../client/wire";
+import { withoutUndeclared } from "../domain/declared";
+import type { JsonObject } from "./args";
+
+/** What the stack declares for one message of a thread (as stored: only what is declared). */
+export interface DeclaredMessage {
+  /** The key of the message it follows; absent for the first. */
+  after?: string;
+  author?: string;
+  body?: string;
+  attributes?: JsonObject;
+  mediaSid?: string;
+  contentSid?: string;
+  contentVariables?: Record<string, string>;
+  subject?: string;
+  /** ISO 8601 timestamps, for backdated seed threads. */
+  dateCreated?: string;
+  dateUpdated?: string;
+}
+export type DeclaredThread = Record<string, DeclaredMessage>;
+
+/** A message of the thread as the last create, update or refresh left it. */
+export interface RecordedMessage {
+  sid: string;
+  index: number | null;
+  /** The declared fields, as Twilio holds them (as declared for those Twilio never shows). */
+  declared: DeclaredMessage;
+  dateCreated: string | null;
+  dateUpdated: string | null;
+}
+export type RecordedThread = Record<string, RecordedMessage>;
+
+/** Fields Twilio edits in place. */
+export const UPDATABLE_MESSAGE_FIELDS = ["author", "body", "attributes", "subject", "dateCreated", "dateUpdated"] as const;
+/** Fields Twilio takes only when a message is created: a change re-creates the message. */
+export const CREATE_ONLY_MESSAGE_FIELDS = ["mediaSid", "contentSid", "contentVariables"] as const;
+
+/** The keys in thread order: the first message, then each one whose `after` names the one before. */
+export function threadOrder(thread: DeclaredThread): string[] {
+  const following = new Map<string | undefined, string>();
+  for (const [key, message] of Object.entries(thread)) following.set(message.after, key);
+  const order: string[] = [];
+  const seen = new Set<string>();
+  for (let key = following.get(undefined); key !== undefined && !seen.has(key); key = following.get(key)) {
+    order.push(key);
+    seen.add(key);
+  }
+  return order;
+}
+
+/** Why the `after` links do not make one thread, or null when they do. */
+export function threadOrderProblem(thread: DeclaredThread): string | null {
+  const keys = Object.keys(thread);
+  const firsts = keys.filter((key) => thread[key].after === undefined);
+  if (keys.length > 0 && firsts.length !== 1) return `exactly one message must have no "after" (the first); found ${firsts.length}`;
+  for (const key of keys) {
+    const after = thread[key].after;
+    if (after !== undefined && !(after in thread)) return `message ${JSON.stringify(key)} follows ${JSON.stringify(after)}, which is not in the thread`;
+    const twin = keys.find((other) => other !== key && after !== undefined && thread[other].after === after);
+    if (twin) return `messages ${JSON.stringify(key)} and ${JSON.stringify(twin)} both follow ${JSON.stringify(after)}`;
+  }
+  if (threadOrder(thread).length !== keys.length) return "the \"after\" links form a loop";
+  return null;
+}
+
+/** A thread from messages in order, each keyed; the form the stack program stores. */
+export function declaredThread(messages: ReadonlyArray<{ key: string } & Omit<DeclaredMessage, "after">>): DeclaredThread {
+  const thread: DeclaredThread = {};
+  messages.forEach(({ key, ...fields }, position) => {
+    thread[key] = withoutUndeclared({ ...(position > 0 ? { after: messages[position - 1].key } : {}), ...fields }) as DeclaredMessage;
+  });
+  return thread;
+}
+
+export function messageFields(declared: DeclaredMessage): MessageFields {
+  return {
+    author: declared.author ?? null,
+    body: declared.body ?? null,
+    attributes: declared.attributes ?? null,
+    mediaSid: declared.mediaSid ?? null,
+    contentSid: declared.contentSid ?? null,
+    contentVariables: declared.contentVariables ?? null,
+    subject: declared.subject ?? null,
+    dateCreated: declared.dateCreated ?? null,
+    dateUpdated: declared.dateUpdated ?? null,
+  };
+}
+
+/**
+ * Only the changed fields are sent on update, except that a declared `dateUpdated` is always sent
+ * again: otherwise Twilio stamps the edit with the current time.
+ */
+export function messageUpdateFields(declared: DeclaredMessage, changed: readonly string[]): Partial<MessageFields> {
+  const all = messageFields(declared) as unknown as Record<string, unknown>;
+  const sent = new Set(changed);
+  if (declared.dateUpdated !== undefined) sent.add("dateUpdated");
+  return Object.fromEntries([...sent].map((field) => [field, all[field]])) as Partial<MessageFields>;
+}
+
+/** The record of a message Twilio answered for: the declared fields Twilio shows take its values. */
+export function recordedMessage(declared: DeclaredMessage, observed: ObservedMessage): RecordedMessage {
+  return {
+    sid: observed.sid,
+    index: observed.index,
+    declared: heldDeclared(declared, observed),
+    dateCreated: observed.dateCreated,
+    dateUpdated: observed.dateUpdated,
+  };
+}
+
+/** After a refresh: what Twilio holds now, for the fields the stack declares. */
+export function refreshedMessage(recorded: RecordedMessage, observed: ObservedMessage): RecordedMessage {
+  return recordedMessage(recorded.declared, observed);
+}
+
+function heldDeclared(declared: DeclaredMessage, observed: ObservedMessage): DeclaredMessage {
+  const held: DeclaredMessage = { ...declared };
+  const shown = { author: observed.author, body: observed.body, attributes: observed.attributes, dateCreated: observed.dateCreated, dateUpdated: observed.dateUpdated };
+  for (const [field, value] of Object.entries(shown)) {
+    if (!(field in declared)) continue;
+    if (value === null || value === undefined) delete (held as Record<string, unknown>)[field];
+    else (held as Record<string, unknown>)[field] = value;
+  }
+  return held;
+}
+
+/** The thread as refresh records it in the inputs: each message's declared fields, as Twilio holds them. */
+export function refreshedThreadInputs(recorded: RecordedThread): DeclaredThread {
+  return Object.fromEntries(Object.entries(recorded).map(([key, message]) => [key, message.declared]));
+}
