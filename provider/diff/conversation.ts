@@ -65,7 +65,8 @@ export function diffConversation(olds: ConversationOutputs, news: ConversationIn
  * (each message its own resource) holds messages to take over whenever the stack declares some.
  */
 export function seedThreadChanges(olds: ConversationOutputs, news: ConversationInputs): boolean {
-  if (isUnknown(news.messages)) return true;
-  if (olds.messages === undefined) return Object.keys(news.messages).length > 0;
-  return threadChanges(olds.messages, news.messages);
+  const declared = news.messages ?? {};
+  if (isUnknown(declared)) return true;
+  if (olds.messages === undefined) return Object.keys(declared).length > 0;
+  return threadChanges(olds.messages, declared);
 }
