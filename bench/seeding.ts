@@ -163,6 +163,20 @@ interface SizeResult {
   up: Timed;
   script: Timed;
   preview?: Timed;
+  /** Resources in the stack's state (the engine takes one step per resource). */
+  resources: number;
+  stateBytes: number;
+  /** Requests the emulator answered during `up`. */
+  requests: number;
+}
+
+/** The stack's checkpoint in the file backend: its resources and size. */
+function stateOf(backend: string): { resources: number; bytes: number } {
+  const stacks = path.join(backend, ".pulumi", "stacks");
+  const [file] = fs.readdirSync(stacks, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".json"));
+  const text = fs.readFileSync(path.join(stacks, file), "utf8");
+  const resources = (JSON.parse(text) as { checkpoint: { latest: { resources: unknown[] } } }).checkpoint.latest.resources.length;
+  return { resources, bytes: Buffer.byteLength(text) };
 }
 
 async function measureSize(engineDir: string, size: number, withPreview: boolean): Promise<SizeResult> {
@@ -174,6 +188,8 @@ async function measureSize(engineDir: string, size: number, withPreview: boolean
   });
   let up: Timed;
   let preview: Timed | undefined;
+  let state: { resources: number; bytes: number };
+  let requests: number;
   try {
     const stackFile = path.join(workspace.dir, "stack.yaml");
     fs.writeFileSync(stackFile, seedStackYaml(size, MESSAGES));
@@ -181,6 +197,8 @@ async function measureSize(engineDir: string, size: number, withPreview: boolean
     process.stderr.write(`bench: seeding ${size}×${MESSAGES} up…\n`);
     up = await workspace.pulumi(["up", "--yes", "--skip-preview"]);
     checkSeeded(emulator, size, MESSAGES, "pulumi up");
+    requests = emulator.requests().length;
+    state = stateOf(path.join(workspace.dir, "backend"));
     if (withPreview) {
       process.stderr.write(`bench: seeding ${size}×${MESSAGES} no-op preview…\n`);
       preview = await workspace.pulumi(["preview", "--expect-no-changes"]);
@@ -199,7 +217,7 @@ async function measureSize(engineDir: string, size: number, withPreview: boolean
       env: { ...process.env } as Record<string, string>,
     });
     checkSeeded(scriptEmulator, size, MESSAGES, "the twilio-node script");
-    return { size, up, script, preview };
+    return { size, up, script, preview, resources: state.resources, stateBytes: state.bytes, requests };
   } finally {
     await scriptEmulator.close();
   }
@@ -246,6 +264,9 @@ export async function run(options: { sizes?: number[] } = {}): Promise<BenchMetr
       { name: `${label} up / script`, value: result.up.seconds / result.script.seconds, unit: "×", better: "lower", ...(size === 150 ? { target: 1 } : {}) },
       { name: `${label} up peak memory`, value: result.up.peakBytes / MB, unit: "MB", better: "lower", ...(size === 500 ? { target: 600 } : {}) },
       { name: `${label} script peak memory`, value: result.script.peakBytes / MB, unit: "MB", better: "lower" },
+      { name: `${label} engine steps (resources in state)`, value: result.resources, unit: "", better: "lower" },
+      { name: `${label} state bytes per conversation`, value: Math.round(result.stateBytes / size), unit: "B", better: "lower" },
+      { name: `${label} requests per up`, value: result.requests, unit: "", better: "lower" },
     );
     process.stderr.write(
       `bench: ${label}: up ${result.up.seconds.toFixed(1)} s, script ${result.script.seconds.toFixed(1)} s, floor ${floor.toFixed(2)} s, ` +
