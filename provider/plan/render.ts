@@ -1,12 +1,29 @@
 // Pulumi's `preview --json` as a reviewer reads it: each conversation and message by its logical
 // name, what happens to it, the declared properties that change, and why a replacement happens.
+// A seed thread lives inside its Conversation resource (one engine step for all its messages), so
+// its messages are named here from that step's recorded and declared thread (diff/thread.ts).
 // And `refresh --preview-only --json` (with its engine event log) as a drift report: what Twilio
 // holds now against what the last `up` recorded, independent of the stack file.
 // Pure: scripts/plan.js runs the engine and chooses the exit code.
+import { changedMessageFields, threadSteps, type MessageStep, type ReplaceCause } from "../diff/thread";
+import { valueDiffers } from "../diff/compare";
 import { CONVERSATION_INPUT_DEFAULTS } from "../resources/conversation-model";
 import { MESSAGE_INPUT_DEFAULTS } from "../resources/message-model";
+import {
+  CREATE_ONLY_MESSAGE_FIELDS,
+  UPDATABLE_MESSAGE_FIELDS,
+  threadOrder,
+  type DeclaredMessage,
+  type DeclaredThread,
+  type RecordedMessage,
+  type RecordedThread,
+} from "../resources/thread-model";
 
-export type Action = "create" | "update" | "replace" | "delete";
+/**
+ * `move`: a message made by the per-message `Message` resources of an earlier release, taken over
+ * by its conversation's resource as it is (no request to Twilio; the old resource leaves the state).
+ */
+export type Action = "create" | "update" | "replace" | "delete" | "move";
 export type ResourceKind = "conversation" | "message";
 
 export interface PropertyChange {
@@ -71,8 +88,11 @@ export interface EngineEvent {
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 
-/** Inputs that are the provider's bookkeeping, never something the stack file says. */
-const HIDDEN = new Set(["__provider", "resourceName", "stack", "settingsNamespace", "afterSid", "afterIndex", "conversationState", "declared", "conversationSid"]);
+/**
+ * Inputs that are the provider's bookkeeping, never something the stack file says; and a
+ * conversation's `messages`, planned message by message instead.
+ */
+const HIDDEN = new Set(["__provider", "messages", "resourceName", "stack", "settingsNamespace", "afterSid", "afterIndex", "conversationState", "declared", "conversationSid"]);
 /** Shown only when they change (a create lists what is declared, and these are defaults). */
 const SHOWN_WHEN_CHANGED = new Set(["adopt", "webhooksEnabled"]);
 
@@ -87,43 +107,255 @@ const ACTIONS: Record<string, Action | undefined> = {
 
 export function planFromPreview(preview: PreviewJson): Plan {
   const steps = (preview.steps ?? []).filter((step) => kindOf(step.urn) !== null && ACTIONS[step.op] !== undefined);
-  const byName = new Map<string, PlannedResource>();
-  for (const step of steps) {
-    const name = nameOf(step.urn);
-    if (byName.has(name)) continue; // a replacement appears as several steps
-    byName.set(name, {
-      kind: kindOf(step.urn)!,
-      name,
-      action: ACTIONS[step.op]!,
-      changes: propertyChanges(step),
-      reasons: [],
-    });
+  const byName = new Map<string, PreviewStep>();
+  // a replacement appears as several steps
+  for (const step of steps) if (!byName.has(nameOf(step.urn))) byName.set(nameOf(step.urn), step);
+  const legacy = legacyThreads(byName);
+  const resources: PlannedResource[] = [];
+  const messageResources: Array<[PlannedResource, PreviewStep]> = [];
+  for (const [name, step] of byName) {
+    if (kindOf(step.urn) === "conversation") {
+      resources.push(...conversationPlan(name, step, legacy.get(name)));
+      continue;
+    }
+    if (legacy.get(conversationOf(name))?.[name.slice(conversationOf(name).length + 1)]) continue; // planned with its conversation
+    const resource: PlannedResource = { kind: "message", name, action: ACTIONS[step.op]!, changes: propertyChanges(step), reasons: [] };
+    resources.push(resource);
+    messageResources.push([resource, step]);
   }
-  const resources = deletedWithTheirConversation([...byName.values()]);
-  for (const resource of resources) {
-    const step = steps.find((candidate) => nameOf(candidate.urn) === resource.name)!;
-    resource.reasons = reasonsFor(resource, step, resources);
-  }
+  for (const [resource, step] of messageResources) resource.reasons = messageResourceReasons(resource, step, resources);
+  // by conversation, itself first, as the drift report: the engine steps through sibling conversations in no fixed order
+  resources.sort((a, b) => groupOf(a).localeCompare(groupOf(b)) || Number(b.kind === "conversation") - Number(a.kind === "conversation"));
   return { resources, counts: countsOf(resources) };
 }
 
-/** The engine deletes messages before their conversation; a reader wants the conversation first. */
-function deletedWithTheirConversation(resources: PlannedResource[]): PlannedResource[] {
-  const goesWith = (message: PlannedResource) =>
-    message.kind === "message" && message.action === "delete"
-      ? resources.find((other) => other.kind === "conversation" && other.action === "delete" && other.name === conversationOf(message.name))
-      : undefined;
-  const ordered: PlannedResource[] = [];
-  for (const resource of resources) {
-    if (goesWith(resource)) continue;
-    // in the order they were declared: the engine deletes the last one first
-    ordered.push(resource, ...resources.filter((message) => goesWith(message) === resource).reverse());
+/**
+ * State written when each message was a `Message` resource of its own: the deleted message
+ * resources of each conversation whose recorded outputs hold no thread and whose step plans its
+ * messages (it is deleted, or declares a thread). Their messages are planned with the conversation:
+ * taken over, re-created or deleted with it. A message resource deleted on its own stays one.
+ */
+function legacyThreads(byName: Map<string, PreviewStep>): Map<string, RecordedThread> {
+  const threads = new Map<string, RecordedThread>();
+  for (const [name, step] of byName) {
+    if (kindOf(step.urn) !== "message" || ACTIONS[step.op] !== "delete") continue;
+    const conversation = byName.get(conversationOf(name));
+    if (!conversation || kindOf(conversation.urn) !== "conversation" || conversation.oldState?.outputs?.messages !== undefined) continue;
+    const action = ACTIONS[conversation.op];
+    if (action !== "delete" && Object.keys(declaredThreadOf(conversation) ?? {}).length === 0) continue;
+    const thread = threads.get(conversationOf(name)) ?? {};
+    thread[name.slice(conversationOf(name).length + 1)] = legacyMessage(step);
+    threads.set(conversationOf(name), thread);
   }
-  return ordered;
+  return threads;
+}
+
+const MESSAGE_FIELDS: readonly string[] = [...UPDATABLE_MESSAGE_FIELDS, ...CREATE_ONLY_MESSAGE_FIELDS];
+
+/** A `Message` resource's state as a message of a recorded thread: its declared fields as Twilio held them. */
+function legacyMessage(step: PreviewStep): RecordedMessage {
+  const inputs = step.oldState?.inputs ?? {};
+  const outputs = step.oldState?.outputs ?? {};
+  const declared: Record<string, unknown> = {};
+  for (const field of MESSAGE_FIELDS) {
+    if (!(field in inputs) || inputs[field] === null) continue;
+    declared[field] = outputs[field] ?? inputs[field];
+  }
+  const index = typeof outputs.index === "number" ? outputs.index : null;
+  const text = (value: unknown) => (typeof value === "string" ? value : null);
+  return { sid: String(outputs.sid ?? ""), index, declared: declared as DeclaredMessage, dateCreated: text(outputs.dateCreated), dateUpdated: text(outputs.dateUpdated) };
+}
+
+/** The step's declared thread; null when preview cannot know it (unknown or secret). */
+function declaredThreadOf(step: PreviewStep): DeclaredThread | null {
+  const thread = step.newState?.inputs?.messages ?? {};
+  if (!isThread(thread)) return null;
+  return thread;
+}
+
+function isThread(value: unknown): value is Record<string, Record<string, unknown>> {
+  if (value === null || typeof value !== "object" || Array.isArray(value) || isSecret(value)) return false;
+  return Object.values(value).every((message) => message !== null && typeof message === "object" && !Array.isArray(message) && !isSecret(message));
+}
+
+/**
+ * A conversation's step: its own line when its own properties change or it is created, deleted
+ * or replaced (never a line that says nothing when only its messages change), then one line per
+ * message of its thread that changes, named `<conversation>/<key>`.
+ */
+function conversationPlan(name: string, step: PreviewStep, legacy: RecordedThread | undefined): PlannedResource[] {
+  const action = ACTIONS[step.op]!;
+  const own: PlannedResource = { kind: "conversation", name, action, changes: propertyChanges(step), reasons: [] };
+  const declared = action === "delete" ? {} : declaredThreadOf(step);
+  if (declared === null) {
+    const opaque = isSecret(step.newState?.inputs?.messages) ? "[secret]" : display(UNKNOWN);
+    own.changes.push({ property: "messages", new: opaque });
+  }
+  const recorded = action === "create" ? {} : ((step.oldState?.outputs?.messages as RecordedThread | undefined) ?? legacy ?? {});
+  const messages = declared === null ? [] : threadPlan(name, action, recorded, declared, legacy !== undefined);
+  own.reasons = conversationReasons(own, step);
+  const shown = action !== "update" || own.changes.length > 0 || messages.length === 0;
+  return shown ? [own, ...messages] : messages;
+}
+
+function conversationReasons(own: PlannedResource, step: PreviewStep): string[] {
+  if (own.action === "update" && own.changes.length === 0) return ["provider bookkeeping only (no request to Twilio)"];
+  if (own.action !== "replace") return [];
+  const replaced = step.replaceReasons ?? [];
+  return replaced.map((property) => `${property} can only be set at creation`);
+}
+
+/** What the conversation's step does to each message of its thread, in the order it happens. */
+function threadPlan(conversation: string, action: Action, recorded: RecordedThread, declared: DeclaredThread, fromLegacy: boolean): PlannedResource[] {
+  const message = (key: string, messageAction: Action, changes: PropertyChange[] = [], reasons: string[] = []): PlannedResource => ({
+    kind: "message",
+    name: `${conversation}/${key}`,
+    action: messageAction,
+    changes,
+    reasons,
+  });
+  const byIndex = (keys: string[]) => keys.sort((a, b) => (recorded[a].index ?? 0) - (recorded[b].index ?? 0));
+  if (action === "delete") return byIndex(Object.keys(recorded)).map((key) => message(key, "delete", [], ["its conversation is removed"]));
+  const order = threadOrder(declared);
+  if (action === "create") return order.map((key) => message(key, "create", messageChanges(undefined, declared[key])));
+  if (action === "replace") {
+    const removed = byIndex(Object.keys(recorded).filter((key) => !(key in declared))).map((key) => message(key, "delete"));
+    const written = order.map((key) =>
+      recorded[key]
+        ? message(key, "replace", messageChanges(recorded[key], declared[key]), ["the conversation is re-created"])
+        : message(key, "create", messageChanges(undefined, declared[key])),
+    );
+    return [...removed, ...written];
+  }
+  const steps = fromLegacy ? takeOverSteps(recorded, declared) : threadSteps(recorded, declared);
+  return steps.map((step) => {
+    if (step.action === "move") return message(step.key, "move", [], [MOVED]);
+    if (step.action === "delete") return message(step.key, "delete");
+    const changes = messageChanges(step.action === "create" ? undefined : recorded[step.key], declared[step.key]);
+    if (step.action !== "replace") return message(step.key, step.action, changes);
+    if ("takeOver" in step.cause) changes.push(...droppedFields(recorded[step.key], declared[step.key]));
+    return message(step.key, "replace", changes, replaceReasons(conversation, step.cause, changes));
+  });
+}
+
+const MOVED = "kept in Twilio as it is; the Message resource an earlier release made for it leaves the state";
+
+/** Why a message is re-created, with each create-only field that changes besides. */
+function replaceReasons(conversation: string, cause: TakeOverCause, changes: PropertyChange[]): string[] {
+  const reasons = [causeText(conversation, cause)];
+  for (const field of CREATE_ONLY_MESSAGE_FIELDS) {
+    const text = `${field} can only be set at creation`;
+    if (!reasons.includes(text) && changes.some((change) => change.property.split(".")[0] === field)) reasons.push(text);
+  }
+  return reasons;
+}
+
+function causeText(conversation: string, cause: TakeOverCause): string {
+  if ("field" in cause) return `${cause.field} can only be set at creation`;
+  if ("takeOver" in cause) return "its conversation's resource takes over only a message Twilio holds as declared: it is re-created, and the old one deleted";
+  if (cause.after === null) return "it moves in the thread, so it is re-created to keep the thread's order";
+  if (cause.because === "inserted") return `${conversation}/${cause.after} is inserted before it, so it is re-created to keep the thread's order`;
+  return `the message before it (${conversation}/${cause.after}) is re-created, so the thread keeps its order`;
+}
+
+type TakeOverCause = ReplaceCause | { takeOver: "differs" };
+type TakeOverStep = Exclude<MessageStep, { action: "replace" }> | { key: string; action: "replace"; cause: TakeOverCause } | { key: string; action: "move" };
+
+/**
+ * The first update of state with one `Message` resource per message (thread-effects.ts
+ * takeOverThread): in thread order, each message Twilio holds as declared, after the one taken
+ * before it, is taken over as it is; from the first that is not, every declared message is
+ * created, and the old message resources the engine then deletes take theirs out of Twilio.
+ */
+function takeOverSteps(recorded: RecordedThread, declared: DeclaredThread): TakeOverStep[] {
+  const steps: TakeOverStep[] = Object.keys(recorded)
+    .filter((key) => !(key in declared))
+    .sort((a, b) => (recorded[a].index ?? 0) - (recorded[b].index ?? 0))
+    .map((key) => ({ key, action: "delete" as const }));
+  let lastIndex = -1;
+  let created: { after: string; because: "inserted" | "re-created" } | null = null;
+  for (const key of threadOrder(declared)) {
+    const held = recorded[key];
+    if (!held) {
+      steps.push({ key, action: "create" });
+      created = { after: key, because: "inserted" };
+      continue;
+    }
+    const inOrder = held.index !== null && held.index > lastIndex;
+    if (!created && inOrder && holdsDeclared(held, declared[key])) {
+      steps.push({ key, action: "move" });
+      lastIndex = held.index!;
+      continue;
+    }
+    const cause: TakeOverCause = created ?? (inOrder ? { takeOver: "differs" } : { after: null, because: "moved" });
+    steps.push({ key, action: "replace", cause });
+    created = { after: key, because: "re-created" };
+  }
+  return steps;
+}
+
+/** Whether Twilio held (at the last read) what the message now declares, as takeOverThread matches it. */
+function holdsDeclared(held: RecordedMessage, wanted: DeclaredMessage): boolean {
+  if (changedMessageFields(held, wanted).length > 0) return false;
+  if (CREATE_ONLY_MESSAGE_FIELDS.some((field) => valueDiffers(wanted[field], held.declared[field]))) return false;
+  return droppedFields(held, wanted).length === 0;
+}
+
+/** Fields declared before and no longer: Twilio still holds their value, not the default the take-over looks for. */
+function droppedFields(held: RecordedMessage, wanted: DeclaredMessage): PropertyChange[] {
+  const dropped = TAKE_OVER_MATCHED.filter((field) => !(field in wanted) && field in held.declared);
+  return changesBetween(Object.fromEntries(dropped.map((field) => [field, held.declared[field]])), {});
+}
+
+/** The updatable fields the take-over matches whether declared or not (the dates only when declared; Twilio never shows subject). */
+const TAKE_OVER_MATCHED = ["author", "body", "attributes"] as const;
+
+function fieldOf(message: DeclaredMessage, field: string): unknown {
+  return (message as Record<string, unknown>)[field];
+}
+
+/**
+ * A message's declared fields that change, old (what Twilio held at the last read) → new; all of
+ * them for a new message. The link to the message before it (`after`) is the thread's order, told
+ * by the reasons, never a change of its own.
+ */
+function messageChanges(held: RecordedMessage | undefined, wanted: DeclaredMessage): PropertyChange[] {
+  if (!held) return changesBetween({}, withoutLink(wanted));
+  const changed = [
+    ...changedMessageFields(held, wanted),
+    ...CREATE_ONLY_MESSAGE_FIELDS.filter((field) => valueDiffers(wanted[field], held.declared[field])),
+  ];
+  const before = Object.fromEntries(changed.map((field) => [field, heldField(held, field)]));
+  const after = Object.fromEntries(changed.map((field) => [field, fieldOf(wanted, field)]));
+  return changesBetween(before, after);
+}
+
+/** What Twilio held: the recorded declared value, or for a date Twilio's own. */
+function heldField(held: RecordedMessage, field: string): unknown {
+  const value = fieldOf(held.declared, field);
+  if (value !== undefined) return value;
+  return field === "dateCreated" || field === "dateUpdated" ? held[field] : undefined;
+}
+
+function withoutLink(message: DeclaredMessage): Record<string, unknown> {
+  const { after: _after, ...fields } = message;
+  return fields;
+}
+
+/** Each property (flattened, as the stack file nests it) that differs between two sets of values. */
+function changesBetween(before: Record<string, unknown>, after: Record<string, unknown>): PropertyChange[] {
+  const old = flatten(before);
+  const next = flatten(after);
+  const changes: PropertyChange[] = [];
+  for (const property of new Set([...Object.keys(old), ...Object.keys(next)])) {
+    const change = changeBetween(property, old, next);
+    if (change) changes.push(change);
+  }
+  return changes;
 }
 
 function countsOf(resources: PlannedResource[]): Record<Action, number> {
-  const counts: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0 };
+  const counts: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0, move: 0 };
   for (const resource of resources) counts[resource.action]++;
   return counts;
 }
@@ -138,7 +370,8 @@ export function hasChanges(plan: Plan): boolean {
  * differs from what the last `up` (or refresh) recorded, old = recorded, new = Twilio now; an
  * object deleted outside is `delete` (gone). The stack file plays no part. Whether a resource
  * drifted is the engine's verdict (the provider's diff: a timer's move is not drift); the
- * properties listed are those that differ within it.
+ * properties listed are those that differ within it. A conversation's messages are read with it:
+ * they drift inside its recorded outputs (`messages`).
  */
 export function planFromRefresh(refresh: PreviewJson, events: EngineEvent[] = []): Plan {
   const outcomes = new Map<string, { op: string; old?: EventState; new?: EventState }>();
@@ -148,15 +381,23 @@ export function planFromRefresh(refresh: PreviewJson, events: EngineEvent[] = []
     if (metadata?.urn) outcomes.set(metadata.urn, { op: metadata.op, old: metadata.old, new: metadata.new });
   }
   const resources: Array<PlannedResource & { index: number }> = [];
+  let named = 0;
   for (const [urn, outcome] of outcomes) {
     const kind = kindOf(urn);
     // A step still marked `refresh` had no outcome reported: counted below, never taken as no drift.
     if (kind === null || (outcome.op !== "update" && outcome.op !== "delete")) continue;
+    named++;
     const action: Action = outcome.op === "update" ? "update" : "delete";
-    const index = Number(outcome.old?.outputs?.index ?? Number.MAX_SAFE_INTEGER);
-    resources.push({ kind, name: nameOf(urn), action, changes: action === "update" ? driftChanges(outcome.old, outcome.new) : [], reasons: [], index });
+    const name = nameOf(urn);
+    const changes = action === "update" ? driftChanges(outcome.old, outcome.new) : [];
+    if (kind === "message") {
+      resources.push({ kind, name, action, changes, reasons: [], index: Number(outcome.old?.outputs?.index ?? Number.MAX_SAFE_INTEGER) });
+      continue;
+    }
+    const messages = threadDrift(name, outcome.old?.outputs?.messages, action === "delete" ? {} : outcome.new?.outputs?.messages);
+    if (action === "delete" || changes.length > 0 || messages.length === 0) resources.push({ kind, name, action, changes, reasons: [], index: -1 });
+    resources.push(...messages);
   }
-  const groupOf = (resource: PlannedResource) => (resource.kind === "conversation" ? resource.name : conversationOf(resource.name));
   resources.sort(
     (a, b) =>
       groupOf(a).localeCompare(groupOf(b)) ||
@@ -170,8 +411,30 @@ export function planFromRefresh(refresh: PreviewJson, events: EngineEvent[] = []
   }
   const counts = countsOf(ordered);
   const counted = (refresh.changeSummary?.update ?? 0) + (refresh.changeSummary?.delete ?? 0);
-  const unnamed = Math.max(0, counted - ordered.length);
+  const unnamed = Math.max(0, counted - named);
   return { resources: ordered, counts, drift: true, ...(unnamed > 0 ? { unnamed } : {}) };
+}
+
+/**
+ * The messages of a conversation's recorded thread that drifted: a declared field Twilio now holds
+ * otherwise (`update`), or a message gone from Twilio (`delete`).
+ */
+function threadDrift(conversation: string, recorded: unknown, now: unknown): Array<PlannedResource & { index: number }> {
+  // a thread not read (no state from the engine) is not taken as every message gone
+  if (!isThread(recorded) || !isThread(now)) return [];
+  const before = recorded as unknown as RecordedThread;
+  const after = now as unknown as RecordedThread;
+  const drifted: Array<PlannedResource & { index: number }> = [];
+  for (const [key, held] of Object.entries(before)) {
+    const base = { kind: "message" as const, name: `${conversation}/${key}`, reasons: [], index: held.index ?? Number.MAX_SAFE_INTEGER };
+    if (!after[key]) {
+      drifted.push({ ...base, action: "delete", changes: [] });
+      continue;
+    }
+    const changes = changesBetween(withoutLink(held.declared ?? {}), withoutLink(after[key].declared ?? {}));
+    if (changes.length > 0) drifted.push({ ...base, action: "update", changes });
+  }
+  return drifted;
 }
 
 /** The declared properties (as the last `up` recorded them) whose value in Twilio differs now. */
@@ -182,14 +445,10 @@ function driftChanges(recorded: EventState | undefined, now: EventState | undefi
   );
   const valueIn = (state: EventState | undefined, property: string) =>
     state?.outputs && property in state.outputs ? state.outputs[property] : state?.inputs?.[property];
-  const before = flatten(Object.fromEntries(declared.map((property) => [property, valueIn(recorded, property)])));
-  const after = flatten(Object.fromEntries(declared.map((property) => [property, valueIn(now, property)])));
-  const changes: PropertyChange[] = [];
-  for (const property of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    const change = changeBetween(property, before, after);
-    if (change) changes.push(change);
-  }
-  return changes;
+  return changesBetween(
+    Object.fromEntries(declared.map((property) => [property, valueIn(recorded, property)])),
+    Object.fromEntries(declared.map((property) => [property, valueIn(now, property)])),
+  );
 }
 
 function kindOf(urn: string): ResourceKind | null {
@@ -201,6 +460,11 @@ function kindOf(urn: string): ResourceKind | null {
 
 function nameOf(urn: string): string {
   return urn.split("::").slice(3).join("::");
+}
+
+/** The conversation a resource belongs to: itself, or the one a message seeds. */
+function groupOf(resource: PlannedResource): string {
+  return resource.kind === "conversation" ? resource.name : conversationOf(resource.name);
 }
 
 function conversationOf(messageName: string): string {
@@ -282,11 +546,8 @@ function display(value: unknown): string {
 
 const CREATE_ONLY = ["mediaSid", "contentSid", "contentVariables", "chatServiceSid"];
 
-function reasonsFor(resource: PlannedResource, step: PreviewStep, all: PlannedResource[]): string[] {
-  if (resource.kind === "message" && resource.action === "delete") {
-    const conversation = all.find((other) => other.kind === "conversation" && other.name === conversationOf(resource.name));
-    return conversation?.action === "delete" ? ["its conversation is removed"] : [];
-  }
+/** Why a `Message` resource (a program declaring one per message) changes as it does. */
+function messageResourceReasons(resource: PlannedResource, step: PreviewStep, all: PlannedResource[]): string[] {
   if (resource.action === "update" && resource.changes.length === 0) {
     const stateChanged = step.oldState?.inputs?.conversationState !== step.newState?.inputs?.conversationState;
     return stateChanged
@@ -313,13 +574,18 @@ function orderReason(message: PlannedResource, all: PlannedResource[]): string {
   return "the message before it changes, so it is re-created to keep the thread's order";
 }
 
-const SYMBOLS: Record<Action, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
+const SYMBOLS: Record<Action, string> = { create: "+", update: "~", replace: "+-", delete: "-", move: "~" };
 
 /** What a drift report calls an object changed in Twilio (`update`) or deleted there (`delete`). */
 const DRIFT_LABELS: Partial<Record<Action, string>> = { update: "changed", delete: "gone" };
 
+/** Actions told in more words than their name: on a resource's line, and in the summary. */
+const LABELS: Partial<Record<Action, { line: string; summary: string }>> = {
+  move: { line: "moved into its conversation's resource; no request to Twilio", summary: "move into their conversation's resource" },
+};
+
 function label(plan: Plan, action: Action): string {
-  return (plan.drift && DRIFT_LABELS[action]) || action;
+  return (plan.drift && DRIFT_LABELS[action]) || LABELS[action]?.line || action;
 }
 
 function driftSummaryLine(plan: Plan): string {
@@ -332,7 +598,7 @@ function driftSummaryLine(plan: Plan): string {
 export function summaryLine(plan: Plan): string {
   if (plan.drift) return driftSummaryLine(plan);
   if (!hasChanges(plan)) return "No changes.";
-  const parts = (Object.keys(plan.counts) as Action[]).filter((action) => plan.counts[action] > 0).map((action) => `${plan.counts[action]} to ${action}`);
+  const parts = (Object.keys(plan.counts) as Action[]).filter((action) => plan.counts[action] > 0).map((action) => `${plan.counts[action]} to ${LABELS[action]?.summary ?? action}`);
   return `Plan: ${parts.join(", ")}`;
 }
 

@@ -1,4 +1,6 @@
+import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { builtCheckout, PER_MESSAGE_RESOURCES } from "./checkout";
 import { newScenario, twilioObjects, type Scenario } from "./harness";
 
 const E2E_TIMEOUT = 300_000;
@@ -114,5 +116,54 @@ describe("npm run plan on the real engine", () => {
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain("the refresh preview (reading Twilio) failed");
     expect(failed.stderr).toContain("Twilio error 20003");
+  }, E2E_TIMEOUT);
+});
+
+describe("npm run plan after state with one Message resource per message", () => {
+  const THREAD = `${STACK}      - key: bye
+        body: Bye
+`;
+
+  it("names the messages moving into their conversation's resource, not deletes, and up then sends nothing for them", async () => {
+    scenario = await newScenario("plan-take-over");
+    const previous = builtCheckout(PER_MESSAGE_RESOURCES, scenario.dir, "per-message");
+    scenario.writeStack(THREAD);
+    await scenario.pulumi(["config", "set", "stackFile", path.join(scenario.dir, "stack.yaml")], { cwd: previous });
+    await scenario.pulumi(["up", "--yes", "--skip-preview"], { cwd: previous });
+    const before = twilioObjects(scenario.emulator).messages;
+    expect(before.map((m) => m.body)).toEqual(["Hi", "Bye"]);
+
+    const unchanged = await plan();
+    expect(unchanged.stdout.trim()).toBe(
+      [
+        "Plan: 2 to move into their conversation's resource",
+        "~ message support/hello (moved into its conversation's resource; no request to Twilio)",
+        "    why: kept in Twilio as it is; the Message resource an earlier release made for it leaves the state",
+        "~ message support/bye (moved into its conversation's resource; no request to Twilio)",
+        "    why: kept in Twilio as it is; the Message resource an earlier release made for it leaves the state",
+      ].join("\n"),
+    );
+    expect(unchanged.code).toBe(2);
+
+    // an edit made in the same run: the edited message is re-created, the one before it taken over
+    scenario.writeStack(THREAD.replace("body: Bye", "body: Bye now"));
+    const edited = JSON.parse((await plan(["--format", "json"])).stdout);
+    expect(edited.summary).toEqual({ create: 0, update: 0, replace: 1, delete: 0, move: 1 });
+    expect(edited.resources.map((r: { name: string; action: string }) => `${r.action} ${r.name}`)).toEqual(["move support/hello", "replace support/bye"]);
+
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    const writes = scenario.emulator.requests().filter((r) => r.method !== "GET");
+    const [hello, bye] = before;
+    // as planned: nothing sent for hello; bye re-created, and the old one deleted
+    expect(writes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
+      [`POST /v1/Conversations/${hello.conversation_sid}/Messages`, `DELETE /v1/Conversations/${hello.conversation_sid}/Messages/${bye.sid}`].sort(),
+    );
+    const after = twilioObjects(scenario.emulator).messages;
+    expect(after.map((m) => [m.sid === hello.sid, m.body])).toEqual([
+      [true, "Hi"],
+      [false, "Bye now"],
+    ]);
+    expect((await plan()).stdout.trim()).toBe("No changes.");
   }, E2E_TIMEOUT);
 });

@@ -1,10 +1,12 @@
 // Records `pulumi preview --json` (and `--diff`, for line counts) for the edits the plan renderer's
 // unit tests pin, and `pulumi refresh --preview-only --json` with its engine event log for the
-// drift report, so their fixtures are the engine's real output. Runs only with RECORD_PLANS=1
-// (`-t drift` records only the drift fixtures).
+// drift report, and the preview of state written when each message was its own resource (the
+// take-over), so their fixtures are the engine's real output. Runs only with RECORD_PLANS=1
+// (`-t drift` records only the drift fixtures, `-t take-over` only the take-over ones).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "vitest";
+import { builtCheckout, PER_MESSAGE_RESOURCES } from "./checkout";
 import { newScenario, twilioObjects, type Scenario } from "./harness";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures", "plans");
@@ -101,6 +103,26 @@ describe.runIf(process.env.RECORD_PLANS === "1")("recording refresh --preview-on
       await twilio("POST", `Conversations/${support.sid}/Messages/${hello.sid}`, { Body: "Edited by hand" });
       await twilio("DELETE", `Conversations/${lobby.sid}`);
       await recordRefresh(scenario, "drift");
+    } finally {
+      await scenario.dispose();
+    }
+  }, 600_000);
+});
+
+
+describe.runIf(process.env.RECORD_PLANS === "1")("recording the take-over of per-message resources", () => {
+  it("records the first preview after state with one Message resource per message, unchanged and with a body edit", async () => {
+    const scenario = await newScenario("record-take-over");
+    try {
+      const previous = builtCheckout(PER_MESSAGE_RESOURCES, scenario.dir, "per-message");
+      scenario.writeStack(BASE);
+      await scenario.pulumi(["config", "set", "stackFile", path.join(scenario.dir, "stack.yaml")], { cwd: previous });
+      await scenario.pulumi(["up", "--yes", "--skip-preview"], { cwd: previous });
+      for (const [name, yaml] of [["take-over", BASE], ["take-over-body-edit", EDITS["body-edit"]]]) {
+        scenario.writeStack(yaml);
+        const json = await scenario.pulumi(["preview", "--json"]);
+        fs.writeFileSync(path.join(FIXTURES, `${name}.json`), `${JSON.stringify(JSON.parse(json.stdout), null, 2)}\n`);
+      }
     } finally {
       await scenario.dispose();
     }

@@ -44,12 +44,15 @@ describe("plan renderer on recorded previews", () => {
     `);
   });
 
-  it("a body edit updates that message alone", () => {
+  it("a body edit updates that message alone: its conversation, with no change of its own, has no line", () => {
     expect(render("body-edit")).toMatchInlineSnapshot(`
       "Plan: 1 to update
       ~ message support/hello (update)
           body: "Hi" → "Hello there""
     `);
+    // the engine saw one update, of the conversation resource, whose inputs hold the thread
+    const steps = fixture("body-edit").steps!.filter((step) => step.op !== "same");
+    expect(steps.map((step) => [step.op, step.urn.split("::").pop()])).toEqual([["update", "support"]]);
   });
 
   it("a contentSid change replaces the message, and the one after it to keep the order, saying why", () => {
@@ -87,10 +90,53 @@ describe("plan renderer on recorded previews", () => {
     `);
   });
 
+  it("the first preview after state with one Message resource per message moves them into their conversation: no delete; by conversation, whatever order the engine stepped in", () => {
+    const fixtureSteps = fixture("take-over").steps!.filter((step) => step.op !== "same");
+    // what the engine plans: each conversation updated (its outputs record no thread), each Message resource deleted
+    expect(fixtureSteps.filter((step) => step.op === "delete" && step.urn.includes(":Message::"))).toHaveLength(5);
+    expect(render("take-over")).toMatchInlineSnapshot(`
+      "Plan: 5 to move into their conversation's resource
+      ~ message lobby/welcome (moved into its conversation's resource; no request to Twilio)
+          why: kept in Twilio as it is; the Message resource an earlier release made for it leaves the state
+      ~ message lobby/rules (moved into its conversation's resource; no request to Twilio)
+          why: kept in Twilio as it is; the Message resource an earlier release made for it leaves the state
+      ~ message support/hello (moved into its conversation's resource; no request to Twilio)
+          why: kept in Twilio as it is; the Message resource an earlier release made for it leaves the state
+      ~ message support/card (moved into its conversation's resource; no request to Twilio)
+          why: kept in Twilio as it is; the Message resource an earlier release made for it leaves the state
+      ~ message support/bye (moved into its conversation's resource; no request to Twilio)
+          why: kept in Twilio as it is; the Message resource an earlier release made for it leaves the state"
+    `);
+    expect(render("take-over", "markdown").split("\n").slice(0, 4)).toEqual([
+      "**Plan: 5 to move into their conversation's resource**",
+      "",
+      "- `~` **moved into its conversation's resource; no request to Twilio** message `lobby/welcome`",
+      "  - _why:_ kept in Twilio as it is; the Message resource an earlier release made for it leaves the state",
+    ]);
+    expect(JSON.parse(render("take-over", "json")).summary).toEqual({ create: 0, update: 0, replace: 0, delete: 0, move: 5 });
+  });
+
+  it("a message edited in the same run as the take-over is re-created, with the ones after it", () => {
+    expect(render("take-over-body-edit")).toMatchInlineSnapshot(`
+      "Plan: 3 to replace, 2 to move into their conversation's resource
+      ~ message lobby/welcome (moved into its conversation's resource; no request to Twilio)
+          why: kept in Twilio as it is; the Message resource an earlier release made for it leaves the state
+      ~ message lobby/rules (moved into its conversation's resource; no request to Twilio)
+          why: kept in Twilio as it is; the Message resource an earlier release made for it leaves the state
+      +- message support/hello (replace)
+          body: "Hi" → "Hello there"
+          why: its conversation's resource takes over only a message Twilio holds as declared: it is re-created, and the old one deleted
+      +- message support/card (replace)
+          why: the message before it (support/hello) is re-created, so the thread keeps its order
+      +- message support/bye (replace)
+          why: the message before it (support/card) is re-created, so the thread keeps its order"
+    `);
+  });
+
   it("json carries the same plan for tools", () => {
     const json = JSON.parse(render("content-sid-change", "json"));
     expect(json.changes).toBe(true);
-    expect(json.summary).toEqual({ create: 0, update: 0, replace: 2, delete: 0 });
+    expect(json.summary).toEqual({ create: 0, update: 0, replace: 2, delete: 0, move: 0 });
     expect(json.resources[0]).toEqual({
       kind: "message",
       name: "support/card",
@@ -151,6 +197,199 @@ describe("plan renderer rules", () => {
       steps: [{ op: "replace", urn: urn("Message", "support/hello"), replaceReasons: ["conversationSid"], oldState: { inputs: {} }, newState: { inputs: {} } }],
     });
     expect(plan.resources[0].reasons).toEqual(["the conversation is re-created"]);
+  });
+});
+
+describe("a conversation's seed thread, message by message", () => {
+  const urn = (type: string, name: string) => `urn:pulumi:s::twilio-conversations::pulumi-nodejs:dynamic/twilio-conversations:${type}::${name}`;
+  const held = (index: number, declared: Record<string, unknown>) => ({ sid: `IM${index}`, index, declared, dateCreated: "2026-01-01T00:00:00Z", dateUpdated: "2026-01-01T00:00:00Z" });
+  const THREAD = { hello: held(0, { body: "Hi" }), card: held(1, { after: "hello", contentSid: "HX1" }), bye: held(2, { after: "card", body: "Bye" }) };
+  const declaredOf = (thread: Record<string, { declared: Record<string, unknown> }>) => Object.fromEntries(Object.entries(thread).map(([key, message]) => [key, message.declared]));
+  const conversation = (op: string, messages: unknown, options: { recorded?: object; friendlyName?: string; replaceReasons?: string[] } = {}) => {
+    const recorded = options.recorded ?? THREAD;
+    return {
+      op,
+      urn: urn("Conversation", "support"),
+      ...(options.replaceReasons ? { replaceReasons: options.replaceReasons } : {}),
+      oldState: { inputs: { friendlyName: "Support", messages: declaredOf(recorded as typeof THREAD) }, outputs: { friendlyName: "Support", messages: recorded } },
+      newState: { inputs: { friendlyName: options.friendlyName ?? "Support", ...(messages === undefined ? {} : { messages }) } },
+    };
+  };
+  const text = (...steps: object[]) => renderPlan(planFromPreview({ steps: steps as PreviewJson["steps"] }), "text");
+
+  it("a new conversation lists its messages as creates, each with its declared fields", () => {
+    const step = { op: "create", urn: urn("Conversation", "support"), newState: { inputs: { friendlyName: "Support", messages: { hello: { body: "Hi", attributes: { lang: "en" } }, card: { after: "hello", contentSid: "HX1" } } } } };
+    expect(text(step)).toMatchInlineSnapshot(`
+      "Plan: 3 to create
+      + conversation support (create)
+          friendlyName: "Support"
+      + message support/hello (create)
+          body: "Hi"
+          attributes.lang: "en"
+      + message support/card (create)
+          contentSid: "HX1""
+    `);
+  });
+
+  it("an update names the conversation's own change and each message that changes, old = what Twilio held; a removed message is deleted first", () => {
+    const { card: _card, ...rest } = declaredOf(THREAD);
+    const messages = { ...rest, hello: { body: "Hello" }, bye: { after: "hello", body: "Bye" } };
+    expect(text(conversation("update", messages, { friendlyName: "Support desk" }))).toMatchInlineSnapshot(`
+      "Plan: 2 to update, 1 to delete
+      ~ conversation support (update)
+          friendlyName: "Support" → "Support desk"
+      - message support/card (delete)
+      ~ message support/hello (update)
+          body: "Hi" → "Hello""
+    `);
+  });
+
+  it("a date declared for the first time changes from the date Twilio gave the message", () => {
+    const messages = { ...declaredOf(THREAD), hello: { body: "Hi", dateUpdated: "2026-02-01T00:00:00Z" } };
+    expect(planFromPreview({ steps: [conversation("update", messages)] }).resources).toEqual([
+      { kind: "message", name: "support/hello", action: "update", changes: [{ property: "dateUpdated", old: '"2026-01-01T00:00:00Z"', new: '"2026-02-01T00:00:00Z"' }], reasons: [] },
+    ]);
+  });
+
+  it("a message moved earlier in the thread is re-created, and the ones after it", () => {
+    const messages = { bye: { body: "Bye" }, hello: { after: "bye", body: "Hi" }, card: { after: "hello", contentSid: "HX1" } };
+    expect(text(conversation("update", messages))).toMatchInlineSnapshot(`
+      "Plan: 2 to replace
+      +- message support/hello (replace)
+          why: it moves in the thread, so it is re-created to keep the thread's order
+      +- message support/card (replace)
+          why: the message before it (support/hello) is re-created, so the thread keeps its order"
+    `);
+  });
+
+  it("a message re-created for the order whose create-only field also changes says both", () => {
+    const messages = { hello: { body: "Hi" }, faq: { after: "hello", body: "FAQ" }, card: { after: "faq", contentSid: "HX2" }, bye: { after: "card", body: "Bye" } };
+    const card = planFromPreview({ steps: [conversation("update", messages)] as PreviewJson["steps"] }).resources.find((resource) => resource.name === "support/card");
+    expect(card).toEqual({
+      kind: "message",
+      name: "support/card",
+      action: "replace",
+      changes: [{ property: "contentSid", old: '"HX1"', new: '"HX2"' }],
+      reasons: ["support/faq is inserted before it, so it is re-created to keep the thread's order", "contentSid can only be set at creation"],
+    });
+  });
+
+  it("a replaced conversation re-creates its messages, creates new ones and drops removed ones", () => {
+    const messages = { hello: { body: "Hello" }, faq: { after: "hello", body: "FAQ" } };
+    const step = conversation("replace", messages, { replaceReasons: ["chatServiceSid"], recorded: { hello: THREAD.hello, bye: held(1, { after: "hello", body: "Bye" }) } });
+    expect(text(step)).toMatchInlineSnapshot(`
+      "Plan: 1 to create, 2 to replace, 1 to delete
+      +- conversation support (replace)
+          why: chatServiceSid can only be set at creation
+      - message support/bye (delete)
+      +- message support/hello (replace)
+          body: "Hi" → "Hello"
+          why: the conversation is re-created
+      + message support/faq (create)
+          body: "FAQ""
+    `);
+  });
+
+  it("a thread preview cannot know yet is the conversation's change, not a list of guesses", () => {
+    expect(text(conversation("update", "04da6b54-80e4-46f7-96ec-b56ff0331ba9"))).toMatchInlineSnapshot(`
+      "Plan: 1 to update
+      ~ conversation support (update)
+          messages: (known after apply)"
+    `);
+  });
+
+  it("lists by conversation, whatever order the engine stepped through them in", () => {
+    const support = conversation("update", { ...declaredOf(THREAD), hello: { body: "Hello" } });
+    const lobby = { ...conversation("update", declaredOf(THREAD), { friendlyName: "Lobby" }), urn: urn("Conversation", "lobby") };
+    expect(planFromPreview({ steps: [support, lobby] }).resources.map((r) => r.name)).toEqual(["lobby", "support/hello"]);
+  });
+
+  it("an update that changes neither the conversation nor a message says it is bookkeeping", () => {
+    expect(text(conversation("update", declaredOf(THREAD)))).toMatchInlineSnapshot(`
+      "Plan: 1 to update
+      ~ conversation support (update)
+          why: provider bookkeeping only (no request to Twilio)"
+    `);
+  });
+});
+
+describe("the take-over of state with one Message resource per message", () => {
+  const urn = (type: string, name: string) => `urn:pulumi:s::twilio-conversations::pulumi-nodejs:dynamic/twilio-conversations:${type}::${name}`;
+  /** A Message resource of the earlier release, deleted by the engine since the program no longer declares it. */
+  const messageResource = (key: string, index: number, declared: Record<string, unknown>) => ({
+    op: "delete",
+    urn: urn("Message", `support/${key}`),
+    oldState: {
+      inputs: { ...declared, conversationSid: "CH1", resourceName: `support/${key}` },
+      outputs: { author: "system", body: null, attributes: {}, ...declared, sid: `IM${index}`, index, dateCreated: "2026-01-01T00:00:00Z", dateUpdated: "2026-01-01T00:00:00Z" },
+    },
+  });
+  /** The conversation, recorded before its outputs held a thread. */
+  const conversation = (op: string, messages?: object, replaceReasons?: string[]) => ({
+    op,
+    urn: urn("Conversation", "support"),
+    ...(replaceReasons ? { replaceReasons } : {}),
+    oldState: { inputs: { friendlyName: "Support" }, outputs: { friendlyName: "Support" } },
+    newState: { inputs: { friendlyName: "Support", ...(messages ? { messages } : {}) } },
+  });
+  const plan = (...steps: object[]) => planFromPreview({ steps: steps as PreviewJson["steps"] });
+
+  it("takes each message over in order while Twilio holds it as declared; a new one is created and the later ones re-created; a removed one is deleted", () => {
+    const steps = [
+      conversation("update", { hello: { body: "Hi" }, faq: { after: "hello", body: "FAQ" }, bye: { after: "faq", body: "Bye" } }),
+      messageResource("old", 2, { body: "Old" }),
+      messageResource("bye", 1, { body: "Bye" }),
+      messageResource("hello", 0, { body: "Hi" }),
+    ];
+    expect(renderPlan(plan(...steps), "text")).toMatchInlineSnapshot(`
+      "Plan: 1 to create, 1 to replace, 1 to delete, 1 to move into their conversation's resource
+      - message support/old (delete)
+      ~ message support/hello (moved into its conversation's resource; no request to Twilio)
+          why: kept in Twilio as it is; the Message resource an earlier release made for it leaves the state
+      + message support/faq (create)
+          body: "FAQ"
+      +- message support/bye (replace)
+          why: support/faq is inserted before it, so it is re-created to keep the thread's order"
+    `);
+  });
+
+  it("a field declared before and no longer is held by Twilio still: that message is re-created, saying what goes", () => {
+    expect(plan(conversation("update", { hello: { body: "Hi" } }), messageResource("hello", 0, { author: "agent", body: "Hi" })).resources).toEqual([
+      {
+        kind: "message",
+        name: "support/hello",
+        action: "replace",
+        changes: [{ property: "author", old: '"agent"' }],
+        reasons: ["its conversation's resource takes over only a message Twilio holds as declared: it is re-created, and the old one deleted"],
+      },
+    ]);
+  });
+
+  it("messages out of their recorded order: the first is taken over, the one now after it re-created", () => {
+    const steps = [conversation("update", { bye: { body: "Bye" }, hello: { after: "bye", body: "Hi" } }), messageResource("hello", 0, { body: "Hi" }), messageResource("bye", 1, { body: "Bye" })];
+    expect(plan(...steps).resources.map((r) => [r.action, r.name, ...r.reasons])).toEqual([
+      ["move", "support/bye", "kept in Twilio as it is; the Message resource an earlier release made for it leaves the state"],
+      ["replace", "support/hello", "it moves in the thread, so it is re-created to keep the thread's order"],
+    ]);
+  });
+
+  it("with its conversation re-created or removed, the messages go with it; without a thread declared, a message resource's delete is a delete", () => {
+    const hello = messageResource("hello", 0, { body: "Hi" });
+    expect(plan(conversation("replace", { hello: { body: "Hi" } }, ["chatServiceSid"]), hello).resources.map((r) => [r.action, r.name, ...r.reasons])).toEqual([
+      ["replace", "support", "chatServiceSid can only be set at creation"],
+      ["replace", "support/hello", "the conversation is re-created"],
+    ]);
+    expect(plan(hello, conversation("delete")).resources.map((r) => [r.action, r.name, ...r.reasons])).toEqual([
+      ["delete", "support"],
+      ["delete", "support/hello", "its conversation is removed"],
+    ]);
+    // the stack file no longer seeds the conversation: the old message resource deletes its message
+    const withoutThread = plan(hello, { ...conversation("update"), newState: { inputs: { friendlyName: "Support desk" } } });
+    expect(withoutThread.resources.map((r) => [r.action, r.name])).toEqual([
+      ["update", "support"],
+      ["delete", "support/hello"],
+    ]);
+    expect(withoutThread.counts).toMatchObject({ update: 1, delete: 1, move: 0 });
   });
 });
 
@@ -218,7 +457,7 @@ describe("drift report on recorded refresh previews", () => {
     expect(JSON.parse(drift("drift-none", "json"))).toEqual({
       drift: true,
       changes: false,
-      summary: { create: 0, update: 0, replace: 0, delete: 0 },
+      summary: { create: 0, update: 0, replace: 0, delete: 0, move: 0 },
       resources: [],
     });
   });
@@ -274,8 +513,9 @@ describe("drift report on recorded refresh previews", () => {
     const { json } = refreshFixture("drift");
     const plan = planFromRefresh(json);
     expect(hasChanges(plan)).toBe(true);
-    expect(plan.unnamed).toBe(2);
-    expect(renderPlan(plan, "text").split("\n")[0]).toBe("Drift (recorded at the last up → in Twilio now): 3 gone, 2 more the engine counted without naming them");
+    // the engine counts resources: support, whose thread drifted with it, is one
+    expect(plan.unnamed).toBe(1);
+    expect(renderPlan(plan, "text").split("\n")[0]).toBe("Drift (recorded at the last up → in Twilio now): 3 gone, 1 more the engine counted without naming them");
   });
 });
 
@@ -290,6 +530,22 @@ describe("drift report rules", () => {
     const next = { inputs: { state: "inactive" }, outputs: { declared: ["state", "timers"], state: "inactive", dateUpdated: "2026-01-02T00:00:00Z" } };
     const plan = planFromRefresh({ steps: [{ op: "refresh", urn: urn("Conversation", "support") }], changeSummary: { same: 1 } }, [outputsEvent("same", "support", old, next)]);
     expect(hasChanges(plan)).toBe(false);
+  });
+
+  it("messages drift inside their conversation's outputs: each is named, and the conversation, unchanged itself, has no line", () => {
+    const message = (index: number, declared: object, dateUpdated = "2026-01-01T00:00:00Z") => ({ sid: `IM${index}`, index, declared, dateCreated: "2026-01-01T00:00:00Z", dateUpdated });
+    const outputs = (messages: object) => ({ declared: ["friendlyName"], friendlyName: "Support", messages });
+    const old = { inputs: { friendlyName: "Support" }, outputs: outputs({ hello: message(0, { body: "Hi" }), bye: message(1, { after: "hello", body: "Bye" }) }) };
+    // refresh drops a message deleted outside from the thread; Twilio's own dateUpdated moved with the edit, and is not declared
+    const next = { inputs: { friendlyName: "Support" }, outputs: outputs({ hello: message(0, { body: "Edited by hand" }, "2026-01-02T00:00:00Z") }) };
+    const plan = planFromRefresh({ changeSummary: { update: 1 } }, [outputsEvent("update", "support", old, next)]);
+    expect(renderPlan(plan, "text")).toMatchInlineSnapshot(`
+      "Drift (recorded at the last up → in Twilio now): 1 changed, 1 gone
+      ~ message support/hello (changed)
+          body: "Hi" → "Edited by hand"
+      - message support/bye (gone)"
+    `);
+    expect(plan.unnamed).toBeUndefined();
   });
 
   it("leaves an unchanged secret out, says when a property was not set before, and shows a removed one", () => {
