@@ -121,11 +121,17 @@ export function declareStack(spec: StackSpec, placement: Placement = {}): StackO
     // IDs rather than `sid` outputs: an ID stays known in the preview of an in-place update, so the
     // stack outputs do not show as changing when no SID changes.
     outputs.conversations[logicalName] = conversation.id;
-    outputs.messages[logicalName] = Object.fromEntries(
-      messages.map(({ key }) => [key!, conversation.messages.apply((thread) => thread?.[key!]?.sid)]),
-    ) as Record<string, pulumi.Output<string>>;
+    outputs.messages[logicalName] = Object.fromEntries(messages.map(({ key }) => [key!, messageSid(conversation, key!)]));
   }
   return outputs;
+}
+
+/**
+ * A seed message's SID. A preview of the conversation's update knows only its inputs, which hold no
+ * SIDs: the SID is then unknown (known after apply), never shown as removed.
+ */
+function messageSid(conversation: Conversation, key: string): pulumi.Output<string> {
+  return conversation.messages.apply((thread) => thread?.[key]?.sid ?? (pulumi.unknown as unknown as string));
 }
 
 /** The stack file has problems; the message holds them, rendered as `npm run validate` does. */
