@@ -32,8 +32,11 @@ const log = () => scenario.emulator.requests().map((r) => `${r.method} ${r.path}
 describe("preview verifies the credentials", () => {
   it("with good credentials, passes after exactly one read", async () => {
     scenario.emulator.clearRequests();
-    const preview = await scenario.pulumi(["preview"]);
-    expect(preview.output).toContain("+ 5 to create");
+    const preview = await scenario.pulumi(["preview", "--diff"]);
+    // The stack and two conversations: the seed thread is an input of its conversation, not resources of its own.
+    expect(preview.output).toContain("+ 3 to create");
+    expect(preview.output).not.toContain("twilio-conversations:Message");
+    expect(preview.output).toMatch(/::support\]\s+friendlyName: "Support"\s+messages\s*: \{\s+second : \{\s+after: "welcome"\s+body : "How can we help\?"\s+\}\s+welcome: \{\s+body: "Hello"\s+\}\s+\}/);
     expect(log()).toEqual(["GET /v1/Configuration 200"]);
   }, E2E_TIMEOUT);
 

@@ -38,15 +38,25 @@ const STACK_FILE = `conversations:
 `;
 
 // A hand-written resource with the same logical name as one in the stack file: the component's
-// prefix keeps them apart.
+// prefix keeps them apart. Its seed thread is part of it (one keyed, one keyed by its position);
+// a Message resource beside it adds one more message after the thread.
 const TYPED_RESOURCES = `
 import { Conversation, Message, type ConversationArgs } from "twilio-conversations-pulumi";
 
-const args: ConversationArgs = { uniqueName: "pkg-typed", friendlyName: "Written in TypeScript", attributes: { owner: "ops" } };
+const seed: NonNullable<ConversationArgs["messages"]> = [
+  { key: "greeting", author: "ops", body: "Seeded from TypeScript" },
+  { author: "ops", body: "Seeded second", attributes: { step: 2 } },
+];
+const args: ConversationArgs = { uniqueName: "pkg-typed", friendlyName: "Written in TypeScript", attributes: { owner: "ops" }, messages: seed };
 const handmade = new Conversation("handmade", args);
 new Message("handmade-hello", { conversationSid: handmade.id, author: "ops", body: "Hello from TypeScript" });
 export const handmadeSid = handmade.sid;
+export const handmadeThread = handmade.messages.apply((thread) => Object.fromEntries(Object.entries(thread ?? {}).map(([key, message]) => [key, message.sid])));
 `;
+/** The typed conversation's messages in order: its seed thread, then the Message resource's. */
+const TYPED_THREAD = ["Seeded from TypeScript", "Seeded second", "Hello from TypeScript"];
+/** Every message body the stack file and the typed resources make in the default account, sorted. */
+const ALL_BODIES = ["How can I help?", "Welcome!", ...TYPED_THREAD].sort();
 
 /** A second Twilio account in the same program, named by its config namespace (after the starter's own stack). */
 const EU_NAMESPACE = "twilio-eu";
@@ -97,11 +107,23 @@ describe.concurrent("installed from the packed tarball", () => {
       await pulumi(["stack", "init", project.stack, "--secrets-provider", "passphrase"], { stack: false });
       fs.writeFileSync(path.join(project.dir, "stacks", `${project.stack}.yaml`), STACK_FILE);
       await pulumi(["up", "--yes", "--skip-preview"]);
-      expectObjects(emulator, ["pkg-support", "pkg-typed", "pkg-yaml-handmade"], ["Hello from TypeScript", "How can I help?", "Welcome!"]);
+      expectObjects(emulator, ["pkg-support", "pkg-typed", "pkg-yaml-handmade"], ALL_BODIES);
 
       const state = JSON.parse((await pulumi(["stack", "export"])).stdout);
-      const providers = state.deployment.resources.filter((r: any) => r.inputs?.__provider).map((r: any) => r.inputs.__provider);
-      expect(providers).toHaveLength(6);
+      const twilioResources = state.deployment.resources.filter((r: any) => r.inputs?.__provider);
+      // One resource per conversation, its thread inside; the only Message is the typed one.
+      expect(twilioResources.map((r: any) => `${r.type.split(":").pop()} ${r.urn.split("::").pop()}`).sort()).toEqual([
+        "Conversation conversations/handmade",
+        "Conversation conversations/support",
+        "Conversation handmade",
+        "Message handmade-hello",
+      ]);
+      const support = twilioResources.find((r: any) => r.urn.endsWith("::conversations/support"));
+      expect(support.inputs.messages).toEqual({
+        welcome: { author: "system", body: "Welcome!" },
+        second: { after: "welcome", author: "agent", body: "How can I help?" },
+      });
+      const providers = twilioResources.map((r: any) => r.inputs.__provider);
       for (const text of providers) {
         expect(Buffer.byteLength(text)).toBeLessThanOrEqual(512);
         expect(text).not.toContain(project.dir);
@@ -109,7 +131,8 @@ describe.concurrent("installed from the packed tarball", () => {
       }
       const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).stdout);
       expect(Object.keys(outputs.conversations).sort()).toEqual(["handmade", "support"]);
-      expect(Object.keys(outputs.messages.support).sort()).toEqual(["second", "welcome"]);
+      expect(outputs.messages.support).toEqual(threadOf(emulator, outputs.conversations.support, ["welcome", "second"]));
+      expect(support.outputs.messages.second).toMatchObject({ sid: outputs.messages.support.second, index: 1 });
 
       await pulumi(["preview", "--expect-no-changes"]);
       // From another directory, with -C: the provider still finds the package.
@@ -176,7 +199,7 @@ describe.concurrent("installed from the packed tarball", () => {
       expect(exported).not.toContain(Buffer.from(`${euEmulator.credentials.accountSid}:${euToken}`).toString("base64"));
       const resources = JSON.parse(exported).deployment.resources.filter((r: any) => r.inputs?.__provider);
       const inEu = resources.filter((r: any) => r.inputs.settingsNamespace === EU_NAMESPACE);
-      expect(inEu.map((r: any) => r.urn.split("::").pop()).sort()).toEqual(["eu-desk", "eu-desk-hello", "eu/support", "eu/support/welcome"]);
+      expect(inEu.map((r: any) => r.urn.split("::").pop()).sort()).toEqual(["eu-desk", "eu-desk-hello", "eu/support"]);
       for (const r of inEu) expect(r.outputs.accountSid).toBe(euEmulator.credentials.accountSid);
       for (const r of resources.filter((r: any) => !inEu.includes(r))) {
         expect(r.inputs.settingsNamespace).toBeUndefined();
@@ -185,6 +208,11 @@ describe.concurrent("installed from the packed tarball", () => {
       const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).stdout);
       const euSids = (euEmulator.state().conversations as any[]).map((c) => c.sid).sort();
       expect([outputs.euConversations.support, outputs.euDeskSid].sort()).toEqual(euSids);
+      // The EU stack file's message, seeded inside its conversation's resource, in the EU account.
+      const euSupport = inEu.find((r: any) => r.urn.endsWith("::eu/support"));
+      expect(Object.fromEntries(Object.entries(euSupport.outputs.messages).map(([key, m]: [string, any]) => [key, m.sid]))).toEqual(
+        threadOf(euEmulator, outputs.euConversations.support, ["welcome"]),
+      );
 
       await pulumi(["preview", "--expect-no-changes"]);
       await pulumi(["destroy", "--yes", "--skip-preview"]);
@@ -210,14 +238,18 @@ async function upPreviewDestroy(project: Project, options: { typed?: boolean } =
     fs.writeFileSync(path.join(project.dir, "stacks", `${project.stack}.yaml`), STACK_FILE);
     await pulumi(["up", "--yes", "--skip-preview"]);
     if (options.typed) {
-      expectObjects(emulator, ["pkg-support", "pkg-typed", "pkg-yaml-handmade"], ["Hello from TypeScript", "How can I help?", "Welcome!"]);
+      expectObjects(emulator, ["pkg-support", "pkg-typed", "pkg-yaml-handmade"], ALL_BODIES);
       const state = emulator.state() as { conversations: any[]; messages: any[] };
       const typed = state.conversations.find((c) => c.unique_name === "pkg-typed");
       expect(typed.friendly_name).toBe("Written in TypeScript");
       expect(JSON.parse(typed.attributes)).toEqual({ owner: "ops" });
-      expect(state.messages.find((m) => m.body === "Hello from TypeScript")).toMatchObject({ conversation_sid: typed.sid, author: "ops" });
+      const thread = state.messages.filter((m) => m.conversation_sid === typed.sid).sort((a, b) => a.index - b.index);
+      expect(thread.map((m) => [m.author, m.body])).toEqual(TYPED_THREAD.map((body) => ["ops", body]));
+      expect(JSON.parse(thread[1].attributes)).toEqual({ step: 2 });
       const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).stdout);
       expect(outputs.handmadeSid).toBe(typed.sid);
+      // The seed messages by key (the unkeyed one by its position); the Message resource's is not among them.
+      expect(outputs.handmadeThread).toEqual({ greeting: thread[0].sid, "1": thread[1].sid });
       expect(Object.keys(outputs.conversations).sort()).toEqual(["handmade", "support"]);
     } else {
       expectObjects(emulator, ["pkg-support", "pkg-yaml-handmade"], ["How can I help?", "Welcome!"]);
@@ -291,6 +323,13 @@ function pulumiIn(project: Project, emulator: RunningEmulator) {
     const stackArgs = options.stack === false ? [] : ["--stack", project.stack];
     return run("pulumi", [...args, ...stackArgs, "--non-interactive"], { cwd: options.cwd ?? project.dir, env });
   };
+}
+
+/** The SIDs of a conversation's messages in the emulator, in order, under the keys given. */
+function threadOf(emulator: RunningEmulator, conversationSid: string, keys: string[]): Record<string, string> {
+  const thread = (emulator.state().messages as any[]).filter((m) => m.conversation_sid === conversationSid).sort((a, b) => a.index - b.index);
+  expect(thread).toHaveLength(keys.length);
+  return Object.fromEntries(keys.map((key, position) => [key, thread[position].sid]));
 }
 
 function expectObjects(emulator: RunningEmulator, uniqueNames: string[], bodies: string[]): void {

@@ -109,8 +109,17 @@ conversations:
       expect(thread.map((m) => m.body)).toEqual([1, 2, 3].map((i) => `${name} message ${i}`));
     }
     const log = scenario.emulator.requests();
-    expect(log.some((r) => r.status === 0)).toBe(true);
     expect(log.some((r) => r.status === 429)).toBe(true);
+    // Both drops of a conversation create and all three of a message create (inside its
+    // conversation's create) were recovered from.
+    const dropped = (pattern: RegExp) => log.filter((r) => r.method === "POST" && pattern.test(r.path) && r.status === 0).length;
+    expect([dropped(/\/Conversations$/), dropped(/\/Messages$/)]).toEqual([2, 3]);
+    // The stack outputs name each message the conversation's resource recorded, by position.
+    const outputs = await scenario.outputs();
+    for (const name of conversations) {
+      const thread = state.messages.filter((m) => m.conversation_sid === outputs.conversations[name]).sort((a, b) => a.index - b.index);
+      expect(outputs.messages[name]).toEqual(Object.fromEntries(thread.map((m, position) => [String(position), m.sid])));
+    }
     await scenario.pulumi(["preview", "--expect-no-changes"]);
   }, E2E_TIMEOUT);
 });
