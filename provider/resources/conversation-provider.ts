@@ -26,7 +26,7 @@ import {
   type ConversationInputs,
   type ConversationOutputs,
 } from "./conversation-model";
-import { messageJournalKey, readThread, takeOverThread, ThreadUnfinished, writeThread, type ThreadTarget } from "./thread-effects";
+import { deleteThread, messageJournalKey, readThread, takeOverThread, ThreadUnfinished, writeThread, type ThreadTarget } from "./thread-effects";
 import type { RecordedThread } from "./thread-model";
 
 export function conversationProvider(transport: () => Transport): pulumi.dynamic.ResourceProvider {
@@ -112,8 +112,12 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
     },
 
     async delete(id, olds: ConversationOutputs) {
-      // Another declared resource holds this conversation (it adopted it): it is not this one's to delete.
-      if (transport().claims.heldByAnother(id, olds.resourceName)) return;
+      // Another declared resource holds this conversation (it adopted it): it is not this one's to
+      // delete, but the messages this one seeded there are (the other posted its own thread).
+      if (transport().claims.heldByAnother(id, olds.resourceName)) {
+        await deleteThread(threadTarget(transport(), olds, id, null), olds.messages ?? {});
+        return;
+      }
       const context = { operation: "delete conversation", resource: olds.resourceName };
       const deleted = await deleteConversation(transport(), scopeOf(olds), id, olds.webhooksEnabled, context);
       if (!deleted) refuseUntrustedNotFound(olds, transport().settings, context);

@@ -119,6 +119,20 @@ export async function takeOverThread(target: ThreadTarget, declared: DeclaredThr
   return thread;
 }
 
+/**
+ * The messages this resource seeded in a conversation another declared resource holds (it adopted
+ * it, e.g. under the name after a rename): the conversation stays, but these messages are this
+ * resource's to delete, except those the other holds too (it took them over).
+ */
+export async function deleteThread(target: ThreadTarget, recorded: RecordedThread): Promise<void> {
+  const { transport, scope, conversationSid, webhooks, resourceName } = target;
+  for (const [key, message] of Object.entries(recorded)) {
+    if (transport.claims.heldByAnother(message.sid, resourceName)) continue;
+    // Gone already: nothing to do.
+    await deleteMessage(transport, scope, conversationSid, message.sid, webhooks, { operation: "delete message", resource: `${resourceName}/${key}` });
+  }
+}
+
 /** The thread as Twilio holds it now; messages deleted outside are left out, their followers relinked. */
 export async function readThread(target: ThreadTarget, recorded: RecordedThread): Promise<RecordedThread> {
   if (Object.keys(recorded).length === 0) return {};
