@@ -151,3 +151,50 @@ export function twilioObjects(emulator: RunningEmulator) {
   const state = emulator.state() as { conversations: any[]; messages: any[] };
   return { conversations: state.conversations, messages: state.messages };
 }
+
+/** The writes among requests (every method but GET), as `METHOD path`. */
+export function writes(requests: Array<{ method: string; path: string }>): string[] {
+  return requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`);
+}
+
+/** One resource of the stack's state, as `pulumi stack export` gives it. */
+export interface StackResource {
+  urn: string;
+  type: string;
+  id?: string;
+  inputs?: Record<string, any>;
+  outputs?: Record<string, any>;
+}
+
+const TWILIO_TYPE = /^pulumi-nodejs:dynamic\/twilio-conversations:(\w+)$/;
+
+/** The resources the stack's state holds. */
+export async function stackResources(scenario: Scenario): Promise<StackResource[]> {
+  const exported = JSON.parse((await scenario.pulumi(["stack", "export", "--show-secrets"])).stdout);
+  return exported.deployment.resources ?? [];
+}
+
+/** The provider's resources in the stack's state, as `<kind> <logical name>` (e.g. `Conversation support`), sorted. */
+export function twilioResources(resources: StackResource[]): string[] {
+  return resources
+    .map((resource) => [TWILIO_TYPE.exec(resource.type)?.[1], resource.urn.split("::").pop()])
+    .filter(([kind]) => kind !== undefined)
+    .map(([kind, name]) => `${kind} ${name}`)
+    .sort();
+}
+
+/** The Conversation resource of that logical name in the stack's state: its inputs (the declared thread) and outputs (the recorded one). */
+export async function conversationResource(scenario: Scenario, logicalName: string): Promise<StackResource> {
+  const found = (await stackResources(scenario)).find(
+    (resource) => TWILIO_TYPE.exec(resource.type)?.[1] === "Conversation" && resource.urn.endsWith(`::${logicalName}`),
+  );
+  if (!found) throw new Error(`the stack's state holds no Conversation ${logicalName}`);
+  return found;
+}
+
+/** A conversation's messages as the emulator holds them, in thread order. */
+export function threadOf(emulator: RunningEmulator, conversationSid: string): any[] {
+  return twilioObjects(emulator)
+    .messages.filter((m) => m.conversation_sid === conversationSid)
+    .sort((a, b) => a.index - b.index);
+}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { newScenario, twilioObjects, type Scenario } from "./harness";
+import { newScenario, stackResources, twilioObjects, twilioResources, type Scenario } from "./harness";
 
 const E2E_TIMEOUT = 240_000;
 let scenario: Scenario | undefined;
@@ -75,6 +75,21 @@ describe("pulumi up, preview and destroy on the real engine", () => {
     expect(outputs.conversations.support).toBe(support.sid);
     expect(outputs.messages.support).toEqual({ welcome: thread[0].sid, question: thread[1].sid });
 
+    // One resource per conversation: the thread is an input of it (each message naming the one
+    // before), and its outputs record each message's SID and index.
+    const resources = await stackResources(scenario);
+    expect(twilioResources(resources)).toEqual(["Conversation lobby", "Conversation support"]);
+    const supportResource = resources.find((resource) => resource.id === support.sid)!;
+    expect(supportResource.inputs!.messages).toEqual({
+      welcome: { author: "system", body: "Welcome to support" },
+      question: { after: "welcome", author: "ada", body: "My order is late", dateCreated: "2024-03-01T09:00:00Z" },
+    });
+    const recorded = supportResource.outputs!.messages;
+    expect(Object.keys(recorded).sort()).toEqual(["question", "welcome"]);
+    expect([recorded.welcome, recorded.question].map((m: any) => [m.sid, m.index])).toEqual(thread.map((m) => [m.sid, m.index]));
+    // A conversation without messages declares no thread.
+    expect(resources.find((resource) => resource.urn.endsWith("::lobby"))!.inputs).not.toHaveProperty("messages");
+
     await scenario.pulumi(["destroy", "--yes", "--skip-preview"]);
     expect(twilioObjects(scenario.emulator)).toEqual({ conversations: [], messages: [] });
   }, E2E_TIMEOUT);
@@ -119,6 +134,7 @@ conversations:
     const { conversations, messages } = twilioObjects(scenario.emulator);
     expect(conversations.map((c) => c.unique_name).sort()).toEqual(["kept", "stays"]);
     expect(messages.map((m) => m.body)).toEqual(["history"]);
+    expect(twilioResources(await stackResources(scenario))).toEqual(["Conversation stays"]);
   }, E2E_TIMEOUT);
 
   it("protect: destroy refuses to delete protected conversations and their messages", async () => {
@@ -138,6 +154,7 @@ conversations:
     expect(refused.output).toMatch(/protected/i);
     expect(twilioObjects(scenario.emulator).conversations.map((c) => c.unique_name)).toEqual(["vault"]);
     expect(twilioObjects(scenario.emulator).messages).toHaveLength(1);
+    expect(twilioResources(await stackResources(scenario))).toEqual(["Conversation vault"]);
 
     scenario.writeStack(`
 conversations:

@@ -2,7 +2,7 @@
 // and its messages keep their identity; without it, following the 409 hint (`adopt: ifExists`)
 // must never delete the conversation the new resource took over, in the same run or a later one.
 import { afterEach, describe, expect, it } from "vitest";
-import { newScenario, twilioObjects, type Scenario } from "./harness";
+import { conversationResource, newScenario, stackResources, twilioObjects, twilioResources, writes, type Scenario } from "./harness";
 
 const E2E_TIMEOUT = 240_000;
 let scenario: Scenario | undefined;
@@ -22,8 +22,18 @@ ${extra}    messages:
       - body: Second
 `;
 
-const writes = (requests: Array<{ method: string; path: string }>) =>
-  requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`);
+/** The SIDs a Conversation resource records for its thread, by key. */
+async function recordedThread(scenario: Scenario, logicalName: string): Promise<Record<string, string>> {
+  const { outputs } = await conversationResource(scenario, logicalName);
+  return Object.fromEntries(Object.entries(outputs!.messages as Record<string, { sid: string }>).map(([key, message]) => [key, message.sid]));
+}
+
+/** The state holds one resource, the conversation under its new name, recording the messages Twilio holds. */
+async function expectOnlyUnderNewName(scenario: Scenario, conversationSid: string): Promise<void> {
+  expect(twilioResources(await stackResources(scenario))).toEqual(["Conversation helpdesk"]);
+  const held = twilioObjects(scenario.emulator).messages.filter((m) => m.conversation_sid === conversationSid);
+  expect(Object.values(await recordedThread(scenario, "helpdesk")).sort()).toEqual(held.map((m) => m.sid).sort());
+}
 
 describe("renaming a conversation on the real engine", () => {
   it("with renamedFrom: the plan shows no create or delete, and up sends no write", async () => {
@@ -32,6 +42,7 @@ describe("renaming a conversation on the real engine", () => {
     await scenario.up();
     const before = twilioObjects(scenario.emulator);
     const sid = (await scenario.outputs()).conversations.support;
+    const seeded = await recordedThread(scenario, "support");
 
     scenario.writeStack(thread("helpdesk", "desk-renamed", "    renamedFrom: support\n"));
     scenario.emulator.clearRequests();
@@ -44,7 +55,11 @@ describe("renaming a conversation on the real engine", () => {
     expect(after).toEqual(before);
     const outputs = await scenario.outputs();
     expect(outputs.conversations).toEqual({ helpdesk: sid });
-    expect(Object.keys(outputs.messages.helpdesk).sort()).toEqual(["1", "hello"]);
+    expect(outputs.messages.helpdesk).toEqual(seeded);
+    expect(Object.keys(seeded).sort()).toEqual(["1", "hello"]);
+    // The same resource under its new name, recording the same messages.
+    expect(await recordedThread(scenario, "helpdesk")).toEqual(seeded);
+    await expectOnlyUnderNewName(scenario, sid);
     await scenario.pulumi(["preview", "--expect-no-changes"]);
 
     // Once applied, renamedFrom can go: the state holds the new names.
@@ -71,6 +86,7 @@ describe("renaming a conversation on the real engine", () => {
     expect((await scenario.outputs()).conversations).toEqual({ helpdesk: sid });
     // The old messages were deleted and the declared ones posted again: one copy of the thread.
     expect(messages.map((m) => m.body)).toEqual(["Hi", "Second"]);
+    await expectOnlyUnderNewName(scenario, sid);
     await scenario.pulumi(["preview", "--expect-no-changes"]);
   }, E2E_TIMEOUT);
 
@@ -92,6 +108,7 @@ describe("renaming a conversation on the real engine", () => {
     expect(conversations.map((c) => [c.sid, c.unique_name])).toEqual([[sid, "desk-later"]]);
     expect(messages.map((m) => m.body)).toEqual(["Hi", "Second"]);
     expect((await scenario.outputs()).conversations).toEqual({ helpdesk: sid });
+    await expectOnlyUnderNewName(scenario, sid);
     await scenario.pulumi(["preview", "--expect-no-changes"]);
   }, E2E_TIMEOUT);
 });

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { raw } from "../integration/emulator/support";
-import { newScenario, twilioObjects, type Scenario } from "./harness";
+import { conversationResource, newScenario, twilioObjects, type Scenario } from "./harness";
 
 const E2E_TIMEOUT = 300_000;
 
@@ -88,6 +88,10 @@ describe("Twilio's timers on the real engine", () => {
       expect(states(scenario)).toEqual({ "support-timers": "closed" });
       await refreshThenNothingToDo(scenario);
       expect(twilioObjects(scenario.emulator).messages.map((m) => m.sid)).toEqual(before);
+      // The refreshed conversation records its closed state and still both messages.
+      const { outputs } = await conversationResource(scenario, "support");
+      expect(outputs!.state).toBe("closed");
+      expect([outputs!.messages.welcome.sid, outputs!.messages.question.sid]).toEqual(before);
 
       await scenario.pulumi(["destroy", "--yes", "--skip-preview"]);
       expect(twilioObjects(scenario.emulator)).toEqual({ conversations: [], messages: [] });
