@@ -4,6 +4,7 @@ import { isUnknown } from "../domain/unknown";
 import {
   CREATE_ONLY_MESSAGE_FIELDS,
   UPDATABLE_MESSAGE_FIELDS,
+  inThread,
   threadOrder,
   type DeclaredMessage,
   type DeclaredThread,
@@ -55,14 +56,14 @@ function changedCreateOnlyField(recorded: RecordedMessage, declared: DeclaredMes
 export function threadSteps(recorded: RecordedThread, declared: DeclaredThread): MessageStep[] {
   const order = threadOrder(declared);
   const steps: MessageStep[] = Object.keys(recorded)
-    .filter((key) => !(key in declared))
+    .filter((key) => !inThread(declared, key))
     .sort((a, b) => (recorded[a].index ?? 0) - (recorded[b].index ?? 0))
     .map((key) => ({ key, action: "delete" as const }));
   let lastKeptIndex = -1;
   let created: { key: string; because: "inserted" | "re-created" } | null = null;
   for (const key of order) {
     const wanted = declared[key];
-    const held = recorded[key];
+    const held = inThread(recorded, key) ? recorded[key] : undefined;
     if (!held) {
       steps.push({ key, action: "create" });
       created = { key, because: "inserted" };

@@ -25,7 +25,8 @@ import {
 } from "../domain/rules";
 import { containsUnknown, isUnknown } from "../domain/unknown";
 import { closedByDeclaredTimers } from "../diff/conversation-state";
-import { threadOrderProblem, type DeclaredThread } from "./thread-model";
+import { threadSteps } from "../diff/thread";
+import { threadOrder, threadOrderProblem, type DeclaredMessage, type DeclaredThread, type RecordedThread } from "./thread-model";
 
 type Failure = pulumi.dynamic.CheckFailure;
 type Rule = (value: unknown) => string | undefined;
@@ -98,8 +99,6 @@ export function checkConversation(olds: Record<string, unknown>, news: Record<st
   if (olds.state === "closed" && !isUnknown(news.state)) {
     failures.push(...closedConversationFailures(olds, news));
   }
-  // Messages are written before the conversation is closed, in the same `up`: only a conversation
-  // already closed takes no new or edited message.
   failures.push(...checkThread(news.messages, olds.messages, olds.state));
   return failures;
 }
@@ -108,29 +107,86 @@ export function checkConversation(olds: Record<string, unknown>, news: Record<st
  * The seed thread: each message as `checkMessage` checks one (its properties named
  * `messages.<key>.<field>`), and the links that order them.
  */
-function checkThread(messages: unknown, olds: unknown, previousState: unknown): Failure[] {
+function checkThread(messages: unknown, previousMessages: unknown, previousState: unknown): Failure[] {
   if (messages === undefined || messages === null || isUnknown(messages)) return [];
   if (typeof messages !== "object" || Array.isArray(messages)) {
     return [{ property: "messages", reason: `expected messages by key, got ${describe(messages)}` }];
   }
   const thread = messages as Record<string, unknown>;
-  const previous = typeof olds === "object" && olds !== null ? (olds as Record<string, Record<string, unknown>>) : {};
   const failures: Failure[] = [];
+  // The links can be followed only when every message is an object whose `after` is a key.
+  let linked = true;
   for (const [key, message] of Object.entries(thread)) {
     const property = (field: string) => `messages.${key}${field ? `.${field}` : ""}`;
-    if (isUnknown(message)) continue;
+    if (isUnknown(message)) {
+      linked = false;
+      continue;
+    }
     if (typeof message !== "object" || message === null || Array.isArray(message)) {
       failures.push({ property: property(""), reason: `expected a message, got ${describe(message)}` });
+      linked = false;
       continue;
     }
     const fields = message as Record<string, unknown>;
-    const checked = checkMessageFields(fields, previous[key], previousState);
-    failures.push(...checked.map((failure) => ({ ...failure, property: property(failure.property === "conversationState" ? "" : failure.property) })));
-    if (fields.after !== undefined && typeof fields.after !== "string") failures.push({ property: property("after"), reason: `expected a message key, got ${describe(fields.after)}` });
+    failures.push(...checkMessageFields(fields, undefined, null).map((failure) => ({ ...failure, property: property(failure.property) })));
+    if (fields.after !== undefined && typeof fields.after !== "string") {
+      failures.push({ property: property("after"), reason: `expected a message key, got ${describe(fields.after)}` });
+      linked = false;
+    }
   }
-  const linksProblem = failures.length === 0 ? threadOrderProblem(thread as DeclaredThread) : null;
-  if (linksProblem) failures.push({ property: "messages", reason: `${linksProblem} (hint: each message names the key of the one before it in "after")` });
-  return failures;
+  if (!linked) return failures;
+  const linksProblem = threadOrderProblem(thread as DeclaredThread);
+  if (linksProblem) return [...failures, { property: "messages", reason: `${linksProblem} (hint: each message names the key of the one before it in "after")` }];
+  // Messages are written before the conversation is closed, in the same `up`: only a conversation
+  // already closed takes no new or edited message. Previous inputs without a thread may be from
+  // before threads, when each message was a resource of its own: the update takes those messages
+  // over, and Twilio refuses (50377) any it would have to create.
+  if (previousState !== "closed" || previousMessages === undefined || previousMessages === null) return failures;
+  return [...failures, ...closedThreadFailures(previousThread(previousMessages), thread as DeclaredThread)];
+}
+
+/** The thread of the previous inputs, as the checks of a closed conversation compare with it. */
+function previousThread(messages: unknown): DeclaredThread {
+  if (typeof messages !== "object" || messages === null || Array.isArray(messages)) return {};
+  return threadOrderProblem(messages as DeclaredThread) === null ? (messages as DeclaredThread) : {};
+}
+
+/**
+ * What a thread change would send to a closed conversation, which Twilio refuses (50377): a new
+ * message, an edit, or a re-created message (its old one deleted first, and lost). Reported where
+ * it starts: the messages re-created only to stay after it are not named again. A value unknown
+ * in preview is checked when it is known.
+ */
+function closedThreadFailures(previous: DeclaredThread, thread: DeclaredThread): Failure[] {
+  const hint = "the conversation was closed at the last `up`; to seed a thread again, give the resource a new name in the stack so a new conversation is created";
+  const refused = (property: string, reason: string) => ({ property, reason: `${reason} (hint: ${hint})` });
+  const noNewMessages = "a closed conversation takes no new messages (Twilio error 50377)";
+  // The previous thread as Twilio was left holding it: each message at its place, as declared.
+  const held: RecordedThread = Object.fromEntries(
+    threadOrder(previous).map((key, index) => [key, { sid: "", index, declared: previous[key], dateCreated: null, dateUpdated: null }]),
+  );
+  return threadSteps(held, thread).flatMap((step): Failure[] => {
+    const at = `messages.${step.key}`;
+    switch (step.action) {
+      case "create":
+        return [refused(at, `is new, and ${noNewMessages}`)];
+      case "update":
+        return step.changed
+          .filter((field) => !containsUnknown(thread[step.key][field as keyof DeclaredMessage]))
+          .map((field) => refused(`${at}.${field}`, "can't change: Twilio edits no message of a closed conversation (error 50377)"));
+      case "replace": {
+        const { cause } = step;
+        if ("field" in cause) {
+          if (containsUnknown(thread[step.key][cause.field as keyof DeclaredMessage])) return [];
+          return [refused(`${at}.${cause.field}`, `can't change: a change of ${cause.field} re-creates the message, and ${noNewMessages}`)];
+        }
+        if (cause.after === null) return [refused(at, `can't move: the message would be re-created at its new place, and ${noNewMessages}`)];
+        return [];
+      }
+      default:
+        return [];
+    }
+  });
 }
 
 /** Closed is terminal in Twilio: nothing about a closed conversation can change but its deletion. */

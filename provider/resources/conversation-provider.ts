@@ -8,6 +8,7 @@ import {
   type Scope,
 } from "../client/conversations";
 import type { Transport } from "../client/http";
+import type { ObservedConversation } from "../client/wire";
 import { intentKey } from "../client/intents";
 import { changedConversationProperties, declaredService, diffConversation } from "../diff/conversation";
 import { isUnknown } from "../domain/unknown";
@@ -46,32 +47,40 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
       const scope: Scope = { serviceSid: inputs.chatServiceSid };
       const context = { operation: "create conversation", resource: inputs.resourceName };
       const existing = await adoptable(transport(), scope, inputs);
+      let made: ObservedConversation;
+      // A closed conversation takes no message: one declared closed is closed after its thread.
+      let thenClose: boolean;
       if (existing) {
         transport().claims.claim(existing.sid, inputs.resourceName);
         // Twilio shows timers as dates, never as the durations set: declared timers are always sent.
         // Adopting is creating: the declared state is sent unless Twilio already holds it.
         const changed = changedConversationProperties({ ...conversationOutputs(inputs, existing, true), timers: null, declaredState: null }, inputs);
-        const updated = changed.length
-          ? await updateConversation(transport(), scope, existing.sid, updateFields(inputs, changed), inputs.webhooksEnabled, context)
+        thenClose = inputs.state === "closed" && changed.includes("state") && declaresThread(inputs);
+        const first = thenClose ? changed.filter((property) => property !== "state") : changed;
+        made = first.length
+          ? await updateConversation(transport(), scope, existing.sid, updateFields(inputs, first), inputs.webhooksEnabled, context)
           : existing;
-        return { id: existing.sid, outs: await seeded(transport(), raw, inputs, conversationOutputs(inputs, updated, true), {}) };
+      } else {
+        const creation = creationFields(inputs);
+        thenClose = creation.thenClose;
+        made = await createConversation(transport(), scope, creation.create, inputs.webhooksEnabled, context, intentKey(raw));
       }
-      const { create, thenClose } = creationFields(inputs);
-      const created = await createConversation(transport(), scope, create, inputs.webhooksEnabled, context, intentKey(raw));
-      const outs = await seeded(transport(), raw, inputs, conversationOutputs(inputs, created, false), {});
-      if (!thenClose) return { id: created.sid, outs };
+      const adopted = existing !== null;
+      const outs = await seeded(transport(), raw, inputs, conversationOutputs(inputs, made, adopted), {});
+      if (!thenClose) return { id: made.sid, outs };
       try {
-        const closed = await updateConversation(transport(), scope, created.sid, { state: "closed" }, inputs.webhooksEnabled, {
-          operation: "close new conversation",
+        const closed = await updateConversation(transport(), scope, made.sid, { state: "closed" }, inputs.webhooksEnabled, {
+          operation: adopted ? "close adopted conversation" : "close new conversation",
           resource: inputs.resourceName,
         });
-        return { id: closed.sid, outs: { ...conversationOutputs(inputs, closed, false), messages: outs.messages } };
+        return { id: closed.sid, outs: { ...conversationOutputs(inputs, closed, adopted), messages: outs.messages } };
       } catch (error) {
-        throw createdButUnfinished(error, created.sid, outs, raw, "conversation");
+        throw createdButUnfinished(error, made.sid, outs, raw, "conversation");
       }
     },
 
     async read(id, olds: ConversationOutputs) {
+      holdThread(transport(), id, olds, intentKey(olds as unknown as Record<string, unknown>));
       const observed = await fetchConversation(transport(), scopeOf(olds), id, {
         operation: "read conversation",
         resource: olds.resourceName,
@@ -112,6 +121,7 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
     },
 
     async delete(id, olds: ConversationOutputs) {
+      holdThread(transport(), id, olds, intentKey(olds as unknown as Record<string, unknown>));
       // Another declared resource holds this conversation (it adopted it): it is not this one's to
       // delete, but the messages this one seeded there are (the other posted its own thread).
       if (transport().claims.heldByAnother(id, olds.resourceName)) {
@@ -128,6 +138,8 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
 /**
  * The conversation and its recorded messages are this resource's for the run (no recovery takes
  * them), and the create intents of those messages are closed: the engine holds them in state.
+ * Every method given the state does this (diff, read, delete; update follows a diff): an intent
+ * left open would make the next create of that message look for one long gone.
  */
 function holdThread(transport: Transport, id: string, olds: ConversationOutputs, journalKey: string | null): void {
   transport.claims.claim(id, olds.resourceName);
@@ -154,6 +166,10 @@ function recordedOnly(olds: ConversationOutputs, inputs: ConversationInputs): Pa
   return { resourceName: inputs.resourceName, adopt: inputs.adopt, webhooksEnabled: inputs.webhooksEnabled };
 }
 
+function declaresThread(inputs: ConversationInputs): boolean {
+  return !isUnknown(inputs.messages) && Object.keys(inputs.messages).length > 0;
+}
+
 /**
  * A new (or newly adopted) conversation with its seed thread written. A new message makes an
  * inactive conversation active in Twilio: one declared inactive is set back once, after the last.
@@ -166,7 +182,7 @@ async function seeded(
   outs: ConversationOutputs,
   recorded: RecordedThread,
 ): Promise<ConversationOutputs> {
-  if (isUnknown(inputs.messages) || Object.keys(inputs.messages).length === 0) return outs;
+  if (!declaresThread(inputs)) return outs;
   const target: ThreadTarget = {
     transport,
     scope: { serviceSid: inputs.chatServiceSid },

@@ -109,7 +109,9 @@ export async function takeOverThread(target: ThreadTarget, declared: DeclaredThr
   let from = 0;
   for (const key of threadOrder(declared)) {
     const fields = messageFields(declared[key]);
-    const at = held.findIndex((json, position) => position >= from && !transport.claims.isClaimed(String(json.sid)) && holdsMessageFields(json, fields));
+    // Held by another declared resource, it is that one's; a SID claimed without a holder (as the
+    // runtime claims whatever a method is given, e.g. a refresh of the old message resources) is not.
+    const at = held.findIndex((json, position) => position >= from && !transport.claims.heldByAnother(String(json.sid), resourceName) && holdsMessageFields(json, fields));
     if (at < 0) break;
     const observed = observedMessage(held[at]);
     transport.claims.claim(observed.sid, resourceName);

@@ -39,6 +39,14 @@ export const UPDATABLE_MESSAGE_FIELDS = ["author", "body", "attributes", "subjec
 /** Fields Twilio takes only when a message is created: a change re-creates the message. */
 export const CREATE_ONLY_MESSAGE_FIELDS = ["mediaSid", "contentSid", "contentVariables"] as const;
 
+/**
+ * Whether the thread has a message keyed `key`. Keys are the stack file's (`constructor` is a
+ * valid one): never found among the members every object has.
+ */
+export function inThread(thread: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(thread, key);
+}
+
 /** The keys in thread order: the first message, then each one whose `after` names the one before. */
 export function threadOrder(thread: DeclaredThread): string[] {
   const following = new Map<string | undefined, string>();
@@ -59,7 +67,7 @@ export function threadOrderProblem(thread: DeclaredThread): string | null {
   if (keys.length > 0 && firsts.length !== 1) return `exactly one message must have no "after" (the first); found ${firsts.length}`;
   for (const key of keys) {
     const after = thread[key].after;
-    if (after !== undefined && !(after in thread)) return `message ${JSON.stringify(key)} follows ${JSON.stringify(after)}, which is not in the thread`;
+    if (after !== undefined && !inThread(thread, after)) return `message ${JSON.stringify(key)} follows ${JSON.stringify(after)}, which is not in the thread`;
     const twin = keys.find((other) => other !== key && after !== undefined && thread[other].after === after);
     if (twin) return `messages ${JSON.stringify(key)} and ${JSON.stringify(twin)} both follow ${JSON.stringify(after)}`;
   }

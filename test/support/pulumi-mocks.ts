@@ -1,6 +1,7 @@
 // Pulumi's mocks, recording what a program registers: each resource's type, name, URN, parent,
 // inputs and the options the engine receives.
 import * as pulumi from "@pulumi/pulumi";
+import { threadOrder, type DeclaredThread, type RecordedThread } from "../../provider/resources/thread-model";
 import type { StackOutputs } from "../../provider/stack-program";
 
 export const PROJECT = "twilio-conversations";
@@ -39,9 +40,25 @@ interface RegisterRequest {
 }
 
 /**
+ * The thread a Conversation's provider would record for its `messages` input: in thread order,
+ * each message an `IM…` SID named after `<resource name>/<key>` and an index 5 apart.
+ */
+function mockThread(resourceName: string, messages: unknown): RecordedThread | undefined {
+  if (typeof messages !== "object" || messages === null) return undefined;
+  const declared = messages as DeclaredThread;
+  return Object.fromEntries(
+    threadOrder(declared).map((key, position) => [
+      key,
+      { sid: fakeSid("IM", `${resourceName}/${key}`), index: position * 5, declared: declared[key], dateCreated: null, dateUpdated: null },
+    ]),
+  );
+}
+
+/**
  * Installs the mocks for stack `stack` with this project config, and returns the list each
- * registration is appended to. A Conversation gets a `CH…` SID, a Message an `IM…` SID and an
- * index 5 apart from the one before it in its conversation. Mocks see names and inputs but not
+ * registration is appended to. A Conversation gets a `CH…` SID and, for its seed thread, the
+ * messages its provider would record (see `mockThread`); a Message an `IM…` SID and an index 5
+ * apart from the one before it in its conversation. Mocks see names and inputs but not
  * resource options or dependencies, so the monitor's registerResource is wrapped to read them from
  * the request the SDK sends the engine.
  */
@@ -63,7 +80,8 @@ export async function useMocks(stack: string, config: Record<string, string> = {
           messagesPerConversation.set(conversationSid, index / 5 + 1);
           return { id: fakeSid("IM", args.name), state: { ...inputs, sid: fakeSid("IM", args.name), index } };
         }
-        return { id: fakeSid("CH", args.name), state: { ...inputs, sid: fakeSid("CH", args.name) } };
+        const messages = mockThread(args.name, inputs.messages);
+        return { id: fakeSid("CH", args.name), state: { ...inputs, sid: fakeSid("CH", args.name), ...(messages ? { messages } : {}) } };
       },
       call: () => ({}),
     },

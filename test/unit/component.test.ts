@@ -78,8 +78,6 @@ describe("ConversationsStack", () => {
 
     expect(children(fromSpec.registrations).map((r) => `${r.type.split(":").pop()} ${r.name}`)).toEqual([
       "Conversation support/helpdesk",
-      "Message support/helpdesk/1",
-      "Message support/helpdesk/hello",
       "Conversation support/lobby",
     ]);
     expect(children(fromSpec.registrations)).toEqual(children(fromFile.registrations));
@@ -99,8 +97,13 @@ describe("ConversationsStack", () => {
       uniqueName: "helpdesk",
       attributes: { team: "support", tier: 2 },
       webhooksEnabled: true,
+      messages: {
+        hello: { author: "system", body: "Hi" },
+        "1": { after: "hello", author: "agent-ada", body: "How can I help?" },
+      },
     });
     expect(fromSpec.registrations.find((r) => r.name === "support/lobby")).toMatchObject({ protect: true, inputs: { state: "inactive" } });
+    expect(fromSpec.registrations.find((r) => r.name === "support/lobby")?.inputs).not.toHaveProperty("messages");
   });
 
   it("names its children <name>/<logical name> by default, as children of the component, aliases included", async () => {
@@ -110,8 +113,6 @@ describe("ConversationsStack", () => {
     const under = `urn:pulumi:dev::${PROJECT}::${COMPONENT}$`;
     expect(children(registrations).map((r) => [r.urn, r.parent, r.aliases])).toEqual([
       [`${under}${CONVERSATION}::support/helpdesk`, component?.urn, ["support/support"]],
-      [`${under}${MESSAGE}::support/helpdesk/1`, component?.urn, ["support/support/1"]],
-      [`${under}${MESSAGE}::support/helpdesk/hello`, component?.urn, ["support/support/hello"]],
       [`${under}${CONVERSATION}::support/lobby`, component?.urn, []],
     ]);
   });
@@ -121,28 +122,25 @@ describe("ConversationsStack", () => {
     const under = `urn:pulumi:dev::${PROJECT}::${COMPONENT}$`;
     expect(children(registrations).map((r) => [r.urn, r.inputs.resourceName, r.aliases])).toEqual([
       [`${under}${CONVERSATION}::eu-helpdesk`, "eu-helpdesk", ["eu-support"]],
-      [`${under}${MESSAGE}::eu-helpdesk/1`, "eu-helpdesk/1", ["eu-support/1"]],
-      [`${under}${MESSAGE}::eu-helpdesk/hello`, "eu-helpdesk/hello", ["eu-support/hello"]],
       [`${under}${CONVERSATION}::eu-lobby`, "eu-lobby", []],
     ]);
-    // Outputs keep the stack file's names.
+    // Outputs keep the stack file's names; message SIDs come from the prefixed conversation's thread.
     expect(Object.keys(outputs.conversations)).toEqual(["helpdesk", "lobby"]);
+    expect(outputs.messages).toEqual({ helpdesk: { hello: fakeSid("IM", "eu-helpdesk/hello"), "1": fakeSid("IM", "eu-helpdesk/1") }, lobby: {} });
 
     const bare = await declare("plain", { spec: SPEC, namePrefix: "" });
-    expect(children(bare.registrations).map((r) => r.name)).toEqual(["helpdesk", "helpdesk/1", "helpdesk/hello", "lobby"]);
+    expect(children(bare.registrations).map((r) => r.name)).toEqual(["helpdesk", "lobby"]);
   });
 
   it("gives every child the config namespace of its settings, and none without settings", async () => {
     const { registrations } = await declare("eu", { spec: SPEC, settings: { configNamespace: "twilio-eu" } });
     expect(children(registrations).map((r) => [r.name, r.inputs.settingsNamespace])).toEqual([
       ["eu/helpdesk", "twilio-eu"],
-      ["eu/helpdesk/1", "twilio-eu"],
-      ["eu/helpdesk/hello", "twilio-eu"],
       ["eu/lobby", "twilio-eu"],
     ]);
 
     const defaults = await declare("us", { spec: SPEC });
-    expect(children(defaults.registrations)).toHaveLength(4);
+    expect(children(defaults.registrations)).toHaveLength(2);
     for (const child of children(defaults.registrations)) expect(child.inputs).not.toHaveProperty("settingsNamespace");
   });
 

@@ -6,6 +6,7 @@ import program from "../../provider/program";
 import { loadStackFile } from "../../schemas/load";
 import { renderProblems } from "../../schemas/problems";
 import { InvalidStackFileError, runStackProgram, stackFilePath } from "../../provider/stack-program";
+import { threadOrder, threadOrderProblem, type DeclaredThread } from "../../provider/resources/thread-model";
 import { CONVERSATION, MESSAGE, fakeSid, useMocks as installMocks, settle, type Registration } from "../support/pulumi-mocks";
 
 const ROOT = join(__dirname, "..", "..");
@@ -39,15 +40,10 @@ describe("the Pulumi program", () => {
     await useMocks("staging", { stackFile: join(ROOT, "examples", "staging-seed.yaml") });
     const outputs = await settle(runStackProgram());
 
+    // One resource per conversation: its seed messages are an input of it.
     expect(registrations.map((r) => `${r.type.split(":").pop()} ${r.name}`).sort()).toEqual([
       "Conversation onboarding-email",
       "Conversation order-1042",
-      "Message onboarding-email/1",
-      "Message onboarding-email/welcome",
-      "Message order-1042/ack",
-      "Message order-1042/opened",
-      "Message order-1042/photo",
-      "Message order-1042/tracking",
     ]);
 
     // Only what the file declares: no explicit nulls, no defaults (adopt: never, webhooks off).
@@ -59,22 +55,45 @@ describe("the Pulumi program", () => {
       state: "active",
       timers: { inactive: "PT2H" },
       attributes: { orderId: 1042, channel: "sms", customer: { name: "Ada", plan: "pro" } },
+      messages: {
+        opened: { author: "+15005550006", body: "Hi, my order 1042 has not arrived yet.", dateCreated: "2024-03-01T09:15:00Z" },
+        ack: {
+          after: "opened",
+          author: "agent-grace",
+          body: "Sorry about that! Let me check with the carrier.",
+          attributes: { internal: false },
+          dateCreated: "2024-03-01T09:17:30Z",
+        },
+        tracking: {
+          after: "ack",
+          author: "agent-grace",
+          contentSid: "HX00000000000000000000000000000001",
+          contentVariables: { "1": "Ada", "2": "1042", "3": "2024-03-02" },
+          dateCreated: "2024-03-01T09:20:00Z",
+        },
+        photo: {
+          after: "tracking",
+          author: "+15005550006",
+          body: "This is the box I received instead.",
+          mediaSid: "ME00000000000000000000000000000001",
+          dateCreated: "2024-03-01T09:25:00Z",
+          dateUpdated: "2024-03-01T09:26:10Z",
+        },
+      },
+    });
+    // An unkeyed message is keyed by its position.
+    expect(registered(CONVERSATION, "onboarding-email").inputs.messages).toEqual({
+      welcome: {
+        author: "onboarding@example.com",
+        subject: "Welcome aboard",
+        body: "Your workspace is ready.",
+        dateCreated: "2024-02-28T08:00:00Z",
+      },
+      "1": { after: "welcome", author: "system", body: "Reminder sent automatically after 24 hours.", dateCreated: "2024-02-29T08:00:00Z" },
     });
 
+    // Message SIDs come from the conversation's recorded thread, by key.
     const orderSid = fakeSid("CH", "order-1042");
-    expect(registered(MESSAGE, "order-1042/tracking").inputs).toEqual({
-      resourceName: "order-1042/tracking",
-      stack: "staging",
-      conversationSid: orderSid,
-      author: "agent-grace",
-      contentSid: "HX00000000000000000000000000000001",
-      contentVariables: { "1": "Ada", "2": "1042", "3": "2024-03-02" },
-      dateCreated: "2024-03-01T09:20:00Z",
-      afterSid: fakeSid("IM", "order-1042/ack"),
-      afterIndex: 5,
-      conversationState: "active",
-    });
-
     expect(outputs).toEqual({
       conversations: { "order-1042": orderSid, "onboarding-email": fakeSid("CH", "onboarding-email") },
       messages: {
@@ -92,24 +111,22 @@ describe("the Pulumi program", () => {
     });
   });
 
-  it("makes each message depend on the one before it, and the first only on its conversation", async () => {
+  it("links each message to the one before it, in the file's order, whatever order the keys sort in", async () => {
     await useMocks("staging", { stackFile: join(ROOT, "examples", "staging-seed.yaml") });
     await settle(runStackProgram());
-    const urn = (type: string, name: string) => registered(type, name).urn;
-    const messageDependencies = (name: string) =>
-      registered(MESSAGE, name).dependencies.filter((d) => d.includes("Message"));
+    const order = registered(CONVERSATION, "order-1042").inputs.messages as DeclaredThread;
+    expect(threadOrder(order)).toEqual(["opened", "ack", "tracking", "photo"]);
+    expect(order.opened).not.toHaveProperty("after");
+    expect(threadOrderProblem(order)).toBeNull();
 
-    const thread = ["opened", "ack", "tracking", "photo"].map((key) => `order-1042/${key}`);
-    expect(messageDependencies(thread[0])).toEqual([]);
-    expect(registered(MESSAGE, thread[0]).dependencies).toContain(urn(CONVERSATION, "order-1042"));
-    for (let n = 1; n < thread.length; n++) {
-      expect(messageDependencies(thread[n])).toEqual([urn(MESSAGE, thread[n - 1])]);
-      expect(registered(MESSAGE, thread[n]).inputs.afterIndex).toBe((n - 1) * 5);
-      expect(registered(MESSAGE, thread[n]).inputs.afterSid).toBe(fakeSid("IM", thread[n - 1]));
-    }
-    expect(registered(MESSAGE, thread[0]).inputs).not.toHaveProperty("afterIndex");
-    expect(registered(MESSAGE, thread[0]).inputs).not.toHaveProperty("afterSid");
-    expect(messageDependencies("onboarding-email/1")).toEqual([urn(MESSAGE, "onboarding-email/welcome")]);
+    // A key that looks like a number sorts first in an object: only the links keep the order.
+    const onboarding = registered(CONVERSATION, "onboarding-email").inputs.messages as DeclaredThread;
+    expect(Object.keys(onboarding)).toEqual(["1", "welcome"]);
+    expect(threadOrder(onboarding)).toEqual(["welcome", "1"]);
+
+    // No message is a resource: nothing waits on one.
+    expect(registrations.filter((r) => r.type === MESSAGE)).toEqual([]);
+    for (const registration of registrations) expect(registration.dependencies.filter((d) => d.includes("Message"))).toEqual([]);
   });
 
   it("applies the service, per-stack guards and per-conversation overrides", async () => {
@@ -129,21 +146,25 @@ describe("the Pulumi program", () => {
     expect(outputs.messages).toEqual({ "support-general": {}, "support-vip": {}, "support-archive": {} });
   });
 
-  it("gives messages the protect and retainOnDelete of their conversation", async () => {
-    await runProgramOf("guarded", "guards: { protect: true }\nconversations:\n  kept:\n    retainOnDelete: true\n    messages: [{ body: Hi }]\n");
-    expect(registered(MESSAGE, "kept/0")).toMatchObject({ protect: true, retainOnDelete: true });
+  it("protects and retains the conversation with its thread, which is no resource of its own", async () => {
+    await runProgramOf("guarded", "guards: { protect: true }\nconversations:\n  kept:\n    retainOnDelete: true\n    messages: [{ body: Hi }]\n  plain: {}\n");
+    expect(registered(CONVERSATION, "kept")).toMatchObject({ protect: true, retainOnDelete: true, inputs: { messages: { "0": { body: "Hi" } } } });
+    expect(registered(CONVERSATION, "plain")).toMatchObject({ protect: true, retainOnDelete: false });
+    expect(registered(CONVERSATION, "plain").inputs).not.toHaveProperty("messages");
+    expect(registrations.filter((r) => r.type === MESSAGE)).toEqual([]);
   });
 
-  it("maps renamedFrom to an alias of the conversation and of each of its messages, by their previous names", async () => {
-    await runProgramOf(
+  it("maps renamedFrom to an alias of the conversation, by its previous name; its messages keep their keys", async () => {
+    const outputs = await runProgramOf(
       "renamed",
       "conversations:\n  helpdesk:\n    renamedFrom: support\n    messages: [{ key: hello, body: Hi }, { body: Second }]\n  lobby: {}\n",
     );
     expect(registered(CONVERSATION, "helpdesk").aliases).toEqual(["support"]);
-    expect(registered(MESSAGE, "helpdesk/hello").aliases).toEqual(["support/hello"]);
-    expect(registered(MESSAGE, "helpdesk/1").aliases).toEqual(["support/1"]);
+    expect(registered(CONVERSATION, "helpdesk").inputs.messages).toEqual({ hello: { body: "Hi" }, "1": { after: "hello", body: "Second" } });
     expect(registered(CONVERSATION, "lobby").aliases).toEqual([]);
     expect(registered(CONVERSATION, "helpdesk").inputs).not.toHaveProperty("renamedFrom");
+    expect(registrations.filter((r) => r.type === MESSAGE)).toEqual([]);
+    expect(outputs.messages.helpdesk).toEqual({ hello: fakeSid("IM", "helpdesk/hello"), "1": fakeSid("IM", "helpdesk/1") });
   });
 
   it("stops before registering anything when the stack file is invalid, with the rendered problems", async () => {

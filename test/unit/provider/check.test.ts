@@ -284,3 +284,134 @@ describe("checkMessage: edits in a closed conversation", () => {
     expect(checkMessage(closed, { ...closed, conversationState: "active" })).toEqual([]);
   });
 });
+
+describe("checkConversation: the seed thread", () => {
+  const thread = {
+    hello: { author: "system", body: "Hi" },
+    help: { after: "hello", author: "agent-ada", body: "How can I help?", attributes: { a: 1, b: [1, 2] } },
+    template: { after: "help", contentSid: HX, contentVariables: { "1": "Ada" }, dateCreated: "2024-03-01T09:00:00Z" },
+    photo: { after: "template", mediaSid: ME, subject: "Box", dateCreated: "2024-03-01T09:10:00Z", dateUpdated: "2024-03-01T09:11:00Z" },
+  };
+  const withMessage = (key: string, patch: Record<string, unknown>) => ({ ...thread, [key]: { ...thread[key as keyof typeof thread], ...patch } });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["a whole thread", { messages: thread }],
+    ["no thread", { messages: null }],
+    ["an empty thread", { messages: {} }],
+    ["one message", { messages: { only: { body: "Hi" } } }],
+    ["listed in another order than the links give", { messages: { b: { after: "a", body: "2" }, a: { body: "1" } } }],
+    ["the whole thread unknown", { messages: UNKNOWN }],
+    ["one message unknown", { messages: { ...thread, help: UNKNOWN } }],
+    ["an unknown body", { messages: withMessage("help", { body: UNKNOWN }) }],
+    ["fields left out as null", { messages: withMessage("help", { author: null, attributes: null }) }],
+    ["a key that names a member every object has", { messages: { constructor: { body: "Hi" }, next: { after: "constructor", body: "There" } } }],
+  ])("accepts %s", (_name, news) => {
+    expect(conversation(news)).toEqual([]);
+  });
+
+  it.each<[string, Record<string, unknown>, { property: string; reason: string }[]]>([
+    ["messages as a list", { messages: [{ body: "Hi" }] }, [{ property: "messages", reason: "expected messages by key, got a list" }]],
+    ["messages as text", { messages: "Hi" }, [{ property: "messages", reason: 'expected messages by key, got string "Hi"' }]],
+    ["a message that is not an object", { messages: { ...thread, help: "How can I help?" } }, [{ property: "messages.help", reason: 'expected a message, got string "How can I help?"' }]],
+    ["a body too long", { messages: withMessage("help", { body: "b".repeat(1601) }) }, [{ property: "messages.help.body", reason: "body is 1601 characters long; Twilio allows at most 1600 (hint: split it into several messages)" }]],
+    ["no content", { messages: withMessage("help", { body: null }) }, [{ property: "messages.help.body", reason: "the message has no content: no body, mediaSid or contentSid (hint: add a body, a mediaSid, or a contentSid)" }]],
+    ["an author that is not a string", { messages: withMessage("hello", { author: 7 }) }, [{ property: "messages.hello.author", reason: "expected a string, got number 7" }]],
+    ["a bad media SID", { messages: withMessage("photo", { mediaSid: "ME1" }) }, [{ property: "messages.photo.mediaSid", reason: 'expected a Media SID (ME followed by 32 hex digits), received "ME1" (hint: copy the ME… SID from the response of the Media Content Service upload)' }]],
+    ["a template with a body", { messages: withMessage("template", { body: "Hi" }) }, [{ property: "messages.template.contentSid", reason: "contentSid cannot be combined with body (hint: Twilio ignores body when a content template is used; remove body or contentSid)" }]],
+    ["variables without a template", { messages: withMessage("help", { contentVariables: { "1": "x" } }) }, [{ property: "messages.help.contentVariables", reason: "contentVariables without a contentSid (hint: add the contentSid (HX…) of the template these variables fill, or remove contentVariables)" }]],
+    ["a timestamp without a zone", { messages: withMessage("photo", { dateUpdated: "2024-03-01T09:11:00" }) }, [{ property: "messages.photo.dateUpdated", reason: '"2024-03-01T09:11:00" is not an ISO 8601 UTC timestamp (hint: write it like 2024-01-02T03:04:05Z (in UTC, ending with Z))' }]],
+    ["attributes over 4 KB", { messages: withMessage("help", { attributes: { big: "x".repeat(4 * 1024) } }) }, [{ property: "messages.help.attributes", reason: "attributes are 4106 bytes as JSON; Twilio allows at most 4096 bytes for a message (hint: keep bulky data elsewhere and store a reference to it in attributes)" }]],
+    ["an after that is not a key", { messages: withMessage("help", { after: 1 }) }, [{ property: "messages.help.after", reason: "expected a message key, got number 1" }]],
+  ])("names the message and field of %s", (_name, news, expected) => {
+    expect(conversation(news)).toEqual(expected);
+  });
+
+  const HINT = ' (hint: each message names the key of the one before it in "after")';
+  it.each<[string, Record<string, unknown>, string]>([
+    ["two first messages", { a: { body: "1" }, b: { body: "2" } }, 'exactly one message must have no "after" (the first); found 2'],
+    ["no first message", { a: { after: "b", body: "1" }, b: { after: "a", body: "2" } }, 'exactly one message must have no "after" (the first); found 0'],
+    ["after a key not in the thread", { ...thread, help: { ...thread.help, after: "hi" } }, 'message "help" follows "hi", which is not in the thread'],
+    ["after a member every object has", { ...thread, help: { ...thread.help, after: "constructor" } }, 'message "help" follows "constructor", which is not in the thread'],
+    ["two after the same one", { ...thread, photo: { ...thread.photo, after: "help" } }, 'messages "template" and "photo" both follow "help"'],
+    ["a loop", { ...thread, template: { ...thread.template, after: "photo" } }, 'the "after" links form a loop'],
+  ])("refuses a broken chain: %s", (_name, messages, problem) => {
+    expect(conversation({ messages })).toEqual([{ property: "messages", reason: problem + HINT }]);
+  });
+
+  it("reports a broken chain next to a message's own problems", () => {
+    const messages = { a: { body: "b".repeat(1601) }, b: { body: "2" } };
+    expect(conversation({ messages }).map((failure) => failure.property)).toEqual(["messages.a.body", "messages"]);
+  });
+
+  describe("in a conversation closed at the last up (previous inputs say closed)", () => {
+    const olds = { state: "closed", messages: thread };
+
+    it.each<[string, Record<string, unknown>]>([
+      ["the thread unchanged", { state: "closed", messages: thread }],
+      ["the thread no longer managed", { state: "closed" }],
+      ["a message removed", { state: "closed", messages: { hello: thread.hello, help: thread.help, template: thread.template } }],
+      ["attributes in another key order", { state: "closed", messages: withMessage("help", { attributes: { b: [1, 2], a: 1 } }) }],
+      ["a date to the same second, as Twilio keeps it", { state: "closed", messages: withMessage("template", { dateCreated: "2024-03-01T09:00:00.300Z" }) }],
+      ["a field left out", { state: "closed", messages: withMessage("help", { attributes: null }) }],
+      ["an unknown body", { state: "closed", messages: withMessage("help", { body: UNKNOWN }) }],
+    ])("accepts %s", (_name, news) => {
+      expect(conversation(news, olds)).toEqual([]);
+    });
+
+    it("refuses a new message", () => {
+      expect(conversation({ state: "closed", messages: { ...thread, thanks: { after: "photo", body: "Thanks" } } }, olds)).toEqual([
+        { property: "messages.thanks", reason: expect.stringContaining("a closed conversation takes no new messages (Twilio error 50377)") },
+      ]);
+    });
+
+    it("refuses a new thread where the previous inputs held an empty one", () => {
+      expect(conversation({ state: "closed", messages: { hi: { body: "Hi" } } }, { state: "closed", messages: {} }).map((failure) => failure.property)).toEqual(["messages.hi"]);
+    });
+
+    it("accepts a thread where the previous inputs have none: resources of their own held those messages before, and the update takes them over", () => {
+      expect(conversation({ state: "closed", messages: thread }, { state: "closed" })).toEqual([]);
+    });
+
+    it("refuses an edit, naming the field", () => {
+      expect(conversation({ state: "closed", messages: withMessage("help", { body: "Edited", author: "agent-grace" }) }, olds)).toEqual([
+        { property: "messages.help.author", reason: expect.stringContaining("Twilio edits no message of a closed conversation (error 50377)") },
+        { property: "messages.help.body", reason: expect.stringContaining("Twilio edits no message of a closed conversation (error 50377)") },
+      ]);
+    });
+
+    it("refuses a change that would re-create a message, which would delete it and then fail to create it", () => {
+      expect(conversation({ state: "closed", messages: withMessage("template", { contentSid: "HX" + "0".repeat(32) }) }, olds)).toEqual([
+        { property: "messages.template.contentSid", reason: expect.stringContaining("re-creates the message, and a closed conversation takes no new messages (Twilio error 50377)") },
+      ]);
+    });
+
+    it("refuses a reorder, which re-creates the message moved", () => {
+      const reordered = { hello: thread.hello, template: { ...thread.template, after: "hello" }, help: { ...thread.help, after: "template" }, photo: { ...thread.photo, after: "help" } };
+      expect(conversation({ state: "closed", messages: reordered }, olds)).toEqual([
+        { property: "messages.help", reason: expect.stringContaining("takes no new messages (Twilio error 50377)") },
+      ]);
+    });
+
+    it("refuses an insertion once, at the message inserted", () => {
+      const inserted = { ...thread, note: { after: "hello", body: "Note" }, help: { ...thread.help, after: "note" } };
+      expect(conversation({ state: "closed", messages: inserted }, olds).map((failure) => failure.property)).toEqual(["messages.note"]);
+    });
+  });
+
+  describe("in a conversation being closed now, or created closed", () => {
+    it("accepts new and edited messages: they are written before the conversation is closed", () => {
+      const news = { state: "closed", messages: { ...withMessage("help", { body: "Edited" }), thanks: { after: "photo", body: "Thanks" } } };
+      expect(conversation(news, { state: "active", messages: thread })).toEqual([]);
+      expect(conversation(news, { state: "inactive", messages: thread })).toEqual([]);
+    });
+
+    it("accepts a thread declared with a new closed conversation", () => {
+      expect(conversation({ state: "closed", messages: thread })).toEqual([]);
+      expect(conversation({ state: "closed", messages: thread }, {})).toEqual([]);
+    });
+
+    it("accepts a thread when the previous state was not managed", () => {
+      expect(conversation({ state: "closed", messages: { ...thread, thanks: { after: "photo", body: "Thanks" } } }, { messages: thread })).toEqual([]);
+    });
+  });
+});

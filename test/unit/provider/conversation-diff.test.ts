@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { changedConversationProperties, declaredService, diffConversation } from "../../../provider/diff/conversation";
 import { UNKNOWN } from "../../../provider/domain/unknown";
 import type { ConversationInputs, ConversationOutputs } from "../../../provider/resources/conversation-model";
+import { declaredThread, type DeclaredThread, type RecordedThread } from "../../../provider/resources/thread-model";
 
 const IS = "IS" + "a".repeat(32);
 const IS_DEFAULT = "IS" + "d".repeat(32);
@@ -43,6 +44,7 @@ const news: ConversationInputs = {
   messagingServiceSid: MG,
   adopt: "never",
   webhooksEnabled: false,
+  messages: {},
 };
 
 const scoped = { ...olds, chatServiceSid: IS, usesDefaultService: false };
@@ -77,6 +79,42 @@ describe("diffConversation", () => {
     ["unknown service", scoped, { chatServiceSid: UNKNOWN }, { changes: true, replaces: ["chatServiceSid"] }],
   ])("%s", (_name, oldPatch, newPatch, expected) => {
     expect(diffConversation({ ...olds, ...oldPatch }, { ...news, ...newPatch })).toEqual(expected);
+  });
+});
+
+describe("diffConversation: the seed thread", () => {
+  const HX = "HX" + "1".repeat(32);
+  const thread = declaredThread([
+    { key: "hello", body: "Hi" },
+    { key: "card", contentSid: HX },
+    { key: "bye", body: "Bye", attributes: { a: 1 } },
+  ]);
+  const recorded: RecordedThread = Object.fromEntries(
+    Object.entries(thread).map(([key, declared], index) => [
+      key,
+      { sid: `IM${String(index).padStart(32, "0")}`, index, declared, dateCreated: "2024-03-01T09:00:00Z", dateUpdated: "2024-03-01T09:00:00Z" },
+    ]),
+  );
+  const seeded = { ...olds, messages: recorded };
+
+  it.each<[string, ConversationOutputs, DeclaredThread | undefined, boolean]>([
+    ["the same thread", seeded, thread, false],
+    ["the same thread, attributes in another key order", seeded, { ...thread, bye: { after: "card", attributes: { a: 1 }, body: "Bye" } }, false],
+    ["a body edited", seeded, { ...thread, bye: { ...thread.bye, body: "Goodbye" } }, true],
+    // A message re-created is part of the conversation's in-place update, never a replacement of it.
+    ["a contentSid changed", seeded, { ...thread, card: { after: "hello", contentSid: "HX" + "2".repeat(32) } }, true],
+    ["a message added", seeded, { ...thread, later: { after: "bye", body: "Later" } }, true],
+    ["a message removed", seeded, { hello: thread.hello, bye: { ...thread.bye, after: "hello" } }, true],
+    ["every message removed", seeded, {}, true],
+    ["inputs that declare no thread (as stored: no messages input)", seeded, undefined, true],
+    ["no thread, none declared", { ...olds, messages: {} }, {}, false],
+    ["a thread declared where none was", { ...olds, messages: {} }, thread, true],
+    ["state from per-message resources, a thread declared: taken over", olds, thread, true],
+    ["state from per-message resources, no thread declared", olds, {}, false],
+    ["the thread unknown (preview)", seeded, UNKNOWN as unknown as DeclaredThread, true],
+    ["a body unknown (preview)", seeded, { ...thread, hello: { body: UNKNOWN } }, true],
+  ])("%s", (_name, previous, messages, changes) => {
+    expect(diffConversation(previous, { ...news, messages: messages as DeclaredThread })).toEqual({ changes, replaces: [] });
   });
 });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ObservedConversation } from "../../../provider/client/wire";
+import { UNKNOWN } from "../../../provider/domain/unknown";
+import type { RecordedThread } from "../../../provider/resources/thread-model";
 import {
   conversationOutputs,
   creationFields,
@@ -69,7 +71,17 @@ describe("normalizeConversationInputs", () => {
       messagingServiceSid: null,
       adopt: "never",
       webhooksEnabled: false,
+      messages: {},
     });
+  });
+
+  it.each<[string, unknown, unknown]>([
+    ["no thread", undefined, {}],
+    ["null", null, {}],
+    ["a thread, as given", { hello: { body: "Hi" }, bye: { after: "hello", body: "Bye" } }, { hello: { body: "Hi" }, bye: { after: "hello", body: "Bye" } }],
+    ["unknown (preview)", UNKNOWN, UNKNOWN],
+  ])("messages: %s", (_name, messages, expected) => {
+    expect(normalizeConversationInputs({ resourceName: "t", messages }).messages).toEqual(expected);
   });
 
   it.each([
@@ -197,6 +209,25 @@ describe("refresh", () => {
     expectNoUndefined(inputs);
     // As the program declares them: no explicit nulls, no defaults.
     expect(inputs).toEqual({ resourceName: "support", friendlyName: "Renamed", timers: { inactive: "PT1M", closed: null } });
+  });
+
+  it("refreshed inputs hold the thread as Twilio holds it, by key, links included; none when there is no thread", () => {
+    const thread: RecordedThread = {
+      hello: { sid: "IM" + "1".repeat(32), index: 0, declared: { author: "ada", body: "Edited outside" }, dateCreated: "2024-03-01T09:00:00Z", dateUpdated: "2024-03-01T09:00:00Z" },
+      bye: { sid: "IM" + "2".repeat(32), index: 1, declared: { after: "hello", body: "Bye", subject: "S" }, dateCreated: "2024-03-01T09:01:00Z", dateUpdated: "2024-03-01T09:01:00Z" },
+    };
+    const seeded = conversationOutputs(normalizeConversationInputs({ resourceName: "support" }), observed, false, thread);
+    expect(seeded.messages).toBe(thread);
+    expect(refreshedConversationInputs(seeded)).toEqual({
+      resourceName: "support",
+      messages: { hello: { author: "ada", body: "Edited outside" }, bye: { after: "hello", body: "Bye", subject: "S" } },
+    });
+    expect(refreshedConversationInputs({ ...seeded, messages: {} })).not.toHaveProperty("messages");
+    expect(refreshedConversationInputs({ ...seeded, messages: undefined })).not.toHaveProperty("messages");
+  });
+
+  it("outputs record an empty thread when none is given", () => {
+    expect(conversationOutputs(sparse, observed, false).messages).toEqual({});
   });
 
   it("refreshed inputs keep a named service", () => {

@@ -231,6 +231,15 @@ describe("one set of rules", () => {
     });
   });
 
+  // The stack program puts a conversation's messages in its thread, keyed by position when unkeyed.
+  it.each(messageCases.map((testCase) => [testCase.name, testCase] as const))("%s: check of a conversation's thread agrees", (_name, testCase) => {
+    const failures = checkConversation({}, { messages: { "0": testCase.message } });
+    expect(failures.length === 0, JSON.stringify(failures)).toBe(testCase.valid);
+    // Each failure names the message and its field, as the Message resource's check names the field.
+    const ownFailures = checkMessage({ conversationSid: CH, ...testCase.message });
+    expect(failures.map((failure) => failure.property)).toEqual(ownFailures.map((failure) => `messages.0.${failure.property}`));
+  });
+
   it.each(stackCases.map((testCase) => [testCase.name, testCase] as const))("%s: validate's verdict", (_name, testCase) => {
     const schema = schemaVerdict(testCase);
     expect(schema.valid, schema.detail).toBe(testCase.valid);
