@@ -50,6 +50,32 @@ export const errors = {
   // HTTP-level refusals (431, 408, 417, CONNECT): the bare status as the code, as for 400.
   protocol: (status: number, message: string) => new ApiError(status, status, message, { Connection: "close" }),
   duplicateUniqueName: () => new ApiError(409, 50353, "Conversation with provided unique name already exists"),
+  // Conversation Participants: https://www.twilio.com/docs/api/errors/<code> (50211, 504xx). 50416
+  // answers 409 in responses third-party code handles, and 50441 400 in one quoted on
+  // twilio/terraform-provider-twilio#63; the other statuses are UNVERIFIED (409 for the clashes, as
+  // for 50353 and 50416; 400 otherwise).
+  participantIdentityWithAddress: () =>
+    new ApiError(VALIDATION_STATUS, 50211, "Identity parameter not acceptable for this Participant: give Identity or MessagingBinding.Address, not both"),
+  participantAddressInvalid: (value: string) => new ApiError(VALIDATION_STATUS, 50407, `Invalid messaging binding address '${value}'`),
+  participantProxyAddressInvalid: (value: string) => new ApiError(VALIDATION_STATUS, 50408, `Invalid participant proxy address '${value}'`),
+  participantAddressEqualsProxy: () => new ApiError(VALIDATION_STATUS, 50409, "Participant address equals proxy address"),
+  participantAddressEmpty: () => new ApiError(VALIDATION_STATUS, 50411, "Participant address is empty"),
+  participantProxyAddressEmpty: () => new ApiError(VALIDATION_STATUS, 50412, "Participant proxy address is empty"),
+  participantBindingInUse: (conversationSid: string) =>
+    new ApiError(409, 50416, `A binding for this participant and proxy address already exists in Conversation ${conversationSid}`),
+  participantsLimit: (limit: number) => new ApiError(VALIDATION_STATUS, 50417, `Participants limit exceeded: a conversation has at most ${limit}`),
+  nonChatParticipantsLimit: (limit: number) =>
+    new ApiError(VALIDATION_STATUS, 50418, `Non-Chat participants limit exceeded: a conversation has at most ${limit}`),
+  participantExists: () => new ApiError(409, 50433, "Participant already exists"),
+  groupParticipantsLimit: (limit: number) =>
+    new ApiError(VALIDATION_STATUS, 50436, `Participant limit exceeded for group conversation: at most ${limit}`),
+  groupParticipantExists: () => new ApiError(409, 50437, "Group Participant already exists"),
+  proxyAddressNotRemovable: () => new ApiError(VALIDATION_STATUS, 50440, "Failed to remove the proxy address of a participant: it has none"),
+  proxyAddressNotAddable: () => new ApiError(VALIDATION_STATUS, 50441, "Failed to add a proxy address to a participant"),
+  projectedAddressNotRemovable: () =>
+    new ApiError(VALIDATION_STATUS, 50442, "Failed to remove the projected address of a participant: it has none"),
+  projectedAddressNotAddable: () => new ApiError(VALIDATION_STATUS, 50443, "Failed to add a projected address to a participant"),
+  identityNotAddable: () => new ApiError(VALIDATION_STATUS, 50444, "Failed to add an identity to a participant"),
   closedConversation: () =>
     new ApiError(VALIDATION_STATUS, 50377, "Conversation can't be updated, it's in final closed state"),
   createClosed: () => new ApiError(VALIDATION_STATUS, 50384, "Conversation can't be created in closed state"),

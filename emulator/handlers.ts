@@ -60,15 +60,15 @@ export interface Result {
   body?: unknown;
 }
 
-const ok = (body: unknown): Result => ({ status: 200, body });
-const created = (body: unknown): Result => ({ status: 201, body });
-const noContent = (): Result => ({ status: 204 });
+export const ok = (body: unknown): Result => ({ status: 200, body });
+export const created = (body: unknown): Result => ({ status: 201, body });
+export const noContent = (): Result => ({ status: 204 });
 
-function view(ctx: Context): View {
+export function view(ctx: Context): View {
   return { origin: ctx.origin, accountSid: ctx.accountSid, scoped: ctx.params.serviceSid !== undefined };
 }
 
-function requireAps(ctx: Context, key: string): void {
+export function requireAps(ctx: Context, key: string): void {
   if (ctx.limiter && !ctx.limiter.tryAcquire(key, ctx.now)) {
     throw errors.tooManyRequests(`more than 30 writes per second for ${key}`);
   }
@@ -81,14 +81,14 @@ function resolveService(ctx: Context): ServiceRecord {
   return service;
 }
 
-function resolveConversation(ctx: Context, sidOrUniqueName: string): ConversationRecord {
+export function resolveConversation(ctx: Context, sidOrUniqueName: string): ConversationRecord {
   const service = resolveService(ctx);
   const conversation = findConversation(ctx.store, service.sid, sidOrUniqueName);
   if (!conversation) throw errors.notFound(ctx.path);
   return conversation;
 }
 
-function listPage<T>(
+export function listPage<T>(
   ctx: Context,
   key: string,
   listUrl: string,

@@ -2,6 +2,7 @@
 // it implements and its handler.
 import * as h from "./handlers";
 import type { Context, Result } from "./handlers";
+import * as participants from "./participant-handlers";
 
 type Handler = (ctx: Context) => Result;
 
@@ -39,6 +40,23 @@ function conversationRoutes(prefix: string, scoped: boolean): Route[] {
       GET: { operationId: op("FetchConversationMessage"), handler: h.fetchMessage },
       POST: { operationId: op("UpdateConversationMessage"), handler: h.updateMessage },
       DELETE: { operationId: op("DeleteConversationMessage"), handler: h.deleteMessageHandler },
+    }),
+    ...participantRoutes(base, op),
+  ];
+}
+
+/** Conversation Participants; `{Sid}` is the `MB…` SID, or on fetch also the identity. */
+function participantRoutes(base: string, op: (name: string) => string): Route[] {
+  const list = `${base}/(?<conversationSid>[^/]+)/Participants`;
+  return [
+    route(list, {
+      POST: { operationId: op("CreateConversationParticipant"), handler: participants.createParticipant },
+      GET: { operationId: op("ListConversationParticipant"), handler: participants.listParticipants },
+    }),
+    route(`${list}/(?<sid>[^/]+)`, {
+      GET: { operationId: op("FetchConversationParticipant"), handler: participants.fetchParticipant },
+      POST: { operationId: op("UpdateConversationParticipant"), handler: participants.updateParticipantHandler },
+      DELETE: { operationId: op("DeleteConversationParticipant"), handler: participants.deleteParticipantHandler },
     }),
   ];
 }

@@ -32,18 +32,18 @@ export type Form = Record<string, string>;
 
 const STATES: readonly ConversationState[] = ["initializing", "inactive", "active", "closed"];
 
-function has(form: Form, key: string): boolean {
+export function has(form: Form, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(form, key);
 }
 
-function optionalText(form: Form, key: string, maxChars: number): string | null | undefined {
+export function optionalText(form: Form, key: string, maxChars: number): string | null | undefined {
   if (!has(form, key)) return undefined;
   const value = form[key];
   if (value.length > maxChars) throw errors.invalidParameter(`${key} must be at most ${maxChars} characters`);
   return value === "" ? null : value;
 }
 
-function optionalSid(form: Form, key: string, pattern: RegExp): string | null | undefined {
+export function optionalSid(form: Form, key: string, pattern: RegExp): string | null | undefined {
   if (!has(form, key)) return undefined;
   const value = form[key];
   if (value === "") return null;
@@ -51,7 +51,7 @@ function optionalSid(form: Form, key: string, pattern: RegExp): string | null | 
   return value;
 }
 
-function optionalDate(form: Form, key: string): number | undefined {
+export function optionalDate(form: Form, key: string): number | undefined {
   if (!has(form, key)) return undefined;
   const ms = parseDate(form[key]);
   // An offset can carry a four-digit-year date past the latest one (9999-12-31T23:59:59-01:00).
@@ -59,7 +59,7 @@ function optionalDate(form: Form, key: string): number | undefined {
   return ms;
 }
 
-function optionalAttributes(form: Form, limitBytes: number): string | undefined {
+export function optionalAttributes(form: Form, limitBytes: number): string | undefined {
   if (!has(form, "Attributes")) return undefined;
   const value = form.Attributes;
   if (utf8Bytes(value) > limitBytes) throw errors.attributesTooLong(limitBytes);
@@ -225,7 +225,7 @@ export function messageUpdate(form: Form, now: number): Partial<MessageRecord> {
   });
 }
 
-function withoutUndefined<T extends object>(value: T): Partial<T> {
+export function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
 

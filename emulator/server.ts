@@ -11,6 +11,7 @@ import { createRateLimiter } from "./rate-limit";
 import { conversationJson, messageJson, serviceJson } from "./representation";
 import { bodyText, decodeForm, requestTarget, type Target } from "./request";
 import { matchRoute } from "./routes";
+import { dumpParticipants } from "./participant-representation";
 import { loadStateFile, openStateFile } from "./state-file";
 import { createStore, type Store } from "./store";
 import { newSid } from "./values";
@@ -62,6 +63,7 @@ export interface Dump {
   services: unknown[];
   conversations: unknown[];
   messages: unknown[];
+  participants: unknown[];
 }
 
 export interface RunningEmulator {
@@ -207,6 +209,7 @@ export function dumpState(store: Store, origin: string, accountSid: string, now:
       subject: message.subject,
       content_variables: message.contentVariables,
     })),
+    participants: dumpParticipants(store, origin, accountSid),
   };
 }
 

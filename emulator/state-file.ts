@@ -10,7 +10,7 @@
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { snapshot, restore, type Snapshot, type Store } from "./store";
 
-const COLLECTIONS = ["services", "conversations", "messages"] as const;
+const COLLECTIONS = ["services", "conversations", "messages", "participants"] as const;
 type Collection = (typeof COLLECTIONS)[number];
 
 interface JournalLine {
@@ -37,7 +37,7 @@ export function loadStateFile(path: string): Store | null {
 
 function replay(saved: Snapshot, text: string, where: string): Snapshot {
   const records = Object.fromEntries(
-    COLLECTIONS.map((name) => [name, new Map<string, { sid: string }>(saved[name].map((record) => [record.sid, record]))]),
+    COLLECTIONS.map((name) => [name, new Map<string, { sid: string }>((saved[name] ?? []).map((record) => [record.sid, record]))]),
   ) as Record<Collection, Map<string, { sid: string }>>;
   let seq = saved.seq;
   const lines = text.split("\n");
@@ -61,6 +61,7 @@ function replay(saved: Snapshot, text: string, where: string): Snapshot {
     services: [...records.services.values()],
     conversations: [...records.conversations.values()],
     messages: [...records.messages.values()],
+    participants: [...records.participants.values()],
   } as Snapshot;
 }
 

@@ -1,6 +1,7 @@
 // The in-memory state: plain records keyed by SID, plus the indexes that keep unique names and
 // message order cheap to answer. Every mutation is synchronous, so two requests can never
 // interleave between a uniqueness check and the write that depends on it.
+import { deleteParticipantsOf, restoreParticipants, type ParticipantRecord } from "./participant-store";
 import { LATEST_INSTANT_MS, newSid } from "./values";
 
 export type ConversationState = "initializing" | "inactive" | "active" | "closed";
@@ -60,6 +61,8 @@ export interface Snapshot {
   services: ServiceRecord[];
   conversations: ConversationRecord[];
   messages: MessageRecord[];
+  /** Absent in state files written before participants were kept. */
+  participants?: ParticipantRecord[];
 }
 
 export interface Store {
@@ -74,6 +77,11 @@ export interface Store {
   uniqueNames: Map<string, Map<string, string>>;
   /** Messages per conversation, ordered by index. */
   messagesByConversation: Map<string, MessageRecord[]>;
+  participants: Map<string, ParticipantRecord>;
+  /** Participants per conversation, in creation order. */
+  participantsByConversation: Map<string, ParticipantRecord[]>;
+  /** (address, proxy address) binding -> SIDs of the participants holding it, in any conversation. */
+  participantBindings: Map<string, Set<string>>;
   /**
    * SIDs of the records written since the state file last took them (null when no state file is
    * kept). Every mutation goes through the functions below, which mark what they change.
@@ -100,6 +108,9 @@ function emptyStore(defaultServiceSid: string): Store {
     conversationsByService: new Map(),
     uniqueNames: new Map(),
     messagesByConversation: new Map(),
+    participants: new Map(),
+    participantsByConversation: new Map(),
+    participantBindings: new Map(),
     touched: null,
     // Zero: the first look at the timers scans every conversation (after a restore, too).
     nextTimerAt: 0,
@@ -204,6 +215,7 @@ export function deleteConversation(store: Store, conversationSid: string): void 
     touch(store, message.sid);
   }
   store.messagesByConversation.delete(conversationSid);
+  deleteParticipantsOf(store, conversationSid);
   if (conversation.uniqueName !== null) {
     store.uniqueNames.get(conversation.serviceSid)?.delete(conversation.uniqueName);
   }
@@ -270,6 +282,7 @@ export function snapshot(store: Store): Snapshot {
     services: [...store.services.values()],
     conversations: [...store.conversations.values()],
     messages: [...store.messages.values()],
+    participants: [...store.participants.values()],
   };
 }
 
@@ -294,6 +307,7 @@ export function restore(saved: Snapshot): Store {
     store.messages.set(message.sid, { ...message });
     store.messagesByConversation.get(message.conversationSid)?.push(store.messages.get(message.sid)!);
   }
+  restoreParticipants(store, saved.participants);
   return store;
 }
 

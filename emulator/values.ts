@@ -7,6 +7,8 @@ export const SID_PATTERNS = {
   service: /^IS[0-9a-fA-F]{32}$/,
   conversation: /^CH[0-9a-fA-F]{32}$/,
   message: /^IM[0-9a-fA-F]{32}$/,
+  participant: /^MB[0-9a-fA-F]{32}$/,
+  role: /^RL[0-9a-fA-F]{32}$/,
   messagingService: /^MG[0-9a-fA-F]{32}$/,
   media: /^ME[0-9a-fA-F]{32}$/,
   content: /^HX[0-9a-fA-F]{32}$/,

@@ -90,7 +90,7 @@ describe("admin endpoints and request log", () => {
     expect(dump.messages).toEqual([expect.objectContaining({ body: "hi", chat_service_sid: service.sid, conversation_sid: conversation.sid })]);
     const defaultService = emulator.defaultServiceSid;
     expect((await fetch(`${emulator.url}/__emulator/reset`, { method: "POST" })).status).toBe(204);
-    expect(emulator.state()).toEqual({ services: [expect.objectContaining({ sid: defaultService })], conversations: [], messages: [] });
+    expect(emulator.state()).toEqual({ services: [expect.objectContaining({ sid: defaultService })], conversations: [], messages: [], participants: [] });
     expect(emulator.defaultServiceSid).toBe(defaultService);
     expect(emulator.requests()).toEqual([]);
   });

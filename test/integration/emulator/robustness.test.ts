@@ -126,13 +126,26 @@ function knownCases(): Case[] {
   add(`Timers.Inactive with 400 digits on update of ${FUZZ_CONVERSATION}`, post(`/v1/Conversations/${FUZZ_CONVERSATION}`, `Timers.Inactive=P${"9".repeat(400)}W`));
   add("clock advance of P99999999999999W", post("/__emulator/clock", '{"advance":"P99999999999999W"}', "Content-Type: application/json\r\n"));
   add("clock advance of 1e20 ms", post("/__emulator/clock", '{"advance":1e20}', "Content-Type: application/json\r\n"));
+  // Participants (issue 10) of the fuzz target: odd identities, addresses and read indexes.
+  const participants = `/v1/Conversations/${FUZZ_CONVERSATION}/Participants`;
+  add("participant with an invalid UTF-8 identity", post(participants, "Identity=%FF%FE"));
+  add("participant with a 100 KB identity", post(participants, "Identity=" + "a".repeat(100 * 1024)));
+  add("participant with an identity and an address", post(participants, "Identity=a&MessagingBinding.Address=%2B15558675310"));
+  add("participant address of 100 KB", post(participants, `MessagingBinding.Address=${"9".repeat(100 * 1024)}&MessagingBinding.ProxyAddress=%2B1`));
+  add("participant address with a NUL", post(participants, "MessagingBinding.Address=%2B1555%00&MessagingBinding.ProxyAddress=%2B15017122661"));
+  add("participant projected address 'null' on create", post(participants, "MessagingBinding.ProjectedAddress=null"));
+  add("participant created twice at once", Buffer.concat([post(participants, "Identity=twin"), post(participants, "Identity=twin")]));
+  add("participant fetched by an odd identity", get(`${participants}/%E2%82%AC%20%2F`));
+  add("participant read index of 400 digits", post(`${participants}/MB00000000000000000000000000000000`, `LastReadMessageIndex=${"9".repeat(400)}`));
+  add("participant list with PageSize=0", get(`${participants}?PageSize=0`));
+  add("participant list with a bad PageToken", get(`${participants}?PageToken=PT%FF`));
   return cases;
 }
 
 const METHODS = ["GET", "POST", "DELETE", "PUT", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT", "G\x00T", ""];
-const SEGMENTS = ["v1", "Conversations", "Services", "Messages", "", "%", "%zz", "%FF", "%E2%82", "[", "]", "..", ".", "@", ":", "\xff", "ISx", "CH00000000000000000000000000000000", "__emulator", "state", "a".repeat(3000)];
-const FORM_KEYS = ["FriendlyName", "UniqueName", "Attributes", "State", "Timers.Inactive", "Timers.Closed", "Body", "Author", "DateCreated", "MessagingServiceSid", "", "%", "__proto__"];
-const FORM_VALUES = ["", "x", "%", "%FF", "%C3%A9", "%E2%82", "{", "{}", "P99999999999999W", "PT1M", "closed", "9".repeat(400), "\xff\xfe", "+%2B+", "%00", "😀".repeat(20)];
+const SEGMENTS = ["v1", "Conversations", "Services", "Messages", "Participants", "", "%", "%zz", "%FF", "%E2%82", "[", "]", "..", ".", "@", ":", "\xff", "ISx", "CH00000000000000000000000000000000", "MB00000000000000000000000000000000", "__emulator", "state", "a".repeat(3000)];
+const FORM_KEYS = ["FriendlyName", "UniqueName", "Attributes", "State", "Timers.Inactive", "Timers.Closed", "Body", "Author", "DateCreated", "MessagingServiceSid", "MessagingBinding.Address", "MessagingBinding.ProxyAddress", "MessagingBinding.ProjectedAddress", "LastReadMessageIndex", "LastReadTimestamp", "Identity", "", "%", "__proto__"];
+const FORM_VALUES = ["", "x", "%", "%FF", "%C3%A9", "%E2%82", "{", "{}", "P99999999999999W", "PT1M", "closed", "null", "+15558675310", "whatsapp:+15558675310", "9".repeat(400), "\xff\xfe", "+%2B+", "%00", "😀".repeat(20)];
 
 /** Random requests assembled from the pieces above: a deterministic function of SEED. */
 function randomCases(count: number): Case[] {
