@@ -103,6 +103,29 @@ export const errors = {
   contentVariableTooLong: (key: string) =>
     new ApiError(VALIDATION_STATUS, 50541, `ContentVariables value for '${key}' exceeds 256 characters`),
   invalidPageToken: () => new ApiError(VALIDATION_STATUS, 21481, "Invalid PageToken"),
+  // Conversation-scoped webhooks: https://www.twilio.com/docs/api/errors/<code> for 50361–50371.
+  tooManyWebhooks: (limit: number) =>
+    new ApiError(VALIDATION_STATUS, 50361, `Too many conversation webhooks: a conversation can have at most ${limit}`),
+  tooManyWebhookTriggers: (limit: number) =>
+    new ApiError(VALIDATION_STATUS, 50362, `Too many conversation webhook triggers: at most ${limit} keywords`),
+  webhookTargetInvalid: (target: string) =>
+    new ApiError(VALIDATION_STATUS, 50364, `Invalid conversation webhook target '${target}': expected webhook, trigger or studio`),
+  webhookFilterInvalid: (filter: string) => new ApiError(VALIDATION_STATUS, 50365, `Invalid conversation webhook filter '${filter}'`),
+  webhookTriggerInvalid: (limitChars: number) =>
+    new ApiError(VALIDATION_STATUS, 50366, `Invalid conversation webhook trigger: a keyword must be 1 to ${limitChars} characters`),
+  webhookFlowSidInvalid: () =>
+    new ApiError(VALIDATION_STATUS, 50367, "Invalid conversation webhook flow SID: Configuration.FlowSid must match ^FW[0-9a-fA-F]{32}$"),
+  webhookTargetMissing: () => new ApiError(VALIDATION_STATUS, 50368, "Conversation webhook target not provided"),
+  webhookUrlMissing: () => new ApiError(VALIDATION_STATUS, 50369, "Conversation webhook URL not provided"),
+  webhookFiltersMissing: () => new ApiError(VALIDATION_STATUS, 50370, "Conversation webhook filter not provided"),
+  webhookTriggersMissing: () => new ApiError(VALIDATION_STATUS, 50371, "Conversation webhook trigger not provided"),
+  // Users: Programmable Chat's user codes (50201–50207); their reuse by Conversations is UNVERIFIED.
+  duplicateIdentity: () => new ApiError(409, 50201, "User with provided identity already exists"),
+  identityReserved: (identity: string) => new ApiError(VALIDATION_STATUS, 50203, `Identity '${identity}' is reserved`),
+  identityMissing: () => new ApiError(VALIDATION_STATUS, 50204, "Missing required parameter Identity in the post body"),
+  identityLikeUserSid: () => new ApiError(VALIDATION_STATUS, 50206, "Identity should not match the user SID pattern US[0-9a-f]{32}"),
+  identityTooLong: (limitChars: number) =>
+    new ApiError(VALIDATION_STATUS, 50207, `Identity must be at most ${limitChars} characters`),
   injected: (status: number, retryAfter?: number) =>
     new ApiError(
       status,

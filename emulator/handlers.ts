@@ -22,6 +22,7 @@ import {
   pageNumber,
   pageSize,
   type Form,
+  type PageSizes,
 } from "./rules";
 import {
   deleteConversation,
@@ -51,6 +52,8 @@ export interface Context {
   params: Record<string, string>;
   query: Record<string, string>;
   form: Form;
+  /** Every value of each form key, in order (`Configuration.Filters=a&Configuration.Filters=b`); absent when none was read. */
+  formLists?: Record<string, string[]>;
   /** Present when `--aps-limits` is on. */
   limiter: RateLimiter | null;
 }
@@ -74,7 +77,7 @@ export function requireAps(ctx: Context, key: string): void {
   }
 }
 
-function resolveService(ctx: Context): ServiceRecord {
+export function resolveService(ctx: Context): ServiceRecord {
   const sid = ctx.params.serviceSid ?? ctx.store.defaultServiceSid;
   const service = ctx.store.services.get(sid);
   if (!service) throw errors.notFound(ctx.path);
@@ -97,8 +100,9 @@ export function listPage<T>(
   sortKey: (item: T) => SortKey,
   descending: boolean,
   toJson: (item: T) => unknown,
+  sizes?: PageSizes,
 ): Result {
-  const size = pageSize(ctx.query);
+  const size = pageSize(ctx.query, sizes);
   const page = pageNumber(ctx.query);
   const token = ctx.query.PageToken;
   const result = paginate(items, sortKey, descending, { size, page, token });

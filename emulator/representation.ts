@@ -100,14 +100,23 @@ function mediaJson(mediaSid: string | null) {
   return mediaSid === null ? null : [{ sid: mediaSid, size: 0, content_type: "application/octet-stream", filename: null }];
 }
 
+/**
+ * The leading fields of a record inside a conversation (a message, a webhook). The default-path
+ * schemas of both have no chat_service_sid; only the scoped ones do.
+ */
+export function conversationChildIds(record: { serviceSid: string; conversationSid: string; sid: string }, view: View) {
+  return {
+    account_sid: view.accountSid,
+    ...(view.scoped ? { chat_service_sid: record.serviceSid } : {}),
+    conversation_sid: record.conversationSid,
+    sid: record.sid,
+  };
+}
+
 export function messageJson(message: MessageRecord, view: View) {
   const url = `${conversationsUrl(view, message.serviceSid)}/${message.conversationSid}/Messages/${message.sid}`;
   return {
-    account_sid: view.accountSid,
-    // The default-path message schema has no chat_service_sid; only the scoped one does.
-    ...(view.scoped ? { chat_service_sid: message.serviceSid } : {}),
-    conversation_sid: message.conversationSid,
-    sid: message.sid,
+    ...conversationChildIds(message, view),
     index: message.index,
     author: message.author,
     body: message.body,

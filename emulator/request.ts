@@ -52,8 +52,12 @@ function decodeComponent(text: string, where: string): string {
   }
 }
 
-/** An `application/x-www-form-urlencoded` text as a record (the last of repeated keys wins). */
-export function decodeForm(text: string, where: string): Record<string, string> {
+/**
+ * An `application/x-www-form-urlencoded` text as a record (the last of repeated keys wins). When
+ * `lists` is given, it also receives every value of each key, in order: how arrays such as
+ * `Configuration.Filters` arrive (the key repeated, as twilio-node sends them).
+ */
+export function decodeForm(text: string, where: string, lists?: Record<string, string[]>): Record<string, string> {
   const record: Record<string, string> = {};
   for (const pair of text.split("&")) {
     if (pair === "") continue;
@@ -62,6 +66,11 @@ export function decodeForm(text: string, where: string): Record<string, string> 
     const value = decodeComponent(equals < 0 ? "" : pair.slice(equals + 1), where);
     // Plain assignment of `__proto__` would change the prototype and drop the key.
     Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+    if (lists) {
+      const values = Object.prototype.hasOwnProperty.call(lists, key) ? lists[key] : [];
+      values.push(value);
+      Object.defineProperty(lists, key, { value: values, enumerable: true, writable: true, configurable: true });
+    }
   }
   return record;
 }

@@ -3,6 +3,8 @@
 import * as h from "./handlers";
 import type { Context, Result } from "./handlers";
 import * as participants from "./participant-handlers";
+import * as users from "./users";
+import * as webhooks from "./webhooks";
 
 type Handler = (ctx: Context) => Result;
 
@@ -17,8 +19,13 @@ function route(path: string, methods: Route["methods"]): Route {
   return { pattern: new RegExp(`^${path}/?$`), methods };
 }
 
+/** The operationId namer of a path family: `CreateConversation` is `CreateServiceConversation` when scoped. */
+function operations(scoped: boolean): (name: string) => string {
+  return (name) => (scoped ? name.replace(/^(Create|List|Fetch|Update|Delete)/, "$1Service") : name);
+}
+
 function conversationRoutes(prefix: string, scoped: boolean): Route[] {
-  const op = (name: string) => (scoped ? name.replace(/^(Create|List|Fetch|Update|Delete)/, "$1Service") : name);
+  const op = operations(scoped);
   const base = `${prefix}/Conversations`;
   const conversation = `${base}/(?<sid>[^/]+)`;
   const messages = `${base}/(?<conversationSid>[^/]+)/Messages`;
@@ -42,7 +49,31 @@ function conversationRoutes(prefix: string, scoped: boolean): Route[] {
       DELETE: { operationId: op("DeleteConversationMessage"), handler: h.deleteMessageHandler },
     }),
     ...participantRoutes(base, op),
+    ...resourceRoutes(`${base}/(?<conversationSid>[^/]+)/Webhooks`, "ConversationScopedWebhook", op, webhooks.WEBHOOK_HANDLERS),
   ];
+}
+
+/** The five operations of a resource: create and list on its list path, the rest on `{Sid}` below it. */
+interface ResourceHandlers {
+  create: Handler;
+  list: Handler;
+  fetch: Handler;
+  update: Handler;
+  remove: Handler;
+}
+
+/** `Create<Name>`, `List<Name>`, … (the spec's operationIds) on `list` and `list/{Sid}`. */
+function resourceRoutes(list: string, name: string, op: (name: string) => string, handlers: ResourceHandlers): Route[] {
+  const to = (verb: string, handler: Handler) => ({ operationId: op(verb + name), handler });
+  const { create, list: read, fetch, update, remove } = handlers;
+  return [
+    route(list, { POST: to("Create", create), GET: to("List", read) }),
+    route(`${list}/(?<sid>[^/]+)`, { GET: to("Fetch", fetch), POST: to("Update", update), DELETE: to("Delete", remove) }),
+  ];
+}
+
+function userRoutes(prefix: string, scoped: boolean): Route[] {
+  return resourceRoutes(`${prefix}/Users`, "User", operations(scoped), users.USER_HANDLERS);
 }
 
 /** Conversation Participants; `{Sid}` is the `MB…` SID, or on fetch also the identity. */
@@ -75,6 +106,8 @@ export const ROUTES: readonly Route[] = [
   }),
   ...conversationRoutes("/v1", false),
   ...conversationRoutes(SCOPED, true),
+  ...userRoutes("/v1", false),
+  ...userRoutes(SCOPED, true),
 ];
 
 export interface Match {

@@ -229,11 +229,20 @@ export function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
 
-export function pageSize(query: Record<string, string>): number {
-  if (query.PageSize === undefined) return LIMITS.pageSizeDefault;
+/** Page sizes a list allows: most lists 1–100 (default 50); the spec gives some lists smaller ones. */
+export interface PageSizes {
+  max: number;
+  default: number;
+}
+
+export function pageSize(
+  query: Record<string, string>,
+  sizes: PageSizes = { max: LIMITS.pageSizeMax, default: LIMITS.pageSizeDefault },
+): number {
+  if (query.PageSize === undefined) return sizes.default;
   const size = Number(query.PageSize);
-  if (!Number.isInteger(size) || size < 1 || size > LIMITS.pageSizeMax) {
-    throw errors.invalidParameter(`PageSize must be an integer from 1 to ${LIMITS.pageSizeMax}`);
+  if (!Number.isInteger(size) || size < 1 || size > sizes.max) {
+    throw errors.invalidParameter(`PageSize must be an integer from 1 to ${sizes.max}`);
   }
   return size;
 }

@@ -14,7 +14,9 @@ import { matchRoute } from "./routes";
 import { dumpParticipants } from "./participant-representation";
 import { loadStateFile, openStateFile } from "./state-file";
 import { createStore, type Store } from "./store";
+import { dumpUsers } from "./users";
 import { newSid } from "./values";
+import { dumpWebhooks } from "./webhooks";
 import { fireDueTimers } from "./timers";
 
 export interface EmulatorOptions {
@@ -64,6 +66,8 @@ export interface Dump {
   conversations: unknown[];
   messages: unknown[];
   participants: unknown[];
+  users: unknown[];
+  webhooks: unknown[];
 }
 
 export interface RunningEmulator {
@@ -210,6 +214,8 @@ export function dumpState(store: Store, origin: string, accountSid: string, now:
       content_variables: message.contentVariables,
     })),
     participants: dumpParticipants(store, origin, accountSid),
+    users: dumpUsers(store, origin, accountSid),
+    webhooks: dumpWebhooks(store, origin, accountSid),
   };
 }
 
@@ -250,7 +256,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (log.length > logLimit) log.splice(0, log.length - logLimit);
   }
 
-  function dispatch(req: IncomingMessage, entry: RequestLogEntry, origin: string): Result {
+  function dispatch(req: IncomingMessage, entry: RequestLogEntry, origin: string, formLists: Record<string, string[]>): Result {
     if (!isAuthorized(req.headers.authorization, credentials)) throw errors.authenticate();
     const match = matchRoute(entry.path);
     if (!match) throw errors.notFound(entry.path);
@@ -268,6 +274,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       params: match.params,
       query: entry.query,
       form: entry.form,
+      formLists,
       limiter,
     };
     return operation.handler(ctx);
@@ -284,9 +291,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       requestId: String(res.getHeader(REQUEST_ID_HEADER)),
     };
     record(entry);
+    const formLists: Record<string, string[]> = {};
     try {
       const body = await readBody(req);
-      if (body !== "") entry.form = decodeForm(body, "form body");
+      if (body !== "") entry.form = decodeForm(body, "form body", formLists);
     } catch (error) {
       if (error instanceof ApiError) entry.status = error.status;
       throw error;
@@ -314,7 +322,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
     let result: Result;
     try {
-      result = dispatch(req, entry, origin);
+      result = dispatch(req, entry, origin, formLists);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (fault.drop === "after") {

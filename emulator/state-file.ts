@@ -10,7 +10,7 @@
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { snapshot, restore, type Snapshot, type Store } from "./store";
 
-const COLLECTIONS = ["services", "conversations", "messages", "participants"] as const;
+const COLLECTIONS = ["services", "conversations", "messages", "participants", "users", "webhooks"] as const;
 type Collection = (typeof COLLECTIONS)[number];
 
 interface JournalLine {
@@ -58,10 +58,7 @@ function replay(saved: Snapshot, text: string, where: string): Snapshot {
   return {
     ...saved,
     seq,
-    services: [...records.services.values()],
-    conversations: [...records.conversations.values()],
-    messages: [...records.messages.values()],
-    participants: [...records.participants.values()],
+    ...Object.fromEntries(COLLECTIONS.map((name) => [name, [...records[name].values()]])),
   } as Snapshot;
 }
 

@@ -54,6 +54,37 @@ export interface MessageRecord {
   dateUpdated: number;
 }
 
+export type WebhookTarget = "webhook" | "trigger" | "studio";
+
+/** A conversation-scoped webhook; the configuration fields its target does not use stay null. */
+export interface WebhookRecord {
+  sid: string;
+  conversationSid: string;
+  serviceSid: string;
+  target: WebhookTarget;
+  url: string | null;
+  method: "get" | "post" | null;
+  filters: string[] | null;
+  triggers: string[] | null;
+  flowSid: string | null;
+  replayAfter: number | null;
+  dateCreated: number;
+  dateUpdated: number;
+  seq: number;
+}
+
+export interface UserRecord {
+  sid: string;
+  serviceSid: string;
+  identity: string;
+  friendlyName: string | null;
+  attributes: string | null;
+  roleSid: string | null;
+  dateCreated: number;
+  dateUpdated: number;
+  seq: number;
+}
+
 export interface Snapshot {
   version: 1;
   seq: number;
@@ -63,6 +94,9 @@ export interface Snapshot {
   messages: MessageRecord[];
   /** Absent in state files written before participants were kept. */
   participants?: ParticipantRecord[];
+  /** Absent in state files written before users and webhooks were kept. */
+  users?: UserRecord[];
+  webhooks?: WebhookRecord[];
 }
 
 export interface Store {
@@ -71,6 +105,12 @@ export interface Store {
   services: Map<string, ServiceRecord>;
   conversations: Map<string, ConversationRecord>;
   messages: Map<string, MessageRecord>;
+  users: Map<string, UserRecord>;
+  webhooks: Map<string, WebhookRecord>;
+  /** identity -> user SID, per service, in creation order (an identity is never changed). */
+  identities: Map<string, Map<string, string>>;
+  /** Webhook SIDs per conversation, in creation order. */
+  webhooksByConversation: Map<string, Set<string>>;
   /** Conversation SIDs per service, in creation order. */
   conversationsByService: Map<string, Set<string>>;
   /** unique name -> conversation SID, per service. */
@@ -105,6 +145,10 @@ function emptyStore(defaultServiceSid: string): Store {
     services: new Map(),
     conversations: new Map(),
     messages: new Map(),
+    users: new Map(),
+    webhooks: new Map(),
+    identities: new Map(),
+    webhooksByConversation: new Map(),
     conversationsByService: new Map(),
     uniqueNames: new Map(),
     messagesByConversation: new Map(),
@@ -145,6 +189,8 @@ export function deleteService(store: Store, serviceSid: string): void {
   for (const conversationSid of store.conversationsByService.get(serviceSid) ?? []) {
     deleteConversation(store, conversationSid);
   }
+  for (const userSid of store.identities.get(serviceSid)?.values() ?? []) deleteUser(store, store.users.get(userSid)!);
+  store.identities.delete(serviceSid);
   store.services.delete(serviceSid);
   store.conversationsByService.delete(serviceSid);
   store.uniqueNames.delete(serviceSid);
@@ -157,10 +203,7 @@ export function findConversation(
   serviceSid: string,
   sidOrUniqueName: string,
 ): ConversationRecord | undefined {
-  const bySid = store.conversations.get(sidOrUniqueName);
-  if (bySid && bySid.serviceSid === serviceSid) return bySid;
-  const sid = store.uniqueNames.get(serviceSid)?.get(sidOrUniqueName);
-  return sid === undefined ? undefined : store.conversations.get(sid);
+  return findInService(store.conversations, store.uniqueNames.get(serviceSid), serviceSid, sidOrUniqueName);
 }
 
 export function isUniqueNameTaken(store: Store, serviceSid: string, uniqueName: string, exceptSid?: string): boolean {
@@ -216,6 +259,11 @@ export function deleteConversation(store: Store, conversationSid: string): void 
   }
   store.messagesByConversation.delete(conversationSid);
   deleteParticipantsOf(store, conversationSid);
+  for (const webhookSid of store.webhooksByConversation.get(conversationSid) ?? []) {
+    store.webhooks.delete(webhookSid);
+    touch(store, webhookSid);
+  }
+  store.webhooksByConversation.delete(conversationSid);
   if (conversation.uniqueName !== null) {
     store.uniqueNames.get(conversation.serviceSid)?.delete(conversation.uniqueName);
   }
@@ -274,6 +322,92 @@ export function indexPosition(ordered: readonly MessageRecord[], index: number):
   return low;
 }
 
+function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = create()));
+  return value;
+}
+
+/** A record of the service by SID, or by the name an index of the service maps to its SID. */
+function findInService<T extends { serviceSid: string }>(
+  records: Map<string, T>,
+  names: Map<string, string> | undefined,
+  serviceSid: string,
+  sidOrName: string,
+): T | undefined {
+  const bySid = records.get(sidOrName);
+  if (bySid && bySid.serviceSid === serviceSid) return bySid;
+  const sid = names?.get(sidOrName);
+  return sid === undefined ? undefined : records.get(sid);
+}
+
+// Users: one identity per service.
+
+/** A user of the service by `US…` SID or by identity. */
+export function findUser(store: Store, serviceSid: string, sidOrIdentity: string): UserRecord | undefined {
+  return findInService(store.users, store.identities.get(serviceSid), serviceSid, sidOrIdentity);
+}
+
+/** The service's users in creation order. */
+export function usersOf(store: Store, serviceSid: string): UserRecord[] {
+  return [...(store.identities.get(serviceSid)?.values() ?? [])].map((sid) => store.users.get(sid)!);
+}
+
+export type NewUser = Omit<UserRecord, "sid" | "seq">;
+
+export function insertUser(store: Store, fields: NewUser): UserRecord {
+  const user: UserRecord = { ...fields, sid: newSid("US"), seq: ++store.seq };
+  store.users.set(user.sid, user);
+  getOrCreate(store.identities, user.serviceSid, () => new Map()).set(user.identity, user.sid);
+  touch(store, user.sid);
+  return user;
+}
+
+/** Applies changes to a user or a webhook (never its identity, service or conversation). */
+export function updateRecord<T extends UserRecord | WebhookRecord>(store: Store, record: T, changes: Partial<NoInfer<T>>): T {
+  Object.assign(record, changes);
+  touch(store, record.sid);
+  return record;
+}
+
+/** Removes a record and its entry in the index that lists it. */
+function forget(store: Store, records: Map<string, unknown>, index: { delete(key: string): unknown } | undefined, key: string, sid: string): void {
+  records.delete(sid);
+  index?.delete(key);
+  touch(store, sid);
+}
+
+export function deleteUser(store: Store, user: UserRecord): void {
+  forget(store, store.users, store.identities.get(user.serviceSid), user.identity, user.sid);
+}
+
+// Conversation-scoped webhooks.
+
+/** The conversation's webhooks in creation order. */
+export function conversationWebhooks(store: Store, conversationSid: string): WebhookRecord[] {
+  return [...(store.webhooksByConversation.get(conversationSid) ?? [])].map((sid) => store.webhooks.get(sid)!);
+}
+
+export function findWebhook(store: Store, conversation: ConversationRecord, webhookSid: string): WebhookRecord | undefined {
+  const webhook = store.webhooks.get(webhookSid);
+  return webhook && webhook.conversationSid === conversation.sid ? webhook : undefined;
+}
+
+export type NewWebhook = Omit<WebhookRecord, "sid" | "seq" | "conversationSid" | "serviceSid">;
+
+export function insertWebhook(store: Store, conversation: ConversationRecord, fields: NewWebhook): WebhookRecord {
+  const { sid: conversationSid, serviceSid } = conversation;
+  const webhook: WebhookRecord = { ...fields, sid: newSid("WH"), conversationSid, serviceSid, seq: ++store.seq };
+  store.webhooks.set(webhook.sid, webhook);
+  getOrCreate(store.webhooksByConversation, conversation.sid, () => new Set()).add(webhook.sid);
+  touch(store, webhook.sid);
+  return webhook;
+}
+
+export function deleteWebhook(store: Store, webhook: WebhookRecord): void {
+  forget(store, store.webhooks, store.webhooksByConversation.get(webhook.conversationSid), webhook.sid, webhook.sid);
+}
+
 export function snapshot(store: Store): Snapshot {
   return {
     version: 1,
@@ -283,6 +417,8 @@ export function snapshot(store: Store): Snapshot {
     conversations: [...store.conversations.values()],
     messages: [...store.messages.values()],
     participants: [...store.participants.values()],
+    users: [...store.users.values()],
+    webhooks: [...store.webhooks.values()],
   };
 }
 
@@ -308,6 +444,14 @@ export function restore(saved: Snapshot): Store {
     store.messagesByConversation.get(message.conversationSid)?.push(store.messages.get(message.sid)!);
   }
   restoreParticipants(store, saved.participants);
+  for (const user of [...(saved.users ?? [])].sort((a, b) => a.seq - b.seq)) {
+    store.users.set(user.sid, { ...user });
+    getOrCreate(store.identities, user.serviceSid, () => new Map()).set(user.identity, user.sid);
+  }
+  for (const webhook of [...(saved.webhooks ?? [])].sort((a, b) => a.seq - b.seq)) {
+    store.webhooks.set(webhook.sid, { ...webhook });
+    getOrCreate(store.webhooksByConversation, webhook.conversationSid, () => new Set()).add(webhook.sid);
+  }
   return store;
 }
 

@@ -12,6 +12,9 @@ export const SID_PATTERNS = {
   messagingService: /^MG[0-9a-fA-F]{32}$/,
   media: /^ME[0-9a-fA-F]{32}$/,
   content: /^HX[0-9a-fA-F]{32}$/,
+  webhook: /^WH[0-9a-fA-F]{32}$/,
+  studioFlow: /^FW[0-9a-fA-F]{32}$/,
+  user: /^US[0-9a-fA-F]{32}$/,
 } as const;
 
 export function newSid(prefix: string): string {

@@ -90,7 +90,11 @@ describe("admin endpoints and request log", () => {
     expect(dump.messages).toEqual([expect.objectContaining({ body: "hi", chat_service_sid: service.sid, conversation_sid: conversation.sid })]);
     const defaultService = emulator.defaultServiceSid;
     expect((await fetch(`${emulator.url}/__emulator/reset`, { method: "POST" })).status).toBe(204);
-    expect(emulator.state()).toEqual({ services: [expect.objectContaining({ sid: defaultService })], conversations: [], messages: [], participants: [] });
+    // Only the default service is left; every other collection of the dump is empty.
+    const { services, ...collections } = emulator.state();
+    expect(services).toEqual([expect.objectContaining({ sid: defaultService })]);
+    expect(Object.keys(collections)).toEqual(expect.arrayContaining(["conversations", "messages", "users", "webhooks"]));
+    for (const [name, records] of Object.entries(collections)) expect(records, name).toEqual([]);
     expect(emulator.defaultServiceSid).toBe(defaultService);
     expect(emulator.requests()).toEqual([]);
   });

@@ -139,12 +139,23 @@ function knownCases(): Case[] {
   add("participant read index of 400 digits", post(`${participants}/MB00000000000000000000000000000000`, `LastReadMessageIndex=${"9".repeat(400)}`));
   add("participant list with PageSize=0", get(`${participants}?PageSize=0`));
   add("participant list with a bad PageToken", get(`${participants}?PageToken=PT%FF`));
+  // Repeated keys (how arrays arrive), __proto__ among them, on the routes that read them.
+  add(
+    "repeated and __proto__ webhook filters",
+    post(`/v1/Conversations/${FUZZ_CONVERSATION}/Webhooks`, "Target=webhook&Configuration.Url=https://x.example&Configuration.Filters=__proto__&Configuration.Filters=constructor&__proto__=1&__proto__=2"),
+  );
+  add(
+    "6 000 trigger keywords",
+    post(`/v1/Conversations/${FUZZ_CONVERSATION}/Webhooks`, "Target=trigger&Configuration.Url=https://x.example" + "&Configuration.Triggers=k".repeat(6_000)),
+  );
+  add("a user named __proto__", post("/v1/Users", "Identity=__proto__&Identity=constructor"));
+  add("a user path of 3000 characters", get(`/v1/Users/${"u".repeat(3000)}`));
   return cases;
 }
 
 const METHODS = ["GET", "POST", "DELETE", "PUT", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT", "G\x00T", ""];
-const SEGMENTS = ["v1", "Conversations", "Services", "Messages", "Participants", "", "%", "%zz", "%FF", "%E2%82", "[", "]", "..", ".", "@", ":", "\xff", "ISx", "CH00000000000000000000000000000000", "MB00000000000000000000000000000000", "__emulator", "state", "a".repeat(3000)];
-const FORM_KEYS = ["FriendlyName", "UniqueName", "Attributes", "State", "Timers.Inactive", "Timers.Closed", "Body", "Author", "DateCreated", "MessagingServiceSid", "MessagingBinding.Address", "MessagingBinding.ProxyAddress", "MessagingBinding.ProjectedAddress", "LastReadMessageIndex", "LastReadTimestamp", "Identity", "", "%", "__proto__"];
+const SEGMENTS = ["v1", "Conversations", "Services", "Messages", "Participants", "Webhooks", "Users", "", "%", "%zz", "%FF", "%E2%82", "[", "]", "..", ".", "@", ":", "\xff", "ISx", "CH00000000000000000000000000000000", "MB00000000000000000000000000000000", "WH00000000000000000000000000000000", "US00000000000000000000000000000000", FUZZ_CONVERSATION, "__emulator", "state", "a".repeat(3000)];
+const FORM_KEYS = ["FriendlyName", "UniqueName", "Attributes", "State", "Timers.Inactive", "Timers.Closed", "Body", "Author", "DateCreated", "MessagingServiceSid", "MessagingBinding.Address", "MessagingBinding.ProxyAddress", "MessagingBinding.ProjectedAddress", "LastReadMessageIndex", "LastReadTimestamp", "Target", "Configuration.Url", "Configuration.Filters", "Configuration.Triggers", "Configuration.FlowSid", "Configuration.ReplayAfter", "Identity", "RoleSid", "", "%", "__proto__"];
 const FORM_VALUES = ["", "x", "%", "%FF", "%C3%A9", "%E2%82", "{", "{}", "P99999999999999W", "PT1M", "closed", "null", "+15558675310", "whatsapp:+15558675310", "9".repeat(400), "\xff\xfe", "+%2B+", "%00", "😀".repeat(20)];
 
 /** Random requests assembled from the pieces above: a deterministic function of SEED. */

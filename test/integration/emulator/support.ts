@@ -1,12 +1,12 @@
 // Shared test support: start the emulator, point the official twilio client at it, and check
 // every response against the response schema of Twilio's OpenAPI spec.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { createInterface } from "node:readline";
 import ts from "typescript";
-import { expect } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import Ajv, { type ValidateFunction } from "ajv";
 import twilio from "twilio";
 import RequestClient from "twilio/lib/base/RequestClient";
@@ -184,12 +184,45 @@ export async function withEmulator(options: EmulatorOptions = {}): Promise<Runni
   return startEmulator({ port: 0, ...options });
 }
 
+/**
+ * One emulator for the calling test file: started before its tests, closed after them, reset before
+ * each one. The value stands for it (its methods and getters reach the running emulator).
+ */
+export function sharedEmulator(options: EmulatorOptions = {}): RunningEmulator {
+  let running: RunningEmulator | undefined;
+  beforeAll(async () => {
+    running = await withEmulator(options);
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  beforeEach(() => running!.reset());
+  return new Proxy({} as RunningEmulator, {
+    get(_target, key) {
+      const value = Reflect.get(running!, key);
+      return typeof value === "function" ? value.bind(running) : value;
+    },
+  });
+}
+
+/** Problems of every recorded response against the spec's schema for its operation (none: conforms). */
+export function exchangeProblems(exchanges: Exchange[]): string[] {
+  return exchanges.flatMap((exchange) => responseProblems(exchange.method, new URL(exchange.url).pathname, exchange.status, exchange.body));
+}
+
+/** A state file path in a new temporary directory, and a function that removes the directory. */
+export function temporaryStateFile(prefix: string): { stateFile: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { stateFile: path.join(dir, "state.json"), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 /** A raw form-encoded request, for cases the official client can't express. */
 export async function raw(
   emulator: RunningEmulator,
   method: string,
   urlPath: string,
-  form?: Record<string, string>,
+  /** A record, or pairs for a key sent more than once (`Configuration.Filters`). */
+  form?: Record<string, string> | Array<[string, string]>,
   init: { auth?: string | null; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const { accountSid, authToken } = emulator.credentials;
