@@ -126,6 +126,14 @@ export const errors = {
   identityLikeUserSid: () => new ApiError(VALIDATION_STATUS, 50206, "Identity should not match the user SID pattern US[0-9a-f]{32}"),
   identityTooLong: (limitChars: number) =>
     new ApiError(VALIDATION_STATUS, 50207, `Identity must be at most ${limitChars} characters`),
+  // Roles and service configuration: Programmable Chat's role codes (https://www.twilio.com/docs/api/errors/<code>);
+  // their reuse by Conversations, and the 400 status, are UNVERIFIED.
+  roleNotFound: (roleSid: string) => new ApiError(VALIDATION_STATUS, 50100, `Role not found: ${roleSid} is not a service role of this service`),
+  permissionNotFound: (permission: string, type: string) =>
+    new ApiError(VALIDATION_STATUS, 50104, `Permission not found: '${permission.slice(0, 200)}' is not a ${type} role permission`),
+  roleTypeInvalid: (type: string) => new ApiError(VALIDATION_STATUS, 50105, `Invalid role type '${type.slice(0, 200)}': expected conversation or service`),
+  conversationRoleNotFound: (roleSid: string) =>
+    new ApiError(VALIDATION_STATUS, 50109, `Conversation role not found: ${roleSid} is not a conversation role of this service`),
   injected: (status: number, retryAfter?: number) =>
     new ApiError(
       status,

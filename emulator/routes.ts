@@ -3,6 +3,8 @@
 import * as h from "./handlers";
 import type { Context, Result } from "./handlers";
 import * as participants from "./participant-handlers";
+import * as roles from "./roles";
+import * as serviceConfiguration from "./service-configuration";
 import * as users from "./users";
 import * as webhooks from "./webhooks";
 
@@ -76,6 +78,30 @@ function userRoutes(prefix: string, scoped: boolean): Route[] {
   return resourceRoutes(`${prefix}/Users`, "User", operations(scoped), users.USER_HANDLERS);
 }
 
+function roleRoutes(prefix: string, scoped: boolean): Route[] {
+  return resourceRoutes(`${prefix}/Roles`, "Role", operations(scoped), roles.ROLE_HANDLERS);
+}
+
+/** A service's configuration singletons: fetched with GET, changed with POST. */
+function serviceConfigurationRoutes(): Route[] {
+  const c = serviceConfiguration;
+  const configuration = `${SCOPED}/Configuration`;
+  return [
+    route(configuration, {
+      GET: { operationId: "FetchServiceConfiguration", handler: c.fetchServiceConfiguration },
+      POST: { operationId: "UpdateServiceConfiguration", handler: c.updateServiceConfiguration },
+    }),
+    route(`${configuration}/Notifications`, {
+      GET: { operationId: "FetchServiceNotification", handler: c.fetchServiceNotification },
+      POST: { operationId: "UpdateServiceNotification", handler: c.updateServiceNotification },
+    }),
+    route(`${configuration}/Webhooks`, {
+      GET: { operationId: "FetchServiceWebhookConfiguration", handler: c.fetchServiceWebhookConfiguration },
+      POST: { operationId: "UpdateServiceWebhookConfiguration", handler: c.updateServiceWebhookConfiguration },
+    }),
+  ];
+}
+
 /** Conversation Participants; `{Sid}` is the `MB…` SID, or on fetch also the identity. */
 function participantRoutes(base: string, op: (name: string) => string): Route[] {
   const list = `${base}/(?<conversationSid>[^/]+)/Participants`;
@@ -108,6 +134,9 @@ export const ROUTES: readonly Route[] = [
   ...conversationRoutes(SCOPED, true),
   ...userRoutes("/v1", false),
   ...userRoutes(SCOPED, true),
+  ...roleRoutes("/v1", false),
+  ...roleRoutes(SCOPED, true),
+  ...serviceConfigurationRoutes(),
 ];
 
 export interface Match {

@@ -12,6 +12,8 @@ import { conversationJson, messageJson, serviceJson } from "./representation";
 import { bodyText, decodeForm, requestTarget, type Target } from "./request";
 import { matchRoute } from "./routes";
 import { dumpParticipants } from "./participant-representation";
+import { dumpRoles } from "./roles";
+import { dumpServiceConfigurations } from "./service-configuration";
 import { loadStateFile, openStateFile } from "./state-file";
 import { createStore, type Store } from "./store";
 import { dumpUsers } from "./users";
@@ -68,6 +70,9 @@ export interface Dump {
   participants: unknown[];
   users: unknown[];
   webhooks: unknown[];
+  roles: unknown[];
+  /** Each service's configuration, notifications and webhooks singletons. */
+  serviceConfigurations: unknown[];
 }
 
 export interface RunningEmulator {
@@ -216,6 +221,8 @@ export function dumpState(store: Store, origin: string, accountSid: string, now:
     participants: dumpParticipants(store, origin, accountSid),
     users: dumpUsers(store, origin, accountSid),
     webhooks: dumpWebhooks(store, origin, accountSid),
+    roles: dumpRoles(store, origin, accountSid),
+    serviceConfigurations: dumpServiceConfigurations(store, origin, accountSid),
   };
 }
 

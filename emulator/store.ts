@@ -2,6 +2,7 @@
 // message order cheap to answer. Every mutation is synchronous, so two requests can never
 // interleave between a uniqueness check and the write that depends on it.
 import { deleteParticipantsOf, restoreParticipants, type ParticipantRecord } from "./participant-store";
+import { deleteRolesOf, restoreRoles, seedServiceDefaults, type RoleRecord, type ServiceConfigurationRecord } from "./role-store";
 import { LATEST_INSTANT_MS, newSid } from "./values";
 
 export type ConversationState = "initializing" | "inactive" | "active" | "closed";
@@ -97,6 +98,9 @@ export interface Snapshot {
   /** Absent in state files written before users and webhooks were kept. */
   users?: UserRecord[];
   webhooks?: WebhookRecord[];
+  /** Absent in state files written before roles and service configurations were kept. */
+  roles?: RoleRecord[];
+  serviceConfigurations?: ServiceConfigurationRecord[];
 }
 
 export interface Store {
@@ -122,6 +126,11 @@ export interface Store {
   participantsByConversation: Map<string, ParticipantRecord[]>;
   /** (address, proxy address) binding -> SIDs of the participants holding it, in any conversation. */
   participantBindings: Map<string, Set<string>>;
+  roles: Map<string, RoleRecord>;
+  /** Role SIDs per service, in creation order. */
+  rolesByService: Map<string, Set<string>>;
+  /** Each service's configuration singleton, keyed `<service SID>/Configuration`. */
+  serviceConfigurations: Map<string, ServiceConfigurationRecord>;
   /**
    * SIDs of the records written since the state file last took them (null when no state file is
    * kept). Every mutation goes through the functions below, which mark what they change.
@@ -155,6 +164,9 @@ function emptyStore(defaultServiceSid: string): Store {
     participants: new Map(),
     participantsByConversation: new Map(),
     participantBindings: new Map(),
+    roles: new Map(),
+    rolesByService: new Map(),
+    serviceConfigurations: new Map(),
     touched: null,
     // Zero: the first look at the timers scans every conversation (after a restore, too).
     nextTimerAt: 0,
@@ -182,6 +194,7 @@ export function insertService(
   store.conversationsByService.set(service.sid, new Set());
   store.uniqueNames.set(service.sid, new Map());
   touch(store, service.sid);
+  seedServiceDefaults(store, service.sid, now);
   return service;
 }
 
@@ -191,6 +204,7 @@ export function deleteService(store: Store, serviceSid: string): void {
   }
   for (const userSid of store.identities.get(serviceSid)?.values() ?? []) deleteUser(store, store.users.get(userSid)!);
   store.identities.delete(serviceSid);
+  deleteRolesOf(store, serviceSid);
   store.services.delete(serviceSid);
   store.conversationsByService.delete(serviceSid);
   store.uniqueNames.delete(serviceSid);
@@ -419,6 +433,8 @@ export function snapshot(store: Store): Snapshot {
     participants: [...store.participants.values()],
     users: [...store.users.values()],
     webhooks: [...store.webhooks.values()],
+    roles: [...store.roles.values()],
+    serviceConfigurations: [...store.serviceConfigurations.values()],
   };
 }
 
@@ -452,6 +468,7 @@ export function restore(saved: Snapshot): Store {
     store.webhooks.set(webhook.sid, { ...webhook });
     getOrCreate(store.webhooksByConversation, webhook.conversationSid, () => new Set()).add(webhook.sid);
   }
+  restoreRoles(store, saved.roles, saved.serviceConfigurations);
   return store;
 }
 

@@ -58,7 +58,7 @@ export const WEBHOOK_FILTERS: readonly string[] = [
 const has = (ctx: Context, key: string) => Object.prototype.hasOwnProperty.call(ctx.form, key);
 
 /** Every value sent for a repeated key (`Configuration.Filters=a&Configuration.Filters=b`). */
-function values(ctx: Context, key: string): string[] | undefined {
+export function values(ctx: Context, key: string): string[] | undefined {
   if (!has(ctx, key)) return undefined;
   const lists = ctx.formLists;
   return lists && Object.prototype.hasOwnProperty.call(lists, key) ? lists[key] : [ctx.form[key]];

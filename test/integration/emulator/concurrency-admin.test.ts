@@ -91,8 +91,11 @@ describe("admin endpoints and request log", () => {
     const defaultService = emulator.defaultServiceSid;
     expect((await fetch(`${emulator.url}/__emulator/reset`, { method: "POST" })).status).toBe(204);
     // Only the default service is left; every other collection of the dump is empty.
-    const { services, ...collections } = emulator.state();
+    const { services, roles, serviceConfigurations, ...collections } = emulator.state();
     expect(services).toEqual([expect.objectContaining({ sid: defaultService })]);
+    // The default service keeps what every service starts with: its default roles and configuration.
+    expect((roles as any[]).map((role) => role.chat_service_sid)).toEqual(Array(4).fill(defaultService));
+    expect((serviceConfigurations as any[]).map((entry) => entry.configuration.chat_service_sid)).toEqual([defaultService]);
     expect(Object.keys(collections)).toEqual(expect.arrayContaining(["conversations", "messages", "users", "webhooks"]));
     for (const [name, records] of Object.entries(collections)) expect(records, name).toEqual([]);
     expect(emulator.defaultServiceSid).toBe(defaultService);

@@ -150,12 +150,22 @@ function knownCases(): Case[] {
   );
   add("a user named __proto__", post("/v1/Users", "Identity=__proto__&Identity=constructor"));
   add("a user path of 3000 characters", get(`/v1/Users/${"u".repeat(3000)}`));
+  // Roles and a service's configuration singletons (issue 11): repeated and odd permissions, filters and flags.
+  add("a role with __proto__ permissions", post("/v1/Roles", "FriendlyName=__proto__&Type=conversation&Permission=__proto__&Permission=constructor&__proto__=1"));
+  add("a role with 6 000 permissions", post("/v1/Roles", "FriendlyName=many&Type=service" + "&Permission=joinConversation".repeat(6_000)));
+  add("a role of type __proto__", post("/v1/Roles", "FriendlyName=x&Type=__proto__&Permission=sendMessage"));
+  add("a role update with a 100 KB permission", post("/v1/Roles/RL00000000000000000000000000000000", "Permission=" + "p".repeat(100 * 1024)));
+  add("a role path of 3000 characters", get(`/v1/Roles/${"r".repeat(3000)}`));
+  const configuration = `/v1/Services/IS00000000000000000000000000000000/Configuration`;
+  add("configuration of an unknown service with an odd role SID", post(configuration, "DefaultConversationRoleSid=%FF&ReachabilityEnabled=__proto__"));
+  add("notifications of an unknown service with odd flags", post(`${configuration}/Notifications`, "LogEnabled=%00&NewMessage.WithMedia.Enabled=constructor"));
+  add("service webhooks of an unknown service with __proto__ filters", post(`${configuration}/Webhooks`, "Filters=__proto__&Filters=constructor&Method=%FF&PreWebhookUrl=http://["));
   return cases;
 }
 
 const METHODS = ["GET", "POST", "DELETE", "PUT", "HEAD", "OPTIONS", "PATCH", "TRACE", "CONNECT", "G\x00T", ""];
-const SEGMENTS = ["v1", "Conversations", "Services", "Messages", "Participants", "Webhooks", "Users", "", "%", "%zz", "%FF", "%E2%82", "[", "]", "..", ".", "@", ":", "\xff", "ISx", "CH00000000000000000000000000000000", "MB00000000000000000000000000000000", "WH00000000000000000000000000000000", "US00000000000000000000000000000000", FUZZ_CONVERSATION, "__emulator", "state", "a".repeat(3000)];
-const FORM_KEYS = ["FriendlyName", "UniqueName", "Attributes", "State", "Timers.Inactive", "Timers.Closed", "Body", "Author", "DateCreated", "MessagingServiceSid", "MessagingBinding.Address", "MessagingBinding.ProxyAddress", "MessagingBinding.ProjectedAddress", "LastReadMessageIndex", "LastReadTimestamp", "Target", "Configuration.Url", "Configuration.Filters", "Configuration.Triggers", "Configuration.FlowSid", "Configuration.ReplayAfter", "Identity", "RoleSid", "", "%", "__proto__"];
+const SEGMENTS = ["v1", "Conversations", "Services", "Messages", "Participants", "Webhooks", "Users", "", "%", "%zz", "%FF", "%E2%82", "[", "]", "..", ".", "@", ":", "\xff", "ISx", "CH00000000000000000000000000000000", "MB00000000000000000000000000000000", "WH00000000000000000000000000000000", "US00000000000000000000000000000000", "Roles", "Configuration", "Notifications", "RL00000000000000000000000000000000", FUZZ_CONVERSATION, "__emulator", "state", "a".repeat(3000)];
+const FORM_KEYS = ["FriendlyName", "UniqueName", "Attributes", "State", "Timers.Inactive", "Timers.Closed", "Body", "Author", "DateCreated", "MessagingServiceSid", "MessagingBinding.Address", "MessagingBinding.ProxyAddress", "MessagingBinding.ProjectedAddress", "LastReadMessageIndex", "LastReadTimestamp", "Target", "Configuration.Url", "Configuration.Filters", "Configuration.Triggers", "Configuration.FlowSid", "Configuration.ReplayAfter", "Identity", "RoleSid", "Type", "Permission", "DefaultConversationRoleSid", "DefaultChatServiceRoleSid", "ReachabilityEnabled", "LogEnabled", "NewMessage.Enabled", "NewMessage.WithMedia.Template", "PreWebhookUrl", "Filters", "Method", "", "%", "__proto__"];
 const FORM_VALUES = ["", "x", "%", "%FF", "%C3%A9", "%E2%82", "{", "{}", "P99999999999999W", "PT1M", "closed", "null", "+15558675310", "whatsapp:+15558675310", "9".repeat(400), "\xff\xfe", "+%2B+", "%00", "😀".repeat(20)];
 
 /** Random requests assembled from the pieces above: a deterministic function of SEED. */
