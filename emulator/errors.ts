@@ -134,6 +134,17 @@ export const errors = {
   roleTypeInvalid: (type: string) => new ApiError(VALIDATION_STATUS, 50105, `Invalid role type '${type.slice(0, 200)}': expected conversation or service`),
   conversationRoleNotFound: (roleSid: string) =>
     new ApiError(VALIDATION_STATUS, 50109, `Conversation role not found: ${roleSid} is not a conversation role of this service`),
+  // Account-level resources. 50050 (Chat's "Service Instance not found") and 50341 ("Conversations:
+  // Invalid messaging service SID") are documented codes whose status is UNVERIFIED; 70105 ("Invalid
+  // Type Specified in the Request", for push credential types) and 21243 ("Credential Validation
+  // Error") come from https://www.twilio.com/docs/api/errors/<code>, statuses UNVERIFIED. No code was
+  // found for a second configuration of one address: 409 with the bare status (UNVERIFIED).
+  serviceNotFound: (sid: string) => new ApiError(VALIDATION_STATUS, 50050, `Service Instance not found: ${sid}`),
+  invalidMessagingServiceSid: () =>
+    new ApiError(VALIDATION_STATUS, 50341, "Invalid messaging service SID: DefaultMessagingServiceSid must match ^MG[0-9a-fA-F]{32}$"),
+  addressConfigurationExists: () => new ApiError(409, 409, "An address configuration already exists for this address"),
+  credentialTypeInvalid: (message: string) => new ApiError(VALIDATION_STATUS, 70105, `Invalid Type Specified in the Request: ${message}`),
+  credentialInvalid: (message: string) => new ApiError(VALIDATION_STATUS, 21243, `Credential Validation Error: ${message}`),
   injected: (status: number, retryAfter?: number) =>
     new ApiError(
       status,

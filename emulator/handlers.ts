@@ -1,10 +1,10 @@
 // Request handlers: one small function per operation, each composing the pure rules with the
 // store. Handlers are synchronous so every check-then-write runs without interleaving.
+import { applyAccountDefaults } from "./account";
 import { errors } from "./errors";
 import { paginate, type SortKey } from "./pagination";
 import { apsKeys, type RateLimiter } from "./rate-limit";
 import {
-  configurationJson,
   conversationJson,
   conversationsUrl,
   messageJson,
@@ -137,10 +137,6 @@ function serviceFromPath(ctx: Context): ServiceRecord {
   return service;
 }
 
-export function fetchConfiguration(ctx: Context): Result {
-  return ok(configurationJson(ctx.origin, ctx.accountSid, ctx.store.defaultServiceSid));
-}
-
 export function fetchService(ctx: Context): Result {
   return ok(serviceJson(serviceFromPath(ctx), ctx.origin, ctx.accountSid));
 }
@@ -172,6 +168,7 @@ export function createConversation(ctx: Context): Result {
   const service = resolveService(ctx);
   requireAps(ctx, apsKeys.service(service.sid));
   const fields = newConversationFields(ctx.form, service.sid, ctx.now);
+  applyAccountDefaults(ctx.store, fields, ctx.now);
   if (fields.uniqueName !== null && isUniqueNameTaken(ctx.store, service.sid, fields.uniqueName)) {
     throw errors.duplicateUniqueName();
   }

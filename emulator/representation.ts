@@ -17,25 +17,6 @@ export function conversationsUrl(view: View, serviceSid: string): string {
   return view.scoped ? `${serviceUrl(view.origin, serviceSid)}/Conversations` : `${view.origin}/v1/Conversations`;
 }
 
-/**
- * The account's Conversations configuration. The emulator keeps no account-wide messaging service
- * or default timers (the spec allows null for each).
- */
-export function configurationJson(origin: string, accountSid: string, defaultServiceSid: string) {
-  return {
-    account_sid: accountSid,
-    default_chat_service_sid: defaultServiceSid,
-    default_messaging_service_sid: null,
-    default_inactive_timer: null,
-    default_closed_timer: null,
-    url: `${origin}/v1/Configuration`,
-    links: {
-      service: `${serviceUrl(origin, defaultServiceSid)}/Configuration`,
-      webhooks: `${origin}/v1/Configuration/Webhooks`,
-    },
-  };
-}
-
 export function serviceJson(service: ServiceRecord, origin: string, accountSid: string) {
   const url = serviceUrl(origin, service.sid);
   return {

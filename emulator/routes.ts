@@ -1,5 +1,8 @@
 // The route table: path patterns of both families, each method mapped to the OpenAPI operationId
 // it implements and its handler.
+import * as account from "./account";
+import * as addresses from "./address-configurations";
+import * as credentials from "./credentials";
 import * as h from "./handlers";
 import type { Context, Result } from "./handlers";
 import * as participants from "./participant-handlers";
@@ -120,8 +123,15 @@ function participantRoutes(base: string, op: (name: string) => string): Route[] 
 
 export const ROUTES: readonly Route[] = [
   route("/v1/Configuration", {
-    GET: { operationId: "FetchConfiguration", handler: h.fetchConfiguration },
+    GET: { operationId: "FetchConfiguration", handler: account.fetchConfiguration },
+    POST: { operationId: "UpdateConfiguration", handler: account.updateConfiguration },
   }),
+  route("/v1/Configuration/Webhooks", {
+    GET: { operationId: "FetchConfigurationWebhook", handler: account.fetchConfigurationWebhooks },
+    POST: { operationId: "UpdateConfigurationWebhook", handler: account.updateConfigurationWebhooks },
+  }),
+  ...resourceRoutes("/v1/Configuration/Addresses", "ConfigurationAddress", (name) => name, addresses.ADDRESS_CONFIGURATION_HANDLERS),
+  ...resourceRoutes("/v1/Credentials", "Credential", (name) => name, credentials.CREDENTIAL_HANDLERS),
   route("/v1/Services", {
     POST: { operationId: "CreateService", handler: h.createService },
     GET: { operationId: "ListService", handler: h.listServices },

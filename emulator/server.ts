@@ -3,7 +3,10 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import { dumpAccountSettings } from "./account";
+import { dumpAddressConfigurations } from "./address-configurations";
 import { createClock, type Clock } from "./clock";
+import { dumpCredentials, withoutSecrets } from "./credentials";
 import { ApiError, errorBody, errors } from "./errors";
 import type { Context, Result } from "./handlers";
 import { createFaultInjector, validateFaultRules, type FaultRule } from "./faults";
@@ -70,6 +73,8 @@ export interface Dump {
   participants: unknown[];
   users: unknown[];
   webhooks: unknown[];
+  /** The account's configuration, webhook configuration, address configurations and push credentials (no secret). */
+  account: unknown;
   roles: unknown[];
   /** Each service's configuration, notifications and webhooks singletons. */
   serviceConfigurations: unknown[];
@@ -201,6 +206,13 @@ function parserFailure(error: NodeJS.ErrnoException): ApiError {
   return errors.badRequest(`Malformed HTTP request (${error.code ?? "parse error"})`);
 }
 
+/** What a request sent, as its handler reads it (the request log keeps a copy without secrets). */
+interface Sent {
+  query: Record<string, string>;
+  form: Record<string, string>;
+  formLists: Record<string, string[]>;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function dumpState(store: Store, origin: string, accountSid: string, now: number): Dump {
@@ -221,6 +233,11 @@ export function dumpState(store: Store, origin: string, accountSid: string, now:
     participants: dumpParticipants(store, origin, accountSid),
     users: dumpUsers(store, origin, accountSid),
     webhooks: dumpWebhooks(store, origin, accountSid),
+    account: {
+      ...dumpAccountSettings(store, origin, accountSid),
+      address_configurations: dumpAddressConfigurations(store, origin, accountSid),
+      credentials: dumpCredentials(store, origin, accountSid),
+    },
     roles: dumpRoles(store, origin, accountSid),
     serviceConfigurations: dumpServiceConfigurations(store, origin, accountSid),
   };
@@ -263,7 +280,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (log.length > logLimit) log.splice(0, log.length - logLimit);
   }
 
-  function dispatch(req: IncomingMessage, entry: RequestLogEntry, origin: string, formLists: Record<string, string[]>): Result {
+  function dispatch(req: IncomingMessage, entry: RequestLogEntry, origin: string, sent: Sent): Result {
     if (!isAuthorized(req.headers.authorization, credentials)) throw errors.authenticate();
     const match = matchRoute(entry.path);
     if (!match) throw errors.notFound(entry.path);
@@ -279,9 +296,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       accountSid: credentials.accountSid,
       path: entry.path,
       params: match.params,
-      query: entry.query,
-      form: entry.form,
-      formLists,
+      query: sent.query,
+      form: sent.form,
+      formLists: sent.formLists,
       limiter,
     };
     return operation.handler(ctx);
@@ -291,17 +308,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const entry: RequestLogEntry = {
       method: req.method ?? "GET",
       path: target.path,
-      query: target.query,
+      // The log never holds a credential's secrets: they are redacted there, not in what the handler reads.
+      query: withoutSecrets(target.query),
       form: {},
       headers: loggedHeaders(req.headers),
       status: 0,
       requestId: String(res.getHeader(REQUEST_ID_HEADER)),
     };
     record(entry);
-    const formLists: Record<string, string[]> = {};
+    const sent: Sent = { query: target.query, form: {}, formLists: {} };
     try {
       const body = await readBody(req);
-      if (body !== "") entry.form = decodeForm(body, "form body", formLists);
+      if (body !== "") sent.form = decodeForm(body, "form body", sent.formLists);
+      entry.form = withoutSecrets(sent.form);
     } catch (error) {
       if (error instanceof ApiError) entry.status = error.status;
       throw error;
@@ -329,7 +348,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
     let result: Result;
     try {
-      result = dispatch(req, entry, origin, formLists);
+      result = dispatch(req, entry, origin, sent);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (fault.drop === "after") {

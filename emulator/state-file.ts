@@ -10,7 +10,7 @@
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
 import { snapshot, restore, type Snapshot, type Store } from "./store";
 
-const COLLECTIONS = ["services", "conversations", "messages", "participants", "users", "webhooks", "roles", "serviceConfigurations"] as const;
+const COLLECTIONS = ["services", "conversations", "messages", "participants", "users", "webhooks", "roles", "serviceConfigurations", "account", "addressConfigurations", "credentials"] as const;
 type Collection = (typeof COLLECTIONS)[number];
 
 interface JournalLine {

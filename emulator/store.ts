@@ -1,6 +1,7 @@
 // The in-memory state: plain records keyed by SID, plus the indexes that keep unique names and
 // message order cheap to answer. Every mutation is synchronous, so two requests can never
 // interleave between a uniqueness check and the write that depends on it.
+import { restoreAccount, snapshotAccount, type AccountRecord, type AccountSnapshot, type AddressConfigurationRecord, type CredentialRecord } from "./account-store";
 import { deleteParticipantsOf, restoreParticipants, type ParticipantRecord } from "./participant-store";
 import { deleteRolesOf, restoreRoles, seedServiceDefaults, type RoleRecord, type ServiceConfigurationRecord } from "./role-store";
 import { LATEST_INSTANT_MS, newSid } from "./values";
@@ -86,7 +87,7 @@ export interface UserRecord {
   seq: number;
 }
 
-export interface Snapshot {
+export interface Snapshot extends AccountSnapshot {
   version: 1;
   seq: number;
   defaultServiceSid: string;
@@ -111,6 +112,12 @@ export interface Store {
   messages: Map<string, MessageRecord>;
   users: Map<string, UserRecord>;
   webhooks: Map<string, WebhookRecord>;
+  /** The account's configuration singletons, by their fixed keys. */
+  account: Map<string, AccountRecord>;
+  addressConfigurations: Map<string, AddressConfigurationRecord>;
+  /** address -> address configuration SID (one configuration per address). */
+  configuredAddresses: Map<string, string>;
+  credentials: Map<string, CredentialRecord>;
   /** identity -> user SID, per service, in creation order (an identity is never changed). */
   identities: Map<string, Map<string, string>>;
   /** Webhook SIDs per conversation, in creation order. */
@@ -156,6 +163,10 @@ function emptyStore(defaultServiceSid: string): Store {
     messages: new Map(),
     users: new Map(),
     webhooks: new Map(),
+    account: new Map(),
+    addressConfigurations: new Map(),
+    configuredAddresses: new Map(),
+    credentials: new Map(),
     identities: new Map(),
     webhooksByConversation: new Map(),
     conversationsByService: new Map(),
@@ -435,6 +446,7 @@ export function snapshot(store: Store): Snapshot {
     webhooks: [...store.webhooks.values()],
     roles: [...store.roles.values()],
     serviceConfigurations: [...store.serviceConfigurations.values()],
+    ...snapshotAccount(store),
   };
 }
 
@@ -469,6 +481,7 @@ export function restore(saved: Snapshot): Store {
     getOrCreate(store.webhooksByConversation, webhook.conversationSid, () => new Set()).add(webhook.sid);
   }
   restoreRoles(store, saved.roles, saved.serviceConfigurations);
+  restoreAccount(store, saved);
   return store;
 }
 

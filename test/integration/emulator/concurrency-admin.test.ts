@@ -91,12 +91,14 @@ describe("admin endpoints and request log", () => {
     const defaultService = emulator.defaultServiceSid;
     expect((await fetch(`${emulator.url}/__emulator/reset`, { method: "POST" })).status).toBe(204);
     // Only the default service is left; every other collection of the dump is empty.
-    const { services, roles, serviceConfigurations, ...collections } = emulator.state();
+    const { services, roles, serviceConfigurations, account, ...collections } = emulator.state();
     expect(services).toEqual([expect.objectContaining({ sid: defaultService })]);
     // The default service keeps what every service starts with: its default roles and configuration.
     expect((roles as any[]).map((role) => role.chat_service_sid)).toEqual(Array(4).fill(defaultService));
     expect((serviceConfigurations as any[]).map((entry) => entry.configuration.chat_service_sid)).toEqual([defaultService]);
     expect(Object.keys(collections)).toEqual(expect.arrayContaining(["conversations", "messages", "users", "webhooks"]));
+    // The account's settings are back to their defaults, with no address configuration or credential.
+    expect(account).toMatchObject({ configuration: { default_chat_service_sid: defaultService }, address_configurations: [], credentials: [] });
     for (const [name, records] of Object.entries(collections)) expect(records, name).toEqual([]);
     expect(emulator.defaultServiceSid).toBe(defaultService);
     expect(emulator.requests()).toEqual([]);
