@@ -7,6 +7,7 @@ import { renderProblems } from "../schemas/problems";
 import type { ConversationSpec, MessageSpec, StackSpec } from "../schemas/stack";
 import type { ConversationArgs, SeedMessageArgs, TwilioSettings } from "./resources/args";
 import { withoutUndeclared } from "./domain/declared";
+import { CONVERSATION_PROPERTIES, MESSAGE_PROPERTIES, declarable, type DeclaredRow, type PropertyRow } from "./domain/properties";
 import { Conversation } from "./resources/conversation";
 import { CONVERSATION_INPUT_DEFAULTS } from "./resources/conversation-model";
 
@@ -22,22 +23,23 @@ export function chatServiceSidOf(spec: StackSpec): string | null {
   return spec.service === "default" ? null : spec.service;
 }
 
+/** Each property the table declares, under the stack file's key for it. */
+function fromStackFile<T extends Readonly<Record<string, PropertyRow>>>(table: T, entry: object): Record<string, unknown> {
+  const values = entry as Record<string, unknown>;
+  return Object.fromEntries(declarable(table).map((property) => [property, values[(table[property] as DeclaredRow).yaml!]]));
+}
+
 export function conversationArgs(spec: StackSpec, conversation: ConversationSpec): ConversationArgs {
   const { timers } = conversation;
   return withoutUndeclared(
     {
+      ...fromStackFile(CONVERSATION_PROPERTIES, conversation),
       chatServiceSid: chatServiceSidOf(spec),
-      uniqueName: conversation.uniqueName,
-      friendlyName: conversation.friendlyName,
-      state: conversation.state,
       timers: timers ? withoutUndeclared(timers) : null,
-      attributes: conversation.attributes,
-      messagingServiceSid: conversation.messagingServiceSid,
-      adopt: conversation.adopt,
       webhooksEnabled: conversation.webhooks ?? spec.defaults.webhooks,
     },
     CONVERSATION_INPUT_DEFAULTS,
-  );
+  ) as ConversationArgs;
 }
 
 /** The conversation's seed thread, in the order the file gives it. */
@@ -60,17 +62,7 @@ export function conversationOptions(
 export function seedMessageArgs(message: MessageSpec, position: number): SeedMessageArgs {
   return {
     key: messageKey(message, position),
-    ...withoutUndeclared({
-      author: message.author,
-      body: message.body,
-      attributes: message.attributes,
-      mediaSid: message.mediaSid,
-      contentSid: message.contentSid,
-      contentVariables: message.contentVariables,
-      subject: message.subject,
-      dateCreated: message.dateCreated,
-      dateUpdated: message.dateUpdated,
-    }),
+    ...withoutUndeclared(fromStackFile(MESSAGE_PROPERTIES, message)),
   };
 }
 

@@ -2,7 +2,7 @@
 import { TwilioConversationsError, type ErrorContext } from "../errors";
 import { createOnce } from "./create";
 import { earliestServerTime, send, type Transport, type TwilioJson } from "./http";
-import { jsonEqual } from "../domain/json";
+import { CONVERSATION_PROPERTIES } from "../domain/properties";
 import {
   CONFIGURATION_ANSWER,
   CONFIGURATION_PATH,
@@ -11,6 +11,7 @@ import {
   conversationForm,
   conversationPath,
   conversationsPath,
+  holdsWhatWasSent,
   observedConversation,
   type ConversationFields,
   type ObservedConversation,
@@ -233,15 +234,5 @@ async function accountMessagingService(transport: Transport, context: ErrorConte
  * the account has none). Timers are not compared: Twilio shows dates, and account defaults apply.
  */
 export function madeByCreate(found: ObservedConversation, fields: ConversationFields, accountMessagingService: string | null): boolean {
-  const messagingService =
-    fields.messagingServiceSid !== null
-      ? found.messagingServiceSid === fields.messagingServiceSid
-      : found.messagingServiceSid === null || found.messagingServiceSid === accountMessagingService;
-  return (
-    found.uniqueName === fields.uniqueName &&
-    found.friendlyName === fields.friendlyName &&
-    found.state === (fields.state ?? "active") &&
-    messagingService &&
-    jsonEqual(found.attributes ?? {}, fields.attributes ?? {})
-  );
+  return holdsWhatWasSent(CONVERSATION_PROPERTIES, found, fields, accountMessagingService);
 }

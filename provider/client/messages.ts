@@ -3,15 +3,15 @@ import type { ErrorContext } from "../errors";
 import { createdSince, type Scope } from "./conversations";
 import { earliestServerTime, send, type Transport, type TwilioJson } from "./http";
 import { createOnce } from "./create";
+import { MESSAGE_PROPERTIES } from "../domain/properties";
 import {
   MESSAGE_ANSWER,
   MESSAGE_PAGE_ANSWER,
   messageForm,
   messagePath,
   messagesPath,
+  holdsWhatWasSent,
   observedMessage,
-  sameAttributes,
-  twilioDate,
   type MessageFields,
   type ObservedMessage,
 } from "./wire";
@@ -156,10 +156,11 @@ export async function listMessages(transport: Transport, scope: Scope, conversat
 
 /**
  * Whether a message Twilio holds is one a create of `fields` makes: every field sent that Twilio
- * shows, and the declared dates to the second.
+ * shows (the table's `recovery`), the declared dates to the second. `subject` and
+ * `contentVariables` are never shown; the claims and the dates tell such messages apart.
  */
 export function holdsMessageFields(json: TwilioJson, fields: MessageFields): boolean {
-  return sameMessageFields(json, fields) && (fields.dateCreated === null || sameSecond(json.date_created, fields.dateCreated));
+  return holdsWhatWasSent(MESSAGE_PROPERTIES, observedMessage(json), fields);
 }
 
 /**
@@ -193,30 +194,11 @@ async function findCreatedMessage(
     messages.find(
       (message) =>
         (afterIndex === null || Number(message.index) > afterIndex) &&
-        (fields.dateCreated ? sameSecond(message.date_created, fields.dateCreated) : createdSince(message, since)) &&
-        sameMessageFields(message, fields) &&
+        // Backdated, it is found at its declared date (holdsMessageFields); otherwise it is new.
+        (fields.dateCreated !== null || createdSince(message, since)) &&
+        holdsMessageFields(message, fields) &&
         !transport.claims.isClaimed(String(message.sid)) &&
         !excluded.has(String(message.sid)),
     ) ?? null
   );
-}
-
-/**
- * Every field sent that Twilio shows, compared with what it holds (`subject` and
- * `contentVariables` are never shown; the claims and the dates tell such messages apart).
- */
-function sameMessageFields(json: TwilioJson, fields: MessageFields): boolean {
-  const media = Array.isArray(json.media) ? (json.media as TwilioJson[]) : [];
-  return (
-    (json.author ?? "system") === (fields.author ?? "system") &&
-    (fields.contentSid ? json.content_sid === fields.contentSid : (json.body ?? null) === (fields.body ?? null) && (json.content_sid ?? null) === null) &&
-    (media[0]?.sid ?? null) === fields.mediaSid &&
-    (fields.dateUpdated === null || sameSecond(json.date_updated, fields.dateUpdated)) &&
-    sameAttributes(json, fields.attributes)
-  );
-}
-
-/** Twilio keeps whole seconds: a declared `09:00:00.750Z` is held as `09:00:00Z`. */
-function sameSecond(held: unknown, declared: string): boolean {
-  return typeof held === "string" && twilioDate(held) === twilioDate(declared);
 }

@@ -1,7 +1,25 @@
 // Twilio's wire format (PascalCase form keys, snake_case JSON) lives here and nowhere else.
-import { canonicalJson, parseJsonText, sameJsonText } from "../domain/json";
+import { canonicalJson, jsonEqual, parseJsonText } from "../domain/json";
 import type { JsonValue } from "../resources/args";
 import { isSid, type SidKind } from "../domain/rules";
+import {
+  CONVERSATION_PROPERTIES,
+  MESSAGE_PROPERTIES,
+  answered,
+  isDeclared,
+  partsOf,
+  sent,
+  valueAt,
+  type Answered,
+  type Comparison,
+  type DeclaredRow,
+  type PropertyRow,
+  type ConversationTable,
+  type Expect,
+  type MessageTable,
+  type SameKeys,
+  type Sent,
+} from "../domain/properties";
 import type { AnswerShape, TwilioJson } from "./http";
 
 export interface ConversationFields {
@@ -56,74 +74,114 @@ export interface ObservedMessage {
   url: string | null;
 }
 
+/** Each shape lists exactly the properties its table sends or Twilio answers. */
+export type WireShapesFollowTables = [
+  Expect<SameKeys<keyof ConversationFields, Sent<ConversationTable>>>,
+  Expect<SameKeys<keyof ObservedConversation, Answered<ConversationTable>>>,
+  Expect<SameKeys<keyof MessageFields, Sent<MessageTable>>>,
+  Expect<SameKeys<keyof ObservedMessage, Answered<MessageTable>>>,
+];
+
 /** Form fields for the given conversation fields; null means "not sent". */
 export function conversationForm(fields: Partial<ConversationFields>): Record<string, string> {
-  const form: Record<string, string> = {};
-  setIf(form, "UniqueName", fields.uniqueName);
-  setIf(form, "FriendlyName", fields.friendlyName);
-  setIf(form, "State", fields.state);
-  setIf(form, "Timers.Inactive", fields.timers?.inactive);
-  setIf(form, "Timers.Closed", fields.timers?.closed);
-  setIf(form, "MessagingServiceSid", fields.messagingServiceSid);
-  if (fields.attributes !== undefined && fields.attributes !== null) form.Attributes = canonicalJson(fields.attributes);
-  return form;
+  return formOf(CONVERSATION_PROPERTIES, fields);
 }
 
 export function messageForm(fields: Partial<MessageFields>): Record<string, string> {
-  const form: Record<string, string> = {};
-  setIf(form, "Author", fields.author);
-  setIf(form, "Body", fields.body);
-  setIf(form, "MediaSid", fields.mediaSid);
-  setIf(form, "ContentSid", fields.contentSid);
-  setIf(form, "Subject", fields.subject);
-  setIf(form, "DateCreated", fields.dateCreated ? twilioDate(fields.dateCreated) : null);
-  setIf(form, "DateUpdated", fields.dateUpdated ? twilioDate(fields.dateUpdated) : null);
-  if (fields.attributes !== undefined && fields.attributes !== null) form.Attributes = canonicalJson(fields.attributes);
-  if (fields.contentVariables) form.ContentVariables = JSON.stringify(fields.contentVariables);
-  return form;
+  return formOf(MESSAGE_PROPERTIES, fields);
 }
 
 export function observedConversation(json: TwilioJson): ObservedConversation {
-  const timers = (json.timers ?? {}) as Record<string, unknown>;
-  return {
-    sid: String(json.sid),
-    accountSid: text(json.account_sid),
-    chatServiceSid: text(json.chat_service_sid),
-    messagingServiceSid: text(json.messaging_service_sid),
-    uniqueName: text(json.unique_name),
-    friendlyName: text(json.friendly_name),
-    state: text(json.state),
-    attributes: parseJsonText(text(json.attributes)),
-    dateCreated: text(json.date_created),
-    dateUpdated: text(json.date_updated),
-    dateInactive: text(timers.date_inactive),
-    dateClosed: text(timers.date_closed),
-    url: text(json.url),
-  };
+  return { ...answerOf(CONVERSATION_PROPERTIES, json), sid: String(json.sid) } as ObservedConversation;
 }
 
 export function observedMessage(json: TwilioJson): ObservedMessage {
-  const media = Array.isArray(json.media) ? (json.media as Array<Record<string, unknown>>) : [];
-  return {
-    sid: String(json.sid),
-    accountSid: text(json.account_sid),
-    conversationSid: text(json.conversation_sid),
-    index: typeof json.index === "number" ? json.index : null,
-    author: text(json.author),
-    body: text(json.body),
-    attributes: parseJsonText(text(json.attributes)),
-    mediaSid: media.length > 0 ? text(media[0].sid) : null,
-    contentSid: text(json.content_sid),
-    dateCreated: text(json.date_created),
-    dateUpdated: text(json.date_updated),
-    url: text(json.url),
-  };
+  return { ...answerOf(MESSAGE_PROPERTIES, json), sid: String(json.sid) } as ObservedMessage;
 }
 
-/** Whether Twilio's `attributes` text holds the declared attributes (unset on both sides is `{}`). */
-export function sameAttributes(json: TwilioJson, declared: JsonValue | null): boolean {
-  const held = typeof json.attributes === "string" ? json.attributes : "{}";
-  return sameJsonText(held, declared === null ? "{}" : canonicalJson(declared));
+/** The form of every property sent, as its row says: one key per value, or per part of an object. */
+function formOf(table: Readonly<Record<string, PropertyRow>>, fields: object): Record<string, string> {
+  const form: Record<string, string> = {};
+  const values = fields as Record<string, unknown>;
+  for (const property of sent(table)) {
+    const row = table[property] as DeclaredRow;
+    for (const [part, key] of partsOf(row.form!)) {
+      const value = valueAt(values[property], part);
+      if (value !== undefined && value !== null) form[key] = encoded(row, value);
+    }
+  }
+  return form;
+}
+
+function encoded(row: DeclaredRow, value: unknown): string {
+  if (row.encode === "json") return canonicalJson(value);
+  if (row.encode === "date") return twilioDate(String(value));
+  return String(value);
+}
+
+/** Each property Twilio shows, read from its answer key (null when absent); a composite is null when all its parts are. */
+function answerOf(table: Readonly<Record<string, PropertyRow>>, json: TwilioJson): Record<string, unknown> {
+  const read = (row: PropertyRow, key: string): unknown => {
+    const value = valueAt(json, key);
+    if (row.read === "number") return typeof value === "number" ? value : null;
+    return row.read === "json" ? parseJsonText(text(value)) : text(value);
+  };
+  const observed: Record<string, unknown> = {};
+  for (const property of answered(table)) {
+    const row = table[property];
+    const keys = row.answer!;
+    if (typeof keys === "string") {
+      observed[property] = read(row, keys);
+      continue;
+    }
+    const parts = partsOf(keys).map(([part, key]) => [part, read(row, key)] as const);
+    observed[property] = parts.every(([, value]) => value === null) ? null : nested(parts);
+  }
+  return observed;
+}
+
+/** An object from dotted paths and their values. */
+function nested(parts: ReadonlyArray<readonly [string, unknown]>): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [path, value] of parts) {
+    const segments = path.split(".");
+    let at = root;
+    for (const segment of segments.slice(0, -1)) at = (at[segment] ??= {}) as Record<string, unknown>;
+    at[segments[segments.length - 1]] = value;
+  }
+  return root;
+}
+
+/**
+ * Whether what Twilio holds (`observed`) is what a create of `fields` makes, as each row's
+ * `recovery` says: every matched field sent as sent, and every one not sent at Twilio's default
+ * for it (`accountMessagingService`: the account's default messaging service, or null).
+ */
+export function holdsWhatWasSent(
+  table: Readonly<Record<string, PropertyRow>>,
+  observed: object,
+  fields: object,
+  accountMessagingService: string | null = null,
+): boolean {
+  const held = observed as Record<string, unknown>;
+  const sentFields = fields as Record<string, unknown>;
+  return Object.entries(table).every(([property, row]) => {
+    if (!isDeclared(row) || row.recovery === "ignored") return true;
+    const { recovery, compare } = row;
+    const wanted = sentFields[property] ?? null;
+    const holds = held[property] ?? null;
+    if (recovery === "when-sent") return wanted === null || sameValue(compare, holds, wanted);
+    if (recovery === "account-default") return wanted !== null ? holds === wanted : holds === null || holds === accountMessagingService;
+    if (recovery.except !== undefined && (sentFields[recovery.except] ?? null) !== null) return true;
+    return sameValue(compare, holds ?? recovery.unsent, wanted ?? recovery.unsent);
+  });
+}
+
+function sameValue(comparison: Comparison, held: unknown, wanted: unknown): boolean {
+  if (comparison === "text") return held === wanted;
+  // Twilio keeps whole seconds: a declared `09:00:00.750Z` is held as `09:00:00Z`.
+  if (comparison === "instant") return typeof held === "string" && typeof wanted === "string" && twilioDate(held) === twilioDate(wanted);
+  return jsonEqual(held, wanted);
 }
 
 /** Twilio's date-time form: UTC, whole seconds, `YYYY-MM-DDTHH:mm:ssZ`. */
@@ -195,10 +253,6 @@ export function messagePath(serviceSid: string | null, conversationSid: string, 
 }
 
 const segment = encodeURIComponent;
-
-function setIf(form: Record<string, string>, key: string, value: string | null | undefined): void {
-  if (value !== undefined && value !== null) form[key] = value;
-}
 
 function text(value: unknown): string | null {
   return typeof value === "string" ? value : null;

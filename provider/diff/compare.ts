@@ -1,9 +1,10 @@
 // Comparisons that decide whether a declared value differs from what Twilio holds.
 import { jsonEqual } from "../domain/json";
 import { durationSeconds } from "../domain/rules";
+import type { Comparison, DeclaredRow, PropertyRow } from "../domain/properties";
 import { containsUnknown } from "../domain/unknown";
 
-export type Comparison = "text" | "json" | "duration" | "instant";
+export type { Comparison };
 
 /**
  * Whether the declared value asks for a change. A property left out (null) is not managed, so it
@@ -34,4 +35,14 @@ export function valueDiffers(next: unknown, previous: unknown): boolean {
 
 function wholeSeconds(value: unknown): number {
   return Math.floor(Date.parse(String(value)) / 1000);
+}
+
+/** The properties whose declared value differs from the held one, each compared as its table row says. */
+export function differingProperties<K extends string>(
+  table: Readonly<Record<K, PropertyRow>>,
+  properties: readonly K[],
+  declared: (property: K) => unknown,
+  held: (property: K) => unknown,
+): K[] {
+  return properties.filter((property) => declaredDiffers(declared(property), held(property), (table[property] as DeclaredRow).compare));
 }

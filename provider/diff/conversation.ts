@@ -1,20 +1,25 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { isUnknown } from "../domain/unknown";
 import type { ConversationInputs, ConversationOutputs } from "../resources/conversation-model";
-import { declaredDiffers, valueDiffers, type Comparison } from "./compare";
+import { CONVERSATION_PROPERTIES, changedBy } from "../domain/properties";
+import { declaredDiffers, differingProperties, valueDiffers } from "./compare";
 import { declaredStateToSend, statesTimersReach } from "./conversation-state";
 import { threadChanges } from "./thread";
 
-/** Properties Twilio can update in place, with how each is compared (state: see conversation-state). */
-export const UPDATABLE_CONVERSATION_PROPERTIES: ReadonlyArray<[keyof ConversationInputs & keyof ConversationOutputs, Comparison]> = [
-  ["uniqueName", "text"],
-  ["friendlyName", "text"],
-  ["attributes", "json"],
-  ["messagingServiceSid", "text"],
-];
+/** Updated in place by rules of their own: state (conversation-state.ts) and timers (each timer, in seconds). */
+const OWN_RULES = ["state", "timers"] as const;
+type OwnRule = (typeof OWN_RULES)[number];
+
+/** Properties Twilio updates in place, compared as the table says (all but those with rules of their own). */
+export const UPDATABLE_CONVERSATION_PROPERTIES = changedBy(CONVERSATION_PROPERTIES, "update").filter(
+  (property): property is Exclude<typeof property, OwnRule> => !(OWN_RULES as readonly string[]).includes(property),
+);
+
+/** A change of these replaces the conversation. */
+const CREATE_ONLY_CONVERSATION_PROPERTIES = changedBy(CONVERSATION_PROPERTIES, "create-only");
 
 /** Properties that only change what the provider records (no Twilio call). */
-const RECORDED_CONVERSATION_PROPERTIES = ["adopt", "webhooksEnabled"] as const;
+const RECORDED_CONVERSATION_PROPERTIES = changedBy(CONVERSATION_PROPERTIES, "recorded");
 
 /** The declared service: null is the account's default service. */
 export function declaredService(olds: ConversationOutputs): string | null {
@@ -22,9 +27,12 @@ export function declaredService(olds: ConversationOutputs): string | null {
 }
 
 export function changedConversationProperties(olds: ConversationOutputs, news: ConversationInputs): string[] {
-  const changed = UPDATABLE_CONVERSATION_PROPERTIES.filter(([property, comparison]) =>
-    declaredDiffers(news[property], olds[property], comparison),
-  ).map(([property]) => property as string);
+  const changed: string[] = differingProperties(
+    CONVERSATION_PROPERTIES,
+    UPDATABLE_CONVERSATION_PROPERTIES,
+    (property) => news[property],
+    (property) => olds[property],
+  );
   const timersChanged = timersDiffer(olds.timers, news.timers);
   const sendState = declaredStateToSend({
     declared: news.state,
@@ -53,7 +61,10 @@ function timersDiffer(olds: ConversationOutputs["timers"], news: ConversationInp
 }
 
 export function diffConversation(olds: ConversationOutputs, news: ConversationInputs): pulumi.dynamic.DiffResult {
-  const replaces = valueDiffers(news.chatServiceSid, declaredService(olds)) ? ["chatServiceSid"] : [];
+  // The service is held as the default service's SID when none was declared.
+  const declaredCreateOnly = (property: (typeof CREATE_ONLY_CONVERSATION_PROPERTIES)[number]) =>
+    property === "chatServiceSid" ? declaredService(olds) : olds[property];
+  const replaces: string[] = CREATE_ONLY_CONVERSATION_PROPERTIES.filter((property) => valueDiffers(news[property], declaredCreateOnly(property)));
   const recorded = RECORDED_CONVERSATION_PROPERTIES.filter((property) => valueDiffers(news[property], olds[property]));
   const changes =
     replaces.length > 0 || recorded.length > 0 || changedConversationProperties(olds, news).length > 0 || seedThreadChanges(olds, news);

@@ -11,16 +11,8 @@ import {
   type RecordedMessage,
   type RecordedThread,
 } from "../resources/thread-model";
-import { declaredDiffers, valueDiffers, type Comparison } from "./compare";
-
-const COMPARISONS: Record<(typeof UPDATABLE_MESSAGE_FIELDS)[number], Comparison> = {
-  author: "text",
-  body: "text",
-  attributes: "json",
-  subject: "text",
-  dateCreated: "instant",
-  dateUpdated: "instant",
-};
+import { MESSAGE_PROPERTIES } from "../domain/properties";
+import { differingProperties, valueDiffers } from "./compare";
 
 /** Why a message is re-created: a create-only field changed, or it must land after a new message. */
 export type ReplaceCause = { field: string } | { after: string; because: "inserted" | "re-created" } | { after: null; because: "moved" };
@@ -33,7 +25,7 @@ export type MessageStep =
 
 /** The fields of a kept message whose declared value differs from what Twilio holds. */
 export function changedMessageFields(recorded: RecordedMessage, declared: DeclaredMessage): string[] {
-  return UPDATABLE_MESSAGE_FIELDS.filter((field) => declaredDiffers(declared[field] ?? null, heldValue(recorded, field), COMPARISONS[field]));
+  return differingProperties(MESSAGE_PROPERTIES, UPDATABLE_MESSAGE_FIELDS, (field) => declared[field] ?? null, (field) => heldValue(recorded, field));
 }
 
 function heldValue(recorded: RecordedMessage, field: (typeof UPDATABLE_MESSAGE_FIELDS)[number]): unknown {

@@ -11,7 +11,7 @@ import { CONVERSATION_INPUT_DEFAULTS } from "../resources/conversation-model";
 import { MESSAGE_INPUT_DEFAULTS } from "../resources/message-model";
 import {
   CREATE_ONLY_MESSAGE_FIELDS,
-  UPDATABLE_MESSAGE_FIELDS,
+  DECLARED_MESSAGE_FIELDS,
   threadOrder,
   type DeclaredMessage,
   type DeclaredThread,
@@ -150,7 +150,7 @@ function legacyThreads(byName: Map<string, PreviewStep>): Map<string, RecordedTh
   return threads;
 }
 
-const MESSAGE_FIELDS: readonly string[] = [...UPDATABLE_MESSAGE_FIELDS, ...CREATE_ONLY_MESSAGE_FIELDS];
+const MESSAGE_FIELDS: readonly string[] = DECLARED_MESSAGE_FIELDS;
 
 /** A `Message` resource's state as a message of a recorded thread: its declared fields as Twilio held them. */
 function legacyMessage(step: PreviewStep): RecordedMessage {
@@ -544,7 +544,7 @@ function display(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const CREATE_ONLY = ["mediaSid", "contentSid", "contentVariables", "chatServiceSid"];
+const CREATE_ONLY: readonly string[] = [...CREATE_ONLY_MESSAGE_FIELDS, "chatServiceSid"];
 
 /** Why a `Message` resource (a program declaring one per message) changes as it does. */
 function messageResourceReasons(resource: PlannedResource, step: PreviewStep, all: PlannedResource[]): string[] {

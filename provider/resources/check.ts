@@ -2,8 +2,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { canonicalJson } from "../domain/json";
 import {
-  ADOPT_MODES,
-  CONVERSATION_STATES,
   attributesViolation,
   choiceViolation,
   contentVariableViolation,
@@ -26,6 +24,15 @@ import {
 import { containsUnknown, isUnknown } from "../domain/unknown";
 import { closedByDeclaredTimers } from "../diff/conversation-state";
 import { threadSteps } from "../diff/thread";
+import {
+  CONVERSATION_PROPERTIES,
+  MESSAGE_PROPERTIES,
+  changedBy,
+  isDeclared,
+  refusedWhenClosed,
+  type FieldRule,
+  type PropertyRow,
+} from "../domain/properties";
 import { threadOrder, threadOrderProblem, type DeclaredMessage, type DeclaredThread, type RecordedThread } from "./thread-model";
 
 type Failure = pulumi.dynamic.CheckFailure;
@@ -78,16 +85,51 @@ const timer = (name: Timer): Rule => (value) => {
   return reason && `timers.${name}: ${reason}`;
 };
 
+const contentVariablesRule: Rule = (value) => {
+  if (typeof value !== "object" || Array.isArray(value)) return `expected an object of strings, got ${describe(value)}`;
+  for (const [key, variable] of Object.entries(value as Record<string, unknown>)) {
+    const reserved = reasonOf(reservedKeyViolation(key));
+    if (reserved) return reserved;
+    if (typeof variable !== "string") return `contentVariables.${key} must be a string, got ${describe(variable)}`;
+    const tooLong = reasonOf(contentVariableViolation(key, variable));
+    if (tooLong) return tooLong;
+  }
+  return undefined;
+};
+
+/** The rules of a table row's `rule`; timers are checked as an object of their own (checkTimers). */
+function rulesOf(rule: FieldRule): Rule[] {
+  if (rule === "string") return [isString];
+  if (rule === "uniqueName") return [isString, uniqueName];
+  if (rule === "timestamp") return [timestamp];
+  if (rule === "contentVariables") return [contentVariablesRule];
+  if (rule === "timers") return [];
+  if ("sid" in rule) return [sid(rule.sid)];
+  if ("text" in rule) return [isString, text(rule.text)];
+  if ("oneOf" in rule) return [oneOf(rule.oneOf)];
+  return [jsonObject(rule.attributes)];
+}
+
+/** Each declared property's rules, in table order. */
+function tableRules(table: Readonly<Record<string, PropertyRow>>): Record<string, Rule[]> {
+  const rules: Record<string, Rule[]> = {};
+  for (const [property, row] of Object.entries(table)) {
+    if (isDeclared(row) && row.rule !== null && row.rule !== "timers") rules[property] = rulesOf(row.rule);
+  }
+  return rules;
+}
+
+const CONVERSATION_RULES = tableRules(CONVERSATION_PROPERTIES);
+const MESSAGE_RULES = tableRules(MESSAGE_PROPERTIES);
+/** What a closed conversation refuses to change; its state has a rule of its own (closedConversationFailures). */
+const FIXED_WHEN_CLOSED = refusedWhenClosed(CONVERSATION_PROPERTIES);
+/** What Twilio refuses to edit in a message of a closed conversation (a re-creation is a new message). */
+const MESSAGE_FIELDS_FIXED_WHEN_CLOSED = refusedWhenClosed(MESSAGE_PROPERTIES).filter((field) =>
+  (changedBy(MESSAGE_PROPERTIES, "update") as readonly string[]).includes(field),
+);
+
 export function checkConversation(olds: Record<string, unknown>, news: Record<string, unknown>): Failure[] {
-  const failures = checkProperties(news, {
-    chatServiceSid: [sid("chatService")],
-    uniqueName: [isString, uniqueName],
-    friendlyName: [isString, text("friendlyName")],
-    state: [oneOf(CONVERSATION_STATES)],
-    attributes: [jsonObject("conversation")],
-    messagingServiceSid: [sid("messagingService")],
-    adopt: [oneOf(ADOPT_MODES)],
-  });
+  const failures = checkProperties(news, CONVERSATION_RULES);
   const timers = news.timers as Record<string, unknown> | null | undefined;
   if (timers !== null && timers !== undefined && !isUnknown(timers) && (typeof timers !== "object" || Array.isArray(timers))) {
     failures.push({ property: "timers", reason: `expected an object with inactive and/or closed durations (e.g. {inactive: PT10M}), got ${describe(timers)}` });
@@ -197,8 +239,7 @@ function closedConversationFailures(olds: Record<string, unknown>, news: Record<
   if (news.state !== "closed" && news.state !== null && news.state !== undefined && !closedByDeclaredTimers(news.state, news.timers)) {
     return [{ property: "state", reason: `was closed and can't become ${JSON.stringify(news.state)}: ${hint}` }];
   }
-  const editable = ["uniqueName", "friendlyName", "attributes", "messagingServiceSid", "timers"];
-  return editable
+  return FIXED_WHEN_CLOSED
     .filter((property) => news[property] !== null && news[property] !== undefined)
     .filter((property) => canonicalJson(news[property]) !== canonicalJson(olds[property] ?? null))
     .map((property) => ({ property, reason: `can't change on a closed conversation: ${hint}` }));
@@ -213,17 +254,7 @@ export function checkMessage(news: Record<string, unknown>, olds?: Record<string
 
 /** A message's own fields, in a conversation declared in `conversationState`. */
 function checkMessageFields(news: Record<string, unknown>, olds: Record<string, unknown> | undefined, conversationState: unknown): Failure[] {
-  const failures = checkProperties(news, {
-    author: [isString],
-    body: [isString, text("body")],
-    attributes: [jsonObject("message")],
-    mediaSid: [sid("media")],
-    contentSid: [sid("content")],
-    contentVariables: [contentVariablesRule],
-    subject: [isString, text("subject")],
-    dateCreated: [timestamp],
-    dateUpdated: [timestamp],
-  });
+  const failures = checkProperties(news, MESSAGE_RULES);
   failures.push(...fieldFailures(messageViolations, news, "body"));
   const isNew = !olds || Object.keys(olds).length === 0;
   if (isNew && conversationState === "closed") {
@@ -243,7 +274,7 @@ function checkMessageFields(news: Record<string, unknown>, olds: Record<string, 
 
 /** Twilio refuses to edit messages of a closed conversation (50377): say so before trying. */
 function editsInClosedConversation(olds: Record<string, unknown>, news: Record<string, unknown>): Failure[] {
-  return ["author", "body", "attributes", "subject", "dateCreated", "dateUpdated"]
+  return MESSAGE_FIELDS_FIXED_WHEN_CLOSED
     .filter((property) => news[property] !== null && news[property] !== undefined && !containsUnknown(news[property]))
     .filter((property) => canonicalJson(news[property]) !== canonicalJson(olds[property] ?? null))
     .map((property) => ({
@@ -253,18 +284,6 @@ function editsInClosedConversation(olds: Record<string, unknown>, news: Record<s
         "make the edit in a change before the one that closes it",
     }));
 }
-
-const contentVariablesRule: Rule = (value) => {
-  if (typeof value !== "object" || Array.isArray(value)) return `expected an object of strings, got ${describe(value)}`;
-  for (const [key, variable] of Object.entries(value as Record<string, unknown>)) {
-    const reserved = reasonOf(reservedKeyViolation(key));
-    if (reserved) return reserved;
-    if (typeof variable !== "string") return `contentVariables.${key} must be a string, got ${describe(variable)}`;
-    const tooLong = reasonOf(contentVariableViolation(key, variable));
-    if (tooLong) return tooLong;
-  }
-  return undefined;
-};
 
 function describe(value: unknown): string {
   if (value === null) return "null";

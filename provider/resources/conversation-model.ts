@@ -3,6 +3,7 @@ import type { ConversationFields, ObservedConversation } from "../client/wire";
 import type { AdoptMode, ConversationState } from "../domain/rules";
 import { statesTimersReach } from "../diff/conversation-state";
 import { withoutUndeclared } from "../domain/declared";
+import { CONVERSATION_PROPERTIES, answered, declarable, sent, type ConversationTable, type Sent } from "../domain/properties";
 import type { JsonObject, JsonValue } from "./args";
 import { refreshedThreadInputs, type DeclaredThread, type RecordedThread } from "./thread-model";
 
@@ -57,7 +58,12 @@ export interface ConversationOutputs {
   messages?: RecordedThread;
 }
 
-const DECLARABLE = ["uniqueName", "friendlyName", "state", "timers", "attributes", "messagingServiceSid"] as const;
+/** The properties declared in a conversation that Twilio holds: recorded in `declared`, followed by refresh. */
+const DECLARABLE = declarable(CONVERSATION_PROPERTIES).filter(
+  (property): property is Sent<ConversationTable> => CONVERSATION_PROPERTIES[property].form !== null,
+);
+/** What Twilio answers, as kept in the outputs. */
+const ANSWERED = answered(CONVERSATION_PROPERTIES);
 
 /** Inputs at these values are the defaults, and are left out of stored inputs like undeclared ones. */
 export const CONVERSATION_INPUT_DEFAULTS: Partial<ConversationInputs> = { adopt: "never", webhooksEnabled: false };
@@ -68,12 +74,8 @@ export function normalizeConversationInputs(raw: Record<string, unknown>): Conve
   return {
     resourceName: String(raw.resourceName ?? ""),
     chatServiceSid: orNull(raw.chatServiceSid),
-    uniqueName: orNull(raw.uniqueName),
-    friendlyName: orNull(raw.friendlyName),
-    state: orNull(raw.state),
+    ...(Object.fromEntries(DECLARABLE.map((property) => [property, orNull(raw[property])])) as unknown as Pick<ConversationInputs, (typeof DECLARABLE)[number]>),
     timers: declaredTimers,
-    attributes: orNull(raw.attributes),
-    messagingServiceSid: orNull(raw.messagingServiceSid),
     adopt: (raw.adopt as AdoptMode | undefined) ?? "never",
     webhooksEnabled: raw.webhooksEnabled === true,
     messages: typeof raw.messages === "object" && raw.messages !== null ? (raw.messages as DeclaredThread) : ((raw.messages as DeclaredThread | undefined) ?? {}),
@@ -91,14 +93,7 @@ export function creationFields(inputs: ConversationInputs): { create: Conversati
 }
 
 export function declaredFields(inputs: ConversationInputs): ConversationFields {
-  return {
-    uniqueName: inputs.uniqueName,
-    friendlyName: inputs.friendlyName,
-    state: inputs.state,
-    timers: inputs.timers,
-    attributes: inputs.attributes,
-    messagingServiceSid: inputs.messagingServiceSid,
-  };
+  return Object.fromEntries(sent(CONVERSATION_PROPERTIES).map((property) => [property, inputs[property]])) as unknown as ConversationFields;
 }
 
 /** Only the properties that changed are sent on update. */
@@ -115,22 +110,11 @@ export function conversationOutputs(
 ): ConversationOutputs {
   return {
     resourceName: inputs.resourceName,
-    sid: observed.sid,
-    accountSid: observed.accountSid,
+    ...observed,
     chatServiceSid: observed.chatServiceSid ?? inputs.chatServiceSid,
     usesDefaultService: inputs.chatServiceSid === null,
-    uniqueName: observed.uniqueName,
-    friendlyName: observed.friendlyName,
-    state: observed.state,
     declaredState: inputs.state,
-    attributes: observed.attributes,
-    messagingServiceSid: observed.messagingServiceSid,
     timers: inputs.timers,
-    dateInactive: observed.dateInactive,
-    dateClosed: observed.dateClosed,
-    dateCreated: observed.dateCreated,
-    dateUpdated: observed.dateUpdated,
-    url: observed.url,
     adopt: inputs.adopt,
     adopted,
     webhooksEnabled: inputs.webhooksEnabled,
@@ -141,21 +125,7 @@ export function conversationOutputs(
 
 /** What Twilio answered last time, as kept in state. */
 export function lastObserved(olds: ConversationOutputs): ObservedConversation {
-  return {
-    sid: olds.sid,
-    accountSid: olds.accountSid,
-    chatServiceSid: olds.chatServiceSid,
-    messagingServiceSid: olds.messagingServiceSid,
-    uniqueName: olds.uniqueName,
-    friendlyName: olds.friendlyName,
-    state: olds.state,
-    attributes: olds.attributes,
-    dateCreated: olds.dateCreated,
-    dateUpdated: olds.dateUpdated,
-    dateInactive: olds.dateInactive,
-    dateClosed: olds.dateClosed,
-    url: olds.url,
-  };
+  return Object.fromEntries(ANSWERED.map((property) => [property, olds[property]])) as unknown as ObservedConversation;
 }
 
 /**
@@ -169,20 +139,9 @@ export function refreshedConversation(olds: ConversationOutputs, observed: Obser
   const timersStillSet = observed.dateInactive !== null || observed.dateClosed !== null || timersMovedIt;
   return {
     ...olds,
-    sid: observed.sid,
-    accountSid: observed.accountSid,
+    ...observed,
     chatServiceSid: observed.chatServiceSid ?? olds.chatServiceSid,
-    uniqueName: observed.uniqueName,
-    friendlyName: observed.friendlyName,
-    state: observed.state,
-    attributes: observed.attributes,
-    messagingServiceSid: observed.messagingServiceSid,
     timers: timersStillSet ? olds.timers : null,
-    dateInactive: observed.dateInactive,
-    dateClosed: observed.dateClosed,
-    dateCreated: observed.dateCreated,
-    dateUpdated: observed.dateUpdated,
-    url: observed.url,
   };
 }
 
@@ -192,16 +151,11 @@ export function refreshedConversation(olds: ConversationOutputs, observed: Obser
  */
 export function refreshedConversationInputs(refreshed: ConversationOutputs): Partial<ConversationInputs> {
   const declared = new Set(refreshed.declared);
-  const follow = <T>(property: (typeof DECLARABLE)[number], current: T): T | null => (declared.has(property) ? current : null);
+  const followed = Object.fromEntries(DECLARABLE.map((property) => [property, declared.has(property) ? refreshed[property] : null]));
   return withoutUndeclared({
     resourceName: refreshed.resourceName,
     chatServiceSid: refreshed.usesDefaultService ? null : refreshed.chatServiceSid,
-    uniqueName: follow("uniqueName", refreshed.uniqueName),
-    friendlyName: follow("friendlyName", refreshed.friendlyName),
-    state: follow("state", refreshed.state as ConversationState | null),
-    timers: follow("timers", refreshed.timers),
-    attributes: follow("attributes", refreshed.attributes as JsonObject | null),
-    messagingServiceSid: follow("messagingServiceSid", refreshed.messagingServiceSid),
+    ...(followed as Partial<ConversationInputs>),
     adopt: refreshed.adopt,
     webhooksEnabled: refreshed.webhooksEnabled,
     messages: refreshed.messages && Object.keys(refreshed.messages).length > 0 ? refreshedThreadInputs(refreshed.messages) : null,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConversationArgs, SeedMessageArgs } from "./args";
 import { providerModuleText } from "./runtime-provider";
+import { CONVERSATION_PROPERTIES, secretProperties } from "../domain/properties";
 import { declaredThread, type DeclaredMessage, type RecordedThread } from "./thread-model";
 
 /** A Twilio Conversation, in a Conversation Service or the account's default service. */
@@ -36,7 +37,7 @@ export class Conversation extends pulumi.CustomResource {
       __provider: providerModuleText("conversation"),
     };
     // The type token of a dynamic resource: the provider process runs the `__provider` module.
-    super("pulumi-nodejs:dynamic/twilio-conversations:Conversation", name, props, opts);
+    super("pulumi-nodejs:dynamic/twilio-conversations:Conversation", name, props, withSecretOutputs(opts, secretProperties(CONVERSATION_PROPERTIES)));
   }
 }
 
@@ -51,4 +52,10 @@ function seedThread(messages: SeedMessageArgs[]) {
 /** Which Twilio account a resource uses: the stack config namespace that holds its settings. */
 export function settingsInputs(settings: ConversationArgs["settings"]): { settingsNamespace?: pulumi.Input<string> } {
   return settings?.configNamespace === undefined ? {} : { settingsNamespace: settings.configNamespace };
+}
+
+/** Options that mark the table's secret properties' outputs secret (none but the given options when there are none). */
+export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, secrets: readonly string[]): pulumi.CustomResourceOptions | undefined {
+  if (secrets.length === 0) return opts;
+  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] };
 }

@@ -1,6 +1,7 @@
 // The shapes a seed Message takes in state, and the pure steps between them.
 import type { MessageFields, ObservedMessage } from "../client/wire";
 import { withoutUndeclared } from "../domain/declared";
+import { DECLARED_MESSAGE_FIELDS, UPDATABLE_MESSAGE_FIELDS } from "./thread-model";
 import type { JsonObject, JsonValue } from "./args";
 
 export interface MessageInputs {
@@ -55,7 +56,8 @@ export interface MessageOutputs {
   declared: string[];
 }
 
-const DECLARABLE = ["author", "body", "attributes", "subject", "dateCreated", "dateUpdated"] as const;
+/** The fields whose declared values refresh rewrites from the outputs: those that change in place (create-only ones stay as declared). */
+const FOLLOWED = UPDATABLE_MESSAGE_FIELDS;
 
 /** Inputs at these values are the defaults, and are left out of stored inputs like undeclared ones. */
 export const MESSAGE_INPUT_DEFAULTS: Partial<MessageInputs> = { webhooksEnabled: false };
@@ -65,15 +67,7 @@ export function normalizeMessageInputs(raw: Record<string, unknown>): MessageInp
     resourceName: String(raw.resourceName ?? ""),
     chatServiceSid: orNull(raw.chatServiceSid),
     conversationSid: String(raw.conversationSid ?? ""),
-    author: orNull(raw.author),
-    body: orNull(raw.body),
-    attributes: orNull(raw.attributes),
-    mediaSid: orNull(raw.mediaSid),
-    contentSid: orNull(raw.contentSid),
-    contentVariables: orNull(raw.contentVariables),
-    subject: orNull(raw.subject),
-    dateCreated: orNull(raw.dateCreated),
-    dateUpdated: orNull(raw.dateUpdated),
+    ...(Object.fromEntries(DECLARED_MESSAGE_FIELDS.map((field) => [field, orNull(raw[field])])) as unknown as Pick<MessageInputs, (typeof DECLARED_MESSAGE_FIELDS)[number]>),
     afterSid: orNull(raw.afterSid),
     afterIndex: orNull(raw.afterIndex),
     conversationState: orNull(raw.conversationState),
@@ -82,17 +76,7 @@ export function normalizeMessageInputs(raw: Record<string, unknown>): MessageInp
 }
 
 export function creationFields(inputs: MessageInputs): MessageFields {
-  return {
-    author: inputs.author,
-    body: inputs.body,
-    attributes: inputs.attributes,
-    mediaSid: inputs.mediaSid,
-    contentSid: inputs.contentSid,
-    contentVariables: inputs.contentVariables,
-    subject: inputs.subject,
-    dateCreated: inputs.dateCreated,
-    dateUpdated: inputs.dateUpdated,
-  };
+  return Object.fromEntries(DECLARED_MESSAGE_FIELDS.map((field) => [field, inputs[field] ?? null])) as unknown as MessageFields;
 }
 
 /**
@@ -129,7 +113,7 @@ export function messageOutputs(inputs: MessageInputs, observed: ObservedMessage)
     conversationState: inputs.conversationState,
     conversationStateToRestore: null,
     webhooksEnabled: inputs.webhooksEnabled,
-    declared: DECLARABLE.filter((property) => inputs[property] !== null),
+    declared: FOLLOWED.filter((property) => inputs[property] !== null),
   };
 }
 
@@ -175,25 +159,18 @@ export function refreshedMessage(olds: MessageOutputs, observed: ObservedMessage
 
 export function refreshedMessageInputs(refreshed: MessageOutputs): Partial<MessageInputs> {
   const declared = new Set(refreshed.declared);
-  const follow = <T>(property: (typeof DECLARABLE)[number], current: T): T | null => (declared.has(property) ? current : null);
+  const followed = Object.fromEntries(FOLLOWED.map((field) => [field, declared.has(field) ? refreshed[field] : null]));
   return withoutUndeclared({
     resourceName: refreshed.resourceName,
     chatServiceSid: refreshed.chatServiceSid,
     conversationSid: refreshed.conversationSid,
-    author: follow("author", refreshed.author),
-    body: follow("body", refreshed.body),
-    attributes: follow("attributes", refreshed.attributes as JsonObject | null),
-    mediaSid: refreshed.mediaSid,
-    contentSid: refreshed.contentSid,
-    contentVariables: refreshed.contentVariables,
-    subject: follow("subject", refreshed.subject),
-    dateCreated: follow("dateCreated", refreshed.dateCreated),
-    dateUpdated: follow("dateUpdated", refreshed.dateUpdated),
+    ...creationFields(refreshed as unknown as MessageInputs),
+    ...followed,
     afterSid: refreshed.afterSid,
     afterIndex: refreshed.afterIndex,
     conversationState: refreshed.conversationState ?? null,
     webhooksEnabled: refreshed.webhooksEnabled,
-  }, MESSAGE_INPUT_DEFAULTS);
+  } as MessageInputs, MESSAGE_INPUT_DEFAULTS);
 }
 
 function orNull<T>(value: unknown): T | null {

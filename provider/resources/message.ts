@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MessageArgs } from "./args";
-import { settingsInputs } from "./conversation";
+import { settingsInputs, withSecretOutputs } from "./conversation";
 import { providerModuleText } from "./runtime-provider";
+import { MESSAGE_PROPERTIES, secretProperties } from "../domain/properties";
 
 /** A seed message in a Twilio Conversation. */
 export class Message extends pulumi.CustomResource {
@@ -22,6 +23,6 @@ export class Message extends pulumi.CustomResource {
       body: undefined, dateCreated: undefined, dateUpdated: undefined, url: undefined,
     };
     const props = { ...outputs, resourceName: name, stack: pulumi.getStack(), ...declared, ...settingsInputs(settings), __provider: providerModuleText("message") };
-    super("pulumi-nodejs:dynamic/twilio-conversations:Message", name, props, opts);
+    super("pulumi-nodejs:dynamic/twilio-conversations:Message", name, props, withSecretOutputs(opts, secretProperties(MESSAGE_PROPERTIES)));
   }
 }

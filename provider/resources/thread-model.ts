@@ -4,6 +4,7 @@
 // insertion shows in a plan as one new message and one changed link, never as a shifted list.
 import type { MessageFields, ObservedMessage } from "../client/wire";
 import { withoutUndeclared } from "../domain/declared";
+import { MESSAGE_PROPERTIES, changedBy, declarable, type Declarable, type Expect, type MessageTable, type SameKeys } from "../domain/properties";
 import type { JsonObject } from "./args";
 
 /** What the stack declares for one message of a thread (as stored: only what is declared). */
@@ -22,6 +23,7 @@ export interface DeclaredMessage {
   dateUpdated?: string;
 }
 export type DeclaredThread = Record<string, DeclaredMessage>;
+export type DeclaredMessageFollowsTable = Expect<SameKeys<Exclude<keyof DeclaredMessage, "after">, Declarable<MessageTable>>>;
 
 /** A message of the thread as the last create, update or refresh left it. */
 export interface RecordedMessage {
@@ -35,9 +37,11 @@ export interface RecordedMessage {
 export type RecordedThread = Record<string, RecordedMessage>;
 
 /** Fields Twilio edits in place. */
-export const UPDATABLE_MESSAGE_FIELDS = ["author", "body", "attributes", "subject", "dateCreated", "dateUpdated"] as const;
+export const UPDATABLE_MESSAGE_FIELDS = changedBy(MESSAGE_PROPERTIES, "update");
 /** Fields Twilio takes only when a message is created: a change re-creates the message. */
-export const CREATE_ONLY_MESSAGE_FIELDS = ["mediaSid", "contentSid", "contentVariables"] as const;
+export const CREATE_ONLY_MESSAGE_FIELDS = changedBy(MESSAGE_PROPERTIES, "create-only");
+/** Fields a message declares: the table's, and nothing else. */
+export const DECLARED_MESSAGE_FIELDS = declarable(MESSAGE_PROPERTIES);
 
 /**
  * Whether the thread has a message keyed `key`. Keys are the stack file's (`constructor` is a
@@ -85,17 +89,7 @@ export function declaredThread(messages: ReadonlyArray<{ key: string } & Omit<De
 }
 
 export function messageFields(declared: DeclaredMessage): MessageFields {
-  return {
-    author: declared.author ?? null,
-    body: declared.body ?? null,
-    attributes: declared.attributes ?? null,
-    mediaSid: declared.mediaSid ?? null,
-    contentSid: declared.contentSid ?? null,
-    contentVariables: declared.contentVariables ?? null,
-    subject: declared.subject ?? null,
-    dateCreated: declared.dateCreated ?? null,
-    dateUpdated: declared.dateUpdated ?? null,
-  };
+  return Object.fromEntries(DECLARED_MESSAGE_FIELDS.map((field) => [field, declared[field] ?? null])) as unknown as MessageFields;
 }
 
 /**
@@ -125,15 +119,21 @@ export function refreshedMessage(recorded: RecordedMessage, observed: ObservedMe
   return recordedMessage(recorded.declared, observed);
 }
 
+/**
+ * Fields Twilio shows and edits in place follow what it holds. Create-only fields cannot drift in
+ * place: they are kept as declared.
+ */
+export const FOLLOWED_MESSAGE_FIELDS = UPDATABLE_MESSAGE_FIELDS.filter((field) => MESSAGE_PROPERTIES[field].answer !== null);
+
 function heldDeclared(declared: DeclaredMessage, observed: ObservedMessage): DeclaredMessage {
-  const held: DeclaredMessage = { ...declared };
-  const shown = { author: observed.author, body: observed.body, attributes: observed.attributes, dateCreated: observed.dateCreated, dateUpdated: observed.dateUpdated };
-  for (const [field, value] of Object.entries(shown)) {
+  const held: Record<string, unknown> = { ...declared };
+  for (const field of FOLLOWED_MESSAGE_FIELDS) {
     if (!(field in declared)) continue;
-    if (value === null || value === undefined) delete (held as Record<string, unknown>)[field];
-    else (held as Record<string, unknown>)[field] = value;
+    const value = observed[field as keyof ObservedMessage];
+    if (value === null || value === undefined) delete held[field];
+    else held[field] = value;
   }
-  return held;
+  return held as DeclaredMessage;
 }
 
 /** The thread as refresh records it in the inputs: each message's declared fields, as Twilio holds them. */

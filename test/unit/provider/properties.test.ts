@@ -1,0 +1,149 @@
+// The property tables against the other readings of the same fields: the stack-file schema (the
+// JSON Schema editors get from zod), Twilio's OpenAPI spec, and the lists derived from them.
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { UPDATABLE_CONVERSATION_PROPERTIES } from "../../../provider/diff/conversation";
+import {
+  CONVERSATION_PROPERTIES,
+  MESSAGE_PROPERTIES,
+  answered,
+  changedBy,
+  declarable,
+  isDeclared,
+  partsOf,
+  refusedWhenClosed,
+  secretProperties,
+  sent,
+  valueAt,
+  type PropertyRow,
+} from "../../../provider/domain/properties";
+import { holdsMessageFields } from "../../../provider/client/messages";
+import type { MessageFields } from "../../../provider/client/wire";
+import { withSecretOutputs } from "../../../provider/resources/conversation";
+import { CREATE_ONLY_MESSAGE_FIELDS, UPDATABLE_MESSAGE_FIELDS } from "../../../provider/resources/thread-model";
+import { stackJsonSchemaText } from "../../../schemas/generate";
+
+type Json = Record<string, any>;
+const schema: Json = JSON.parse(stackJsonSchemaText());
+const conversationSchema: Json = schema.properties.conversations.additionalProperties;
+const messageSchema: Json = conversationSchema.properties.messages.items;
+
+/** Keys of a stack-file conversation that are no resource property: Pulumi options, the rename, the thread. */
+const CONVERSATION_ENTRY_OPTIONS = ["renamedFrom", "protect", "retainOnDelete", "messages"];
+
+const yamlKeys = (table: Readonly<Record<string, PropertyRow>>) =>
+  declarable(table).map((property) => (table[property] as { yaml: string }).yaml);
+
+describe("the tables and the stack-file schema list the same keys", () => {
+  it("a conversation: the table's keys and the entry's options", () => {
+    expect(Object.keys(conversationSchema.properties).sort()).toEqual([...yamlKeys(CONVERSATION_PROPERTIES), ...CONVERSATION_ENTRY_OPTIONS].sort());
+  });
+
+  it("a message: the table's keys and its key", () => {
+    expect(Object.keys(messageSchema.properties).sort()).toEqual([...yamlKeys(MESSAGE_PROPERTIES), "key"].sort());
+  });
+
+  it("a composite property: the parts its form sends, and no other", () => {
+    for (const [property, row] of Object.entries(CONVERSATION_PROPERTIES)) {
+      if (!isDeclared(row) || row.form === null || typeof row.form === "string") continue;
+      const parts = partsOf(row.form).map(([part]) => part);
+      const leaves = (node: Json, prefix: string): string[] =>
+        Object.entries<Json>(node.properties).flatMap(([key, child]) => (child.properties ? leaves(child, `${prefix}${key}.`) : [`${prefix}${key}`]));
+      expect(leaves(conversationSchema.properties[row.yaml!], "").sort(), property).toEqual(parts.sort());
+    }
+  });
+});
+
+describe("lists derived from the tables", () => {
+  it.each([
+    ["conversation, updated in place (state and timers have rules of their own)", UPDATABLE_CONVERSATION_PROPERTIES, ["uniqueName", "friendlyName", "attributes", "messagingServiceSid"]],
+    ["conversation, replaced", changedBy(CONVERSATION_PROPERTIES, "create-only"), ["chatServiceSid"]],
+    ["conversation, recorded only", changedBy(CONVERSATION_PROPERTIES, "recorded"), ["adopt", "webhooksEnabled"]],
+    ["conversation, refused once closed", refusedWhenClosed(CONVERSATION_PROPERTIES), ["uniqueName", "friendlyName", "timers", "attributes", "messagingServiceSid"]],
+    ["message, updated in place", UPDATABLE_MESSAGE_FIELDS, ["author", "body", "attributes", "subject", "dateCreated", "dateUpdated"]],
+    ["message, re-created", CREATE_ONLY_MESSAGE_FIELDS, ["mediaSid", "contentSid", "contentVariables"]],
+  ])("%s", (_name, derived, expected) => {
+    expect([...derived]).toEqual(expected);
+  });
+
+  it("marks the outputs of secret rows secret, beside the options' own", () => {
+    const table = { token: { ...CONVERSATION_PROPERTIES.friendlyName, secret: true }, friendlyName: CONVERSATION_PROPERTIES.friendlyName };
+    expect(secretProperties(table)).toEqual(["token"]);
+    expect(withSecretOutputs({ protect: true, additionalSecretOutputs: ["url"] }, secretProperties(table))).toEqual({ protect: true, additionalSecretOutputs: ["url", "token"] });
+    expect(secretProperties(CONVERSATION_PROPERTIES)).toEqual([]);
+    expect(withSecretOutputs({ protect: true }, [])).toEqual({ protect: true });
+  });
+
+  it("reads a dotted answer key through objects and lists", () => {
+    expect(valueAt({ media: [{ sid: "ME1" }] }, "media.0.sid")).toBe("ME1");
+    expect(valueAt({ timers: {} }, "timers.date_closed")).toBeUndefined();
+    expect(valueAt({ timers: null }, "timers.date_closed")).toBeUndefined();
+    expect(valueAt("x", "")).toBe("x");
+  });
+});
+
+const ORACLE = path.resolve(__dirname, "../../../../shared/oracle/twilio_conversations_v1.json");
+const spec: Json | null = existsSync(ORACLE) ? JSON.parse(readFileSync(ORACLE, "utf8")) : null;
+
+describe.skipIf(!spec)("the tables and Twilio's OpenAPI spec", () => {
+  const formKeys = (template: string): string[] =>
+    Object.keys(spec!.paths[template].post.requestBody.content["application/x-www-form-urlencoded"].schema.properties);
+  const answerKeys = (name: string): string[] => Object.keys(spec!.components.schemas[name].properties);
+  const rowForms = (table: Readonly<Record<string, PropertyRow>>, property: string): string[] => {
+    const row = table[property];
+    return isDeclared(row) && row.form !== null ? partsOf(row.form).map(([, key]) => key) : [];
+  };
+
+  it.each([
+    ["conversation", CONVERSATION_PROPERTIES, "/v1/Conversations", "/v1/Conversations/{Sid}", "conversations.v1.conversation"],
+    ["message", MESSAGE_PROPERTIES, "/v1/Conversations/{ConversationSid}/Messages", "/v1/Conversations/{ConversationSid}/Messages/{Sid}", "conversations.v1.conversation.conversation_message"],
+  ] as const)("%s: updatable rows are in the update form, create-only rows only in the create form, answers in the answer", (_name, table, create, update, answer) => {
+    const createForm = formKeys(create);
+    const updateForm = formKeys(update);
+    for (const property of sent(table)) {
+      for (const key of rowForms(table, property)) expect(createForm, `${property} → ${key}`).toContain(key);
+    }
+    for (const property of changedBy(table, "update")) {
+      for (const key of rowForms(table, property)) expect(updateForm, `${property} → ${key}`).toContain(key);
+    }
+    for (const property of changedBy(table, "create-only")) {
+      for (const key of rowForms(table, property)) expect(updateForm, `${property} → ${key}`).not.toContain(key);
+    }
+    const answers = answerKeys(answer);
+    for (const property of answered(table)) {
+      const keys = table[property].answer!;
+      for (const [, key] of partsOf(keys)) expect(answers, `${property} → ${key}`).toContain(key.split(".")[0]);
+    }
+  });
+});
+
+describe("a message's recovery matches the fields its rows say", () => {
+  const ME = "ME" + "1".repeat(32);
+  const HX = "HX" + "2".repeat(32);
+  const none: MessageFields = {
+    author: null, body: null, attributes: null, mediaSid: null, contentSid: null, contentVariables: null, subject: null, dateCreated: null, dateUpdated: null,
+  };
+  const held = {
+    sid: "IM" + "0".repeat(32), author: "system", body: "Hi", attributes: "{}", media: null, content_sid: null,
+    date_created: "2024-01-02T03:04:05Z", date_updated: "2024-01-02T03:04:05Z",
+  };
+  it.each<[string, Record<string, unknown>, Partial<MessageFields>, boolean]>([
+    ["as sent", {}, { body: "Hi" }, true],
+    ["another body", {}, { body: "Hello" }, false],
+    ["author not sent: Twilio's system", {}, { body: "Hi", author: "system" }, true],
+    ["author not sent, held by someone", { author: "ada" }, { body: "Hi" }, false],
+    ["attributes not sent: {}", {}, { body: "Hi", attributes: {} }, true],
+    ["other attributes", { attributes: '{"a":1}' }, { body: "Hi" }, false],
+    ["attributes in another key order", { attributes: '{"b":2,"a":1}' }, { body: "Hi", attributes: { a: 1, b: 2 } }, true],
+    ["a template's text is not the body sent", { content_sid: HX, body: "Template text" }, { contentSid: HX }, true],
+    ["no template sent, one held", { content_sid: HX }, { body: "Hi" }, false],
+    ["media sent, first media held", { media: [{ sid: ME }] }, { body: "Hi", mediaSid: ME }, true],
+    ["media sent, none held", {}, { body: "Hi", mediaSid: ME }, false],
+    ["dates to the second", {}, { body: "Hi", dateCreated: "2024-01-02T03:04:05.900Z", dateUpdated: "2024-01-02T03:04:05Z" }, true],
+    ["another creation date", {}, { body: "Hi", dateCreated: "2024-01-02T03:04:06Z" }, false],
+    ["subject and variables are never shown", {}, { body: "Hi", subject: "S", contentVariables: { "1": "x" } }, true],
+  ])("%s", (_name, answer, fields, matches) => {
+    expect(holdsMessageFields({ ...held, ...answer }, { ...none, ...fields })).toBe(matches);
+  });
+});
