@@ -168,12 +168,16 @@ export function holdsWhatWasSent(
   return Object.entries(table).every(([property, row]) => {
     if (!isDeclared(row) || row.recovery === "ignored") return true;
     const { recovery, compare } = row;
-    const wanted = sentFields[property] ?? null;
-    const holds = held[property] ?? null;
-    if (recovery === "when-sent") return wanted === null || sameValue(compare, holds, wanted);
-    if (recovery === "account-default") return wanted !== null ? holds === wanted : holds === null || holds === accountMessagingService;
-    if (recovery.except !== undefined && (sentFields[recovery.except] ?? null) !== null) return true;
-    return sameValue(compare, holds ?? recovery.unsent, wanted ?? recovery.unsent);
+    if (typeof recovery === "object" && recovery.except !== undefined && (sentFields[recovery.except] ?? null) !== null) return true;
+    // A composite value is matched part by part.
+    const parts = row.form === null || typeof row.form === "string" ? [""] : partsOf(row.form).map(([part]) => part);
+    return parts.every((part) => {
+      const wanted = valueAt(sentFields[property], part) ?? null;
+      const holds = valueAt(held[property], part) ?? null;
+      if (recovery === "when-sent") return wanted === null || sameValue(compare, holds, wanted);
+      if (recovery === "account-default") return wanted !== null ? holds === wanted : holds === null || holds === accountMessagingService;
+      return sameValue(compare, holds ?? recovery.unsent, wanted ?? recovery.unsent);
+    });
   });
 }
 

@@ -1,8 +1,8 @@
 // Comparisons that decide whether a declared value differs from what Twilio holds.
 import { jsonEqual } from "../domain/json";
 import { durationSeconds } from "../domain/rules";
-import type { Comparison, DeclaredRow, PropertyRow } from "../domain/properties";
-import { containsUnknown } from "../domain/unknown";
+import { partsOf, valueAt, type Comparison, type DeclaredRow, type PropertyRow } from "../domain/properties";
+import { containsUnknown, isUnknown } from "../domain/unknown";
 
 export type { Comparison };
 
@@ -44,5 +44,17 @@ export function differingProperties<K extends string>(
   declared: (property: K) => unknown,
   held: (property: K) => unknown,
 ): K[] {
-  return properties.filter((property) => declaredDiffers(declared(property), held(property), (table[property] as DeclaredRow).compare));
+  return properties.filter((property) => propertyDiffers(table[property] as DeclaredRow, declared(property), held(property)));
+}
+
+/**
+ * Whether a declared value asks for a change, as its row compares it. A composite value (one form
+ * key per part) is compared part by part: a part left out is not managed, like a property left out.
+ */
+export function propertyDiffers(row: DeclaredRow, declared: unknown, held: unknown): boolean {
+  if (row.form === null || typeof row.form === "string") return declaredDiffers(declared, held, row.compare);
+  if (declared === null || declared === undefined) return false;
+  // The whole object may be unknown in preview (from another resource's output).
+  if (isUnknown(declared)) return true;
+  return partsOf(row.form).some(([part]) => declaredDiffers(valueAt(declared, part), valueAt(held, part), row.compare));
 }

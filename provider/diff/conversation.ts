@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { isUnknown } from "../domain/unknown";
 import type { ConversationInputs, ConversationOutputs } from "../resources/conversation-model";
 import { CONVERSATION_PROPERTIES, changedBy } from "../domain/properties";
-import { declaredDiffers, differingProperties, valueDiffers } from "./compare";
+import { isUnknown } from "../domain/unknown";
+import { differingProperties, propertyDiffers, valueDiffers } from "./compare";
 import { declaredStateToSend, statesTimersReach } from "./conversation-state";
 import { threadChanges } from "./thread";
 
@@ -51,13 +51,7 @@ export function changedConversationProperties(olds: ConversationOutputs, news: C
 }
 
 function timersDiffer(olds: ConversationOutputs["timers"], news: ConversationInputs["timers"]): boolean {
-  if (news === null || news === undefined) return false;
-  // The whole object may be unknown in preview (timers from another resource's output).
-  if (isUnknown(news)) return true;
-  return (
-    declaredDiffers(news.inactive, olds?.inactive ?? null, "duration") ||
-    declaredDiffers(news.closed, olds?.closed ?? null, "duration")
-  );
+  return propertyDiffers(CONVERSATION_PROPERTIES.timers, news, olds);
 }
 
 export function diffConversation(olds: ConversationOutputs, news: ConversationInputs): pulumi.dynamic.DiffResult {

@@ -19,7 +19,9 @@ import {
   type PropertyRow,
 } from "../../../provider/domain/properties";
 import { holdsMessageFields } from "../../../provider/client/messages";
-import type { MessageFields } from "../../../provider/client/wire";
+import { holdsWhatWasSent, type MessageFields } from "../../../provider/client/wire";
+import { propertyDiffers } from "../../../provider/diff/compare";
+import { UNKNOWN } from "../../../provider/domain/unknown";
 import { withSecretOutputs } from "../../../provider/resources/conversation";
 import { CREATE_ONLY_MESSAGE_FIELDS, UPDATABLE_MESSAGE_FIELDS } from "../../../provider/resources/thread-model";
 import { stackJsonSchemaText } from "../../../schemas/generate";
@@ -145,5 +147,34 @@ describe("a message's recovery matches the fields its rows say", () => {
     ["subject and variables are never shown", {}, { body: "Hi", subject: "S", contentVariables: { "1": "x" } }, true],
   ])("%s", (_name, answer, fields, matches) => {
     expect(holdsMessageFields({ ...held, ...answer }, { ...none, ...fields })).toBe(matches);
+  });
+});
+
+describe("a composite row (one form key per part) is compared part by part", () => {
+  const timers = CONVERSATION_PROPERTIES.timers;
+  it.each<[string, unknown, unknown, boolean]>([
+    ["the same, spelled otherwise", { inactive: "PT60S", closed: "PT600S" }, { inactive: "PT1M", closed: "PT10M" }, false],
+    ["a part left out is not managed", { inactive: "PT1M" }, { inactive: "PT1M", closed: "PT10M" }, false],
+    ["a part changed", { inactive: "PT2M" }, { inactive: "PT1M", closed: "PT10M" }, true],
+    ["a part newly declared", { closed: "PT10M" }, { inactive: "PT1M" }, true],
+    ["nothing held", { inactive: "PT1M" }, null, true],
+    ["left out entirely", null, { inactive: "PT1M" }, false],
+    ["unknown in preview", UNKNOWN, { inactive: "PT1M" }, true],
+    ["one part unknown in preview", { inactive: UNKNOWN }, { inactive: "PT1M" }, true],
+  ])("%s", (_name, declared, held, differs) => {
+    expect(propertyDiffers(timers, declared, held)).toBe(differs);
+  });
+
+  const table = {
+    pair: { ...CONVERSATION_PROPERTIES.friendlyName, form: { "one.a": "One.A", b: "B" }, answer: { "one.a": "one.a", b: "b" }, recovery: { unsent: null } },
+  } as const;
+  it.each<[string, unknown, unknown, boolean]>([
+    ["every part as sent", { one: { a: "x" }, b: "y" }, { one: { a: "x" }, b: "y" }, true],
+    ["a part not sent is at Twilio's default (none)", { one: { a: "x" }, b: null }, { one: { a: "x" } }, true],
+    ["a part not sent but held", { one: { a: "x" }, b: "y" }, { one: { a: "x" } }, false],
+    ["a part held otherwise", { one: { a: "z" }, b: null }, { one: { a: "x" } }, false],
+    ["nothing sent, nothing held", null, null, true],
+  ])("recovery: %s", (_name, held, fields, matches) => {
+    expect(holdsWhatWasSent(table, { pair: held }, { pair: fields })).toBe(matches);
   });
 });
