@@ -7,6 +7,7 @@ import {
   CONVERSATION_DEPENDENCIES,
   CONVERSATION_STATES,
   DURATION_PATTERN,
+  EMAIL_ADDRESS_PATTERN,
   LIMITS,
   MESSAGE_CONTENT_FIELDS,
   MESSAGE_DEPENDENCIES,
@@ -19,6 +20,8 @@ import {
   contentTemplateViolation,
   contentVariableViolation,
   conversationViolations,
+  emailAddressViolation,
+  emailNameViolation,
   messageViolations,
   reservedKeyViolation,
   sidExpectation,
@@ -275,6 +278,28 @@ function buildStackSchema() {
       }),
     });
 
+  const bindings = z
+    .strictObject({
+      email: z
+        .strictObject({
+          address: z
+            .string()
+            .check(obeys(emailAddressViolation))
+            .meta({ pattern: EMAIL_ADDRESS_PATTERN.source, patternErrorMessage: editorText(emailAddressViolation("")!) })
+            .optional()
+            .describe("The address outbound emails of this conversation are sent from, e.g. support@example.com."),
+          name: z
+            .string()
+            .check(obeys(emailNameViolation))
+            .meta({ pattern: String.raw`\S`, patternErrorMessage: editorText({ ...emailNameViolation("")!, message: "the email name is blank" }) })
+            .optional()
+            .describe("The sender name outbound emails of this conversation show; not blank."),
+        })
+        .optional()
+        .describe("The default email sender. A part left out is not managed: Twilio keeps what it holds."),
+    })
+    .describe("Bindings of the conversation to channels; Twilio takes an email sender.");
+
   const conversation = z
     .strictObject({
       uniqueName: uniqueName
@@ -300,6 +325,7 @@ function buildStackSchema() {
       messagingServiceSid: sid("messagingService")
         .optional()
         .describe("`MG…` SID of the Messaging Service for non-chat participants."),
+      bindings: bindings.optional(),
       adopt: z
         .enum(ADOPT_MODES)
         .default("never")

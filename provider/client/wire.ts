@@ -1,6 +1,6 @@
 // Twilio's wire format (PascalCase form keys, snake_case JSON) lives here and nowhere else.
 import { canonicalJson, jsonEqual, parseJsonText } from "../domain/json";
-import type { JsonValue } from "../resources/args";
+import type { ConversationBindings, JsonValue } from "../resources/args";
 import { isSid, type SidKind } from "../domain/rules";
 import {
   CONVERSATION_PROPERTIES,
@@ -29,6 +29,7 @@ export interface ConversationFields {
   timers: { inactive: string | null; closed: string | null } | null;
   attributes: JsonValue | null;
   messagingServiceSid: string | null;
+  bindings: ConversationBindings | null;
 }
 
 export interface ObservedConversation {
@@ -45,6 +46,7 @@ export interface ObservedConversation {
   dateInactive: string | null;
   dateClosed: string | null;
   url: string | null;
+  bindings: ConversationBindings | null;
 }
 
 export interface MessageFields {

@@ -40,7 +40,8 @@ export type FieldRule =
   | "uniqueName"
   | "timers"
   | "timestamp"
-  | "contentVariables";
+  | "contentVariables"
+  | "bindings";
 
 /**
  * Where a value goes in Twilio's form: one key, or one per part of an object (its dotted path
@@ -113,6 +114,13 @@ export const CONVERSATION_PROPERTIES = {
   messagingServiceSid: {
     yaml: "messagingServiceSid", form: "MessagingServiceSid", answer: "messaging_service_sid", compare: "text", change: "update",
     closed: "refused", secret: false, recovery: "account-default", rule: { sid: "messagingService" },
+  },
+  /** The conversation's default email sender; Twilio answers the address as `projected_address`. */
+  bindings: {
+    yaml: "bindings",
+    form: { "email.address": "Bindings.Email.Address", "email.name": "Bindings.Email.Name" },
+    answer: { "email.address": "bindings.email.projected_address", "email.name": "bindings.email.name" },
+    compare: "text", change: "update", closed: "refused", secret: false, recovery: { unsent: null }, rule: "bindings",
   },
   adopt: {
     yaml: "adopt", form: null, answer: null, compare: "text", change: "recorded", closed: "allowed", secret: false, recovery: "ignored",

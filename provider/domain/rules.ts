@@ -234,6 +234,30 @@ export function timestampViolation(text: string): Violation | undefined {
   };
 }
 
+/**
+ * The default sender of a conversation's outbound emails (`bindings.email.address`): one `@`
+ * between a local part and a domain, no spaces. Twilio documents no stricter form; this refuses
+ * what no mail system delivers. Editors get the same pattern.
+ */
+export const EMAIL_ADDRESS_PATTERN = /^[^\s@]+@[^\s@]+$/;
+
+export function emailAddressViolation(text: string): Violation | undefined {
+  if (EMAIL_ADDRESS_PATTERN.test(text)) return undefined;
+  return {
+    message: `${quote(text)} is not an email address`,
+    hint: "write it like support@example.com",
+  };
+}
+
+/** The sender's display name (`bindings.email.name`): Twilio takes an empty one as "none", which would never match. */
+export function emailNameViolation(text: string): Violation | undefined {
+  if (text.trim() !== "") return undefined;
+  return {
+    message: `the email name ${quote(text)} is ${text === "" ? "empty" : "blank"}`,
+    hint: "give the sender a name, or remove name to leave it without one",
+  };
+}
+
 /** Byte length of text as Twilio counts attribute sizes (UTF-8). */
 export function utf8Bytes(text: string): number {
   return Buffer.byteLength(text, "utf8");

@@ -27,6 +27,8 @@ export interface ConversationArgs {
   /** A JSON object, compared as a value (key order and formatting never show as a change). */
   attributes?: pulumi.Input<JsonObject | null>;
   messagingServiceSid?: pulumi.Input<string | null>;
+  /** The default sender of the conversation's outbound emails; a part left out is not managed. */
+  bindings?: pulumi.Input<ConversationBindings | null>;
   /** Take over a conversation that already exists with the same unique name. Default `never`. */
   adopt?: pulumi.Input<AdoptMode>;
   /** Sends `X-Twilio-Webhook-Enabled: true` on this resource's writes. Default false. */
@@ -38,6 +40,11 @@ export interface ConversationArgs {
    */
   messages?: SeedMessageArgs[];
   settings?: TwilioSettings;
+}
+
+/** A conversation's bindings: the email address and name its outbound emails are sent from. */
+export interface ConversationBindings {
+  email?: { address?: string | null; name?: string | null };
 }
 
 /** One message of a conversation's seed thread. */

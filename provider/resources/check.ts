@@ -5,6 +5,8 @@ import {
   attributesViolation,
   choiceViolation,
   contentVariableViolation,
+  emailAddressViolation,
+  emailNameViolation,
   conversationViolations,
   messageViolations,
   reservedKeyIn,
@@ -97,13 +99,32 @@ const contentVariablesRule: Rule = (value) => {
   return undefined;
 };
 
-/** The rules of a table row's `rule`; timers are checked as an object of their own (checkTimers). */
+/** `bindings`: an email sender, `{email: {address?, name?}}`, and nothing else. */
+const bindingsRule: Rule = (value) => {
+  if (typeof value !== "object" || Array.isArray(value)) return `expected an object with an email sender (e.g. {email: {address: support@example.com}}), got ${describe(value)}`;
+  const unknown = Object.keys(value as object).find((key) => key !== "email");
+  if (unknown !== undefined) return `bindings.${unknown}: Twilio has no such binding; the one it takes is email`;
+  const email = (value as Record<string, unknown>).email;
+  if (email === undefined || email === null) return undefined;
+  if (typeof email !== "object" || Array.isArray(email)) return `bindings.email: expected an object with address and/or name, got ${describe(email)}`;
+  for (const [key, part] of Object.entries(email as Record<string, unknown>)) {
+    if (key !== "address" && key !== "name") return `bindings.email.${key}: Twilio takes only address and name`;
+    if (part === null || part === undefined) continue;
+    if (typeof part !== "string") return `bindings.email.${key}: expected a string, got ${describe(part)}`;
+    const reason = reasonOf(key === "address" ? emailAddressViolation(part) : emailNameViolation(part));
+    if (reason) return `bindings.email.${key}: ${reason}`;
+  }
+  return undefined;
+};
+
+/** The rules of a table row's `rule`; timers are checked as an object of their own (checkConversation). */
 function rulesOf(rule: FieldRule): Rule[] {
   if (rule === "string") return [isString];
   if (rule === "uniqueName") return [isString, uniqueName];
   if (rule === "timestamp") return [timestamp];
   if (rule === "contentVariables") return [contentVariablesRule];
   if (rule === "timers") return [];
+  if (rule === "bindings") return [bindingsRule];
   if ("sid" in rule) return [sid(rule.sid)];
   if ("text" in rule) return [isString, text(rule.text)];
   if ("oneOf" in rule) return [oneOf(rule.oneOf)];

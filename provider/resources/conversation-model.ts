@@ -4,7 +4,7 @@ import type { AdoptMode, ConversationState } from "../domain/rules";
 import { statesTimersReach } from "../diff/conversation-state";
 import { withoutUndeclared } from "../domain/declared";
 import { CONVERSATION_PROPERTIES, answered, declarable, sent, type ConversationTable, type Sent } from "../domain/properties";
-import type { JsonObject, JsonValue } from "./args";
+import type { ConversationBindings, JsonObject, JsonValue } from "./args";
 import { refreshedThreadInputs, type DeclaredThread, type RecordedThread } from "./thread-model";
 
 /** Inputs after `check`: every property present, null when not declared. */
@@ -17,6 +17,7 @@ export interface ConversationInputs {
   timers: { inactive: string | null; closed: string | null } | null;
   attributes: JsonObject | null;
   messagingServiceSid: string | null;
+  bindings: ConversationBindings | null;
   adopt: AdoptMode;
   webhooksEnabled: boolean;
   /** The seed thread, by message key; empty when none is declared. */
@@ -39,6 +40,8 @@ export interface ConversationOutputs {
   declaredState: ConversationState | null;
   attributes: JsonValue | null;
   messagingServiceSid: string | null;
+  /** As Twilio holds them. */
+  bindings: ConversationBindings | null;
   /** As declared (Twilio answers dates, not durations). */
   timers: { inactive: string | null; closed: string | null } | null;
   dateInactive: string | null;
@@ -125,7 +128,8 @@ export function conversationOutputs(
 
 /** What Twilio answered last time, as kept in state. */
 export function lastObserved(olds: ConversationOutputs): ObservedConversation {
-  return Object.fromEntries(ANSWERED.map((property) => [property, olds[property]])) as unknown as ObservedConversation;
+  // State written before a property was recorded has none: null, as Pulumi refuses undefined in outputs.
+  return Object.fromEntries(ANSWERED.map((property) => [property, olds[property] ?? null])) as unknown as ObservedConversation;
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConversationArgs, SeedMessageArgs } from "./args";
+import type { ConversationArgs, ConversationBindings, SeedMessageArgs } from "./args";
 import { providerModuleText } from "./runtime-provider";
 import { CONVERSATION_PROPERTIES, secretProperties } from "../domain/properties";
 import { declaredThread, type DeclaredMessage, type RecordedThread } from "./thread-model";
@@ -14,6 +14,7 @@ export class Conversation extends pulumi.CustomResource {
   declare readonly state: pulumi.Output<string>;
   declare readonly attributes: pulumi.Output<Record<string, unknown> | null>;
   declare readonly messagingServiceSid: pulumi.Output<string | null>;
+  declare readonly bindings: pulumi.Output<ConversationBindings | null>;
   declare readonly dateInactive: pulumi.Output<string | null>;
   declare readonly dateClosed: pulumi.Output<string | null>;
   declare readonly dateCreated: pulumi.Output<string>;
@@ -27,7 +28,7 @@ export class Conversation extends pulumi.CustomResource {
     const { settings, messages, ...declared } = args;
     const outputs = {
       sid: undefined, accountSid: undefined, chatServiceSid: undefined, uniqueName: undefined,
-      friendlyName: undefined, state: undefined, attributes: undefined, messagingServiceSid: undefined,
+      friendlyName: undefined, state: undefined, attributes: undefined, messagingServiceSid: undefined, bindings: undefined,
       dateInactive: undefined, dateClosed: undefined, dateCreated: undefined, dateUpdated: undefined,
       url: undefined, adopted: undefined, messages: undefined,
     };

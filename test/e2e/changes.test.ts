@@ -148,6 +148,34 @@ describe("edits on the real engine", () => {
     await scenario.pulumi(["preview", "--expect-no-changes"]);
   }, E2E_TIMEOUT);
 
+  it("an email sender (bindings.email) is created with the conversation, previews clean, and its name changes in place", async () => {
+    scenario = await newScenario("bindings");
+    const stack = (name: string) => `
+conversations:
+  mail:
+    uniqueName: mail-bindings
+    bindings:
+      email: { address: support@example.com, name: ${name} }
+`;
+    scenario.writeStack(stack("Support"));
+    await scenario.up();
+    const [created] = twilioObjects(scenario.emulator).conversations;
+    expect(created.bindings).toEqual({ email: { projected_address: "support@example.com", name: "Support" } });
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+
+    scenario.writeStack(stack("Help desk"));
+    const preview = await scenario.pulumi(["preview", "--diff"]);
+    expect(preview.stdout).toContain("1 to update");
+    expect(preview.stdout).not.toMatch(/to replace|to create|to delete/);
+    expect(changedProperties(preview.stdout, "mail")).toEqual(["bindings"]);
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    expect(writes(scenario.emulator.requests())).toEqual([`POST /v1/Conversations/${created.sid}`]);
+    const [updated] = twilioObjects(scenario.emulator).conversations;
+    expect(updated).toMatchObject({ sid: created.sid, bindings: { email: { projected_address: "support@example.com", name: "Help desk" } } });
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+  }, E2E_TIMEOUT);
+
   it("refresh finds changes made outside and up undoes them; a conversation deleted outside is recreated", async () => {
     scenario = await newScenario("drift");
     scenario.writeStack(`

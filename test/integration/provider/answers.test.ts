@@ -166,7 +166,7 @@ describe("a later page of the lookup that is not a page of the list", () => {
         return new Response("<html>Sign in</html>", { status: 200, headers: { "content-type": "text/html" } });
       }) as typeof fetch,
     });
-    const fields = { uniqueName: null, friendlyName: "Paged", state: null, timers: null, attributes: null, messagingServiceSid: null };
+    const fields = { uniqueName: null, friendlyName: "Paged", state: null, timers: null, attributes: null, messagingServiceSid: null, bindings: null };
     const outcome = await createConversation(transport, { serviceSid: null }, fields, false, { operation: "create conversation", resource: "paged" }).catch((error) => error);
     expect(outcome).toBeInstanceOf(TwilioConversationsError);
     expect(outcome.message).toContain('create conversation "paged" failed (HTTP 200): the answer is a text/html body: "<html>Sign in</html>", not a page of conversations');

@@ -152,6 +152,56 @@ describe("update", () => {
   });
 });
 
+describe("email bindings", () => {
+  const sender = { email: { address: "support@example.com", name: "Support desk" } };
+
+  it("creates with the email sender in Twilio's form keys, and records it as Twilio answers it", async () => {
+    env.takeRequests();
+    const inputs = { resourceName: "mail", uniqueName: "mail", bindings: sender };
+    const { id, outs } = await createThrough(env.conversations, inputs);
+    const [request] = env.takeRequests();
+    expect(request.form).toEqual({ UniqueName: "mail", "Bindings.Email.Address": "support@example.com", "Bindings.Email.Name": "Support desk" });
+    expect(outs.bindings).toEqual(sender);
+    expect(storedConversation(id).bindings).toEqual({ email: { projected_address: "support@example.com", name: "Support desk" } });
+    expect(await env.conversations.diff(id, outs, inputs)).toEqual({ changes: false, replaces: [] });
+  });
+
+  it("leaves a part out unmanaged, and changes the name in place with one request", async () => {
+    const inputs = { resourceName: "mail-name", uniqueName: "mail-name", bindings: { email: { address: "support@example.com" } } };
+    const { id, outs } = await createThrough(env.conversations, inputs);
+    expect(outs.bindings).toEqual({ email: { address: "support@example.com", name: null } });
+    expect(await env.conversations.diff(id, outs, inputs)).toEqual({ changes: false, replaces: [] });
+    const news = { ...inputs, bindings: { email: { address: "support@example.com", name: "Help" } } };
+    expect(await env.conversations.diff(id, outs, news)).toEqual({ changes: true, replaces: [] });
+    env.takeRequests();
+    const updated = await env.conversations.update(id, outs, news);
+    const requests = env.takeRequests();
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([`POST /v1/Conversations/${id}`]);
+    expect(requests[0].form).toEqual({ "Bindings.Email.Address": "support@example.com", "Bindings.Email.Name": "Help" });
+    expect(updated.outs.bindings).toEqual({ email: { address: "support@example.com", name: "Help" } });
+    expect(await env.conversations.diff(id, updated.outs, news)).toEqual({ changes: false, replaces: [] });
+  });
+
+  it("refresh sees a sender changed outside, and up puts the declared one back", async () => {
+    const inputs = { resourceName: "mail-drift", uniqueName: "mail-drift", bindings: sender };
+    const { id, outs } = await createThrough(env.conversations, inputs);
+    await env.outside("POST", `/v1/Conversations/${id}`, { "Bindings.Email.Address": "other@example.com" });
+    const read = await env.conversations.read(id, outs);
+    expect(read.props.bindings).toEqual({ email: { address: "other@example.com", name: "Support desk" } });
+    expect(read.inputs.bindings).toEqual({ email: { address: "other@example.com", name: "Support desk" } });
+    expect(await env.conversations.diff(id, read.props, inputs)).toEqual({ changes: true, replaces: [] });
+    const updated = await env.conversations.update(id, read.props, inputs);
+    expect(updated.outs.bindings).toEqual(sender);
+  });
+
+  it("check refuses an address that is none, before any request", async () => {
+    env.takeRequests();
+    const result = await env.conversations.check({}, { resourceName: "bad-mail", bindings: { email: { address: "support" } } });
+    expect(result.failures).toEqual([{ property: "bindings", reason: expect.stringContaining('"support" is not an email address') }]);
+    expect(env.takeRequests()).toEqual([]);
+  });
+});
+
 describe("refresh and delete", () => {
   it("finds a change made outside and puts the declared value back", async () => {
     const inputs = { ...everyField, resourceName: "drift", uniqueName: "drift" };

@@ -107,6 +107,14 @@ describe("checkConversation", () => {
     ["timers as a duration instead of an object", { state: "active", timers: "PT10M" }, [{ property: "timers", reason: 'expected an object with inactive and/or closed durations (e.g. {inactive: PT10M}), got string "PT10M"' }]],
     ["timers as a list", { state: "active", timers: ["PT1M"] }, [{ property: "timers", reason: "expected an object with inactive and/or closed durations (e.g. {inactive: PT10M}), got a list" }]],
     ["attributes as JSON text", { attributes: '{"a":1}' }, [{ property: "attributes", reason: 'expected an object, got string "{\\"a\\":1}"' }]],
+    ["an email address without @", { bindings: { email: { address: "support" } } }, [{ property: "bindings", reason: 'bindings.email.address: "support" is not an email address (hint: write it like support@example.com)' }]],
+    ["an email address with a space", { bindings: { email: { address: "sup port@example.com" } } }, [{ property: "bindings", reason: 'bindings.email.address: "sup port@example.com" is not an email address (hint: write it like support@example.com)' }]],
+    ["a blank email name", { bindings: { email: { name: " " } } }, [{ property: "bindings", reason: 'bindings.email.name: the email name " " is blank (hint: give the sender a name, or remove name to leave it without one)' }]],
+    ["an email name not a string", { bindings: { email: { name: 7 } } }, [{ property: "bindings", reason: "bindings.email.name: expected a string, got number 7" }]],
+    ["a binding Twilio has not", { bindings: { sms: { address: "+1555" } } }, [{ property: "bindings", reason: "bindings.sms: Twilio has no such binding; the one it takes is email" }]],
+    ["an email part Twilio has not", { bindings: { email: { from: "a@example.com" } } }, [{ property: "bindings", reason: "bindings.email.from: Twilio takes only address and name" }]],
+    ["bindings as text", { bindings: "a@example.com" }, [{ property: "bindings", reason: 'expected an object with an email sender (e.g. {email: {address: support@example.com}}), got string "a@example.com"' }]],
+    ["email as text", { bindings: { email: "a@example.com" } }, [{ property: "bindings", reason: 'bindings.email: expected an object with address and/or name, got string "a@example.com"' }]],
   ])("%s", (_name, news, expected) => {
     expect(conversation(news)).toEqual(expected);
   });
@@ -137,7 +145,7 @@ describe("checkConversation", () => {
   });
 
   describe("closed is terminal (old inputs say closed)", () => {
-    const olds = { state: "closed", friendlyName: "Old", attributes: { a: 1 } };
+    const olds = { state: "closed", friendlyName: "Old", attributes: { a: 1 }, bindings: { email: { address: "old@example.com" } } };
 
     it("refuses reopening", () => {
       expect(conversation({ state: "active", friendlyName: "Old" }, olds)).toMatchInlineSnapshot(`
@@ -167,8 +175,14 @@ describe("checkConversation", () => {
       ["properties left out", { state: "closed" }],
       ["state unknown", { state: UNKNOWN, friendlyName: "New" }],
       ["state no longer managed", { friendlyName: "Old" }],
+      ["email sender unchanged", { state: "closed", bindings: { email: { address: "old@example.com" } } }],
     ])("accepts: %s", (_name, news) => {
       expect(conversation(news, olds)).toEqual([]);
+    });
+
+    it("refuses a new email sender", () => {
+      const closed = { ...olds, bindings: { email: { address: "old@example.com" } } };
+      expect(conversation({ state: "closed", bindings: { email: { address: "new@example.com" } } }, closed).map((failure) => failure.property)).toEqual(["bindings"]);
     });
 
     it("still refuses edits when state is no longer declared", () => {

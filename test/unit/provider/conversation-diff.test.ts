@@ -21,6 +21,7 @@ const olds: ConversationOutputs = {
   declaredState: "active",
   attributes: { team: "a", tier: 1 },
   messagingServiceSid: MG,
+  bindings: { email: { address: "support@example.com", name: null } },
   timers: { inactive: "PT1M", closed: "PT10M" },
   dateInactive: "2024-02-01T00:00:00Z",
   dateClosed: "2024-02-02T00:00:00Z",
@@ -42,6 +43,7 @@ const news: ConversationInputs = {
   timers: { inactive: "PT1M", closed: "PT10M" },
   attributes: { tier: 1, team: "a" },
   messagingServiceSid: MG,
+  bindings: { email: { address: "support@example.com" } },
   adopt: "never",
   webhooksEnabled: false,
   messages: {},
@@ -55,6 +57,11 @@ describe("diffConversation", () => {
     ["timers spelled differently: PT60S == PT1M", {}, { timers: { inactive: "PT60S", closed: "PT600S" } }, { changes: false, replaces: [] }],
     ["timers changed", {}, { timers: { inactive: "PT2M", closed: "PT10M" } }, { changes: true, replaces: [] }],
     ["one timer left out is unmanaged", {}, { timers: { inactive: null, closed: "PT10M" } }, { changes: false, replaces: [] }],
+    ["email name Twilio holds none of, left out: unmanaged", {}, { bindings: { email: { address: "support@example.com" } } }, { changes: false, replaces: [] }],
+    ["email name declared", {}, { bindings: { email: { address: "support@example.com", name: "Support" } } }, { changes: true, replaces: [] }],
+    ["email address changed", {}, { bindings: { email: { address: "help@example.com" } } }, { changes: true, replaces: [] }],
+    ["bindings left out: unmanaged", {}, { bindings: null }, { changes: false, replaces: [] }],
+    ["bindings unknown in preview", {}, { bindings: UNKNOWN as never }, { changes: true, replaces: [] }],
     ["timers added where none were", { timers: null }, { timers: { inactive: "PT5M", closed: null } }, { changes: true, replaces: [] }],
     ["timers left out", {}, { timers: null }, { changes: false, replaces: [] }],
     ["friendly name changed", {}, { friendlyName: "Help" }, { changes: true, replaces: [] }],
@@ -126,9 +133,10 @@ describe("changedConversationProperties", () => {
         friendlyName: "Help",
         attributes: { team: "a", tier: 2 },
         timers: { inactive: "PT1M", closed: "P1D" },
+        bindings: { email: { address: "support@example.com", name: "Support" } },
         adopt: "ifExists",
       }),
-    ).toEqual(["friendlyName", "attributes", "timers"]);
+    ).toEqual(["friendlyName", "attributes", "bindings", "timers"]);
   });
 
   it("a property Twilio no longer holds is set again", () => {

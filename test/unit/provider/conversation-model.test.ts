@@ -38,6 +38,7 @@ const full = normalizeConversationInputs({
   timers: { inactive: "PT1M", closed: "PT10M" },
   attributes: { team: "a" },
   messagingServiceSid: MG,
+  bindings: { email: { address: "support@example.com" } },
   adopt: "ifExists",
   webhooksEnabled: true,
 });
@@ -56,6 +57,7 @@ const observed: ObservedConversation = {
   dateInactive: null,
   dateClosed: null,
   url: null,
+  bindings: null,
 };
 
 describe("normalizeConversationInputs", () => {
@@ -69,6 +71,7 @@ describe("normalizeConversationInputs", () => {
       timers: null,
       attributes: null,
       messagingServiceSid: null,
+      bindings: null,
       adopt: "never",
       webhooksEnabled: false,
       messages: {},
@@ -127,6 +130,7 @@ describe("creationFields", () => {
       timers: { inactive: "PT1M", closed: "PT10M" },
       attributes: { team: "a" },
       messagingServiceSid: MG,
+      bindings: { email: { address: "support@example.com" } },
     });
   });
 });
@@ -137,6 +141,7 @@ describe("updateFields", () => {
     [["friendlyName"], { friendlyName: "Support" }],
     [["timers", "attributes"], { timers: { inactive: "PT1M", closed: "PT10M" }, attributes: { team: "a" } }],
     [["state"], { state: "active" }],
+    [["bindings"], { bindings: { email: { address: "support@example.com" } } }],
   ])("changed %j → %j", (changed, expected) => {
     expect(updateFields(full, changed)).toEqual(expected);
   });
@@ -163,7 +168,7 @@ describe("conversationOutputs", () => {
       adopt: "ifExists",
       adopted: true,
       webhooksEnabled: true,
-      declared: ["uniqueName", "friendlyName", "state", "timers", "attributes", "messagingServiceSid"],
+      declared: ["uniqueName", "friendlyName", "state", "timers", "attributes", "messagingServiceSid", "bindings"],
     });
   });
 
@@ -175,6 +180,13 @@ describe("conversationOutputs", () => {
 
   it("lastObserved gives back what was observed", () => {
     expect(lastObserved(conversationOutputs(sparse, observed, false))).toEqual(observed);
+  });
+
+  it("lastObserved of state written before a property was recorded gives null for it, never undefined (Pulumi refuses undefined in outputs)", () => {
+    const { bindings: _notYetRecorded, ...earlier } = conversationOutputs(sparse, observed, false);
+    const outputs = conversationOutputs(sparse, lastObserved(earlier as ReturnType<typeof conversationOutputs>), false);
+    expectNoUndefined(outputs);
+    expect(outputs.bindings).toBeNull();
   });
 });
 

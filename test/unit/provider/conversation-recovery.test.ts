@@ -15,6 +15,7 @@ const sent = (fields: Partial<ConversationFields> = {}): ConversationFields => (
   timers: null,
   attributes: null,
   messagingServiceSid: null,
+  bindings: null,
   ...fields,
 });
 
@@ -33,6 +34,7 @@ const found = (fields: Partial<ObservedConversation> = {}): ObservedConversation
   dateInactive: null,
   dateClosed: null,
   url: null,
+  bindings: null,
   ...fields,
 });
 
@@ -58,6 +60,12 @@ describe("madeByCreate", () => {
     ["attributes not sent, found some", {}, { attributes: { team: "a" } }, null, false],
     ["attributes sent, found equal in another key order", { attributes: { a: 1, b: 2 } }, { attributes: { b: 2, a: 1 } }, null, true],
     ["attributes sent, found unset", { attributes: { a: 1 } }, { attributes: null }, null, false],
+    // Email bindings, part by part: a part not sent is none.
+    ["email address sent, found it", { bindings: { email: { address: "a@example.com" } } }, { bindings: { email: { address: "a@example.com", name: null } } }, null, true],
+    ["email address sent, found another", { bindings: { email: { address: "a@example.com" } } }, { bindings: { email: { address: "b@example.com", name: null } } }, null, false],
+    ["email address sent, found none", { bindings: { email: { address: "a@example.com" } } }, {}, null, false],
+    ["email name not sent, found one", { bindings: { email: { address: "a@example.com" } } }, { bindings: { email: { address: "a@example.com", name: "Desk" } } }, null, false],
+    ["no bindings sent, found an email sender", {}, { bindings: { email: { address: "a@example.com", name: null } } }, null, false],
   ])("%s", (_name, fields, observed, accountDefault, expected) => {
     expect(madeByCreate(found(observed), sent(fields), accountDefault)).toBe(expected);
   });

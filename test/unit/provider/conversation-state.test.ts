@@ -73,6 +73,7 @@ const observed: ObservedConversation = {
   dateInactive: "2030-01-01T01:00:00Z",
   dateClosed: "2030-01-02T00:00:00Z",
   url: null,
+  bindings: null,
 };
 
 const declared = (extra: Record<string, unknown> = {}) =>

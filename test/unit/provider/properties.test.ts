@@ -59,10 +59,10 @@ describe("the tables and the stack-file schema list the same keys", () => {
 
 describe("lists derived from the tables", () => {
   it.each([
-    ["conversation, updated in place (state and timers have rules of their own)", UPDATABLE_CONVERSATION_PROPERTIES, ["uniqueName", "friendlyName", "attributes", "messagingServiceSid"]],
+    ["conversation, updated in place (state and timers have rules of their own)", UPDATABLE_CONVERSATION_PROPERTIES, ["uniqueName", "friendlyName", "attributes", "messagingServiceSid", "bindings"]],
     ["conversation, replaced", changedBy(CONVERSATION_PROPERTIES, "create-only"), ["chatServiceSid"]],
     ["conversation, recorded only", changedBy(CONVERSATION_PROPERTIES, "recorded"), ["adopt", "webhooksEnabled"]],
-    ["conversation, refused once closed", refusedWhenClosed(CONVERSATION_PROPERTIES), ["uniqueName", "friendlyName", "timers", "attributes", "messagingServiceSid"]],
+    ["conversation, refused once closed", refusedWhenClosed(CONVERSATION_PROPERTIES), ["uniqueName", "friendlyName", "timers", "attributes", "messagingServiceSid", "bindings"]],
     ["message, updated in place", UPDATABLE_MESSAGE_FIELDS, ["author", "body", "attributes", "subject", "dateCreated", "dateUpdated"]],
     ["message, re-created", CREATE_ONLY_MESSAGE_FIELDS, ["mediaSid", "contentSid", "contentVariables"]],
   ])("%s", (_name, derived, expected) => {

@@ -26,8 +26,11 @@ describe("conversationForm", () => {
       timers: { inactive: "PT1M", closed: "PT10M" },
       attributes: { b: 1, a: { d: [2, 1], c: true } },
       messagingServiceSid: MG,
+      bindings: { email: { address: "support@example.com", name: "Support desk" } },
     });
     expect(form).toEqual({
+      "Bindings.Email.Address": "support@example.com",
+      "Bindings.Email.Name": "Support desk",
       UniqueName: "support-1",
       FriendlyName: "Support",
       State: "active",
@@ -37,12 +40,16 @@ describe("conversationForm", () => {
       MessagingServiceSid: MG,
     });
     expect(form).not.toHaveProperty("Timers");
+    expect(form).not.toHaveProperty("Bindings");
   });
 
   it.each([
-    ["everything null", { uniqueName: null, friendlyName: null, state: null, timers: null, attributes: null, messagingServiceSid: null }, {}],
+    ["everything null", { uniqueName: null, friendlyName: null, state: null, timers: null, attributes: null, messagingServiceSid: null, bindings: null }, {}],
     ["nothing given", {}, {}],
     ["one timer only", { timers: { inactive: null, closed: "P1D" } }, { "Timers.Closed": "P1D" }],
+    ["an email address only", { bindings: { email: { address: "a@example.com" } } }, { "Bindings.Email.Address": "a@example.com" }],
+    ["an email name only", { bindings: { email: { address: null, name: "Desk" } } }, { "Bindings.Email.Name": "Desk" }],
+    ["no email in the bindings", { bindings: {} }, {}],
     ["empty attributes are still sent", { attributes: {} }, { Attributes: "{}" }],
     ["empty friendly name is sent", { friendlyName: "" }, { FriendlyName: "" }],
   ])("%s", (_name, fields, expected) => {
@@ -142,7 +149,18 @@ describe("observedConversation", () => {
       dateInactive: null,
       dateClosed: null,
       url: `https://conversations.twilio.com/v1/Conversations/${CH}`,
+      bindings: null,
     });
+  });
+
+  it.each([
+    ["no bindings ({})", {}, null],
+    ["bindings null", null, null],
+    ["an email sender", { email: { projected_address: "support@example.com", name: "Support" } }, { email: { address: "support@example.com", name: "Support" } }],
+    ["an address only", { email: { projected_address: "support@example.com", name: null } }, { email: { address: "support@example.com", name: null } }],
+    ["a name only", { email: { name: "Support" } }, { email: { address: null, name: "Support" } }],
+  ])("bindings: %s", (_name, bindings, expected) => {
+    expect(observedConversation({ ...base, bindings }).bindings).toEqual(expected);
   });
 
   it.each([
@@ -180,6 +198,7 @@ describe("observedConversation", () => {
       dateInactive: null,
       dateClosed: null,
       url: null,
+      bindings: null,
     });
   });
 });

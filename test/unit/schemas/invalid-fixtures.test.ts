@@ -531,7 +531,7 @@ describe("invalid stack files", () => {
     expect(render("unknown-key-without-close-match.yaml")).toMatchInlineSnapshot(`
       "test/fixtures/invalid/unknown-key-without-close-match.yaml:3:5 conversations.lobby.colour
         ✖ unknown key "colour"
-        hint: remove it; keys allowed here: uniqueName, friendlyName, state, timers, attributes, messagingServiceSid, adopt, renamedFrom, protect, retainOnDelete, webhooks, messages"
+        hint: remove it; keys allowed here: uniqueName, friendlyName, state, timers, attributes, messagingServiceSid, bindings, adopt, renamedFrom, protect, retainOnDelete, webhooks, messages"
     `);
   });
 

@@ -104,6 +104,24 @@ const conversationCases: Case[] = [
   { name: "adopt never without a uniqueName", conversation: { adopt: "never" }, valid: true, editor: "same" },
   { name: "messagingServiceSid", conversation: { messagingServiceSid: MG }, valid: true, editor: "same" },
   { name: "messagingServiceSid one digit short", conversation: { messagingServiceSid: MG.slice(0, -1) }, valid: false, editor: "same" },
+  ...[
+    [{ email: { address: "support@example.com", name: "Support desk" } }, true],
+    [{ email: { address: "support@example.com" } }, true],
+    [{ email: { name: "Support desk" } }, true],
+    [{ email: {} }, true],
+    [{}, true],
+    [{ email: { address: "support" } }, false],
+    [{ email: { address: "" } }, false],
+    [{ email: { address: "sup port@example.com" } }, false],
+    [{ email: { address: "a@b@example.com" } }, false],
+    [{ email: { name: "" } }, false],
+    [{ email: { name: " \t" } }, false],
+    [{ email: { name: 7 } }, false],
+    [{ email: { from: "support@example.com" } }, false],
+    [{ sms: { address: "+15550100" } }, false],
+    [{ email: "support@example.com" }, false],
+    ["support@example.com", false],
+  ].map(([bindings, valid]) => ({ name: `bindings ${JSON.stringify(bindings)}`, conversation: { bindings }, valid: valid as boolean, editor: "same" as Editor })),
 ];
 
 const messageCases: Case[] = [
