@@ -38,7 +38,7 @@ import {
   type Timer,
   type Violation,
 } from "../provider/domain/rules";
-import type { JsonValue } from "../provider/resources/args";
+import type { JsonValue } from "../provider/domain/json";
 import { explain, yamlKindOf } from "./explain";
 
 /** Conversation logical names become Pulumi resource names (and URN parts). */

@@ -1,6 +1,7 @@
-// Twilio's wire format (PascalCase form keys, snake_case JSON) lives here and nowhere else.
-import { canonicalJson, jsonEqual, parseJsonText } from "../domain/json";
-import type { ConversationBindings, JsonValue } from "../resources/args";
+// Twilio's wire format (PascalCase form keys, snake_case JSON): forms and answers are built here from
+// the property tables (domain/properties.ts, the one place naming each field's keys), with the
+// paths and the shapes of answers.
+import { canonicalJson, jsonEqual, parseJsonText, type JsonValue } from "../domain/json";
 import { isSid, type SidKind } from "../domain/rules";
 import {
   CONVERSATION_PROPERTIES,
@@ -12,6 +13,7 @@ import {
   valueAt,
   type Answered,
   type Comparison,
+  type ConversationBindings,
   type DeclaredRow,
   type PropertyRow,
   type ConversationTable,

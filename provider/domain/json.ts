@@ -1,4 +1,5 @@
-import type { JsonValue } from "../resources/args";
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
 
 /** JSON text with object keys sorted at every depth, so equal values always give equal text. */
 export function canonicalJson(value: unknown): string {

@@ -188,6 +188,11 @@ export const MESSAGE_PROPERTIES = {
   url: observed("url"),
 } as const satisfies Table;
 
+/** The value of a conversation's `bindings`: the email address and name its outbound emails are sent from. */
+export interface ConversationBindings {
+  email?: { address?: string | null; name?: string | null };
+}
+
 export type ConversationTable = typeof CONVERSATION_PROPERTIES;
 export type MessageTable = typeof MESSAGE_PROPERTIES;
 

@@ -1,8 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { JsonObject } from "../domain/json";
+import type { ConversationBindings } from "../domain/properties";
 import type { AdoptMode, ConversationState } from "../domain/rules";
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
+// Value types of the properties, defined beside them and exported here with the arguments.
+export type { JsonObject, JsonValue } from "../domain/json";
+export type { ConversationBindings } from "../domain/properties";
 
 /**
  * Which Twilio account or subaccount a resource uses. By default the `twilio:*` stack config, else
@@ -40,11 +43,6 @@ export interface ConversationArgs {
    */
   messages?: SeedMessageArgs[];
   settings?: TwilioSettings;
-}
-
-/** A conversation's bindings: the email address and name its outbound emails are sent from. */
-export interface ConversationBindings {
-  email?: { address?: string | null; name?: string | null };
 }
 
 /** One message of a conversation's seed thread. */
