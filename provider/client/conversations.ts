@@ -1,7 +1,7 @@
 // Conversation calls, for both path families (a Conversation Service, or the default service).
 import { TwilioConversationsError, type ErrorContext } from "../errors";
 import { createOnce } from "./create";
-import { earliestServerTime, send, type Transport, type TwilioJson } from "./http";
+import { earliestServerTime, send, sendForAllPages, type Transport, type TwilioJson } from "./http";
 import { CONVERSATION_PROPERTIES } from "../domain/properties";
 import {
   CONFIGURATION_ANSWER,
@@ -189,20 +189,10 @@ async function listRecentConversations(
 ): Promise<TwilioJson[]> {
   // A day early, so a clock difference around midnight never hides the conversation.
   const startDate = new Date(firstSentAt - 86_400_000).toISOString().slice(0, 10) + "T00:00:00Z";
-  const found: TwilioJson[] = [];
-  let query: Record<string, string> | undefined = { StartDate: startDate, PageSize: "100" };
-  let path = conversationsPath(scope.serviceSid);
-  for (let page = 0; query && page < 20; page++) {
-    // A page is checked (CONVERSATION_PAGE_ANSWER): anything else fails the create, never reads as "none".
-    const json = (await send(transport, { method: "GET", path, query, kind: "read", context, answer: CONVERSATION_PAGE_ANSWER, forCreate: true })) as TwilioJson;
-    found.push(...(json.conversations as TwilioJson[]));
-    const next = (json.meta as TwilioJson).next_page_url;
-    if (typeof next !== "string") break;
-    const url = new URL(next);
-    path = url.pathname;
-    query = Object.fromEntries(url.searchParams);
-  }
-  return found;
+  const query = { StartDate: startDate, PageSize: "100" };
+  // A page is checked (CONVERSATION_PAGE_ANSWER): anything else fails the create, never reads as "none".
+  const request = { method: "GET", path: conversationsPath(scope.serviceSid), query, kind: "read", context, answer: CONVERSATION_PAGE_ANSWER, forCreate: true } as const;
+  return sendForAllPages(transport, request, "conversations", 20);
 }
 
 export function createdSince(json: TwilioJson, since: number): boolean {

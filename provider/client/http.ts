@@ -92,6 +92,26 @@ type Attempt =
     }
   | { kind: "network-error"; error: unknown; neverSent: boolean };
 
+/**
+ * The items of a list read, page after page, following each page's `meta.next_page_url`; at most
+ * `maxPages` pages. `request.answer` should be the list's page shape, so a page that is not one
+ * fails the read rather than ending it.
+ */
+export async function sendForAllPages(transport: Transport, request: TwilioRequest, items: string, maxPages = Infinity): Promise<TwilioJson[]> {
+  const found: TwilioJson[] = [];
+  let { path, query } = request;
+  for (let page = 0; page < maxPages; page++) {
+    const json = (await send(transport, { ...request, path, query })) as TwilioJson;
+    found.push(...(json[items] as TwilioJson[]));
+    const next = (json.meta as TwilioJson).next_page_url;
+    if (typeof next !== "string") break;
+    const url = new URL(next);
+    path = url.pathname;
+    query = Object.fromEntries(url.searchParams);
+  }
+  return found;
+}
+
 export async function send(transport: Transport, request: TwilioRequest): Promise<TwilioJson | null> {
   const credentials = transport.settings.credentials;
   if (!credentials) {

@@ -1,7 +1,7 @@
 // Message calls, for both path families.
 import type { ErrorContext } from "../errors";
 import { createdSince, type Scope } from "./conversations";
-import { earliestServerTime, send, type Transport, type TwilioJson } from "./http";
+import { earliestServerTime, send, sendForAllPages, type Transport, type TwilioJson } from "./http";
 import { createOnce } from "./create";
 import { MESSAGE_PROPERTIES } from "../domain/properties";
 import {
@@ -139,19 +139,8 @@ export async function deleteMessage(
 
 /** Every message of a conversation as Twilio answers it, oldest first (all pages). */
 export async function listMessages(transport: Transport, scope: Scope, conversationSid: string, context: ErrorContext): Promise<TwilioJson[]> {
-  const found: TwilioJson[] = [];
-  let query: Record<string, string> | undefined = { Order: "asc", PageSize: "100" };
-  let path = messagesPath(scope.serviceSid, conversationSid);
-  while (query) {
-    const json = (await send(transport, { method: "GET", path, query, kind: "read", context, answer: MESSAGE_PAGE_ANSWER })) as TwilioJson;
-    found.push(...(json.messages as TwilioJson[]));
-    const next = (json.meta as TwilioJson).next_page_url;
-    if (typeof next !== "string") break;
-    const url = new URL(next);
-    path = url.pathname;
-    query = Object.fromEntries(url.searchParams);
-  }
-  return found;
+  const path = messagesPath(scope.serviceSid, conversationSid);
+  return sendForAllPages(transport, { method: "GET", path, query: { Order: "asc", PageSize: "100" }, kind: "read", context, answer: MESSAGE_PAGE_ANSWER }, "messages");
 }
 
 /**
