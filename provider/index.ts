@@ -6,7 +6,7 @@ import type { StackSpec } from "../schemas/stack";
 export { Conversation } from "./resources/conversation";
 export { Message } from "./resources/message";
 export { ConversationsStack, type ConversationsStackArgs } from "./component";
-export type { ConversationArgs, SeedMessageArgs, MessageArgs, JsonObject, JsonValue, TwilioSettings } from "./resources/args";
+export type { ConversationArgs, SeedMessageArgs, MessageContentArgs, MessageArgs, JsonObject, JsonValue, TwilioSettings } from "./resources/args";
 export type { RecordedMessage, RecordedThread } from "./resources/thread-model";
 export { TwilioConversationsError } from "./errors";
 export { declareStack, runStackProgram, type Placement, type StackOutputs } from "./stack-program";

@@ -45,10 +45,8 @@ export interface ConversationArgs {
   settings?: TwilioSettings;
 }
 
-/** One message of a conversation's seed thread. */
-export interface SeedMessageArgs {
-  /** Keeps the message's identity when others are inserted or removed; default: its position. */
-  key?: string;
+/** What a message says: the fields a seed message and the `Message` resource share. */
+export interface MessageContentArgs {
   author?: pulumi.Input<string | null>;
   body?: pulumi.Input<string | null>;
   attributes?: pulumi.Input<JsonObject | null>;
@@ -63,21 +61,17 @@ export interface SeedMessageArgs {
   dateUpdated?: pulumi.Input<string | null>;
 }
 
+/** One message of a conversation's seed thread. */
+export interface SeedMessageArgs extends MessageContentArgs {
+  /** Keeps the message's identity when others are inserted or removed; default: its position. */
+  key?: string;
+}
+
 /** What a stack declares for one seed message. */
-export interface MessageArgs {
+export interface MessageArgs extends MessageContentArgs {
   chatServiceSid?: pulumi.Input<string | null>;
   /** `CH…` SID of the conversation the message belongs to. */
   conversationSid: pulumi.Input<string>;
-  author?: pulumi.Input<string | null>;
-  body?: pulumi.Input<string | null>;
-  attributes?: pulumi.Input<JsonObject | null>;
-  mediaSid?: pulumi.Input<string | null>;
-  contentSid?: pulumi.Input<string | null>;
-  contentVariables?: pulumi.Input<Record<string, string> | null>;
-  subject?: pulumi.Input<string | null>;
-  /** ISO 8601 timestamps, for backdating seed threads. */
-  dateCreated?: pulumi.Input<string | null>;
-  dateUpdated?: pulumi.Input<string | null>;
   /**
    * The seed message this one follows: its `id` and its `index`. When that message is re-created
    * (or one is inserted before this one), this one is re-created too, so the thread keeps its order.

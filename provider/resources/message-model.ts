@@ -1,7 +1,7 @@
 // The shapes a seed Message takes in state, and the pure steps between them.
 import type { MessageFields, ObservedMessage } from "../client/wire";
 import { withoutUndeclared } from "../domain/declared";
-import { DECLARED_MESSAGE_FIELDS, UPDATABLE_MESSAGE_FIELDS } from "./thread-model";
+import { DECLARED_MESSAGE_FIELDS, UPDATABLE_MESSAGE_FIELDS, messageFields, messageUpdateFields } from "./thread-model";
 import type { JsonObject, JsonValue } from "./args";
 
 export interface MessageInputs {
@@ -76,18 +76,12 @@ export function normalizeMessageInputs(raw: Record<string, unknown>): MessageInp
 }
 
 export function creationFields(inputs: MessageInputs): MessageFields {
-  return Object.fromEntries(DECLARED_MESSAGE_FIELDS.map((field) => [field, inputs[field] ?? null])) as unknown as MessageFields;
+  return messageFields(inputs);
 }
 
-/**
- * Only the changed properties are sent on update, except that a declared `dateUpdated` is always
- * sent again: otherwise Twilio stamps the edit with the current time.
- */
+/** Only the changed properties are sent on update (see `messageUpdateFields`). */
 export function updateFields(inputs: MessageInputs, changed: readonly string[]): Partial<MessageFields> {
-  const all = creationFields(inputs) as unknown as Record<string, unknown>;
-  const sent = new Set(changed);
-  if (inputs.dateUpdated !== null) sent.add("dateUpdated");
-  return Object.fromEntries([...sent].map((property) => [property, all[property]])) as Partial<MessageFields>;
+  return messageUpdateFields(inputs, changed);
 }
 
 export function messageOutputs(inputs: MessageInputs, observed: ObservedMessage): MessageOutputs {

@@ -88,7 +88,11 @@ export function declaredThread(messages: ReadonlyArray<{ key: string } & Omit<De
   return thread;
 }
 
-export function messageFields(declared: DeclaredMessage): MessageFields {
+/** A message's declared fields, absent (a seed message) or null (a `Message` resource) when not declared. */
+export type MessageFieldValues = { [F in (typeof DECLARED_MESSAGE_FIELDS)[number]]?: DeclaredMessage[F] | null };
+
+/** What a create sends: every declared field, null for those not declared. */
+export function messageFields(declared: MessageFieldValues): MessageFields {
   return Object.fromEntries(DECLARED_MESSAGE_FIELDS.map((field) => [field, declared[field] ?? null])) as unknown as MessageFields;
 }
 
@@ -96,10 +100,10 @@ export function messageFields(declared: DeclaredMessage): MessageFields {
  * Only the changed fields are sent on update, except that a declared `dateUpdated` is always sent
  * again: otherwise Twilio stamps the edit with the current time.
  */
-export function messageUpdateFields(declared: DeclaredMessage, changed: readonly string[]): Partial<MessageFields> {
+export function messageUpdateFields(declared: MessageFieldValues, changed: readonly string[]): Partial<MessageFields> {
   const all = messageFields(declared) as unknown as Record<string, unknown>;
   const sent = new Set(changed);
-  if (declared.dateUpdated !== undefined) sent.add("dateUpdated");
+  if (declared.dateUpdated !== undefined && declared.dateUpdated !== null) sent.add("dateUpdated");
   return Object.fromEntries([...sent].map((field) => [field, all[field]])) as Partial<MessageFields>;
 }
 
