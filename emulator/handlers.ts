@@ -10,6 +10,7 @@ import {
   messageJson,
   pageJson,
   serviceJson,
+  serviceUrl,
   type View,
 } from "./representation";
 import {
@@ -117,6 +118,23 @@ export function listPage<T>(
       previousToken: result.previousToken,
     }),
   );
+}
+
+/**
+ * A page of a service's collection (`segment`, e.g. `Roles`) in creation order, on the path family
+ * the request came by: `/v1/<segment>` for the default service, `/v1/Services/IS…/<segment>`.
+ */
+export function listOfService<T extends { seq: number }>(
+  ctx: Context,
+  key: string,
+  segment: string,
+  itemsOf: (serviceSid: string) => readonly T[],
+  toJson: (item: T) => unknown,
+  sizes?: PageSizes,
+): Result {
+  const service = resolveService(ctx);
+  const listUrl = ctx.params.serviceSid !== undefined ? `${serviceUrl(ctx.origin, service.sid)}/${segment}` : `${ctx.origin}/v1/${segment}`;
+  return listPage(ctx, key, listUrl, [], itemsOf(service.sid), (item) => [item.seq, 0], false, toJson, sizes);
 }
 
 // Services

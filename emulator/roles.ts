@@ -9,7 +9,7 @@
 // [CL-APS] (role writes share the service's 30 writes per second).
 import { errors } from "./errors";
 import { apsKeys } from "./rate-limit";
-import { created, listPage, noContent, ok, requireAps, resolveService, type Context, type Result } from "./handlers";
+import { created, listOfService, noContent, ok, requireAps, resolveService, type Context, type Result } from "./handlers";
 import { serviceUrl } from "./representation";
 import { configurationOf, deleteRole, findRole, insertRole, rolesOf, updateRole, type RoleRecord, type RoleType } from "./role-store";
 import type { Store } from "./store";
@@ -154,19 +154,7 @@ export function deleteRoleHandler(ctx: Context): Result {
 }
 
 export function listRoles(ctx: Context): Result {
-  const service = resolveService(ctx);
-  const scoped = ctx.params.serviceSid !== undefined;
-  return listPage(
-    ctx,
-    "roles",
-    scoped ? `${serviceUrl(ctx.origin, service.sid)}/Roles` : `${ctx.origin}/v1/Roles`,
-    [],
-    rolesOf(ctx.store, service.sid),
-    (role) => [role.seq, 0],
-    false,
-    (role) => json(ctx, role),
-    ROLE_LIMITS.pageSizes,
-  );
+  return listOfService(ctx, "roles", "Roles", (serviceSid) => rolesOf(ctx.store, serviceSid), (role) => json(ctx, role), ROLE_LIMITS.pageSizes);
 }
 
 export const ROLE_HANDLERS = {

@@ -9,7 +9,7 @@
 // create, update and delete share the service's 30 writes per second).
 import { errors } from "./errors";
 import { apsKeys } from "./rate-limit";
-import { created, listPage, noContent, ok, requireAps, resolveService, type Context, type Result } from "./handlers";
+import { created, listOfService, noContent, ok, requireAps, resolveService, type Context, type Result } from "./handlers";
 import { serviceUrl } from "./representation";
 import { optionalSid, type Form } from "./rules";
 import { deleteUser, findUser, insertUser, updateRecord, usersOf, type NewUser, type Store, type UserRecord } from "./store";
@@ -134,19 +134,7 @@ export function deleteUserHandler(ctx: Context): Result {
 }
 
 export function listUsers(ctx: Context): Result {
-  const service = resolveService(ctx);
-  const scoped = ctx.params.serviceSid !== undefined;
-  return listPage(
-    ctx,
-    "users",
-    scoped ? `${serviceUrl(ctx.origin, service.sid)}/Users` : `${ctx.origin}/v1/Users`,
-    [],
-    usersOf(ctx.store, service.sid),
-    (user) => [user.seq, 0],
-    false,
-    (user) => json(ctx, user),
-    USER_LIMITS.pageSizes,
-  );
+  return listOfService(ctx, "users", "Users", (serviceSid) => usersOf(ctx.store, serviceSid), (user) => json(ctx, user), USER_LIMITS.pageSizes);
 }
 
 export const USER_HANDLERS = {
