@@ -16,6 +16,8 @@ import { isUnknown } from "./domain/unknown";
 import { redactError } from "./errors";
 import { conversationProvider } from "./resources/conversation-provider";
 import { messageProvider } from "./resources/message-provider";
+import { environmentProvider } from "./resources/environment-provider";
+import { ENVIRONMENT_KINDS, type EnvironmentKind } from "./domain/environment";
 
 let config: ConfigLookup = () => undefined;
 const settingsByNamespace = new Map<string, Settings>();
@@ -194,3 +196,15 @@ function wrapped(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.Reso
 
 export const conversation = wrapped({ configure, ...conversationProvider(transport) });
 export const message = wrapped({ configure, ...messageProvider(transport) });
+
+const environment = (kind: EnvironmentKind) => wrapped({ configure, ...environmentProvider(kind, transport) });
+export const service = environment(ENVIRONMENT_KINDS.service);
+export const serviceConfiguration = environment(ENVIRONMENT_KINDS.serviceConfiguration);
+export const serviceNotifications = environment(ENVIRONMENT_KINDS.serviceNotifications);
+export const serviceWebhooks = environment(ENVIRONMENT_KINDS.serviceWebhooks);
+export const role = environment(ENVIRONMENT_KINDS.role);
+export const user = environment(ENVIRONMENT_KINDS.user);
+export const accountConfiguration = environment(ENVIRONMENT_KINDS.accountConfiguration);
+export const accountWebhooks = environment(ENVIRONMENT_KINDS.accountWebhooks);
+export const addressConfiguration = environment(ENVIRONMENT_KINDS.addressConfiguration);
+export const pushCredential = environment(ENVIRONMENT_KINDS.pushCredential);

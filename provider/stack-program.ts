@@ -10,17 +10,23 @@ import { withoutUndeclared } from "./domain/declared";
 import { CONVERSATION_PROPERTIES, MESSAGE_PROPERTIES, declarable, type DeclaredRow, type PropertyRow } from "./domain/properties";
 import { Conversation } from "./resources/conversation";
 import { CONVERSATION_INPUT_DEFAULTS } from "./resources/conversation-model";
+import { declareEnvironment, type EnvironmentOutputs } from "./environment-program";
 
 /** Stack outputs: SIDs by logical name, and message SIDs by key (or position when unkeyed). */
 export interface StackOutputs {
   conversations: Record<string, pulumi.Output<string>>;
   messages: Record<string, Record<string, pulumi.Output<string>>>;
+  /** The SIDs of the environment's objects, when the stack declares any (see environment-program.ts). */
+  environment?: EnvironmentOutputs;
 }
 
 export { stackFilePath };
 
+/** The SID of the stack's service when the file names one (null: the default service, or one the stack declares). */
 export function chatServiceSidOf(spec: StackSpec): string | null {
-  return spec.service === "default" ? null : spec.service;
+  const { service } = spec;
+  if (typeof service === "string") return service === "default" ? null : service;
+  return "sid" in service ? service.sid : null;
 }
 
 /** Each property the table declares, under the stack file's key for it. */
@@ -29,12 +35,12 @@ function fromStackFile<T extends Readonly<Record<string, PropertyRow>>>(table: T
   return Object.fromEntries(declarable(table).map((property) => [property, values[(table[property] as DeclaredRow).yaml!]]));
 }
 
-export function conversationArgs(spec: StackSpec, conversation: ConversationSpec): ConversationArgs {
+export function conversationArgs(spec: StackSpec, conversation: ConversationSpec, serviceSid: pulumi.Input<string | null> = chatServiceSidOf(spec)): ConversationArgs {
   const { timers } = conversation;
   return withoutUndeclared(
     {
       ...fromStackFile(CONVERSATION_PROPERTIES, conversation),
-      chatServiceSid: chatServiceSidOf(spec),
+      chatServiceSid: serviceSid,
       timers: timers ? withoutUndeclared(timers) : null,
       webhooksEnabled: conversation.webhooks ?? spec.defaults.webhooks,
     },
@@ -101,13 +107,14 @@ export interface Placement {
  */
 export function declareStack(spec: StackSpec, placement: Placement = {}): StackOutputs {
   const prefix = placement.namePrefix ?? "";
-  const outputs: StackOutputs = { conversations: {}, messages: {} };
+  const environment = declareEnvironment(spec, placement);
+  const outputs: StackOutputs = { conversations: {}, messages: {}, ...(environment.outputs ? { environment: environment.outputs } : {}) };
   for (const [logicalName, entry] of Object.entries(spec.conversations)) {
     const options = { ...conversationOptions(spec, entry), parent: placement.parent };
     const messages = seedThreadArgs(entry);
     const conversation = new Conversation(
       `${prefix}${logicalName}`,
-      { ...conversationArgs(spec, entry), messages, settings: placement.settings },
+      { ...conversationArgs(spec, entry, environment.serviceSid), messages, settings: placement.settings },
       { ...options, ...previousNames(entry, (previousName) => `${prefix}${previousName}`) },
     );
     // IDs rather than `sid` outputs: an ID stays known in the preview of an in-place update, so the

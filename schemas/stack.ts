@@ -40,6 +40,7 @@ import {
 } from "../provider/domain/rules";
 import type { JsonValue } from "../provider/domain/json";
 import { explain, yamlKindOf } from "./explain";
+import { environmentRules, environmentSchemas } from "./environment";
 
 /** Conversation logical names become Pulumi resource names (and URN parts). */
 export const LOGICAL_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -172,6 +173,7 @@ function utcTimestamp() {
 }
 
 function buildStackSchema() {
+  const environment = environmentSchemas();
   const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
     z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue).meta(SAFE_KEYS)]),
   );
@@ -366,16 +368,27 @@ function buildStackSchema() {
   return z
     .strictObject({
       service: z
-        .string()
-        .regex(SERVICE_PATTERN, {
-          error: (issue) =>
-            explain(
-              `expected "default" or a Conversation Service SID (IS followed by 32 hex digits), received ${quote(issue.input)}`,
-              `write service: default, or ${sidViolation("chatService", "")?.hint}`,
-            ),
-        })
+        .union([
+          z
+            .string()
+            .regex(SERVICE_PATTERN, {
+              error: (issue) =>
+                explain(
+                  `expected "default" or a Conversation Service SID (IS followed by 32 hex digits), received ${quote(issue.input)}`,
+                  `write service: default, or ${sidViolation("chatService", "")?.hint}, or declare one as service: { friendlyName: … }`,
+                ),
+            }),
+          environment.service,
+        ])
         .default("default")
-        .describe('The Conversation Service: "default" for the account\'s default service, or an `IS…` SID.'),
+        .describe(
+          'The Conversation Service: "default" for the account\'s default service, an `IS…` SID, `{ friendlyName: … }` to declare one (created, or adopted), or `{ sid: IS… }` to configure an existing one; either object may hold its configuration, notifications and webhooks.',
+        ),
+      roles: environment.roles.optional(),
+      users: environment.users.optional(),
+      account: environment.account.optional(),
+      addressConfigurations: environment.addressConfigurations.optional(),
+      pushCredentials: environment.pushCredentials.optional(),
       defaults: z
         .strictObject({
           webhooks: z
@@ -420,6 +433,7 @@ function buildStackSchema() {
     })
     .check(z.superRefine(stackRules, evenWithOtherIssues))
     .check(z.superRefine(renameRules, evenWithOtherIssues))
+    .check(z.superRefine(environmentRules, evenWithOtherIssues))
     .meta({ allOf: [PRODUCTION_GUARD] })
     .describe("A Twilio Conversations stack file: one per Pulumi stack.");
 }
@@ -516,3 +530,8 @@ export function stackSchema(): ReturnType<typeof buildStackSchema> {
 export type StackSpec = z.output<ReturnType<typeof buildStackSchema>>;
 export type ConversationSpec = StackSpec["conversations"][string];
 export type MessageSpec = ConversationSpec["messages"][number];
+export type ServiceSpec = StackSpec["service"];
+export type RoleSpec = NonNullable<StackSpec["roles"]>[string];
+export type UserSpec = NonNullable<StackSpec["users"]>[string];
+export type AddressConfigurationSpec = NonNullable<StackSpec["addressConfigurations"]>[string];
+export type PushCredentialSpec = NonNullable<StackSpec["pushCredentials"]>[string];

@@ -22,7 +22,8 @@ export interface TwilioRequest {
   /** Path below the base URL, starting with `/v1/`. */
   path: string;
   query?: Record<string, string>;
-  form?: Record<string, string>;
+  /** A list is sent as the key repeated once per value (`Permission=a&Permission=b`), as Twilio takes arrays. */
+  form?: Record<string, string | readonly string[]>;
   /** Sent as `X-Twilio-Webhook-Enabled` on writes. */
   webhooks?: boolean;
   kind: RequestKind;
@@ -266,7 +267,7 @@ async function attemptOnce(
   let body: string | undefined;
   if (request.form) {
     headers["content-type"] = "application/x-www-form-urlencoded";
-    body = new URLSearchParams(request.form).toString();
+    body = formBody(request.form);
   }
   try {
     const response = await transport.fetch(url, {
@@ -307,6 +308,17 @@ export function earliestServerTime(clock: ServerClock, localTime: number): numbe
 export function observeServerClock(clock: ServerClock, dateHeader: string | null, receivedAt: number): void {
   const serverTime = dateHeader ? Date.parse(dateHeader) : NaN;
   if (!Number.isNaN(serverTime)) clock.offsetMs = serverTime - receivedAt;
+}
+
+/** The form's text, each value of a list under its key in turn; an empty list as one empty value (Twilio clears it). */
+export function formBody(form: Record<string, string | readonly string[]>): string {
+  const body = new URLSearchParams();
+  for (const [key, value] of Object.entries(form)) {
+    if (typeof value === "string") body.append(key, value);
+    else if (value.length === 0) body.append(key, "");
+    else for (const item of value) body.append(key, item);
+  }
+  return body.toString();
 }
 
 function parseBody(text: string): TwilioJson | null {

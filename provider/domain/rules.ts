@@ -12,6 +12,8 @@ export const SID_PATTERNS = {
   messagingService: /^MG[0-9a-fA-F]{32}$/,
   media: /^ME[0-9a-fA-F]{32}$/,
   content: /^HX[0-9a-fA-F]{32}$/,
+  role: /^RL[0-9a-fA-F]{32}$/,
+  studioFlow: /^FW[0-9a-fA-F]{32}$/,
 } as const;
 
 export type SidKind = keyof typeof SID_PATTERNS;
@@ -66,6 +68,8 @@ const SID_ORIGINS: Record<SidKind, { label: string; origin: string }> = {
   messagingService: { label: "Messaging Service", origin: "the Twilio console (Messaging > Services)" },
   media: { label: "Media", origin: "the response of the Media Content Service upload" },
   content: { label: "Content template", origin: "the Twilio console (Messaging > Content Template Builder)" },
+  role: { label: "Role", origin: "the role's sid output, or declare the role under roles and name its key" },
+  studioFlow: { label: "Studio Flow", origin: "the Twilio console (Studio > Flows)" },
 };
 
 export function sidPrefix(kind: SidKind): string {

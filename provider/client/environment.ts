@@ -1,0 +1,265 @@
+// The environment's resources on the wire: their paths, forms built and answers read from their
+// property tables (domain/environment.ts), and the calls that create, read, change and delete them.
+import type { ErrorContext } from "../errors";
+import { canonicalJson, parseJsonText } from "../domain/json";
+import { partsOf, valueAt } from "../domain/properties";
+import type { EnvironmentKind, SettingRow, SettingTable } from "../domain/environment";
+import { createOnce } from "./create";
+import { earliestServerTime, send, sendForAllPages, type AnswerShape, type Transport, type TwilioJson } from "./http";
+
+/** Where an environment resource is: the service it belongs to (null: the default service, or the account). */
+export interface EnvironmentScope {
+  serviceSid: string | null;
+}
+
+export type Form = Record<string, string | readonly string[]>;
+
+/** The values Twilio answers for a table's properties, by property (a composite as an object of its parts). */
+export type Observed = Record<string, unknown> & { sid: string | null; url: string | null; accountSid: string | null };
+
+const HINTS: Record<number, string> = {
+  20404: "the object is not there: check the SID, or the service it belongs to",
+  50100: "a role SID must name a service role of this service: declare the role under roles with type: service",
+  50109: "a default conversation role must name a conversation role of this service: declare it under roles with type: conversation",
+};
+
+function prefixOf(kind: EnvironmentKind, scope: EnvironmentScope): string {
+  if (kind.placement === "account") return "/v1";
+  if (kind.placement === "service" && scope.serviceSid === null) throw new Error(`a ${kind.noun} belongs to a Conversation Service: name one`);
+  return scope.serviceSid === null ? "/v1" : `/v1/Services/${encodeURIComponent(scope.serviceSid)}`;
+}
+
+const COLLECTION_PATHS: Partial<Record<EnvironmentKind["name"], string>> = {
+  service: "/Services",
+  role: "/Roles",
+  user: "/Users",
+  addressConfiguration: "/Configuration/Addresses",
+  pushCredential: "/Credentials",
+};
+
+const SINGLETON_PATHS: Partial<Record<EnvironmentKind["name"], string>> = {
+  serviceConfiguration: "/Configuration",
+  serviceNotifications: "/Configuration/Notifications",
+  serviceWebhooks: "/Configuration/Webhooks",
+  accountConfiguration: "/Configuration",
+  accountWebhooks: "/Configuration/Webhooks",
+};
+
+/** A singleton's path, a collection's list path, or (given a SID or natural key) one object's path. */
+export function environmentPath(kind: EnvironmentKind, scope: EnvironmentScope, sid?: string): string {
+  const prefix = prefixOf(kind, scope);
+  if (kind.shape === "singleton") return prefix + SINGLETON_PATHS[kind.name]!;
+  const list = prefix + COLLECTION_PATHS[kind.name]!;
+  return sid === undefined ? list : `${list}/${encodeURIComponent(sid)}`;
+}
+
+/** The form of the given properties' values: null and undefined are not sent; a list repeats its key. */
+export function environmentForm(table: SettingTable, values: Record<string, unknown>): Form {
+  const form: Form = {};
+  for (const [property, row] of Object.entries(table)) {
+    for (const [part, key] of partsOf(row.form)) {
+      const value = valueAt(values[property], part);
+      if (value !== undefined && value !== null) form[key] = encoded(row, value);
+    }
+  }
+  return form;
+}
+
+function encoded(row: SettingRow, value: unknown): string | readonly string[] {
+  if (row.encode === "json") return canonicalJson(value);
+  if (Array.isArray(value)) return value.map(String);
+  return String(value);
+}
+
+/** What Twilio answers for each property of the table (null where it shows nothing), with the object's SID and URL. */
+export function observedOf(table: SettingTable, json: TwilioJson): Observed {
+  const observed: Record<string, unknown> = {
+    sid: typeof json.sid === "string" ? json.sid : null,
+    url: typeof json.url === "string" ? json.url : null,
+    accountSid: typeof json.account_sid === "string" ? json.account_sid : null,
+  };
+  for (const [property, row] of Object.entries(table)) {
+    if (row.answer === null) continue;
+    if (typeof row.answer === "string") {
+      observed[property] = read(row, valueAt(json, row.answer));
+      continue;
+    }
+    const parts: Record<string, unknown> = {};
+    for (const [part, key] of partsOf(row.answer)) setAt(parts, part, read(row, valueAt(json, key)));
+    observed[property] = parts;
+  }
+  return observed as Observed;
+}
+
+function read(row: SettingRow, value: unknown): unknown {
+  if (value === undefined) return null;
+  if (row.encode === "json") return typeof value === "string" ? parseJsonText(value) : value;
+  return value;
+}
+
+function setAt(target: Record<string, unknown>, path: string, value: unknown): void {
+  const segments = path.split(".");
+  let current = target;
+  for (const segment of segments.slice(0, -1)) current = (current[segment] ??= {}) as Record<string, unknown>;
+  current[segments[segments.length - 1]] = value;
+}
+
+function answerShape(kind: EnvironmentKind): AnswerShape {
+  if (kind.shape === "singleton") return { what: `a ${kind.noun}`, lacking: "a URL", accepts: (json) => typeof json.url === "string" };
+  return { what: `a ${kind.noun}`, accepts: (json) => typeof json.sid === "string" };
+}
+
+function pageShape(kind: EnvironmentKind): AnswerShape {
+  return { what: `a page of ${kind.noun}s`, lacking: `"${kind.listItems}" and "meta"`, accepts: (json) => Array.isArray(json[kind.listItems!]) && typeof json.meta === "object" };
+}
+
+/** A singleton or one object; null when Twilio answers 404. */
+export async function fetchEnvironment(
+  transport: Transport,
+  kind: EnvironmentKind,
+  scope: EnvironmentScope,
+  sid: string | undefined,
+  context: ErrorContext,
+): Promise<Observed | null> {
+  const json = await send(transport, {
+    method: "GET",
+    path: environmentPath(kind, scope, sid),
+    kind: "read",
+    context,
+    notFoundIsNull: true,
+    answer: answerShape(kind),
+    hints: HINTS,
+  });
+  return json ? observedOf(kind.table, json) : null;
+}
+
+/** Sets a singleton's properties, or changes one object's. */
+export async function updateEnvironment(
+  transport: Transport,
+  kind: EnvironmentKind,
+  scope: EnvironmentScope,
+  sid: string | undefined,
+  form: Form,
+  context: ErrorContext,
+): Promise<Observed> {
+  const json = await send(transport, {
+    method: "POST",
+    path: environmentPath(kind, scope, sid),
+    form,
+    kind: "idempotent-write",
+    context,
+    answer: answerShape(kind),
+    hints: HINTS,
+  });
+  return observedOf(kind.table, json as TwilioJson);
+}
+
+/** Deletes one object; false when Twilio no longer has it. */
+export async function deleteEnvironment(
+  transport: Transport,
+  kind: EnvironmentKind,
+  scope: EnvironmentScope,
+  sid: string,
+  context: ErrorContext,
+): Promise<boolean> {
+  const json = await send(transport, { method: "DELETE", path: environmentPath(kind, scope, sid), kind: "idempotent-write", context, notFoundIsNull: true, hints: HINTS });
+  return json !== null;
+}
+
+/** Every object of a collection (or of the list at `path`), page after page. */
+export async function listEnvironment(
+  transport: Transport,
+  kind: EnvironmentKind,
+  scope: EnvironmentScope,
+  context: ErrorContext,
+  path: string = environmentPath(kind, scope),
+): Promise<TwilioJson[]> {
+  return sendForAllPages(
+    transport,
+    { method: "GET", path, query: { PageSize: "50" }, kind: "read", context, answer: pageShape(kind) },
+    kind.listItems!,
+  );
+}
+
+/** The object of a collection that `matches` finds, by its natural key's fetch path where Twilio takes it, else in the list. */
+export async function findEnvironment(
+  transport: Transport,
+  kind: EnvironmentKind,
+  scope: EnvironmentScope,
+  naturalValue: string,
+  context: ErrorContext,
+): Promise<Observed | null> {
+  if (kind.fetchesByNaturalKey) return fetchEnvironment(transport, kind, scope, naturalValue, context);
+  const row = kind.table[kind.naturalKey!];
+  const found = (await listEnvironment(transport, kind, scope, context)).filter((json) => valueAt(json, row.answer as string) === naturalValue);
+  // The oldest holds the name (Twilio does not keep friendly names unique).
+  found.sort((a, b) => Date.parse(String(a.date_created)) - Date.parse(String(b.date_created)));
+  return found.length ? observedOf(kind.table, found[0]) : null;
+}
+
+/** What a create sent, as its recovery needs it. */
+interface SentEnvironment {
+  scope: EnvironmentScope;
+  values: Record<string, unknown>;
+}
+
+/**
+ * Creates one object of a collection, once: journaled first, and after a lost answer found again by
+ * its natural key (or, without one, by the properties its kind matches on and its creation time).
+ */
+export async function createEnvironment(
+  transport: Transport,
+  kind: EnvironmentKind,
+  scope: EnvironmentScope,
+  values: Record<string, unknown>,
+  context: ErrorContext,
+  journalKey: string | null,
+): Promise<Observed> {
+  const form = environmentForm(kind.table, values);
+  const natural = kind.naturalKey ? values[kind.naturalKey] : undefined;
+  const find = (sent: SentEnvironment, sentAt: number, excluded: ReadonlySet<string>) =>
+    findCreated(transport, kind, sent, sentAt, context, excluded);
+  const json = await createOnce<SentEnvironment>(transport, {
+    key: journalKey,
+    twinKey: `${kind.name} ${scope.serviceSid ?? "default"} ${typeof natural === "string" ? natural : JSON.stringify(kind.recoveryMatch?.map((key) => values[key]) ?? [])}`,
+    // Secrets are never journaled: recovery does not match on them.
+    sent: { scope, values: Object.fromEntries(Object.entries(values).filter(([property]) => !kind.table[property]?.secret)) },
+    post: () =>
+      send(transport, {
+        method: "POST",
+        path: environmentPath(kind, scope),
+        form,
+        kind: "create",
+        context,
+        answer: answerShape(kind),
+        hints: HINTS,
+        reconcile: (firstSentAt) => findCreated(transport, kind, { scope, values }, firstSentAt, context, new Set()),
+      }) as Promise<TwilioJson>,
+    fetch: (sid) => send(transport, { method: "GET", path: environmentPath(kind, scope, sid), kind: "read", context, notFoundIsNull: true, answer: answerShape(kind), forCreate: true }),
+    find,
+  });
+  return observedOf(kind.table, json);
+}
+
+/** The unclaimed object a create of `sent` made at or after `sentAt`, if Twilio holds one. */
+async function findCreated(
+  transport: Transport,
+  kind: EnvironmentKind,
+  sent: SentEnvironment,
+  sentAt: number,
+  context: ErrorContext,
+  excluded: ReadonlySet<string>,
+): Promise<TwilioJson | null> {
+  const earliest = earliestServerTime(transport.serverClock, sentAt);
+  const keys = kind.naturalKey ? [kind.naturalKey] : (kind.recoveryMatch ?? []);
+  const matches = (json: TwilioJson) =>
+    keys.every((key) => {
+      const row = kind.table[key];
+      const value = sent.values[key];
+      return value === undefined || value === null || valueAt(json, row.answer as string) === value;
+    });
+  const candidates = (await listEnvironment(transport, kind, sent.scope, { ...context, operation: `${context.operation} (looking for one made by a lost answer)` }))
+    .filter((json) => matches(json) && Date.parse(String(json.date_created)) >= earliest)
+    .filter((json) => !transport.claims.isClaimed(String(json.sid)) && !excluded.has(String(json.sid)));
+  return candidates[0] ?? null;
+}

@@ -1,0 +1,206 @@
+// Pure decisions for the environment's resources: which declared values differ from what Twilio
+// holds, which changes replace the object, what a destroy puts back. Every comparison follows the
+// property's row (domain/environment.ts).
+import * as crypto from "node:crypto";
+import { jsonEqual } from "../domain/json";
+import { partsOf, valueAt } from "../domain/properties";
+import { durationSeconds } from "../domain/rules";
+import { containsUnknown, isUnknown } from "../domain/unknown";
+import type { EnvironmentKind, SettingComparison, SettingRow, SettingTable } from "../domain/environment";
+
+/** What a stack declares for one environment resource: its properties (null: not managed) and its bookkeeping. */
+export interface EnvironmentInputs {
+  resourceName: string;
+  /** The service it belongs to; null for the default service or the account. */
+  chatServiceSid: string | null;
+  adopt: "never" | "ifExists" | "require";
+  /** A service only: delete it even when it still holds conversations the stack does not declare. */
+  deleteWithConversations: boolean;
+  values: Record<string, unknown>;
+}
+
+/** What state keeps: Twilio's answer, what the stack took over, and fingerprints of the secrets sent. */
+export interface EnvironmentOutputs extends Record<string, unknown> {
+  sid: string | null;
+  url: string | null;
+  accountSid: string | null;
+  resourceName: string;
+  chatServiceSid: string | null;
+  adopt: EnvironmentInputs["adopt"];
+  deleteWithConversations: boolean;
+  /** True when the object existed before the stack (a singleton, or an adopted object): destroy puts it back. */
+  adopted: boolean;
+  /** The values found before the stack first set them, by property: what a destroy puts back. */
+  found: Record<string, unknown> | null;
+  /** SHA-256 of each secret sent, by property (a Pulumi secret output): Twilio never answers secrets. */
+  fingerprints: Record<string, string> | null;
+}
+
+/** The inputs the engine passes, as the provider reads them; properties left out are not managed. */
+export function environmentInputs(kind: EnvironmentKind, raw: Record<string, unknown>): EnvironmentInputs {
+  const values: Record<string, unknown> = {};
+  for (const property of Object.keys(kind.table)) values[property] = raw[property] ?? null;
+  return {
+    resourceName: typeof raw.resourceName === "string" ? raw.resourceName : "",
+    chatServiceSid: typeof raw.chatServiceSid === "string" && raw.chatServiceSid !== "" ? raw.chatServiceSid : null,
+    adopt: raw.adopt === "ifExists" || raw.adopt === "require" ? raw.adopt : "never",
+    deleteWithConversations: raw.deleteWithConversations === true,
+    values,
+  };
+}
+
+/** Whether a declared value asks for a change from the held one; a value left out (null) never does. */
+export function settingDiffers(row: SettingRow, declared: unknown, held: unknown): boolean {
+  if (declared === null || declared === undefined) return false;
+  if (isUnknown(declared)) return true;
+  if (typeof row.form === "string") return valueDiffers(row.compare, declared, held);
+  return partsOf(row.form).some(([part]) => {
+    const value = valueAt(declared, part);
+    return value !== null && value !== undefined && valueDiffers(row.compare, value, valueAt(held, part));
+  });
+}
+
+function valueDiffers(comparison: SettingComparison, declared: unknown, held: unknown): boolean {
+  if (containsUnknown(declared)) return true;
+  if (held === null || held === undefined) return true;
+  switch (comparison) {
+    case "json":
+      return !jsonEqual(declared, held);
+    case "duration":
+      return durationSeconds(String(declared)) !== durationSeconds(String(held));
+    default:
+      return !sameValue(declared, held);
+  }
+}
+
+/**
+ * Lists as sets; scalars as text, so Twilio's `"True"` (a push credential's sandbox) is the `true`
+ * declared and its `"POST"` the `post` declared (Twilio takes methods in either case).
+ */
+function sameValue(declared: unknown, held: unknown): boolean {
+  if (Array.isArray(declared) || Array.isArray(held)) {
+    if (!Array.isArray(declared) || !Array.isArray(held)) return false;
+    const sorted = (list: unknown[]) => [...new Set(list.map(String))].sort();
+    return jsonEqual(sorted(declared), sorted(held));
+  }
+  if (typeof declared === "object" || typeof held === "object") return jsonEqual(declared, held);
+  const text = (value: unknown) => String(value);
+  const caseless = typeof declared === "boolean" || isMethod(declared);
+  return text(declared) === text(held) || (caseless && text(declared).toLowerCase() === text(held).toLowerCase());
+}
+
+const isMethod = (value: unknown) => typeof value === "string" && /^(get|post)$/i.test(value);
+
+export function fingerprint(secret: unknown): string {
+  return crypto.createHash("sha256").update(String(secret)).digest("hex");
+}
+
+/** The secret properties whose declared value is not the one last sent. */
+export function changedSecrets(table: SettingTable, inputs: EnvironmentInputs, fingerprints: Record<string, string> | null): string[] {
+  return Object.keys(table).filter((property) => {
+    const value = inputs.values[property];
+    if (!table[property].secret || value === null || value === undefined) return false;
+    return isUnknown(value) || fingerprints?.[property] !== fingerprint(value);
+  });
+}
+
+export interface EnvironmentDiff {
+  /** Properties that change in place (one update). */
+  updates: string[];
+  /** Properties whose change replaces the object. */
+  replaces: string[];
+  /** Bookkeeping that changes with no request. */
+  recorded: string[];
+}
+
+/** What an `up` does to one environment resource, from what state holds and what the stack declares. */
+export function diffEnvironment(kind: EnvironmentKind, olds: EnvironmentOutputs, inputs: EnvironmentInputs): EnvironmentDiff {
+  const replaces: string[] = [];
+  const updates: string[] = [];
+  if (kind.placement !== "account" && (olds.chatServiceSid ?? null) !== inputs.chatServiceSid) replaces.push("chatServiceSid");
+  for (const [property, row] of Object.entries(kind.table)) {
+    if (row.secret) continue;
+    if (!settingDiffers(row, inputs.values[property], olds[property])) continue;
+    (row.change === "create-only" ? replaces : updates).push(property);
+  }
+  updates.push(...changedSecrets(kind.table, inputs, olds.fingerprints));
+  const recorded = (["resourceName", "adopt", "deleteWithConversations"] as const).filter((key) => (olds[key] ?? defaults[key]) !== inputs[key]);
+  return { updates, replaces, recorded };
+}
+
+const defaults = { resourceName: "", adopt: "never", deleteWithConversations: false } as const;
+
+/** The updatable properties declared whose value differs from what Twilio holds: what one update sends. */
+export function propertiesToSend(kind: EnvironmentKind, held: Record<string, unknown>, inputs: EnvironmentInputs, fingerprints: Record<string, string> | null): string[] {
+  const differing = Object.entries(kind.table)
+    .filter(([property, row]) => !row.secret && row.change === "update" && settingDiffers(row, inputs.values[property], held[property]))
+    .map(([property]) => property);
+  return [...differing, ...changedSecrets(kind.table, inputs, fingerprints)];
+}
+
+/** The values of `properties` to send, each declared value whole (a composite's parts left out stay out). */
+export function valuesOf(inputs: EnvironmentInputs, properties: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(properties.map((property) => [property, inputs.values[property]]));
+}
+
+/**
+ * What to put back on destroy: the found values recorded so far, with those of properties first
+ * declared now (read from what Twilio held before this change). Only the parts declared are kept.
+ */
+export function recordFound(
+  kind: EnvironmentKind,
+  previous: Record<string, unknown> | null,
+  held: Record<string, unknown>,
+  inputs: EnvironmentInputs,
+): Record<string, unknown> {
+  const found: Record<string, unknown> = { ...(previous ?? {}) };
+  for (const [property, row] of Object.entries(kind.table)) {
+    const declared = inputs.values[property];
+    if (row.secret || row.change !== "update" || declared === null || declared === undefined) continue;
+    if (typeof row.form === "string") {
+      if (!(property in found)) found[property] = held[property] ?? null;
+      continue;
+    }
+    const parts = { ...((found[property] as Record<string, unknown> | undefined) ?? {}) };
+    for (const [part] of partsOf(row.form)) {
+      if (valueAt(declared, part) === undefined || valueAt(declared, part) === null || hasPart(parts, part)) continue;
+      setPart(parts, part, valueAt(held[property], part) ?? null);
+    }
+    found[property] = parts;
+  }
+  return found;
+}
+
+function hasPart(value: Record<string, unknown>, part: string): boolean {
+  return valueAt(value, part) !== undefined;
+}
+
+function setPart(target: Record<string, unknown>, path: string, value: unknown): void {
+  const segments = path.split(".");
+  let current = target;
+  for (const segment of segments.slice(0, -1)) current = (current[segment] = { ...((current[segment] as object) ?? {}) }) as Record<string, unknown>;
+  current[segments[segments.length - 1]] = value;
+}
+
+/**
+ * The form values a destroy sends to put back what was found: a value Twilio held as none is sent
+ * empty, which clears it (a list empty too).
+ */
+export function restoredValues(kind: EnvironmentKind, found: Record<string, unknown>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [property, value] of Object.entries(found)) {
+    const row = kind.table[property];
+    if (!row) continue;
+    if (typeof row.form === "string") {
+      values[property] = value ?? "";
+      continue;
+    }
+    const parts: Record<string, unknown> = {};
+    for (const [part] of partsOf(row.form)) {
+      const recorded = valueAt(value, part);
+      if (recorded !== undefined) setPart(parts, part, recorded ?? "");
+    }
+    values[property] = parts;
+  }
+  return values;
+}

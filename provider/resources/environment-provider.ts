@@ -1,0 +1,229 @@
+// The provider of the environment's resources, one kind at a time: thin effects around the pure
+// decisions of diff/environment.ts, the wire of client/environment.ts and the kind's table.
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  createEnvironment,
+  deleteEnvironment,
+  fetchEnvironment,
+  findEnvironment,
+  environmentForm,
+  listEnvironment,
+  updateEnvironment,
+  type EnvironmentScope,
+  type Observed,
+} from "../client/environment";
+import type { Transport } from "../client/http";
+import { intentKey } from "../client/intents";
+import { secretSettings, type EnvironmentKind } from "../domain/environment";
+import { environmentViolations } from "../domain/environment-rules";
+import {
+  diffEnvironment,
+  environmentInputs,
+  fingerprint,
+  propertiesToSend,
+  recordFound,
+  restoredValues,
+  valuesOf,
+  type EnvironmentInputs,
+  type EnvironmentOutputs,
+} from "../diff/environment";
+import { redact, TwilioConversationsError } from "../errors";
+import { refuseUntrustedNotFound } from "./target";
+
+export function environmentProvider(kind: EnvironmentKind, transport: () => Transport): pulumi.dynamic.ResourceProvider {
+  const context = (operation: string, inputs: { resourceName: string }) => ({ operation: `${operation} ${kind.noun}`, resource: inputs.resourceName });
+  const scopeOf = (inputs: { chatServiceSid: string | null }): EnvironmentScope => ({ serviceSid: inputs.chatServiceSid });
+  const sidOf = (id: string) => (kind.shape === "singleton" ? undefined : id);
+
+  return withSecretsRedacted(kind, {
+    async check(_olds, news) {
+      const failures = environmentViolations(kind.name, news).map(({ field, message, hint }) => ({
+        property: field ?? "",
+        reason: `${message}; ${hint}`,
+      }));
+      return { inputs: news, failures };
+    },
+
+    async diff(_id, olds: EnvironmentOutputs, news) {
+      const { updates, replaces, recorded } = diffEnvironment(kind, olds, environmentInputs(kind, news));
+      const natural = kind.naturalKey;
+      return {
+        changes: updates.length + replaces.length + recorded.length > 0,
+        replaces,
+        // A replacement that keeps the natural key (a role's type, an address's country) would
+        // clash with the object it replaces: that one goes first.
+        deleteBeforeReplace: replaces.length > 0 && (natural === undefined || !replaces.includes(natural)),
+      };
+    },
+
+    async create(raw) {
+      const inputs = environmentInputs(kind, raw);
+      const scope = scopeOf(inputs);
+      if (kind.shape === "singleton") {
+        const held = await fetchEnvironment(transport(), kind, scope, undefined, context("read", inputs));
+        if (!held) throw notThere(kind, inputs, scope);
+        const observed = await setDeclared(held, undefined, inputs, null);
+        const id = `${kind.name}:${scope.serviceSid ?? observed.accountSid ?? "account"}`;
+        return { id, outs: outputsOf(inputs, observed, true, recordFound(kind, null, held, inputs), null) };
+      }
+      const existing = await adoptable(inputs, scope);
+      if (existing) {
+        transport().claims.claim(existing.sid!, inputs.resourceName);
+        const observed = await setDeclared(existing, existing.sid!, inputs, null);
+        return { id: existing.sid!, outs: outputsOf(inputs, observed, true, recordFound(kind, null, existing, inputs), fingerprintsOf(inputs, null)) };
+      }
+      const creation = Object.fromEntries(Object.entries(inputs.values).filter(([, value]) => value !== null));
+      const made = await createEnvironment(transport(), kind, scope, creation, context("create", inputs), intentKey(raw));
+      return { id: made.sid!, outs: outputsOf(inputs, made, false, null, fingerprintsOf(inputs, null)) };
+    },
+
+    async read(id, olds: EnvironmentOutputs) {
+      const observed = await fetchEnvironment(transport(), kind, scopeOf(olds), sidOf(id), context("read", olds));
+      if (!observed) {
+        refuseUntrustedNotFound(olds, transport().settings, context("read", olds));
+        return { id: "" };
+      }
+      const props = { ...olds, ...observed };
+      return { id, props, inputs: refreshedInputs(kind, olds, observed) };
+    },
+
+    async update(id, olds: EnvironmentOutputs, news) {
+      const inputs = environmentInputs(kind, news);
+      const observed = await setDeclared(olds as unknown as Observed, sidOf(id), inputs, olds.fingerprints);
+      const found = olds.adopted ? recordFound(kind, olds.found, olds, inputs) : null;
+      return { outs: outputsOf(inputs, observed, olds.adopted, found, fingerprintsOf(inputs, olds.fingerprints)) };
+    },
+
+    async delete(id, olds: EnvironmentOutputs) {
+      const scope = scopeOf(olds);
+      if (olds.adopted) {
+        // It was there before the stack: put back what the stack changed, never delete it.
+        const values = restoredValues(kind, olds.found ?? {});
+        if (Object.keys(values).length === 0) return;
+        const gone = kind.shape === "collection" && !(await fetchEnvironment(transport(), kind, scope, id, context("read", olds)));
+        if (!gone) await updateEnvironment(transport(), kind, scope, sidOf(id), environmentForm(kind.table, values), context("restore", olds));
+        return;
+      }
+      if (kind.name === "service" && !olds.deleteWithConversations) await refuseHeldConversations(transport(), id, olds);
+      const deleted = await deleteEnvironment(transport(), kind, scope, id, context("delete", olds));
+      if (!deleted) refuseUntrustedNotFound(olds, transport().settings, context("delete", olds));
+    },
+  });
+
+  /** Sends the declared values that differ from what Twilio holds (no request when none do). */
+  async function setDeclared(held: Observed, sid: string | undefined, inputs: EnvironmentInputs, fingerprints: Record<string, string> | null): Promise<Observed> {
+    const properties = propertiesToSend(kind, held, inputs, fingerprints);
+    if (properties.length === 0) return held;
+    const form = environmentForm(kind.table, valuesOf(inputs, properties));
+    return updateEnvironment(transport(), kind, scopeOf(inputs), sid, form, context(kind.shape === "singleton" ? "set" : "update", inputs));
+  }
+
+  async function adoptable(inputs: EnvironmentInputs, scope: EnvironmentScope): Promise<Observed | null> {
+    const natural = kind.naturalKey ? inputs.values[kind.naturalKey] : null;
+    if (inputs.adopt === "never" || typeof natural !== "string") return null;
+    const found = await findEnvironment(transport(), kind, scope, natural, context("look up", inputs));
+    if (!found && inputs.adopt === "require") {
+      throw new TwilioConversationsError(
+        { ...context("adopt", inputs), hint: `create it first, fix the ${kind.naturalKey}, or use \`adopt: ifExists\` to create it when missing` },
+        { message: `no ${kind.noun} with ${kind.naturalKey} ${JSON.stringify(natural)} exists` },
+      );
+    }
+    return found;
+  }
+
+  function outputsOf(
+    inputs: EnvironmentInputs,
+    observed: Observed,
+    adopted: boolean,
+    found: Record<string, unknown> | null,
+    fingerprints: Record<string, string> | null,
+  ): EnvironmentOutputs {
+    const recordedSecrets = secretSettings(kind.table);
+    const held = Object.fromEntries(Object.entries(observed).filter(([property]) => !recordedSecrets.includes(property)));
+    return {
+      ...held,
+      sid: observed.sid,
+      url: observed.url,
+      accountSid: observed.accountSid,
+      resourceName: inputs.resourceName,
+      chatServiceSid: inputs.chatServiceSid,
+      adopt: inputs.adopt,
+      deleteWithConversations: inputs.deleteWithConversations,
+      adopted,
+      found: adopted ? found : null,
+      fingerprints,
+    };
+  }
+
+  function fingerprintsOf(inputs: EnvironmentInputs, previous: Record<string, string> | null): Record<string, string> | null {
+    const secrets = secretSettings(kind.table);
+    if (secrets.length === 0) return null;
+    const fingerprints: Record<string, string> = { ...(previous ?? {}) };
+    for (const property of secrets) {
+      const value = inputs.values[property];
+      if (value !== null && value !== undefined) fingerprints[property] = fingerprint(value);
+    }
+    return fingerprints;
+  }
+}
+
+/** After a refresh the inputs hold what Twilio holds for each managed property, so a plan shows drift against the file. */
+function refreshedInputs(kind: EnvironmentKind, olds: EnvironmentOutputs, observed: Observed): Record<string, unknown> {
+  const inputs: Record<string, unknown> = { resourceName: olds.resourceName, adopt: olds.adopt };
+  if (olds.chatServiceSid) inputs.chatServiceSid = olds.chatServiceSid;
+  if (olds.deleteWithConversations) inputs.deleteWithConversations = true;
+  for (const [property, row] of Object.entries(kind.table)) {
+    if (row.secret || row.answer === null) continue;
+    if (observed[property] !== null && observed[property] !== undefined) inputs[property] = observed[property];
+  }
+  return inputs;
+}
+
+function notThere(kind: EnvironmentKind, inputs: EnvironmentInputs, scope: EnvironmentScope): TwilioConversationsError {
+  return new TwilioConversationsError(
+    { operation: `read ${kind.noun}`, resource: inputs.resourceName, hint: "check the service SID: it must name a Conversation Service of this account" },
+    { status: 404, message: `Twilio has no ${kind.noun} for ${scope.serviceSid ?? "the account"}` },
+  );
+}
+
+/** A service that still holds conversations the stack does not declare is not deleted unless the stack says so. */
+async function refuseHeldConversations(transport: Transport, serviceSid: string, olds: EnvironmentOutputs): Promise<void> {
+  const conversations = await listEnvironment(
+    transport,
+    { name: "service", noun: "conversation", table: {}, shape: "collection", placement: "account", listItems: "conversations" },
+    { serviceSid: null },
+    { operation: "list the conversations of service", resource: olds.resourceName },
+    `/v1/Services/${encodeURIComponent(serviceSid)}/Conversations`,
+  );
+  if (conversations.length === 0) return;
+  const named = conversations.slice(0, 3).map((json) => String(json.unique_name ?? json.sid)).join(", ");
+  throw new TwilioConversationsError(
+    {
+      operation: "delete service",
+      resource: olds.resourceName,
+      hint: "deleting the service deletes them with it: remove them first, or set `deleteWithConversations: true` on the service to delete them too",
+    },
+    { message: `service ${serviceSid} still holds ${conversations.length} conversation(s) that the stack does not declare (${named}${conversations.length > 3 ? ", …" : ""})` },
+  );
+}
+
+/** Every method's errors leave with the secret inputs redacted: a secret never reaches a message. */
+function withSecretsRedacted(kind: EnvironmentKind, provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.ResourceProvider {
+  const secrets = secretSettings(kind.table);
+  if (secrets.length === 0) return provider;
+  const methods: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(provider)) {
+    methods[name] = async (...args: unknown[]) => {
+      try {
+        return await (method as (...a: unknown[]) => Promise<unknown>)(...args);
+      } catch (error) {
+        const values = args
+          .flatMap((arg) => (arg && typeof arg === "object" ? secrets.map((property) => (arg as Record<string, unknown>)[property]) : []))
+          .filter((value): value is string => typeof value === "string" && value !== "");
+        if (error instanceof Error) error.message = redact(error.message, values);
+        throw error;
+      }
+    };
+  }
+  return methods as unknown as pulumi.dynamic.ResourceProvider;
+}

@@ -1,0 +1,328 @@
+// The stack file's environment: the service (declared, or an existing one configured), its roles
+// and users, the account's configuration and webhooks, address configurations and push
+// credentials. Structure here; the rules on values are provider/domain/environment-rules.ts, the
+// same that the provider's `check` applies, called on each entry with its values under the
+// properties' names and reported under the file's keys.
+import { z } from "zod";
+import {
+  ACCOUNT_WEBHOOK_TARGETS,
+  ADDRESS_TYPES,
+  AUTO_CREATION_TYPES,
+  ENVIRONMENT_KINDS,
+  PUSH_CREDENTIAL_TYPES,
+  ROLE_TYPES,
+  type EnvironmentKindName,
+} from "../provider/domain/environment";
+import { environmentViolations } from "../provider/domain/environment-rules";
+import { ADOPT_MODES, SID_PATTERNS, type Violation } from "../provider/domain/rules";
+import { explain } from "./explain";
+import { closestTo } from "./issues";
+
+type Issues = z.core.$RefinementCtx;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const quote = (value: unknown) => JSON.stringify(value);
+
+function report(ctx: Issues, path: (string | number)[], violation: Violation): void {
+  ctx.addIssue({ code: "custom", path, message: explain(violation.message, violation.hint) });
+}
+
+/** Keys of roles, users, address configurations and push credentials: they become resource names. */
+export const ENTRY_KEY_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** A Pulumi config key that holds a secret: `name` or `namespace:name`. */
+export const CONFIG_KEY_PATTERN = /^(?:[A-Za-z][A-Za-z0-9_-]*:)?[A-Za-z][A-Za-z0-9_.-]*$/;
+/** The value of `account.configuration.defaultChatService` that names the service this stack declares. */
+export const STACK_SERVICE = "stack";
+
+/** A value that names a declared role by its key, or an existing role by its `RL…` SID. */
+const roleReference = z.string().describe("A role declared under roles (its key), or an existing role's RL… SID.");
+
+const adopt = z
+  .enum(ADOPT_MODES)
+  .optional()
+  .describe("When one already exists: never (create another, or fail), ifExists (take it over; destroy then puts it back as found), require (fail unless it exists).");
+
+const url = z.string().describe("An absolute http(s) URL.");
+const method = z.string().describe("GET or POST.");
+const filters = z.array(z.string()).describe("The events sent, as Twilio names them (onMessageAdded, …); their order does not matter.");
+
+const webhookFields = {
+  preWebhookUrl: url.optional().describe("The URL Twilio calls before an action (it may refuse it)."),
+  postWebhookUrl: url.optional().describe("The URL Twilio calls after an action."),
+  method: method.optional(),
+  filters: filters.optional(),
+};
+
+const notification = {
+  enabled: z.boolean().optional().describe("Send this notification."),
+  template: z.string().optional().describe("The notification's text, with Twilio's ${…} placeholders."),
+  sound: z.string().optional().describe("The sound the device plays."),
+};
+
+const secretReference = z
+  .strictObject({
+    secret: z
+      .string()
+      .regex(CONFIG_KEY_PATTERN, {
+        error: (issue) => explain(`${quote(issue.input)} is not a config key`, "name the key you set with `pulumi config set --secret <key> …`, e.g. apnCertificate"),
+      })
+      .describe("The Pulumi config key that holds it, set with `pulumi config set --secret <key> <value>`."),
+  })
+  .describe("A secret: never written in the stack file, only named. It reaches Twilio, never state, plans or logs.");
+
+export function environmentSchemas() {
+  const configuration = z
+    .strictObject({
+      defaultConversationCreatorRole: roleReference.optional().describe("The conversation role of a participant who creates a conversation."),
+      defaultConversationRole: roleReference.optional().describe("The conversation role of a participant added to a conversation."),
+      defaultChatServiceRole: roleReference.optional().describe("The service role of a new user."),
+      reachabilityEnabled: z.boolean().optional().describe("Whether participants see each other's online state."),
+    })
+    .describe("The service's configuration: its default roles and reachability. Destroy puts back what was found.");
+
+  const notifications = z
+    .strictObject({
+      logEnabled: z.boolean().optional().describe("Log push notifications."),
+      newMessage: z
+        .strictObject({
+          ...notification,
+          badgeCountEnabled: z.boolean().optional().describe("Show the unread count as the app's badge."),
+          withMedia: z.strictObject({ enabled: z.boolean().optional(), template: z.string().optional() }).optional().describe("For a message with media."),
+        })
+        .optional(),
+      addedToConversation: z.strictObject(notification).optional(),
+      removedFromConversation: z.strictObject(notification).optional(),
+    })
+    .describe("The service's push notifications. Destroy puts back what was found.");
+
+  const webhooks = z.strictObject(webhookFields).describe("The service's pre- and post-event webhooks. Destroy puts back what was found.");
+
+  const serviceConfigurable = {
+    configuration: configuration.optional(),
+    notifications: notifications.optional(),
+    webhooks: webhooks.optional(),
+  };
+
+  const declaredService = z
+    .strictObject({
+      friendlyName: z.string().describe("The service's name. Twilio cannot rename a service: a new name replaces it (and everything in it)."),
+      adopt: adopt.describe("Take over a service of this name that already exists: never (default), ifExists, require."),
+      deleteWithConversations: z
+        .boolean()
+        .optional()
+        .describe("Let destroy delete the service while it still holds conversations this stack does not declare (they go with it). Default false: destroy refuses."),
+      ...serviceConfigurable,
+    })
+    .describe("A Conversation Service this stack declares: created (or adopted), and deleted last.");
+
+  const existingService = z
+    .strictObject({
+      sid: z.string().regex(SID_PATTERNS.chatService, { error: () => explain("expected a Conversation Service SID (IS followed by 32 hex digits)", "copy the IS… SID from the Twilio console") }),
+      ...serviceConfigurable,
+    })
+    .describe("An existing Conversation Service, by SID, whose configuration this stack sets.");
+
+  const role = z
+    .strictObject({
+      friendlyName: z.string().describe("The role's name; a new name replaces the role."),
+      type: z.enum(ROLE_TYPES).describe("conversation (a participant's role) or service (a user's role); a new type replaces the role."),
+      permissions: z.array(z.string()).describe("What the role may do (sendMessage, leaveConversation, …); updated in place, order does not matter."),
+      adopt,
+    })
+    .describe("A role of the stack's service (or of the default service).");
+
+  const user = z
+    .strictObject({
+      identity: z.string().describe("The user's identity; a new identity replaces the user."),
+      friendlyName: z.string().optional(),
+      attributes: z.record(z.string(), z.unknown()).optional().describe("Free-form metadata as a YAML mapping (sent as JSON)."),
+      role: roleReference.optional(),
+      adopt,
+    })
+    .describe("A user of the stack's service (or of the default service).");
+
+  const accountConfiguration = z
+    .strictObject({
+      defaultChatService: z.string().optional().describe(`The account's default Conversation Service: an IS… SID, or "${STACK_SERVICE}" for the service this stack declares.`),
+      defaultMessagingServiceSid: z.string().optional().describe("The account's default Messaging Service (MG…)."),
+      defaultInactiveTimer: z.string().optional().describe("ISO 8601 duration after which new conversations become inactive; at least PT1M."),
+      defaultClosedTimer: z.string().optional().describe("ISO 8601 duration after which new conversations close; at least PT10M."),
+    })
+    .describe("The account's Conversations defaults. Destroy puts back what was found.");
+
+  const account = z
+    .strictObject({
+      configuration: accountConfiguration.optional(),
+      webhooks: z
+        .strictObject({ ...webhookFields, target: z.enum(ACCOUNT_WEBHOOK_TARGETS).optional().describe("webhook or flex.") })
+        .optional()
+        .describe("The account's webhooks. Destroy puts back what was found."),
+    })
+    .describe("Account-wide settings: one per Twilio account, so one stack per account should set them.");
+
+  const addressConfiguration = z
+    .strictObject({
+      type: z.enum(ADDRESS_TYPES).describe("The channel; a new type replaces the configuration."),
+      address: z.string().describe("The address (a phone number in E.164, an email address, …); a new address replaces the configuration."),
+      friendlyName: z.string().optional(),
+      autoCreation: z
+        .strictObject({
+          enabled: z.boolean().optional(),
+          type: z.enum(AUTO_CREATION_TYPES).optional().describe("webhook, studio or default."),
+          conversationServiceSid: z.string().optional().describe("The IS… SID of the service new conversations go to."),
+          webhookUrl: url.optional(),
+          webhookMethod: method.optional(),
+          webhookFilters: filters.optional(),
+          studioFlowSid: z.string().optional().describe("The FW… SID of the Studio flow (type studio)."),
+          studioRetryCount: z.number().optional().describe("How many times Twilio retries the flow, 0 to 3 (type studio)."),
+        })
+        .optional()
+        .describe("How a conversation opens when a message arrives at the address."),
+      addressCountry: z.string().optional().describe("ISO 3166-1 alpha-2 code; a new country replaces the configuration."),
+      adopt,
+    })
+    .describe("An address that opens conversations by itself. Adopted by its address.");
+
+  const pushCredential = z
+    .strictObject({
+      type: z.enum(PUSH_CREDENTIAL_TYPES).describe("apn (Apple), fcm (Firebase) or gcm; a new type replaces the credential."),
+      friendlyName: z.string().optional(),
+      sandbox: z.boolean().optional().describe("APN: the sandbox environment."),
+      certificate: secretReference.optional().describe("APN: the certificate (PEM), as a secret."),
+      privateKey: secretReference.optional().describe("APN: the private key (PEM), as a secret."),
+      apiKey: secretReference.optional().describe("GCM: the API key, as a secret."),
+      secret: secretReference.optional().describe("FCM: the server key, as a secret."),
+    })
+    .describe("A push credential. Twilio never answers its secrets back, so drift on them cannot be seen.");
+
+  return {
+    service: z.union([declaredService, existingService]),
+    roles: z.record(z.string(), role).describe("Roles keyed by name in the stack (the key is the resource name)."),
+    users: z.record(z.string(), user).describe("Users keyed by name in the stack."),
+    account,
+    addressConfigurations: z.record(z.string(), addressConfiguration).describe("Address configurations keyed by name in the stack."),
+    pushCredentials: z.record(z.string(), pushCredential).describe("Push credentials keyed by name in the stack."),
+  };
+}
+
+/** The entry's values under the properties' names: what the rules judge. References to declared entries and secrets are judged apart. */
+function propertyValues(kind: EnvironmentKindName, entry: Record<string, unknown>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [property, row] of Object.entries(ENVIRONMENT_KINDS[kind].table)) {
+    const value = entry[row.yaml];
+    if (value === undefined) continue;
+    values[property] = row.secret ? "(secret)" : value;
+  }
+  return values;
+}
+
+/** The rules of one entry, reported under `path` and the file's keys. */
+function entryRules(ctx: Issues, kind: EnvironmentKindName, path: (string | number)[], entry: unknown, skip: (property: string) => boolean = () => false): void {
+  if (!isRecord(entry)) return;
+  const values = propertyValues(kind, entry);
+  for (const property of Object.keys(values)) if (skip(property)) delete values[property];
+  const table = ENVIRONMENT_KINDS[kind].table;
+  for (const { field, message, hint } of environmentViolations(kind, values)) {
+    const [property, ...parts] = (field ?? "").split(".");
+    const key = table[property]?.yaml ?? property;
+    report(ctx, field ? [...path, key, ...parts] : path, { message, hint });
+  }
+}
+
+const isRoleSid = (value: unknown) => typeof value === "string" && SID_PATTERNS.role.test(value);
+
+/** The environment's rules across the file: values, role references, keys. */
+export function environmentRules(value: unknown, ctx: Issues): void {
+  if (!isRecord(value)) return;
+  const roles = isRecord(value.roles) ? value.roles : {};
+  const roleKeys = Object.keys(roles);
+  const service = value.service;
+  const declaresService = isRecord(service) && typeof service.friendlyName === "string";
+
+  const checkRoleReference = (path: (string | number)[], reference: unknown, type: "conversation" | "service") => {
+    if (typeof reference !== "string" || isRoleSid(reference)) return;
+    const role = roles[reference];
+    if (!isRecord(role)) {
+      const close = closestTo(reference, roleKeys);
+      report(ctx, path, {
+        message: `${quote(reference)} is neither a role declared under roles nor a role SID`,
+        hint: close ? `did you mean ${close}?` : roleKeys.length ? `use one of ${roleKeys.join(", ")}, or an RL… SID` : "declare the role under roles, or write its RL… SID",
+      });
+    } else if (role.type !== undefined && role.type !== type) {
+      report(ctx, path, { message: `role ${quote(reference)} is a ${String(role.type)} role; this needs a ${type} role`, hint: `name a role with type: ${type}` });
+    }
+  };
+
+  if (isRecord(service)) {
+    if (declaresService) entryRules(ctx, "service", ["service"], service);
+    const configuration = service.configuration;
+    entryRules(ctx, "serviceConfiguration", ["service", "configuration"], configuration, (property) => property.endsWith("RoleSid"));
+    if (isRecord(configuration)) {
+      checkRoleReference(["service", "configuration", "defaultConversationCreatorRole"], configuration.defaultConversationCreatorRole, "conversation");
+      checkRoleReference(["service", "configuration", "defaultConversationRole"], configuration.defaultConversationRole, "conversation");
+      checkRoleReference(["service", "configuration", "defaultChatServiceRole"], configuration.defaultChatServiceRole, "service");
+    }
+    entryRules(ctx, "serviceNotifications", ["service", "notifications"], service.notifications);
+    entryRules(ctx, "serviceWebhooks", ["service", "webhooks"], service.webhooks);
+  }
+  for (const [key, role] of Object.entries(roles)) {
+    keyRule(ctx, ["roles", key], key);
+    entryRules(ctx, "role", ["roles", key], role);
+  }
+  const roleNames = new Map<string, string>();
+  for (const [key, role] of Object.entries(roles)) {
+    if (!isRecord(role) || typeof role.friendlyName !== "string") continue;
+    const owner = roleNames.get(role.friendlyName);
+    if (owner) report(ctx, ["roles", key, "friendlyName"], { message: `friendlyName ${quote(role.friendlyName)} is already used by role ${quote(owner)}`, hint: "give each role its own name" });
+    else roleNames.set(role.friendlyName, key);
+  }
+  const users = isRecord(value.users) ? value.users : {};
+  const identities = new Map<string, string>();
+  for (const [key, user] of Object.entries(users)) {
+    keyRule(ctx, ["users", key], key);
+    entryRules(ctx, "user", ["users", key], user, (property) => property === "roleSid");
+    if (!isRecord(user)) continue;
+    checkRoleReference(["users", key, "role"], user.role, "service");
+    if (typeof user.identity === "string") {
+      const owner = identities.get(user.identity);
+      if (owner) report(ctx, ["users", key, "identity"], { message: `identity ${quote(user.identity)} is already used by user ${quote(owner)}`, hint: "give each user its own identity" });
+      else identities.set(user.identity, key);
+    }
+  }
+  if (isRecord(value.account)) {
+    const configuration = value.account.configuration;
+    const stackService = isRecord(configuration) && configuration.defaultChatService === STACK_SERVICE;
+    entryRules(ctx, "accountConfiguration", ["account", "configuration"], configuration, (property) => stackService && property === "defaultChatServiceSid");
+    if (stackService && !declaresService) {
+      report(ctx, ["account", "configuration", "defaultChatService"], {
+        message: `defaultChatService: ${STACK_SERVICE} names the service this stack declares, but it declares none`,
+        hint: "declare service: { friendlyName: … }, or write the service's IS… SID",
+      });
+    }
+    entryRules(ctx, "accountWebhooks", ["account", "webhooks"], value.account.webhooks);
+  }
+  const addresses = isRecord(value.addressConfigurations) ? value.addressConfigurations : {};
+  const ownerOfAddress = new Map<string, string>();
+  for (const [key, address] of Object.entries(addresses)) {
+    keyRule(ctx, ["addressConfigurations", key], key);
+    entryRules(ctx, "addressConfiguration", ["addressConfigurations", key], address);
+    if (isRecord(address) && typeof address.address === "string") {
+      const owner = ownerOfAddress.get(address.address);
+      if (owner) report(ctx, ["addressConfigurations", key, "address"], { message: `address ${quote(address.address)} is already configured by ${quote(owner)}`, hint: "Twilio keeps one configuration per address: remove one" });
+      else ownerOfAddress.set(address.address, key);
+    }
+  }
+  const credentials = isRecord(value.pushCredentials) ? value.pushCredentials : {};
+  for (const [key, credential] of Object.entries(credentials)) {
+    keyRule(ctx, ["pushCredentials", key], key);
+    entryRules(ctx, "pushCredential", ["pushCredentials", key], credential);
+  }
+}
+
+function keyRule(ctx: Issues, path: (string | number)[], key: string): void {
+  if (ENTRY_KEY_PATTERN.test(key)) return;
+  report(ctx, path, {
+    message: `${quote(key)} is not a valid key`,
+    hint: "use 1 to 63 lowercase letters, digits and hyphens, starting with a letter or digit (it becomes the Pulumi resource name)",
+  });
+}
