@@ -34,6 +34,8 @@ export interface EnvironmentOutputs extends Record<string, unknown> {
   found: Record<string, unknown> | null;
   /** SHA-256 of each secret sent, by property (a Pulumi secret output): Twilio never answers secrets. */
   fingerprints: Record<string, string> | null;
+  /** What the stack declares, as property (or `property.part`) paths: what a refresh reads back as inputs. */
+  declared: string[];
 }
 
 /** The inputs the engine passes, as the provider reads them; properties left out are not managed. */
@@ -47,6 +49,41 @@ export function environmentInputs(kind: EnvironmentKind, raw: Record<string, unk
     deleteWithConversations: raw.deleteWithConversations === true,
     values,
   };
+}
+
+/** The paths of what the inputs declare: each property, or each part of a composite one. */
+export function declaredPaths(kind: EnvironmentKind, inputs: EnvironmentInputs): string[] {
+  return Object.entries(kind.table).flatMap(([property, row]) => {
+    const value = inputs.values[property];
+    if (value === null || value === undefined) return [];
+    if (typeof row.form === "string") return [property];
+    return partsOf(row.form)
+      .filter(([part]) => valueAt(value, part) !== undefined && valueAt(value, part) !== null)
+      .map(([part]) => `${property}.${part}`);
+  });
+}
+
+/**
+ * The inputs a refresh shows: each declared value as Twilio now holds it, so that the next plan
+ * shows drift against the stack file. Secrets, which Twilio never answers, are left out.
+ */
+export function refreshedValues(kind: EnvironmentKind, declared: readonly string[], observed: Record<string, unknown>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const path of declared) {
+    const [property, ...rest] = path.split(".");
+    const row = kind.table[property];
+    if (!row || row.secret || row.answer === null) continue;
+    if (rest.length === 0) {
+      if (observed[property] !== null && observed[property] !== undefined) values[property] = observed[property];
+      continue;
+    }
+    const part = rest.join(".");
+    const held = valueAt(observed[property], part);
+    if (held === null || held === undefined) continue;
+    const parts = (values[property] ??= {}) as Record<string, unknown>;
+    setPart(parts, part, held);
+  }
+  return values;
 }
 
 /** Whether a declared value asks for a change from the held one; a value left out (null) never does. */

@@ -17,11 +17,13 @@ import { intentKey } from "../client/intents";
 import { secretSettings, type EnvironmentKind } from "../domain/environment";
 import { environmentViolations } from "../domain/environment-rules";
 import {
+  declaredPaths,
   diffEnvironment,
   environmentInputs,
   fingerprint,
   propertiesToSend,
   recordFound,
+  refreshedValues,
   restoredValues,
   valuesOf,
   type EnvironmentInputs,
@@ -152,6 +154,7 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
       adopted,
       found: adopted ? found : null,
       fingerprints,
+      declared: declaredPaths(kind, inputs),
     };
   }
 
@@ -167,16 +170,15 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
   }
 }
 
-/** After a refresh the inputs hold what Twilio holds for each managed property, so a plan shows drift against the file. */
+/** After a refresh the inputs hold what Twilio holds for each declared value, so a plan shows drift against the file. */
 function refreshedInputs(kind: EnvironmentKind, olds: EnvironmentOutputs, observed: Observed): Record<string, unknown> {
-  const inputs: Record<string, unknown> = { resourceName: olds.resourceName, adopt: olds.adopt };
-  if (olds.chatServiceSid) inputs.chatServiceSid = olds.chatServiceSid;
-  if (olds.deleteWithConversations) inputs.deleteWithConversations = true;
-  for (const [property, row] of Object.entries(kind.table)) {
-    if (row.secret || row.answer === null) continue;
-    if (observed[property] !== null && observed[property] !== undefined) inputs[property] = observed[property];
-  }
-  return inputs;
+  return {
+    resourceName: olds.resourceName,
+    ...(olds.adopt && olds.adopt !== "never" ? { adopt: olds.adopt } : {}),
+    ...(olds.chatServiceSid ? { chatServiceSid: olds.chatServiceSid } : {}),
+    ...(olds.deleteWithConversations ? { deleteWithConversations: true } : {}),
+    ...refreshedValues(kind, olds.declared ?? [], observed),
+  };
 }
 
 function notThere(kind: EnvironmentKind, inputs: EnvironmentInputs, scope: EnvironmentScope): TwilioConversationsError {

@@ -147,3 +147,147 @@ describe("the environment example on the real engine", () => {
     E2E_TIMEOUT,
   );
 });
+
+/** A change made outside the stack (in the console, by a script): one form POST to Twilio. */
+async function outOfBand(emulator: RunningEmulator, urlPath: string, form: Array<[string, string]>): Promise<void> {
+  const { accountSid, authToken } = emulator.credentials;
+  const response = await fetch(emulator.url + urlPath, {
+    method: "POST",
+    headers: { Authorization: "Basic " + Buffer.from(`${accountSid}:${authToken}`).toString("base64"), "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(form).toString(),
+  });
+  if (response.status >= 300) throw new Error(`${urlPath}: ${response.status} ${await response.text()}`);
+}
+
+const findRole = (emulator: RunningEmulator, name: string) => (emulator.state() as any).roles.find((role: any) => role.friendly_name === name && role.chat_service_sid !== undefined && !TWILIOS_ROLES.includes(name));
+
+describe("changes to the environment on the real engine", () => {
+  it(
+    "edits to each singleton and to role permissions update in place; drift is found by refresh and undone by up",
+    async () => {
+      const scenario = await scenarioNamed("environment-edits");
+      await withSecrets(scenario);
+      scenario.writeStack(ENVIRONMENT);
+      await scenario.up();
+      const before = scenario.emulator.state() as any;
+      const serviceSid = before.services.find((service: any) => service.friendly_name === "Support (staging)").sid;
+      const agent = findRole(scenario.emulator, "agent");
+
+      // Only the order of permissions and filters changes: no change at all.
+      const reordered = ENVIRONMENT.replace(
+        "permissions: [sendMessage, sendMediaMessage, addParticipant, removeParticipant, editConversationAttributes, leaveConversation]",
+        "permissions: [leaveConversation, editConversationAttributes, removeParticipant, addParticipant, sendMediaMessage, sendMessage]",
+      ).replace("filters: [onMessageAdded, onConversationAdded]", "filters: [onConversationAdded, onMessageAdded]");
+      expect(reordered).not.toEqual(ENVIRONMENT);
+      scenario.writeStack(reordered);
+      await scenario.pulumi(["preview", "--expect-no-changes"]);
+
+      const edited = ENVIRONMENT.replace("permissions: [sendMessage, sendMediaMessage, addParticipant,", "permissions: [sendMessage, sendMediaMessage, deleteOwnMessage, addParticipant,")
+        .replace("reachabilityEnabled: true", "reachabilityEnabled: false")
+        .replace('template: "${PARTICIPANT}: ${MESSAGE}"', 'template: "New from ${PARTICIPANT}"')
+        .replace("filters: [onMessageAdded, onConversationAdded]", "filters: [onMessageAdded]")
+        .replace("defaultInactiveTimer: PT12H", "defaultInactiveTimer: PT6H")
+        .replace("friendlyName: Support line", "friendlyName: Support line (US)")
+        .replace("friendlyName: Ada (support lead)", "friendlyName: Ada Lovelace");
+      scenario.writeStack(edited);
+      scenario.emulator.clearRequests();
+      await scenario.up();
+      const userSid = (scenario.emulator.state() as any).users.find((user: any) => user.identity === "ada@example.com").sid;
+      const addressSid = (scenario.emulator.state() as any).account.address_configurations[0].sid;
+      // One update each, to the same objects: nothing is replaced.
+      expect(writes(scenario.emulator.requests()).sort()).toEqual(
+        [
+          `POST /v1/Services/${serviceSid}/Roles/${agent.sid}`,
+          `POST /v1/Services/${serviceSid}/Configuration`,
+          `POST /v1/Services/${serviceSid}/Configuration/Notifications`,
+          `POST /v1/Services/${serviceSid}/Configuration/Webhooks`,
+          "POST /v1/Configuration",
+          `POST /v1/Configuration/Addresses/${addressSid}`,
+          `POST /v1/Services/${serviceSid}/Users/${userSid}`,
+        ].sort(),
+      );
+      const after = environmentOf(scenario.emulator, before.services[0].sid);
+      expect(after.roles.find((role: any) => role.name === "agent")!.permissions).toContain("deleteOwnMessage");
+      expect(findRole(scenario.emulator, "agent").sid).toBe(agent.sid);
+      expect(after.configuration[0]).toMatchObject({ reachability: false, webhooks: { filters: ["onMessageAdded"] } });
+      expect(after.configuration[0].notifications.newMessage.template).toBe("New from ${PARTICIPANT}");
+      expect(after.account.inactive).toBe("PT6H");
+      expect(after.addresses[0].name).toBe("Support line (US)");
+      expect(after.users[0].name).toBe("Ada Lovelace");
+      expect(requestsOutsideSpec(scenario.emulator.requests())).toEqual([]);
+      await scenario.pulumi(["preview", "--expect-no-changes"]);
+
+      // Drift on each: someone changes them in the console.
+      await outOfBand(scenario.emulator, `/v1/Services/${serviceSid}/Roles/${agent.sid}`, [["Permission", "sendMessage"]]);
+      await outOfBand(scenario.emulator, `/v1/Services/${serviceSid}/Configuration`, [["ReachabilityEnabled", "true"]]);
+      await outOfBand(scenario.emulator, `/v1/Services/${serviceSid}/Configuration/Notifications`, [["NewMessage.Template", "drifted"]]);
+      await outOfBand(scenario.emulator, `/v1/Services/${serviceSid}/Configuration/Webhooks`, [["PostWebhookUrl", "https://elsewhere.example.com/hook"]]);
+      await outOfBand(scenario.emulator, "/v1/Configuration", [["DefaultClosedTimer", "P30D"]]);
+      await outOfBand(scenario.emulator, `/v1/Configuration/Addresses/${addressSid}`, [["AutoCreation.Enabled", "false"]]);
+      await scenario.pulumi(["refresh", "--yes"]);
+      const drifted = await scenario.pulumi(["preview", "--diff", "--expect-no-changes"], { allowFailure: true });
+      expect(drifted.code).not.toBe(0);
+      for (const name of ["agent", "service-configuration", "service-notifications", "service-webhooks", "account-configuration", "support-sms"]) {
+        expect(drifted.stdout).toContain(`::${name}]`);
+      }
+      expect(drifted.stdout).toContain("~ 6 to update");
+      await scenario.up();
+      expect(environmentOf(scenario.emulator, before.services[0].sid)).toEqual(after);
+      await scenario.pulumi(["preview", "--expect-no-changes"]);
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    "destroy removes what the stack created and puts back what it only configured; no secret reaches state, plans or outputs",
+    async () => {
+      const scenario = await scenarioNamed("environment-destroy");
+      await withSecrets(scenario);
+      const found = (scenario.emulator.state() as any).account;
+      scenario.writeStack(ENVIRONMENT);
+      const up = await scenario.up();
+      const preview = await scenario.pulumi(["preview", "--diff"]);
+      const exported = (await scenario.pulumi(["stack", "export"])).stdout;
+      const outputs = JSON.stringify(await scenario.outputs());
+      for (const text of [up.output, preview.output, exported, outputs, JSON.stringify(scenario.emulator.requests())]) {
+        expect(text).not.toContain(CERTIFICATE);
+        expect(text).not.toContain(PRIVATE_KEY);
+      }
+      // The fingerprints are kept as Pulumi secrets too.
+      const credential = (await stackResources(scenario)).find((resource) => resource.type.endsWith(":PushCredential"))!;
+      expect(JSON.parse(exported).deployment.resources.find((resource: any) => resource.urn === credential.urn).outputs.fingerprints).toHaveProperty("ciphertext");
+
+      await scenario.pulumi(["destroy", "--yes"]);
+      const state = scenario.emulator.state() as any;
+      expect(state.services.map((service: any) => service.friendly_name)).toEqual(["Default Conversations Service"]);
+      expect(state.roles.filter((role: any) => !TWILIOS_ROLES.includes(role.friendly_name))).toEqual([]);
+      expect(state.users).toEqual([]);
+      expect(state.conversations).toEqual([]);
+      expect(state.account.address_configurations).toEqual([]);
+      expect(state.account.credentials).toEqual([]);
+      // The account's configuration is back to what it was before the stack took it over.
+      expect(state.account.configuration).toEqual(found.configuration);
+      expect(requestsOutsideSpec(scenario.emulator.requests())).toEqual([]);
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    "the same file under a second stack, in another account, builds an identical second environment",
+    async () => {
+      const first = await scenarioNamed("environment-first");
+      const second = await scenarioNamed("environment-second", { accountSid: "AC11111111111111111111111111111111", authToken: "second-account-token" });
+      await Promise.all([withSecrets(first), withSecrets(second)]);
+      first.writeStack(ENVIRONMENT);
+      second.writeStack(ENVIRONMENT);
+      const owned = [first.emulator.defaultServiceSid, second.emulator.defaultServiceSid];
+      await Promise.all([first.up(), second.up()]);
+      const [one, two] = [environmentOf(first.emulator, owned[0]), environmentOf(second.emulator, owned[1])];
+      expect(two).toEqual(one);
+      expect(one.roles).toHaveLength(3);
+      const [sidsOne, sidsTwo] = [(await first.outputs()).environment, (await second.outputs()).environment];
+      expect(sidsTwo.service).not.toBe(sidsOne.service);
+    },
+    E2E_TIMEOUT,
+  );
+});
