@@ -94,6 +94,7 @@ export function observedOf(table: SettingTable, json: TwilioJson): Observed {
 function read(row: SettingRow, value: unknown): unknown {
   if (value === undefined) return null;
   if (row.encode === "json") return typeof value === "string" ? parseJsonText(value) : value;
+  if (row.read === "boolean" && typeof value === "string") return value.toLowerCase() === "true";
   return value;
 }
 

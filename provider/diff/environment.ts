@@ -110,10 +110,7 @@ function valueDiffers(comparison: SettingComparison, declared: unknown, held: un
   }
 }
 
-/**
- * Lists as sets; scalars as text, so Twilio's `"True"` (a push credential's sandbox) is the `true`
- * declared and its `"POST"` the `post` declared (Twilio takes methods in either case).
- */
+/** Lists as sets; scalars as text, so Twilio's `"POST"` is the `post` declared (Twilio takes methods in either case). */
 function sameValue(declared: unknown, held: unknown): boolean {
   if (Array.isArray(declared) || Array.isArray(held)) {
     if (!Array.isArray(declared) || !Array.isArray(held)) return false;
@@ -122,8 +119,7 @@ function sameValue(declared: unknown, held: unknown): boolean {
   }
   if (typeof declared === "object" || typeof held === "object") return jsonEqual(declared, held);
   const text = (value: unknown) => String(value);
-  const caseless = typeof declared === "boolean" || isMethod(declared);
-  return text(declared) === text(held) || (caseless && text(declared).toLowerCase() === text(held).toLowerCase());
+  return text(declared) === text(held) || (isMethod(declared) && text(declared).toUpperCase() === text(held).toUpperCase());
 }
 
 const isMethod = (value: unknown) => typeof value === "string" && /^(get|post)$/i.test(value);

@@ -35,6 +35,8 @@ export interface SettingRow {
   answer: string | Readonly<Record<string, string>> | null;
   /** `json`: sent as JSON text and answered as JSON text (attributes). */
   encode?: "json";
+  /** `boolean`: Twilio answers a boolean as text (`"True"`), read back as the boolean declared. */
+  read?: "boolean";
   compare: SettingComparison;
   /** `create-only`: a change replaces the object (Twilio has no update for it). */
   change: "update" | "create-only";
@@ -151,8 +153,8 @@ export const ADDRESS_CONFIGURATION_PROPERTIES = {
 export const PUSH_CREDENTIAL_PROPERTIES = {
   type: createOnly("type", "Type", "type", { required: true }),
   friendlyName: update("friendlyName", "FriendlyName", "friendly_name"),
-  /** Twilio answers it as text ("true"/"false"). */
-  sandbox: update("sandbox", "Sandbox", "sandbox"),
+  /** Twilio answers it as text ("True"/"False"). */
+  sandbox: { ...update("sandbox", "Sandbox", "sandbox"), read: "boolean" },
   certificate: secret("certificate", "Certificate"),
   privateKey: secret("privateKey", "PrivateKey"),
   apiKey: secret("apiKey", "ApiKey"),
@@ -221,6 +223,20 @@ export const ENVIRONMENT_KINDS: Readonly<Record<EnvironmentKindName, Environment
     name: "pushCredential", noun: "push credential", table: PUSH_CREDENTIAL_PROPERTIES, shape: "collection", placement: "account",
     recoveryMatch: ["type", "friendlyName"], listItems: "credentials",
   },
+};
+
+/** The Pulumi type of each kind's resources. */
+export const ENVIRONMENT_TYPES: Readonly<Record<EnvironmentKindName, string>> = {
+  service: "Service",
+  serviceConfiguration: "ServiceConfiguration",
+  serviceNotifications: "ServiceNotifications",
+  serviceWebhooks: "ServiceWebhooks",
+  role: "Role",
+  user: "User",
+  accountConfiguration: "AccountConfiguration",
+  accountWebhooks: "AccountWebhooks",
+  addressConfiguration: "AddressConfiguration",
+  pushCredential: "PushCredential",
 };
 
 export const ROLE_TYPES = ["conversation", "service"] as const;

@@ -9,6 +9,7 @@ import { changedMessageFields, threadSteps, type MessageStep, type ReplaceCause 
 import { valueDiffers } from "../diff/compare";
 import { CONVERSATION_INPUT_DEFAULTS } from "../resources/conversation-model";
 import { MESSAGE_INPUT_DEFAULTS } from "../resources/message-model";
+import { ENVIRONMENT_KINDS, ENVIRONMENT_TYPES, secretSettings, type EnvironmentKindName } from "../domain/environment";
 import {
   CREATE_ONLY_MESSAGE_FIELDS,
   DECLARED_MESSAGE_FIELDS,
@@ -24,7 +25,9 @@ import {
  * by its conversation's resource as it is (no request to Twilio; the old resource leaves the state).
  */
 export type Action = "create" | "update" | "replace" | "delete" | "move";
-export type ResourceKind = "conversation" | "message";
+/** A conversation, a message, or one of the environment's resources by the words of its kind (`service configuration`, `role`). */
+export type ResourceKind = "conversation" | "message" | EnvironmentNoun;
+type EnvironmentNoun = (typeof ENVIRONMENT_KINDS)[EnvironmentKindName]["noun"];
 
 export interface PropertyChange {
   /** As the stack file spells it: `friendlyName`, `timers.inactive`, `attributes.tier`. */
@@ -85,6 +88,9 @@ export interface EngineEvent {
   [event: string]: unknown;
 }
 
+/** Inputs of the environment's resources at their default (not stored when they are). */
+const ENVIRONMENT_INPUT_DEFAULTS = { adopt: "never", deleteWithConversations: false };
+
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 
@@ -94,7 +100,7 @@ const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
  */
 const HIDDEN = new Set(["__provider", "messages", "resourceName", "stack", "settingsNamespace", "afterSid", "afterIndex", "conversationState", "declared", "conversationSid"]);
 /** Shown only when they change (a create lists what is declared, and these are defaults). */
-const SHOWN_WHEN_CHANGED = new Set(["adopt", "webhooksEnabled"]);
+const SHOWN_WHEN_CHANGED = new Set(["adopt", "webhooksEnabled", "deleteWithConversations"]);
 
 const ACTIONS: Record<string, Action | undefined> = {
   create: "create",
@@ -118,15 +124,55 @@ export function planFromPreview(preview: PreviewJson): Plan {
       resources.push(...conversationPlan(name, step, legacy.get(name)));
       continue;
     }
+    const environment = environmentKindOf(step.urn);
+    if (environment) {
+      resources.push(environmentPlan(environment, name, step));
+      continue;
+    }
     if (legacy.get(conversationOf(name))?.[name.slice(conversationOf(name).length + 1)]) continue; // planned with its conversation
     const resource: PlannedResource = { kind: "message", name, action: ACTIONS[step.op]!, changes: propertyChanges(step), reasons: [] };
     resources.push(resource);
     messageResources.push([resource, step]);
   }
   for (const [resource, step] of messageResources) resource.reasons = messageResourceReasons(resource, step, resources);
-  // by conversation, itself first, as the drift report: the engine steps through sibling conversations in no fixed order
-  resources.sort((a, b) => groupOf(a).localeCompare(groupOf(b)) || Number(b.kind === "conversation") - Number(a.kind === "conversation"));
+  // the environment first, then by conversation, itself first, as the drift report: the engine steps through siblings in no fixed order
+  resources.sort((a, b) => sectionOf(a) - sectionOf(b) || groupOf(a).localeCompare(groupOf(b)) || Number(b.kind === "conversation") - Number(a.kind === "conversation"));
   return { resources, counts: countsOf(resources) };
+}
+
+/** The environment's resources come before the conversations, which live in them. */
+function sectionOf(resource: PlannedResource): number {
+  return resource.kind === "conversation" || resource.kind === "message" ? 1 : 0;
+}
+
+/**
+ * One of the environment's resources: its declared properties that change, why it is replaced,
+ * and for a push credential that Twilio never answers its secrets back, so drift on them cannot be
+ * seen (a changed secret shows as changed, never its value).
+ */
+function environmentPlan(kind: EnvironmentKindName, name: string, step: PreviewStep): PlannedResource {
+  const action = ACTIONS[step.op]!;
+  const changes = propertyChanges(step);
+  const secrets = secretSettings(ENVIRONMENT_KINDS[kind].table);
+  const declaredSecrets = secrets.filter((property) => step.newState?.inputs?.[property] !== undefined);
+  // The engine shows a secret input only as [secret] on both sides: an update with nothing else to
+  // show changes a secret (the provider compares their fingerprints), though not which one.
+  if (action === "update" && changes.length === 0 && declaredSecrets.length > 0) {
+    changes.push({ property: declaredSecrets.join(" or "), old: "[secret]", new: "[secret] (changed)" });
+  }
+  const reasons: string[] = [];
+  if (action === "replace") {
+    for (const property of step.replaceReasons ?? []) {
+      reasons.push(property === "chatServiceSid" ? "it moves to another service" : `${ENVIRONMENT_KINDS[kind].table[property]?.yaml ?? property} can only be set at creation`);
+    }
+  }
+  if (action === "update" && changes.length === 0) reasons.push("provider bookkeeping only (no request to Twilio)");
+  if (action !== "delete" && declaredSecrets.length > 0) {
+    reasons.push(`Twilio never answers ${declaredSecrets.join(" or ")} back: a change made outside the stack cannot be seen`);
+  }
+  if (action === "delete" && ENVIRONMENT_KINDS[kind].shape === "singleton") reasons.push("never deleted: what it held before the stack is put back");
+  else if (action === "delete" && step.oldState?.outputs?.adopted === true) reasons.push("adopted: not deleted, what it held before the stack is put back");
+  return { kind: ENVIRONMENT_KINDS[kind].noun, name, action, changes, reasons };
 }
 
 /**
@@ -390,7 +436,7 @@ export function planFromRefresh(refresh: PreviewJson, events: EngineEvent[] = []
     const action: Action = outcome.op === "update" ? "update" : "delete";
     const name = nameOf(urn);
     const changes = action === "update" ? driftChanges(outcome.old, outcome.new) : [];
-    if (kind === "message") {
+    if (kind !== "conversation") {
       resources.push({ kind, name, action, changes, reasons: [], index: Number(outcome.old?.outputs?.index ?? Number.MAX_SAFE_INTEGER) });
       continue;
     }
@@ -400,6 +446,7 @@ export function planFromRefresh(refresh: PreviewJson, events: EngineEvent[] = []
   }
   resources.sort(
     (a, b) =>
+      sectionOf(a) - sectionOf(b) ||
       groupOf(a).localeCompare(groupOf(b)) ||
       (a.kind === b.kind ? a.index - b.index || a.name.localeCompare(b.name) : a.kind === "conversation" ? -1 : 1),
   );
@@ -440,7 +487,8 @@ function threadDrift(conversation: string, recorded: unknown, now: unknown): Arr
 /** The declared properties (as the last `up` recorded them) whose value in Twilio differs now. */
 function driftChanges(recorded: EventState | undefined, now: EventState | undefined): PropertyChange[] {
   const declaredList = recorded?.outputs?.declared;
-  const declared = [...new Set([...(Array.isArray(declaredList) ? declaredList.map(String) : []), ...Object.keys(recorded?.inputs ?? {})])].filter(
+  // an environment resource records its composite values' parts as `property.part`
+  const declared = [...new Set([...(Array.isArray(declaredList) ? declaredList.map((path) => String(path).split(".")[0]) : []), ...Object.keys(recorded?.inputs ?? {})])].filter(
     (property) => !HIDDEN.has(property) && !SHOWN_WHEN_CHANGED.has(property),
   );
   const valueIn = (state: EventState | undefined, property: string) =>
@@ -452,19 +500,32 @@ function driftChanges(recorded: EventState | undefined, now: EventState | undefi
 }
 
 function kindOf(urn: string): ResourceKind | null {
-  const type = urn.split("::")[2]?.split("$").pop() ?? "";
+  const type = typeOf(urn);
   if (type === "pulumi-nodejs:dynamic/twilio-conversations:Conversation") return "conversation";
   if (type === "pulumi-nodejs:dynamic/twilio-conversations:Message") return "message";
-  return null;
+  const environment = environmentKindOf(urn);
+  return environment ? ENVIRONMENT_KINDS[environment].noun : null;
+}
+
+function typeOf(urn: string): string {
+  return urn.split("::")[2]?.split("$").pop() ?? "";
+}
+
+const ENVIRONMENT_BY_TYPE = new Map(
+  (Object.entries(ENVIRONMENT_TYPES) as Array<[EnvironmentKindName, string]>).map(([kind, type]) => [`pulumi-nodejs:dynamic/twilio-conversations:${type}`, kind]),
+);
+
+function environmentKindOf(urn: string): EnvironmentKindName | null {
+  return ENVIRONMENT_BY_TYPE.get(typeOf(urn)) ?? null;
 }
 
 function nameOf(urn: string): string {
   return urn.split("::").slice(3).join("::");
 }
 
-/** The conversation a resource belongs to: itself, or the one a message seeds. */
+/** The conversation a resource belongs to: itself, or the one a message seeds; an environment resource is its own group. */
 function groupOf(resource: PlannedResource): string {
-  return resource.kind === "conversation" ? resource.name : conversationOf(resource.name);
+  return resource.kind === "message" ? conversationOf(resource.name) : resource.name;
 }
 
 function conversationOf(messageName: string): string {
@@ -481,7 +542,8 @@ function propertyChanges(step: PreviewStep): PropertyChange[] {
   if (action === "delete") return [];
   // Inputs at their default are not stored: read a missing one as its default on both sides, so
   // state written before that (which stored them) shows no change.
-  const defaults = kindOf(step.urn) === "conversation" ? CONVERSATION_INPUT_DEFAULTS : MESSAGE_INPUT_DEFAULTS;
+  const kind = kindOf(step.urn);
+  const defaults = kind === "conversation" ? CONVERSATION_INPUT_DEFAULTS : kind === "message" ? MESSAGE_INPUT_DEFAULTS : ENVIRONMENT_INPUT_DEFAULTS;
   const oldInputs: Record<string, unknown> = action === "create" ? {} : { ...defaults, ...step.oldState?.inputs };
   const oldOutputs = action === "create" ? {} : (step.oldState?.outputs ?? {});
   const newInputs: Record<string, unknown> = { ...defaults, ...step.newState?.inputs };

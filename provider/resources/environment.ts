@@ -18,6 +18,7 @@ import {
   SERVICE_PROPERTIES,
   SERVICE_WEBHOOKS_PROPERTIES,
   USER_PROPERTIES,
+  ENVIRONMENT_TYPES,
   secretSettings,
   type EnvironmentKindName,
 } from "../domain/environment";
@@ -161,20 +162,6 @@ export type EnvironmentArgsFollowTables = [
   Expect<SameKeys<Declared<AddressConfigurationArgs>, keyof typeof ADDRESS_CONFIGURATION_PROPERTIES>>,
   Expect<SameKeys<Declared<PushCredentialArgs>, keyof typeof PUSH_CREDENTIAL_PROPERTIES>>,
 ];
-
-/** The Pulumi type of each kind's resources. */
-export const ENVIRONMENT_TYPES: Readonly<Record<EnvironmentKindName, string>> = {
-  service: "Service",
-  serviceConfiguration: "ServiceConfiguration",
-  serviceNotifications: "ServiceNotifications",
-  serviceWebhooks: "ServiceWebhooks",
-  role: "Role",
-  user: "User",
-  accountConfiguration: "AccountConfiguration",
-  accountWebhooks: "AccountWebhooks",
-  addressConfiguration: "AddressConfiguration",
-  pushCredential: "PushCredential",
-};
 
 export const environmentType = (kind: EnvironmentKindName) => `pulumi-nodejs:dynamic/twilio-conversations:${ENVIRONMENT_TYPES[kind]}`;
 

@@ -291,3 +291,58 @@ describe("changes to the environment on the real engine", () => {
     E2E_TIMEOUT,
   );
 });
+
+describe("the plan of the environment", () => {
+  it(
+    "names each resource that changes, says why one is replaced, shows a changed secret as changed only, and says drift on secrets cannot be seen",
+    async () => {
+      const scenario = await scenarioNamed("environment-plan");
+      await withSecrets(scenario);
+      const plan = () => scenario.run("node", ["scripts/plan.js", "--stack", scenario.stack]);
+      scenario.writeStack(ENVIRONMENT);
+      const created = await plan();
+      expect(created.code, created.output).toBe(2);
+      expect(created.stdout).toContain("+ service service (create)");
+      expect(created.stdout).toContain("+ role agent (create)");
+      expect(created.stdout).toContain("+ push credential ios (create)");
+      expect(created.stdout).toContain("why: Twilio never answers certificate or privateKey back: a change made outside the stack cannot be seen");
+      await scenario.up();
+      const clean = await plan();
+      expect(clean.stdout.trim()).toBe("No changes.");
+
+      await scenario.pulumi(["config", "set", "--secret", "apnCertificate", "MIIBrotated-apn-certificate"]);
+      scenario.writeStack(
+        ENVIRONMENT.replace("type: service\n    permissions: [createConversation", "type: service\n    permissions: [editAnyUserInfo, createConversation").replace(
+          "  customer:\n    friendlyName: customer\n    type: conversation",
+          "  customer:\n    friendlyName: customer-2024\n    type: conversation",
+        ),
+      );
+      const changed = await plan();
+      expect(changed.code).toBe(2);
+      const lines = changed.stdout.split("\n");
+      // The service configuration names the replaced role: it is set to the new one.
+      expect(lines[0]).toBe("Plan: 3 to update, 1 to replace");
+      expect(changed.stdout).toContain("~ service configuration service-configuration (update)\n    defaultConversationRoleSid: ");
+      expect(changed.stdout).toContain("~ role staff (update)\n    permissions: ");
+      expect(changed.stdout).toContain('+- role customer (replace)\n    friendlyName: "customer" → "customer-2024"\n    why: friendlyName can only be set at creation');
+      expect(changed.stdout).toContain("~ push credential ios (update)\n    certificate or privateKey: [secret] → [secret] (changed)");
+      expect(changed.stdout).not.toContain("MIIBrotated");
+      expect(changed.stdout).not.toContain(CERTIFICATE);
+
+      // What the plan said is what up does.
+      const credentialBefore = (scenario.emulator.state() as any).account.credentials[0];
+      scenario.emulator.clearRequests();
+      await scenario.up();
+      const state = scenario.emulator.state() as any;
+      expect(state.account.credentials).toHaveLength(1);
+      expect(state.account.credentials[0].sid).toBe(credentialBefore.sid);
+      const credentialWrites = scenario.emulator.requests().filter((request) => request.method === "POST" && request.path.startsWith("/v1/Credentials/"));
+      expect(credentialWrites.map((request) => Object.keys(request.form))).toEqual([["Certificate"]]);
+      const customer = state.roles.find((role: any) => role.friendly_name === "customer-2024");
+      expect(state.roles.some((role: any) => role.friendly_name === "customer")).toBe(false);
+      expect(state.serviceConfigurations.map((entry: any) => entry.configuration.default_conversation_role_sid)).toContain(customer.sid);
+      expect((await plan()).stdout.trim()).toBe("No changes.");
+    },
+    E2E_TIMEOUT,
+  );
+});
