@@ -58,6 +58,7 @@ const notification = {
   template: z.string().optional().describe("The notification's text, with Twilio's ${…} placeholders."),
   sound: z.string().optional().describe("The sound the device plays."),
 };
+const notificationOf = (event: string) => z.strictObject(notification).optional().describe(`The push notification ${event}. A part left out is not managed.`);
 
 const secretReference = z
   .strictObject({
@@ -87,11 +88,18 @@ export function environmentSchemas() {
         .strictObject({
           ...notification,
           badgeCountEnabled: z.boolean().optional().describe("Show the unread count as the app's badge."),
-          withMedia: z.strictObject({ enabled: z.boolean().optional(), template: z.string().optional() }).optional().describe("For a message with media."),
+          withMedia: z
+            .strictObject({
+              enabled: z.boolean().optional().describe("Send a notification of its own for a message with media."),
+              template: z.string().optional().describe("Its text, with Twilio's ${…} placeholders."),
+            })
+            .optional()
+            .describe("For a message with media."),
         })
-        .optional(),
-      addedToConversation: z.strictObject(notification).optional(),
-      removedFromConversation: z.strictObject(notification).optional(),
+        .optional()
+        .describe("The push notification of a new message. A part left out is not managed."),
+      addedToConversation: notificationOf("to a user added to a conversation"),
+      removedFromConversation: notificationOf("to a user removed from a conversation"),
     })
     .describe("The service's push notifications. Destroy puts back what was found.");
 
@@ -117,7 +125,10 @@ export function environmentSchemas() {
 
   const existingService = z
     .strictObject({
-      sid: z.string().regex(SID_PATTERNS.chatService, { error: () => explain("expected a Conversation Service SID (IS followed by 32 hex digits)", "copy the IS… SID from the Twilio console") }),
+      sid: z
+        .string()
+        .regex(SID_PATTERNS.chatService, { error: () => explain("expected a Conversation Service SID (IS followed by 32 hex digits)", "copy the IS… SID from the Twilio console") })
+        .describe("The existing service's IS… SID."),
       ...serviceConfigurable,
     })
     .describe("An existing Conversation Service, by SID, whose configuration this stack sets.");
@@ -134,7 +145,7 @@ export function environmentSchemas() {
   const user = z
     .strictObject({
       identity: z.string().describe("The user's identity; a new identity replaces the user."),
-      friendlyName: z.string().optional(),
+      friendlyName: z.string().optional().describe("The user's display name."),
       attributes: z.record(z.string(), z.unknown()).optional().describe("Free-form metadata as a YAML mapping (sent as JSON)."),
       role: roleReference.optional(),
       adopt,
@@ -164,10 +175,10 @@ export function environmentSchemas() {
     .strictObject({
       type: z.enum(ADDRESS_TYPES).describe("The channel; a new type replaces the configuration."),
       address: z.string().describe("The address (a phone number in E.164, an email address, …); a new address replaces the configuration."),
-      friendlyName: z.string().optional(),
+      friendlyName: z.string().optional().describe("A name for the configuration."),
       autoCreation: z
         .strictObject({
-          enabled: z.boolean().optional(),
+          enabled: z.boolean().optional().describe("Open a conversation when a message arrives."),
           type: z.enum(AUTO_CREATION_TYPES).optional().describe("webhook, studio or default."),
           conversationServiceSid: z.string().optional().describe("The IS… SID of the service new conversations go to."),
           webhookUrl: url.optional(),
@@ -186,7 +197,7 @@ export function environmentSchemas() {
   const pushCredential = z
     .strictObject({
       type: z.enum(PUSH_CREDENTIAL_TYPES).describe("apn (Apple), fcm (Firebase) or gcm; a new type replaces the credential."),
-      friendlyName: z.string().optional(),
+      friendlyName: z.string().optional().describe("A name for the credential."),
       sandbox: z.boolean().optional().describe("APN: the sandbox environment."),
       certificate: secretReference.optional().describe("APN: the certificate (PEM), as a secret."),
       privateKey: secretReference.optional().describe("APN: the private key (PEM), as a secret."),
@@ -222,10 +233,13 @@ function entryRules(ctx: Issues, kind: EnvironmentKindName, path: (string | numb
   const values = propertyValues(kind, entry);
   for (const property of Object.keys(values)) if (skip(property)) delete values[property];
   const table = ENVIRONMENT_KINDS[kind].table;
+  // Where the schema itself refused the value (an enum, a type), its rule would only say it again.
+  const refused = new Set(ctx.issues.map((issue) => JSON.stringify(issue.path ?? [])));
   for (const { field, message, hint } of environmentViolations(kind, values)) {
     const [property, ...parts] = (field ?? "").split(".");
     const key = table[property]?.yaml ?? property;
-    report(ctx, field ? [...path, key, ...parts] : path, { message, hint });
+    const at = field ? [...path, key, ...parts] : path;
+    if (!refused.has(JSON.stringify(at))) report(ctx, at, { message, hint });
   }
 }
 

@@ -347,7 +347,7 @@ describe("invalid stack files", () => {
     expect(render("service-not-a-sid.yaml")).toMatchInlineSnapshot(`
       "test/fixtures/invalid/service-not-a-sid.yaml:1:1 service
         ✖ expected "default" or a Conversation Service SID (IS followed by 32 hex digits), received "my-service"
-        hint: write service: default, or copy the IS… SID from the Twilio console (Conversations > Manage > Services)"
+        hint: write service: default, or copy the IS… SID from the Twilio console (Conversations > Manage > Services), or declare one as service: { friendlyName: … }"
     `);
   });
 
