@@ -5,6 +5,32 @@ import type { StackSpec } from "../schemas/stack";
 
 export { Conversation } from "./resources/conversation";
 export { Message } from "./resources/message";
+export {
+  AccountConfiguration,
+  AccountWebhooks,
+  AddressConfiguration,
+  PushCredential,
+  Role,
+  Service,
+  ServiceConfiguration,
+  ServiceNotifications,
+  ServiceWebhooks,
+  User,
+  type AccountConfigurationArgs,
+  type AccountWebhooksArgs,
+  type AddressConfigurationArgs,
+  type AutoCreationArgs,
+  type NotificationArgs,
+  type PushCredentialArgs,
+  type RoleArgs,
+  type ServiceArgs,
+  type ServiceConfigurationArgs,
+  type ServiceNotificationsArgs,
+  type ServiceWebhooksArgs,
+  type UserArgs,
+  type WebhookConfigurationArgs,
+} from "./resources/environment";
+export type { EnvironmentOutputs } from "./environment-program";
 export { ConversationsStack, type ConversationsStackArgs } from "./component";
 export type { ConversationArgs, SeedMessageArgs, MessageContentArgs, MessageArgs, JsonObject, JsonValue, TwilioSettings } from "./resources/args";
 export type { RecordedMessage, RecordedThread } from "./resources/thread-model";

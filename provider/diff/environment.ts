@@ -90,14 +90,15 @@ export function refreshedValues(kind: EnvironmentKind, declared: readonly string
 export function settingDiffers(row: SettingRow, declared: unknown, held: unknown): boolean {
   if (declared === null || declared === undefined) return false;
   if (isUnknown(declared)) return true;
-  if (typeof row.form === "string") return valueDiffers(row.compare, declared, held);
+  const caseless = (part: string) => row.caseless?.includes(part) ?? false;
+  if (typeof row.form === "string") return valueDiffers(row.compare, declared, held, caseless(""));
   return partsOf(row.form).some(([part]) => {
     const value = valueAt(declared, part);
-    return value !== null && value !== undefined && valueDiffers(row.compare, value, valueAt(held, part));
+    return value !== null && value !== undefined && valueDiffers(row.compare, value, valueAt(held, part), caseless(part));
   });
 }
 
-function valueDiffers(comparison: SettingComparison, declared: unknown, held: unknown): boolean {
+function valueDiffers(comparison: SettingComparison, declared: unknown, held: unknown, caseless: boolean): boolean {
   if (containsUnknown(declared)) return true;
   if (held === null || held === undefined) return true;
   switch (comparison) {
@@ -106,11 +107,11 @@ function valueDiffers(comparison: SettingComparison, declared: unknown, held: un
     case "duration":
       return durationSeconds(String(declared)) !== durationSeconds(String(held));
     default:
-      return !sameValue(declared, held);
+      return caseless ? String(declared).toUpperCase() !== String(held).toUpperCase() : !sameValue(declared, held);
   }
 }
 
-/** Lists as sets; scalars as text, so Twilio's `"POST"` is the `post` declared (Twilio takes methods in either case). */
+/** Lists as sets; scalars as text. */
 function sameValue(declared: unknown, held: unknown): boolean {
   if (Array.isArray(declared) || Array.isArray(held)) {
     if (!Array.isArray(declared) || !Array.isArray(held)) return false;
@@ -118,11 +119,8 @@ function sameValue(declared: unknown, held: unknown): boolean {
     return jsonEqual(sorted(declared), sorted(held));
   }
   if (typeof declared === "object" || typeof held === "object") return jsonEqual(declared, held);
-  const text = (value: unknown) => String(value);
-  return text(declared) === text(held) || (isMethod(declared) && text(declared).toUpperCase() === text(held).toUpperCase());
+  return String(declared) === String(held);
 }
-
-const isMethod = (value: unknown) => typeof value === "string" && /^(get|post)$/i.test(value);
 
 export function fingerprint(secret: unknown): string {
   return crypto.createHash("sha256").update(String(secret)).digest("hex");

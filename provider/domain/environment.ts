@@ -38,12 +38,14 @@ export interface SettingRow {
   /** `boolean`: Twilio answers a boolean as text (`"True"`), read back as the boolean declared. */
   read?: "boolean";
   compare: SettingComparison;
-  /** `create-only`: a change replaces the object (Twilio has no update for it). */
+  /** `create-only`: a change replaces the object (Twilio has no update for it, or one that could not keep it whole). */
   change: "update" | "create-only";
   /** Sent, never answered, never stored: state keeps a fingerprint of it, as a Pulumi secret. */
   secret?: true;
   /** Twilio requires it on create. */
   required?: true;
+  /** Parts (`""`: the value itself) compared without case: methods, which Twilio takes and answers in either case. */
+  caseless?: readonly string[];
 }
 
 export type SettingTable = Readonly<Record<string, SettingRow>>;
@@ -97,7 +99,7 @@ export const SERVICE_NOTIFICATIONS_PROPERTIES = {
 export const SERVICE_WEBHOOKS_PROPERTIES = {
   preWebhookUrl: update("preWebhookUrl", "PreWebhookUrl", "pre_webhook_url"),
   postWebhookUrl: update("postWebhookUrl", "PostWebhookUrl", "post_webhook_url"),
-  method: update("method", "Method", "method"),
+  method: { ...update("method", "Method", "method"), caseless: [""] },
   filters: update("filters", "Filters", "filters"),
 } as const satisfies SettingTable;
 
@@ -142,15 +144,19 @@ export const ADDRESS_CONFIGURATION_PROPERTIES = {
   type: createOnly("type", "Type", "type", { required: true }),
   address: createOnly("address", "Address", "address", { required: true }),
   friendlyName: update("friendlyName", "FriendlyName", "friendly_name"),
-  autoCreation: update(
-    "autoCreation",
-    Object.fromEntries(Object.entries(AUTO_CREATION_PARTS).map(([part, [key]]) => [part, `AutoCreation.${key}`])),
-    Object.fromEntries(Object.entries(AUTO_CREATION_PARTS).map(([part, [, key]]) => [part, `auto_creation.${key}`])),
-  ),
+  autoCreation: {
+    ...update(
+      "autoCreation",
+      Object.fromEntries(Object.entries(AUTO_CREATION_PARTS).map(([part, [key]]) => [part, `AutoCreation.${key}`])),
+      Object.fromEntries(Object.entries(AUTO_CREATION_PARTS).map(([part, [, key]]) => [part, `auto_creation.${key}`])),
+    ),
+    caseless: ["webhookMethod"],
+  },
   addressCountry: createOnly("addressCountry", "AddressCountry", "address_country"),
 } as const satisfies SettingTable;
 
 export const PUSH_CREDENTIAL_PROPERTIES = {
+  /** Twilio would update it in place, but a new type takes other secrets: it replaces the credential. */
   type: createOnly("type", "Type", "type", { required: true }),
   friendlyName: update("friendlyName", "FriendlyName", "friendly_name"),
   /** Twilio answers it as text ("True"/"False"). */

@@ -346,3 +346,31 @@ describe("the plan of the environment", () => {
     E2E_TIMEOUT,
   );
 });
+
+describe("deleting a declared service", () => {
+  it(
+    "destroy refuses while the service holds a conversation the stack does not declare, and deletes it with deleteWithConversations: true",
+    async () => {
+      const scenario = await scenarioNamed("environment-guard");
+      scenario.writeStack("service:\n  friendlyName: Guarded\nconversations: {}\n");
+      await scenario.up();
+      const serviceSid = (await scenario.outputs()).environment.service;
+      await outOfBand(scenario.emulator, `/v1/Services/${serviceSid}/Conversations`, [["UniqueName", "made-by-hand"]]);
+      const refused = await scenario.pulumi(["destroy", "--yes"], { allowFailure: true });
+      expect(refused.code).not.toBe(0);
+      expect(refused.output).toContain(`service ${serviceSid} still holds 1 conversation(s) that the stack does not declare (made-by-hand)`);
+      expect(refused.output).toContain("set `deleteWithConversations: true` on the service");
+      expect((scenario.emulator.state() as any).services.map((service: any) => service.sid)).toContain(serviceSid);
+
+      scenario.writeStack("service:\n  friendlyName: Guarded\n  deleteWithConversations: true\nconversations: {}\n");
+      scenario.emulator.clearRequests();
+      await scenario.up();
+      expect(writes(scenario.emulator.requests())).toEqual([]);
+      await scenario.pulumi(["destroy", "--yes"]);
+      const state = scenario.emulator.state() as any;
+      expect(state.services.map((service: any) => service.sid)).not.toContain(serviceSid);
+      expect(state.conversations).toEqual([]);
+    },
+    E2E_TIMEOUT,
+  );
+});

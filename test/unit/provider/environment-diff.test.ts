@@ -159,6 +159,15 @@ describe("singletons and other kinds", () => {
     expect(diffOf("addressConfiguration", address, { type: "sms", address: "+1", autoCreation: { type: "webhook", webhookMethod: "post" } }).updates).toEqual([]);
   });
 
+  it("only the fields that are methods compare caseless: a name that spells one does not", () => {
+    const role = outputs("role", { friendlyName: "Post", type: "conversation", permissions: ["sendMessage"] });
+    expect(diffOf("role", role, { friendlyName: "post", type: "conversation", permissions: ["sendMessage"] }).replaces).toEqual(["friendlyName"]);
+    const user = outputs("user", { identity: "ada", friendlyName: "Get" });
+    expect(diffOf("user", user, { identity: "ada", friendlyName: "GET" }).updates).toEqual(["friendlyName"]);
+    const address = outputs("addressConfiguration", { type: "sms", address: "+1", friendlyName: "post", autoCreation: { type: "webhook", webhookUrl: "https://h.example.com/post" } });
+    expect(diffOf("addressConfiguration", address, { type: "sms", address: "+1", friendlyName: "POST", autoCreation: { webhookUrl: "https://h.example.com/POST" } }).updates).toEqual(["friendlyName", "autoCreation"]);
+  });
+
   it("a composite's parts left out are not managed; a declared part that differs is an update", () => {
     const held = outputs(
       "serviceNotifications",
