@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { requestsOutsideSpec } from "../support/requests-against-spec";
+import { stackResources, writes } from "./harness";
+import {
+  CERTIFICATE,
+  E2E_TIMEOUT,
+  ENVIRONMENT,
+  PRIVATE_KEY,
+  TWILIOS_ROLES,
+  outOfBand,
+  scenarioNamed,
+  withSecrets,
+} from "./environment-support";
+
+describe("destroy and the plan of the environment", () => {
+  it(
+    "destroy removes what the stack created and puts back what it only configured; no secret reaches state, plans or outputs",
+    async () => {
+      const scenario = await scenarioNamed("environment-destroy");
+      await withSecrets(scenario);
+      const found = (scenario.emulator.state() as any).account;
+      scenario.writeStack(ENVIRONMENT);
+      const up = await scenario.up();
+      const preview = await scenario.pulumi(["preview", "--diff"]);
+      const exported = (await scenario.pulumi(["stack", "export"])).stdout;
+      const outputs = JSON.stringify(await scenario.outputs());
+      for (const text of [up.output, preview.output, exported, outputs, JSON.stringify(scenario.emulator.requests())]) {
+        expect(text).not.toContain(CERTIFICATE);
+        expect(text).not.toContain(PRIVATE_KEY);
+      }
+      // The fingerprints are kept as Pulumi secrets too.
+      const credential = (await stackResources(scenario)).find((resource) => resource.type.endsWith(":PushCredential"))!;
+      expect(JSON.parse(exported).deployment.resources.find((resource: any) => resource.urn === credential.urn).outputs.fingerprints).toHaveProperty("ciphertext");
+
+      await scenario.pulumi(["destroy", "--yes"]);
+      const state = scenario.emulator.state() as any;
+      expect(state.services.map((service: any) => service.friendly_name)).toEqual(["Default Conversations Service"]);
+      expect(state.roles.filter((role: any) => !TWILIOS_ROLES.includes(role.friendly_name))).toEqual([]);
+      expect(state.users).toEqual([]);
+      expect(state.conversations).toEqual([]);
+      expect(state.account.address_configurations).toEqual([]);
+      expect(state.account.credentials).toEqual([]);
+      // The account's configuration and webhooks are back to what they were before the stack took them over.
+      expect(state.account.configuration).toEqual(found.configuration);
+      expect(state.account.webhooks).toEqual(found.webhooks);
+      expect(requestsOutsideSpec(scenario.emulator.requests())).toEqual([]);
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    "names each resource that changes, says why one is replaced, shows a changed secret as changed only, and says drift on secrets cannot be seen",
+    async () => {
+      const scenario = await scenarioNamed("environment-plan");
+      await withSecrets(scenario);
+      const plan = () => scenario.run("node", ["scripts/plan.js", "--stack", scenario.stack]);
+      scenario.writeStack(ENVIRONMENT);
+      const created = await plan();
+      expect(created.code, created.output).toBe(2);
+      expect(created.stdout).toContain("+ service service (create)");
+      expect(created.stdout).toContain("+ role agent (create)");
+      expect(created.stdout).toContain("+ push credential ios (create)");
+      expect(created.stdout).toContain("why: Twilio never answers certificate or privateKey back: a change made outside the stack cannot be seen");
+      await scenario.up();
+      const clean = await plan();
+      expect(clean.stdout.trim()).toBe("No changes.");
+
+      await scenario.pulumi(["config", "set", "--secret", "apnCertificate", "MIIBrotated-apn-certificate"]);
+      scenario.writeStack(
+        ENVIRONMENT.replace("type: service\n    permissions: [createConversation", "type: service\n    permissions: [editAnyUserInfo, createConversation").replace(
+          "  customer:\n    friendlyName: customer\n    type: conversation",
+          "  customer:\n    friendlyName: customer-2024\n    type: conversation",
+        ),
+      );
+      const changed = await plan();
+      expect(changed.code).toBe(2);
+      const lines = changed.stdout.split("\n");
+      // The service configuration names the replaced role: it is set to the new one.
+      expect(lines[0]).toBe("Plan: 3 to update, 1 to replace");
+      expect(changed.stdout).toContain("~ service configuration service-configuration (update)\n    defaultConversationRoleSid: ");
+      expect(changed.stdout).toContain("~ role staff (update)\n    permissions: ");
+      expect(changed.stdout).toContain('+- role customer (replace)\n    friendlyName: "customer" → "customer-2024"\n    why: friendlyName can only be set at creation');
+      expect(changed.stdout).toContain("~ push credential ios (update)\n    certificate or privateKey: [secret] → [secret] (changed)");
+      expect(changed.stdout).not.toContain("MIIBrotated");
+      expect(changed.stdout).not.toContain(CERTIFICATE);
+
+      // What the plan said is what up does.
+      const credentialBefore = (scenario.emulator.state() as any).account.credentials[0];
+      scenario.emulator.clearRequests();
+      await scenario.up();
+      const state = scenario.emulator.state() as any;
+      expect(state.account.credentials).toHaveLength(1);
+      expect(state.account.credentials[0].sid).toBe(credentialBefore.sid);
+      const credentialWrites = scenario.emulator.requests().filter((request) => request.method === "POST" && request.path.startsWith("/v1/Credentials/"));
+      expect(credentialWrites.map((request) => Object.keys(request.form))).toEqual([["Certificate"]]);
+      const customer = state.roles.find((role: any) => role.friendly_name === "customer-2024");
+      expect(state.roles.some((role: any) => role.friendly_name === "customer")).toBe(false);
+      expect(state.serviceConfigurations.map((entry: any) => entry.configuration.default_conversation_role_sid)).toContain(customer.sid);
+      expect((await plan()).stdout.trim()).toBe("No changes.");
+    },
+    E2E_TIMEOUT,
+  );
+});
+
+describe("deleting a declared service", () => {
+  it(
+    "destroy refuses while the service holds a conversation the stack does not declare, and deletes it with deleteWithConversations: true",
+    async () => {
+      const scenario = await scenarioNamed("environment-guard");
+      scenario.writeStack("service:\n  friendlyName: Guarded\nconversations: {}\n");
+      await scenario.up();
+      const serviceSid = (await scenario.outputs()).environment.service;
+      await outOfBand(scenario.emulator, `/v1/Services/${serviceSid}/Conversations`, [["UniqueName", "made-by-hand"]]);
+      const refused = await scenario.pulumi(["destroy", "--yes"], { allowFailure: true });
+      expect(refused.code).not.toBe(0);
+      expect(refused.output).toContain(`service ${serviceSid} still holds 1 conversation(s) that the stack does not declare (made-by-hand)`);
+      expect(refused.output).toContain("set `deleteWithConversations: true` on the service");
+      expect((scenario.emulator.state() as any).services.map((service: any) => service.sid)).toContain(serviceSid);
+
+      scenario.writeStack("service:\n  friendlyName: Guarded\n  deleteWithConversations: true\nconversations: {}\n");
+      scenario.emulator.clearRequests();
+      await scenario.up();
+      expect(writes(scenario.emulator.requests())).toEqual([]);
+      await scenario.pulumi(["destroy", "--yes"]);
+      const state = scenario.emulator.state() as any;
+      expect(state.services.map((service: any) => service.sid)).not.toContain(serviceSid);
+      expect(state.conversations).toEqual([]);
+    },
+    E2E_TIMEOUT,
+  );
+});
