@@ -185,6 +185,8 @@ export interface EnvironmentKind {
   placement: Placement;
   /** The property that names one object among its kind, for adoption and lost-answer recovery. */
   naturalKey?: string;
+  /** Twilio refuses a second object with the same natural key in one place (a user's identity in a service, an address). */
+  naturalKeyUnique?: true;
   /** The other properties a lost create's recovery matches on (a push credential has no natural key). */
   recoveryMatch?: readonly string[];
   /** The key of a list answer's items. */
@@ -213,7 +215,7 @@ export const ENVIRONMENT_KINDS: Readonly<Record<EnvironmentKindName, Environment
   },
   user: {
     name: "user", noun: "user", table: USER_PROPERTIES, shape: "collection", placement: "service-or-default",
-    naturalKey: "identity", listItems: "users", fetchesByNaturalKey: true,
+    naturalKey: "identity", naturalKeyUnique: true, listItems: "users", fetchesByNaturalKey: true,
   },
   accountConfiguration: {
     name: "accountConfiguration", noun: "account configuration", table: ACCOUNT_CONFIGURATION_PROPERTIES, shape: "singleton", placement: "account",
@@ -223,7 +225,7 @@ export const ENVIRONMENT_KINDS: Readonly<Record<EnvironmentKindName, Environment
   },
   addressConfiguration: {
     name: "addressConfiguration", noun: "address configuration", table: ADDRESS_CONFIGURATION_PROPERTIES, shape: "collection", placement: "account",
-    naturalKey: "address", listItems: "address_configurations", fetchesByNaturalKey: true,
+    naturalKey: "address", naturalKeyUnique: true, listItems: "address_configurations", fetchesByNaturalKey: true,
   },
   pushCredential: {
     name: "pushCredential", noun: "push credential", table: PUSH_CREDENTIAL_PROPERTIES, shape: "collection", placement: "account",

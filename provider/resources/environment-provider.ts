@@ -48,14 +48,7 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
 
     async diff(_id, olds: EnvironmentOutputs, news) {
       const { updates, replaces, recorded } = diffEnvironment(kind, olds, environmentInputs(kind, news));
-      const natural = kind.naturalKey;
-      return {
-        changes: updates.length + replaces.length + recorded.length > 0,
-        replaces,
-        // A replacement that keeps the natural key (a role's type, an address's country) would
-        // clash with the object it replaces: that one goes first.
-        deleteBeforeReplace: replaces.length > 0 && (natural === undefined || !replaces.includes(natural)),
-      };
+      return { changes: updates.length + replaces.length + recorded.length > 0, replaces, deleteBeforeReplace: replacementClashes(kind, replaces) };
     },
 
     async create(raw) {
@@ -168,6 +161,18 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
     }
     return fingerprints;
   }
+}
+
+/**
+ * Whether the replacement would clash with the object it replaces, which must then go first: only
+ * where Twilio keeps the natural key unique (a user's identity, an address), the key stays and so
+ * does the place (another service holds its own identities). Otherwise the replacement is made
+ * first, so that whatever names the object (a configuration naming a role) moves to the new one
+ * before the old one is deleted.
+ */
+export function replacementClashes(kind: EnvironmentKind, replaces: readonly string[]): boolean {
+  if (replaces.length === 0 || !kind.naturalKeyUnique) return false;
+  return !replaces.includes(kind.naturalKey!) && !replaces.includes("chatServiceSid");
 }
 
 /** After a refresh the inputs hold what Twilio holds for each declared value, so a plan shows drift against the file. */

@@ -129,3 +129,43 @@ describe("deleting a declared service", () => {
     E2E_TIMEOUT,
   );
 });
+
+describe("replacements in the environment", () => {
+  it(
+    "a new identity replaces a user; a new role type replaces the role, the new one made first so that what names it moves before the old one is deleted",
+    async () => {
+      const scenario = await scenarioNamed("environment-replace");
+      await withSecrets(scenario);
+      scenario.writeStack(ENVIRONMENT);
+      await scenario.up();
+      const before = scenario.emulator.state() as any;
+      const oldUser = before.users.find((user: any) => user.identity === "ada@example.com");
+      const oldStaff = before.roles.find((role: any) => role.friendly_name === "staff");
+
+      scenario.writeStack(
+        ENVIRONMENT.replace("identity: ada@example.com", "identity: ada.lovelace@example.com")
+          // staff becomes a conversation role: the service's default role and the user must name a service role, so they name another
+          .replace("defaultChatServiceRole: staff", "defaultChatServiceRole: operator")
+          .replace("    role: staff", "    role: operator")
+          .replace("  staff:\n    friendlyName: staff\n    type: service", "  operator:\n    friendlyName: operator\n    type: service\n    permissions: [createConversation]\n  staff:\n    friendlyName: staff\n    type: conversation")
+          .replace("permissions: [createConversation, joinConversation, editOwnUserInfo]", "permissions: [sendMessage]"),
+      );
+      scenario.emulator.clearRequests();
+      await scenario.up();
+      const after = scenario.emulator.state() as any;
+      const users = after.users.filter((user: any) => user.chat_service_sid === oldUser.chat_service_sid);
+      expect(users.map((user: any) => user.identity)).toEqual(["ada.lovelace@example.com"]);
+      expect(users[0].sid).not.toBe(oldUser.sid);
+      const operator = after.roles.find((role: any) => role.friendly_name === "operator");
+      expect(users[0].role_sid).toBe(operator.sid);
+      const staff = after.roles.filter((role: any) => role.friendly_name === "staff");
+      expect(staff.map((role: any) => [role.type, role.permissions])).toEqual([["conversation", ["sendMessage"]]]);
+      expect(staff[0].sid).not.toBe(oldStaff.sid);
+      const deletes = scenario.emulator.requests().filter((request) => request.method === "DELETE").map((request) => request.path);
+      expect(deletes).toEqual(expect.arrayContaining([expect.stringContaining(`/Users/${oldUser.sid}`), expect.stringContaining(`/Roles/${oldStaff.sid}`)]));
+      expect(requestsOutsideSpec(scenario.emulator.requests())).toEqual([]);
+      await scenario.pulumi(["preview", "--expect-no-changes"]);
+    },
+    E2E_TIMEOUT,
+  );
+});

@@ -153,14 +153,15 @@ describe("changes to the environment on the real engine", () => {
       await outOfBand(scenario.emulator, `/v1/Services/${serviceSid}/Configuration/Webhooks`, [["PostWebhookUrl", "https://elsewhere.example.com/hook"]]);
       await outOfBand(scenario.emulator, "/v1/Configuration", [["DefaultClosedTimer", "P30D"]]);
       await outOfBand(scenario.emulator, "/v1/Configuration/Webhooks", [["Method", "GET"]]);
+      await outOfBand(scenario.emulator, `/v1/Services/${serviceSid}/Users/${userSid}`, [["FriendlyName", "Someone else"]]);
       await outOfBand(scenario.emulator, `/v1/Configuration/Addresses/${addressSid}`, [["AutoCreation.Enabled", "false"]]);
       await scenario.pulumi(["refresh", "--yes"]);
       const drifted = await scenario.pulumi(["preview", "--diff", "--expect-no-changes"], { allowFailure: true });
       expect(drifted.code).not.toBe(0);
-      for (const name of ["agent", "service-configuration", "service-notifications", "service-webhooks", "account-configuration", "account-webhooks", "support-sms"]) {
+      for (const name of ["agent", "service-configuration", "service-notifications", "service-webhooks", "account-configuration", "account-webhooks", "support-sms", "ada"]) {
         expect(drifted.stdout).toContain(`::${name}]`);
       }
-      expect(drifted.stdout).toContain("~ 7 to update");
+      expect(drifted.stdout).toContain("~ 8 to update");
       await scenario.up();
       expect(environmentOf(scenario.emulator, before.services[0].sid)).toEqual(after);
       await scenario.pulumi(["preview", "--expect-no-changes"]);

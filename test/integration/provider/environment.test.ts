@@ -142,12 +142,12 @@ describe("a role", () => {
     expect(sentSince().map(call)).toEqual([`DELETE /v1/Roles/${id}`]);
   });
 
-  it("a new type is a replacement that deletes the old one first, as the provider's diff says", async () => {
+  it("a new type is a replacement that creates the new one first, as the provider's diff says", async () => {
     const service = await newService();
     const inputs = { resourceName: "typed", chatServiceSid: service, friendlyName: "typed", type: "conversation", permissions: ["sendMessage"] };
     const { id, outs } = await created("role", inputs);
     sentSince();
-    expect(await providers.role.diff(id, outs, { ...inputs, type: "service" })).toEqual({ changes: true, replaces: ["type"], deleteBeforeReplace: true });
+    expect(await providers.role.diff(id, outs, { ...inputs, type: "service" })).toEqual({ changes: true, replaces: ["type"], deleteBeforeReplace: false });
     expect(await providers.role.diff(id, outs, { ...inputs, friendlyName: "renamed" })).toEqual({ changes: true, replaces: ["friendlyName"], deleteBeforeReplace: false });
     expect(sentSince()).toEqual([]);
   });

@@ -72,9 +72,19 @@ describe("a role", () => {
     expect(await providerDiff("role", role, { ...roleNews, permissions: ["sendMessage"] })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 
-  it("a new type replaces it, deleting first: the replacement keeps the name, which would clash", async () => {
+  it("a new type replaces it, creating first: Twilio keeps role names unique nowhere, and what names the role moves to the new one before the old goes", async () => {
     expect(diffOf("role", role, { ...roleNews, type: "service" })).toEqual({ updates: [], replaces: ["type"], recorded: [] });
-    expect(await providerDiff("role", role, { ...roleNews, type: "service" })).toEqual({ changes: true, replaces: ["type"], deleteBeforeReplace: true });
+    expect(await providerDiff("role", role, { ...roleNews, type: "service" })).toEqual({ changes: true, replaces: ["type"], deleteBeforeReplace: false });
+  });
+
+  it("an address configuration of a new type keeps its address, which Twilio keeps unique: the old one goes first", async () => {
+    const address = outputs("addressConfiguration", { type: "sms", address: "+15005550006" });
+    expect(await providerDiff("addressConfiguration", address, { type: "whatsapp", address: "+15005550006" })).toEqual({ changes: true, replaces: ["type"], deleteBeforeReplace: true });
+    expect(await providerDiff("addressConfiguration", address, { type: "whatsapp", address: "+15005550007" })).toEqual({
+      changes: true,
+      replaces: ["type", "address"],
+      deleteBeforeReplace: false,
+    });
   });
 
   it("a new name replaces it, creating first: the natural key changes, so nothing clashes", async () => {
@@ -86,10 +96,10 @@ describe("a role", () => {
     });
   });
 
-  it("another service replaces it (deleting first), the same one does not", async () => {
+  it("another service replaces it (creating first: nothing clashes across services), the same one does not", async () => {
     const inService = outputs("role", { ...roleNews }, { chatServiceSid: IS });
     expect(diffOf("role", inService, { ...roleNews, chatServiceSid: IS }).replaces).toEqual([]);
-    expect(await providerDiff("role", inService, { ...roleNews, chatServiceSid: OTHER_IS })).toEqual({ changes: true, replaces: ["chatServiceSid"], deleteBeforeReplace: true });
+    expect(await providerDiff("role", inService, { ...roleNews, chatServiceSid: OTHER_IS })).toEqual({ changes: true, replaces: ["chatServiceSid"], deleteBeforeReplace: false });
     // The default service is no service SID at all: moving to a declared service replaces it too.
     expect(diffOf("role", role, { ...roleNews, chatServiceSid: IS }).replaces).toEqual(["chatServiceSid"]);
     expect(diffOf("role", role, { ...roleNews, chatServiceSid: "" }).replaces).toEqual([]);
@@ -119,7 +129,7 @@ describe("singletons and other kinds", () => {
     expect(await providerDiff("serviceConfiguration", held, { chatServiceSid: OTHER_IS, reachabilityEnabled: false })).toEqual({
       changes: true,
       replaces: ["chatServiceSid"],
-      deleteBeforeReplace: true,
+      deleteBeforeReplace: false,
     });
     expect(diffOf("serviceConfiguration", held, { chatServiceSid: IS, defaultConversationRoleSid: "RL" + "4".repeat(32) })).toEqual({
       updates: ["defaultConversationRoleSid"],
@@ -137,7 +147,7 @@ describe("singletons and other kinds", () => {
     expect(diffOf("service", held, { friendlyName: "Support", deleteWithConversations: true }).recorded).toEqual(["deleteWithConversations"]);
   });
 
-  it('a push credential\'s "True" from Twilio is the true declared; its new type replaces it, deleting first', async () => {
+  it('a push credential\'s "True" from Twilio is the true declared; its new type replaces it, creating first (it has no natural key to clash)', async () => {
     // What state holds is what the client read from Twilio's answer.
     const answered = (sandbox: string) => observedOf(ENVIRONMENT_KINDS.pushCredential.table, { sid: "CR1", type: "apn", sandbox, friendly_name: "iOS" });
     const held = outputs("pushCredential", answered("True"));
@@ -145,7 +155,7 @@ describe("singletons and other kinds", () => {
     expect(diffOf("pushCredential", held, { type: "apn", sandbox: false })).toEqual({ updates: ["sandbox"], replaces: [], recorded: [] });
     expect(diffOf("pushCredential", outputs("pushCredential", answered("False")), { type: "apn", sandbox: false }).updates).toEqual([]);
     expect(diffOf("pushCredential", outputs("pushCredential", answered("False")), { type: "apn", sandbox: true }).updates).toEqual(["sandbox"]);
-    expect(await providerDiff("pushCredential", held, { type: "fcm", secret: "s" })).toMatchObject({ replaces: ["type"], deleteBeforeReplace: true });
+    expect(await providerDiff("pushCredential", held, { type: "fcm", secret: "s" })).toMatchObject({ replaces: ["type"], deleteBeforeReplace: false });
   });
 
   it("webhook methods compare caseless; filters as a set; URLs exactly", () => {
