@@ -32,7 +32,7 @@ const conversationSchema: Json = schema.properties.conversations.additionalPrope
 const messageSchema: Json = conversationSchema.properties.messages.items;
 
 /** Keys of a stack-file conversation that are no resource property: Pulumi options, the rename, the thread. */
-const CONVERSATION_ENTRY_OPTIONS = ["renamedFrom", "protect", "retainOnDelete", "messages"];
+const CONVERSATION_ENTRY_OPTIONS = ["renamedFrom", "protect", "retainOnDelete", "messages", "participants", "scopedWebhooks"];
 
 const yamlKeys = (table: Readonly<Record<string, PropertyRow>>) =>
   declarable(table).map((property) => (table[property] as { yaml: string }).yaml);

@@ -53,7 +53,7 @@ describe("invalid stack files", () => {
   it("author number", () => {
     expect(render("author-number.yaml")).toMatchInlineSnapshot(`
       "test/fixtures/invalid/author-number.yaml:4:9 conversations.lobby.messages[0].author
-        ✖ expected a string, received a number
+        ✖ expected a string (an identity) or { participant: <key> }, received a number
         hint: quote it: author: "42""
     `);
   });
@@ -531,7 +531,7 @@ describe("invalid stack files", () => {
     expect(render("unknown-key-without-close-match.yaml")).toMatchInlineSnapshot(`
       "test/fixtures/invalid/unknown-key-without-close-match.yaml:3:5 conversations.lobby.colour
         ✖ unknown key "colour"
-        hint: remove it; keys allowed here: uniqueName, friendlyName, state, timers, attributes, messagingServiceSid, bindings, adopt, renamedFrom, protect, retainOnDelete, webhooks, messages"
+        hint: remove it; keys allowed here: uniqueName, friendlyName, state, timers, attributes, messagingServiceSid, bindings, adopt, renamedFrom, protect, retainOnDelete, webhooks, messages, participants, scopedWebhooks"
     `);
   });
 
