@@ -69,6 +69,11 @@ export interface DeclaredRow {
    * declares it is followed by an update that sends it.
    */
   onCreate?: "after";
+  /**
+   * For a create-only row whose key Twilio's update form has, but takes only in cases that never
+   * change a declared value (adding one where none is held): why it is create-only here.
+   */
+  narrowUpdate?: string;
   /** Where Twilio's JSON answer holds it (a dotted path, numbers index lists); null when Twilio never shows it. */
   answer: string | Readonly<Record<string, string>> | null;
   /** How the answer is read: JSON text parsed into a value, a number, a list of text, upper-cased text; by default text. */
@@ -212,6 +217,7 @@ export const PARTICIPANT_PROPERTIES = {
   sid: observed("sid"),
   /** Twilio's update takes an identity only for a Group MMS participant that has none: create-only here. */
   identity: {
+    narrowUpdate: "only a Group MMS participant with no identity takes one (50444)",
     yaml: "identity", form: "Identity", answer: "identity", compare: "text", change: "create-only", closed: "refused", secret: false,
     recovery: "natural-key", rule: { text: "identity" },
   },
@@ -220,6 +226,7 @@ export const PARTICIPANT_PROPERTIES = {
    * none is held or removed (50440-50443), never changed: any change re-creates the participant.
    */
   messagingBinding: {
+    narrowUpdate: "the address is create-only; a proxy or projected address is only added where none is held, or removed (50440-50443)",
     yaml: "messagingBinding",
     form: { address: "MessagingBinding.Address", proxyAddress: "MessagingBinding.ProxyAddress", projectedAddress: "MessagingBinding.ProjectedAddress" },
     answer: { address: "messaging_binding.address", proxyAddress: "messaging_binding.proxy_address", projectedAddress: "messaging_binding.projected_address" },

@@ -504,10 +504,10 @@ export function webhookViolations(webhook: Record<string, unknown>): FieldViolat
   const { needs, takes } = WEBHOOK_TARGET_FIELDS[target as WebhookTarget];
   const violations: FieldViolation[] = [];
   for (const field of needs.filter((name) => !present(webhook[name]))) {
-    violations.push({ message: `a ${target} webhook needs ${field}`, hint: `add ${field}, or choose another target` });
+    violations.push({ message: `a webhook with target ${target} needs ${field}`, hint: `add ${field}, or choose another target` });
   }
   for (const field of Object.keys(webhook).filter((name) => name !== "target" && present(webhook[name]) && !takes.includes(name))) {
-    violations.push({ field, message: `a ${target} webhook has no ${field}`, hint: `Twilio ignores ${field} for target ${target}; remove it, or choose another target` });
+    violations.push({ field, message: `a webhook with target ${target} has no ${field}`, hint: `Twilio ignores ${field} for target ${target}; remove it, or choose another target` });
   }
   return violations;
 }

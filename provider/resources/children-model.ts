@@ -90,8 +90,9 @@ function followedFields(kind: ChildKind): string[] {
   return kind.updatable.filter((field) => isDeclared(kind.table[field]) && kind.table[field].answer !== null);
 }
 
-export function recordedChild(declared: DeclaredChild, observed: { sid: string } & Record<string, unknown>): RecordedChild {
-  const { sid, ...held } = observed;
+/** The record of a child Twilio answered for (`observed`: its answer, read by the kind's table). */
+export function recordedChild(declared: DeclaredChild, observed: { sid: string }): RecordedChild {
+  const { sid, ...held } = observed as { sid: string } & Record<string, unknown>;
   return { sid, declared: withoutUndeclared(declared), held };
 }
 
