@@ -33,6 +33,7 @@ import {
   messageIndexViolation,
   participantAuthor,
   participantNaturalKey,
+  participantRoleViolation,
   participantViolations,
   urlViolation,
   webhookFilterViolation,
@@ -51,6 +52,7 @@ import {
 } from "../provider/domain/rules";
 import type { JsonValue } from "../provider/domain/json";
 import { explain, yamlKindOf } from "./explain";
+import { closestTo } from "./issues";
 import { environmentRules, environmentSchemas } from "./environment";
 
 /** Conversation logical names become Pulumi resource names (and URN parts). */
@@ -364,7 +366,12 @@ function buildStackSchema() {
       attributes: attributes("participant")
         .optional()
         .describe(`Free-form metadata as a YAML mapping, at most ${LIMITS.participantAttributesBytes} bytes as JSON. Updated in place.`),
-      roleSid: sid("role").optional().describe("`RL…` SID of a conversation-level role; Twilio gives the service's default role when absent. Updated in place."),
+      roleSid: z
+        .string()
+        .check(obeys(participantRoleViolation))
+        .meta({ pattern: SID_PATTERNS.role.source, patternErrorMessage: editorText(participantRoleViolation("")!) })
+        .optional()
+        .describe("`RL…` SID of a conversation-level role; Twilio gives the service's default role when absent. Updated in place."),
       dateCreated: utcTimestamp().optional().describe("Creation time to record, an ISO 8601 UTC timestamp (backdating)."),
       dateUpdated: utcTimestamp().optional().describe("Last-update time to record, an ISO 8601 UTC timestamp."),
       lastReadMessageIndex: messageIndex.optional().describe("Index of the last message the participant read. Set by an update after the create (Twilio's create does not take it)."),
@@ -373,7 +380,7 @@ function buildStackSchema() {
     .check(z.superRefine((value, ctx) => reportFieldViolations(ctx, [], participantViolations(value as Record<string, unknown>)), evenWithOtherIssues))
     .describe("A participant: a chat identity, or an SMS/WhatsApp messaging binding.");
 
-  const closestFilter = (filter: string) => closest(filter, WEBHOOK_FILTERS);
+  const closestFilter = (filter: string) => closestTo(filter, WEBHOOK_FILTERS);
   const scopedWebhook = z
     .strictObject({
       target: z.enum(WEBHOOK_TARGETS).describe("webhook (url, method, filters), trigger (url, method, triggers) or studio (flowSid). Only at creation: a change re-creates the webhook."),
@@ -567,29 +574,6 @@ function messageRules(value: unknown, ctx: Issues): void {
   if (isRecord(value)) reportFieldViolations(ctx, [], messageViolations(value));
 }
 
-/** The closest of `choices` to a misspelt `word` (at most a third of its letters off), if any. */
-export function closest(word: string, choices: readonly string[]): string | undefined {
-  const distance = (a: string, b: string) => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let previous = row[0];
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const current = row[j];
-        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-        previous = current;
-      }
-    }
-    return row[b.length];
-  };
-  let best: { choice: string; distance: number } | undefined;
-  for (const choice of choices) {
-    const d = distance(word, choice);
-    if (d <= Math.max(1, Math.floor(word.length / 3)) && (!best || d < best.distance)) best = { choice, distance: d };
-  }
-  return best?.choice;
-}
-
 /** A message authored by a participant names one the conversation declares, with an identity or an address. */
 function authorRules(value: Record<string, unknown>, ctx: Issues): void {
   if (!Array.isArray(value.messages)) return;
@@ -600,7 +584,7 @@ function authorRules(value: Record<string, unknown>, ctx: Issues): void {
     const key = message.author.participant;
     const path = ["messages", index, "author", "participant"];
     if (!Object.prototype.hasOwnProperty.call(participants, key)) {
-      const suggestion = closest(key, keys);
+      const suggestion = closestTo(key, keys);
       report(ctx, path, {
         message: `${quote(key)} is not a participant of this conversation`,
         hint: suggestion ? `did you mean ${suggestion}?` : keys.length > 0 ? `use one of ${keys.join(", ")}` : "declare it under participants first",

@@ -44,6 +44,7 @@ export type FieldRule =
   | "contentVariables"
   | "bindings"
   | "messagingBinding"
+  | "participantRole"
   | "messageIndex"
   | "url"
   | "webhookFilters"
@@ -239,7 +240,7 @@ export const PARTICIPANT_PROPERTIES = {
   /** Not sent, Twilio gives the service's default conversation role. */
   roleSid: {
     yaml: "roleSid", form: "RoleSid", answer: "role_sid", compare: "text", change: "update", closed: "refused", secret: false,
-    recovery: "ignored", rule: { sid: "role" },
+    recovery: "ignored", rule: "participantRole",
   },
   dateCreated: {
     yaml: "dateCreated", form: "DateCreated", encode: "date", answer: "date_created", compare: "instant", change: "update",

@@ -553,3 +553,12 @@ export function participantAuthor(participant: Record<string, unknown>): string 
     ? ((binding as Record<string, unknown>).address as string)
     : null;
 }
+
+/** A participant's role is a conversation-level role's SID: not a key under roles, which a participant cannot name. */
+export function participantRoleViolation(text: string): Violation | undefined {
+  if (isSid("role", text)) return undefined;
+  return {
+    message: `${sidExpectation("role").message}, received ${quote(text)}`,
+    hint: "copy the RL… SID of a conversation-level role (a declared role's sid output, or the Twilio console); a participant takes the SID, not the role's key",
+  };
+}

@@ -144,7 +144,12 @@ export function planFromPreview(preview: PreviewJson): Plan {
 
 /** The environment's resources come before the conversations, which live in them. */
 function sectionOf(resource: PlannedResource): number {
-  return resource.kind === "conversation" || resource.kind === "message" ? 1 : 0;
+  return resource.kind === "conversation" || insideConversation(resource) ? 1 : 0;
+}
+
+/** A message, participant or scoped webhook: planned inside its conversation's step, named `<conversation>/<key>`. */
+function insideConversation(resource: PlannedResource): boolean {
+  return resource.kind === "message" || resource.kind === "participant" || resource.kind === "webhook";
 }
 
 /**
@@ -601,7 +606,7 @@ function nameOf(urn: string): string {
 
 /** The conversation a resource belongs to: itself, or the one a message seeds; an environment resource is its own group. */
 function groupOf(resource: PlannedResource): string {
-  return resource.kind === "message" ? conversationOf(resource.name) : resource.name;
+  return insideConversation(resource) ? conversationOf(resource.name) : resource.name;
 }
 
 function conversationOf(messageName: string): string {

@@ -18,6 +18,7 @@ import {
   uniqueNameViolation,
   messageIndexViolation,
   participantNaturalKey,
+  participantRoleViolation,
   participantViolations,
   urlViolation,
   webhookFilterViolation,
@@ -162,6 +163,7 @@ const webhookTriggers = stringList((triggers) => reasonOf(webhookTriggersViolati
 function rulesOf(rule: FieldRule): Rule[] {
   if (rule === "string") return [isString];
   if (rule === "messagingBinding") return [messagingBindingRule];
+  if (rule === "participantRole") return [isString, (value) => reasonOf(participantRoleViolation(value as string))];
   if (rule === "messageIndex") return [messageIndex];
   if (rule === "url") return [url];
   if (rule === "webhookFilters") return [webhookFilters];
