@@ -289,8 +289,9 @@ function childrenPlan(kind: ChildKind, conversation: string, action: Action, rec
   return childSteps(kind, recorded, declared).map((step) => {
     if (step.action === "delete") return line(step.key, "delete");
     if (step.action === "create") return line(step.key, "create", changesBetween({}, declared[step.key]));
-    const changes = childChanges(kind, recorded[step.key], declared[step.key]);
-    return line(step.key, step.action, changes, step.action === "replace" ? [`${step.field} can only be set at creation`] : []);
+    if (step.action === "update") return line(step.key, "update", childChanges(kind, recorded[step.key], declared[step.key]));
+    // Re-created: every declared field it had and has now, so what it leaves behind shows too.
+    return line(step.key, "replace", changesBetween(recorded[step.key].declared, declared[step.key]), [`${step.field} can only be set at creation`]);
   });
 }
 
