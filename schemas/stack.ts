@@ -42,6 +42,7 @@ import {
   WEBHOOK_FILTERS,
   WEBHOOK_METHODS,
   WEBHOOK_TARGETS,
+  WEBHOOK_TARGET_FIELDS,
   type AttributesOwner,
   type Dependency,
   type FieldViolation,
@@ -99,6 +100,43 @@ const MESSAGE_CONDITIONS = [
   })),
   ...dependencyConditions(MESSAGE_DEPENDENCIES),
 ];
+
+/** What each webhook target needs and refuses (webhookViolations), as if/then for editors, in the same words. */
+const WEBHOOK_CONDITIONS = WEBHOOK_TARGETS.map((target) => {
+  const { needs, takes } = WEBHOOK_TARGET_FIELDS[target];
+  const refused = ["url", "method", "filters", "triggers", "flowSid", "replayAfter"].filter((field) => !takes.includes(field));
+  const example = { target, ...Object.fromEntries(refused.map((field) => [field, true])) };
+  const violations = webhookViolations(example);
+  return {
+    if: { required: ["target"], properties: { target: { const: target } } },
+    then: {
+      required: needs,
+      properties: Object.fromEntries(refused.map((field) => [field, false])),
+      errorMessage: violations.map(editorText).join("; "),
+    },
+  };
+});
+
+/** Who a participant is (participantViolations), as JSON Schema for editors, in the same words; all but an address equal to its proxy. */
+const PARTICIPANT_CONDITIONS = (() => {
+  const words = (participant: Record<string, unknown>) => editorText(participantViolations(participant)[0]);
+  const binding = (part: string) => ({ required: ["messagingBinding"], properties: { messagingBinding: { required: [part] } } });
+  return [
+    { if: { not: { anyOf: [{ required: ["identity"] }, binding("address"), binding("projectedAddress")] } }, then: { required: ["identity"], errorMessage: words({}) } },
+    {
+      if: { allOf: [{ required: ["identity"] }, binding("address")] },
+      then: { properties: { messagingBinding: { properties: { address: false } } }, errorMessage: words({ identity: "a", messagingBinding: { address: "b" } }) },
+    },
+    {
+      if: binding("proxyAddress"),
+      then: { ...binding("address"), errorMessage: words({ identity: "a", messagingBinding: { proxyAddress: "b" } }) },
+    },
+    {
+      if: { allOf: [binding("address"), binding("projectedAddress")] },
+      then: { properties: { messagingBinding: { properties: { projectedAddress: false } } }, errorMessage: words({ messagingBinding: { address: "a", projectedAddress: "b" } }) },
+    },
+  ];
+})();
 
 const PRODUCTION_SEED: Violation = {
   message: "seed messages are refused in a production stack (guards.production: true)",
@@ -378,6 +416,7 @@ function buildStackSchema() {
       lastReadTimestamp: utcTimestamp().optional().describe("When the participant last read, an ISO 8601 UTC timestamp. Set by an update after the create."),
     })
     .check(z.superRefine((value, ctx) => reportFieldViolations(ctx, [], participantViolations(value as Record<string, unknown>)), evenWithOtherIssues))
+    .meta({ allOf: PARTICIPANT_CONDITIONS })
     .describe("A participant: a chat identity, or an SMS/WhatsApp messaging binding.");
 
   const closestFilter = (filter: string) => closestTo(filter, WEBHOOK_FILTERS);
@@ -413,6 +452,7 @@ function buildStackSchema() {
       replayAfter: messageIndex.optional().describe("The message index from which messages are replayed to the webhook. Only at creation."),
     })
     .check(z.superRefine((value, ctx) => reportFieldViolations(ctx, [], webhookViolations(value as Record<string, unknown>)), evenWithOtherIssues))
+    .meta({ allOf: WEBHOOK_CONDITIONS })
     .describe("A conversation-scoped webhook.");
 
   const childKey = (noun: string) =>
