@@ -439,7 +439,9 @@ export type WebhookTarget = (typeof WEBHOOK_TARGETS)[number];
 export const WEBHOOK_METHODS = ["GET", "POST"] as const;
 /**
  * The post-action events a conversation-scoped webhook filters on: "Only post-event webhooks are
- * supported" (the resource's page); the events are those the spec lists for webhook filters.
+ * supported" (the resource's page). The spec's description of a service's webhook `filters` lists
+ * every event; these are its post-action (`…ed`) conversation, message, participant and delivery
+ * events (the user events belong to a service).
  */
 export const WEBHOOK_FILTERS = [
   "onMessageAdded",

@@ -105,3 +105,30 @@ export async function readChildren(kind: ChildKind, target: Omit<ChildrenTarget,
   }
   return children;
 }
+
+/**
+ * Children Twilio already holds that no state records: in a conversation just adopted, or in state
+ * written before its children were managed. Each declared one Twilio holds as its create would
+ * make it (a participant by identity or binding; a webhook by all it would send) is taken over,
+ * unless another declared resource holds it; the others are left for `writeChildren` to create.
+ */
+export async function takeOverChildren(kind: ChildKind, target: ChildrenTarget, declared: DeclaredChildren): Promise<RecordedChildren> {
+  if (Object.keys(declared).length === 0) return {};
+  const { transport, resourceName } = target;
+  const api = apiOf(kind);
+  const held = await listChildren(transport, api, target, { operation: `look up the ${kind.noun}s to take over`, resource: resourceName });
+  const taken: RecordedChildren = {};
+  const used = new Set<string>();
+  for (const [key, wanted] of Object.entries(declared)) {
+    const fields = childFields(kind, wanted);
+    const json = held.find((candidate) => {
+      const sid = String(candidate.sid);
+      return !used.has(sid) && !transport.claims.heldByAnother(sid, resourceName) && api.made(candidate, fields, 0);
+    });
+    if (!json) continue;
+    used.add(String(json.sid));
+    transport.claims.claim(String(json.sid), resourceName);
+    taken[key] = recordedChild(wanted, api.observed(json));
+  }
+  return taken;
+}

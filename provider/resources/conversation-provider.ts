@@ -30,7 +30,7 @@ import {
 import { deleteThread, messageJournalKey, readThread, takeOverThread, ThreadUnfinished, writeThread, type ThreadTarget } from "./thread-effects";
 import type { RecordedThread } from "./thread-model";
 import { CHILD_KINDS, type DeclaredChildren, type RecordedChildren } from "./children-model";
-import { ChildrenUnfinished, childJournalKey, readChildren, writeChildren, type ChildrenTarget } from "./children-effects";
+import { ChildrenUnfinished, childJournalKey, readChildren, takeOverChildren, writeChildren, type ChildrenTarget } from "./children-effects";
 
 export function conversationProvider(transport: () => Transport): pulumi.dynamic.ResourceProvider {
   return {
@@ -69,7 +69,7 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
       }
       const adopted = existing !== null;
       // Participants before webhooks before messages: a message may be authored by a participant.
-      const { outs: withChildren, created } = await childrenWritten(transport(), raw, inputs, conversationOutputs(inputs, made, adopted));
+      const { outs: withChildren, created } = await childrenWritten(transport(), raw, inputs, conversationOutputs(inputs, made, adopted), adopted);
       const outs = await seeded(transport(), raw, inputs, withChildren, {}, created > 0);
       if (!thenClose) return { id: made.sid, outs };
       try {
@@ -113,7 +113,9 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
       let activated = false;
       for (const kind of CHILD_KINDS) {
         try {
-          const written = await writeChildren(kind, target, olds[kind.property] ?? {}, inputs[kind.property]);
+          // State written before children were managed records none: those Twilio holds are taken over.
+          const recorded = olds[kind.property] ?? (declares(inputs[kind.property]) ? await takeOverChildren(kind, target, inputs[kind.property]) : {});
+          const written = await writeChildren(kind, target, recorded, inputs[kind.property]);
           children[kind.property] = written.children;
           activated ||= written.created > 0 && kind.noun === "participant";
         } catch (error) {
@@ -188,14 +190,16 @@ function childrenOf(outs: ConversationOutputs): { participants: RecordedChildren
 }
 
 /**
- * A new (or newly adopted) conversation with its participants and webhooks written. A failure part
- * way records the conversation and the children made, for the next `up` to finish.
+ * A new (or newly adopted) conversation with its participants and webhooks written; an adopted
+ * one's children that Twilio holds as declared are taken over. A failure part way records the
+ * conversation and the children made, for the next `up` to finish.
  */
 async function childrenWritten(
   transport: Transport,
   raw: Record<string, unknown>,
   inputs: ConversationInputs,
   outs: ConversationOutputs,
+  adopted: boolean,
 ): Promise<{ outs: ConversationOutputs; created: number }> {
   const target: ChildrenTarget = {
     transport,
@@ -210,14 +214,18 @@ async function childrenWritten(
   for (const kind of CHILD_KINDS) {
     if (!declares(inputs[kind.property])) continue;
     try {
-      const written = await writeChildren(kind, target, {}, inputs[kind.property]);
+      const recorded = adopted ? await takeOverChildren(kind, target, inputs[kind.property]) : {};
+      const written = await writeChildren(kind, target, recorded, inputs[kind.property]);
       children[kind.property] = written.children;
       if (kind.noun === "participant") activated += written.created;
     } catch (error) {
-      if (!(error instanceof ChildrenUnfinished)) throw error;
-      if (kind.noun === "participant") activated += error.created;
-      const partial = { ...outs, ...children, [kind.property]: error.children, ...(activated > 0 && outs.state === "inactive" ? { state: "active" } : {}) };
-      throw createdButUnfinished(error.failure, outs.sid, partial, raw, "conversation");
+      // The look-up of an adopted conversation's children failed before any was written.
+      const unfinished = error instanceof ChildrenUnfinished ? error : new ChildrenUnfinished(kind, {}, 0, error);
+      if (kind.noun === "participant") activated += unfinished.created;
+      const partial: ConversationOutputs = { ...outs, ...children, [kind.property]: unfinished.children, ...(activated > 0 && outs.state === "inactive" ? { state: "active" } : {}) };
+      // Left unrecorded, the next update looks for them again rather than creating them.
+      if (unfinished !== error) delete partial[kind.property];
+      throw createdButUnfinished(unfinished.failure, outs.sid, partial, raw, "conversation");
     }
   }
   return { outs: { ...outs, ...children }, created: activated };

@@ -229,4 +229,38 @@ describe("participants and scoped webhooks on the real engine", () => {
     expect(requestsOutsideSpec(log)).toEqual([]);
     await scenario.pulumi(["preview", "--expect-no-changes"]);
   }, E2E_TIMEOUT);
+
+  it("an adopted conversation's participants and webhooks that Twilio holds as declared are taken over, not created twice", async () => {
+    scenario = await newScenario("participants-adopt");
+    const made = (await raw(scenario.emulator, "POST", "/v1/Conversations", { UniqueName: "desk-adopted", FriendlyName: "Made by hand" })).body as { sid: string };
+    const base = `/v1/Conversations/${made.sid}`;
+    const ada = (await raw(scenario.emulator, "POST", `${base}/Participants`, { Identity: "ada-lovelace", Attributes: '{"role":"agent"}' })).body as { sid: string };
+    const hook = (await raw(scenario.emulator, "POST", `${base}/Webhooks`, [
+      ["Target", "webhook"],
+      ["Configuration.Url", "https://example.com/hooks/crm"],
+      ["Configuration.Method", "POST"],
+      ["Configuration.Filters", "onMessageAdded"],
+    ])).body as { sid: string };
+    scenario.writeStack(`
+conversations:
+  desk:
+    uniqueName: desk-adopted
+    adopt: ifExists
+    participants:
+      ada: { identity: ada-lovelace, attributes: { role: lead } }
+      grace: { identity: grace-hopper }
+    scopedWebhooks:
+      crm: { target: webhook, url: https://example.com/hooks/crm, method: POST, filters: [onMessageAdded] }
+`);
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    const grace = byIdentity(participantsOf(scenario, made.sid), "grace-hopper");
+    // ada is taken over and updated in place, grace created, the webhook taken over as it is.
+    expect(writes(scenario.emulator.requests())).toEqual([`POST ${base}/Participants/${ada.sid}`, `POST ${base}/Participants`]);
+    expect(participantsOf(scenario, made.sid).map((p) => p.sid).sort()).toEqual([ada.sid, grace.sid].sort());
+    expect(JSON.parse(byIdentity(participantsOf(scenario, made.sid), "ada-lovelace").attributes)).toEqual({ role: "lead" });
+    expect(webhooksOf(scenario, made.sid).map((w) => w.sid)).toEqual([hook.sid]);
+    expect(requestsOutsideSpec(scenario.emulator.requests())).toEqual([]);
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+  }, E2E_TIMEOUT);
 });
