@@ -80,7 +80,7 @@ describe("participants and scoped webhooks on the real engine", () => {
       `POST ${base}/Messages`,
       `POST ${base}/Messages`,
     ]);
-    console.log(`requests to create (3 participants, 1 webhook, 4 messages): ${log.length} (${writes(log).length} writes)`);
+    console.log(`requests to create (3 participants, 1 webhook, 4 messages): ${log.length} (${writes(log).length} writes; reads: ${log.filter((r) => r.method === "GET").map((r) => r.path).join(", ")})`);
     const participants = participantsOf(scenario, conversationSid);
     expect(participants).toHaveLength(3);
     expect(JSON.parse(byIdentity(participants, "ada-lovelace").attributes)).toEqual({ role: "agent" });
@@ -100,7 +100,7 @@ describe("participants and scoped webhooks on the real engine", () => {
 
     scenario.emulator.clearRequests();
     await scenario.pulumi(["preview", "--expect-no-changes"]);
-    console.log(`requests of a no-change preview: ${scenario.emulator.requests().length}`);
+    console.log(`requests of a no-change preview: ${scenario.emulator.requests().length} (${scenario.emulator.requests().map((r) => `${r.method} ${r.path}`).join(", ")})`);
     expect(scenario.emulator.requests().filter((r) => r.method !== "GET")).toEqual([]);
 
     scenario.emulator.clearRequests();
@@ -118,6 +118,12 @@ describe("participants and scoped webhooks on the real engine", () => {
       .replace("https://example.com/hooks/crm", "https://example.com/hooks/crm-v2")
       .replace("filters: [onMessageAdded, onParticipantAdded]", "filters: [onMessageAdded]");
     scenario.writeStack(edited);
+    // npm run plan names each child that changes, by its key, inside its conversation.
+    const plan = await scenario.run("node", ["scripts/plan.js", "--stack", scenario.stack]);
+    expect(plan.stdout).toContain("Plan: 2 to update");
+    expect(plan.stdout).toContain('~ participant desk/ada (update)\n    attributes.role: "agent" → "lead"');
+    expect(plan.stdout).toContain('~ webhook desk/crm (update)\n    url: "https://example.com/hooks/crm" → "https://example.com/hooks/crm-v2"');
+    expect(plan.stdout).not.toContain("conversation desk");
     scenario.emulator.clearRequests();
     await scenario.up();
     const ada = byIdentity(participantsOf(scenario, conversationSid), "ada-lovelace");
