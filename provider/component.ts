@@ -35,6 +35,7 @@ export class ConversationsStack extends pulumi.ComponentResource {
   readonly conversations: StackOutputs["conversations"];
   /** Message SIDs by conversation and message key (or position when unkeyed). */
   readonly messages: StackOutputs["messages"];
+  readonly participants: StackOutputs["participants"];
 
   constructor(name: string, args: ConversationsStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("twilio-conversations:index:ConversationsStack", name, {}, opts);
@@ -45,7 +46,8 @@ export class ConversationsStack extends pulumi.ComponentResource {
     });
     this.conversations = outputs.conversations;
     this.messages = outputs.messages;
-    this.registerOutputs({ conversations: this.conversations, messages: this.messages });
+    this.participants = outputs.participants;
+    this.registerOutputs({ conversations: this.conversations, messages: this.messages, participants: this.participants });
   }
 }
 

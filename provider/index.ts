@@ -32,13 +32,25 @@ export {
 } from "./resources/environment";
 export type { EnvironmentOutputs } from "./environment-program";
 export { ConversationsStack, type ConversationsStackArgs } from "./component";
-export type { ConversationArgs, SeedMessageArgs, MessageContentArgs, MessageArgs, JsonObject, JsonValue, TwilioSettings } from "./resources/args";
+export type {
+  ConversationArgs,
+  SeedMessageArgs,
+  MessageContentArgs,
+  MessageArgs,
+  ParticipantArgs,
+  ScopedWebhookArgs,
+  MessagingBinding,
+  JsonObject,
+  JsonValue,
+  TwilioSettings,
+} from "./resources/args";
 export type { RecordedMessage, RecordedThread } from "./resources/thread-model";
+export type { RecordedChild, RecordedChildren } from "./resources/children-model";
 export { TwilioConversationsError } from "./errors";
 export { declareStack, runStackProgram, type Placement, type StackOutputs } from "./stack-program";
 export { loadStackFile, loadStackText, type LoadResult } from "../schemas/load";
 export { renderProblems, type Problem } from "../schemas/problems";
-export type { StackSpec, ConversationSpec, MessageSpec } from "../schemas/stack";
+export type { StackSpec, ConversationSpec, MessageSpec, ParticipantSpec, ScopedWebhookSpec } from "../schemas/stack";
 export { validateFiles } from "../schemas/validate-cli";
 
 /** A stack file checked: its spec, or its problems and the text `validate` prints for them. */

@@ -5,17 +5,27 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackFile, stackFilePath } from "../schemas/load";
 import { renderProblems } from "../schemas/problems";
 import type { ConversationSpec, MessageSpec, StackSpec } from "../schemas/stack";
-import type { ConversationArgs, SeedMessageArgs, TwilioSettings } from "./resources/args";
+import { participantAuthor } from "./domain/rules";
+import type { ConversationArgs, ParticipantArgs, ScopedWebhookArgs, SeedMessageArgs, TwilioSettings } from "./resources/args";
 import { withoutUndeclared } from "./domain/declared";
-import { CONVERSATION_PROPERTIES, MESSAGE_PROPERTIES, declarable, type DeclaredRow, type PropertyRow } from "./domain/properties";
+import {
+  CONVERSATION_PROPERTIES,
+  MESSAGE_PROPERTIES,
+  PARTICIPANT_PROPERTIES,
+  WEBHOOK_PROPERTIES,
+  declarable,
+  type DeclaredRow,
+  type PropertyRow,
+} from "./domain/properties";
 import { Conversation } from "./resources/conversation";
 import { CONVERSATION_INPUT_DEFAULTS } from "./resources/conversation-model";
 import { declareEnvironment, type EnvironmentOutputs } from "./environment-program";
 
-/** Stack outputs: SIDs by logical name, and message SIDs by key (or position when unkeyed). */
+/** Stack outputs: SIDs by logical name, message SIDs by key (or position when unkeyed), participant SIDs by key. */
 export interface StackOutputs {
   conversations: Record<string, pulumi.Output<string>>;
   messages: Record<string, Record<string, pulumi.Output<string>>>;
+  participants: Record<string, Record<string, pulumi.Output<string>>>;
   /** The SIDs of the environment's objects, when the stack declares any (see environment-program.ts). */
   environment?: EnvironmentOutputs;
 }
@@ -50,7 +60,24 @@ export function conversationArgs(spec: StackSpec, conversation: ConversationSpec
 
 /** The conversation's seed thread, in the order the file gives it. */
 export function seedThreadArgs(conversation: ConversationSpec): SeedMessageArgs[] {
-  return conversation.messages.map(seedMessageArgs);
+  return conversation.messages.map((message, position) => seedMessageArgs(message, position, conversation.participants));
+}
+
+/** The conversation's participants by key, as its resource holds them: what the stack file declares. */
+export function participantArgs(conversation: ConversationSpec): Record<string, ParticipantArgs> {
+  return Object.fromEntries(
+    Object.entries(conversation.participants).map(([key, participant]) => {
+      const { messagingBinding, ...rest } = fromStackFile(PARTICIPANT_PROPERTIES, participant);
+      const binding = messagingBinding ? withoutUndeclared(messagingBinding as object) : undefined;
+      return [key, withoutUndeclared({ ...rest, messagingBinding: binding }) as ParticipantArgs];
+    }),
+  );
+}
+
+export function scopedWebhookArgs(conversation: ConversationSpec): Record<string, ScopedWebhookArgs> {
+  return Object.fromEntries(
+    Object.entries(conversation.scopedWebhooks).map(([key, webhook]) => [key, withoutUndeclared(fromStackFile(WEBHOOK_PROPERTIES, webhook)) as unknown as ScopedWebhookArgs]),
+  );
 }
 
 /**
@@ -64,11 +91,23 @@ export function conversationOptions(
   return { protect: conversation.protect ?? spec.guards.protect, retainOnDelete: conversation.retainOnDelete };
 }
 
-/** A seed message as its conversation's thread holds it: what the stack file declares. */
-export function seedMessageArgs(message: MessageSpec, position: number): SeedMessageArgs {
+/**
+ * A seed message as its conversation's thread holds it: what the stack file declares, an author
+ * given as `{participant: key}` resolved to that participant's identity (or address).
+ */
+export function seedMessageArgs(message: MessageSpec, position: number, participants: ConversationSpec["participants"] = {}): SeedMessageArgs {
+  const fields = fromStackFile(MESSAGE_PROPERTIES, message);
+  const author = message.author;
+  if (typeof author === "object" && author !== null) {
+    const participant = participants[author.participant];
+    const resolved = participant ? participantAuthor(participant as Record<string, unknown>) : null;
+    // validate refuses an unknown key; a program that builds a spec by hand gets told here.
+    if (resolved === null) throw new Error(`message ${messageKey(message, position)}: author { participant: ${JSON.stringify(author.participant)} } names no participant with an identity or address`);
+    fields.author = resolved;
+  }
   return {
     key: messageKey(message, position),
-    ...withoutUndeclared(fromStackFile(MESSAGE_PROPERTIES, message)),
+    ...withoutUndeclared(fields),
   };
 }
 
@@ -108,19 +147,23 @@ export interface Placement {
 export function declareStack(spec: StackSpec, placement: Placement = {}): StackOutputs {
   const prefix = placement.namePrefix ?? "";
   const environment = declareEnvironment(spec, placement);
-  const outputs: StackOutputs = { conversations: {}, messages: {}, ...(environment.outputs ? { environment: environment.outputs } : {}) };
+  const outputs: StackOutputs = { conversations: {}, messages: {}, participants: {}, ...(environment.outputs ? { environment: environment.outputs } : {}) };
   for (const [logicalName, entry] of Object.entries(spec.conversations)) {
     const options = { ...conversationOptions(spec, entry), parent: placement.parent };
     const messages = seedThreadArgs(entry);
+    const participants = participantArgs(entry);
     const conversation = new Conversation(
       `${prefix}${logicalName}`,
-      { ...conversationArgs(spec, entry, environment.serviceSid), messages, settings: placement.settings },
+      { ...conversationArgs(spec, entry, environment.serviceSid), messages, participants, scopedWebhooks: scopedWebhookArgs(entry), settings: placement.settings },
       { ...options, ...previousNames(entry, (previousName) => `${prefix}${previousName}`) },
     );
     // IDs rather than `sid` outputs: an ID stays known in the preview of an in-place update, so the
     // stack outputs do not show as changing when no SID changes.
     outputs.conversations[logicalName] = conversation.id;
     outputs.messages[logicalName] = Object.fromEntries(messages.map(({ key }) => [key!, messageSid(conversation, key!)]));
+    if (Object.keys(participants).length > 0) {
+      outputs.participants[logicalName] = Object.fromEntries(Object.keys(participants).map((key) => [key, participantSid(conversation, key)]));
+    }
   }
   return outputs;
 }
@@ -131,6 +174,11 @@ export function declareStack(spec: StackSpec, placement: Placement = {}): StackO
  */
 function messageSid(conversation: Conversation, key: string): pulumi.Output<string> {
   return conversation.messages.apply((thread) => thread?.[key]?.sid ?? (pulumi.unknown as unknown as string));
+}
+
+/** A participant's SID; unknown in the preview of its conversation's update, as a message's. */
+function participantSid(conversation: Conversation, key: string): pulumi.Output<string> {
+  return conversation.participants.apply((participants) => participants?.[key]?.sid ?? (pulumi.unknown as unknown as string));
 }
 
 /** The stack file has problems; the message holds them, rendered as `npm run validate` does. */

@@ -30,6 +30,19 @@ import {
   timerViolation,
   timestampViolation,
   uniqueNameViolation,
+  messageIndexViolation,
+  participantAuthor,
+  participantNaturalKey,
+  participantRoleViolation,
+  participantViolations,
+  urlViolation,
+  webhookFilterViolation,
+  webhookTriggersViolation,
+  webhookViolations,
+  WEBHOOK_FILTERS,
+  WEBHOOK_METHODS,
+  WEBHOOK_TARGETS,
+  WEBHOOK_TARGET_FIELDS,
   type AttributesOwner,
   type Dependency,
   type FieldViolation,
@@ -40,6 +53,7 @@ import {
 } from "../provider/domain/rules";
 import type { JsonValue } from "../provider/domain/json";
 import { explain, yamlKindOf } from "./explain";
+import { closestTo } from "./issues";
 import { environmentRules, environmentSchemas } from "./environment";
 
 /** Conversation logical names become Pulumi resource names (and URN parts). */
@@ -49,6 +63,8 @@ export const LOGICAL_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
  * they can never collide with the index used for messages without a key.
  */
 export const MESSAGE_KEY_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+/** Participant and webhook keys: as message keys, so each names one child in plans and outputs (`<conversation>/<key>`). */
+export const CHILD_KEY_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 
 /**
  * uniqueNameViolation as a JSON Schema pattern, for editors: not blank, not . or .., no / ? #,
@@ -84,6 +100,43 @@ const MESSAGE_CONDITIONS = [
   })),
   ...dependencyConditions(MESSAGE_DEPENDENCIES),
 ];
+
+/** What each webhook target needs and refuses (webhookViolations), as if/then for editors, in the same words. */
+const WEBHOOK_CONDITIONS = WEBHOOK_TARGETS.map((target) => {
+  const { needs, takes } = WEBHOOK_TARGET_FIELDS[target];
+  const refused = ["url", "method", "filters", "triggers", "flowSid", "replayAfter"].filter((field) => !takes.includes(field));
+  const example = { target, ...Object.fromEntries(refused.map((field) => [field, true])) };
+  const violations = webhookViolations(example);
+  return {
+    if: { required: ["target"], properties: { target: { const: target } } },
+    then: {
+      required: needs,
+      properties: Object.fromEntries(refused.map((field) => [field, false])),
+      errorMessage: violations.map(editorText).join("; "),
+    },
+  };
+});
+
+/** Who a participant is (participantViolations), as JSON Schema for editors, in the same words; all but an address equal to its proxy. */
+const PARTICIPANT_CONDITIONS = (() => {
+  const words = (participant: Record<string, unknown>) => editorText(participantViolations(participant)[0]);
+  const binding = (part: string) => ({ required: ["messagingBinding"], properties: { messagingBinding: { required: [part] } } });
+  return [
+    { if: { not: { anyOf: [{ required: ["identity"] }, binding("address"), binding("projectedAddress")] } }, then: { required: ["identity"], errorMessage: words({}) } },
+    {
+      if: { allOf: [{ required: ["identity"] }, binding("address")] },
+      then: { properties: { messagingBinding: { properties: { address: false } } }, errorMessage: words({ identity: "a", messagingBinding: { address: "b" } }) },
+    },
+    {
+      if: binding("proxyAddress"),
+      then: { ...binding("address"), errorMessage: words({ identity: "a", messagingBinding: { proxyAddress: "b" } }) },
+    },
+    {
+      if: { allOf: [binding("address"), binding("projectedAddress")] },
+      then: { properties: { messagingBinding: { properties: { projectedAddress: false } } }, errorMessage: words({ messagingBinding: { address: "a", projectedAddress: "b" } }) },
+    },
+  ];
+})();
 
 const PRODUCTION_SEED: Violation = {
   message: "seed messages are refused in a production stack (guards.production: true)",
@@ -132,7 +185,7 @@ function reportFieldViolations(ctx: Issues, prefix: (string | number)[], violati
   for (const { field, ...violation } of violations) report(ctx, field ? [...prefix, field] : prefix, violation);
 }
 
-function sid(kind: SidKind & ("messagingService" | "media" | "content")) {
+function sid(kind: SidKind & ("messagingService" | "media" | "content" | "role" | "studioFlow")) {
   return z
     .string()
     .check(obeys((text) => sidViolation(kind, text)))
@@ -227,7 +280,20 @@ function buildStackSchema() {
         .describe(
           "Stable identity of the message resource (`<conversation>/<key>`); without it the message is named by its position, so inserting a message earlier would recreate the ones after it.",
         ),
-      author: z.string().optional().describe("Author identity; Twilio uses `system` when absent."),
+      author: z
+        .union([z.string(), z.strictObject({ participant: z.string().describe("The key of one of this conversation's participants.") })], {
+          error: (issue) =>
+            explain(
+              `expected a string (an identity) or { participant: <key> }, received ${yamlKindOf(issue.input)}`,
+              issue.input !== null && typeof issue.input !== "object"
+                ? `quote it: author: ${quote(String(issue.input))}`
+                : "write author: ada-lovelace (an identity), or author: { participant: ada } (a key under participants)",
+            ),
+        })
+        .optional()
+        .describe(
+          "Author identity; Twilio uses `system` when absent. `{ participant: <key> }` names a participant declared in this conversation: its identity (or its messagingBinding.address) is the author.",
+        ),
       body: text("body")
         .optional()
         .describe(`Message text, at most ${LIMITS.messageBodyChars} characters (UTF-16 code units, as Twilio counts: an emoji counts 2).`),
@@ -302,6 +368,98 @@ function buildStackSchema() {
     })
     .describe("Bindings of the conversation to channels; Twilio takes an email sender.");
 
+  const messageIndex = z
+    .number()
+    .superRefine((value, ctx) => {
+      const violation = messageIndexViolation(value);
+      if (violation) report(ctx, [], violation);
+    })
+    .meta({ type: "integer", minimum: 0 });
+
+  const address = (what: string) =>
+    z
+      .string()
+      .min(1, { error: explain(`${what} is empty`, "write a number like +15551234567, or whatsapp:+15551234567") })
+      .max(LIMITS.addressChars, { error: explain(`${what} is longer than ${LIMITS.addressChars} characters`, "shorten it") });
+
+  const participant = z
+    .strictObject({
+      identity: text("identity")
+        .optional()
+        .describe(`Chat identity (a Conversations User's identity), at most ${LIMITS.identityChars} characters. Only at creation: a change re-creates the participant.`),
+      messagingBinding: z
+        .strictObject({
+          address: address("messagingBinding.address")
+            .optional()
+            .describe("The participant's own address: an SMS number in E.164 (+15551234567) or whatsapp:+15551234567. A number alone (no proxyAddress) is a Group MMS participant."),
+          proxyAddress: address("messagingBinding.proxyAddress")
+            .optional()
+            .describe("The Twilio number (or WhatsApp sender) the participant talks to."),
+          projectedAddress: address("messagingBinding.projectedAddress")
+            .optional()
+            .describe("For a chat participant (with identity) in a Group MMS conversation: the Twilio number it shows as."),
+        })
+        .optional()
+        .describe("An SMS or WhatsApp participant. Only at creation: any change re-creates the participant."),
+      attributes: attributes("participant")
+        .optional()
+        .describe(`Free-form metadata as a YAML mapping, at most ${LIMITS.participantAttributesBytes} bytes as JSON. Updated in place.`),
+      roleSid: z
+        .string()
+        .check(obeys(participantRoleViolation))
+        .meta({ pattern: SID_PATTERNS.role.source, patternErrorMessage: editorText(participantRoleViolation("")!) })
+        .optional()
+        .describe("`RL…` SID of a conversation-level role; Twilio gives the service's default role when absent. Updated in place."),
+      dateCreated: utcTimestamp().optional().describe("Creation time to record, an ISO 8601 UTC timestamp (backdating)."),
+      dateUpdated: utcTimestamp().optional().describe("Last-update time to record, an ISO 8601 UTC timestamp."),
+      lastReadMessageIndex: messageIndex.optional().describe("Index of the last message the participant read. Set by an update after the create (Twilio's create does not take it)."),
+      lastReadTimestamp: utcTimestamp().optional().describe("When the participant last read, an ISO 8601 UTC timestamp. Set by an update after the create."),
+    })
+    .check(z.superRefine((value, ctx) => reportFieldViolations(ctx, [], participantViolations(value as Record<string, unknown>)), evenWithOtherIssues))
+    .meta({ allOf: PARTICIPANT_CONDITIONS })
+    .describe("A participant: a chat identity, or an SMS/WhatsApp messaging binding.");
+
+  const closestFilter = (filter: string) => closestTo(filter, WEBHOOK_FILTERS);
+  const scopedWebhook = z
+    .strictObject({
+      target: z.enum(WEBHOOK_TARGETS).describe("webhook (url, method, filters), trigger (url, method, triggers) or studio (flowSid). Only at creation: a change re-creates the webhook."),
+      url: z
+        .string()
+        .check(obeys(urlViolation))
+        .meta({ format: "uri" })
+        .optional()
+        .describe("The absolute URL Twilio calls (webhook and trigger). Updated in place."),
+      method: z.enum(WEBHOOK_METHODS).optional().describe("GET or POST (webhook and trigger). Updated in place."),
+      filters: z
+        .array(
+          z.string().check(
+            obeys((filter) => webhookFilterViolation(filter, closestFilter(filter))),
+          ).meta({ enum: [...WEBHOOK_FILTERS] }),
+        )
+        .min(1, { error: explain("filters is empty", "name at least one event, e.g. [onMessageAdded]") })
+        .optional()
+        .describe(`The post-action events that call the webhook (target webhook): ${WEBHOOK_FILTERS.join(", ")}. Updated in place.`),
+      triggers: z
+        .array(z.string())
+        .min(1, { error: explain("triggers is empty", "name at least one keyword") })
+        .superRefine((value, ctx) => {
+          const violation = webhookTriggersViolation(value);
+          if (violation) report(ctx, [], violation);
+        })
+        .optional()
+        .describe(`Keywords in a message that call the webhook (target trigger): at most ${LIMITS.webhookTriggers}, each 1 to ${LIMITS.webhookTriggerChars} characters. Updated in place.`),
+      flowSid: sid("studioFlow").optional().describe("`FW…` SID of the Studio Flow (target studio). Updated in place."),
+      replayAfter: messageIndex.optional().describe("The message index from which messages are replayed to the webhook. Only at creation."),
+    })
+    .check(z.superRefine((value, ctx) => reportFieldViolations(ctx, [], webhookViolations(value as Record<string, unknown>)), evenWithOtherIssues))
+    .meta({ allOf: WEBHOOK_CONDITIONS })
+    .describe("A conversation-scoped webhook.");
+
+  const childKey = (noun: string) =>
+    z.string().regex(CHILD_KEY_PATTERN, {
+      error: (issue) => explain(`${quote(issue.input)} is not a valid ${noun} key`, "use 1 to 63 lowercase letters, digits and hyphens, starting with a letter, e.g. ada"),
+    });
+
   const conversation = z
     .strictObject({
       uniqueName: uniqueName
@@ -360,6 +518,20 @@ function buildStackSchema() {
         .array(message)
         .default([])
         .describe("Seed messages, created one after the other in this order."),
+      participants: z
+        .record(childKey("participant"), participant, { error: notAMapping("participants", "participants: { ada: { identity: ada } }") })
+        .default({})
+        .meta(SAFE_KEYS)
+        .describe(
+          "Participants by key (a mapping: participants have no order). Created after the conversation and before its messages; an entry removed is deleted in Twilio.",
+        ),
+      scopedWebhooks: z
+        .record(childKey("webhook"), scopedWebhook, { error: notAMapping("scopedWebhooks", "scopedWebhooks: { crm: { target: webhook, url: https://example.com/hook, filters: [onMessageAdded] } }") })
+        .default({})
+        .meta(SAFE_KEYS)
+        .describe(
+          `Conversation-scoped webhooks by key, at most ${LIMITS.webhooksPerConversation}. (\`webhooks\` is the X-Twilio-Webhook-Enabled switch.) An entry removed is deleted in Twilio.`,
+        ),
     })
     .check(z.superRefine(conversationRules, evenWithOtherIssues))
     .meta({ allOf: dependencyConditions(CONVERSATION_DEPENDENCIES) })
@@ -442,9 +614,63 @@ function messageRules(value: unknown, ctx: Issues): void {
   if (isRecord(value)) reportFieldViolations(ctx, [], messageViolations(value));
 }
 
+/** A message authored by a participant names one the conversation declares, with an identity or an address. */
+function authorRules(value: Record<string, unknown>, ctx: Issues): void {
+  if (!Array.isArray(value.messages)) return;
+  const participants = isRecord(value.participants) ? value.participants : {};
+  const keys = Object.keys(participants);
+  value.messages.forEach((message: unknown, index: number) => {
+    if (!isRecord(message) || !isRecord(message.author) || typeof message.author.participant !== "string") return;
+    const key = message.author.participant;
+    const path = ["messages", index, "author", "participant"];
+    if (!Object.prototype.hasOwnProperty.call(participants, key)) {
+      const suggestion = closestTo(key, keys);
+      report(ctx, path, {
+        message: `${quote(key)} is not a participant of this conversation`,
+        hint: suggestion ? `did you mean ${suggestion}?` : keys.length > 0 ? `use one of ${keys.join(", ")}` : "declare it under participants first",
+      });
+      return;
+    }
+    const participant = participants[key];
+    if (isRecord(participant) && participantAuthor(participant) === null) {
+      report(ctx, path, {
+        message: `participant ${quote(key)} has no identity and no messagingBinding.address to author a message with`,
+        hint: "give the participant an identity, or write the author as text",
+      });
+    }
+  });
+}
+
+function participantRules(value: Record<string, unknown>, ctx: Issues): void {
+  if (!isRecord(value.participants)) return;
+  const holders = new Map<string, string>();
+  for (const [key, participant] of Object.entries(value.participants)) {
+    if (!isRecord(participant)) continue;
+    const naturalKey = participantNaturalKey(participant);
+    if (naturalKey === null) continue;
+    const holder = holders.get(naturalKey);
+    if (holder === undefined) holders.set(naturalKey, key);
+    else {
+      const field = naturalKey.startsWith("identity") ? "identity" : "messagingBinding";
+      report(ctx, ["participants", key, field], {
+        message: `participant ${quote(key)} has the same ${field} as participant ${quote(holder)}`,
+        hint: "Twilio holds one participant per identity and per binding in a conversation; declare it once",
+      });
+    }
+  }
+}
+
 function conversationRules(value: unknown, ctx: Issues): void {
   if (!isRecord(value)) return;
   reportFieldViolations(ctx, [], conversationViolations(value));
+  participantRules(value, ctx);
+  authorRules(value, ctx);
+  if (isRecord(value.scopedWebhooks) && Object.keys(value.scopedWebhooks).length > LIMITS.webhooksPerConversation) {
+    report(ctx, ["scopedWebhooks"], {
+      message: `${Object.keys(value.scopedWebhooks).length} scoped webhooks; Twilio takes at most ${LIMITS.webhooksPerConversation} per conversation (error 50361)`,
+      hint: "remove some, or use one webhook with more filters",
+    });
+  }
   if (Array.isArray(value.messages)) {
     const firstIndexOfKey = new Map<string, number>();
     value.messages.forEach((message: unknown, index: number) => {
@@ -535,3 +761,5 @@ export type RoleSpec = NonNullable<StackSpec["roles"]>[string];
 export type UserSpec = NonNullable<StackSpec["users"]>[string];
 export type AddressConfigurationSpec = NonNullable<StackSpec["addressConfigurations"]>[string];
 export type PushCredentialSpec = NonNullable<StackSpec["pushCredentials"]>[string];
+export type ParticipantSpec = ConversationSpec["participants"][string];
+export type ScopedWebhookSpec = ConversationSpec["scopedWebhooks"][string];

@@ -6,6 +6,8 @@ import { isSid, type SidKind } from "../domain/rules";
 import {
   CONVERSATION_PROPERTIES,
   MESSAGE_PROPERTIES,
+  PARTICIPANT_PROPERTIES,
+  WEBHOOK_PROPERTIES,
   answered,
   isDeclared,
   partsOf,
@@ -19,6 +21,8 @@ import {
   type ConversationTable,
   type Expect,
   type MessageTable,
+  type ParticipantTable,
+  type WebhookTable,
   type SameKeys,
   type Sent,
 } from "../domain/properties";
@@ -78,8 +82,52 @@ export interface ObservedMessage {
   url: string | null;
 }
 
+/** A participant's messaging binding: its own address and the Twilio number it talks to, or a Group MMS projected address. */
+export interface MessagingBinding {
+  address?: string | null;
+  proxyAddress?: string | null;
+  projectedAddress?: string | null;
+}
+
+export interface ParticipantFields {
+  identity: string | null;
+  messagingBinding: MessagingBinding | null;
+  attributes: JsonValue | null;
+  roleSid: string | null;
+  dateCreated: string | null;
+  dateUpdated: string | null;
+  lastReadMessageIndex: number | null;
+  lastReadTimestamp: string | null;
+}
+
+export interface ObservedParticipant extends ParticipantFields {
+  sid: string;
+  url: string | null;
+}
+
+export interface WebhookFields {
+  target: string | null;
+  url: string | null;
+  method: string | null;
+  filters: string[] | null;
+  triggers: string[] | null;
+  flowSid: string | null;
+  replayAfter: number | null;
+}
+
+export interface ObservedWebhook extends WebhookFields {
+  sid: string;
+}
+
+/** A form: one value per key, or a list sent as the key repeated. */
+export type Form = Record<string, string | string[]>;
+
 /** Each shape lists exactly the properties its table sends or Twilio answers. */
 export type WireShapesFollowTables = [
+  Expect<SameKeys<keyof ParticipantFields, Sent<ParticipantTable>>>,
+  Expect<SameKeys<keyof ObservedParticipant, Answered<ParticipantTable>>>,
+  Expect<SameKeys<keyof WebhookFields, Sent<WebhookTable>>>,
+  Expect<SameKeys<keyof ObservedWebhook, Answered<WebhookTable>>>,
   Expect<SameKeys<keyof ConversationFields, Sent<ConversationTable>>>,
   Expect<SameKeys<keyof ObservedConversation, Answered<ConversationTable>>>,
   Expect<SameKeys<keyof MessageFields, Sent<MessageTable>>>,
@@ -88,11 +136,32 @@ export type WireShapesFollowTables = [
 
 /** Form fields for the given conversation fields; null means "not sent". */
 export function conversationForm(fields: Partial<ConversationFields>): Record<string, string> {
-  return formOf(CONVERSATION_PROPERTIES, fields);
+  return formOf(CONVERSATION_PROPERTIES, fields) as Record<string, string>;
 }
 
 export function messageForm(fields: Partial<MessageFields>): Record<string, string> {
-  return formOf(MESSAGE_PROPERTIES, fields);
+  return formOf(MESSAGE_PROPERTIES, fields) as Record<string, string>;
+}
+
+/** The create form of a participant: the rows Twilio's create takes (`onCreate: after` rows are sent by an update after it). */
+export function participantCreateForm(fields: ParticipantFields): Form {
+  return formOf(PARTICIPANT_PROPERTIES, fields, (row) => row.onCreate !== "after");
+}
+
+export function participantForm(fields: Partial<ParticipantFields>): Form {
+  return formOf(PARTICIPANT_PROPERTIES, fields);
+}
+
+export function webhookForm(fields: Partial<WebhookFields>): Form {
+  return formOf(WEBHOOK_PROPERTIES, fields);
+}
+
+export function observedParticipant(json: TwilioJson): ObservedParticipant {
+  return { ...answerOf(PARTICIPANT_PROPERTIES, json), sid: String(json.sid) } as ObservedParticipant;
+}
+
+export function observedWebhook(json: TwilioJson): ObservedWebhook {
+  return { ...answerOf(WEBHOOK_PROPERTIES, json), sid: String(json.sid) } as ObservedWebhook;
 }
 
 export function observedConversation(json: TwilioJson): ObservedConversation {
@@ -104,14 +173,16 @@ export function observedMessage(json: TwilioJson): ObservedMessage {
 }
 
 /** The form of every property sent, as its row says: one key per value, or per part of an object. */
-function formOf(table: Readonly<Record<string, PropertyRow>>, fields: object): Record<string, string> {
-  const form: Record<string, string> = {};
+function formOf(table: Readonly<Record<string, PropertyRow>>, fields: object, keep: (row: DeclaredRow) => boolean = () => true): Form {
+  const form: Form = {};
   const values = fields as Record<string, unknown>;
   for (const property of sent(table)) {
     const row = table[property] as DeclaredRow;
+    if (!keep(row)) continue;
     for (const [part, key] of partsOf(row.form!)) {
       const value = valueAt(values[property], part);
-      if (value !== undefined && value !== null) form[key] = encoded(row, value);
+      if (value === undefined || value === null) continue;
+      form[key] = row.encode === "list" ? (value as unknown[]).map(String) : encoded(row, value);
     }
   }
   return form;
@@ -120,6 +191,7 @@ function formOf(table: Readonly<Record<string, PropertyRow>>, fields: object): R
 function encoded(row: DeclaredRow, value: unknown): string {
   if (row.encode === "json") return canonicalJson(value);
   if (row.encode === "date") return twilioDate(String(value));
+  if (row.encode === "lowercase") return String(value).toLowerCase();
   return String(value);
 }
 
@@ -128,6 +200,8 @@ function answerOf(table: Readonly<Record<string, PropertyRow>>, json: TwilioJson
   const read = (row: PropertyRow, key: string): unknown => {
     const value = valueAt(json, key);
     if (row.read === "number") return typeof value === "number" ? value : null;
+    if (row.read === "list") return Array.isArray(value) ? value.map(String) : null;
+    if (row.read === "uppercase") return text(value)?.toUpperCase() ?? null;
     return row.read === "json" ? parseJsonText(text(value)) : text(value);
   };
   const observed: Record<string, unknown> = {};
@@ -171,7 +245,8 @@ export function holdsWhatWasSent(
   const sentFields = fields as Record<string, unknown>;
   return Object.entries(table).every(([property, row]) => {
     if (!isDeclared(row) || row.recovery === "ignored") return true;
-    const { recovery, compare } = row;
+    const { compare } = row;
+    const recovery = row.recovery === "natural-key" ? { unsent: null } : row.recovery;
     if (typeof recovery === "object" && recovery.except !== undefined && (sentFields[recovery.except] ?? null) !== null) return true;
     // A composite value is matched part by part.
     const parts = row.form === null || typeof row.form === "string" ? [""] : partsOf(row.form).map(([part]) => part);
@@ -183,6 +258,12 @@ export function holdsWhatWasSent(
       return sameValue(compare, holds ?? recovery.unsent, wanted ?? recovery.unsent);
     });
   });
+}
+
+/** Whether what Twilio holds is the participant a create of `fields` makes, by its natural key alone (Twilio holds one per key). */
+export function holdsNaturalKey(table: Readonly<Record<string, PropertyRow>>, observed: object, fields: object): boolean {
+  const keyRows = Object.fromEntries(Object.entries(table).filter(([, row]) => isDeclared(row) && row.recovery === "natural-key"));
+  return holdsWhatWasSent(keyRows, observed, fields);
 }
 
 function sameValue(comparison: Comparison, held: unknown, wanted: unknown): boolean {
@@ -202,6 +283,8 @@ export function twilioDate(iso: string): string {
 /** An answer that is one conversation, or one message: it has that resource's SID. */
 export const CONVERSATION_ANSWER: AnswerShape = answerWithSid("a conversation", "conversation");
 export const MESSAGE_ANSWER: AnswerShape = answerWithSid("a message", "message");
+export const PARTICIPANT_ANSWER: AnswerShape = answerWithSid("a participant", "participant");
+export const WEBHOOK_ANSWER: AnswerShape = answerWithSid("a conversation-scoped webhook", "webhook");
 
 /**
  * An answer that is one page of a Twilio list: an array of objects under the list's key, and a
@@ -210,6 +293,8 @@ export const MESSAGE_ANSWER: AnswerShape = answerWithSid("a message", "message")
  */
 export const CONVERSATION_PAGE_ANSWER: AnswerShape = listPageAnswer("conversations");
 export const MESSAGE_PAGE_ANSWER: AnswerShape = listPageAnswer("messages");
+export const PARTICIPANT_PAGE_ANSWER: AnswerShape = listPageAnswer("participants");
+export const WEBHOOK_PAGE_ANSWER: AnswerShape = listPageAnswer("webhooks");
 
 export const SERVICE_ANSWER: AnswerShape = answerWithSid("a Conversation Service", "chatService");
 export const CONFIGURATION_ANSWER: AnswerShape = {
@@ -258,6 +343,15 @@ export function messagesPath(serviceSid: string | null, conversationSid: string)
 
 export function messagePath(serviceSid: string | null, conversationSid: string, sid: string): string {
   return `${messagesPath(serviceSid, conversationSid)}/${segment(sid)}`;
+}
+
+/** A conversation's participants (`Participants`) or its scoped webhooks (`Webhooks`). */
+export function childrenPath(serviceSid: string | null, conversationSid: string, collection: "Participants" | "Webhooks"): string {
+  return `${conversationPath(serviceSid, conversationSid)}/${collection}`;
+}
+
+export function childPath(serviceSid: string | null, conversationSid: string, collection: "Participants" | "Webhooks", sid: string): string {
+  return `${childrenPath(serviceSid, conversationSid, collection)}/${segment(sid)}`;
 }
 
 const segment = encodeURIComponent;

@@ -5,6 +5,8 @@ import { isUnknown } from "../domain/unknown";
 import { differingProperties, propertyDiffers, valueDiffers } from "./compare";
 import { declaredStateToSend, statesTimersReach } from "./conversation-state";
 import { threadChanges } from "./thread";
+import { childrenChange } from "./children";
+import { CHILD_KINDS } from "../resources/children-model";
 
 /** Updated in place by rules of their own: state (conversation-state.ts) and timers (each timer, in seconds). */
 const OWN_RULES = ["state", "timers"] as const;
@@ -61,7 +63,8 @@ export function diffConversation(olds: ConversationOutputs, news: ConversationIn
   const replaces: string[] = CREATE_ONLY_CONVERSATION_PROPERTIES.filter((property) => valueDiffers(news[property], declaredCreateOnly(property)));
   const recorded = RECORDED_CONVERSATION_PROPERTIES.filter((property) => valueDiffers(news[property], olds[property]));
   const changes =
-    replaces.length > 0 || recorded.length > 0 || changedConversationProperties(olds, news).length > 0 || seedThreadChanges(olds, news);
+    replaces.length > 0 || recorded.length > 0 || changedConversationProperties(olds, news).length > 0 || seedThreadChanges(olds, news) ||
+    CHILD_KINDS.some((kind) => childrenChange(kind, olds[kind.property], news[kind.property]));
   return { changes, replaces };
 }
 

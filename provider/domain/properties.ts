@@ -6,10 +6,10 @@
 // declared list, refresh and the closed-conversation guard from it. The rules that are more than
 // a field's row (state and timers, closing after create, the thread's order) stay code beside
 // the code that uses them.
-import { ADOPT_MODES, CONVERSATION_STATES, type AttributesOwner, type SidKind, type TextField } from "./rules";
+import { ADOPT_MODES, CONVERSATION_STATES, WEBHOOK_METHODS, WEBHOOK_TARGETS, type AttributesOwner, type SidKind, type TextField } from "./rules";
 
 /** How a declared value is compared with the one held: as text, as a JSON value, in seconds, to the second. */
-export type Comparison = "text" | "json" | "duration" | "instant";
+export type Comparison = "text" | "json" | "duration" | "instant" | "number";
 
 /**
  * When a property may change: `update` in place; `create-only`, where a change replaces the
@@ -26,9 +26,10 @@ export type WhenClosed = "refused" | "allowed" | "own rule";
  * never shows it as sent); `when-sent` (compared only when the create sent it); `{unsent}` (as sent,
  * and when not sent at Twilio's default `unsent`), optionally not when another property was sent
  * (`except`, whose value replaces this one); `account-default` (as sent, and when not sent, none or
- * the account's default messaging service).
+ * the account's default messaging service); `natural-key` (as sent, none when not sent, and what
+ * Twilio holds one of at most: a lost create is found by these rows alone).
  */
-export type Recovery = "ignored" | "when-sent" | "account-default" | { unsent: unknown; except?: string };
+export type Recovery = "ignored" | "when-sent" | "account-default" | "natural-key" | { unsent: unknown; except?: string };
 
 /** The per-field rule `check` applies (check.ts turns each into code). */
 export type FieldRule =
@@ -41,7 +42,13 @@ export type FieldRule =
   | "timers"
   | "timestamp"
   | "contentVariables"
-  | "bindings";
+  | "bindings"
+  | "messagingBinding"
+  | "participantRole"
+  | "messageIndex"
+  | "url"
+  | "webhookFilters"
+  | "webhookTriggers";
 
 /**
  * Where a value goes in Twilio's form: one key, or one per part of an object (its dotted path
@@ -53,12 +60,25 @@ export interface DeclaredRow {
   /** The key in the stack file's conversation (or message); null when it is not declared there. */
   yaml: string | null;
   form: FormKeys;
-  /** How the value is written in the form: as is, as canonical JSON text, as Twilio's whole-second UTC date. */
-  encode?: "json" | "date";
+  /**
+   * How the value is written in the form: as is, as canonical JSON text, as Twilio's whole-second
+   * UTC date, lowercased (the spec's enum), or a list as one repeated key per item.
+   */
+  encode?: "json" | "date" | "lowercase" | "list";
+  /**
+   * `after`: Twilio's create form has no such key, though its update form has; a create that
+   * declares it is followed by an update that sends it.
+   */
+  onCreate?: "after";
+  /**
+   * For a create-only row whose key Twilio's update form has, but takes only in cases that never
+   * change a declared value (adding one where none is held): why it is create-only here.
+   */
+  narrowUpdate?: string;
   /** Where Twilio's JSON answer holds it (a dotted path, numbers index lists); null when Twilio never shows it. */
   answer: string | Readonly<Record<string, string>> | null;
-  /** How the answer is read: JSON text parsed into a value; by default text. */
-  read?: "json";
+  /** How the answer is read: JSON text parsed into a value, a number, a list of text, upper-cased text; by default text. */
+  read?: "json" | "number" | "list" | "uppercase";
   compare: Comparison;
   change: Change;
   closed: WhenClosed;
@@ -188,6 +208,97 @@ export const MESSAGE_PROPERTIES = {
   url: observed("url"),
 } as const satisfies Table;
 
+/**
+ * A participant of a conversation, kept by key inside its Conversation resource: a chat participant
+ * by `identity`, an SMS or WhatsApp one by `messagingBinding.address` and `proxyAddress`, a Group MMS
+ * one by its number alone or by a `projectedAddress`. Twilio holds one participant per identity
+ * and per binding in a conversation, so a lost create's answer is found by them (natural-key).
+ */
+export const PARTICIPANT_PROPERTIES = {
+  sid: observed("sid"),
+  /** Twilio's update takes an identity only for a Group MMS participant that has none: create-only here. */
+  identity: {
+    narrowUpdate: "only a Group MMS participant with no identity takes one (50444)",
+    yaml: "identity", form: "Identity", answer: "identity", compare: "text", change: "create-only", closed: "refused", secret: false,
+    recovery: "natural-key", rule: { text: "identity" },
+  },
+  /**
+   * The address is create-only in Twilio; the proxy and projected addresses can only be added where
+   * none is held or removed (50440-50443), never changed: any change re-creates the participant.
+   */
+  messagingBinding: {
+    narrowUpdate: "the address is create-only; a proxy or projected address is only added where none is held, or removed (50440-50443)",
+    yaml: "messagingBinding",
+    form: { address: "MessagingBinding.Address", proxyAddress: "MessagingBinding.ProxyAddress", projectedAddress: "MessagingBinding.ProjectedAddress" },
+    answer: { address: "messaging_binding.address", proxyAddress: "messaging_binding.proxy_address", projectedAddress: "messaging_binding.projected_address" },
+    compare: "text", change: "create-only", closed: "refused", secret: false, recovery: "natural-key", rule: "messagingBinding",
+  },
+  attributes: {
+    yaml: "attributes", form: "Attributes", encode: "json", answer: "attributes", read: "json", compare: "json", change: "update",
+    closed: "refused", secret: false, recovery: "ignored", rule: { attributes: "participant" },
+  },
+  /** Not sent, Twilio gives the service's default conversation role. */
+  roleSid: {
+    yaml: "roleSid", form: "RoleSid", answer: "role_sid", compare: "text", change: "update", closed: "refused", secret: false,
+    recovery: "ignored", rule: "participantRole",
+  },
+  dateCreated: {
+    yaml: "dateCreated", form: "DateCreated", encode: "date", answer: "date_created", compare: "instant", change: "update",
+    closed: "refused", secret: false, recovery: "ignored", rule: "timestamp",
+  },
+  dateUpdated: {
+    yaml: "dateUpdated", form: "DateUpdated", encode: "date", answer: "date_updated", compare: "instant", change: "update",
+    closed: "refused", secret: false, recovery: "ignored", rule: "timestamp",
+  },
+  lastReadMessageIndex: {
+    yaml: "lastReadMessageIndex", form: "LastReadMessageIndex", onCreate: "after", answer: "last_read_message_index", read: "number",
+    compare: "number", change: "update", closed: "refused", secret: false, recovery: "ignored", rule: "messageIndex",
+  },
+  lastReadTimestamp: {
+    yaml: "lastReadTimestamp", form: "LastReadTimestamp", onCreate: "after", answer: "last_read_timestamp", compare: "instant",
+    change: "update", closed: "refused", secret: false, recovery: "ignored", rule: "timestamp",
+  },
+  url: observed("url"),
+} as const satisfies Table;
+
+/**
+ * A conversation-scoped webhook, kept by key inside its Conversation resource. Twilio's update takes
+ * the Configuration fields but not the target or the replay index: those re-create it. Nothing
+ * names a webhook but its SID: a lost create is found by everything it sent, and its date.
+ */
+export const WEBHOOK_PROPERTIES = {
+  sid: observed("sid"),
+  target: {
+    yaml: "target", form: "Target", answer: "target", compare: "text", change: "create-only", closed: "allowed", secret: false,
+    recovery: { unsent: null }, rule: { oneOf: WEBHOOK_TARGETS },
+  },
+  url: {
+    yaml: "url", form: "Configuration.Url", answer: "configuration.url", compare: "text", change: "update", closed: "allowed", secret: false,
+    recovery: { unsent: null }, rule: "url",
+  },
+  /** The stack file says GET or POST, as Twilio's pages do; the spec's enum is lowercase. */
+  method: {
+    yaml: "method", form: "Configuration.Method", encode: "lowercase", answer: "configuration.method", read: "uppercase", compare: "text",
+    change: "update", closed: "allowed", secret: false, recovery: "when-sent", rule: { oneOf: WEBHOOK_METHODS },
+  },
+  filters: {
+    yaml: "filters", form: "Configuration.Filters", encode: "list", answer: "configuration.filters", read: "list", compare: "json",
+    change: "update", closed: "allowed", secret: false, recovery: { unsent: null }, rule: "webhookFilters",
+  },
+  triggers: {
+    yaml: "triggers", form: "Configuration.Triggers", encode: "list", answer: "configuration.triggers", read: "list", compare: "json",
+    change: "update", closed: "allowed", secret: false, recovery: { unsent: null }, rule: "webhookTriggers",
+  },
+  flowSid: {
+    yaml: "flowSid", form: "Configuration.FlowSid", answer: "configuration.flow_sid", compare: "text", change: "update", closed: "allowed",
+    secret: false, recovery: { unsent: null }, rule: { sid: "studioFlow" },
+  },
+  replayAfter: {
+    yaml: "replayAfter", form: "Configuration.ReplayAfter", answer: "configuration.replay_after", read: "number", compare: "number",
+    change: "create-only", closed: "allowed", secret: false, recovery: { unsent: null }, rule: "messageIndex",
+  },
+} as const satisfies Table;
+
 /** The value of a conversation's `bindings`: the email address and name its outbound emails are sent from. */
 export interface ConversationBindings {
   email?: { address?: string | null; name?: string | null };
@@ -195,6 +306,8 @@ export interface ConversationBindings {
 
 export type ConversationTable = typeof CONVERSATION_PROPERTIES;
 export type MessageTable = typeof MESSAGE_PROPERTIES;
+export type ParticipantTable = typeof PARTICIPANT_PROPERTIES;
+export type WebhookTable = typeof WEBHOOK_PROPERTIES;
 
 /** The keys of a table whose rows have the shape `Row`. */
 export type KeysWhere<T, Row> = { [K in keyof T]: T[K] extends Row ? K : never }[keyof T] & string;

@@ -13,6 +13,8 @@ export const SID_PATTERNS = {
   media: /^ME[0-9a-fA-F]{32}$/,
   content: /^HX[0-9a-fA-F]{32}$/,
   role: /^RL[0-9a-fA-F]{32}$/,
+  participant: /^MB[0-9a-fA-F]{32}$/,
+  webhook: /^WH[0-9a-fA-F]{32}$/,
   studioFlow: /^FW[0-9a-fA-F]{32}$/,
 } as const;
 
@@ -26,6 +28,14 @@ export const LIMITS = {
   conversationAttributesBytes: 16 * 1024,
   messageAttributesBytes: 4 * 1024,
   contentVariableValueChars: 256,
+  /** Participants: Identity and the messaging binding's addresses 256 characters, Attributes 4 KB (the limits page). */
+  identityChars: 256,
+  addressChars: 256,
+  participantAttributesBytes: 4 * 1024,
+  /** Conversation-scoped webhooks: "as many as five" per conversation, at most 5 trigger keywords of 1 to 248 characters (50361, 50362, 50366). */
+  webhooksPerConversation: 5,
+  webhookTriggers: 5,
+  webhookTriggerChars: 248,
   inactiveTimerMinSeconds: 60,
   closedTimerMinSeconds: 600,
   /**
@@ -69,6 +79,8 @@ const SID_ORIGINS: Record<SidKind, { label: string; origin: string }> = {
   media: { label: "Media", origin: "the response of the Media Content Service upload" },
   content: { label: "Content template", origin: "the Twilio console (Messaging > Content Template Builder)" },
   role: { label: "Role", origin: "the role's sid output, or declare the role under roles and name its key" },
+  participant: { label: "Participant", origin: "the conversation's participants output" },
+  webhook: { label: "Webhook", origin: "the conversation's scopedWebhooks output" },
   studioFlow: { label: "Studio Flow", origin: "the Twilio console (Studio > Flows)" },
 };
 
@@ -108,13 +120,14 @@ export function twilioLength(text: string): number {
   return text.length;
 }
 
-export type TextField = "friendlyName" | "uniqueName" | "body" | "subject";
+export type TextField = "friendlyName" | "uniqueName" | "body" | "subject" | "identity";
 
 export const TEXT_LIMITS: Record<TextField, { limit: number; hint: string }> = {
   friendlyName: { limit: LIMITS.friendlyNameChars, hint: "shorten it" },
   uniqueName: { limit: LIMITS.uniqueNameChars, hint: "shorten it" },
   body: { limit: LIMITS.messageBodyChars, hint: "split it into several messages" },
   subject: { limit: LIMITS.messageSubjectChars, hint: "shorten it" },
+  identity: { limit: LIMITS.identityChars, hint: "shorten it" },
 };
 
 function lengthViolation(what: string, text: string, limit: number, hint: string): Violation | undefined {
@@ -267,11 +280,12 @@ export function utf8Bytes(text: string): number {
   return Buffer.byteLength(text, "utf8");
 }
 
-export type AttributesOwner = "conversation" | "message";
+export type AttributesOwner = "conversation" | "message" | "participant";
 
 const ATTRIBUTE_LIMITS: Record<AttributesOwner, number> = {
   conversation: LIMITS.conversationAttributesBytes,
   message: LIMITS.messageAttributesBytes,
+  participant: LIMITS.participantAttributesBytes,
 };
 
 /** Attributes travel as JSON text; key order does not change their size. */
@@ -416,4 +430,137 @@ export function messageViolations(message: Record<string, unknown>): FieldViolat
     });
   }
   return violations;
+}
+
+/** The targets of a conversation-scoped webhook (the spec's conversation_scoped_webhook_enum_target). */
+export const WEBHOOK_TARGETS = ["webhook", "trigger", "studio"] as const;
+export type WebhookTarget = (typeof WEBHOOK_TARGETS)[number];
+/** As Twilio's pages write them; the spec's enum is the same in lowercase. */
+export const WEBHOOK_METHODS = ["GET", "POST"] as const;
+/**
+ * The post-action events a conversation-scoped webhook filters on: "Only post-event webhooks are
+ * supported" (the resource's page). The spec's description of a service's webhook `filters` lists
+ * every event; these are its post-action (`…ed`) conversation, message, participant and delivery
+ * events (the user events belong to a service).
+ */
+export const WEBHOOK_FILTERS = [
+  "onMessageAdded",
+  "onMessageUpdated",
+  "onMessageRemoved",
+  "onConversationUpdated",
+  "onConversationStateUpdated",
+  "onConversationRemoved",
+  "onParticipantAdded",
+  "onParticipantUpdated",
+  "onParticipantRemoved",
+  "onDeliveryUpdated",
+] as const;
+
+/** The fields each webhook target uses, besides `target` (Twilio ignores the others). */
+export const WEBHOOK_TARGET_FIELDS: Record<WebhookTarget, { needs: readonly string[]; takes: readonly string[] }> = {
+  webhook: { needs: ["url", "filters"], takes: ["url", "method", "filters", "replayAfter"] },
+  trigger: { needs: ["url", "triggers"], takes: ["url", "method", "triggers", "replayAfter"] },
+  studio: { needs: ["flowSid"], takes: ["flowSid", "replayAfter"] },
+};
+
+export function urlViolation(text: string): Violation | undefined {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === "https:" || url.protocol === "http:")) return undefined;
+  return { message: `${quote(text)} is not an absolute http or https URL`, hint: "write it like https://example.com/hooks/conversations" };
+}
+
+/** A message index (a participant's last read message, a webhook's replay start): an integer, 0 or more. */
+export function messageIndexViolation(value: unknown): Violation | undefined {
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return undefined;
+  return { message: `expected a message index (an integer, 0 or more), received ${quote(value)}`, hint: "the first message of a conversation has index 0" };
+}
+
+export function webhookFilterViolation(filter: string, suggestion?: string): Violation | undefined {
+  if ((WEBHOOK_FILTERS as readonly string[]).includes(filter)) return undefined;
+  return {
+    message: `${quote(filter)} is not an event a conversation-scoped webhook filters on`,
+    hint: suggestion ? `did you mean ${suggestion}?` : `use post-action events: ${WEBHOOK_FILTERS.join(", ")}`,
+  };
+}
+
+export function webhookTriggersViolation(triggers: readonly string[]): Violation | undefined {
+  if (triggers.length > LIMITS.webhookTriggers) {
+    return { message: `${triggers.length} trigger keywords; Twilio takes at most ${LIMITS.webhookTriggers} (error 50362)`, hint: "keep the 5 keywords that matter most" };
+  }
+  const bad = triggers.find((keyword) => keyword === "" || keyword.length > LIMITS.webhookTriggerChars);
+  if (bad === undefined) return undefined;
+  return { message: `trigger keyword ${quote(bad.slice(0, 40))} is ${bad === "" ? "empty" : `longer than ${LIMITS.webhookTriggerChars} characters`} (error 50366)`, hint: `use keywords of 1 to ${LIMITS.webhookTriggerChars} characters` };
+}
+
+/** Rules across a webhook's fields: what its target needs, and no field its target ignores. */
+export function webhookViolations(webhook: Record<string, unknown>): FieldViolation[] {
+  const target = webhook.target;
+  if (typeof target !== "string" || !(WEBHOOK_TARGETS as readonly string[]).includes(target)) {
+    return present(target) ? [] : [{ field: "target", message: "a webhook needs a target", hint: `add target: ${WEBHOOK_TARGETS.join(", ")}` }];
+  }
+  const { needs, takes } = WEBHOOK_TARGET_FIELDS[target as WebhookTarget];
+  const violations: FieldViolation[] = [];
+  for (const field of needs.filter((name) => !present(webhook[name]))) {
+    violations.push({ message: `a webhook with target ${target} needs ${field}`, hint: `add ${field}, or choose another target` });
+  }
+  for (const field of Object.keys(webhook).filter((name) => name !== "target" && present(webhook[name]) && !takes.includes(name))) {
+    violations.push({ field, message: `a webhook with target ${target} has no ${field}`, hint: `Twilio ignores ${field} for target ${target}; remove it, or choose another target` });
+  }
+  return violations;
+}
+
+/** Who a participant is: a chat identity, a messaging binding, or an identity with a Group MMS projected address. */
+export function participantViolations(participant: Record<string, unknown>): FieldViolation[] {
+  const binding = typeof participant.messagingBinding === "object" && participant.messagingBinding !== null ? (participant.messagingBinding as Record<string, unknown>) : {};
+  const has = (value: unknown) => value !== undefined && value !== null;
+  const identity = has(participant.identity);
+  const address = has(binding.address);
+  if (identity && address) {
+    return [{ field: "messagingBinding", message: "a participant has an identity or a messaging binding address, not both", hint: "Twilio refuses both (error 50211): declare two participants, or keep one" }];
+  }
+  if (!identity && !address && !has(binding.projectedAddress)) {
+    return [{ message: "the participant has no identity and no messagingBinding.address", hint: "add identity for a chat participant, or messagingBinding.address (and proxyAddress) for SMS or WhatsApp" }];
+  }
+  if (has(binding.proxyAddress) && !address) {
+    return [{ field: "messagingBinding", message: "messagingBinding.proxyAddress without an address", hint: "add messagingBinding.address: the participant's own number" }];
+  }
+  if (address && has(binding.projectedAddress)) {
+    return [{ field: "messagingBinding", message: "messagingBinding has both an address and a projectedAddress", hint: "a projectedAddress is for a chat participant (with identity) in a Group MMS conversation (error 50443)" }];
+  }
+  if (address && binding.address === binding.proxyAddress) {
+    return [{ field: "messagingBinding", message: "messagingBinding.address and proxyAddress are the same number", hint: "the proxy address is the Twilio number the participant talks to (error 50409)" }];
+  }
+  return [];
+}
+
+/** The part of a participant Twilio holds one of per conversation: its identity, else its binding. */
+export function participantNaturalKey(participant: Record<string, unknown>): string | null {
+  const binding = (typeof participant.messagingBinding === "object" && participant.messagingBinding) as Record<string, unknown> | false;
+  if (typeof participant.identity === "string") return `identity ${participant.identity}`;
+  if (binding && typeof binding.address === "string") return `address ${binding.address} ${String(binding.proxyAddress ?? "")}`;
+  if (binding && typeof binding.projectedAddress === "string") return `projected ${binding.projectedAddress}`;
+  return null;
+}
+
+/** What a message authored by this participant has as its author: its identity, else its address. */
+export function participantAuthor(participant: Record<string, unknown>): string | null {
+  if (typeof participant.identity === "string") return participant.identity;
+  const binding = participant.messagingBinding;
+  return typeof binding === "object" && binding !== null && typeof (binding as Record<string, unknown>).address === "string"
+    ? ((binding as Record<string, unknown>).address as string)
+    : null;
+}
+
+/** A participant's role is a conversation-level role's SID: not a key under roles, which a participant cannot name. */
+export function participantRoleViolation(text: string): Violation | undefined {
+  if (isSid("role", text)) return undefined;
+  return {
+    message: `${sidExpectation("role").message}, received ${quote(text)}`,
+    hint: "copy the RL… SID of a conversation-level role (a declared role's sid output, or the Twilio console); a participant takes the SID, not the role's key",
+  };
 }

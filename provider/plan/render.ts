@@ -7,6 +7,8 @@
 // Pure: scripts/plan.js runs the engine and chooses the exit code.
 import { changedMessageFields, threadSteps, type MessageStep, type ReplaceCause } from "../diff/thread";
 import { valueDiffers } from "../diff/compare";
+import { changedChildFields, childSteps } from "../diff/children";
+import { CHILD_KINDS, type ChildKind, type DeclaredChildren, type RecordedChild, type RecordedChildren } from "../resources/children-model";
 import { CONVERSATION_INPUT_DEFAULTS } from "../resources/conversation-model";
 import { MESSAGE_INPUT_DEFAULTS } from "../resources/message-model";
 import { ENVIRONMENT_KINDS, ENVIRONMENT_TYPES, secretSettings, type EnvironmentKindName } from "../domain/environment";
@@ -25,8 +27,8 @@ import {
  * by its conversation's resource as it is (no request to Twilio; the old resource leaves the state).
  */
 export type Action = "create" | "update" | "replace" | "delete" | "move";
-/** A conversation, a message, or one of the environment's resources by the words of its kind (`service configuration`, `role`). */
-export type ResourceKind = "conversation" | "message" | EnvironmentNoun;
+/** A conversation, a message, a conversation's participant or webhook, or one of the environment's resources by the words of its kind (`service configuration`, `role`). */
+export type ResourceKind = "conversation" | "message" | "participant" | "webhook" | EnvironmentNoun;
 type EnvironmentNoun = (typeof ENVIRONMENT_KINDS)[EnvironmentKindName]["noun"];
 
 export interface PropertyChange {
@@ -98,7 +100,7 @@ const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
  * Inputs that are the provider's bookkeeping, never something the stack file says; and a
  * conversation's `messages`, planned message by message instead.
  */
-const HIDDEN = new Set(["__provider", "messages", "resourceName", "stack", "settingsNamespace", "afterSid", "afterIndex", "conversationState", "declared", "conversationSid"]);
+const HIDDEN = new Set(["__provider", "messages", "participants", "scopedWebhooks", "resourceName", "stack", "settingsNamespace", "afterSid", "afterIndex", "conversationState", "declared", "conversationSid"]);
 /** Shown only when they change (a create lists what is declared, and these are defaults). */
 const SHOWN_WHEN_CHANGED = new Set(["adopt", "webhooksEnabled", "deleteWithConversations"]);
 
@@ -142,7 +144,12 @@ export function planFromPreview(preview: PreviewJson): Plan {
 
 /** The environment's resources come before the conversations, which live in them. */
 function sectionOf(resource: PlannedResource): number {
-  return resource.kind === "conversation" || resource.kind === "message" ? 1 : 0;
+  return resource.kind === "conversation" || insideConversation(resource) ? 1 : 0;
+}
+
+/** A message, participant or scoped webhook: planned inside its conversation's step, named `<conversation>/<key>`. */
+function insideConversation(resource: PlannedResource): boolean {
+  return resource.kind === "message" || resource.kind === "participant" || resource.kind === "webhook";
 }
 
 /**
@@ -238,10 +245,82 @@ function conversationPlan(name: string, step: PreviewStep, legacy: RecordedThrea
     own.changes.push({ property: "messages", new: opaque });
   }
   const recorded = action === "create" ? {} : ((step.oldState?.outputs?.messages as RecordedThread | undefined) ?? legacy ?? {});
+  const children = CHILD_KINDS.flatMap((kind) => {
+    const wanted = action === "delete" ? {} : step.newState?.inputs?.[kind.property] ?? {};
+    if (!isChildren(wanted)) {
+      own.changes.push({ property: kind.property, new: isSecret(wanted) ? "[secret]" : display(UNKNOWN) });
+      return [];
+    }
+    const held = action === "create" ? {} : ((step.oldState?.outputs?.[kind.property] as RecordedChildren | undefined) ?? {});
+    return childrenPlan(kind, name, action, held, wanted as DeclaredChildren);
+  });
   const messages = declared === null ? [] : threadPlan(name, action, recorded, declared, legacy !== undefined);
   own.reasons = conversationReasons(own, step);
-  const shown = action !== "update" || own.changes.length > 0 || messages.length === 0;
-  return shown ? [own, ...messages] : messages;
+  const inside = [...children, ...messages];
+  const shown = action !== "update" || own.changes.length > 0 || inside.length === 0;
+  return shown ? [own, ...inside] : inside;
+}
+
+function isChildren(value: unknown): value is Record<string, Record<string, unknown>> {
+  return isThread(value);
+}
+
+/**
+ * What the conversation's step does to each of its participants (or webhooks), in the order it
+ * happens, named `<conversation>/<key>`: as diff/children.ts decides for an update.
+ */
+function childrenPlan(kind: ChildKind, conversation: string, action: Action, recorded: RecordedChildren, declared: DeclaredChildren): PlannedResource[] {
+  const line = (key: string, childAction: Action, changes: PropertyChange[] = [], reasons: string[] = []): PlannedResource => ({
+    kind: kind.noun,
+    name: `${conversation}/${key}`,
+    action: childAction,
+    changes,
+    reasons,
+  });
+  if (action === "delete") return Object.keys(recorded).map((key) => line(key, "delete", [], ["its conversation is removed"]));
+  if (action === "create") return Object.entries(declared).map(([key, wanted]) => line(key, "create", changesBetween({}, wanted)));
+  if (action === "replace") {
+    const removed = Object.keys(recorded).filter((key) => !(key in declared)).map((key) => line(key, "delete"));
+    const written = Object.entries(declared).map(([key, wanted]) =>
+      recorded[key] ? line(key, "replace", childChanges(kind, recorded[key], wanted), ["the conversation is re-created"]) : line(key, "create", changesBetween({}, wanted)),
+    );
+    return [...removed, ...written];
+  }
+  return childSteps(kind, recorded, declared).map((step) => {
+    if (step.action === "delete") return line(step.key, "delete");
+    if (step.action === "create") return line(step.key, "create", changesBetween({}, declared[step.key]));
+    if (step.action === "update") return line(step.key, "update", childChanges(kind, recorded[step.key], declared[step.key]));
+    // Re-created: every declared field it had and has now, so what it leaves behind shows too.
+    return line(step.key, "replace", changesBetween(recorded[step.key].declared, declared[step.key]), [`${step.field} can only be set at creation`]);
+  });
+}
+
+/** A kept child's declared fields that change, old (what Twilio held at the last read, or as created) → new. */
+function childChanges(kind: ChildKind, held: RecordedChild, wanted: Record<string, unknown>): PropertyChange[] {
+  const changed = [...changedChildFields(kind, held, wanted), ...kind.createOnly.filter((field) => valueDiffers(wanted[field], held.declared[field]))];
+  const before = Object.fromEntries(changed.map((field) => [field, kind.createOnly.includes(field) ? held.declared[field] : (held.held[field] ?? held.declared[field])]));
+  const after = Object.fromEntries(changed.map((field) => [field, wanted[field]]));
+  return changesBetween(before, after);
+}
+
+/** The children of a conversation that drifted: a declared field Twilio now holds otherwise (`update`), or one gone (`delete`). */
+function childrenDrift(kind: ChildKind, conversation: string, recorded: unknown, now: unknown): Array<PlannedResource & { index: number }> {
+  if (!isChildren(recorded) || !isChildren(now)) return [];
+  const before = recorded as unknown as RecordedChildren;
+  const after = now as unknown as RecordedChildren;
+  const drifted: Array<PlannedResource & { index: number }> = [];
+  for (const [key, child] of Object.entries(before)) {
+    const base = { kind: kind.noun, name: `${conversation}/${key}`, reasons: [], index: -1 };
+    if (!after[key]) {
+      drifted.push({ ...base, action: "delete", changes: [] });
+      continue;
+    }
+    const declared = Object.keys(child.declared ?? {}).filter((field) => kind.updatable.includes(field));
+    const pick = (held: Record<string, unknown> | undefined) => Object.fromEntries(declared.map((field) => [field, held?.[field]]));
+    const changes = changesBetween(pick(child.held), pick(after[key].held));
+    if (changes.length > 0) drifted.push({ ...base, action: "update", changes });
+  }
+  return drifted;
 }
 
 function conversationReasons(own: PlannedResource, step: PreviewStep): string[] {
@@ -440,7 +519,10 @@ export function planFromRefresh(refresh: PreviewJson, events: EngineEvent[] = []
       resources.push({ kind, name, action, changes, reasons: [], index: Number(outcome.old?.outputs?.index ?? Number.MAX_SAFE_INTEGER) });
       continue;
     }
-    const messages = threadDrift(name, outcome.old?.outputs?.messages, action === "delete" ? {} : outcome.new?.outputs?.messages);
+    const messages = [
+      ...CHILD_KINDS.flatMap((kind) => childrenDrift(kind, name, outcome.old?.outputs?.[kind.property], action === "delete" ? {} : outcome.new?.outputs?.[kind.property])),
+      ...threadDrift(name, outcome.old?.outputs?.messages, action === "delete" ? {} : outcome.new?.outputs?.messages),
+    ];
     if (action === "delete" || changes.length > 0 || messages.length === 0) resources.push({ kind, name, action, changes, reasons: [], index: -1 });
     resources.push(...messages);
   }
@@ -453,7 +535,7 @@ export function planFromRefresh(refresh: PreviewJson, events: EngineEvent[] = []
   const ordered: PlannedResource[] = resources.map(({ index: _index, ...resource }) => resource);
   for (const resource of ordered) {
     const conversation = ordered.find((other) => other.kind === "conversation" && other.name === groupOf(resource));
-    if (resource.kind === "message" && resource.action === "delete" && conversation?.action === "delete") resource.reasons = ["its conversation is gone"];
+    if (resource.kind !== "conversation" && resource.action === "delete" && conversation?.action === "delete") resource.reasons = ["its conversation is gone"];
     else if (resource.action === "update" && resource.changes.length === 0) resource.reasons = ["differs from the record only in the provider's bookkeeping"];
   }
   const counts = countsOf(ordered);
@@ -525,7 +607,7 @@ function nameOf(urn: string): string {
 
 /** The conversation a resource belongs to: itself, or the one a message seeds; an environment resource is its own group. */
 function groupOf(resource: PlannedResource): string {
-  return resource.kind === "message" ? conversationOf(resource.name) : resource.name;
+  return insideConversation(resource) ? conversationOf(resource.name) : resource.name;
 }
 
 function conversationOf(messageName: string): string {

@@ -1,11 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { JsonObject } from "../domain/json";
 import type { ConversationBindings } from "../domain/properties";
-import type { AdoptMode, ConversationState } from "../domain/rules";
+import type { AdoptMode, ConversationState, WebhookTarget } from "../domain/rules";
+import type { MessagingBinding } from "../client/wire";
 
 // Value types of the properties, defined beside them and exported here with the arguments.
 export type { JsonObject, JsonValue } from "../domain/json";
 export type { ConversationBindings } from "../domain/properties";
+export type { MessagingBinding } from "../client/wire";
 
 /**
  * Which Twilio account or subaccount a resource uses. By default the `twilio:*` stack config, else
@@ -42,7 +44,39 @@ export interface ConversationArgs {
    * followed by re-creating those after it, so the order holds. All of it is one resource.
    */
   messages?: SeedMessageArgs[];
+  /**
+   * Participants by key, created after the conversation and before its messages. An edit updates
+   * a participant in place where Twilio allows it; a change of identity or binding re-creates it.
+   */
+  participants?: Record<string, ParticipantArgs>;
+  /** Conversation-scoped webhooks by key (at most 5); a change of target or replayAfter re-creates one. */
+  scopedWebhooks?: Record<string, ScopedWebhookArgs>;
   settings?: TwilioSettings;
+}
+
+/** One participant: a chat `identity`, or an SMS/WhatsApp `messagingBinding`. */
+export interface ParticipantArgs {
+  identity?: pulumi.Input<string | null>;
+  messagingBinding?: pulumi.Input<MessagingBinding | null>;
+  attributes?: pulumi.Input<JsonObject | null>;
+  /** `RL…` SID of a conversation-level role. */
+  roleSid?: pulumi.Input<string | null>;
+  dateCreated?: pulumi.Input<string | null>;
+  dateUpdated?: pulumi.Input<string | null>;
+  lastReadMessageIndex?: pulumi.Input<number | null>;
+  lastReadTimestamp?: pulumi.Input<string | null>;
+}
+
+/** One conversation-scoped webhook. */
+export interface ScopedWebhookArgs {
+  target: pulumi.Input<WebhookTarget>;
+  url?: pulumi.Input<string | null>;
+  method?: pulumi.Input<"GET" | "POST" | null>;
+  filters?: pulumi.Input<string[] | null>;
+  triggers?: pulumi.Input<string[] | null>;
+  /** `FW…` SID of a Studio Flow. */
+  flowSid?: pulumi.Input<string | null>;
+  replayAfter?: pulumi.Input<number | null>;
 }
 
 /** What a message says: the fields a seed message and the `Message` resource share. */

@@ -16,6 +16,15 @@ import {
   timerViolation,
   timestampViolation,
   uniqueNameViolation,
+  messageIndexViolation,
+  participantNaturalKey,
+  participantRoleViolation,
+  participantViolations,
+  urlViolation,
+  webhookFilterViolation,
+  webhookTriggersViolation,
+  webhookViolations,
+  LIMITS,
   type AttributesOwner,
   type FieldViolation,
   type SidKind,
@@ -29,12 +38,16 @@ import { threadSteps } from "../diff/thread";
 import {
   CONVERSATION_PROPERTIES,
   MESSAGE_PROPERTIES,
+  PARTICIPANT_PROPERTIES,
+  WEBHOOK_PROPERTIES,
   changedBy,
   isDeclared,
   refusedWhenClosed,
   type FieldRule,
   type PropertyRow,
 } from "../domain/properties";
+import { childSteps } from "../diff/children";
+import { CHILD_KINDS, PARTICIPANTS, SCOPED_WEBHOOKS, type ChildKind, type DeclaredChildren, type RecordedChildren } from "./children-model";
 import { threadOrder, threadOrderProblem, type DeclaredMessage, type DeclaredThread, type RecordedThread } from "./thread-model";
 
 type Failure = pulumi.dynamic.CheckFailure;
@@ -117,9 +130,44 @@ const bindingsRule: Rule = (value) => {
   return undefined;
 };
 
+const BINDING_PARTS = ["address", "proxyAddress", "projectedAddress"];
+
+/** `messagingBinding`: `{address?, proxyAddress?, projectedAddress?}`, each a non-empty string of at most 256 characters. */
+const messagingBindingRule: Rule = (value) => {
+  if (typeof value !== "object" || Array.isArray(value)) return `expected an object with address and proxyAddress (or projectedAddress), got ${describe(value)}`;
+  for (const [key, part] of Object.entries(value as Record<string, unknown>)) {
+    if (!BINDING_PARTS.includes(key)) return `messagingBinding.${key}: Twilio takes only ${BINDING_PARTS.join(", ")}`;
+    if (part === null || part === undefined) continue;
+    if (typeof part !== "string" || part.trim() === "") return `messagingBinding.${key}: expected an address such as +15551234567 or whatsapp:+15551234567, got ${describe(part)}`;
+    if (part.length > LIMITS.addressChars) return `messagingBinding.${key}: at most ${LIMITS.addressChars} characters`;
+  }
+  return undefined;
+};
+
+const messageIndex: Rule = (value) => reasonOf(messageIndexViolation(value));
+const url: Rule = (value) => (typeof value === "string" ? reasonOf(urlViolation(value)) : `expected a URL, got ${describe(value)}`);
+const stringList = (each: (items: string[]) => string | undefined): Rule => (value) => {
+  if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) return `expected a list of strings, got ${describe(value)}`;
+  return each(value as string[]);
+};
+const webhookFilters = stringList((filters) => {
+  for (const filter of filters) {
+    const reason = reasonOf(webhookFilterViolation(filter));
+    if (reason) return reason;
+  }
+  return filters.length === 0 ? "the list is empty (hint: name at least one event, e.g. onMessageAdded)" : undefined;
+});
+const webhookTriggers = stringList((triggers) => reasonOf(webhookTriggersViolation(triggers)));
+
 /** The rules of a table row's `rule`; timers are checked as an object of their own (checkConversation). */
 function rulesOf(rule: FieldRule): Rule[] {
   if (rule === "string") return [isString];
+  if (rule === "messagingBinding") return [messagingBindingRule];
+  if (rule === "participantRole") return [isString, (value) => reasonOf(participantRoleViolation(value as string))];
+  if (rule === "messageIndex") return [messageIndex];
+  if (rule === "url") return [url];
+  if (rule === "webhookFilters") return [webhookFilters];
+  if (rule === "webhookTriggers") return [webhookTriggers];
   if (rule === "uniqueName") return [isString, uniqueName];
   if (rule === "timestamp") return [timestamp];
   if (rule === "contentVariables") return [contentVariablesRule];
@@ -141,6 +189,8 @@ function tableRules(table: Readonly<Record<string, PropertyRow>>): Record<string
 }
 
 const CONVERSATION_RULES = tableRules(CONVERSATION_PROPERTIES);
+const CHILD_RULES = { participant: tableRules(PARTICIPANT_PROPERTIES), webhook: tableRules(WEBHOOK_PROPERTIES) };
+const CHILD_VIOLATIONS = { participant: participantViolations, webhook: webhookViolations };
 const MESSAGE_RULES = tableRules(MESSAGE_PROPERTIES);
 /** What a closed conversation refuses to change; its state has a rule of its own (closedConversationFailures). */
 const FIXED_WHEN_CLOSED = refusedWhenClosed(CONVERSATION_PROPERTIES);
@@ -163,7 +213,59 @@ export function checkConversation(olds: Record<string, unknown>, news: Record<st
     failures.push(...closedConversationFailures(olds, news));
   }
   failures.push(...checkThread(news.messages, olds.messages, olds.state));
+  for (const kind of CHILD_KINDS) failures.push(...checkChildren(kind, news[kind.property], olds[kind.property], olds.state));
   return failures;
+}
+
+/**
+ * Participants or scoped webhooks: each as its table's rules and its cross-field rules check it
+ * (named `<property>.<key>.<field>`); no two participants with the same identity or binding (Twilio
+ * holds one of each per conversation); at most 5 webhooks; and no participant change in a
+ * conversation closed at the last `up` (Twilio refuses them: 50377).
+ */
+function checkChildren(kind: ChildKind, value: unknown, previous: unknown, previousState: unknown): Failure[] {
+  if (value === undefined || value === null || isUnknown(value)) return [];
+  if (typeof value !== "object" || Array.isArray(value)) return [{ property: kind.property, reason: `expected ${kind.noun}s by key, got ${describe(value)}` }];
+  const children = value as Record<string, unknown>;
+  const failures: Failure[] = [];
+  const keyHolders = new Map<string, string>();
+  for (const [key, child] of Object.entries(children)) {
+    const property = (field: string) => `${kind.property}.${key}${field ? `.${field}` : ""}`;
+    if (isUnknown(child)) continue;
+    if (typeof child !== "object" || child === null || Array.isArray(child)) {
+      failures.push({ property: property(""), reason: `expected a ${kind.noun}, got ${describe(child)}` });
+      continue;
+    }
+    const fields = child as Record<string, unknown>;
+    const unknownField = Object.keys(fields).find((field) => !kind.fields.includes(field));
+    if (unknownField !== undefined) failures.push({ property: property(unknownField), reason: `a ${kind.noun} has no ${unknownField} (hint: use ${kind.fields.join(", ")})` });
+    failures.push(...checkProperties(fields, CHILD_RULES[kind.noun]).map((failure) => ({ ...failure, property: property(failure.property) })));
+    if (!containsUnknown(fields)) {
+      failures.push(...fieldFailures(CHILD_VIOLATIONS[kind.noun], fields, "").map((failure) => ({ ...failure, property: property(failure.property) })));
+    }
+    if (kind === PARTICIPANTS && !containsUnknown(fields)) {
+      const naturalKey = participantNaturalKey(fields);
+      const holder = naturalKey === null ? undefined : keyHolders.get(naturalKey);
+      if (holder !== undefined) failures.push({ property: property(""), reason: `has the ${naturalKey!.split(" ")[0]} of participant ${JSON.stringify(holder)} (hint: Twilio holds one participant per identity and per binding in a conversation; declare it once)` });
+      else if (naturalKey !== null) keyHolders.set(naturalKey, key);
+    }
+  }
+  if (kind === SCOPED_WEBHOOKS && Object.keys(children).length > LIMITS.webhooksPerConversation) {
+    failures.push({ property: kind.property, reason: `${Object.keys(children).length} webhooks; Twilio takes at most ${LIMITS.webhooksPerConversation} per conversation (error 50361) (hint: remove some)` });
+  }
+  if (kind === PARTICIPANTS && previousState === "closed" && failures.length === 0 && !containsUnknown(children)) {
+    const recorded = previousChildren(previous);
+    for (const step of childSteps(kind, recorded, children as DeclaredChildren)) {
+      failures.push({ property: `${kind.property}.${step.key}`, reason: `can't ${step.action === "create" ? "be added" : `be ${step.action}d`}: the conversation was closed at the last \`up\`, and Twilio changes no participant of a closed conversation (error 50377) (hint: give the resource a new name in the stack so a new conversation is created)` });
+    }
+  }
+  return failures;
+}
+
+/** The previous inputs' children, as a closed conversation's check compares with them (held as declared). */
+function previousChildren(previous: unknown): RecordedChildren {
+  if (typeof previous !== "object" || previous === null || Array.isArray(previous)) return {};
+  return Object.fromEntries(Object.entries(previous as DeclaredChildren).map(([key, declared]) => [key, { sid: "", declared, held: declared }]));
 }
 
 /**

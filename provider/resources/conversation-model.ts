@@ -6,6 +6,7 @@ import { withoutUndeclared } from "../domain/declared";
 import { CONVERSATION_PROPERTIES, answered, declarable, sent, type ConversationTable, type Sent } from "../domain/properties";
 import type { ConversationBindings, JsonObject, JsonValue } from "./args";
 import { refreshedThreadInputs, type DeclaredThread, type RecordedThread } from "./thread-model";
+import { PARTICIPANTS, SCOPED_WEBHOOKS, refreshedChildrenInputs, type DeclaredChildren, type RecordedChildren } from "./children-model";
 
 /** Inputs after `check`: every property present, null when not declared. */
 export interface ConversationInputs {
@@ -22,6 +23,10 @@ export interface ConversationInputs {
   webhooksEnabled: boolean;
   /** The seed thread, by message key; empty when none is declared. */
   messages: DeclaredThread;
+  /** Participants by key; empty when none is declared. */
+  participants: DeclaredChildren;
+  /** Conversation-scoped webhooks by key; empty when none is declared. */
+  scopedWebhooks: DeclaredChildren;
 }
 
 /** Outputs: what Twilio holds, plus what later operations need (the engine gives them old outputs). */
@@ -59,6 +64,10 @@ export interface ConversationOutputs {
    * of its own: the next update takes those messages over (see thread-effects.ts).
    */
   messages?: RecordedThread;
+  /** Participants by key. Absent in state written before participants were managed: none are. */
+  participants?: RecordedChildren;
+  /** Conversation-scoped webhooks by key; absent as participants are. */
+  scopedWebhooks?: RecordedChildren;
 }
 
 /** The properties declared in a conversation that Twilio holds: recorded in `declared`, followed by refresh. */
@@ -82,7 +91,14 @@ export function normalizeConversationInputs(raw: Record<string, unknown>): Conve
     adopt: (raw.adopt as AdoptMode | undefined) ?? "never",
     webhooksEnabled: raw.webhooksEnabled === true,
     messages: typeof raw.messages === "object" && raw.messages !== null ? (raw.messages as DeclaredThread) : ((raw.messages as DeclaredThread | undefined) ?? {}),
+    participants: keyed(raw.participants),
+    scopedWebhooks: keyed(raw.scopedWebhooks),
   };
+}
+
+/** Children by key as declared; an unknown value (preview) is kept as it is. */
+function keyed(value: unknown): DeclaredChildren {
+  return value === undefined || value === null ? {} : (value as DeclaredChildren);
 }
 
 /**
@@ -110,6 +126,7 @@ export function conversationOutputs(
   observed: ObservedConversation,
   adopted: boolean,
   messages: RecordedThread = {},
+  children: Pick<ConversationOutputs, "participants" | "scopedWebhooks"> = {},
 ): ConversationOutputs {
   return {
     resourceName: inputs.resourceName,
@@ -123,6 +140,8 @@ export function conversationOutputs(
     webhooksEnabled: inputs.webhooksEnabled,
     declared: DECLARABLE.filter((property) => inputs[property] !== null),
     messages,
+    participants: children.participants ?? {},
+    scopedWebhooks: children.scopedWebhooks ?? {},
   };
 }
 
@@ -163,7 +182,13 @@ export function refreshedConversationInputs(refreshed: ConversationOutputs): Par
     adopt: refreshed.adopt,
     webhooksEnabled: refreshed.webhooksEnabled,
     messages: refreshed.messages && Object.keys(refreshed.messages).length > 0 ? refreshedThreadInputs(refreshed.messages) : null,
+    participants: nonEmpty(refreshed.participants) ? refreshedChildrenInputs(PARTICIPANTS, refreshed.participants) : null,
+    scopedWebhooks: nonEmpty(refreshed.scopedWebhooks) ? refreshedChildrenInputs(SCOPED_WEBHOOKS, refreshed.scopedWebhooks) : null,
   }, CONVERSATION_INPUT_DEFAULTS);
+}
+
+function nonEmpty(children: RecordedChildren | undefined): children is RecordedChildren {
+  return children !== undefined && Object.keys(children).length > 0;
 }
 
 function orNull<T>(value: unknown): T | null {

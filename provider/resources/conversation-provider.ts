@@ -29,6 +29,8 @@ import {
 } from "./conversation-model";
 import { deleteThread, messageJournalKey, readThread, takeOverThread, ThreadUnfinished, writeThread, type ThreadTarget } from "./thread-effects";
 import type { RecordedThread } from "./thread-model";
+import { CHILD_KINDS, type DeclaredChildren, type RecordedChildren } from "./children-model";
+import { ChildrenUnfinished, childJournalKey, readChildren, takeOverChildren, writeChildren, type ChildrenTarget } from "./children-effects";
 
 export function conversationProvider(transport: () => Transport): pulumi.dynamic.ResourceProvider {
   return {
@@ -55,7 +57,7 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
         // Twilio shows timers as dates, never as the durations set: declared timers are always sent.
         // Adopting is creating: the declared state is sent unless Twilio already holds it.
         const changed = changedConversationProperties({ ...conversationOutputs(inputs, existing, true), timers: null, declaredState: null }, inputs);
-        thenClose = inputs.state === "closed" && changed.includes("state") && declaresThread(inputs);
+        thenClose = inputs.state === "closed" && changed.includes("state") && writesInto(inputs);
         const first = thenClose ? changed.filter((property) => property !== "state") : changed;
         made = first.length
           ? await updateConversation(transport(), scope, existing.sid, updateFields(inputs, first), inputs.webhooksEnabled, context)
@@ -66,14 +68,16 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
         made = await createConversation(transport(), scope, creation.create, inputs.webhooksEnabled, context, intentKey(raw));
       }
       const adopted = existing !== null;
-      const outs = await seeded(transport(), raw, inputs, conversationOutputs(inputs, made, adopted), {});
+      // Participants before webhooks before messages: a message may be authored by a participant.
+      const { outs: withChildren, created } = await childrenWritten(transport(), raw, inputs, conversationOutputs(inputs, made, adopted), adopted);
+      const outs = await seeded(transport(), raw, inputs, withChildren, {}, created > 0);
       if (!thenClose) return { id: made.sid, outs };
       try {
         const closed = await updateConversation(transport(), scope, made.sid, { state: "closed" }, inputs.webhooksEnabled, {
           operation: adopted ? "close adopted conversation" : "close new conversation",
           resource: inputs.resourceName,
         });
-        return { id: closed.sid, outs: { ...conversationOutputs(inputs, closed, adopted), messages: outs.messages } };
+        return { id: closed.sid, outs: conversationOutputs(inputs, closed, adopted, outs.messages, childrenOf(outs)) };
       } catch (error) {
         throw createdButUnfinished(error, made.sid, outs, raw, "conversation");
       }
@@ -89,15 +93,38 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
         refuseUntrustedNotFound(olds, transport().settings, { operation: "read conversation", resource: olds.resourceName });
         return { id: "" };
       }
-      const messages = olds.messages && (await readThread(threadTarget(transport(), olds, id, null), olds.messages));
-      const props = { ...refreshedConversation(olds, observed), ...(messages ? { messages } : {}) };
+      const target = threadTarget(transport(), olds, id, null);
+      const messages = olds.messages && (await readThread(target, olds.messages));
+      const children: Partial<Record<(typeof CHILD_KINDS)[number]["property"], RecordedChildren>> = {};
+      for (const kind of CHILD_KINDS) {
+        const recorded = olds[kind.property];
+        if (recorded && Object.keys(recorded).length > 0) children[kind.property] = await readChildren(kind, target, recorded);
+      }
+      const props = { ...refreshedConversation(olds, observed), ...(messages ? { messages } : {}), ...children };
       return { id, props, inputs: refreshedConversationInputs(props) };
     },
 
     async update(id, olds: ConversationOutputs, news) {
       const inputs = normalizeConversationInputs(news);
       const target = threadTarget(transport(), olds, id, intentKey(news), inputs);
-      // The messages first: a change that closes the conversation closes it after them.
+      // Participants, webhooks and messages first: a change that closes the conversation closes it
+      // after them (Twilio refuses them once it is closed).
+      const children = childrenOf(olds);
+      let activated = false;
+      for (const kind of CHILD_KINDS) {
+        try {
+          // State written before children were managed records none: those Twilio holds are taken over.
+          const recorded = olds[kind.property] ?? (declares(inputs[kind.property]) ? await takeOverChildren(kind, target, inputs[kind.property]) : {});
+          const written = await writeChildren(kind, target, recorded, inputs[kind.property]);
+          children[kind.property] = written.children;
+          activated ||= written.created > 0 && kind.noun === "participant";
+        } catch (error) {
+          if (!(error instanceof ChildrenUnfinished)) throw error;
+          activated ||= error.created > 0 && kind.noun === "participant";
+          const outs = { ...olds, ...recordedOnly(olds, inputs), ...children, [kind.property]: error.children, ...(activated ? { state: "active" } : {}) };
+          throw createdButUnfinished(error.failure, id, outs, news, "conversation", "updated in part");
+        }
+      }
       const recorded = olds.messages ?? (Object.keys(inputs.messages).length > 0 ? await takeOverThread(target, inputs.messages) : {});
       let thread: RecordedThread;
       let created: number;
@@ -105,17 +132,17 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
         ({ thread, created } = await writeThread(target, recorded, inputs.messages));
       } catch (error) {
         if (!(error instanceof ThreadUnfinished)) throw error;
-        const outs = { ...olds, ...recordedOnly(olds, inputs), messages: error.thread, ...(error.created > 0 ? { state: "active" } : {}) };
+        const outs = { ...olds, ...recordedOnly(olds, inputs), ...children, messages: error.thread, ...(error.created > 0 || activated ? { state: "active" } : {}) };
         throw createdButUnfinished(error.failure, id, outs, news, "conversation", "updated in part");
       }
-      const changed = changedConversationProperties(created > 0 ? { ...olds, state: "active" } : olds, inputs);
+      const changed = changedConversationProperties(created > 0 || activated ? { ...olds, state: "active" } : olds, inputs);
       const observed = changed.length
         ? await updateConversation(transport(), scopeOf(olds), id, updateFields(inputs, changed), inputs.webhooksEnabled, {
             operation: "update conversation",
             resource: inputs.resourceName,
           })
         : lastObserved(olds);
-      const outs = conversationOutputs(inputs, observed, olds.adopted, thread);
+      const outs = conversationOutputs(inputs, observed, olds.adopted, thread, children);
       // Timers left out of the stack are no longer managed, but Twilio keeps them.
       return { outs: { ...outs, timers: inputs.timers ?? olds.timers } };
     },
@@ -148,6 +175,64 @@ function holdThread(transport: Transport, id: string, olds: ConversationOutputs,
     const messageKey = messageJournalKey(journalKey, key);
     if (messageKey) transport.intents?.settle(messageKey, message.sid);
   }
+  for (const kind of CHILD_KINDS) {
+    for (const [key, child] of Object.entries(olds[kind.property] ?? {})) {
+      transport.claims.claim(child.sid, olds.resourceName);
+      const childKey = childJournalKey(journalKey, kind, key);
+      if (childKey) transport.intents?.settle(childKey, child.sid);
+    }
+  }
+}
+
+/** The recorded participants and webhooks (none for state from before they were managed). */
+function childrenOf(outs: ConversationOutputs): { participants: RecordedChildren; scopedWebhooks: RecordedChildren } {
+  return { participants: outs.participants ?? {}, scopedWebhooks: outs.scopedWebhooks ?? {} };
+}
+
+/**
+ * A new (or newly adopted) conversation with its participants and webhooks written; an adopted
+ * one's children that Twilio holds as declared are taken over. A failure part way records the
+ * conversation and the children made, for the next `up` to finish.
+ */
+async function childrenWritten(
+  transport: Transport,
+  raw: Record<string, unknown>,
+  inputs: ConversationInputs,
+  outs: ConversationOutputs,
+  adopted: boolean,
+): Promise<{ outs: ConversationOutputs; created: number }> {
+  const target: ChildrenTarget = {
+    transport,
+    scope: { serviceSid: inputs.chatServiceSid },
+    conversationSid: outs.sid,
+    webhooks: inputs.webhooksEnabled,
+    resourceName: inputs.resourceName,
+    journalKey: intentKey(raw),
+  };
+  const children = childrenOf(outs);
+  let activated = 0;
+  for (const kind of CHILD_KINDS) {
+    if (!declares(inputs[kind.property])) continue;
+    try {
+      const recorded = adopted ? await takeOverChildren(kind, target, inputs[kind.property]) : {};
+      const written = await writeChildren(kind, target, recorded, inputs[kind.property]);
+      children[kind.property] = written.children;
+      if (kind.noun === "participant") activated += written.created;
+    } catch (error) {
+      // The look-up of an adopted conversation's children failed before any was written.
+      const unfinished = error instanceof ChildrenUnfinished ? error : new ChildrenUnfinished(kind, {}, 0, error);
+      if (kind.noun === "participant") activated += unfinished.created;
+      const partial: ConversationOutputs = { ...outs, ...children, [kind.property]: unfinished.children, ...(activated > 0 && outs.state === "inactive" ? { state: "active" } : {}) };
+      // Left unrecorded, the next update looks for them again rather than creating them.
+      if (unfinished !== error) delete partial[kind.property];
+      throw createdButUnfinished(unfinished.failure, outs.sid, partial, raw, "conversation");
+    }
+  }
+  return { outs: { ...outs, ...children }, created: activated };
+}
+
+function declares(children: DeclaredChildren): boolean {
+  return !isUnknown(children) && Object.keys(children).length > 0;
 }
 
 function threadTarget(transport: Transport, olds: ConversationOutputs, id: string, journalKey: string | null, inputs?: ConversationInputs): ThreadTarget {
@@ -170,9 +255,15 @@ function declaresThread(inputs: ConversationInputs): boolean {
   return !isUnknown(inputs.messages) && Object.keys(inputs.messages).length > 0;
 }
 
+/** Whether a create writes anything into the conversation after it: then a declared close comes last. */
+function writesInto(inputs: ConversationInputs): boolean {
+  return declaresThread(inputs) || CHILD_KINDS.some((kind) => declares(inputs[kind.property]));
+}
+
 /**
- * A new (or newly adopted) conversation with its seed thread written. A new message makes an
- * inactive conversation active in Twilio: one declared inactive is set back once, after the last.
+ * A new (or newly adopted) conversation with its seed thread written. A new message (or participant:
+ * `activated`) makes an inactive conversation active in Twilio: one declared inactive is set back
+ * once, after the last.
  * A failure part way records the conversation and the messages made, for the next `up` to finish.
  */
 async function seeded(
@@ -181,8 +272,9 @@ async function seeded(
   inputs: ConversationInputs,
   outs: ConversationOutputs,
   recorded: RecordedThread,
+  activated: boolean,
 ): Promise<ConversationOutputs> {
-  if (!declaresThread(inputs)) return outs;
+  if (!declaresThread(inputs) && !(activated && inputs.state === "inactive")) return outs;
   const target: ThreadTarget = {
     transport,
     scope: { serviceSid: inputs.chatServiceSid },
@@ -191,12 +283,12 @@ async function seeded(
     resourceName: inputs.resourceName,
     journalKey: intentKey(raw),
   };
-  let thread: RecordedThread;
+  let thread: RecordedThread = recorded;
   try {
-    ({ thread } = await writeThread(target, recorded, inputs.messages));
+    if (declaresThread(inputs)) ({ thread } = await writeThread(target, recorded, inputs.messages));
   } catch (error) {
     if (!(error instanceof ThreadUnfinished)) throw error;
-    const partial = { ...outs, messages: error.thread, ...(error.created > 0 && outs.state === "inactive" ? { state: "active" } : {}) };
+    const partial = { ...outs, messages: error.thread, ...((error.created > 0 || activated) && outs.state === "inactive" ? { state: "active" } : {}) };
     throw createdButUnfinished(error.failure, outs.sid, partial, raw, "conversation");
   }
   if (inputs.state !== "inactive") return { ...outs, messages: thread };
@@ -205,7 +297,7 @@ async function seeded(
       operation: "set the conversation inactive again after seeding",
       resource: inputs.resourceName,
     });
-    return { ...conversationOutputs(inputs, restored, outs.adopted), messages: thread };
+    return conversationOutputs(inputs, restored, outs.adopted, thread, childrenOf(outs));
   } catch (error) {
     throw createdButUnfinished(error, outs.sid, { ...outs, state: "active", messages: thread }, raw, "conversation");
   }

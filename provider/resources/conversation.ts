@@ -3,6 +3,7 @@ import type { ConversationArgs, ConversationBindings, SeedMessageArgs } from "./
 import { providerModuleText } from "./runtime-provider";
 import { CONVERSATION_PROPERTIES, secretProperties } from "../domain/properties";
 import { declaredThread, type DeclaredMessage, type RecordedThread } from "./thread-model";
+import type { RecordedChildren } from "./children-model";
 
 /** A Twilio Conversation, in a Conversation Service or the account's default service. */
 export class Conversation extends pulumi.CustomResource {
@@ -23,16 +24,24 @@ export class Conversation extends pulumi.CustomResource {
   declare readonly adopted: pulumi.Output<boolean>;
   /** The seed thread by message key: each message's `sid`, `index`, dates and declared fields. */
   declare readonly messages: pulumi.Output<RecordedThread>;
+  /** Participants by key: each one's `sid`, its declared fields and what Twilio holds (`held`). */
+  declare readonly participants: pulumi.Output<RecordedChildren>;
+  /** Conversation-scoped webhooks by key, as participants. */
+  declare readonly scopedWebhooks: pulumi.Output<RecordedChildren>;
 
   constructor(name: string, args: ConversationArgs, opts?: pulumi.CustomResourceOptions) {
-    const { settings, messages, ...declared } = args;
+    const { settings, messages, participants, scopedWebhooks, ...declared } = args;
     const outputs = {
       sid: undefined, accountSid: undefined, chatServiceSid: undefined, uniqueName: undefined,
       friendlyName: undefined, state: undefined, attributes: undefined, messagingServiceSid: undefined, bindings: undefined,
       dateInactive: undefined, dateClosed: undefined, dateCreated: undefined, dateUpdated: undefined,
-      url: undefined, adopted: undefined, messages: undefined,
+      url: undefined, adopted: undefined, messages: undefined, participants: undefined, scopedWebhooks: undefined,
     };
-    const thread = messages && messages.length > 0 ? { messages: seedThread(messages) } : {};
+    const thread = {
+      ...(messages && messages.length > 0 ? { messages: seedThread(messages) } : {}),
+      ...(participants && Object.keys(participants).length > 0 ? { participants } : {}),
+      ...(scopedWebhooks && Object.keys(scopedWebhooks).length > 0 ? { scopedWebhooks } : {}),
+    };
     const props = {
       ...outputs, resourceName: name, stack: pulumi.getStack(), ...declared, ...thread, ...settingsInputs(settings),
       __provider: providerModuleText("conversation"),

@@ -81,7 +81,11 @@ export async function useMocks(stack: string, config: Record<string, string> = {
           return { id: fakeSid("IM", args.name), state: { ...inputs, sid: fakeSid("IM", args.name), index } };
         }
         const messages = mockThread(args.name, inputs.messages);
-        return { id: fakeSid("CH", args.name), state: { ...inputs, sid: fakeSid("CH", args.name), ...(messages ? { messages } : {}) } };
+        const participants = mockChildren(args.name, inputs.participants);
+        return {
+          id: fakeSid("CH", args.name),
+          state: { ...inputs, sid: fakeSid("CH", args.name), ...(messages ? { messages } : {}), ...(participants ? { participants } : {}) },
+        };
       },
       call: () => ({}),
     },
@@ -115,14 +119,23 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
 
+/** The participants a Conversation's provider would record for its `participants` input: each with an `MB…` SID. */
+function mockChildren(resourceName: string, children: unknown): Record<string, { sid: string; declared: unknown; held: object }> | undefined {
+  if (typeof children !== "object" || children === null) return undefined;
+  return Object.fromEntries(Object.entries(children).map(([key, declared]) => [key, { sid: fakeSid("MB", `${resourceName}/${key}`), declared, held: {} }]));
+}
+
 /** Stack outputs with their values. */
 export async function settle(outputs: StackOutputs) {
   const conversations: Record<string, string> = {};
-  const messages: Record<string, Record<string, string>> = {};
   for (const [name, sid] of Object.entries(outputs.conversations)) conversations[name] = await valueOf(sid);
-  for (const [name, byKey] of Object.entries(outputs.messages)) {
-    messages[name] = {};
-    for (const [key, sid] of Object.entries(byKey)) messages[name][key] = await valueOf(sid);
-  }
-  return { conversations, messages };
+  const byKeys = async (of: Record<string, Record<string, pulumi.Output<string>>>) => {
+    const values: Record<string, Record<string, string>> = {};
+    for (const [name, byKey] of Object.entries(of)) {
+      values[name] = {};
+      for (const [key, sid] of Object.entries(byKey)) values[name][key] = await valueOf(sid);
+    }
+    return values;
+  };
+  return { conversations, messages: await byKeys(outputs.messages), participants: await byKeys(outputs.participants) };
 }

@@ -89,6 +89,7 @@ describe("ConversationsStack", () => {
         helpdesk: { hello: fakeSid("IM", "support/helpdesk/hello"), "1": fakeSid("IM", "support/helpdesk/1") },
         lobby: {},
       },
+      participants: {},
     });
     const helpdesk = fromSpec.registrations.find((r) => r.name === "support/helpdesk");
     expect(helpdesk?.inputs).toMatchObject({

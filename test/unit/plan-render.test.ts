@@ -562,3 +562,86 @@ describe("drift report rules", () => {
     expect(plan.unnamed).toBeUndefined();
   });
 });
+
+describe("a conversation's participants and scoped webhooks, one by one", () => {
+  const urn = `urn:pulumi:s::twilio-conversations::pulumi-nodejs:dynamic/twilio-conversations:Conversation::desk`;
+  const ada = { sid: "MB1", declared: { identity: "ada", attributes: { role: "agent" } }, held: { identity: "ada", attributes: { role: "agent" }, roleSid: "RL1" } };
+  const grace = { sid: "MB2", declared: { identity: "grace" }, held: { identity: "grace", attributes: {} } };
+  const crm = {
+    sid: "WH1",
+    declared: { target: "webhook", url: "https://a.example/h", filters: ["onMessageAdded"] },
+    held: { target: "webhook", url: "https://a.example/h", method: "POST", filters: ["onMessageAdded"] },
+  };
+  const recorded = { participants: { ada, grace }, scopedWebhooks: { crm } };
+  const step = (op: string, inputs: Record<string, unknown>) => ({
+    op,
+    urn,
+    oldState: { inputs: { participants: { ada: ada.declared, grace: grace.declared }, scopedWebhooks: { crm: crm.declared } }, outputs: recorded },
+    newState: { inputs },
+  });
+  const text = (...steps: object[]) => renderPlan(planFromPreview({ steps: steps as PreviewJson["steps"] }), "text");
+
+  it("a new conversation lists them as creates, before its messages", () => {
+    const create = { op: "create", urn, newState: { inputs: { participants: { ada: ada.declared }, scopedWebhooks: { crm: crm.declared }, messages: { hi: { body: "Hi", author: "ada" } } } } };
+    expect(text(create)).toMatchInlineSnapshot(`
+      "Plan: 4 to create
+      + conversation desk (create)
+      + participant desk/ada (create)
+          identity: "ada"
+          attributes.role: "agent"
+      + webhook desk/crm (create)
+          target: "webhook"
+          url: "https://a.example/h"
+          filters: ["onMessageAdded"]
+      + message desk/hi (create)
+          body: "Hi"
+          author: "ada""
+    `);
+  });
+
+  it("an update names each one that changes: in place old → new, re-created with the field that makes it so, deleted; the conversation itself has no line", () => {
+    const update = step("update", {
+      participants: { ada: { identity: "ada", attributes: { role: "lead" } }, sms: { messagingBinding: { address: "+15551234567", proxyAddress: "+15557654321" } } },
+      scopedWebhooks: { crm: { target: "trigger", url: "https://a.example/h", triggers: ["help"] } },
+    });
+    expect(text(update)).toMatchInlineSnapshot(`
+      "Plan: 1 to create, 1 to update, 1 to replace, 1 to delete
+      - participant desk/grace (delete)
+      ~ participant desk/ada (update)
+          attributes.role: "agent" → "lead"
+      + participant desk/sms (create)
+          messagingBinding.address: "+15551234567"
+          messagingBinding.proxyAddress: "+15557654321"
+      +- webhook desk/crm (replace)
+          target: "webhook" → "trigger"
+          filters: ["onMessageAdded"] → (removed)
+          triggers: ["help"]
+          why: target can only be set at creation"
+    `);
+  });
+
+  it("nothing changed: no line; a removed conversation deletes them with it", () => {
+    expect(text(step("update", { participants: { ada: ada.declared, grace: grace.declared }, scopedWebhooks: { crm: crm.declared } }))).toContain("bookkeeping");
+    expect(text({ ...step("delete", {}), newState: undefined })).toMatchInlineSnapshot(`
+      "Plan: 4 to delete
+      - conversation desk (delete)
+      - participant desk/ada (delete)
+          why: its conversation is removed
+      - participant desk/grace (delete)
+          why: its conversation is removed
+      - webhook desk/crm (delete)
+          why: its conversation is removed"
+    `);
+  });
+
+  it("drift: a participant changed or gone in Twilio, by its declared fields", () => {
+    const now = { participants: { ada: { ...ada, held: { ...ada.held, attributes: { role: "changed" }, roleSid: "RL2" } } }, scopedWebhooks: { crm } };
+    const plan = planFromRefresh({ steps: [{ op: "update", urn, oldState: { outputs: recorded }, newState: { outputs: now } as { inputs?: Record<string, unknown> } }] });
+    expect(renderPlan(plan, "text")).toMatchInlineSnapshot(`
+      "Drift (recorded at the last up → in Twilio now): 1 changed, 1 gone
+      ~ participant desk/ada (changed)
+          attributes.role: "agent" → "changed"
+      - participant desk/grace (gone)"
+    `);
+  });
+});

@@ -36,7 +36,7 @@ describe("the Pulumi program", () => {
     registrations = [];
   });
 
-  it("declares the staging seed: conversations, messages in order, and their SIDs as outputs", async () => {
+  it("declares the staging seed: conversations, participants, messages in order (authored by participants), and their SIDs as outputs", async () => {
     await useMocks("staging", { stackFile: join(ROOT, "examples", "staging-seed.yaml") });
     const outputs = await settle(runStackProgram());
 
@@ -55,6 +55,11 @@ describe("the Pulumi program", () => {
       state: "active",
       timers: { inactive: "PT2H" },
       attributes: { orderId: 1042, channel: "sms", customer: { name: "Ada", plan: "pro" } },
+      participants: {
+        customer: { messagingBinding: { address: "+15005550006", proxyAddress: "+15005550001" }, attributes: { name: "Ada" } },
+        grace: { identity: "agent-grace", attributes: { team: "support" }, lastReadMessageIndex: 3 },
+      },
+      // An author given as { participant: <key> } is that participant's identity, or its address.
       messages: {
         opened: { author: "+15005550006", body: "Hi, my order 1042 has not arrived yet.", dateCreated: "2024-03-01T09:15:00Z" },
         ack: {
@@ -107,6 +112,10 @@ describe("the Pulumi program", () => {
           welcome: fakeSid("IM", "onboarding-email/welcome"),
           "1": fakeSid("IM", "onboarding-email/1"),
         },
+      },
+      // Participant SIDs by key, from the conversation's recorded participants.
+      participants: {
+        "order-1042": { customer: fakeSid("MB", "order-1042/customer"), grace: fakeSid("MB", "order-1042/grace") },
       },
     });
   });

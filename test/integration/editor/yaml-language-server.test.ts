@@ -32,6 +32,8 @@ const BEYOND_JSON_SCHEMA: Record<string, string> = {
   "duplicate-message-key.yaml": "uniqueness of one field across list items; uniqueItems compares whole items",
   "duplicate-unique-name.yaml": "uniqueness of one field across mapping values",
   "renamed-from-still-declared.yaml": "compares a value with the keys of another mapping",
+  "author-participant-unknown.yaml": "compares a value with the keys of another mapping",
+  "participant-identity-twice.yaml": "uniqueness of one field across mapping values",
 };
 const NOT_OPENED = ["alias-bomb.yaml"];
 

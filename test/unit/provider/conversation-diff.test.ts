@@ -47,6 +47,8 @@ const news: ConversationInputs = {
   adopt: "never",
   webhooksEnabled: false,
   messages: {},
+  participants: {},
+  scopedWebhooks: {},
 };
 
 const scoped = { ...olds, chatServiceSid: IS, usesDefaultService: false };

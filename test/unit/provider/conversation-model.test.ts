@@ -75,6 +75,8 @@ describe("normalizeConversationInputs", () => {
       adopt: "never",
       webhooksEnabled: false,
       messages: {},
+      participants: {},
+      scopedWebhooks: {},
     });
   });
 

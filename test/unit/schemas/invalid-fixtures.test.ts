@@ -53,7 +53,7 @@ describe("invalid stack files", () => {
   it("author number", () => {
     expect(render("author-number.yaml")).toMatchInlineSnapshot(`
       "test/fixtures/invalid/author-number.yaml:4:9 conversations.lobby.messages[0].author
-        ✖ expected a string, received a number
+        ✖ expected a string (an identity) or { participant: <key> }, received a number
         hint: quote it: author: "42""
     `);
   });
@@ -531,7 +531,55 @@ describe("invalid stack files", () => {
     expect(render("unknown-key-without-close-match.yaml")).toMatchInlineSnapshot(`
       "test/fixtures/invalid/unknown-key-without-close-match.yaml:3:5 conversations.lobby.colour
         ✖ unknown key "colour"
-        hint: remove it; keys allowed here: uniqueName, friendlyName, state, timers, attributes, messagingServiceSid, bindings, adopt, renamedFrom, protect, retainOnDelete, webhooks, messages"
+        hint: remove it; keys allowed here: uniqueName, friendlyName, state, timers, attributes, messagingServiceSid, bindings, adopt, renamedFrom, protect, retainOnDelete, webhooks, messages, participants, scopedWebhooks"
+    `);
+  });
+
+  it("participant identity and address", () => {
+    expect(render("participant-identity-and-address.yaml")).toMatchInlineSnapshot(`
+      "test/fixtures/invalid/participant-identity-and-address.yaml:6:9 conversations.lobby.participants.ada.messagingBinding
+        ✖ a participant has an identity or a messaging binding address, not both
+        hint: Twilio refuses both (error 50211): declare two participants, or keep one"
+    `);
+  });
+
+  it("participant identity twice", () => {
+    expect(render("participant-identity-twice.yaml")).toMatchInlineSnapshot(`
+      "test/fixtures/invalid/participant-identity-twice.yaml:5:19 conversations.lobby.participants.lovelace.identity
+        ✖ participant "lovelace" has the same identity as participant "ada"
+        hint: Twilio holds one participant per identity and per binding in a conversation; declare it once"
+    `);
+  });
+
+  it("author participant unknown", () => {
+    expect(render("author-participant-unknown.yaml")).toMatchInlineSnapshot(`
+      "test/fixtures/invalid/author-participant-unknown.yaml:7:19 conversations.lobby.messages[0].author.participant
+        ✖ "adda" is not a participant of this conversation
+        hint: did you mean ada?"
+    `);
+  });
+
+  it("scoped webhook filter misspelt", () => {
+    expect(render("scoped-webhook-filter-misspelt.yaml")).toMatchInlineSnapshot(`
+      "test/fixtures/invalid/scoped-webhook-filter-misspelt.yaml:7:19 conversations.lobby.scopedWebhooks.crm.filters[0]
+        ✖ "onMessageAdd" is not an event a conversation-scoped webhook filters on
+        hint: did you mean onMessageAdded?"
+    `);
+  });
+
+  it("scoped webhook missing filters", () => {
+    expect(render("scoped-webhook-missing-filters.yaml")).toMatchInlineSnapshot(`
+      "test/fixtures/invalid/scoped-webhook-missing-filters.yaml:4:7 conversations.lobby.scopedWebhooks.crm
+        ✖ a webhook with target webhook needs filters
+        hint: add filters, or choose another target"
+    `);
+  });
+
+  it("participants a list", () => {
+    expect(render("participants-a-list.yaml")).toMatchInlineSnapshot(`
+      "test/fixtures/invalid/participants-a-list.yaml:3:5 conversations.lobby.participants
+        ✖ expected a mapping, received a list
+        hint: write participants as YAML key: value pairs, e.g. participants: { ada: { identity: ada } }"
     `);
   });
 

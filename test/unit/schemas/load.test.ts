@@ -30,7 +30,7 @@ describe("loadStackText", () => {
       service: "default",
       defaults: { webhooks: false },
       guards: { production: false, protect: false },
-      conversations: { lobby: { adopt: "never", retainOnDelete: false, messages: [] } },
+      conversations: { lobby: { adopt: "never", retainOnDelete: false, messages: [], participants: {}, scopedWebhooks: {} } },
     });
   });
 

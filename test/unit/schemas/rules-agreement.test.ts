@@ -122,7 +122,62 @@ const conversationCases: Case[] = [
     [{ email: "support@example.com" }, false],
     ["support@example.com", false],
   ].map(([bindings, valid]) => ({ name: `bindings ${JSON.stringify(bindings)}`, conversation: { bindings }, valid: valid as boolean, editor: "same" as Editor })),
+  ...participantCases(),
+  ...webhookCases(),
 ];
+
+function participantCases(): Case[] {
+  const RL = "RL" + "0".repeat(32);
+  const cases: Array<[string, Record<string, unknown>, boolean, Editor]> = [
+    ["a chat participant", { identity: "ada" }, true, "same"],
+    ["an identity of 256 characters", { identity: "i".repeat(256) }, true, "same"],
+    ["an identity of 257 characters", { identity: "i".repeat(257) }, false, "same"],
+    ["an SMS participant", { messagingBinding: { address: "+15551234567", proxyAddress: "+15557654321" } }, true, "same"],
+    ["a Group MMS number alone", { messagingBinding: { address: "+15551234567" } }, true, "same"],
+    ["a chat participant with a projected address", { identity: "ada", messagingBinding: { projectedAddress: "+15557654321" } }, true, "same"],
+    ["identity and address", { identity: "ada", messagingBinding: { address: "+15551234567" } }, false, "same"],
+    ["neither identity nor address", { attributes: { a: 1 } }, false, "same"],
+    ["a proxy address alone", { messagingBinding: { proxyAddress: "+15557654321" } }, false, "same"],
+    ["an address and a projected address", { messagingBinding: { address: "+15551234567", projectedAddress: "+15557654321" } }, false, "same"],
+    ["an address that is its proxy", { messagingBinding: { address: "+15551234567", proxyAddress: "+15551234567" } }, false, "lenient"],
+    ["an empty address", { messagingBinding: { address: "", proxyAddress: "+15557654321" } }, false, "same"],
+    ["a binding part Twilio has not", { messagingBinding: { address: "+15551234567", channel: "sms" } }, false, "same"],
+    ["a role", { identity: "ada", roleSid: RL }, true, "same"],
+    ["a role that is no SID", { identity: "ada", roleSid: "agent" }, false, "same"],
+    ["participant attributes of 4096 bytes", { identity: "ada", attributes: attributesOfBytes(4096) }, true, "same"],
+    ["participant attributes of 4097 bytes", { identity: "ada", attributes: attributesOfBytes(4097) }, false, "lenient"],
+    ["a read index", { identity: "ada", lastReadMessageIndex: 0 }, true, "same"],
+    ["a negative read index", { identity: "ada", lastReadMessageIndex: -1 }, false, "same"],
+    ["a fractional read index", { identity: "ada", lastReadMessageIndex: 1.5 }, false, "same"],
+    ["a read timestamp", { identity: "ada", lastReadTimestamp: "2024-01-02T03:04:05Z" }, true, "same"],
+    ["a read timestamp not in UTC", { identity: "ada", lastReadTimestamp: "2024-01-02T03:04:05+01:00" }, false, "same"],
+    ["a field no participant has", { identity: "ada", nickname: "A" }, false, "same"],
+  ];
+  return cases.map(([name, participant, valid, editor]) => ({ name: `participant: ${name}`, conversation: { participants: { p: participant } }, valid, editor }));
+}
+
+function webhookCases(): Case[] {
+  const FW = "FW" + "0".repeat(32);
+  const cases: Array<[string, Record<string, unknown>, boolean, Editor]> = [
+    ["a webhook", { target: "webhook", url: "https://example.com/h", method: "POST", filters: ["onMessageAdded"] }, true, "same"],
+    ["a trigger", { target: "trigger", url: "https://example.com/h", triggers: ["help", "t".repeat(248)] }, true, "same"],
+    ["a studio flow", { target: "studio", flowSid: FW, replayAfter: 0 }, true, "same"],
+    ["no target", { url: "https://example.com/h", filters: ["onMessageAdded"] }, false, "same"],
+    ["an unknown target", { target: "flex", url: "https://example.com/h" }, false, "same"],
+    ["a webhook without filters", { target: "webhook", url: "https://example.com/h" }, false, "same"],
+    ["a webhook with no filter", { target: "webhook", url: "https://example.com/h", filters: [] }, false, "same"],
+    ["a pre-action filter", { target: "webhook", url: "https://example.com/h", filters: ["onMessageAdd"] }, false, "same"],
+    ["a relative URL", { target: "webhook", url: "/hooks", filters: ["onMessageAdded"] }, false, "same"],
+    ["an ftp URL", { target: "webhook", url: "ftp://example.com/h", filters: ["onMessageAdded"] }, false, "lenient"],
+    ["a method in lowercase", { target: "webhook", url: "https://example.com/h", method: "post", filters: ["onMessageAdded"] }, false, "same"],
+    ["six triggers", { target: "trigger", url: "https://example.com/h", triggers: ["a", "b", "c", "d", "e", "f"] }, false, "lenient"],
+    ["a trigger of 249 characters", { target: "trigger", url: "https://example.com/h", triggers: ["t".repeat(249)] }, false, "lenient"],
+    ["a studio webhook with a URL", { target: "studio", flowSid: FW, url: "https://example.com/h" }, false, "same"],
+    ["a trigger with filters", { target: "trigger", url: "https://example.com/h", triggers: ["help"], filters: ["onMessageAdded"] }, false, "same"],
+    ["a flow that is no SID", { target: "studio", flowSid: "flow" }, false, "same"],
+  ];
+  return cases.map(([name, webhook, valid, editor]) => ({ name: `scoped webhook: ${name}`, conversation: { scopedWebhooks: { w: webhook } }, valid, editor }));
+}
 
 const messageCases: Case[] = [
   { name: "body of 1600 characters", message: { body: "b".repeat(1600) }, valid: true, editor: "same" },
@@ -213,6 +268,34 @@ const stackCases: Case[] = [
 ];
 
 const CASES = [...conversationCases, ...messageCases];
+
+// A message authored by a participant: resolved by the stack program, so only validate has a say.
+stackCases.push(
+  {
+    name: "a message authored by a declared participant",
+    stack: { conversations: { lobby: { participants: { ada: { identity: "ada" } }, messages: [{ body: "hi", author: { participant: "ada" } }] } } },
+    valid: true,
+    editor: "same",
+  },
+  {
+    name: "a message authored by an undeclared participant",
+    stack: { conversations: { lobby: { participants: { ada: { identity: "ada" } }, messages: [{ body: "hi", author: { participant: "grace" } }] } } },
+    valid: false,
+    editor: "lenient",
+  },
+  {
+    name: "two participants with one identity",
+    stack: { conversations: { lobby: { participants: { a: { identity: "ada" }, b: { identity: "ada" } } } } },
+    valid: false,
+    editor: "lenient",
+  },
+  {
+    name: "six scoped webhooks",
+    stack: { conversations: { lobby: { scopedWebhooks: Object.fromEntries([1, 2, 3, 4, 5, 6].map((n) => [`w${n}`, { target: "studio", flowSid: `FW${String(n).repeat(32)}` }])) } } },
+    valid: false,
+    editor: "lenient",
+  },
+);
 
 function stackOf(testCase: Case): Record<string, unknown> {
   if (testCase.stack) return testCase.stack;

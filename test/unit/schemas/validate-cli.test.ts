@@ -115,7 +115,7 @@ describe("validate command", () => {
             "file": "test/fixtures/invalid/author-number.yaml",
             "hint": "quote it: author: "42"",
             "line": 4,
-            "message": "expected a string, received a number",
+            "message": "expected a string (an identity) or { participant: <key> }, received a number",
             "path": "conversations.lobby.messages[0].author",
           },
         ],
@@ -134,7 +134,7 @@ describe("validate command", () => {
     expect(result.code).toBe(1);
     expect(result.out).toMatchInlineSnapshot(`
       "ok examples/minimal.yaml
-      ::error file=test/fixtures/invalid/author-number.yaml,line=4,col=9::conversations.lobby.messages[0].author: expected a string, received a number%0Ahint: quote it: author: "42"
+      ::error file=test/fixtures/invalid/author-number.yaml,line=4,col=9::conversations.lobby.messages[0].author: expected a string (an identity) or { participant: <key> }, received a number%0Ahint: quote it: author: "42"
       ::error file=test/fixtures/invalid/duplicate-yaml-key.yaml,line=4,col=5::conversations.lobby.friendlyName: duplicated mapping key%0A 1 | conversations:%0A 2 |   lobby:%0A 3 |     friendlyName: Lobby%0A 4 |     friendlyName: Front desk%0A---------^%0Ahint: a key may appear only once in a mapping; remove or rename one of them"
     `);
     expect(result.err).toBe("2 problems");

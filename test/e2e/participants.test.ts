@@ -1,0 +1,272 @@
+// Participants and conversation-scoped webhooks inside the Conversation resource, on the real
+// engine: create, no-change preview, in-place update, re-creation, refresh after a change made
+// outside, deletion, and lost answers; asserted through the emulator's state and request log.
+import { afterEach, describe, expect, it } from "vitest";
+import { raw } from "../integration/emulator/support";
+import { requestsOutsideSpec } from "../support/requests-against-spec";
+import { conversationResource, newScenario, threadOf, twilioObjects, writes, type Scenario } from "./harness";
+
+const E2E_TIMEOUT = 300_000;
+let scenario: Scenario | undefined;
+afterEach(async () => {
+  await scenario?.dispose();
+  scenario = undefined;
+});
+
+interface EmulatorState {
+  participants: any[];
+  webhooks: any[];
+}
+const children = (s: Scenario) => s.emulator.state() as unknown as EmulatorState;
+const participantsOf = (s: Scenario, conversationSid: string) => children(s).participants.filter((p) => p.conversation_sid === conversationSid);
+const webhooksOf = (s: Scenario, conversationSid: string) => children(s).webhooks.filter((w) => w.conversation_sid === conversationSid);
+const byIdentity = (participants: any[], identity: string) => participants.find((p) => p.identity === identity);
+
+const STACK = `
+conversations:
+  desk:
+    uniqueName: desk-participants
+    friendlyName: Desk
+    participants:
+      ada:
+        identity: ada-lovelace
+        attributes: { role: agent }
+      grace:
+        identity: grace-hopper
+        lastReadMessageIndex: 1
+      sms-1:
+        messagingBinding: { address: "+15551234567", proxyAddress: "+15557654321" }
+    scopedWebhooks:
+      crm:
+        target: webhook
+        url: https://example.com/hooks/crm
+        method: POST
+        filters: [onMessageAdded, onParticipantAdded]
+    messages:
+      - key: hello
+        author: { participant: ada }
+        body: Hello, how can I help?
+      - key: reply
+        author: { participant: sms-1 }
+        body: My order is late
+      - key: answer
+        author: { participant: grace }
+        body: Let me look
+      - key: bye
+        body: Closing soon
+`;
+
+describe("participants and scoped webhooks on the real engine", () => {
+  it("creates them with the conversation, before its messages; a preview shows no change; edits update in place; identity and target changes re-create; removals delete", async () => {
+    scenario = await newScenario("participants");
+    scenario.writeStack(STACK);
+    await scenario.up();
+    const conversationSid = twilioObjects(scenario.emulator).conversations[0].sid;
+    const log = scenario.emulator.requests();
+    expect(requestsOutsideSpec(log)).toEqual([]);
+    // The conversation, its participants (grace's read index by an update: Twilio's create has no
+    // such key), its webhook, then its messages.
+    const base = `/v1/Conversations/${conversationSid}`;
+    const grace = byIdentity(participantsOf(scenario, conversationSid), "grace-hopper");
+    expect(writes(log)).toEqual([
+      "POST /v1/Conversations",
+      `POST ${base}/Participants`,
+      `POST ${base}/Participants`,
+      `POST ${base}/Participants/${grace.sid}`,
+      `POST ${base}/Participants`,
+      `POST ${base}/Webhooks`,
+      `POST ${base}/Messages`,
+      `POST ${base}/Messages`,
+      `POST ${base}/Messages`,
+      `POST ${base}/Messages`,
+    ]);
+    console.log(`requests to create (3 participants, 1 webhook, 4 messages): ${log.length} (${writes(log).length} writes; reads: ${log.filter((r) => r.method === "GET").map((r) => r.path).join(", ")})`);
+    const participants = participantsOf(scenario, conversationSid);
+    expect(participants).toHaveLength(3);
+    expect(JSON.parse(byIdentity(participants, "ada-lovelace").attributes)).toEqual({ role: "agent" });
+    expect(grace.last_read_message_index).toBe(1);
+    expect(participants.find((p) => p.identity === null).messaging_binding).toMatchObject({ address: "+15551234567", proxy_address: "+15557654321" });
+    const [crm] = webhooksOf(scenario, conversationSid);
+    expect(crm).toMatchObject({ target: "webhook", configuration: { url: "https://example.com/hooks/crm", method: "post", filters: ["onMessageAdded", "onParticipantAdded"] } });
+    // Messages authored by participants carry the participant's identity, or its address.
+    expect(threadOf(scenario.emulator, conversationSid).map((m) => m.author)).toEqual(["ada-lovelace", "+15551234567", "grace-hopper", "system"]);
+    // Stack outputs: participant SIDs by key.
+    const outputs = await scenario.outputs();
+    expect(outputs.participants.desk).toEqual({
+      ada: byIdentity(participants, "ada-lovelace").sid,
+      grace: grace.sid,
+      "sms-1": participants.find((p) => p.identity === null).sid,
+    });
+
+    scenario.emulator.clearRequests();
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+    console.log(`requests of a no-change preview: ${scenario.emulator.requests().length} (${scenario.emulator.requests().map((r) => `${r.method} ${r.path}`).join(", ")})`);
+    expect(scenario.emulator.requests().filter((r) => r.method !== "GET")).toEqual([]);
+
+    scenario.emulator.clearRequests();
+    await scenario.pulumi(["refresh", "--yes", "--skip-preview"]);
+    const refreshLog = scenario.emulator.requests();
+    console.log(`requests of a refresh: ${refreshLog.length} (${refreshLog.map((r) => `${r.method} ${r.path}`).join(", ")})`);
+    // One list per kind of child, one for the messages, one fetch of the conversation.
+    expect(refreshLog.filter((r) => /\/Participants$/.test(r.path))).toHaveLength(1);
+    expect(refreshLog.filter((r) => /\/Webhooks$/.test(r.path))).toHaveLength(1);
+    expect(writes(refreshLog)).toEqual([]);
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+
+    // In place: attributes and the webhook's URL and filters; same SIDs.
+    const edited = STACK.replace("attributes: { role: agent }", "attributes: { role: lead }")
+      .replace("https://example.com/hooks/crm", "https://example.com/hooks/crm-v2")
+      .replace("filters: [onMessageAdded, onParticipantAdded]", "filters: [onMessageAdded]");
+    scenario.writeStack(edited);
+    // npm run plan names each child that changes, by its key, inside its conversation.
+    const plan = await scenario.run("node", ["scripts/plan.js", "--stack", scenario.stack]);
+    expect(plan.stdout).toContain("Plan: 2 to update");
+    expect(plan.stdout).toContain('~ participant desk/ada (update)\n    attributes.role: "agent" → "lead"');
+    expect(plan.stdout).toContain('~ webhook desk/crm (update)\n    url: "https://example.com/hooks/crm" → "https://example.com/hooks/crm-v2"');
+    expect(plan.stdout).not.toContain("conversation desk");
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    const ada = byIdentity(participantsOf(scenario, conversationSid), "ada-lovelace");
+    expect(writes(scenario.emulator.requests())).toEqual([`POST ${base}/Participants/${ada.sid}`, `POST ${base}/Webhooks/${crm.sid}`]);
+    expect(requestsOutsideSpec(scenario.emulator.requests())).toEqual([]);
+    expect(scenario.emulator.requests().find((r) => r.path.endsWith(ada.sid))!.form).toEqual({ Attributes: '{"role":"lead"}' });
+    expect(JSON.parse(ada.attributes)).toEqual({ role: "lead" });
+    expect(webhooksOf(scenario, conversationSid)).toEqual([
+      expect.objectContaining({ sid: crm.sid, configuration: { url: "https://example.com/hooks/crm-v2", method: "post", filters: ["onMessageAdded"] } }),
+    ]);
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+
+    // Create-only: a new identity re-creates the participant (deleted first: Twilio holds one per
+    // identity), a new target re-creates the webhook; the conversation and messages stay.
+    const replaced = edited
+      .replace("identity: grace-hopper", "identity: grace-brewster")
+      .replace(/target: webhook\n        url: https:\/\/example.com\/hooks\/crm-v2\n        method: POST\n        filters: \[onMessageAdded\]/, "target: trigger\n        url: https://example.com/hooks/crm-v2\n        method: POST\n        triggers: [help]");
+    scenario.writeStack(replaced);
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    const after = participantsOf(scenario, conversationSid);
+    const brewster = byIdentity(after, "grace-brewster");
+    const [trigger] = webhooksOf(scenario, conversationSid);
+    const answer = threadOf(scenario.emulator, conversationSid)[2];
+    expect(writes(scenario.emulator.requests())).toEqual([
+      `DELETE ${base}/Participants/${grace.sid}`,
+      `POST ${base}/Participants`,
+      `POST ${base}/Participants/${brewster.sid}`,
+      `DELETE ${base}/Webhooks/${crm.sid}`,
+      `POST ${base}/Webhooks`,
+      // The message authored by grace follows her new identity, edited in place.
+      `POST ${base}/Messages/${answer.sid}`,
+    ]);
+    expect(answer.author).toBe("grace-brewster");
+    expect(byIdentity(after, "grace-hopper")).toBeUndefined();
+    expect(brewster.last_read_message_index).toBe(1);
+    expect(trigger).toMatchObject({ target: "trigger", configuration: { triggers: ["help"] } });
+    expect(twilioObjects(scenario.emulator).conversations.map((c) => c.sid)).toEqual([conversationSid]);
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+
+    // Removed entries are deleted alone.
+    const removed = replaced.replace(/      grace:\n        identity: grace-brewster\n        lastReadMessageIndex: 1\n/, "").replace(/    scopedWebhooks:[\s\S]*?triggers: \[help\]\n/, "").replace("author: { participant: grace }", "author: grace-hopper");
+    scenario.writeStack(removed);
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    expect(writes(scenario.emulator.requests()).filter((w) => !w.includes("/Messages"))).toEqual([
+      `DELETE ${base}/Participants/${brewster.sid}`,
+      `DELETE ${base}/Webhooks/${trigger.sid}`,
+    ]);
+    expect(participantsOf(scenario, conversationSid)).toHaveLength(2);
+    expect(webhooksOf(scenario, conversationSid)).toEqual([]);
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+
+    await scenario.pulumi(["destroy", "--yes", "--skip-preview"]);
+    expect(children(scenario).participants).toEqual([]);
+  }, E2E_TIMEOUT);
+
+  it("refresh reads what changed outside and the next up sets it back; a participant deleted outside is added again", async () => {
+    scenario = await newScenario("participants-drift");
+    scenario.writeStack(STACK);
+    await scenario.up();
+    const conversationSid = twilioObjects(scenario.emulator).conversations[0].sid;
+    const base = `/v1/Conversations/${conversationSid}`;
+    const ada = byIdentity(participantsOf(scenario, conversationSid), "ada-lovelace");
+    const grace = byIdentity(participantsOf(scenario, conversationSid), "grace-hopper");
+    const [crm] = webhooksOf(scenario, conversationSid);
+    await raw(scenario.emulator, "POST", `${base}/Participants/${ada.sid}`, { Attributes: '{"role":"changed by hand"}' });
+    await raw(scenario.emulator, "DELETE", `${base}/Participants/${grace.sid}`);
+    await raw(scenario.emulator, "POST", `${base}/Webhooks/${crm.sid}`, { "Configuration.Url": "https://example.com/elsewhere" });
+
+    const plan = await scenario.run("node", ["scripts/plan.js", "--stack", scenario.stack, "--drift"]);
+    expect(plan.stdout).toContain("participant desk/ada (changed)");
+    expect(plan.stdout).toContain('attributes.role: "agent" → "changed by hand"');
+    expect(plan.stdout).toContain("participant desk/grace (gone)");
+    expect(plan.stdout).toContain("webhook desk/crm (changed)");
+
+    await scenario.pulumi(["refresh", "--yes", "--skip-preview"]);
+    const state = await conversationResource(scenario, "desk");
+    expect(state.inputs!.participants.ada.attributes).toEqual({ role: "changed by hand" });
+    expect(Object.keys(state.outputs!.participants).sort()).toEqual(["ada", "sms-1"]);
+    const preview = await scenario.pulumi(["preview", "--diff"]);
+    expect(preview.stdout).toContain("1 to update");
+
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    const now = participantsOf(scenario, conversationSid);
+    expect(JSON.parse(byIdentity(now, "ada-lovelace").attributes)).toEqual({ role: "agent" });
+    expect(byIdentity(now, "grace-hopper")).toBeDefined();
+    expect(webhooksOf(scenario, conversationSid)[0].configuration.url).toBe("https://example.com/hooks/crm");
+    expect(requestsOutsideSpec(scenario.emulator.requests())).toEqual([]);
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+  }, E2E_TIMEOUT);
+
+  it("lost answers to participant and webhook creates never duplicate them", async () => {
+    scenario = await newScenario("participants-faults");
+    scenario.writeStack(STACK);
+    scenario.emulator.setFaults([
+      { method: "POST", path: "/Participants$", drop: "after", count: 3 },
+      { method: "POST", path: "/Webhooks$", drop: "after", count: 1 },
+    ]);
+    await scenario.up();
+    scenario.emulator.clearFaults();
+    const conversationSid = twilioObjects(scenario.emulator).conversations[0].sid;
+    const log = scenario.emulator.requests();
+    const dropped = (pattern: RegExp) => log.filter((r) => r.method === "POST" && pattern.test(r.path) && r.status === 0).length;
+    expect([dropped(/\/Participants$/), dropped(/\/Webhooks$/)]).toEqual([3, 1]);
+    expect(participantsOf(scenario, conversationSid).map((p) => p.identity ?? p.messaging_binding.address).sort()).toEqual(["+15551234567", "ada-lovelace", "grace-hopper"]);
+    expect(webhooksOf(scenario, conversationSid)).toHaveLength(1);
+    expect(requestsOutsideSpec(log)).toEqual([]);
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+  }, E2E_TIMEOUT);
+
+  it("an adopted conversation's participants and webhooks that Twilio holds as declared are taken over, not created twice", async () => {
+    scenario = await newScenario("participants-adopt");
+    const made = (await raw(scenario.emulator, "POST", "/v1/Conversations", { UniqueName: "desk-adopted", FriendlyName: "Made by hand" })).body as { sid: string };
+    const base = `/v1/Conversations/${made.sid}`;
+    const ada = (await raw(scenario.emulator, "POST", `${base}/Participants`, { Identity: "ada-lovelace", Attributes: '{"role":"agent"}' })).body as { sid: string };
+    const hook = (await raw(scenario.emulator, "POST", `${base}/Webhooks`, [
+      ["Target", "webhook"],
+      ["Configuration.Url", "https://example.com/hooks/crm"],
+      ["Configuration.Method", "POST"],
+      ["Configuration.Filters", "onMessageAdded"],
+    ])).body as { sid: string };
+    scenario.writeStack(`
+conversations:
+  desk:
+    uniqueName: desk-adopted
+    adopt: ifExists
+    participants:
+      ada: { identity: ada-lovelace, attributes: { role: lead } }
+      grace: { identity: grace-hopper }
+    scopedWebhooks:
+      crm: { target: webhook, url: https://example.com/hooks/crm, method: POST, filters: [onMessageAdded] }
+`);
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    const grace = byIdentity(participantsOf(scenario, made.sid), "grace-hopper");
+    // ada is taken over and updated in place, grace created, the webhook taken over as it is.
+    expect(writes(scenario.emulator.requests())).toEqual([`POST ${base}/Participants/${ada.sid}`, `POST ${base}/Participants`]);
+    expect(participantsOf(scenario, made.sid).map((p) => p.sid).sort()).toEqual([ada.sid, grace.sid].sort());
+    expect(JSON.parse(byIdentity(participantsOf(scenario, made.sid), "ada-lovelace").attributes)).toEqual({ role: "lead" });
+    expect(webhooksOf(scenario, made.sid).map((w) => w.sid)).toEqual([hook.sid]);
+    expect(requestsOutsideSpec(scenario.emulator.requests())).toEqual([]);
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+  }, E2E_TIMEOUT);
+});
