@@ -35,8 +35,17 @@ interface Placement {
   settings?: TwilioSettings;
 }
 
+/** What the conversations take from the environment: the service they go in, and the roles and users they may name. */
+export interface EnvironmentReferences {
+  serviceSid: pulumi.Input<string | null>;
+  /** A role named by its key under roles, or by its SID. */
+  roleSid(reference: string): pulumi.Input<string>;
+  /** The identity of a user declared under users. */
+  identityOf(userKey: string): string;
+}
+
 /** Declares the environment; its conversations go in `serviceSid`. `outputs` is null when the file declares no environment. */
-export function declareEnvironment(spec: StackSpec, placement: Placement): { serviceSid: pulumi.Input<string | null>; outputs: EnvironmentOutputs | null } {
+export function declareEnvironment(spec: StackSpec, placement: Placement): EnvironmentReferences & { outputs: EnvironmentOutputs | null } {
   const prefix = placement.namePrefix ?? "";
   const opts = { parent: placement.parent };
   const settings = placement.settings;
@@ -60,8 +69,8 @@ export function declareEnvironment(spec: StackSpec, placement: Placement): { ser
     roles.set(key, new Role(`${prefix}${key}`, { chatServiceSid: serviceSid, ...role, settings }, opts));
   }
   if (roles.size) outputs.roles = Object.fromEntries([...roles].map(([key, role]) => [key, role.id]));
-  const roleSid = (reference: string | undefined): pulumi.Input<string> | undefined =>
-    reference === undefined ? undefined : isSid("role", reference) ? reference : roles.get(reference)!.id;
+  const roleSidOf = (reference: string): pulumi.Input<string> => (isSid("role", reference) ? reference : roles.get(reference)!.id);
+  const roleSid = (reference: string | undefined): pulumi.Input<string> | undefined => (reference === undefined ? undefined : roleSidOf(reference));
 
   if (typeof service !== "string") {
     const inService = serviceSid as pulumi.Input<string>;
@@ -117,7 +126,8 @@ export function declareEnvironment(spec: StackSpec, placement: Placement): { ser
   });
   if (credentials.length) outputs.pushCredentials = Object.fromEntries(credentials);
 
-  return { serviceSid, outputs: Object.keys(outputs).length ? outputs : null };
+  const identityOf = (userKey: string) => spec.users![userKey].identity;
+  return { serviceSid, roleSid: roleSidOf, identityOf, outputs: Object.keys(outputs).length ? outputs : null };
 }
 
 /** Twilio's webhook configurations answer the method in capitals. */

@@ -19,7 +19,7 @@ import {
 } from "./domain/properties";
 import { Conversation } from "./resources/conversation";
 import { CONVERSATION_INPUT_DEFAULTS } from "./resources/conversation-model";
-import { declareEnvironment, type EnvironmentOutputs } from "./environment-program";
+import { declareEnvironment, type EnvironmentOutputs, type EnvironmentReferences } from "./environment-program";
 
 /** Stack outputs: SIDs by logical name, message SIDs by key (or position when unkeyed), participant SIDs by key. */
 export interface StackOutputs {
@@ -58,18 +58,41 @@ export function conversationArgs(spec: StackSpec, conversation: ConversationSpec
   ) as ConversationArgs;
 }
 
-/** The conversation's seed thread, in the order the file gives it. */
-export function seedThreadArgs(conversation: ConversationSpec): SeedMessageArgs[] {
-  return conversation.messages.map((message, position) => seedMessageArgs(message, position, conversation.participants));
+/** How a participant's names of declared things resolve: a role by its key, a user to its identity. */
+export type ParticipantReferences = Pick<EnvironmentReferences, "roleSid" | "identityOf">;
+
+/** Without an environment, a role is named by its SID and no user can be named (validate refuses both otherwise). */
+const LITERAL_REFERENCES: ParticipantReferences = {
+  roleSid: (reference) => reference,
+  identityOf: (userKey) => {
+    throw new Error(`a participant names user ${JSON.stringify(userKey)}, but the stack declares no users`);
+  },
+};
+
+/** The conversation's participants, each naming a declared user as that user's identity. */
+function resolvedParticipants(conversation: ConversationSpec, references: ParticipantReferences): ConversationSpec["participants"] {
+  return Object.fromEntries(
+    Object.entries(conversation.participants).map(([key, { user, ...participant }]) => [
+      key,
+      user === undefined ? participant : { ...participant, identity: references.identityOf(user) },
+    ]),
+  );
 }
 
-/** The conversation's participants by key, as its resource holds them: what the stack file declares. */
-export function participantArgs(conversation: ConversationSpec): Record<string, ParticipantArgs> {
+/** The conversation's seed thread, in the order the file gives it. */
+export function seedThreadArgs(conversation: ConversationSpec, references: ParticipantReferences = LITERAL_REFERENCES): SeedMessageArgs[] {
+  const participants = resolvedParticipants(conversation, references);
+  return conversation.messages.map((message, position) => seedMessageArgs(message, position, participants));
+}
+
+/** The conversation's participants by key, as its resource holds them: what the stack file declares, its roles and users resolved. */
+export function participantArgs(conversation: ConversationSpec, references: ParticipantReferences = LITERAL_REFERENCES): Record<string, ParticipantArgs> {
   return Object.fromEntries(
-    Object.entries(conversation.participants).map(([key, participant]) => {
-      const { messagingBinding, ...rest } = fromStackFile(PARTICIPANT_PROPERTIES, participant);
+    Object.entries(resolvedParticipants(conversation, references)).map(([key, participant]) => {
+      const { messagingBinding, roleSid, ...rest } = fromStackFile(PARTICIPANT_PROPERTIES, participant);
       const binding = messagingBinding ? withoutUndeclared(messagingBinding as object) : undefined;
-      return [key, withoutUndeclared({ ...rest, messagingBinding: binding }) as ParticipantArgs];
+      const role = typeof roleSid === "string" ? references.roleSid(roleSid) : undefined;
+      return [key, withoutUndeclared({ ...rest, roleSid: role, messagingBinding: binding }) as ParticipantArgs];
     }),
   );
 }
@@ -150,8 +173,8 @@ export function declareStack(spec: StackSpec, placement: Placement = {}): StackO
   const outputs: StackOutputs = { conversations: {}, messages: {}, participants: {}, ...(environment.outputs ? { environment: environment.outputs } : {}) };
   for (const [logicalName, entry] of Object.entries(spec.conversations)) {
     const options = { ...conversationOptions(spec, entry), parent: placement.parent };
-    const messages = seedThreadArgs(entry);
-    const participants = participantArgs(entry);
+    const messages = seedThreadArgs(entry, environment);
+    const participants = participantArgs(entry, environment);
     const conversation = new Conversation(
       `${prefix}${logicalName}`,
       { ...conversationArgs(spec, entry, environment.serviceSid), messages, participants, scopedWebhooks: scopedWebhookArgs(entry), settings: placement.settings },

@@ -326,6 +326,24 @@ export function environmentRules(value: unknown, ctx: Issues): void {
       else ownerOfAddress.set(address.address, key);
     }
   }
+  // A conversation's participants may name a declared conversation role and a declared user.
+  const userKeys = Object.keys(users);
+  for (const [name, conversation] of Object.entries(isRecord(value.conversations) ? value.conversations : {})) {
+    if (!isRecord(conversation) || !isRecord(conversation.participants)) continue;
+    for (const [key, participant] of Object.entries(conversation.participants)) {
+      if (!isRecord(participant)) continue;
+      const path = ["conversations", name, "participants", key];
+      checkRoleReference([...path, "role"], participant.role, "conversation");
+      const user = participant.user;
+      if (typeof user === "string" && !isRecord(users[user])) {
+        const close = closestTo(user, userKeys);
+        report(ctx, [...path, "user"], {
+          message: `${quote(user)} is not a user declared under users`,
+          hint: close ? `did you mean ${close}?` : userKeys.length ? `use one of ${userKeys.join(", ")}` : "declare the user under users, or write the participant's identity",
+        });
+      }
+    }
+  }
   const credentials = isRecord(value.pushCredentials) ? value.pushCredentials : {};
   for (const [key, credential] of Object.entries(credentials)) {
     keyRule(ctx, ["pushCredentials", key], key);

@@ -33,7 +33,6 @@ import {
   messageIndexViolation,
   participantAuthor,
   participantNaturalKey,
-  participantRoleViolation,
   participantViolations,
   urlViolation,
   webhookFilterViolation,
@@ -117,14 +116,38 @@ const WEBHOOK_CONDITIONS = WEBHOOK_TARGETS.map((target) => {
   };
 });
 
+/**
+ * A participant of the stack file as the provider takes it: one naming a declared `user` is that
+ * user by its identity (the stack program resolves it), so every rule on identities applies to it.
+ */
+function asParticipant(participant: Record<string, unknown>): Record<string, unknown> {
+  const { user, ...rest } = participant;
+  return typeof user === "string" && rest.identity === undefined ? { ...rest, identity: `(the identity of user ${user})` } : rest;
+}
+
+const USER_AND_IDENTITY: Violation = {
+  message: "a participant names a user or an identity, not both",
+  hint: "keep user: (the participant is that user, by its identity), or identity:",
+};
+
+function declaredParticipantViolations(participant: Record<string, unknown>): FieldViolation[] {
+  if (typeof participant.user === "string" && participant.identity !== undefined) return [{ field: "user", ...USER_AND_IDENTITY }];
+  return participantViolations(asParticipant(participant));
+}
+
 /** Who a participant is (participantViolations), as JSON Schema for editors, in the same words; all but an address equal to its proxy. */
 const PARTICIPANT_CONDITIONS = (() => {
   const words = (participant: Record<string, unknown>) => editorText(participantViolations(participant)[0]);
   const binding = (part: string) => ({ required: ["messagingBinding"], properties: { messagingBinding: { required: [part] } } });
+  const named = { anyOf: [{ required: ["identity"] }, { required: ["user"] }] };
   return [
-    { if: { not: { anyOf: [{ required: ["identity"] }, binding("address"), binding("projectedAddress")] } }, then: { required: ["identity"], errorMessage: words({}) } },
     {
-      if: { allOf: [{ required: ["identity"] }, binding("address")] },
+      if: { not: { anyOf: [{ required: ["identity"] }, { required: ["user"] }, binding("address"), binding("projectedAddress")] } },
+      then: { required: ["identity"], errorMessage: words({}) },
+    },
+    { if: { required: ["user", "identity"] }, then: { properties: { identity: false }, errorMessage: editorText(USER_AND_IDENTITY) } },
+    {
+      if: { allOf: [named, binding("address")] },
       then: { properties: { messagingBinding: { properties: { address: false } } }, errorMessage: words({ identity: "a", messagingBinding: { address: "b" } }) },
     },
     {
@@ -404,18 +427,20 @@ function buildStackSchema() {
       attributes: attributes("participant")
         .optional()
         .describe(`Free-form metadata as a YAML mapping, at most ${LIMITS.participantAttributesBytes} bytes as JSON. Updated in place.`),
-      roleSid: z
+      user: z
         .string()
-        .check(obeys(participantRoleViolation))
-        .meta({ pattern: SID_PATTERNS.role.source, patternErrorMessage: editorText(participantRoleViolation("")!) })
         .optional()
-        .describe("`RL…` SID of a conversation-level role; Twilio gives the service's default role when absent. Updated in place."),
+        .describe("A user declared under users (its key): the participant is that user, by its identity. In place of identity."),
+      role: z
+        .string()
+        .optional()
+        .describe("A conversation role declared under roles (its key), or an existing one's `RL…` SID; Twilio gives the service's default role when absent. Updated in place."),
       dateCreated: utcTimestamp().optional().describe("Creation time to record, an ISO 8601 UTC timestamp (backdating)."),
       dateUpdated: utcTimestamp().optional().describe("Last-update time to record, an ISO 8601 UTC timestamp."),
       lastReadMessageIndex: messageIndex.optional().describe("Index of the last message the participant read. Set by an update after the create (Twilio's create does not take it)."),
       lastReadTimestamp: utcTimestamp().optional().describe("When the participant last read, an ISO 8601 UTC timestamp. Set by an update after the create."),
     })
-    .check(z.superRefine((value, ctx) => reportFieldViolations(ctx, [], participantViolations(value as Record<string, unknown>)), evenWithOtherIssues))
+    .check(z.superRefine((value, ctx) => reportFieldViolations(ctx, [], declaredParticipantViolations(value as Record<string, unknown>)), evenWithOtherIssues))
     .meta({ allOf: PARTICIPANT_CONDITIONS })
     .describe("A participant: a chat identity, or an SMS/WhatsApp messaging binding.");
 
@@ -632,7 +657,7 @@ function authorRules(value: Record<string, unknown>, ctx: Issues): void {
       return;
     }
     const participant = participants[key];
-    if (isRecord(participant) && participantAuthor(participant) === null) {
+    if (isRecord(participant) && participantAuthor(asParticipant(participant)) === null) {
       report(ctx, path, {
         message: `participant ${quote(key)} has no identity and no messagingBinding.address to author a message with`,
         hint: "give the participant an identity, or write the author as text",
@@ -646,7 +671,7 @@ function participantRules(value: Record<string, unknown>, ctx: Issues): void {
   const holders = new Map<string, string>();
   for (const [key, participant] of Object.entries(value.participants)) {
     if (!isRecord(participant)) continue;
-    const naturalKey = participantNaturalKey(participant);
+    const naturalKey = participantNaturalKey(asParticipant(participant));
     if (naturalKey === null) continue;
     const holder = holders.get(naturalKey);
     if (holder === undefined) holders.set(naturalKey, key);

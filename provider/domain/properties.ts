@@ -239,7 +239,7 @@ export const PARTICIPANT_PROPERTIES = {
   },
   /** Not sent, Twilio gives the service's default conversation role. */
   roleSid: {
-    yaml: "roleSid", form: "RoleSid", answer: "role_sid", compare: "text", change: "update", closed: "refused", secret: false,
+    yaml: "role", form: "RoleSid", answer: "role_sid", compare: "text", change: "update", closed: "refused", secret: false,
     recovery: "ignored", rule: "participantRole",
   },
   dateCreated: {

@@ -556,11 +556,11 @@ export function participantAuthor(participant: Record<string, unknown>): string 
     : null;
 }
 
-/** A participant's role is a conversation-level role's SID: not a key under roles, which a participant cannot name. */
+/** A participant's role, as the provider takes it, is a conversation-level role's SID (the stack file may name a declared role by its key instead). */
 export function participantRoleViolation(text: string): Violation | undefined {
   if (isSid("role", text)) return undefined;
   return {
     message: `${sidExpectation("role").message}, received ${quote(text)}`,
-    hint: "copy the RL… SID of a conversation-level role (a declared role's sid output, or the Twilio console); a participant takes the SID, not the role's key",
+    hint: "copy the RL… SID of a conversation-level role (a declared Role's sid output, or the Twilio console)",
   };
 }

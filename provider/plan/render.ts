@@ -274,7 +274,7 @@ function childrenPlan(kind: ChildKind, conversation: string, action: Action, rec
     kind: kind.noun,
     name: `${conversation}/${key}`,
     action: childAction,
-    changes,
+    changes: inFileWords(kind, changes),
     reasons,
   });
   if (action === "delete") return Object.keys(recorded).map((key) => line(key, "delete", [], ["its conversation is removed"]));
@@ -291,8 +291,20 @@ function childrenPlan(kind: ChildKind, conversation: string, action: Action, rec
     if (step.action === "create") return line(step.key, "create", changesBetween({}, declared[step.key]));
     if (step.action === "update") return line(step.key, "update", childChanges(kind, recorded[step.key], declared[step.key]));
     // Re-created: every declared field it had and has now, so what it leaves behind shows too.
-    return line(step.key, "replace", changesBetween(recorded[step.key].declared, declared[step.key]), [`${step.field} can only be set at creation`]);
+    return line(step.key, "replace", changesBetween(recorded[step.key].declared, declared[step.key]), [`${yamlOf(kind, step.field)} can only be set at creation`]);
   });
+}
+
+/** A child's field as the stack file names it (a participant's `roleSid` is its `role`). */
+function yamlOf(kind: ChildKind, path: string): string {
+  const [top, ...rest] = path.split(".");
+  const row = kind.table[top];
+  const yaml = row && "yaml" in row && typeof row.yaml === "string" ? row.yaml : top;
+  return [yaml, ...rest].join(".");
+}
+
+function inFileWords(kind: ChildKind, changes: PropertyChange[]): PropertyChange[] {
+  return changes.map((change) => ({ ...change, property: yamlOf(kind, change.property) }));
 }
 
 /** A kept child's declared fields that change, old (what Twilio held at the last read, or as created) → new. */
@@ -317,7 +329,7 @@ function childrenDrift(kind: ChildKind, conversation: string, recorded: unknown,
     }
     const declared = Object.keys(child.declared ?? {}).filter((field) => kind.updatable.includes(field));
     const pick = (held: Record<string, unknown> | undefined) => Object.fromEntries(declared.map((field) => [field, held?.[field]]));
-    const changes = changesBetween(pick(child.held), pick(after[key].held));
+    const changes = inFileWords(kind, changesBetween(pick(child.held), pick(after[key].held)));
     if (changes.length > 0) drifted.push({ ...base, action: "update", changes });
   }
   return drifted;

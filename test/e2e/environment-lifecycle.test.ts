@@ -75,8 +75,9 @@ describe("destroy and the plan of the environment", () => {
       const changed = await plan();
       expect(changed.code).toBe(2);
       const lines = changed.stdout.split("\n");
-      // The service configuration names the replaced role: it is set to the new one.
-      expect(lines[0]).toBe("Plan: 3 to update, 1 to replace");
+      // The service configuration and the guest participant name the replaced role: they are set to the new one.
+      expect(lines[0]).toBe("Plan: 4 to update, 1 to replace");
+      expect(changed.stdout).toMatch(/~ participant welcome\/guest \(update\)\n {4}role: "RL[0-9a-f]{32}" → \(known after apply\)/);
       expect(changed.stdout).toContain("~ service configuration service-configuration (update)\n    defaultConversationRoleSid: ");
       expect(changed.stdout).toContain("~ role staff (update)\n    permissions: ");
       expect(changed.stdout).toContain('+- role customer (replace)\n    friendlyName: "customer" → "customer-2024"\n    why: friendlyName can only be set at creation');
@@ -96,6 +97,7 @@ describe("destroy and the plan of the environment", () => {
       const customer = state.roles.find((role: any) => role.friendly_name === "customer-2024");
       expect(state.roles.some((role: any) => role.friendly_name === "customer")).toBe(false);
       expect(state.serviceConfigurations.map((entry: any) => entry.configuration.default_conversation_role_sid)).toContain(customer.sid);
+      expect(state.participants.find((participant: any) => participant.identity === "guest-1").role_sid).toBe(customer.sid);
       expect((await plan()).stdout.trim()).toBe("No changes.");
     },
     E2E_TIMEOUT,

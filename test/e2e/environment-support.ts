@@ -76,7 +76,15 @@ export function environmentOf(emulator: RunningEmulator, accountsOwnService: str
     },
     addresses: state.account.address_configurations.map((address: any) => ({ type: address.type, address: address.address, name: address.friendly_name, autoCreation: address.auto_creation })),
     credentials: state.account.credentials.map((credential: any) => ({ type: credential.type, name: credential.friendly_name, sandbox: credential.sandbox })),
-    conversations: state.conversations.filter((c: any) => declared.has(c.chat_service_sid)).map((c: any) => c.unique_name),
+    conversations: state.conversations
+      .filter((c: any) => declared.has(c.chat_service_sid))
+      .map((c: any) => ({
+        uniqueName: c.unique_name,
+        participants: state.participants
+          .filter((p: any) => p.conversation_sid === c.sid)
+          .map((p: any) => ({ identity: p.identity, role: roleName.get(p.role_sid) }))
+          .sort((a: any, b: any) => a.identity.localeCompare(b.identity)),
+      })),
   };
 }
 

@@ -60,7 +60,15 @@ describe("the environment example on the real engine", () => {
           },
         ],
         credentials: [{ type: "apn", name: "iOS app", sandbox: "True" }],
-        conversations: ["welcome"],
+        conversations: [
+          {
+            uniqueName: "welcome",
+            participants: [
+              { identity: "ada@example.com", role: "agent" },
+              { identity: "guest-1", role: "customer" },
+            ],
+          },
+        ],
       });
       expect(requestsOutsideSpec(scenario.emulator.requests())).toEqual([]);
 

@@ -133,7 +133,7 @@ describe("check", () => {
       { participants: { a: { identity: "ada" }, b: { identity: "ada" } } },
       ['participants.b: has the identity of participant "a" (hint: Twilio holds one participant per identity and per binding in a conversation; declare it once)'],
     ],
-    ["a role that is no SID", { participants: { a: { identity: "ada", roleSid: "admin" } } }, ['participants.a.roleSid: expected a Role SID (RL followed by 32 hex digits), received "admin" (hint: copy the RL… SID of a conversation-level role (a declared role\'s sid output, or the Twilio console); a participant takes the SID, not the role\'s key)']],
+    ["a role that is no SID", { participants: { a: { identity: "ada", roleSid: "admin" } } }, ['participants.a.roleSid: expected a Role SID (RL followed by 32 hex digits), received "admin" (hint: copy the RL… SID of a conversation-level role (a declared Role\'s sid output, or the Twilio console))']],
     ["a field no participant has", { participants: { a: { identity: "ada", nickname: "A" } } }, ["participants.a.nickname: a participant has no nickname (hint: use identity, messagingBinding, attributes, roleSid, dateCreated, dateUpdated, lastReadMessageIndex, lastReadTimestamp)"]],
     [
       "a webhook without its target's fields, with another's",

@@ -52,8 +52,8 @@ describe("the tables and the stack-file schema list the same keys", () => {
     expect(Object.keys(messageSchema.properties).sort()).toEqual([...yamlKeys(MESSAGE_PROPERTIES), "key"].sort());
   });
 
-  it("a participant and a scoped webhook: the table's keys, and no other", () => {
-    expect(Object.keys(participantSchema.properties).sort()).toEqual(yamlKeys(PARTICIPANT_PROPERTIES).sort());
+  it("a participant and a scoped webhook: the table's keys, and a participant's user (the stack program resolves it to an identity)", () => {
+    expect(Object.keys(participantSchema.properties).sort()).toEqual([...yamlKeys(PARTICIPANT_PROPERTIES), "user"].sort());
     expect(Object.keys(webhookSchema.properties).sort()).toEqual(yamlKeys(WEBHOOK_PROPERTIES).sort());
     expect(Object.keys(participantSchema.properties.messagingBinding.properties).sort()).toEqual(
       partsOf(PARTICIPANT_PROPERTIES.messagingBinding.form).map(([part]) => part).sort(),

@@ -127,7 +127,6 @@ const conversationCases: Case[] = [
 ];
 
 function participantCases(): Case[] {
-  const RL = "RL" + "0".repeat(32);
   const cases: Array<[string, Record<string, unknown>, boolean, Editor]> = [
     ["a chat participant", { identity: "ada" }, true, "same"],
     ["an identity of 256 characters", { identity: "i".repeat(256) }, true, "same"],
@@ -142,8 +141,6 @@ function participantCases(): Case[] {
     ["an address that is its proxy", { messagingBinding: { address: "+15551234567", proxyAddress: "+15551234567" } }, false, "lenient"],
     ["an empty address", { messagingBinding: { address: "", proxyAddress: "+15557654321" } }, false, "same"],
     ["a binding part Twilio has not", { messagingBinding: { address: "+15551234567", channel: "sms" } }, false, "same"],
-    ["a role", { identity: "ada", roleSid: RL }, true, "same"],
-    ["a role that is no SID", { identity: "ada", roleSid: "agent" }, false, "same"],
     ["participant attributes of 4096 bytes", { identity: "ada", attributes: attributesOfBytes(4096) }, true, "same"],
     ["participant attributes of 4097 bytes", { identity: "ada", attributes: attributesOfBytes(4097) }, false, "lenient"],
     ["a read index", { identity: "ada", lastReadMessageIndex: 0 }, true, "same"],
@@ -268,6 +265,21 @@ const stackCases: Case[] = [
 ];
 
 const CASES = [...conversationCases, ...messageCases];
+
+// A participant's role and user name declared things (resolved by the stack program to a SID and an
+// identity, which check sees), so only validate has a say over the names.
+const RL = "RL" + "0".repeat(32);
+const ROLES = { agent: { friendlyName: "agent", type: "conversation", permissions: ["sendMessage"] }, staff: { friendlyName: "staff", type: "service", permissions: ["joinConversation"] } };
+stackCases.push(
+  { name: "a participant's role by SID", stack: { conversations: { lobby: { participants: { a: { identity: "ada", role: RL } } } } }, valid: true, editor: "same" },
+  { name: "a participant's role by a declared key", stack: { roles: ROLES, conversations: { lobby: { participants: { a: { identity: "ada", role: "agent" } } } } }, valid: true, editor: "same" },
+  { name: "a participant's role by an undeclared key", stack: { roles: ROLES, conversations: { lobby: { participants: { a: { identity: "ada", role: "agnet" } } } } }, valid: false, editor: "lenient" },
+  { name: "a participant's role that is a service role", stack: { roles: ROLES, conversations: { lobby: { participants: { a: { identity: "ada", role: "staff" } } } } }, valid: false, editor: "lenient" },
+  { name: "a participant that is a declared user", stack: { users: { ada: { identity: "ada@example.com" } }, conversations: { lobby: { participants: { a: { user: "ada" } } } } }, valid: true, editor: "same" },
+  { name: "a participant that is an undeclared user", stack: { users: { ada: { identity: "ada@example.com" } }, conversations: { lobby: { participants: { a: { user: "grace" } } } } }, valid: false, editor: "lenient" },
+  { name: "a participant with a user and an identity", stack: { users: { ada: { identity: "ada@example.com" } }, conversations: { lobby: { participants: { a: { user: "ada", identity: "ada" } } } } }, valid: false, editor: "same" },
+  { name: "a participant that is a user, authoring a message", stack: { users: { ada: { identity: "ada@example.com" } }, conversations: { lobby: { participants: { a: { user: "ada" } }, messages: [{ body: "hi", author: { participant: "a" } }] } } }, valid: true, editor: "same" },
+);
 
 // A message authored by a participant: resolved by the stack program, so only validate has a say.
 stackCases.push(
