@@ -4,7 +4,7 @@
 import * as crypto from "node:crypto";
 import { jsonEqual } from "../domain/json";
 import { partsOf, valueAt } from "../domain/properties";
-import { durationSeconds } from "../domain/rules";
+import { declaredDiffers } from "./compare";
 import { containsUnknown, isUnknown } from "../domain/unknown";
 import type { EnvironmentKind, SettingComparison, SettingRow, SettingTable } from "../domain/environment";
 
@@ -98,17 +98,12 @@ export function settingDiffers(row: SettingRow, declared: unknown, held: unknown
   });
 }
 
+/** JSON values and durations as a conversation's are compared (diff/compare.ts); `value` as below. */
 function valueDiffers(comparison: SettingComparison, declared: unknown, held: unknown, caseless: boolean): boolean {
+  if (comparison !== "value") return declaredDiffers(declared, held, comparison);
   if (containsUnknown(declared)) return true;
   if (held === null || held === undefined) return true;
-  switch (comparison) {
-    case "json":
-      return !jsonEqual(declared, held);
-    case "duration":
-      return durationSeconds(String(declared)) !== durationSeconds(String(held));
-    default:
-      return caseless ? String(declared).toUpperCase() !== String(held).toUpperCase() : !sameValue(declared, held);
-  }
+  return caseless ? String(declared).toUpperCase() !== String(held).toUpperCase() : !sameValue(declared, held);
 }
 
 /** Lists as sets; scalars as text. */
