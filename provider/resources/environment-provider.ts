@@ -46,7 +46,8 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
       return { inputs: news, failures };
     },
 
-    async diff(_id, olds: EnvironmentOutputs, news) {
+    async diff(id, olds: EnvironmentOutputs, news) {
+      settle(id, news);
       const { updates, replaces, recorded } = diffEnvironment(kind, olds, environmentInputs(kind, news));
       return { changes: updates.length + replaces.length + recorded.length > 0, replaces, deleteBeforeReplace: replacementClashes(kind, replaces) };
     },
@@ -68,11 +69,12 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
         return { id: existing.sid!, outs: outputsOf(inputs, observed, true, recordFound(kind, null, existing, inputs), fingerprintsOf(inputs, null)) };
       }
       const creation = Object.fromEntries(Object.entries(inputs.values).filter(([, value]) => value !== null));
-      const made = await createEnvironment(transport(), kind, scope, creation, context("create", inputs), intentKey(raw));
+      const made = await createEnvironment(transport(), kind, scope, creation, context("create", inputs), journalKey(kind, raw));
       return { id: made.sid!, outs: outputsOf(inputs, made, false, null, fingerprintsOf(inputs, null)) };
     },
 
     async read(id, olds: EnvironmentOutputs) {
+      settle(id, olds);
       const observed = await fetchEnvironment(transport(), kind, scopeOf(olds), sidOf(id), context("read", olds));
       if (!observed) {
         refuseUntrustedNotFound(olds, transport().settings, context("read", olds));
@@ -90,6 +92,7 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
     },
 
     async delete(id, olds: EnvironmentOutputs) {
+      settle(id, olds);
       const scope = scopeOf(olds);
       if (olds.adopted) {
         // It was there before the stack: put back what the stack changed, never delete it.
@@ -104,6 +107,12 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
       if (!deleted) refuseUntrustedNotFound(olds, transport().settings, context("delete", olds));
     },
   });
+
+  /** The engine holds the object in state: its create intent is closed (see client/intents.ts). */
+  function settle(id: string, props: object): void {
+    const key = journalKey(kind, props as Record<string, unknown>);
+    if (key) transport().intents?.settle(key, id);
+  }
 
   /** Sends the declared values that differ from what Twilio holds (no request when none do). */
   async function setDeclared(held: Observed, sid: string | undefined, inputs: EnvironmentInputs, fingerprints: Record<string, string> | null): Promise<Observed> {
@@ -173,6 +182,15 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
 export function replacementClashes(kind: EnvironmentKind, replaces: readonly string[]): boolean {
   if (replaces.length === 0 || !kind.naturalKeyUnique) return false;
   return !replaces.includes(kind.naturalKey!) && !replaces.includes("chatServiceSid");
+}
+
+/**
+ * A resource's key in the create journal: its kind as well as its stack and name, since the stack
+ * names a role, a user and a conversation by their keys alone, and two of them may share one.
+ */
+export function journalKey(kind: EnvironmentKind, inputs: Record<string, unknown>): string | null {
+  const key = intentKey(inputs);
+  return key === null ? null : `${key}#${kind.name}`;
 }
 
 /** After a refresh the inputs hold what Twilio holds for each declared value, so a plan shows drift against the file. */

@@ -8,6 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { EnvironmentKindName } from "../../../provider/domain/environment";
 import { emulatorConfig, useEmulator, type LoadedProvider } from "./harness";
+import { fileJournal } from "../../../provider/client/intents";
 
 // The compiled provider, exactly what the Pulumi program uses (npm test builds it first).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -202,6 +203,19 @@ describe("a role", () => {
     const mine = state().roles.filter((role: any) => role.friendly_name === "lost");
     expect(mine.map((role: any) => role.sid)).toEqual([id]);
     expect(sentSince().filter((request) => request.method === "POST").map(call)).toEqual([`POST /v1/Services/${service}/Roles`]);
+  });
+
+  it("keeps its create intent apart from a conversation's of the same name: the stack names both by their keys alone", async () => {
+    const service = await newService();
+    // An interrupted run left the create intent of conversation "welcome" open (its answer had arrived).
+    const journal = fileJournal(process.env.TWILIO_CONVERSATIONS_INTENTS_DIR!);
+    const conversationIntent = { sentAt: Date.now() - 60_000, sid: "CH" + "7".repeat(32), sent: { scope: { serviceSid: service }, fields: {} } };
+    journal.put("intents-test/welcome", conversationIntent);
+    const { id } = await created("role", { resourceName: "welcome", stack: "intents-test", chatServiceSid: service, friendlyName: "welcome", type: "conversation", permissions: ["sendMessage"] });
+    expect(id).toMatch(/^RL/);
+    // The role looked for nothing of the conversation's (one read: check's of the service), and the conversation's intent is as it was for its own next create.
+    expect(sentSince().map(call)).toEqual([`GET /v1/Services/${service}`, `POST /v1/Services/${service}/Roles`]);
+    expect(journal.get("intents-test/welcome")).toEqual(conversationIntent);
   });
 });
 
