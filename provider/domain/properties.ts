@@ -1,5 +1,6 @@
 // One property table per resource: each row is the single place that says, for one field, its
-// key in the stack file, the form key Twilio takes and the answer key it shows it under, how two
+// key in the stack file, the TypeScript type of its value (arguments, inputs, forms, answers and
+// outputs are typed from it), the form key Twilio takes and the answer key it shows it under, how two
 // values compare, when it may change (and whether once the conversation is closed), whether it is
 // secret, which `check` rule it obeys and how a lost answer's recovery matches it. Pure data:
 // client/ builds forms and reads answers from it, diff/ compares with it, resources/ derives the

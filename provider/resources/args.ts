@@ -9,9 +9,9 @@ import type {
 } from "../domain/properties";
 import type { WebhookTarget } from "../domain/rules";
 
-// Value types of the properties, defined beside them and exported here with the arguments.
+// Value types the package exports with the arguments (the others are named by the arguments' types).
 export type { JsonObject, JsonValue } from "../domain/json";
-export type { ConversationBindings, MessagingBinding } from "../domain/properties";
+export type { MessagingBinding } from "../domain/properties";
 
 /**
  * A table's declared properties as a program passes them: each optional, of its row's type, null
