@@ -15,124 +15,46 @@ import {
   valueAt,
   type Answered,
   type Comparison,
-  type ConversationBindings,
   type DeclaredRow,
   type PropertyRow,
   type ConversationTable,
-  type Expect,
   type MessageTable,
   type ParticipantTable,
+  type SentValues,
+  type ValueOf,
   type WebhookTable,
-  type SameKeys,
-  type Sent,
 } from "../domain/properties";
 import type { AnswerShape, TwilioJson } from "./http";
 
-export interface ConversationFields {
-  uniqueName: string | null;
-  friendlyName: string | null;
-  state: string | null;
-  timers: { inactive: string | null; closed: string | null } | null;
-  attributes: JsonValue | null;
-  messagingServiceSid: string | null;
-  bindings: ConversationBindings | null;
-}
+/**
+ * What Twilio's answer holds for a row, as `answerOf` reads it: text, a number, a JSON value or a
+ * list of text by its `read`; a composite (an answer key per part) as declared.
+ */
+type HeldValue<Row> = Row extends { answer: string }
+  ? Row extends { read: "number" }
+    ? number
+    : Row extends { read: "json" }
+      ? JsonValue
+      : Row extends { read: "list" }
+        ? string[]
+        : string
+  : ValueOf<Row>;
 
-export interface ObservedConversation {
-  sid: string;
-  accountSid: string | null;
-  chatServiceSid: string | null;
-  messagingServiceSid: string | null;
-  uniqueName: string | null;
-  friendlyName: string | null;
-  state: string | null;
-  attributes: JsonValue | null;
-  dateCreated: string | null;
-  dateUpdated: string | null;
-  dateInactive: string | null;
-  dateClosed: string | null;
-  url: string | null;
-  bindings: ConversationBindings | null;
-}
+/** Each property Twilio shows, null when its answer lacks it; the SID is always there. */
+export type Answer<T> = { -readonly [K in keyof T as K extends Answered<T> ? K : never]: K extends "sid" ? string : HeldValue<T[K]> | null };
 
-export interface MessageFields {
-  author: string | null;
-  body: string | null;
-  attributes: JsonValue | null;
-  mediaSid: string | null;
-  contentSid: string | null;
-  contentVariables: Record<string, string> | null;
-  subject: string | null;
-  dateCreated: string | null;
-  dateUpdated: string | null;
-}
-
-export interface ObservedMessage {
-  sid: string;
-  accountSid: string | null;
-  conversationSid: string | null;
-  index: number | null;
-  author: string | null;
-  body: string | null;
-  attributes: JsonValue | null;
-  mediaSid: string | null;
-  contentSid: string | null;
-  dateCreated: string | null;
-  dateUpdated: string | null;
-  url: string | null;
-}
-
-/** A participant's messaging binding: its own address and the Twilio number it talks to, or a Group MMS projected address. */
-export interface MessagingBinding {
-  address?: string | null;
-  proxyAddress?: string | null;
-  projectedAddress?: string | null;
-}
-
-export interface ParticipantFields {
-  identity: string | null;
-  messagingBinding: MessagingBinding | null;
-  attributes: JsonValue | null;
-  roleSid: string | null;
-  dateCreated: string | null;
-  dateUpdated: string | null;
-  lastReadMessageIndex: number | null;
-  lastReadTimestamp: string | null;
-}
-
-export interface ObservedParticipant extends ParticipantFields {
-  sid: string;
-  url: string | null;
-}
-
-export interface WebhookFields {
-  target: string | null;
-  url: string | null;
-  method: string | null;
-  filters: string[] | null;
-  triggers: string[] | null;
-  flowSid: string | null;
-  replayAfter: number | null;
-}
-
-export interface ObservedWebhook extends WebhookFields {
-  sid: string;
-}
+// The shapes follow the tables: a property added to a table is sent and read with the type its row says.
+export interface ConversationFields extends SentValues<ConversationTable> {}
+export interface ObservedConversation extends Answer<ConversationTable> {}
+export interface MessageFields extends SentValues<MessageTable> {}
+export interface ObservedMessage extends Answer<MessageTable> {}
+export interface ParticipantFields extends SentValues<ParticipantTable> {}
+export interface ObservedParticipant extends Answer<ParticipantTable> {}
+export interface WebhookFields extends SentValues<WebhookTable> {}
+export interface ObservedWebhook extends Answer<WebhookTable> {}
 
 /** A form: one value per key, or a list sent as the key repeated. */
 export type Form = Record<string, string | string[]>;
-
-/** Each shape lists exactly the properties its table sends or Twilio answers. */
-export type WireShapesFollowTables = [
-  Expect<SameKeys<keyof ParticipantFields, Sent<ParticipantTable>>>,
-  Expect<SameKeys<keyof ObservedParticipant, Answered<ParticipantTable>>>,
-  Expect<SameKeys<keyof WebhookFields, Sent<WebhookTable>>>,
-  Expect<SameKeys<keyof ObservedWebhook, Answered<WebhookTable>>>,
-  Expect<SameKeys<keyof ConversationFields, Sent<ConversationTable>>>,
-  Expect<SameKeys<keyof ObservedConversation, Answered<ConversationTable>>>,
-  Expect<SameKeys<keyof MessageFields, Sent<MessageTable>>>,
-  Expect<SameKeys<keyof ObservedMessage, Answered<MessageTable>>>,
-];
 
 /** Form fields for the given conversation fields; null means "not sent". */
 export function conversationForm(fields: Partial<ConversationFields>): Record<string, string> {

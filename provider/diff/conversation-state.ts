@@ -3,13 +3,11 @@
 // The moves the declared timers make (active → inactive, active or inactive → closed) are what the
 // file asked for: never drift, never an error. Any other state Twilio holds is drift, set back by
 // `up` where Twilio allows it (closed is final).
+import type { ConversationTimers } from "../domain/properties";
 import type { ConversationState } from "../domain/rules";
 import { containsUnknown } from "../domain/unknown";
 
-export interface DeclaredTimers {
-  inactive: string | null;
-  closed: string | null;
-}
+export type DeclaredTimers = ConversationTimers;
 
 /** The states Twilio's timers move a conversation to from `state`, `state` itself included. */
 export function statesTimersReach(state: string, timers: DeclaredTimers | null): string[] {

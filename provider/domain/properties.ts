@@ -1,12 +1,27 @@
 // One property table per resource: each row is the single place that says, for one field, its
-// key in the stack file, the form key Twilio takes and the answer key it shows it under, how two
+// key in the stack file, the TypeScript type of its value (arguments, inputs, forms, answers and
+// outputs are typed from it), the form key Twilio takes and the answer key it shows it under, how two
 // values compare, when it may change (and whether once the conversation is closed), whether it is
 // secret, which `check` rule it obeys and how a lost answer's recovery matches it. Pure data:
 // client/ builds forms and reads answers from it, diff/ compares with it, resources/ derives the
 // declared list, refresh and the closed-conversation guard from it. The rules that are more than
 // a field's row (state and timers, closing after create, the thread's order) stay code beside
 // the code that uses them.
-import { ADOPT_MODES, CONVERSATION_STATES, WEBHOOK_METHODS, WEBHOOK_TARGETS, type AttributesOwner, type SidKind, type TextField } from "./rules";
+import type { JsonObject } from "./json";
+import {
+  ADOPT_MODES,
+  CONVERSATION_STATES,
+  WEBHOOK_METHODS,
+  WEBHOOK_TARGETS,
+  type AdoptMode,
+  type AttributesOwner,
+  type ConversationState,
+  type ShapeRule,
+  type SidKind,
+  type TextField,
+  type WebhookMethod,
+  type WebhookTarget,
+} from "./rules";
 
 /** How a declared value is compared with the one held: as text, as a JSON value, in seconds, to the second. */
 export type Comparison = "text" | "json" | "duration" | "instant" | "number";
@@ -31,19 +46,20 @@ export type WhenClosed = "refused" | "allowed" | "own rule";
  */
 export type Recovery = "ignored" | "when-sent" | "account-default" | "natural-key" | { unsent: unknown; except?: string };
 
-/** The per-field rule `check` applies (check.ts turns each into code). */
+/**
+ * The per-field rule `check` applies (check.ts turns each into code): a parameterized kind, one
+ * check.ts writes for several rows, or a shape rule of rules.ts (SHAPE_RULES, checked as one value).
+ */
 export type FieldRule =
   | { sid: SidKind }
   | { text: TextField }
   | { oneOf: readonly string[] }
   | { attributes: AttributesOwner }
+  | ShapeRule
   | "string"
   | "uniqueName"
   | "timers"
   | "timestamp"
-  | "contentVariables"
-  | "bindings"
-  | "messagingBinding"
   | "participantRole"
   | "messageIndex"
   | "url"
@@ -56,9 +72,19 @@ export type FieldRule =
  */
 export type FormKeys = string | Readonly<Record<string, string>> | null;
 
+/**
+ * A row's `value`: the TypeScript type of what the stack declares, for the types derived from the
+ * table (arguments, inputs, forms, outputs). Nothing at run time.
+ */
+export const as = <T>(): T => undefined as T;
+
 export interface DeclaredRow {
   /** The key in the stack file's conversation (or message); null when it is not declared there. */
   yaml: string | null;
+  /** Its type, as declared: `as<string>()`. */
+  value: unknown;
+  /** The value of an undeclared one: it takes no null (otherwise an undeclared value is null). */
+  default?: unknown;
   form: FormKeys;
   /**
    * How the value is written in the form: as is, as canonical JSON text, as Twilio's whole-second
@@ -79,6 +105,8 @@ export interface DeclaredRow {
   answer: string | Readonly<Record<string, string>> | null;
   /** How the answer is read: JSON text parsed into a value, a number, a list of text, upper-cased text; by default text. */
   read?: "json" | "number" | "list" | "uppercase";
+  /** Twilio holds one for every object: the resource's output is never null. */
+  always?: true;
   compare: Comparison;
   change: Change;
   closed: WhenClosed;
@@ -92,69 +120,79 @@ export interface ObservedRow {
   change: "observed";
   answer: string;
   read?: "number";
+  always?: true;
   secret: boolean;
 }
 
 export type PropertyRow = DeclaredRow | ObservedRow;
 type Table = Readonly<Record<string, PropertyRow>>;
 
-const observed = (answer: string, read?: "number"): ObservedRow => ({ change: "observed", answer, ...(read ? { read } : {}), secret: false });
+const observed = (answer: string) => ({ change: "observed", answer, secret: false }) as const;
+
+// The rows' doc comments are the documentation of the arguments, inputs and outputs derived from
+// them (what a user reads in an editor); notes for this code are line comments.
 
 /** The Conversation resource's properties, in the order `check` reports them. */
 export const CONVERSATION_PROPERTIES = {
-  sid: observed("sid"),
-  accountSid: observed("account_sid"),
-  /** In the request path, not the form; the stack file names it once, as `service`. */
+  sid: { ...observed("sid"), always: true },
+  accountSid: { ...observed("account_sid"), always: true },
+  /** `IS…` SID of the Conversation Service; omitted or null means the account's default service. */
+  // In the request path, not the form; the stack file names it once, as `service`.
   chatServiceSid: {
-    yaml: null, form: null, answer: "chat_service_sid", compare: "text", change: "create-only", closed: "allowed", secret: false, recovery: "ignored",
-    rule: { sid: "chatService" },
+    yaml: null, value: as<string>(), form: null, answer: "chat_service_sid", always: true, compare: "text", change: "create-only", closed: "allowed",
+    secret: false, recovery: "ignored", rule: { sid: "chatService" },
   },
   uniqueName: {
-    yaml: "uniqueName", form: "UniqueName", answer: "unique_name", compare: "text", change: "update", closed: "refused", secret: false,
+    yaml: "uniqueName", value: as<string>(), form: "UniqueName", answer: "unique_name", compare: "text", change: "update", closed: "refused", secret: false,
     recovery: { unsent: null }, rule: "uniqueName",
   },
   friendlyName: {
-    yaml: "friendlyName", form: "FriendlyName", answer: "friendly_name", compare: "text", change: "update", closed: "refused", secret: false,
+    yaml: "friendlyName", value: as<string>(), form: "FriendlyName", answer: "friendly_name", compare: "text", change: "update", closed: "refused", secret: false,
     recovery: { unsent: null }, rule: { text: "friendlyName" },
   },
-  /** Compared and sent by the rules of diff/conversation-state.ts; closed is final (check.ts). */
+  // Compared and sent by the rules of diff/conversation-state.ts; closed is final (check.ts).
   state: {
-    yaml: "state", form: "State", answer: "state", compare: "text", change: "update", closed: "own rule", secret: false,
-    recovery: { unsent: "active" }, rule: { oneOf: CONVERSATION_STATES },
+    yaml: "state", value: as<ConversationState>(), form: "State", answer: "state", always: true, compare: "text", change: "update", closed: "own rule",
+    secret: false, recovery: { unsent: "active" }, rule: { oneOf: CONVERSATION_STATES },
   },
-  /** Twilio answers the dates the timers set (dateInactive, dateClosed), never the durations: recorded as declared. */
+  /** ISO 8601 durations, e.g. `PT1H`; Twilio's minimums are 1 minute and 10 minutes. */
+  // Twilio answers the dates the timers set (dateInactive, dateClosed), never the durations: recorded as declared.
   timers: {
-    yaml: "timers", form: { inactive: "Timers.Inactive", closed: "Timers.Closed" }, answer: null, compare: "duration", change: "update",
-    closed: "refused", secret: false, recovery: "ignored", rule: "timers",
+    yaml: "timers", value: as<ConversationTimers>(), form: { inactive: "Timers.Inactive", closed: "Timers.Closed" }, answer: null, compare: "duration",
+    change: "update", closed: "refused", secret: false, recovery: "ignored", rule: "timers",
   },
+  /** A JSON object, compared as a value (key order and formatting never show as a change). */
   attributes: {
-    yaml: "attributes", form: "Attributes", encode: "json", answer: "attributes", read: "json", compare: "json", change: "update",
+    yaml: "attributes", value: as<JsonObject>(), form: "Attributes", encode: "json", answer: "attributes", read: "json", compare: "json", change: "update",
     closed: "refused", secret: false, recovery: { unsent: {} }, rule: { attributes: "conversation" },
   },
   messagingServiceSid: {
-    yaml: "messagingServiceSid", form: "MessagingServiceSid", answer: "messaging_service_sid", compare: "text", change: "update",
+    yaml: "messagingServiceSid", value: as<string>(), form: "MessagingServiceSid", answer: "messaging_service_sid", compare: "text", change: "update",
     closed: "refused", secret: false, recovery: "account-default", rule: { sid: "messagingService" },
   },
-  /** The conversation's default email sender; Twilio answers the address as `projected_address`. */
+  /** The default sender of the conversation's outbound emails; a part left out is not managed. */
+  // Twilio answers the address as `projected_address`.
   bindings: {
-    yaml: "bindings",
+    yaml: "bindings", value: as<ConversationBindings>(),
     form: { "email.address": "Bindings.Email.Address", "email.name": "Bindings.Email.Name" },
     answer: { "email.address": "bindings.email.projected_address", "email.name": "bindings.email.name" },
     compare: "text", change: "update", closed: "refused", secret: false, recovery: { unsent: null }, rule: "bindings",
   },
+  /** Take over a conversation that already exists with the same unique name. Default `never`. */
   adopt: {
-    yaml: "adopt", form: null, answer: null, compare: "text", change: "recorded", closed: "allowed", secret: false, recovery: "ignored",
-    rule: { oneOf: ADOPT_MODES },
+    yaml: "adopt", value: as<AdoptMode>(), default: "never", form: null, answer: null, compare: "text", change: "recorded", closed: "allowed", secret: false,
+    recovery: "ignored", rule: { oneOf: ADOPT_MODES },
   },
+  /** Sends `X-Twilio-Webhook-Enabled: true` on this resource's writes. Default false. */
   webhooksEnabled: {
-    yaml: "webhooks", form: null, answer: null, compare: "text", change: "recorded", closed: "allowed", secret: false, recovery: "ignored",
-    rule: null,
+    yaml: "webhooks", value: as<boolean>(), default: false, form: null, answer: null, compare: "text", change: "recorded", closed: "allowed", secret: false,
+    recovery: "ignored", rule: null,
   },
-  dateCreated: observed("date_created"),
-  dateUpdated: observed("date_updated"),
+  dateCreated: { ...observed("date_created"), always: true },
+  dateUpdated: { ...observed("date_updated"), always: true },
   dateInactive: observed("timers.date_inactive"),
   dateClosed: observed("timers.date_closed"),
-  url: observed("url"),
+  url: { ...observed("url"), always: true },
 } as const satisfies Table;
 
 /**
@@ -165,44 +203,47 @@ export const MESSAGE_PROPERTIES = {
   sid: observed("sid"),
   accountSid: observed("account_sid"),
   conversationSid: observed("conversation_sid"),
-  index: observed("index", "number"),
+  index: { ...observed("index"), read: "number" },
   author: {
-    yaml: "author", form: "Author", answer: "author", compare: "text", change: "update", closed: "refused", secret: false,
+    yaml: "author", value: as<string>(), form: "Author", answer: "author", compare: "text", change: "update", closed: "refused", secret: false,
     recovery: { unsent: "system" }, rule: "string",
   },
-  /** A content template replaces the body: not matched when a contentSid was sent. */
+  // A content template replaces the body: not matched when a contentSid was sent.
   body: {
-    yaml: "body", form: "Body", answer: "body", compare: "text", change: "update", closed: "refused", secret: false,
+    yaml: "body", value: as<string>(), form: "Body", answer: "body", compare: "text", change: "update", closed: "refused", secret: false,
     recovery: { unsent: null, except: "contentSid" }, rule: { text: "body" },
   },
   attributes: {
-    yaml: "attributes", form: "Attributes", encode: "json", answer: "attributes", read: "json", compare: "json", change: "update",
+    yaml: "attributes", value: as<JsonObject>(), form: "Attributes", encode: "json", answer: "attributes", read: "json", compare: "json", change: "update",
     closed: "refused", secret: false, recovery: { unsent: {} }, rule: { attributes: "message" },
   },
+  /** `ME…` SID of uploaded media; only at creation (a change re-creates the message). */
   mediaSid: {
-    yaml: "mediaSid", form: "MediaSid", answer: "media.0.sid", compare: "text", change: "create-only", closed: "refused", secret: false,
+    yaml: "mediaSid", value: as<string>(), form: "MediaSid", answer: "media.0.sid", compare: "text", change: "create-only", closed: "refused", secret: false,
     recovery: { unsent: null }, rule: { sid: "media" },
   },
+  /** `HX…` SID of a content template; only at creation. */
   contentSid: {
-    yaml: "contentSid", form: "ContentSid", answer: "content_sid", compare: "text", change: "create-only", closed: "refused", secret: false,
+    yaml: "contentSid", value: as<string>(), form: "ContentSid", answer: "content_sid", compare: "text", change: "create-only", closed: "refused", secret: false,
     recovery: { unsent: null }, rule: { sid: "content" },
   },
-  /** Twilio never shows them: recorded as declared. */
+  // Twilio never shows them: recorded as declared.
   contentVariables: {
-    yaml: "contentVariables", form: "ContentVariables", encode: "json", answer: null, compare: "json", change: "create-only",
+    yaml: "contentVariables", value: as<Record<string, string>>(), form: "ContentVariables", encode: "json", answer: null, compare: "json", change: "create-only",
     closed: "refused", secret: false, recovery: "ignored", rule: "contentVariables",
   },
-  /** Twilio never shows it: recorded as declared. */
+  // Twilio never shows it: recorded as declared.
   subject: {
-    yaml: "subject", form: "Subject", answer: null, compare: "text", change: "update", closed: "refused", secret: false,
+    yaml: "subject", value: as<string>(), form: "Subject", answer: null, compare: "text", change: "update", closed: "refused", secret: false,
     recovery: "ignored", rule: { text: "subject" },
   },
+  /** ISO 8601 timestamps, for backdating seed threads. */
   dateCreated: {
-    yaml: "dateCreated", form: "DateCreated", encode: "date", answer: "date_created", compare: "instant", change: "update",
+    yaml: "dateCreated", value: as<string>(), form: "DateCreated", encode: "date", answer: "date_created", compare: "instant", change: "update",
     closed: "refused", secret: false, recovery: "when-sent", rule: "timestamp",
   },
   dateUpdated: {
-    yaml: "dateUpdated", form: "DateUpdated", encode: "date", answer: "date_updated", compare: "instant", change: "update",
+    yaml: "dateUpdated", value: as<string>(), form: "DateUpdated", encode: "date", answer: "date_updated", compare: "instant", change: "update",
     closed: "refused", secret: false, recovery: "when-sent", rule: "timestamp",
   },
   url: observed("url"),
@@ -216,46 +257,44 @@ export const MESSAGE_PROPERTIES = {
  */
 export const PARTICIPANT_PROPERTIES = {
   sid: observed("sid"),
-  /** Twilio's update takes an identity only for a Group MMS participant that has none: create-only here. */
+  // Twilio's update takes an identity only for a Group MMS participant that has none: create-only here.
   identity: {
     narrowUpdate: "only a Group MMS participant with no identity takes one (50444)",
-    yaml: "identity", form: "Identity", answer: "identity", compare: "text", change: "create-only", closed: "refused", secret: false,
+    yaml: "identity", value: as<string>(), form: "Identity", answer: "identity", compare: "text", change: "create-only", closed: "refused", secret: false,
     recovery: "natural-key", rule: { text: "identity" },
   },
-  /**
-   * The address is create-only in Twilio; the proxy and projected addresses can only be added where
-   * none is held or removed (50440-50443), never changed: any change re-creates the participant.
-   */
+  // The address is create-only in Twilio; the proxy and projected addresses can only be added where
+  // none is held or removed (50440-50443), never changed: any change re-creates the participant.
   messagingBinding: {
     narrowUpdate: "the address is create-only; a proxy or projected address is only added where none is held, or removed (50440-50443)",
-    yaml: "messagingBinding",
+    yaml: "messagingBinding", value: as<MessagingBinding>(),
     form: { address: "MessagingBinding.Address", proxyAddress: "MessagingBinding.ProxyAddress", projectedAddress: "MessagingBinding.ProjectedAddress" },
     answer: { address: "messaging_binding.address", proxyAddress: "messaging_binding.proxy_address", projectedAddress: "messaging_binding.projected_address" },
     compare: "text", change: "create-only", closed: "refused", secret: false, recovery: "natural-key", rule: "messagingBinding",
   },
   attributes: {
-    yaml: "attributes", form: "Attributes", encode: "json", answer: "attributes", read: "json", compare: "json", change: "update",
+    yaml: "attributes", value: as<JsonObject>(), form: "Attributes", encode: "json", answer: "attributes", read: "json", compare: "json", change: "update",
     closed: "refused", secret: false, recovery: "ignored", rule: { attributes: "participant" },
   },
-  /** Not sent, Twilio gives the service's default conversation role. */
+  /** `RL…` SID of a conversation-level role; not sent, Twilio gives the service's default conversation role. */
   roleSid: {
-    yaml: "role", form: "RoleSid", answer: "role_sid", compare: "text", change: "update", closed: "refused", secret: false,
+    yaml: "role", value: as<string>(), form: "RoleSid", answer: "role_sid", compare: "text", change: "update", closed: "refused", secret: false,
     recovery: "ignored", rule: "participantRole",
   },
   dateCreated: {
-    yaml: "dateCreated", form: "DateCreated", encode: "date", answer: "date_created", compare: "instant", change: "update",
+    yaml: "dateCreated", value: as<string>(), form: "DateCreated", encode: "date", answer: "date_created", compare: "instant", change: "update",
     closed: "refused", secret: false, recovery: "ignored", rule: "timestamp",
   },
   dateUpdated: {
-    yaml: "dateUpdated", form: "DateUpdated", encode: "date", answer: "date_updated", compare: "instant", change: "update",
+    yaml: "dateUpdated", value: as<string>(), form: "DateUpdated", encode: "date", answer: "date_updated", compare: "instant", change: "update",
     closed: "refused", secret: false, recovery: "ignored", rule: "timestamp",
   },
   lastReadMessageIndex: {
-    yaml: "lastReadMessageIndex", form: "LastReadMessageIndex", onCreate: "after", answer: "last_read_message_index", read: "number",
+    yaml: "lastReadMessageIndex", value: as<number>(), form: "LastReadMessageIndex", onCreate: "after", answer: "last_read_message_index", read: "number",
     compare: "number", change: "update", closed: "refused", secret: false, recovery: "ignored", rule: "messageIndex",
   },
   lastReadTimestamp: {
-    yaml: "lastReadTimestamp", form: "LastReadTimestamp", onCreate: "after", answer: "last_read_timestamp", compare: "instant",
+    yaml: "lastReadTimestamp", value: as<string>(), form: "LastReadTimestamp", onCreate: "after", answer: "last_read_timestamp", compare: "instant",
     change: "update", closed: "refused", secret: false, recovery: "ignored", rule: "timestamp",
   },
   url: observed("url"),
@@ -269,39 +308,53 @@ export const PARTICIPANT_PROPERTIES = {
 export const WEBHOOK_PROPERTIES = {
   sid: observed("sid"),
   target: {
-    yaml: "target", form: "Target", answer: "target", compare: "text", change: "create-only", closed: "allowed", secret: false,
+    yaml: "target", value: as<WebhookTarget>(), form: "Target", answer: "target", compare: "text", change: "create-only", closed: "allowed", secret: false,
     recovery: { unsent: null }, rule: { oneOf: WEBHOOK_TARGETS },
   },
   url: {
-    yaml: "url", form: "Configuration.Url", answer: "configuration.url", compare: "text", change: "update", closed: "allowed", secret: false,
+    yaml: "url", value: as<string>(), form: "Configuration.Url", answer: "configuration.url", compare: "text", change: "update", closed: "allowed", secret: false,
     recovery: { unsent: null }, rule: "url",
   },
-  /** The stack file says GET or POST, as Twilio's pages do; the spec's enum is lowercase. */
+  // The stack file says GET or POST, as Twilio's pages do; the spec's enum is lowercase.
   method: {
-    yaml: "method", form: "Configuration.Method", encode: "lowercase", answer: "configuration.method", read: "uppercase", compare: "text",
-    change: "update", closed: "allowed", secret: false, recovery: "when-sent", rule: { oneOf: WEBHOOK_METHODS },
+    yaml: "method", value: as<WebhookMethod>(), form: "Configuration.Method", encode: "lowercase", answer: "configuration.method", read: "uppercase",
+    compare: "text", change: "update", closed: "allowed", secret: false, recovery: "when-sent", rule: { oneOf: WEBHOOK_METHODS },
   },
   filters: {
-    yaml: "filters", form: "Configuration.Filters", encode: "list", answer: "configuration.filters", read: "list", compare: "json",
+    yaml: "filters", value: as<string[]>(), form: "Configuration.Filters", encode: "list", answer: "configuration.filters", read: "list", compare: "json",
     change: "update", closed: "allowed", secret: false, recovery: { unsent: null }, rule: "webhookFilters",
   },
   triggers: {
-    yaml: "triggers", form: "Configuration.Triggers", encode: "list", answer: "configuration.triggers", read: "list", compare: "json",
+    yaml: "triggers", value: as<string[]>(), form: "Configuration.Triggers", encode: "list", answer: "configuration.triggers", read: "list", compare: "json",
     change: "update", closed: "allowed", secret: false, recovery: { unsent: null }, rule: "webhookTriggers",
   },
+  /** `FW…` SID of a Studio Flow. */
   flowSid: {
-    yaml: "flowSid", form: "Configuration.FlowSid", answer: "configuration.flow_sid", compare: "text", change: "update", closed: "allowed",
+    yaml: "flowSid", value: as<string>(), form: "Configuration.FlowSid", answer: "configuration.flow_sid", compare: "text", change: "update", closed: "allowed",
     secret: false, recovery: { unsent: null }, rule: { sid: "studioFlow" },
   },
   replayAfter: {
-    yaml: "replayAfter", form: "Configuration.ReplayAfter", answer: "configuration.replay_after", read: "number", compare: "number",
+    yaml: "replayAfter", value: as<number>(), form: "Configuration.ReplayAfter", answer: "configuration.replay_after", read: "number", compare: "number",
     change: "create-only", closed: "allowed", secret: false, recovery: { unsent: null }, rule: "messageIndex",
   },
 } as const satisfies Table;
 
+/** A conversation's timers: ISO 8601 durations after which it becomes inactive, and closed. */
+export interface ConversationTimers {
+  inactive?: string | null;
+  closed?: string | null;
+}
+
 /** The value of a conversation's `bindings`: the email address and name its outbound emails are sent from. */
 export interface ConversationBindings {
   email?: { address?: string | null; name?: string | null };
+}
+
+/** A participant's messaging binding: its own address and the Twilio number it talks to, or a Group MMS projected address. */
+export interface MessagingBinding {
+  address?: string | null;
+  proxyAddress?: string | null;
+  projectedAddress?: string | null;
 }
 
 export type ConversationTable = typeof CONVERSATION_PROPERTIES;
@@ -320,6 +373,19 @@ export type Sent<T> = KeysWhere<T, { form: string | Readonly<Record<string, stri
 export type Answered<T> = KeysWhere<T, { answer: string | Readonly<Record<string, string>> }>;
 export type ChangedBy<T, C extends Change> = KeysWhere<T, { change: C }>;
 
+/** Properties the stack declares, or the path holds (every row but those only Twilio sets). */
+export type DeclaredProperty<T> = KeysWhere<T, { change: Change }>;
+
+/** A row's type, as declared (its `value`). */
+export type ValueOf<Row> = Row extends { value: infer V } ? V : never;
+/** A declared row's value after `check`: null when not declared, unless the row has a default. */
+export type InputValue<Row> = Row extends { default: unknown } ? ValueOf<Row> : ValueOf<Row> | null;
+
+/** Every declared property, as inputs hold them after `check`. */
+export type DeclaredValues<T> = { -readonly [K in keyof T as K extends DeclaredProperty<T> ? K : never]: InputValue<T[K]> };
+/** What a form is built from: each property sent, null when not sent. */
+export type SentValues<T> = { -readonly [K in keyof T as K extends Sent<T> ? K : never]: ValueOf<T[K]> | null };
+
 /** `true` when the two key sets are the same: an interface and its table must list the same properties. */
 export type SameKeys<A extends PropertyKey, B extends PropertyKey> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** Compiles only for `true`: `Expect<SameKeys<…>>` fails the build when an interface and its table part ways. */
@@ -333,6 +399,18 @@ export const isDeclared = (row: PropertyRow): row is DeclaredRow => row.change !
 
 export function declarable<T extends Table>(table: T): Declarable<T>[] {
   return keysWhere(table, (row) => isDeclared(row) && row.yaml !== null);
+}
+
+/** Every declared property (those the path holds too), in table order. */
+export function declaredProperties<T extends Table>(table: T): DeclaredProperty<T>[] {
+  return keysWhere(table, isDeclared);
+}
+
+/** The rows' defaults: an input at its default is left out of stored inputs, as an undeclared one is. */
+export function defaults<T extends Table>(table: T): Partial<DeclaredValues<T>> {
+  return Object.fromEntries(
+    Object.entries(table).flatMap(([property, row]) => (isDeclared(row) && row.default !== undefined ? [[property, row.default]] : [])),
+  ) as Partial<DeclaredValues<T>>;
 }
 
 export function sent<T extends Table>(table: T): Sent<T>[] {

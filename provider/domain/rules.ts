@@ -275,6 +275,29 @@ export function emailNameViolation(text: string): Violation | undefined {
   };
 }
 
+/** `bindings`: an email sender, `{email: {address?, name?}}`, and nothing else. */
+function bindingsShape(value: unknown): ShapeProblem | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { message: `expected an object with an email sender (e.g. {email: {address: support@example.com}}), got ${describeValue(value)}` };
+  }
+  const unknown = Object.keys(value).find((key) => key !== "email");
+  if (unknown !== undefined) return { at: `bindings.${unknown}`, message: "Twilio has no such binding; the one it takes is email" };
+  const email = (value as Record<string, unknown>).email;
+  if (email === undefined || email === null) return undefined;
+  if (typeof email !== "object" || Array.isArray(email)) {
+    return { at: "bindings.email", message: `expected an object with address and/or name, got ${describeValue(email)}` };
+  }
+  for (const [key, part] of Object.entries(email as Record<string, unknown>)) {
+    const at = `bindings.email.${key}`;
+    if (key !== "address" && key !== "name") return { at, message: "Twilio takes only address and name" };
+    if (part === null || part === undefined) continue;
+    if (typeof part !== "string") return { at, message: `expected a string, got ${describeValue(part)}` };
+    const violation = key === "address" ? emailAddressViolation(part) : emailNameViolation(part);
+    if (violation) return { at, ...violation };
+  }
+  return undefined;
+}
+
 /** Byte length of text as Twilio counts attribute sizes (UTF-8). */
 export function utf8Bytes(text: string): number {
   return Buffer.byteLength(text, "utf8");
@@ -437,6 +460,7 @@ export const WEBHOOK_TARGETS = ["webhook", "trigger", "studio"] as const;
 export type WebhookTarget = (typeof WEBHOOK_TARGETS)[number];
 /** As Twilio's pages write them; the spec's enum is the same in lowercase. */
 export const WEBHOOK_METHODS = ["GET", "POST"] as const;
+export type WebhookMethod = (typeof WEBHOOK_METHODS)[number];
 /**
  * The post-action events a conversation-scoped webhook filters on: "Only post-event webhooks are
  * supported" (the resource's page). The spec's description of a service's webhook `filters` lists
@@ -563,4 +587,65 @@ export function participantRoleViolation(text: string): Violation | undefined {
     message: `${sidExpectation("role").message}, received ${quote(text)}`,
     hint: "copy the RL… SID of a conversation-level role (a declared Role's sid output, or the Twilio console)",
   };
+}
+
+/** A value's kind, as a problem names what it got: `null`, `a list`, `an object`, `string "x"`. */
+export function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** What is wrong with a value of a shape rule: at a path below the property (absent: the value itself). */
+export interface ShapeProblem {
+  at?: string;
+  message: string;
+  hint?: string;
+}
+
+/** `contentVariables`: an object of strings, each within Twilio's length. */
+function contentVariablesShape(value: unknown): ShapeProblem | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return { message: `expected an object of strings, got ${describeValue(value)}` };
+  for (const [key, variable] of Object.entries(value as Record<string, unknown>)) {
+    const reserved = reservedKeyViolation(key);
+    if (reserved) return reserved;
+    if (typeof variable !== "string") return { message: `contentVariables.${key} must be a string, got ${describeValue(variable)}` };
+    const tooLong = contentVariableViolation(key, variable);
+    if (tooLong) return tooLong;
+  }
+  return undefined;
+}
+
+const BINDING_PARTS = ["address", "proxyAddress", "projectedAddress"];
+
+/** `messagingBinding`: `{address?, proxyAddress?, projectedAddress?}`, each a non-empty string of at most 256 characters. */
+function messagingBindingShape(value: unknown): ShapeProblem | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { message: `expected an object with address and proxyAddress (or projectedAddress), got ${describeValue(value)}` };
+  }
+  for (const [key, part] of Object.entries(value as Record<string, unknown>)) {
+    const at = `messagingBinding.${key}`;
+    if (!BINDING_PARTS.includes(key)) return { at, message: `Twilio takes only ${BINDING_PARTS.join(", ")}` };
+    if (part === null || part === undefined) continue;
+    if (typeof part !== "string" || part.trim() === "") {
+      return { at, message: `expected an address such as +15551234567 or whatsapp:+15551234567, got ${describeValue(part)}` };
+    }
+    if (part.length > LIMITS.addressChars) return { at, message: `at most ${LIMITS.addressChars} characters` };
+  }
+  return undefined;
+}
+
+/**
+ * The rules of one field's whole value, each named by the `rule` of its table row
+ * (domain/properties.ts), which `check` applies to a declared value as it is.
+ */
+export const SHAPE_RULES = {
+  bindings: bindingsShape,
+  contentVariables: contentVariablesShape,
+  messagingBinding: messagingBindingShape,
+} satisfies Record<string, (value: unknown) => ShapeProblem | undefined>;
+export type ShapeRule = keyof typeof SHAPE_RULES;
+
+export function isShapeRule(rule: unknown): rule is ShapeRule {
+  return typeof rule === "string" && Object.hasOwn(SHAPE_RULES, rule);
 }

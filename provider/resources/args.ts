@@ -1,13 +1,25 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { JsonObject } from "../domain/json";
-import type { ConversationBindings } from "../domain/properties";
-import type { AdoptMode, ConversationState, WebhookTarget } from "../domain/rules";
-import type { MessagingBinding } from "../client/wire";
+import type {
+  ConversationTable,
+  DeclaredProperty,
+  MessageTable,
+  ParticipantTable,
+  ValueOf,
+  WebhookTable,
+} from "../domain/properties";
+import type { WebhookTarget } from "../domain/rules";
 
-// Value types of the properties, defined beside them and exported here with the arguments.
+// Value types the package exports with the arguments (the others are named by the arguments' types).
 export type { JsonObject, JsonValue } from "../domain/json";
-export type { ConversationBindings } from "../domain/properties";
-export type { MessagingBinding } from "../client/wire";
+export type { MessagingBinding } from "../domain/properties";
+
+/**
+ * A table's declared properties as a program passes them: each optional, of its row's type, null
+ * for "not declared" unless the row has a default. Each one's documentation is its row's.
+ */
+export type ArgsOf<T> = {
+  -readonly [K in keyof T as K extends DeclaredProperty<T> ? K : never]?: pulumi.Input<T[K] extends { default: unknown } ? ValueOf<T[K]> : ValueOf<T[K]> | null>;
+};
 
 /**
  * Which Twilio account or subaccount a resource uses. By default the `twilio:*` stack config, else
@@ -21,23 +33,7 @@ export interface TwilioSettings {
 }
 
 /** What a stack declares for one conversation; every field but the service is optional. */
-export interface ConversationArgs {
-  /** `IS…` SID of the Conversation Service; omitted or null means the account's default service. */
-  chatServiceSid?: pulumi.Input<string | null>;
-  uniqueName?: pulumi.Input<string | null>;
-  friendlyName?: pulumi.Input<string | null>;
-  state?: pulumi.Input<ConversationState | null>;
-  /** ISO 8601 durations, e.g. `PT1H`; Twilio's minimums are 1 minute and 10 minutes. */
-  timers?: pulumi.Input<{ inactive?: string | null; closed?: string | null } | null>;
-  /** A JSON object, compared as a value (key order and formatting never show as a change). */
-  attributes?: pulumi.Input<JsonObject | null>;
-  messagingServiceSid?: pulumi.Input<string | null>;
-  /** The default sender of the conversation's outbound emails; a part left out is not managed. */
-  bindings?: pulumi.Input<ConversationBindings | null>;
-  /** Take over a conversation that already exists with the same unique name. Default `never`. */
-  adopt?: pulumi.Input<AdoptMode>;
-  /** Sends `X-Twilio-Webhook-Enabled: true` on this resource's writes. Default false. */
-  webhooksEnabled?: pulumi.Input<boolean>;
+export interface ConversationArgs extends ArgsOf<ConversationTable> {
   /**
    * The seed thread, created in this order after the conversation, and kept by key: an edit
    * updates a message in place where Twilio allows it, and a message re-created (or inserted) is
@@ -55,45 +51,16 @@ export interface ConversationArgs {
 }
 
 /** One participant: a chat `identity`, or an SMS/WhatsApp `messagingBinding`. */
-export interface ParticipantArgs {
-  identity?: pulumi.Input<string | null>;
-  messagingBinding?: pulumi.Input<MessagingBinding | null>;
-  attributes?: pulumi.Input<JsonObject | null>;
-  /** `RL…` SID of a conversation-level role. */
-  roleSid?: pulumi.Input<string | null>;
-  dateCreated?: pulumi.Input<string | null>;
-  dateUpdated?: pulumi.Input<string | null>;
-  lastReadMessageIndex?: pulumi.Input<number | null>;
-  lastReadTimestamp?: pulumi.Input<string | null>;
-}
+export interface ParticipantArgs extends ArgsOf<ParticipantTable> {}
 
 /** One conversation-scoped webhook. */
-export interface ScopedWebhookArgs {
+export interface ScopedWebhookArgs extends Omit<ArgsOf<WebhookTable>, "target"> {
+  // Required: a webhook is its target (check refuses one without).
   target: pulumi.Input<WebhookTarget>;
-  url?: pulumi.Input<string | null>;
-  method?: pulumi.Input<"GET" | "POST" | null>;
-  filters?: pulumi.Input<string[] | null>;
-  triggers?: pulumi.Input<string[] | null>;
-  /** `FW…` SID of a Studio Flow. */
-  flowSid?: pulumi.Input<string | null>;
-  replayAfter?: pulumi.Input<number | null>;
 }
 
 /** What a message says: the fields a seed message and the `Message` resource share. */
-export interface MessageContentArgs {
-  author?: pulumi.Input<string | null>;
-  body?: pulumi.Input<string | null>;
-  attributes?: pulumi.Input<JsonObject | null>;
-  /** `ME…` SID of uploaded media; only at creation (a change re-creates the message). */
-  mediaSid?: pulumi.Input<string | null>;
-  /** `HX…` SID of a content template; only at creation. */
-  contentSid?: pulumi.Input<string | null>;
-  contentVariables?: pulumi.Input<Record<string, string> | null>;
-  subject?: pulumi.Input<string | null>;
-  /** ISO 8601 timestamps, for backdating seed threads. */
-  dateCreated?: pulumi.Input<string | null>;
-  dateUpdated?: pulumi.Input<string | null>;
-}
+export interface MessageContentArgs extends ArgsOf<MessageTable> {}
 
 /** One message of a conversation's seed thread. */
 export interface SeedMessageArgs extends MessageContentArgs {

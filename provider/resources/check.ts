@@ -4,9 +4,6 @@ import { canonicalJson } from "../domain/json";
 import {
   attributesViolation,
   choiceViolation,
-  contentVariableViolation,
-  emailAddressViolation,
-  emailNameViolation,
   conversationViolations,
   messageViolations,
   reservedKeyIn,
@@ -25,8 +22,12 @@ import {
   webhookTriggersViolation,
   webhookViolations,
   LIMITS,
+  SHAPE_RULES,
+  describeValue as describe,
+  isShapeRule,
   type AttributesOwner,
   type FieldViolation,
+  type ShapeRule,
   type SidKind,
   type TextField,
   type Timer,
@@ -100,48 +101,12 @@ const timer = (name: Timer): Rule => (value) => {
   return reason && `timers.${name}: ${reason}`;
 };
 
-const contentVariablesRule: Rule = (value) => {
-  if (typeof value !== "object" || Array.isArray(value)) return `expected an object of strings, got ${describe(value)}`;
-  for (const [key, variable] of Object.entries(value as Record<string, unknown>)) {
-    const reserved = reasonOf(reservedKeyViolation(key));
-    if (reserved) return reserved;
-    if (typeof variable !== "string") return `contentVariables.${key} must be a string, got ${describe(variable)}`;
-    const tooLong = reasonOf(contentVariableViolation(key, variable));
-    if (tooLong) return tooLong;
-  }
-  return undefined;
-};
-
-/** `bindings`: an email sender, `{email: {address?, name?}}`, and nothing else. */
-const bindingsRule: Rule = (value) => {
-  if (typeof value !== "object" || Array.isArray(value)) return `expected an object with an email sender (e.g. {email: {address: support@example.com}}), got ${describe(value)}`;
-  const unknown = Object.keys(value as object).find((key) => key !== "email");
-  if (unknown !== undefined) return `bindings.${unknown}: Twilio has no such binding; the one it takes is email`;
-  const email = (value as Record<string, unknown>).email;
-  if (email === undefined || email === null) return undefined;
-  if (typeof email !== "object" || Array.isArray(email)) return `bindings.email: expected an object with address and/or name, got ${describe(email)}`;
-  for (const [key, part] of Object.entries(email as Record<string, unknown>)) {
-    if (key !== "address" && key !== "name") return `bindings.email.${key}: Twilio takes only address and name`;
-    if (part === null || part === undefined) continue;
-    if (typeof part !== "string") return `bindings.email.${key}: expected a string, got ${describe(part)}`;
-    const reason = reasonOf(key === "address" ? emailAddressViolation(part) : emailNameViolation(part));
-    if (reason) return `bindings.email.${key}: ${reason}`;
-  }
-  return undefined;
-};
-
-const BINDING_PARTS = ["address", "proxyAddress", "projectedAddress"];
-
-/** `messagingBinding`: `{address?, proxyAddress?, projectedAddress?}`, each a non-empty string of at most 256 characters. */
-const messagingBindingRule: Rule = (value) => {
-  if (typeof value !== "object" || Array.isArray(value)) return `expected an object with address and proxyAddress (or projectedAddress), got ${describe(value)}`;
-  for (const [key, part] of Object.entries(value as Record<string, unknown>)) {
-    if (!BINDING_PARTS.includes(key)) return `messagingBinding.${key}: Twilio takes only ${BINDING_PARTS.join(", ")}`;
-    if (part === null || part === undefined) continue;
-    if (typeof part !== "string" || part.trim() === "") return `messagingBinding.${key}: expected an address such as +15551234567 or whatsapp:+15551234567, got ${describe(part)}`;
-    if (part.length > LIMITS.addressChars) return `messagingBinding.${key}: at most ${LIMITS.addressChars} characters`;
-  }
-  return undefined;
+/** A shape rule's problem, placed as Pulumi shows it beside the property. */
+const shape = (name: ShapeRule): Rule => (value) => {
+  const problem = SHAPE_RULES[name](value);
+  if (!problem) return undefined;
+  const reason = problem.hint === undefined ? problem.message : `${problem.message} (hint: ${problem.hint})`;
+  return problem.at === undefined ? reason : `${problem.at}: ${reason}`;
 };
 
 const messageIndex: Rule = (value) => reasonOf(messageIndexViolation(value));
@@ -161,8 +126,8 @@ const webhookTriggers = stringList((triggers) => reasonOf(webhookTriggersViolati
 
 /** The rules of a table row's `rule`; timers are checked as an object of their own (checkConversation). */
 function rulesOf(rule: FieldRule): Rule[] {
+  if (isShapeRule(rule)) return [shape(rule)];
   if (rule === "string") return [isString];
-  if (rule === "messagingBinding") return [messagingBindingRule];
   if (rule === "participantRole") return [isString, (value) => reasonOf(participantRoleViolation(value as string))];
   if (rule === "messageIndex") return [messageIndex];
   if (rule === "url") return [url];
@@ -170,9 +135,7 @@ function rulesOf(rule: FieldRule): Rule[] {
   if (rule === "webhookTriggers") return [webhookTriggers];
   if (rule === "uniqueName") return [isString, uniqueName];
   if (rule === "timestamp") return [timestamp];
-  if (rule === "contentVariables") return [contentVariablesRule];
   if (rule === "timers") return [];
-  if (rule === "bindings") return [bindingsRule];
   if ("sid" in rule) return [sid(rule.sid)];
   if ("text" in rule) return [isString, text(rule.text)];
   if ("oneOf" in rule) return [oneOf(rule.oneOf)];
@@ -406,10 +369,4 @@ function editsInClosedConversation(olds: Record<string, unknown>, news: Record<s
         "can't change: the conversation is (being) closed, and Twilio edits no message of a closed conversation (error 50377); " +
         "make the edit in a change before the one that closes it",
     }));
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
 }

@@ -3,24 +3,25 @@ import type { ConversationFields, ObservedConversation } from "../client/wire";
 import type { AdoptMode, ConversationState } from "../domain/rules";
 import { statesTimersReach } from "../diff/conversation-state";
 import { withoutUndeclared } from "../domain/declared";
-import { CONVERSATION_PROPERTIES, answered, declarable, sent, type ConversationTable, type Sent } from "../domain/properties";
-import type { ConversationBindings, JsonObject, JsonValue } from "./args";
+import {
+  CONVERSATION_PROPERTIES,
+  answered,
+  declarable,
+  declaredProperties,
+  defaults,
+  sent,
+  type Answered,
+  type ConversationTable,
+  type DeclaredProperty,
+  type DeclaredValues,
+  type Sent,
+} from "../domain/properties";
 import { refreshedThreadInputs, type DeclaredThread, type RecordedThread } from "./thread-model";
 import { PARTICIPANTS, SCOPED_WEBHOOKS, refreshedChildrenInputs, type DeclaredChildren, type RecordedChildren } from "./children-model";
 
 /** Inputs after `check`: every property present, null when not declared. */
-export interface ConversationInputs {
+export interface ConversationInputs extends DeclaredValues<ConversationTable> {
   resourceName: string;
-  chatServiceSid: string | null;
-  uniqueName: string | null;
-  friendlyName: string | null;
-  state: ConversationState | null;
-  timers: { inactive: string | null; closed: string | null } | null;
-  attributes: JsonObject | null;
-  messagingServiceSid: string | null;
-  bindings: ConversationBindings | null;
-  adopt: AdoptMode;
-  webhooksEnabled: boolean;
   /** The seed thread, by message key; empty when none is declared. */
   messages: DeclaredThread;
   /** Participants by key; empty when none is declared. */
@@ -29,34 +30,20 @@ export interface ConversationInputs {
   scopedWebhooks: DeclaredChildren;
 }
 
-/** Outputs: what Twilio holds, plus what later operations need (the engine gives them old outputs). */
-export interface ConversationOutputs {
+/** Declared properties Twilio never answers (the timers, the provider's own switches): outputs keep them as declared. */
+type RecordedAsDeclared = Exclude<DeclaredProperty<ConversationTable>, Answered<ConversationTable>>;
+
+/**
+ * Outputs: what Twilio holds (each property it answers, as it answers it), the declared properties
+ * it never answers as declared, plus what later operations need (the engine gives them old outputs).
+ */
+export interface ConversationOutputs extends ObservedConversation, Pick<ConversationInputs, RecordedAsDeclared> {
   resourceName: string;
-  sid: string;
-  accountSid: string | null;
-  /** The service the conversation lives in (the default service's SID when none was declared). */
-  chatServiceSid: string | null;
+  /** Whether no service was declared: `chatServiceSid` is then the default service's SID. */
   usesDefaultService: boolean;
-  uniqueName: string | null;
-  friendlyName: string | null;
-  /** As Twilio holds it. */
-  state: string | null;
   /** As declared at the last create or update: the state to return to when the file changes it. */
   declaredState: ConversationState | null;
-  attributes: JsonValue | null;
-  messagingServiceSid: string | null;
-  /** As Twilio holds them. */
-  bindings: ConversationBindings | null;
-  /** As declared (Twilio answers dates, not durations). */
-  timers: { inactive: string | null; closed: string | null } | null;
-  dateInactive: string | null;
-  dateClosed: string | null;
-  dateCreated: string | null;
-  dateUpdated: string | null;
-  url: string | null;
-  adopt: AdoptMode;
   adopted: boolean;
-  webhooksEnabled: boolean;
   /** The properties the stack declares; refresh needs them to rebuild the inputs. */
   declared: string[];
   /**
@@ -76,9 +63,13 @@ const DECLARABLE = declarable(CONVERSATION_PROPERTIES).filter(
 );
 /** What Twilio answers, as kept in the outputs. */
 const ANSWERED = answered(CONVERSATION_PROPERTIES);
+/** What Twilio never answers, kept in the outputs as declared. */
+const RECORDED_AS_DECLARED = declaredProperties(CONVERSATION_PROPERTIES).filter(
+  (property): property is RecordedAsDeclared => CONVERSATION_PROPERTIES[property].answer === null,
+);
 
 /** Inputs at these values are the defaults, and are left out of stored inputs like undeclared ones. */
-export const CONVERSATION_INPUT_DEFAULTS: Partial<ConversationInputs> = { adopt: "never", webhooksEnabled: false };
+export const CONVERSATION_INPUT_DEFAULTS: Partial<ConversationInputs> = defaults(CONVERSATION_PROPERTIES);
 
 export function normalizeConversationInputs(raw: Record<string, unknown>): ConversationInputs {
   const timers = raw.timers as { inactive?: string | null; closed?: string | null } | null | undefined;
@@ -134,10 +125,8 @@ export function conversationOutputs(
     chatServiceSid: observed.chatServiceSid ?? inputs.chatServiceSid,
     usesDefaultService: inputs.chatServiceSid === null,
     declaredState: inputs.state,
-    timers: inputs.timers,
-    adopt: inputs.adopt,
+    ...(Object.fromEntries(RECORDED_AS_DECLARED.map((property) => [property, inputs[property]])) as Pick<ConversationInputs, RecordedAsDeclared>),
     adopted,
-    webhooksEnabled: inputs.webhooksEnabled,
     declared: DECLARABLE.filter((property) => inputs[property] !== null),
     messages,
     participants: children.participants ?? {},

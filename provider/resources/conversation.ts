@@ -1,26 +1,26 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConversationArgs, ConversationBindings, SeedMessageArgs } from "./args";
+import type { ConversationArgs, SeedMessageArgs } from "./args";
 import { providerModuleText } from "./runtime-provider";
-import { CONVERSATION_PROPERTIES, secretProperties } from "../domain/properties";
+import { CONVERSATION_PROPERTIES, answered, secretProperties, type Answered, type ConversationTable } from "../domain/properties";
 import { declaredThread, type DeclaredMessage, type RecordedThread } from "./thread-model";
 import type { RecordedChildren } from "./children-model";
 
+/**
+ * Each property Twilio answers, as an output of the row's type (as declared, for a declared row):
+ * never null where Twilio holds one for every conversation (`always`).
+ */
+export type ConversationOutputProperties = {
+  readonly [K in keyof ConversationTable as K extends Answered<ConversationTable> ? K : never]: pulumi.Output<OutputValue<ConversationTable[K]>>;
+};
+type OutputValue<Row> = (Row extends { value: infer V } ? V : Row extends { read: "number" } ? number : string) extends infer V
+  ? Row extends { always: true } ? V : V | null
+  : never;
+
+/** The outputs Twilio answers, from the table (ConversationOutputProperties); the class adds the provider's own. */
+export interface Conversation extends ConversationOutputProperties {}
+
 /** A Twilio Conversation, in a Conversation Service or the account's default service. */
 export class Conversation extends pulumi.CustomResource {
-  declare readonly sid: pulumi.Output<string>;
-  declare readonly accountSid: pulumi.Output<string>;
-  declare readonly chatServiceSid: pulumi.Output<string>;
-  declare readonly uniqueName: pulumi.Output<string | null>;
-  declare readonly friendlyName: pulumi.Output<string | null>;
-  declare readonly state: pulumi.Output<string>;
-  declare readonly attributes: pulumi.Output<Record<string, unknown> | null>;
-  declare readonly messagingServiceSid: pulumi.Output<string | null>;
-  declare readonly bindings: pulumi.Output<ConversationBindings | null>;
-  declare readonly dateInactive: pulumi.Output<string | null>;
-  declare readonly dateClosed: pulumi.Output<string | null>;
-  declare readonly dateCreated: pulumi.Output<string>;
-  declare readonly dateUpdated: pulumi.Output<string>;
-  declare readonly url: pulumi.Output<string>;
   declare readonly adopted: pulumi.Output<boolean>;
   /** The seed thread by message key: each message's `sid`, `index`, dates and declared fields. */
   declare readonly messages: pulumi.Output<RecordedThread>;
@@ -31,12 +31,7 @@ export class Conversation extends pulumi.CustomResource {
 
   constructor(name: string, args: ConversationArgs, opts?: pulumi.CustomResourceOptions) {
     const { settings, messages, participants, scopedWebhooks, ...declared } = args;
-    const outputs = {
-      sid: undefined, accountSid: undefined, chatServiceSid: undefined, uniqueName: undefined,
-      friendlyName: undefined, state: undefined, attributes: undefined, messagingServiceSid: undefined, bindings: undefined,
-      dateInactive: undefined, dateClosed: undefined, dateCreated: undefined, dateUpdated: undefined,
-      url: undefined, adopted: undefined, messages: undefined, participants: undefined, scopedWebhooks: undefined,
-    };
+    const outputs = Object.fromEntries([...OUTPUTS, "adopted", "messages", "participants", "scopedWebhooks"].map((output) => [output, undefined]));
     const thread = {
       ...(messages && messages.length > 0 ? { messages: seedThread(messages) } : {}),
       ...(participants && Object.keys(participants).length > 0 ? { participants } : {}),
@@ -50,6 +45,9 @@ export class Conversation extends pulumi.CustomResource {
     super("pulumi-nodejs:dynamic/twilio-conversations:Conversation", name, props, withSecretOutputs(opts, secretProperties(CONVERSATION_PROPERTIES)));
   }
 }
+
+/** The outputs Twilio answers: the engine is told of each (an input of `undefined`) so that the resource shows it. */
+const OUTPUTS = answered(CONVERSATION_PROPERTIES);
 
 /** The thread as stored: keyed (by position when a message has no key), each after the one before. */
 function seedThread(messages: SeedMessageArgs[]) {

@@ -2,21 +2,13 @@
 import type { MessageFields, ObservedMessage } from "../client/wire";
 import { withoutUndeclared } from "../domain/declared";
 import { DECLARED_MESSAGE_FIELDS, UPDATABLE_MESSAGE_FIELDS, messageFields, messageUpdateFields } from "./thread-model";
-import type { JsonObject, JsonValue } from "./args";
+import type { JsonValue } from "./args";
+import type { DeclaredValues, MessageTable } from "../domain/properties";
 
-export interface MessageInputs {
+export interface MessageInputs extends DeclaredValues<MessageTable> {
   resourceName: string;
   chatServiceSid: string | null;
   conversationSid: string;
-  author: string | null;
-  body: string | null;
-  attributes: JsonObject | null;
-  mediaSid: string | null;
-  contentSid: string | null;
-  contentVariables: Record<string, string> | null;
-  subject: string | null;
-  dateCreated: string | null;
-  dateUpdated: string | null;
   afterSid: string | null;
   afterIndex: number | null;
   conversationState: string | null;

@@ -4,6 +4,7 @@ import type { Scope } from "../client/conversations";
 import type { Transport } from "../client/http";
 import { intentKey } from "../client/intents";
 import { updateConversation } from "../client/conversations";
+import type { ConversationState } from "../domain/rules";
 import { createMessage, deleteMessage, fetchMessage, updateMessage } from "../client/messages";
 import { changedMessageProperties, diffMessage } from "../diff/message";
 import { checkMessage } from "./check";
@@ -105,8 +106,9 @@ export function messageProvider(transport: () => Transport): pulumi.dynamic.Reso
   };
 }
 
+// `state` is the conversation's declared state, which the message is given as it is (conversationState).
 async function restoreConversationState(transport: Transport, inputs: MessageInputs, state: string): Promise<void> {
-  await updateConversation(transport, { serviceSid: inputs.chatServiceSid }, inputs.conversationSid, { state }, inputs.webhooksEnabled, {
+  await updateConversation(transport, { serviceSid: inputs.chatServiceSid }, inputs.conversationSid, { state: state as ConversationState }, inputs.webhooksEnabled, {
     operation: `set the conversation ${state} again after seeding`,
     resource: inputs.resourceName,
   });

@@ -4,26 +4,16 @@
 // insertion shows in a plan as one new message and one changed link, never as a shifted list.
 import type { MessageFields, ObservedMessage } from "../client/wire";
 import { withoutUndeclared } from "../domain/declared";
-import { MESSAGE_PROPERTIES, changedBy, declarable, type Declarable, type Expect, type MessageTable, type SameKeys } from "../domain/properties";
-import type { JsonObject } from "./args";
+import { MESSAGE_PROPERTIES, changedBy, declarable, type Declarable, type MessageTable, type ValueOf } from "../domain/properties";
 
 /** What the stack declares for one message of a thread (as stored: only what is declared). */
-export interface DeclaredMessage {
+export type DeclaredMessage = {
+  -readonly [K in keyof MessageTable as K extends Declarable<MessageTable> ? K : never]?: ValueOf<MessageTable[K]>;
+} & {
   /** The key of the message it follows; absent for the first. */
   after?: string;
-  author?: string;
-  body?: string;
-  attributes?: JsonObject;
-  mediaSid?: string;
-  contentSid?: string;
-  contentVariables?: Record<string, string>;
-  subject?: string;
-  /** ISO 8601 timestamps, for backdated seed threads. */
-  dateCreated?: string;
-  dateUpdated?: string;
-}
+};
 export type DeclaredThread = Record<string, DeclaredMessage>;
-export type DeclaredMessageFollowsTable = Expect<SameKeys<Exclude<keyof DeclaredMessage, "after">, Declarable<MessageTable>>>;
 
 /** A message of the thread as the last create, update or refresh left it. */
 export interface RecordedMessage {
