@@ -16,6 +16,7 @@ import { observedOf } from "../../../provider/client/environment";
 import { ENVIRONMENT_KINDS, type EnvironmentKindName } from "../../../provider/domain/environment";
 import { UNKNOWN } from "../../../provider/domain/unknown";
 import { environmentProvider } from "../../../provider/resources/environment-provider";
+import type { Transport } from "../../../provider/client/http";
 
 const IS = "IS" + "1".repeat(32);
 const OTHER_IS = "IS" + "2".repeat(32);
@@ -45,11 +46,17 @@ function outputs(kind: EnvironmentKindName, held: Record<string, unknown>, bookk
 const diffOf = (kind: EnvironmentKindName, olds: EnvironmentOutputs, news: Record<string, unknown>) =>
   diffEnvironment(ENVIRONMENT_KINDS[kind], olds, environmentInputs(ENVIRONMENT_KINDS[kind], { resourceName: "r", ...news }));
 
-/** The provider's diff, with a transport that fails the test if a diff ever asks Twilio. */
+/**
+ * The provider's diff, with a transport that fails the test if a diff ever asks Twilio; it may only
+ * close the object's create intent (the engine holds it), which it records here.
+ */
+const settled: Array<[string, string]> = [];
 function providerDiff(kind: EnvironmentKindName, olds: EnvironmentOutputs, news: Record<string, unknown>) {
-  const provider = environmentProvider(ENVIRONMENT_KINDS[kind], () => {
+  const fails = () => {
     throw new Error("a diff must not send a request");
-  });
+  };
+  const intents = { get: () => null, put: fails, settle: (key: string, sid: string) => void settled.push([key, sid]), sidsOfOthers: () => new Set<string>() };
+  const provider = environmentProvider(ENVIRONMENT_KINDS[kind], () => ({ intents, fetch: fails }) as unknown as Transport);
   return provider.diff!(String(olds.sid), olds, { resourceName: "r", ...news });
 }
 
@@ -64,6 +71,12 @@ describe("a role", () => {
       replaces: [],
       deleteBeforeReplace: false,
     });
+  });
+
+  it("closes the role's create intent under its kind's journal key, as the engine holds it", async () => {
+    settled.length = 0;
+    await providerDiff("role", role, { ...roleNews, stack: "dev", resourceName: "agent" });
+    expect(settled).toEqual([["dev/agent#role", String(role.sid)]]);
   });
 
   it("an added or a removed permission is an update in place", async () => {
