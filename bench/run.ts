@@ -4,9 +4,11 @@
 // a benchmark itself could not run.
 //
 //   npm run bench                      every module
-//   npm run bench -- --only provider   one module (emulator | stack-load | provider | seeding; may repeat or use commas)
+//   npm run bench -- --only provider   one module (emulator | stack-load | provider | seeding | seeding-children;
+//                                      may repeat or use commas)
 //   npm run bench -- --only seeding --sizes 50,150
-//                                      seeding sizes in conversations × 4 messages (default 50,150,500)
+//                                      seeding sizes in conversations × 4 messages (default 50,150,500;
+//                                      seeding-children: 50, with 3 participants and a webhook each)
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { BenchMetric } from "./metric";
@@ -25,6 +27,7 @@ const MODULES: Record<string, () => BenchModule> = {
   "stack-load": () => require("./stack-load"),
   provider: () => require("./provider"),
   seeding: () => require("./seeding"),
+  "seeding-children": () => require("./seeding-children"),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

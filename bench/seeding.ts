@@ -2,13 +2,24 @@
 // emulator with Twilio's write limits, the twilio-node script a user would write instead
 // (seed-script.ts), and the floor those limits impose; then a no-op `preview` of the 150 × 4 stack
 // against the same graph on a dynamic provider that does nothing (noop/). Targets are issue 14's.
+// Module `seeding-children` (issue 10): the same three side by side for conversations that also
+// have 3 participants and a scoped webhook each, with where the time of `up` goes.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../emulator";
 import type { BenchMetric } from "./metric";
-import { seedMessageBody, seedUniqueName } from "./seed-script";
+import {
+  SEED_WEBHOOK_FILTERS,
+  SEED_WEBHOOK_KEY,
+  seedAuthorName,
+  seedMessageAuthor,
+  seedMessageBody,
+  seedParticipants,
+  seedUniqueName,
+  seedWebhookUrl,
+} from "./seed-script";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureEngine, pulumiEnv, PROJECT } = require("../../scripts/engine.js") as {
@@ -18,8 +29,14 @@ const { ensureEngine, pulumiEnv, PROJECT } = require("../../scripts/engine.js") 
 };
 
 export const DEFAULT_SIZES = [50, 150, 500];
+export const DEFAULT_CHILDREN_SIZES = [50];
 const MESSAGES = 4;
-/** Twilio's writes per second, per service (conversation create) and per conversation (messages). */
+/** Each conversation's children in the `seeding-children` case. */
+const CHILDREN = { participants: 3, webhooks: 1 };
+/**
+ * Twilio's writes per second, per service (conversation create) and per conversation (messages,
+ * participants).
+ */
 const WRITES_PER_SECOND = 30;
 const PREVIEW_SIZE = 150;
 const NOOP_PROJECT = path.resolve(__dirname, "../../bench/noop");
@@ -27,13 +44,19 @@ const SEED_SCRIPT = path.resolve(__dirname, "seed-script.js");
 
 /**
  * Seconds Twilio's limits impose over their sliding one-second window: conversation creates go
- * out 30 per window in one service, so the last starts after ceil(N/30) − 1 windows; its messages
- * (30 per window per conversation) add ceil(M/30) − 1 more. Never below one write's slot (1/30 s),
- * so a ratio to it stays finite. Gives issue 14's 1.0, 4.0 and 16 s at 50, 150 and 500 × 4.
+ * out 30 per window in one service, so the last starts after ceil(N/30) − 1 windows; its
+ * participants and messages, which share its 30 per window, add ceil((P + M)/30) − 1 more.
+ * Scoped webhook writes are not limited, so they add nothing however many there are. Never below
+ * one write's slot (1/30 s), so a ratio to it stays finite:
+ *
+ *   floor = max(ceil(N/30) − 1 + ceil((P + M)/30) − 1, 1/30)
+ *
+ * Gives issue 14's 1.0, 4.0 and 16 s at 50, 150 and 500 × 4, and 1.0 s at 50 × (4 messages,
+ * 3 participants, 1 webhook).
  */
-export function floorSeconds(conversations: number, messages: number): number {
+export function floorSeconds(conversations: number, messages: number, participants = 0): number {
   const windows = (count: number) => Math.ceil(count / WRITES_PER_SECOND) - 1;
-  return Math.max(windows(conversations) + windows(messages), 1 / WRITES_PER_SECOND);
+  return Math.max(windows(conversations) + windows(participants + messages), 1 / WRITES_PER_SECOND);
 }
 
 /** Exponent k in time ∝ size^k between two measurements. */
@@ -48,6 +71,31 @@ export function seedStackYaml(conversations: number, messages: number): string {
     lines.push(`  ${name}:`, `    uniqueName: ${name}`, `    friendlyName: Seed ${c + 1}`, "    messages:");
     for (let m = 0; m < messages; m++) {
       lines.push(`      - key: m${m + 1}`, `        author: agent-${c % 7}`, `        body: ${seedMessageBody(c, m)}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The stack of `seedStackYaml` with each conversation's participants and webhook, its messages by them. */
+export function seedStackWithChildrenYaml(conversations: number, messages: number): string {
+  const lines = ["defaults:", "  webhooks: false", "conversations:"];
+  for (let c = 0; c < conversations; c++) {
+    const name = seedUniqueName(c);
+    lines.push(`  ${name}:`, `    uniqueName: ${name}`, `    friendlyName: Seed ${c + 1}`, "    participants:");
+    for (const participant of seedParticipants(c)) {
+      const who =
+        "identity" in participant
+          ? `identity: ${participant.identity}`
+          : `messagingBinding: { address: "${participant.messagingBinding.address}", proxyAddress: "${participant.messagingBinding.proxyAddress}" }`;
+      lines.push(`      ${participant.key}: { ${who} }`);
+    }
+    lines.push(
+      "    scopedWebhooks:",
+      `      ${SEED_WEBHOOK_KEY}: { target: webhook, url: ${seedWebhookUrl(c)}, method: POST, filters: [${SEED_WEBHOOK_FILTERS.join(", ")}] }`,
+      "    messages:",
+    );
+    for (let m = 0; m < messages; m++) {
+      lines.push(`      - key: m${m + 1}`, `        author: { participant: ${seedMessageAuthor(m)} }`, `        body: ${seedMessageBody(c, m)}`);
     }
   }
   return `${lines.join("\n")}\n`;
@@ -120,6 +168,76 @@ function checkSeeded(emulator: RunningEmulator, conversations: number, messages:
   }
 }
 
+/** Each seeded conversation holds its participants, webhook and messages, with the declared authors. */
+function checkSeededChildren(emulator: RunningEmulator, conversations: number, messages: number, who: string): void {
+  checkSeeded(emulator, conversations, messages, who);
+  const state = emulator.state() as {
+    conversations: { sid: string; unique_name: string | null }[];
+    participants: { conversation_sid: string; identity: string | null; messaging_binding: { address?: string } | null }[];
+    webhooks: { conversation_sid: string; target: string; configuration: { url?: string; filters?: string[] } }[];
+    messages: { conversation_sid: string; author: string }[];
+  };
+  const problems: string[] = [];
+  for (let c = 0; c < conversations; c++) {
+    const name = seedUniqueName(c);
+    const conversation = state.conversations.find((candidate) => candidate.unique_name === name);
+    if (!conversation) {
+      problems.push(`${name} is missing`);
+      continue;
+    }
+    const inIt = <T extends { conversation_sid: string }>(list: T[]) => list.filter((item) => item.conversation_sid === conversation.sid);
+    const held = inIt(state.participants).map((p) => p.identity ?? p.messaging_binding?.address);
+    const participants = seedParticipants(c);
+    const authorOf = (key: string) => seedAuthorName(participants.find((p) => p.key === key)!);
+    for (const participant of participants) {
+      if (!held.includes(seedAuthorName(participant))) problems.push(`${name} lacks participant ${participant.key}`);
+    }
+    if (held.length !== participants.length) problems.push(`${name} has ${held.length} participants, not ${participants.length}`);
+    const webhooks = inIt(state.webhooks);
+    if (webhooks.length !== CHILDREN.webhooks || webhooks[0].configuration.url !== seedWebhookUrl(c)) {
+      problems.push(`${name} has ${webhooks.length} webhooks, not its one to ${seedWebhookUrl(c)}`);
+    }
+    const authors = inIt(state.messages).map((message) => message.author);
+    const expected = Array.from({ length: messages }, (_, m) => authorOf(seedMessageAuthor(m)));
+    if (authors.join(",") !== expected.join(",")) problems.push(`${name}'s messages are by ${authors.join(", ")}, not ${expected.join(", ")}`);
+  }
+  if (problems.length) throw new Error(`${who} left: ${problems.slice(0, 5).join("; ")}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ""}`);
+}
+
+/**
+ * When the in-process emulator logged its first and last request, by polling its log every 10 ms
+ * while a command runs: seconds from `start()`.
+ */
+class RequestTimeline {
+  private startedAt = 0;
+  private seen = 0;
+  first: number | null = null;
+  last: number | null = null;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly emulator: RunningEmulator) {}
+
+  start(): void {
+    this.startedAt = performance.now();
+    this.seen = this.emulator.requests().length;
+    this.timer = setInterval(() => this.poll(), 10);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.poll();
+  }
+
+  private poll(): void {
+    const count = this.emulator.requests().length;
+    if (count === this.seen) return;
+    const at = (performance.now() - this.startedAt) / 1000;
+    this.first ??= at;
+    this.last = at;
+    this.seen = count;
+  }
+}
+
 class Workspace {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-bench-seeding-"));
   readonly stack = `bench-${process.pid}-${Date.now().toString(36)}`;
@@ -168,7 +286,32 @@ interface SizeResult {
   stateBytes: number;
   /** Requests the emulator answered during `up`. */
   requests: number;
+  /** Requests the emulator answered during the script, its retries of 429s included. */
+  scriptRequests: number;
+  /** Seconds into `up` of its first and last request, where the case asks for them. */
+  timeline?: { first: number | null; last: number | null };
 }
+
+/** What a case seeds and how it checks the result. */
+interface SeedCase {
+  /** How progress lines and figures name a size of the case. */
+  label(conversations: number, messages: number): string;
+  stackYaml(conversations: number, messages: number): string;
+  check(emulator: RunningEmulator, conversations: number, messages: number, who: string): void;
+  /** Extra arguments of seed-script.js. */
+  scriptArgs: string[];
+  timeline: boolean;
+}
+
+const PLAIN: SeedCase = { label: (conversations, messages) => `${conversations}×${messages}`, stackYaml: seedStackYaml, check: checkSeeded, scriptArgs: [], timeline: false };
+const WITH_CHILDREN: SeedCase = {
+  label: (conversations, messages) =>
+    `${conversations}×(${messages} messages, ${CHILDREN.participants} participants, ${CHILDREN.webhooks} webhook${CHILDREN.webhooks === 1 ? "" : "s"})`,
+  stackYaml: seedStackWithChildrenYaml,
+  check: checkSeededChildren,
+  scriptArgs: ["children"],
+  timeline: true,
+};
 
 /** The stack's checkpoint in the file backend: its resources and size. */
 function stateOf(backend: string): { resources: number; bytes: number } {
@@ -179,7 +322,7 @@ function stateOf(backend: string): { resources: number; bytes: number } {
   return { resources, bytes: Buffer.byteLength(text) };
 }
 
-async function measureSize(engineDir: string, size: number, withPreview: boolean): Promise<SizeResult> {
+async function measureSize(engineDir: string, size: number, withPreview: boolean, seedCase: SeedCase = PLAIN): Promise<SizeResult> {
   const emulator = await startEmulator({ port: 0, apsLimits: true });
   const workspace = new Workspace(engineDir, PROJECT, {
     TWILIO_CONVERSATIONS_BASE_URL: emulator.url,
@@ -190,13 +333,22 @@ async function measureSize(engineDir: string, size: number, withPreview: boolean
   let preview: Timed | undefined;
   let state: { resources: number; bytes: number };
   let requests: number;
+  let timeline: RequestTimeline | undefined;
   try {
     const stackFile = path.join(workspace.dir, "stack.yaml");
-    fs.writeFileSync(stackFile, seedStackYaml(size, MESSAGES));
+    fs.writeFileSync(stackFile, seedCase.stackYaml(size, MESSAGES));
     await workspace.init({ stackFile });
-    process.stderr.write(`bench: seeding ${size}×${MESSAGES} up…\n`);
-    up = await workspace.pulumi(["up", "--yes", "--skip-preview"]);
-    checkSeeded(emulator, size, MESSAGES, "pulumi up");
+    process.stderr.write(`bench: seeding ${seedCase.label(size, MESSAGES)} up…\n`);
+    if (seedCase.timeline) {
+      timeline = new RequestTimeline(emulator);
+      timeline.start();
+    }
+    try {
+      up = await workspace.pulumi(["up", "--yes", "--skip-preview"]);
+    } finally {
+      timeline?.stop();
+    }
+    seedCase.check(emulator, size, MESSAGES, "pulumi up");
     requests = emulator.requests().length;
     state = stateOf(path.join(workspace.dir, "backend"));
     if (withPreview) {
@@ -210,14 +362,14 @@ async function measureSize(engineDir: string, size: number, withPreview: boolean
 
   const scriptEmulator = await startEmulator({ port: 0, apsLimits: true });
   try {
-    process.stderr.write(`bench: seeding ${size}×${MESSAGES} twilio-node script…\n`);
+    process.stderr.write(`bench: seeding ${seedCase.label(size, MESSAGES)} twilio-node script…\n`);
     const { accountSid, authToken } = scriptEmulator.credentials;
-    const script = await measure(process.execPath, [SEED_SCRIPT, scriptEmulator.url, accountSid, authToken, String(size), String(MESSAGES)], {
-      cwd: PROJECT,
-      env: { ...process.env } as Record<string, string>,
-    });
-    checkSeeded(scriptEmulator, size, MESSAGES, "the twilio-node script");
-    return { size, up, script, preview, resources: state.resources, stateBytes: state.bytes, requests };
+    const args = [SEED_SCRIPT, scriptEmulator.url, accountSid, authToken, String(size), String(MESSAGES), ...seedCase.scriptArgs];
+    const script = await measure(process.execPath, args, { cwd: PROJECT, env: { ...process.env } as Record<string, string> });
+    seedCase.check(scriptEmulator, size, MESSAGES, "the twilio-node script");
+    const scriptRequests = scriptEmulator.requests().length;
+    const recorded = timeline && { first: timeline.first, last: timeline.last };
+    return { size, up, script, preview, resources: state.resources, stateBytes: state.bytes, requests, scriptRequests, timeline: recorded };
   } finally {
     await scriptEmulator.close();
   }
@@ -285,5 +437,43 @@ export async function run(options: { sizes?: number[] } = {}): Promise<BenchMetr
     }
   }
 
+  return metrics;
+}
+
+/**
+ * Issue 10's case: N conversations × (4 messages, 3 participants, 1 scoped webhook), `up` beside
+ * the script and the floor, and where the time of `up` goes: before its first request (engine and
+ * program start, stack file load) and after its last (checkpoint, shutdown).
+ */
+export async function runWithChildren(options: { sizes?: number[] } = {}): Promise<BenchMetric[]> {
+  const sizes = [...(options.sizes ?? DEFAULT_CHILDREN_SIZES)].sort((a, b) => a - b);
+  const engineDir = ensureEngine();
+  const metrics: BenchMetric[] = [];
+  for (const size of sizes) {
+    const result = await measureSize(engineDir, size, false, WITH_CHILDREN);
+    const label = `seeding ${WITH_CHILDREN.label(size, MESSAGES)}`;
+    const floor = floorSeconds(size, MESSAGES, CHILDREN.participants);
+    const { first, last } = result.timeline!;
+    metrics.push(
+      { name: `${label} up`, value: result.up.seconds, unit: "s", better: "lower" },
+      { name: `${label} twilio-node script`, value: result.script.seconds, unit: "s", better: "lower" },
+      { name: `${label} Twilio's floor`, value: floor, unit: "s", better: "lower" },
+      { name: `${label} up / floor`, value: result.up.seconds / floor, unit: "×", better: "lower", target: 1.3 },
+      { name: `${label} up / script`, value: result.up.seconds / result.script.seconds, unit: "×", better: "lower" },
+      { name: `${label} requests per up`, value: result.requests, unit: "", better: "lower" },
+      { name: `${label} requests of the script`, value: result.scriptRequests, unit: "", better: "lower" },
+    );
+    if (first !== null && last !== null) {
+      metrics.push(
+        { name: `${label} up: until its first request`, value: first, unit: "s", better: "lower" },
+        { name: `${label} up: first to last request`, value: last - first, unit: "s", better: "lower" },
+        { name: `${label} up: after its last request`, value: result.up.seconds - last, unit: "s", better: "lower" },
+      );
+    }
+    process.stderr.write(
+      `bench: ${label}: up ${result.up.seconds.toFixed(1)} s (first request at ${first?.toFixed(2)} s, last at ${last?.toFixed(2)} s), ` +
+        `script ${result.script.seconds.toFixed(1)} s, floor ${floor.toFixed(2)} s\n`,
+    );
+  }
   return metrics;
 }
