@@ -2,7 +2,7 @@
 // property tables (domain/environment.ts), and the calls that create, read, change and delete them.
 import type { ErrorContext } from "../errors";
 import { canonicalJson, parseJsonText } from "../domain/json";
-import { partsOf, valueAt } from "../domain/properties";
+import { partsOf, setValueAt, valueAt } from "../domain/properties";
 import type { EnvironmentKind, SettingRow, SettingTable } from "../domain/environment";
 import { createOnce } from "./create";
 import { earliestServerTime, send, sendForAllPages, type AnswerShape, type Transport, type TwilioJson } from "./http";
@@ -85,7 +85,7 @@ export function observedOf(table: SettingTable, json: TwilioJson): Observed {
       continue;
     }
     const parts: Record<string, unknown> = {};
-    for (const [part, key] of partsOf(row.answer)) setAt(parts, part, read(row, valueAt(json, key)));
+    for (const [part, key] of partsOf(row.answer)) setValueAt(parts, part, read(row, valueAt(json, key)));
     observed[property] = parts;
   }
   return observed as Observed;
@@ -96,13 +96,6 @@ function read(row: SettingRow, value: unknown): unknown {
   if (row.encode === "json") return typeof value === "string" ? parseJsonText(value) : value;
   if (row.read === "boolean" && typeof value === "string") return value.toLowerCase() === "true";
   return value;
-}
-
-function setAt(target: Record<string, unknown>, path: string, value: unknown): void {
-  const segments = path.split(".");
-  let current = target;
-  for (const segment of segments.slice(0, -1)) current = (current[segment] ??= {}) as Record<string, unknown>;
-  current[segments[segments.length - 1]] = value;
 }
 
 function answerShape(kind: EnvironmentKind): AnswerShape {

@@ -12,6 +12,7 @@ import {
   isDeclared,
   partsOf,
   sent,
+  setValueAt,
   valueAt,
   type Answered,
   type Comparison,
@@ -143,12 +144,7 @@ function answerOf(table: Readonly<Record<string, PropertyRow>>, json: TwilioJson
 /** An object from dotted paths and their values. */
 function nested(parts: ReadonlyArray<readonly [string, unknown]>): Record<string, unknown> {
   const root: Record<string, unknown> = {};
-  for (const [path, value] of parts) {
-    const segments = path.split(".");
-    let at = root;
-    for (const segment of segments.slice(0, -1)) at = (at[segment] ??= {}) as Record<string, unknown>;
-    at[segments[segments.length - 1]] = value;
-  }
+  for (const [path, value] of parts) setValueAt(root, path, value);
   return root;
 }
 

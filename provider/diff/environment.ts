@@ -3,7 +3,7 @@
 // property's row (domain/environment.ts).
 import * as crypto from "node:crypto";
 import { jsonEqual } from "../domain/json";
-import { partsOf, valueAt } from "../domain/properties";
+import { partsOf, setValueAt, valueAt } from "../domain/properties";
 import { declaredDiffers } from "./compare";
 import { containsUnknown, isUnknown } from "../domain/unknown";
 import type { EnvironmentKind, SettingComparison, SettingRow, SettingTable } from "../domain/environment";
@@ -81,7 +81,7 @@ export function refreshedValues(kind: EnvironmentKind, declared: readonly string
     const held = valueAt(observed[property], part);
     if (held === null || held === undefined) continue;
     const parts = (values[property] ??= {}) as Record<string, unknown>;
-    setPart(parts, part, held);
+    setValueAt(parts, part, held);
   }
   return values;
 }
@@ -190,7 +190,7 @@ export function recordFound(
     const parts = { ...((found[property] as Record<string, unknown> | undefined) ?? {}) };
     for (const [part] of partsOf(row.form)) {
       if (valueAt(declared, part) === undefined || valueAt(declared, part) === null || hasPart(parts, part)) continue;
-      setPart(parts, part, valueAt(held[property], part) ?? null);
+      setValueAt(parts, part, valueAt(held[property], part) ?? null);
     }
     found[property] = parts;
   }
@@ -199,13 +199,6 @@ export function recordFound(
 
 function hasPart(value: Record<string, unknown>, part: string): boolean {
   return valueAt(value, part) !== undefined;
-}
-
-function setPart(target: Record<string, unknown>, path: string, value: unknown): void {
-  const segments = path.split(".");
-  let current = target;
-  for (const segment of segments.slice(0, -1)) current = (current[segment] = { ...((current[segment] as object) ?? {}) }) as Record<string, unknown>;
-  current[segments[segments.length - 1]] = value;
 }
 
 /**
@@ -224,7 +217,7 @@ export function restoredValues(kind: EnvironmentKind, found: Record<string, unkn
     const parts: Record<string, unknown> = {};
     for (const [part] of partsOf(row.form)) {
       const recorded = valueAt(value, part);
-      if (recorded !== undefined) setPart(parts, part, recorded ?? "");
+      if (recorded !== undefined) setValueAt(parts, part, recorded ?? "");
     }
     values[property] = parts;
   }

@@ -12,6 +12,7 @@ import {
   type EnvironmentKindName,
 } from "./environment";
 import { choiceViolation, sidViolation, textViolation, timerViolation, type FieldViolation, type SidKind, type Violation } from "./rules";
+import { valueAt } from "./properties";
 import { containsUnknown } from "./unknown";
 
 const quote = (value: unknown) => JSON.stringify(value);
@@ -100,13 +101,6 @@ const CREDENTIAL_SECRETS: Record<(typeof PUSH_CREDENTIAL_TYPES)[number], readonl
   gcm: ["apiKey"],
 };
 
-function at(values: Record<string, unknown>, path: string): unknown {
-  const [property, ...rest] = path.split(".");
-  let value = values[property];
-  for (const segment of rest) value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[segment] : undefined;
-  return value;
-}
-
 /** Every violation of one resource's values (by property name), in the table's order. */
 export function environmentViolations(kindName: EnvironmentKindName, values: Record<string, unknown>): FieldViolation[] {
   const kind = ENVIRONMENT_KINDS[kindName];
@@ -118,7 +112,7 @@ export function environmentViolations(kindName: EnvironmentKindName, values: Rec
     }
   }
   for (const [path, check] of Object.entries(CHECKS[kindName] ?? {})) {
-    const value = at(values, path);
+    const value = valueAt(values, path);
     if (!known(value)) continue;
     const violation = check(value);
     if (violation) violations.push({ field: path, ...violation });

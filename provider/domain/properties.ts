@@ -440,6 +440,17 @@ export function partsOf(keys: string | Readonly<Record<string, string>>): Array<
   return typeof keys === "string" ? [["", keys]] : Object.entries(keys);
 }
 
+/**
+ * Sets the value at a dotted path below `target` (not ""), making the objects on the way; an object
+ * already on the way is copied first, so a value shared with another is never changed.
+ */
+export function setValueAt(target: Record<string, unknown>, path: string, value: unknown): void {
+  const segments = path.split(".");
+  let current = target;
+  for (const segment of segments.slice(0, -1)) current = (current[segment] = { ...((current[segment] as object | undefined) ?? {}) }) as Record<string, unknown>;
+  current[segments[segments.length - 1]] = value;
+}
+
 /** The value at a dotted path below `value` ("" is the value itself); undefined where there is none. */
 export function valueAt(value: unknown, path: string): unknown {
   if (path === "") return value;
