@@ -195,6 +195,12 @@ async function listRecentConversations(
   return sendForAllPages(transport, request, "conversations", 20);
 }
 
+/** Every conversation of the service (or the default one), page after page. */
+export async function listConversations(transport: Transport, scope: Scope, context: ErrorContext): Promise<TwilioJson[]> {
+  const request = { method: "GET", path: conversationsPath(scope.serviceSid), query: { PageSize: "50" }, kind: "read", context, answer: CONVERSATION_PAGE_ANSWER } as const;
+  return sendForAllPages(transport, request, "conversations");
+}
+
 export function createdSince(json: TwilioJson, since: number): boolean {
   return Date.parse(String(json.date_created)) >= since;
 }

@@ -160,17 +160,11 @@ export async function deleteEnvironment(
   return json !== null;
 }
 
-/** Every object of a collection (or of the list at `path`), page after page. */
-export async function listEnvironment(
-  transport: Transport,
-  kind: EnvironmentKind,
-  scope: EnvironmentScope,
-  context: ErrorContext,
-  path: string = environmentPath(kind, scope),
-): Promise<TwilioJson[]> {
+/** Every object of a collection, page after page. */
+export async function listEnvironment(transport: Transport, kind: EnvironmentKind, scope: EnvironmentScope, context: ErrorContext): Promise<TwilioJson[]> {
   return sendForAllPages(
     transport,
-    { method: "GET", path, query: { PageSize: "50" }, kind: "read", context, answer: pageShape(kind) },
+    { method: "GET", path: environmentPath(kind, scope), query: { PageSize: "50" }, kind: "read", context, answer: pageShape(kind) },
     kind.listItems!,
   );
 }

@@ -201,14 +201,7 @@ async function childrenWritten(
   outs: ConversationOutputs,
   adopted: boolean,
 ): Promise<{ outs: ConversationOutputs; created: number }> {
-  const target: ChildrenTarget = {
-    transport,
-    scope: { serviceSid: inputs.chatServiceSid },
-    conversationSid: outs.sid,
-    webhooks: inputs.webhooksEnabled,
-    resourceName: inputs.resourceName,
-    journalKey: intentKey(raw),
-  };
+  const target = newConversationTarget(transport, raw, inputs, outs.sid);
   const children = childrenOf(outs);
   let activated = 0;
   for (const kind of CHILD_KINDS) {
@@ -233,6 +226,18 @@ async function childrenWritten(
 
 function declares(children: DeclaredChildren): boolean {
   return !isUnknown(children) && Object.keys(children).length > 0;
+}
+
+/** Where a new (or newly adopted) conversation's children and thread are written, as its inputs say. */
+function newConversationTarget(transport: Transport, raw: Record<string, unknown>, inputs: ConversationInputs, conversationSid: string): ThreadTarget & ChildrenTarget {
+  return {
+    transport,
+    scope: { serviceSid: inputs.chatServiceSid },
+    conversationSid,
+    webhooks: inputs.webhooksEnabled,
+    resourceName: inputs.resourceName,
+    journalKey: intentKey(raw),
+  };
 }
 
 function threadTarget(transport: Transport, olds: ConversationOutputs, id: string, journalKey: string | null, inputs?: ConversationInputs): ThreadTarget {
@@ -275,14 +280,7 @@ async function seeded(
   activated: boolean,
 ): Promise<ConversationOutputs> {
   if (!declaresThread(inputs) && !(activated && inputs.state === "inactive")) return outs;
-  const target: ThreadTarget = {
-    transport,
-    scope: { serviceSid: inputs.chatServiceSid },
-    conversationSid: outs.sid,
-    webhooks: inputs.webhooksEnabled,
-    resourceName: inputs.resourceName,
-    journalKey: intentKey(raw),
-  };
+  const target = newConversationTarget(transport, raw, inputs, outs.sid);
   let thread: RecordedThread = recorded;
   try {
     if (declaresThread(inputs)) ({ thread } = await writeThread(target, recorded, inputs.messages));

@@ -7,11 +7,11 @@ import {
   fetchEnvironment,
   findEnvironment,
   environmentForm,
-  listEnvironment,
   updateEnvironment,
   type EnvironmentScope,
   type Observed,
 } from "../client/environment";
+import { listConversations } from "../client/conversations";
 import type { Transport } from "../client/http";
 import { intentKey } from "../client/intents";
 import { secretSettings, type EnvironmentKind } from "../domain/environment";
@@ -213,13 +213,7 @@ function notThere(kind: EnvironmentKind, inputs: EnvironmentInputs, scope: Envir
 
 /** A service that still holds conversations the stack does not declare is not deleted unless the stack says so. */
 async function refuseHeldConversations(transport: Transport, serviceSid: string, olds: EnvironmentOutputs): Promise<void> {
-  const conversations = await listEnvironment(
-    transport,
-    { name: "service", noun: "conversation", table: {}, shape: "collection", placement: "account", listItems: "conversations" },
-    { serviceSid: null },
-    { operation: "list the conversations of service", resource: olds.resourceName },
-    `/v1/Services/${encodeURIComponent(serviceSid)}/Conversations`,
-  );
+  const conversations = await listConversations(transport, { serviceSid }, { operation: "list the conversations of service", resource: olds.resourceName });
   if (conversations.length === 0) return;
   const named = conversations.slice(0, 3).map((json) => String(json.unique_name ?? json.sid)).join(", ");
   throw new TwilioConversationsError(
