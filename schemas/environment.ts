@@ -14,18 +14,12 @@ import {
   type EnvironmentKindName,
 } from "../provider/domain/environment";
 import { environmentViolations } from "../provider/domain/environment-rules";
-import { ADOPT_MODES, SID_PATTERNS, type Violation } from "../provider/domain/rules";
-import { explain } from "./explain";
+import { ADOPT_MODES, SID_PATTERNS } from "../provider/domain/rules";
+import { explain, isRecord, report, type Issues } from "./explain";
 import { closestTo } from "./issues";
 
-type Issues = z.core.$RefinementCtx;
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 const quote = (value: unknown) => JSON.stringify(value);
 
-function report(ctx: Issues, path: (string | number)[], violation: Violation): void {
-  ctx.addIssue({ code: "custom", path, message: explain(violation.message, violation.hint) });
-}
 
 /** Keys of roles, users, address configurations and push credentials: they become resource names. */
 export const ENTRY_KEY_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;

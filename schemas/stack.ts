@@ -51,7 +51,7 @@ import {
   type Violation,
 } from "../provider/domain/rules";
 import type { JsonValue } from "../provider/domain/json";
-import { explain, yamlKindOf } from "./explain";
+import { explain, isRecord, report, yamlKindOf, type Issues } from "./explain";
 import { closestTo } from "./issues";
 import { environmentRules, environmentSchemas } from "./environment";
 
@@ -184,17 +184,11 @@ const PRODUCTION_GUARD = {
 const SERVICE_PATTERN = new RegExp(`^(?:default|${SID_PATTERNS.chatService.source.slice(1, -1)})$`);
 
 const quote = (value: unknown) => JSON.stringify(value);
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 // Cross-field rules run even when a field already failed, so that one pass reports everything;
 // they read the raw input defensively for that reason.
 const evenWithOtherIssues = { when: () => true };
 
-type Issues = z.core.$RefinementCtx;
-function report(ctx: Issues, path: (string | number)[], violation: Violation): void {
-  ctx.addIssue({ code: "custom", path, message: explain(violation.message, violation.hint) });
-}
 
 /** A rule of provider/domain/rules.ts as a zod check on a string. */
 function obeys(rule: (text: string) => Violation | undefined) {
