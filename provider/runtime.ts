@@ -17,7 +17,7 @@ import { redactError } from "./errors";
 import { conversationProvider } from "./resources/conversation-provider";
 import { messageProvider } from "./resources/message-provider";
 import { environmentProvider } from "./resources/environment-provider";
-import { ENVIRONMENT_KINDS, type EnvironmentKind } from "./domain/environment";
+import { ENVIRONMENT_KINDS, secretSettings, type EnvironmentKind } from "./domain/environment";
 
 let config: ConfigLookup = () => undefined;
 const settingsByNamespace = new Map<string, Settings>();
@@ -155,6 +155,13 @@ function withBookkeeping(error: unknown, bookkeeping: Record<string, string>): u
   return error;
 }
 
+/** The values the arguments (inputs, state) hold for the secret properties. */
+function secretValuesIn(args: unknown[], properties: readonly string[]): string[] {
+  return args
+    .flatMap((arg) => (arg && typeof arg === "object" ? properties.map((property) => (arg as Record<string, unknown>)[property]) : []))
+    .filter((value): value is string => typeof value === "string" && value !== "");
+}
+
 /** Methods given an ID: the engine holds that object in state. */
 const HOLDING = new Set(["diff", "read", "update", "delete"]);
 
@@ -168,9 +175,10 @@ function hold([id, , news]: unknown[]): void {
 
 /**
  * Every method runs with its resource's settings, holds what the engine shows it holds, and its
- * errors leave with every secret redacted.
+ * errors leave with every secret redacted: the credentials, and the values of the resource's secret
+ * inputs (`secretInputs`, a push credential's certificate) found in its arguments.
  */
-function wrapped(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.ResourceProvider {
+function wrapped(provider: pulumi.dynamic.ResourceProvider, secretInputs: readonly string[] = []): pulumi.dynamic.ResourceProvider {
   const methods: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(provider)) {
     methods[name] = async (...args: unknown[]) => {
@@ -187,7 +195,7 @@ function wrapped(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.Reso
       } catch (error) {
         // A create that made the object but failed a later step records it through the error's
         // properties (see resources/partial.ts): they carry the bookkeeping as outputs do.
-        throw redactError(withBookkeeping(error, bookkeeping), everySecret());
+        throw redactError(withBookkeeping(error, bookkeeping), [...everySecret(), ...secretValuesIn(args, secretInputs)]);
       }
     };
   }
@@ -197,7 +205,7 @@ function wrapped(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.Reso
 export const conversation = wrapped({ configure, ...conversationProvider(transport) });
 export const message = wrapped({ configure, ...messageProvider(transport) });
 
-const environment = (kind: EnvironmentKind) => wrapped({ configure, ...environmentProvider(kind, transport) });
+const environment = (kind: EnvironmentKind) => wrapped({ configure, ...environmentProvider(kind, transport) }, secretSettings(kind.table));
 export const service = environment(ENVIRONMENT_KINDS.service);
 export const serviceConfiguration = environment(ENVIRONMENT_KINDS.serviceConfiguration);
 export const serviceNotifications = environment(ENVIRONMENT_KINDS.serviceNotifications);

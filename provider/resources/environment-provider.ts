@@ -29,7 +29,7 @@ import {
   type EnvironmentInputs,
   type EnvironmentOutputs,
 } from "../diff/environment";
-import { redact, TwilioConversationsError } from "../errors";
+import { TwilioConversationsError } from "../errors";
 import { refuseUntrustedNotFound } from "./target";
 
 export function environmentProvider(kind: EnvironmentKind, transport: () => Transport): pulumi.dynamic.ResourceProvider {
@@ -37,7 +37,7 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
   const scopeOf = (inputs: { chatServiceSid: string | null }): EnvironmentScope => ({ serviceSid: inputs.chatServiceSid });
   const sidOf = (id: string) => (kind.shape === "singleton" ? undefined : id);
 
-  return withSecretsRedacted(kind, {
+  return {
     async check(_olds, news) {
       const failures = environmentViolations(kind.name, news).map(({ field, message, hint }) => ({
         property: field ?? "",
@@ -106,7 +106,7 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
       const deleted = await deleteEnvironment(transport(), kind, scope, id, context("delete", olds));
       if (!deleted) refuseUntrustedNotFound(olds, transport().settings, context("delete", olds));
     },
-  });
+  };
 
   /** The engine holds the object in state: its create intent is closed (see client/intents.ts). */
   function settle(id: string, props: object): void {
@@ -224,25 +224,4 @@ async function refuseHeldConversations(transport: Transport, serviceSid: string,
     },
     { message: `service ${serviceSid} still holds ${conversations.length} conversation(s) that the stack does not declare (${named}${conversations.length > 3 ? ", …" : ""})` },
   );
-}
-
-/** Every method's errors leave with the secret inputs redacted: a secret never reaches a message. */
-function withSecretsRedacted(kind: EnvironmentKind, provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.ResourceProvider {
-  const secrets = secretSettings(kind.table);
-  if (secrets.length === 0) return provider;
-  const methods: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(provider)) {
-    methods[name] = async (...args: unknown[]) => {
-      try {
-        return await (method as (...a: unknown[]) => Promise<unknown>)(...args);
-      } catch (error) {
-        const values = args
-          .flatMap((arg) => (arg && typeof arg === "object" ? secrets.map((property) => (arg as Record<string, unknown>)[property]) : []))
-          .filter((value): value is string => typeof value === "string" && value !== "");
-        if (error instanceof Error) error.message = redact(error.message, values);
-        throw error;
-      }
-    };
-  }
-  return methods as unknown as pulumi.dynamic.ResourceProvider;
 }
