@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConversationArgs, SeedMessageArgs } from "./args";
 import { providerModuleText } from "./runtime-provider";
+import { withoutPromiseStacks } from "./registration";
 import { CONVERSATION_PROPERTIES, answered, secretProperties, type Answered, type ConversationTable } from "../domain/properties";
 import { declaredThread, type DeclaredMessage, type RecordedThread } from "./thread-model";
 import type { RecordedChildren } from "./children-model";
@@ -42,7 +43,12 @@ export class Conversation extends pulumi.CustomResource {
       __provider: providerModuleText("conversation"),
     };
     // The type token of a dynamic resource: the provider process runs the `__provider` module.
-    super("pulumi-nodejs:dynamic/twilio-conversations:Conversation", name, props, withSecretOutputs(opts, secretProperties(CONVERSATION_PROPERTIES)));
+    const restoreStacks = withoutPromiseStacks();
+    try {
+      super("pulumi-nodejs:dynamic/twilio-conversations:Conversation", name, props, withSecretOutputs(opts, secretProperties(CONVERSATION_PROPERTIES)));
+    } finally {
+      restoreStacks();
+    }
   }
 }
 

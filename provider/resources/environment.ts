@@ -25,6 +25,7 @@ import {
 import type { TwilioSettings } from "./args";
 import { settingsInputs, withSecretOutputs } from "./conversation";
 import { providerModuleText } from "./runtime-provider";
+import { withoutPromiseStacks } from "./registration";
 
 type In<T> = pulumi.Input<T | null>;
 
@@ -187,7 +188,12 @@ abstract class EnvironmentResource extends pulumi.CustomResource {
       [...Object.keys(table).filter((property) => !secrets.includes(property)), "sid", "url", "accountSid", "adopted"].map((key) => [key, undefined]),
     );
     const props = { ...outputs, resourceName: name, stack: pulumi.getStack(), ...inputs, ...settingsInputs(settings), __provider: providerModuleText(kind) };
-    super(environmentType(kind), name, props, withSecretOutputs(opts, secrets.length ? ["fingerprints"] : []));
+    const restoreStacks = withoutPromiseStacks();
+    try {
+      super(environmentType(kind), name, props, withSecretOutputs(opts, secrets.length ? ["fingerprints"] : []));
+    } finally {
+      restoreStacks();
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MessageArgs } from "./args";
 import { settingsInputs, withSecretOutputs } from "./conversation";
 import { providerModuleText } from "./runtime-provider";
+import { withoutPromiseStacks } from "./registration";
 import { MESSAGE_PROPERTIES, secretProperties } from "../domain/properties";
 
 /** A seed message in a Twilio Conversation. */
@@ -23,6 +24,11 @@ export class Message extends pulumi.CustomResource {
       body: undefined, dateCreated: undefined, dateUpdated: undefined, url: undefined,
     };
     const props = { ...outputs, resourceName: name, stack: pulumi.getStack(), ...declared, ...settingsInputs(settings), __provider: providerModuleText("message") };
-    super("pulumi-nodejs:dynamic/twilio-conversations:Message", name, props, withSecretOutputs(opts, secretProperties(MESSAGE_PROPERTIES)));
+    const restoreStacks = withoutPromiseStacks();
+    try {
+      super("pulumi-nodejs:dynamic/twilio-conversations:Message", name, props, withSecretOutputs(opts, secretProperties(MESSAGE_PROPERTIES)));
+    } finally {
+      restoreStacks();
+    }
   }
 }
