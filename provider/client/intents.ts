@@ -25,7 +25,13 @@ export interface IntentJournal {
   sidsOfOthers(key: string): Set<string>;
 }
 
-/** One small JSON file per resource under `dir`; written before the request leaves. */
+/**
+ * One small JSON file per create under `dir`; written before the request leaves. A settled intent
+ * is renamed out of the way at once and its file removed in the background: the first look at a
+ * freshly seeded stack settles every create of the seed, and removing a file costs several times
+ * what renaming it does. A crash before the removal leaves a `.settled` file, which nothing reads
+ * and the next journal over the directory removes.
+ */
 export function fileJournal(dir: string): IntentJournal {
   const fileOf = (key: string) => path.join(dir, crypto.createHash("sha256").update(key).digest("hex").slice(0, 32) + ".json");
   const read = (key: string): CreateIntent | null => {
@@ -37,17 +43,34 @@ export function fileJournal(dir: string): IntentJournal {
       return null;
     }
   };
+  let settledCount = 0;
+  const remove = (file: string) => void fs.promises.rm(file, { force: true }).catch(() => undefined);
+  removeSettledFiles(dir, remove);
   return {
     get: read,
     put(key, intent) {
-      fs.mkdirSync(dir, { recursive: true });
       const file = fileOf(key);
+      const text = JSON.stringify({ key, ...intent });
       // Written whole, then renamed: a crash leaves the old record or the new one, never half of one.
-      fs.writeFileSync(file + ".tmp", JSON.stringify({ key, ...intent }));
+      try {
+        fs.writeFileSync(file + ".tmp", text);
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== "ENOENT") throw error;
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(file + ".tmp", text);
+      }
       fs.renameSync(file + ".tmp", file);
     },
     settle(key, sid) {
-      if (read(key)?.sid === sid) fs.rmSync(fileOf(key), { force: true });
+      if (read(key)?.sid !== sid) return;
+      // A later put of the same key writes a new file under the old name, which this never touches.
+      const settled = `${fileOf(key)}.${process.pid}-${settledCount++}${SETTLED}`;
+      try {
+        fs.renameSync(fileOf(key), settled);
+      } catch {
+        return;
+      }
+      remove(settled);
     },
     sidsOfOthers(key) {
       const sids = new Set<string>();
@@ -68,6 +91,16 @@ export function fileJournal(dir: string): IntentJournal {
       return sids;
     },
   };
+}
+
+const SETTLED = ".settled";
+
+/** Removes, in the background, what settles cut short by a crash left behind. */
+function removeSettledFiles(dir: string, remove: (file: string) => void): void {
+  fs.promises
+    .readdir(dir)
+    .then((files) => files.filter((file) => file.endsWith(SETTLED)).forEach((file) => remove(path.join(dir, file))))
+    .catch(() => undefined);
 }
 
 /** The journal's directory: configured, else `.twilio-conversations/intents` in the project. */

@@ -217,6 +217,38 @@ describe("a create after an interrupted run", () => {
     expect(journal.sidsOfOthers("staging/lobby")).toEqual(new Set());
   });
 
+  it("settles an intent at once; a create of the same key right after keeps its own, and the settled file is removed", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-intents-unit-"));
+    const journal = fileJournal(dir);
+    journal.put("staging/lobby", { sentAt: 1, sid: "CHold", sent: {} });
+    journal.settle("staging/lobby", "CHother");
+    expect(journal.get("staging/lobby")).toEqual({ sentAt: 1, sid: "CHold", sent: {} });
+    journal.settle("staging/lobby", "CHold");
+    expect(journal.get("staging/lobby")).toBeNull();
+    // A replacement for the same resource is created while the old file's removal is under way.
+    journal.put("staging/lobby", { sentAt: 2, sid: null, sent: { n: 2 } });
+    await eventually(() => expect(fs.readdirSync(dir)).toHaveLength(1));
+    expect(journal.get("staging/lobby")).toEqual({ sentAt: 2, sid: null, sent: { n: 2 } });
+  });
+
+  it("removes what a settle cut short by a crash left behind, and never reads it as an intent", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-intents-unit-"));
+    fs.writeFileSync(path.join(dir, "0123.json.1-0.settled"), JSON.stringify({ key: "staging/desk", sentAt: 1, sid: "CHdesk", sent: {} }));
+    const journal = fileJournal(dir);
+    expect(journal.get("staging/desk")).toBeNull();
+    expect(journal.sidsOfOthers("staging/lobby")).toEqual(new Set());
+    await eventually(() => expect(fs.readdirSync(dir)).toEqual([]));
+  });
+
+  it("makes its directory when it is missing, also after it was removed", () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tcp-intents-unit-")), "nested", "intents");
+    const journal = fileJournal(dir);
+    journal.put("staging/lobby", { sentAt: 1, sid: null, sent: {} });
+    fs.rmSync(dir, { recursive: true });
+    journal.put("staging/desk", { sentAt: 1, sid: null, sent: {} });
+    expect(journal.get("staging/desk")).toEqual({ sentAt: 1, sid: null, sent: {} });
+  });
+
   it("ignores a half-written record (a crash while writing it)", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-intents-unit-"));
     const journal = fileJournal(dir);
@@ -253,3 +285,17 @@ describe("retries are reported before each wait", () => {
     expect(notices).toEqual([]);
   });
 });
+
+/** Retries an assertion until it holds (the journal removes settled files in the background). */
+async function eventually(assertion: () => void, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      assertion();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
