@@ -44,7 +44,7 @@ export function fileJournal(dir: string): IntentJournal {
     }
   };
   let settledCount = 0;
-  const remove = (file: string) => void fs.promises.rm(file, { force: true }).catch(() => undefined);
+  const remove = (file: string) => void fs.promises.unlink(file).catch(() => undefined);
   removeSettledFiles(dir, remove);
   return {
     get: read,
