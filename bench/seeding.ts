@@ -1,7 +1,9 @@
 // Seeding benchmark, side by side: `pulumi up` of N conversations × 4 messages against a fresh
 // emulator with Twilio's write limits, the twilio-node script a user would write instead
-// (seed-script.ts), and the floor those limits impose; then a no-op `preview` of the 150 × 4 stack
-// against the same graph on a dynamic provider that does nothing (noop/). Targets are issue 14's.
+// (seed-script.ts), and the floor those limits impose; beside them the same graph's `up` on a
+// dynamic provider that does nothing (noop/: what the engine alone costs), the no-op `preview` of
+// the 150 × 4 stack against that provider's, and at the largest size the `up` with the engine's
+// checkpoint after every step turned off (what those checkpoints cost). Targets are issue 14's.
 // Module `seeding-children` (issue 10): the same three side by side for conversations that also
 // have 3 participants and a scoped webhook each, with where the time of `up` goes.
 import { spawn } from "node:child_process";
@@ -322,12 +324,20 @@ function stateOf(backend: string): { resources: number; bytes: number } {
   return { resources, bytes: Buffer.byteLength(text) };
 }
 
-async function measureSize(engineDir: string, size: number, withPreview: boolean, seedCase: SeedCase = PLAIN): Promise<SizeResult> {
+/** `up` of the stack, then (unless `upOnly`) its no-op preview when asked and the script beside it. */
+async function measureSize(
+  engineDir: string,
+  size: number,
+  withPreview: boolean,
+  seedCase: SeedCase = PLAIN,
+  options: { upOnly?: boolean; env?: Record<string, string> } = {},
+): Promise<SizeResult> {
   const emulator = await startEmulator({ port: 0, apsLimits: true });
   const workspace = new Workspace(engineDir, PROJECT, {
     TWILIO_CONVERSATIONS_BASE_URL: emulator.url,
     TWILIO_ACCOUNT_SID: emulator.credentials.accountSid,
     TWILIO_AUTH_TOKEN: emulator.credentials.authToken,
+    ...options.env,
   });
   let up: Timed;
   let preview: Timed | undefined;
@@ -359,6 +369,9 @@ async function measureSize(engineDir: string, size: number, withPreview: boolean
     workspace.dispose();
     await emulator.close();
   }
+  if (options.upOnly) {
+    return { size, up, script: up, preview, resources: state.resources, stateBytes: state.bytes, requests, scriptRequests: 0 };
+  }
 
   const scriptEmulator = await startEmulator({ port: 0, apsLimits: true });
   try {
@@ -375,13 +388,18 @@ async function measureSize(engineDir: string, size: number, withPreview: boolean
   }
 }
 
-export async function noopPreview(engineDir: string, size: number): Promise<Timed> {
+/**
+ * The same graph on a dynamic provider that does nothing: its `up` is what the engine alone costs
+ * for that many resources (start, one step and its checkpoints per resource), and, when asked, its
+ * no-op preview.
+ */
+export async function noopRun(engineDir: string, size: number, withPreview: boolean): Promise<{ up: Timed; preview?: Timed }> {
   const workspace = new Workspace(engineDir, NOOP_PROJECT, { SEED_CONVERSATIONS: String(size), SEED_MESSAGES: String(MESSAGES) });
   try {
     await workspace.init();
-    process.stderr.write(`bench: do-nothing provider ${size}×${MESSAGES} up and no-op preview…\n`);
-    await workspace.pulumi(["up", "--yes", "--skip-preview"]);
-    return await workspace.pulumi(["preview", "--expect-no-changes"]);
+    process.stderr.write(`bench: do-nothing provider ${size}×${MESSAGES} up${withPreview ? " and no-op preview" : ""}…\n`);
+    const up = await workspace.pulumi(["up", "--yes", "--skip-preview"]);
+    return withPreview ? { up, preview: await workspace.pulumi(["preview", "--expect-no-changes"]) } : { up };
   } finally {
     workspace.dispose();
   }
@@ -397,14 +415,14 @@ export async function run(options: { sizes?: number[] } = {}): Promise<BenchMetr
   for (const size of sizes) {
     const result = await measureSize(engineDir, size, size === PREVIEW_SIZE);
     results.push(result);
-    if (result.preview) {
-      const noop = await noopPreview(engineDir, size);
+    const noop = await noopRun(engineDir, size, result.preview !== undefined);
+    if (result.preview && noop.preview) {
       metrics.push(
         { name: `no-op preview ${size}×${MESSAGES}`, value: result.preview.seconds, unit: "s", better: "lower" },
-        { name: `no-op preview ${size}×${MESSAGES}, do-nothing provider`, value: noop.seconds, unit: "s", better: "lower" },
-        { name: "no-op preview / do-nothing provider", value: result.preview.seconds / noop.seconds, unit: "×", target: 1.2, better: "lower" },
+        { name: `no-op preview ${size}×${MESSAGES}, do-nothing provider`, value: noop.preview.seconds, unit: "s", better: "lower" },
+        { name: "no-op preview / do-nothing provider", value: result.preview.seconds / noop.preview.seconds, unit: "×", target: 1.2, better: "lower" },
       );
-      process.stderr.write(`bench: no-op preview ${size}×${MESSAGES}: ${result.preview.seconds.toFixed(1)} s, do-nothing provider ${noop.seconds.toFixed(1)} s\n`);
+      process.stderr.write(`bench: no-op preview ${size}×${MESSAGES}: ${result.preview.seconds.toFixed(1)} s, do-nothing provider ${noop.preview.seconds.toFixed(1)} s\n`);
     }
     const label = `seeding ${size}×${MESSAGES}`;
     const floor = floorSeconds(size, MESSAGES);
@@ -414,12 +432,20 @@ export async function run(options: { sizes?: number[] } = {}): Promise<BenchMetr
       { name: `${label} Twilio's floor`, value: floor, unit: "s", better: "lower" },
       { name: `${label} up / floor`, value: result.up.seconds / floor, unit: "×", better: "lower", ...(size === 150 ? { target: 3 } : {}) },
       { name: `${label} up / script`, value: result.up.seconds / result.script.seconds, unit: "×", better: "lower", ...(size === 150 ? { target: 1 } : {}) },
+      { name: `${label} up, do-nothing provider (the engine alone)`, value: noop.up.seconds, unit: "s", better: "lower" },
       { name: `${label} up peak memory`, value: result.up.peakBytes / MB, unit: "MB", better: "lower", ...(size === 500 ? { target: 600 } : {}) },
       { name: `${label} script peak memory`, value: result.script.peakBytes / MB, unit: "MB", better: "lower" },
       { name: `${label} engine steps (resources in state)`, value: result.resources, unit: "", better: "lower" },
       { name: `${label} state bytes per conversation`, value: Math.round(result.stateBytes / size), unit: "B", better: "lower" },
       { name: `${label} requests per up`, value: result.requests, unit: "", better: "lower" },
     );
+    if (size === sizes[sizes.length - 1]) {
+      // What the engine's checkpoint after every step costs at this size: the same up with the
+      // engine told to write state once, at the end (safe for these resources, see the README).
+      process.stderr.write(`bench: ${label} up with PULUMI_SKIP_CHECKPOINTS=true…\n`);
+      const unsaved = await measureSize(engineDir, size, false, PLAIN, { upOnly: true, env: { PULUMI_SKIP_CHECKPOINTS: "true" } });
+      metrics.push({ name: `${label} up, state written once (PULUMI_SKIP_CHECKPOINTS=true)`, value: unsaved.up.seconds, unit: "s", better: "lower" });
+    }
     process.stderr.write(
       `bench: ${label}: up ${result.up.seconds.toFixed(1)} s, script ${result.script.seconds.toFixed(1)} s, floor ${floor.toFixed(2)} s, ` +
         `up peak ${(result.up.peakBytes / MB).toFixed(0)} MB\n`,
@@ -451,6 +477,7 @@ export async function runWithChildren(options: { sizes?: number[] } = {}): Promi
   const metrics: BenchMetric[] = [];
   for (const size of sizes) {
     const result = await measureSize(engineDir, size, false, WITH_CHILDREN);
+    const noop = await noopRun(engineDir, size, false);
     const label = `seeding ${WITH_CHILDREN.label(size, MESSAGES)}`;
     const floor = floorSeconds(size, MESSAGES, CHILDREN.participants);
     const { first, last } = result.timeline!;
@@ -460,6 +487,7 @@ export async function runWithChildren(options: { sizes?: number[] } = {}): Promi
       { name: `${label} Twilio's floor`, value: floor, unit: "s", better: "lower" },
       { name: `${label} up / floor`, value: result.up.seconds / floor, unit: "×", better: "lower", target: 1.3 },
       { name: `${label} up / script`, value: result.up.seconds / result.script.seconds, unit: "×", better: "lower" },
+      { name: `${label} up, do-nothing provider (the engine alone)`, value: noop.up.seconds, unit: "s", better: "lower" },
       { name: `${label} requests per up`, value: result.requests, unit: "", better: "lower" },
       { name: `${label} requests of the script`, value: result.scriptRequests, unit: "", better: "lower" },
     );
@@ -467,6 +495,7 @@ export async function runWithChildren(options: { sizes?: number[] } = {}): Promi
       metrics.push(
         { name: `${label} up: until its first request`, value: first, unit: "s", better: "lower" },
         { name: `${label} up: first to last request`, value: last - first, unit: "s", better: "lower" },
+        { name: `${label} up: first to last request / floor`, value: (last - first) / floor, unit: "×", better: "lower" },
         { name: `${label} up: after its last request`, value: result.up.seconds - last, unit: "s", better: "lower" },
       );
     }
