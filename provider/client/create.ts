@@ -26,11 +26,11 @@ export async function createOnce<Sent>(transport: Transport, call: CreateCall<Se
     // Nothing found means the interrupted create was never applied: this one replaces its intent.
     const sentAt = made && interrupted ? interrupted.sentAt : Date.now();
     const sent = made && interrupted ? interrupted.sent : call.sent;
-    if (call.key && !made) transport.intents?.put(call.key, { sentAt, sid: null, sent });
+    if (call.key && !made) await transport.intents?.put(call.key, { sentAt, sid: null, sent });
     const json = made ?? (await call.post());
     const sid = String(json.sid);
     transport.claims.claim(sid);
-    if (call.key) transport.intents?.put(call.key, { sentAt, sid, sent });
+    if (call.key) await transport.intents?.put(call.key, { sentAt, sid, sent });
     return json;
   });
 }

@@ -18,7 +18,8 @@ export interface CreateIntent {
 
 export interface IntentJournal {
   get(key: string): CreateIntent | null;
-  put(key: string, intent: CreateIntent): void;
+  /** Resolves once the intent is written: only then may the request leave. */
+  put(key: string, intent: CreateIntent): Promise<void>;
   /** Closes the intent when it names this SID: the engine holds the object in state. */
   settle(key: string, sid: string): void;
   /** The SIDs that the open intents of other resources name: objects their creates made. */
@@ -48,18 +49,20 @@ export function fileJournal(dir: string): IntentJournal {
   removeSettledFiles(dir, remove);
   return {
     get: read,
-    put(key, intent) {
+    // Off the provider's thread: a seed writes two intents per create, and each write waits on the
+    // disk the engine is writing its checkpoints to.
+    async put(key, intent) {
       const file = fileOf(key);
       const text = JSON.stringify({ key, ...intent });
       // Written whole, then renamed: a crash leaves the old record or the new one, never half of one.
       try {
-        fs.writeFileSync(file + ".tmp", text);
+        await fs.promises.writeFile(file + ".tmp", text);
       } catch (error) {
         if ((error as { code?: unknown }).code !== "ENOENT") throw error;
-        fs.mkdirSync(dir, { recursive: true });
-        fs.writeFileSync(file + ".tmp", text);
+        await fs.promises.mkdir(dir, { recursive: true });
+        await fs.promises.writeFile(file + ".tmp", text);
       }
-      fs.renameSync(file + ".tmp", file);
+      await fs.promises.rename(file + ".tmp", file);
     },
     settle(key, sid) {
       if (read(key)?.sid !== sid) return;

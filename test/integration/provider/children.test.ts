@@ -21,10 +21,10 @@ describe("after an interrupted run that made the conversation, its participants 
     const madeAda = (await env.outside("POST", `${base}/Participants`, { Identity: "ada-lovelace", Attributes: '{"role":"agent"}' })).body.sid as string;
     const madeSms = (await env.outside("POST", `${base}/Participants`, { "MessagingBinding.Address": "+15551234567", "MessagingBinding.ProxyAddress": "+15557654321" })).body.sid as string;
     const madeCrm = (await env.outside("POST", `${base}/Webhooks`, { Target: "webhook", "Configuration.Url": "https://example.com/hooks/crm", "Configuration.Filters": "onMessageAdded" })).body.sid as string;
-    journal.put("interrupted/desk", { sentAt, sid: conversation, sent: { scope: { serviceSid: null }, fields: {} } });
-    journal.put("interrupted/desk#participants/ada", { sentAt, sid: null, sent: { fields: childFields(PARTICIPANTS, ada) } });
-    journal.put("interrupted/desk#participants/sms", { sentAt, sid: null, sent: { fields: childFields(PARTICIPANTS, sms) } });
-    journal.put("interrupted/desk#scopedWebhooks/crm", { sentAt, sid: null, sent: { fields: childFields(SCOPED_WEBHOOKS, crm) } });
+    await journal.put("interrupted/desk", { sentAt, sid: conversation, sent: { scope: { serviceSid: null }, fields: {} } });
+    await journal.put("interrupted/desk#participants/ada", { sentAt, sid: null, sent: { fields: childFields(PARTICIPANTS, ada) } });
+    await journal.put("interrupted/desk#participants/sms", { sentAt, sid: null, sent: { fields: childFields(PARTICIPANTS, sms) } });
+    await journal.put("interrupted/desk#scopedWebhooks/crm", { sentAt, sid: null, sent: { fields: childFields(SCOPED_WEBHOOKS, crm) } });
 
     const created = await createThrough(env.conversations, {
       resourceName: "desk",

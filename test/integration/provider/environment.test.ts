@@ -210,7 +210,7 @@ describe("a role", () => {
     // An interrupted run left the create intent of conversation "welcome" open (its answer had arrived).
     const journal = fileJournal(process.env.TWILIO_CONVERSATIONS_INTENTS_DIR!);
     const conversationIntent = { sentAt: Date.now() - 60_000, sid: "CH" + "7".repeat(32), sent: { scope: { serviceSid: service }, fields: {} } };
-    journal.put("intents-test/welcome", conversationIntent);
+    await journal.put("intents-test/welcome", conversationIntent);
     const { id } = await created("role", { resourceName: "welcome", stack: "intents-test", chatServiceSid: service, friendlyName: "welcome", type: "conversation", permissions: ["sendMessage"] });
     expect(id).toMatch(/^RL/);
     // The role looked for nothing of the conversation's (one read: check's of the service), and the conversation's intent is as it was for its own next create.

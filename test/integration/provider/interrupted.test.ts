@@ -15,8 +15,8 @@ describe("after an interrupted run that made two identical conversations", () =>
     const madeForB = (await env.outside("POST", "/v1/Conversations", { FriendlyName: "Twin" })).body.sid as string;
     const madeForA = (await env.outside("POST", "/v1/Conversations", { FriendlyName: "Twin" })).body.sid as string;
     const sent = { scope: { serviceSid: null }, fields };
-    journal.put("interrupted/twin-a", { sentAt, sid: null, sent });
-    journal.put("interrupted/twin-b", { sentAt, sid: madeForB, sent });
+    await journal.put("interrupted/twin-a", { sentAt, sid: null, sent });
+    await journal.put("interrupted/twin-b", { sentAt, sid: madeForB, sent });
 
     // The engine creates them again, A first (identical creates run one at a time).
     const a = await createThrough(env.conversations, { resourceName: "twin-a", stack: "interrupted", friendlyName: "Twin" });

@@ -170,7 +170,7 @@ describe("a create after an interrupted run", () => {
 
   it("takes what the interrupted create made, found by what it sent then, without posting", async () => {
     const { transport: t } = transport([], { intents: journalIn() });
-    t.intents!.put("staging/lobby", { sentAt: 1_000, sid: null, sent: { n: 1 } });
+    await t.intents!.put("staging/lobby", { sentAt: 1_000, sid: null, sent: { n: 1 } });
     const { call: c, posted, found } = call({ find: async (sent, sentAt) => (found.push([sent, sentAt]), { sid: "CHmade" }) });
     await expect(createOnce(t, c)).resolves.toEqual({ sid: "CHmade" });
     expect(posted).toEqual([]);
@@ -180,7 +180,7 @@ describe("a create after an interrupted run", () => {
 
   it("fetches by SID when the interrupted create's answer had arrived", async () => {
     const { transport: t } = transport([], { intents: journalIn() });
-    t.intents!.put("staging/lobby", { sentAt: 1_000, sid: "CHanswered", sent: { n: 2 } });
+    await t.intents!.put("staging/lobby", { sentAt: 1_000, sid: "CHanswered", sent: { n: 2 } });
     const { call: c, posted } = call();
     await expect(createOnce(t, c)).resolves.toEqual({ sid: "CHanswered" });
     expect(posted).toEqual([]);
@@ -188,7 +188,7 @@ describe("a create after an interrupted run", () => {
 
   it("posts when nothing was made, after looking once more if a write could still land", async () => {
     const { transport: t, sleeps } = transport([], { intents: journalIn() });
-    t.intents!.put("staging/lobby", { sentAt: Date.now() - 1_000, sid: null, sent: { n: 2 } });
+    await t.intents!.put("staging/lobby", { sentAt: Date.now() - 1_000, sid: null, sent: { n: 2 } });
     const { call: c, posted, found } = call();
     await expect(createOnce(t, c)).resolves.toEqual({ sid: "CHnew" });
     expect([posted.length, found.length]).toEqual([1, 2]);
@@ -197,20 +197,20 @@ describe("a create after an interrupted run", () => {
 
   it("never takes an object claimed by another resource of this run", async () => {
     const { transport: t } = transport([], { intents: journalIn() });
-    t.intents!.put("staging/lobby", { sentAt: 1_000, sid: "CHtheirs", sent: { n: 2 } });
+    await t.intents!.put("staging/lobby", { sentAt: 1_000, sid: "CHtheirs", sent: { n: 2 } });
     t.claims.claim("CHtheirs");
     const { call: c, posted } = call();
     await expect(createOnce(t, c)).resolves.toEqual({ sid: "CHnew" });
     expect(posted).toHaveLength(1);
   });
 
-  it("names the SIDs other resources' open intents hold, never its own, an unanswered one or a half-written one", () => {
+  it("names the SIDs other resources' open intents hold, never its own, an unanswered one or a half-written one", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-intents-unit-"));
     const journal = fileJournal(dir);
     expect(journal.sidsOfOthers("staging/lobby")).toEqual(new Set());
-    journal.put("staging/lobby", { sentAt: 1, sid: "CHmine", sent: {} });
-    journal.put("staging/desk", { sentAt: 1, sid: "CHdesk", sent: {} });
-    journal.put("staging/vip", { sentAt: 1, sid: null, sent: {} });
+    await journal.put("staging/lobby", { sentAt: 1, sid: "CHmine", sent: {} });
+    await journal.put("staging/desk", { sentAt: 1, sid: "CHdesk", sent: {} });
+    await journal.put("staging/vip", { sentAt: 1, sid: null, sent: {} });
     fs.writeFileSync(path.join(dir, "cut-short.json"), '{"key":"staging/x","sid":"CH');
     expect(journal.sidsOfOthers("staging/lobby")).toEqual(new Set(["CHdesk"]));
     journal.settle("staging/desk", "CHdesk");
@@ -220,13 +220,13 @@ describe("a create after an interrupted run", () => {
   it("settles an intent at once; a create of the same key right after keeps its own, and the settled file is removed", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-intents-unit-"));
     const journal = fileJournal(dir);
-    journal.put("staging/lobby", { sentAt: 1, sid: "CHold", sent: {} });
+    await journal.put("staging/lobby", { sentAt: 1, sid: "CHold", sent: {} });
     journal.settle("staging/lobby", "CHother");
     expect(journal.get("staging/lobby")).toEqual({ sentAt: 1, sid: "CHold", sent: {} });
     journal.settle("staging/lobby", "CHold");
     expect(journal.get("staging/lobby")).toBeNull();
     // A replacement for the same resource is created while the old file's removal is under way.
-    journal.put("staging/lobby", { sentAt: 2, sid: null, sent: { n: 2 } });
+    await journal.put("staging/lobby", { sentAt: 2, sid: null, sent: { n: 2 } });
     await eventually(() => expect(fs.readdirSync(dir)).toHaveLength(1));
     expect(journal.get("staging/lobby")).toEqual({ sentAt: 2, sid: null, sent: { n: 2 } });
   });
@@ -240,19 +240,19 @@ describe("a create after an interrupted run", () => {
     await eventually(() => expect(fs.readdirSync(dir)).toEqual([]));
   });
 
-  it("makes its directory when it is missing, also after it was removed", () => {
+  it("makes its directory when it is missing, also after it was removed", async () => {
     const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tcp-intents-unit-")), "nested", "intents");
     const journal = fileJournal(dir);
-    journal.put("staging/lobby", { sentAt: 1, sid: null, sent: {} });
+    await journal.put("staging/lobby", { sentAt: 1, sid: null, sent: {} });
     fs.rmSync(dir, { recursive: true });
-    journal.put("staging/desk", { sentAt: 1, sid: null, sent: {} });
+    await journal.put("staging/desk", { sentAt: 1, sid: null, sent: {} });
     expect(journal.get("staging/desk")).toEqual({ sentAt: 1, sid: null, sent: {} });
   });
 
-  it("ignores a half-written record (a crash while writing it)", () => {
+  it("ignores a half-written record (a crash while writing it)", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-intents-unit-"));
     const journal = fileJournal(dir);
-    journal.put("staging/lobby", { sentAt: 1, sid: null, sent: {} });
+    await journal.put("staging/lobby", { sentAt: 1, sid: null, sent: {} });
     const [file] = fs.readdirSync(dir);
     fs.writeFileSync(path.join(dir, file), '{"key":"staging/lob');
     expect(journal.get("staging/lobby")).toBeNull();
