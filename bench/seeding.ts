@@ -221,7 +221,7 @@ class RequestTimeline {
 
   start(): void {
     this.startedAt = performance.now();
-    this.seen = this.emulator.requests().length;
+    this.seen = this.emulator.requestCount();
     this.timer = setInterval(() => this.poll(), 10);
   }
 
@@ -231,7 +231,7 @@ class RequestTimeline {
   }
 
   private poll(): void {
-    const count = this.emulator.requests().length;
+    const count = this.emulator.requestCount();
     if (count === this.seen) return;
     const at = (performance.now() - this.startedAt) / 1000;
     this.first ??= at;

@@ -87,6 +87,8 @@ export interface RunningEmulator {
   defaultServiceSid: string;
   close(): Promise<void>;
   requests(): RequestLogEntry[];
+  /** How many requests the log holds, without copying it (for pollers). */
+  requestCount(): number;
   clearRequests(): void;
   state(): Dump;
   reset(): void;
@@ -486,6 +488,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return closed;
     },
     requests: () => log.map((entry) => ({ ...entry })),
+    requestCount: () => log.length,
     clearRequests: () => {
       log = [];
     },
