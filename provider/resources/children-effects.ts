@@ -47,7 +47,7 @@ export function childJournalKey(journalKey: string | null, kind: ChildKind, key:
 /**
  * Turns the recorded children into the declared ones (see `childSteps`). Returns them as Twilio now
  * holds them and how many were created (a new participant makes an inactive conversation active).
- * On a failure, throws `ChildrenUnfinished`.
+ * On a failure, throws `ChildrenUnfinished` once every write under way has ended.
  */
 export async function writeChildren(
   kind: ChildKind,
@@ -60,36 +60,48 @@ export async function writeChildren(
   const children: RecordedChildren = { ...recorded };
   let created = 0;
   const context = (operation: string, key: string) => ({ operation: `${operation} ${kind.noun}`, resource: `${resourceName}/${key}` });
-  try {
-    for (const step of childSteps(kind, recorded, declared)) {
-      const { key } = step;
-      if (step.action === "delete" || step.action === "replace") {
-        // Gone already (deleted outside, or by a run cut short): nothing to do.
-        await deleteChild(transport, api, target, recorded[key].sid, context("delete", key));
-        delete children[key];
-      }
-      if (step.action === "delete") continue;
-      const wanted = declared[key];
-      if (step.action === "update") {
-        const json = await updateChild(transport, api, target, children[key].sid, childUpdateFields(kind, wanted, step.changed), context("update", key));
-        children[key] = recordedChild(wanted, api.observed(json));
-        continue;
-      }
-      const fields = childFields(kind, wanted);
-      let json = await createChild(transport, api, target, fields, context("create", key), childJournalKey(target.journalKey, kind, key));
-      transport.claims.claim(String(json.sid), resourceName);
+  const steps = childSteps(kind, recorded, declared);
+  const write = async (step: (typeof steps)[number]) => {
+    const { key } = step;
+    const wanted = declared[key];
+    if (step.action === "update") {
+      const json = await updateChild(transport, api, target, children[key].sid, childUpdateFields(kind, wanted, step.changed), context("update", key));
       children[key] = recordedChild(wanted, api.observed(json));
-      created++;
-      const after = fieldsAfterCreate(kind, wanted);
-      if (after.length > 0) {
-        json = await updateChild(transport, api, target, String(json.sid), childUpdateFields(kind, wanted, after), context("update", key));
-        children[key] = recordedChild(wanted, api.observed(json));
-      }
+      return;
     }
+    const fields = childFields(kind, wanted);
+    let json = await createChild(transport, api, target, fields, context("create", key), childJournalKey(target.journalKey, kind, key));
+    transport.claims.claim(String(json.sid), resourceName);
+    children[key] = recordedChild(wanted, api.observed(json));
+    created++;
+    const after = fieldsAfterCreate(kind, wanted);
+    if (after.length > 0) {
+      json = await updateChild(transport, api, target, String(json.sid), childUpdateFields(kind, wanted, after), context("update", key));
+      children[key] = recordedChild(wanted, api.observed(json));
+    }
+  };
+  try {
+    // Deletes first, one at a time, so that what a removed or replaced child held (an identity, a
+    // binding) is free before any create asks for it.
+    for (const step of steps) {
+      if (step.action !== "delete" && step.action !== "replace") continue;
+      // Gone already (deleted outside, or by a run cut short): nothing to do.
+      await deleteChild(transport, api, target, recorded[step.key].sid, context("delete", step.key));
+      delete children[step.key];
+    }
+    // Then every create and update at once: each writes its own child, a conversation's round trips
+    // are what a seed waits on, and the limiter keeps them within Twilio's pace.
+    await settledAll(steps.filter((step) => step.action !== "delete").map(write));
   } catch (error) {
     throw new ChildrenUnfinished(kind, children, created, error);
   }
   return { children, created };
+}
+
+/** Waits for every task, then fails with the first failure, if any: none is left running behind an error. */
+export async function settledAll(tasks: Promise<unknown>[]): Promise<void> {
+  const failure = (await Promise.allSettled(tasks)).find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+  if (failure) throw failure.reason;
 }
 
 /** The children as Twilio holds them now (one list request); those deleted outside are left out. */

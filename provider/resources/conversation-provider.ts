@@ -29,7 +29,7 @@ import {
 } from "./conversation-model";
 import { deleteThread, messageJournalKey, readThread, takeOverThread, ThreadUnfinished, writeThread, type ThreadTarget } from "./thread-effects";
 import type { RecordedThread } from "./thread-model";
-import { CHILD_KINDS, type DeclaredChildren, type RecordedChildren } from "./children-model";
+import { CHILD_KINDS, type ChildKind, type DeclaredChildren, type RecordedChildren } from "./children-model";
 import { ChildrenUnfinished, childJournalKey, readChildren, takeOverChildren, writeChildren, type ChildrenTarget } from "./children-effects";
 
 export function conversationProvider(transport: () => Transport): pulumi.dynamic.ResourceProvider {
@@ -204,22 +204,30 @@ async function childrenWritten(
   const target = newConversationTarget(transport, raw, inputs, outs.sid);
   const children = childrenOf(outs);
   let activated = 0;
-  for (const kind of CHILD_KINDS) {
-    if (!declares(inputs[kind.property])) continue;
+  const failures: unknown[] = [];
+  const unrecorded: ChildKind["property"][] = [];
+  // Participants and webhooks at once: neither waits on the other.
+  const written = CHILD_KINDS.filter((kind) => declares(inputs[kind.property])).map(async (kind) => {
     try {
       const recorded = adopted ? await takeOverChildren(kind, target, inputs[kind.property]) : {};
-      const written = await writeChildren(kind, target, recorded, inputs[kind.property]);
-      children[kind.property] = written.children;
-      if (kind.noun === "participant") activated += written.created;
+      const { children: now, created } = await writeChildren(kind, target, recorded, inputs[kind.property]);
+      children[kind.property] = now;
+      if (kind.noun === "participant") activated += created;
     } catch (error) {
       // The look-up of an adopted conversation's children failed before any was written.
       const unfinished = error instanceof ChildrenUnfinished ? error : new ChildrenUnfinished(kind, {}, 0, error);
       if (kind.noun === "participant") activated += unfinished.created;
-      const partial: ConversationOutputs = { ...outs, ...children, [kind.property]: unfinished.children, ...(activated > 0 && outs.state === "inactive" ? { state: "active" } : {}) };
+      children[kind.property] = unfinished.children;
       // Left unrecorded, the next update looks for them again rather than creating them.
-      if (unfinished !== error) delete partial[kind.property];
-      throw createdButUnfinished(unfinished.failure, outs.sid, partial, raw, "conversation");
+      if (unfinished !== error) unrecorded.push(kind.property);
+      failures.push(unfinished.failure);
     }
+  });
+  await Promise.all(written);
+  if (failures.length > 0) {
+    const partial: ConversationOutputs = { ...outs, ...children, ...(activated > 0 && outs.state === "inactive" ? { state: "active" } : {}) };
+    for (const property of unrecorded) delete partial[property];
+    throw createdButUnfinished(failures[0], outs.sid, partial, raw, "conversation");
   }
   return { outs: { ...outs, ...children }, created: activated };
 }

@@ -44,3 +44,42 @@ describe("after an interrupted run that made the conversation, its participants 
     expect(journal.get("interrupted/desk#scopedWebhooks/crm")).toBeNull();
   });
 });
+
+describe("a new conversation's participants and webhook, written at once", () => {
+  it("when Twilio refuses one participant, the others and the webhook still end written, are recorded with the conversation, and the next update creates only the refused one", async () => {
+    const sms = { messagingBinding: { address: "+15559990000", proxyAddress: "+15557654321" } };
+    // Another active conversation holds the binding: Twilio refuses it (409, 50416).
+    const other = (await env.outside("POST", "/v1/Conversations", { FriendlyName: "Other" })).body.sid as string;
+    await env.outside("POST", `/v1/Conversations/${other}/Participants`, { "MessagingBinding.Address": sms.messagingBinding.address, "MessagingBinding.ProxyAddress": sms.messagingBinding.proxyAddress });
+    env.takeRequests();
+    const inputs = {
+      resourceName: "together",
+      stack: "children",
+      friendlyName: "Together",
+      participants: { ada: { identity: "ada-lovelace" }, grace: { identity: "grace-hopper" }, sms },
+      scopedWebhooks: { crm: { target: "webhook", url: "https://example.com/hooks/crm", filters: ["onMessageAdded"] } },
+    };
+
+    const error = (await createThrough(env.conversations, inputs).then(
+      () => expect.fail("the refused participant fails the create"),
+      (failure: unknown) => failure,
+    )) as { id: string; properties: { participants: Record<string, { sid: string }>; scopedWebhooks: Record<string, { sid: string }> }; message: string };
+
+    expect(error.message).toMatch(/sms/);
+    expect(Object.keys(error.properties.participants).sort()).toEqual(["ada", "grace"]);
+    expect(Object.keys(error.properties.scopedWebhooks)).toEqual(["crm"]);
+    const posts = env.takeRequests().filter((request) => request.method === "POST").map((request) => request.path.replace(error.id, "CH"));
+    expect(posts.filter((path) => path === "/v1/Conversations/CH/Participants")).toHaveLength(3);
+    expect(posts.filter((path) => path === "/v1/Conversations/CH/Webhooks")).toHaveLength(1);
+
+    // The other conversation lets the binding go; the next update adds only the refused participant.
+    await env.outside("DELETE", `/v1/Conversations/${other}`, {});
+    env.takeRequests();
+    const diff = await env.conversations.diff!(error.id, error.properties, inputs);
+    expect(diff.changes).toBe(true);
+    const { outs } = await env.conversations.update!(error.id, error.properties, inputs);
+    expect(Object.keys((outs as typeof error.properties).participants).sort()).toEqual(["ada", "grace", "sms"]);
+    const writes = env.takeRequests().filter((request) => request.method !== "GET").map((request) => `${request.method} ${request.path.replace(error.id, "CH")}`);
+    expect(writes).toEqual(["POST /v1/Conversations/CH/Participants"]);
+  });
+});
