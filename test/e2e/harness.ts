@@ -35,7 +35,7 @@ export interface Scenario {
   /** Runs another command of this project (e.g. `node scripts/plan.js`) in the scenario's environment. */
   run(command: string, args: string[]): Promise<CommandResult>;
   /** Starts pulumi in a process group of its own (so the whole tree can be killed), without waiting. */
-  start(args: string[]): { child: ChildProcess; done: Promise<CommandResult> };
+  start(args: string[], env?: Record<string, string>): { child: ChildProcess; done: Promise<CommandResult> };
   outputs(): Promise<Record<string, any>>;
   /** Replaces the emulator (same port and state file), e.g. to rotate credentials. */
   restartEmulator(options: EmulatorOptions): Promise<void>;
@@ -90,10 +90,10 @@ export async function newScenario(name: string, options: EmulatorOptions = {}): 
     run(command, args) {
       return run(command, args, environment({}), PROJECT);
     },
-    start(args) {
+    start(args, env = {}) {
       const child = spawn("pulumi", [...args, "--stack", stack, "--non-interactive"], {
         cwd: PROJECT,
-        env: environment({}),
+        env: environment(env),
         stdio: ["ignore", "pipe", "pipe"],
         detached: true,
       });
