@@ -200,12 +200,13 @@ export const CONVERSATION_PROPERTIES = {
  * resource (which adds its conversation, its place and its settings: message-model.ts).
  */
 export const MESSAGE_PROPERTIES = {
-  sid: observed("sid"),
-  accountSid: observed("account_sid"),
-  conversationSid: observed("conversation_sid"),
-  index: { ...observed("index"), read: "number" },
+  sid: { ...observed("sid"), always: true },
+  accountSid: { ...observed("account_sid"), always: true },
+  conversationSid: { ...observed("conversation_sid"), always: true },
+  index: { ...observed("index"), read: "number", always: true },
+  // Twilio answers "system" for a message sent without one.
   author: {
-    yaml: "author", value: as<string>(), form: "Author", answer: "author", compare: "text", change: "update", closed: "refused", secret: false,
+    yaml: "author", value: as<string>(), form: "Author", answer: "author", always: true, compare: "text", change: "update", closed: "refused", secret: false,
     recovery: { unsent: "system" }, rule: "string",
   },
   // A content template replaces the body: not matched when a contentSid was sent.
@@ -239,14 +240,14 @@ export const MESSAGE_PROPERTIES = {
   },
   /** ISO 8601 timestamps, for backdating seed threads. */
   dateCreated: {
-    yaml: "dateCreated", value: as<string>(), form: "DateCreated", encode: "date", answer: "date_created", compare: "instant", change: "update",
+    yaml: "dateCreated", value: as<string>(), form: "DateCreated", encode: "date", answer: "date_created", always: true, compare: "instant", change: "update",
     closed: "refused", secret: false, recovery: "when-sent", rule: "timestamp",
   },
   dateUpdated: {
-    yaml: "dateUpdated", value: as<string>(), form: "DateUpdated", encode: "date", answer: "date_updated", compare: "instant", change: "update",
+    yaml: "dateUpdated", value: as<string>(), form: "DateUpdated", encode: "date", answer: "date_updated", always: true, compare: "instant", change: "update",
     closed: "refused", secret: false, recovery: "when-sent", rule: "timestamp",
   },
-  url: observed("url"),
+  url: { ...observed("url"), always: true },
 } as const satisfies Table;
 
 /**

@@ -8,11 +8,12 @@ import type { RecordedChildren } from "./children-model";
 
 /**
  * Each property Twilio answers, as an output of the row's type (as declared, for a declared row):
- * never null where Twilio holds one for every conversation (`always`).
+ * never null where Twilio holds one for every object (`always`).
  */
-export type ConversationOutputProperties = {
-  readonly [K in keyof ConversationTable as K extends Answered<ConversationTable> ? K : never]: pulumi.Output<OutputValue<ConversationTable[K]>>;
+export type TableOutputs<Table> = {
+  readonly [K in keyof Table as K extends Answered<Table> ? K : never]: pulumi.Output<OutputValue<Table[K]>>;
 };
+export type ConversationOutputProperties = TableOutputs<ConversationTable>;
 type OutputValue<Row> = (Row extends { value: infer V } ? V : Row extends { read: "number" } ? number : string) extends infer V
   ? Row extends { always: true } ? V : V | null
   : never;
