@@ -159,9 +159,15 @@ function insideConversation(resource: PlannedResource): boolean {
  */
 function environmentPlan(kind: EnvironmentKindName, name: string, step: PreviewStep): PlannedResource {
   const action = ACTIONS[step.op]!;
-  const changes = propertyChanges(step);
-  const secrets = secretSettings(ENVIRONMENT_KINDS[kind].table);
-  const declaredSecrets = secrets.filter((property) => step.newState?.inputs?.[property] !== undefined);
+  const { table } = ENVIRONMENT_KINDS[kind];
+  // In the stack file's words: `defaultConversationRole`, not the property that holds its SID.
+  const yamlOf = (property: string) => {
+    const [top, ...parts] = property.split(".");
+    return [table[top]?.yaml ?? top, ...parts].join(".");
+  };
+  const changes = propertyChanges(step).map((change) => ({ ...change, property: yamlOf(change.property) }));
+  const secrets = secretSettings(table);
+  const declaredSecrets = secrets.filter((property) => step.newState?.inputs?.[property] !== undefined).map(yamlOf);
   // The engine shows a secret input only as [secret] on both sides: an update with nothing else to
   // show changes a secret (the provider compares their fingerprints), though not which one.
   if (action === "update" && changes.length === 0 && declaredSecrets.length > 0) {
@@ -170,7 +176,7 @@ function environmentPlan(kind: EnvironmentKindName, name: string, step: PreviewS
   const reasons: string[] = [];
   if (action === "replace") {
     for (const property of step.replaceReasons ?? []) {
-      reasons.push(property === "chatServiceSid" ? "it moves to another service" : `${ENVIRONMENT_KINDS[kind].table[property]?.yaml ?? property} can only be set at creation`);
+      reasons.push(property === "chatServiceSid" ? "it moves to another service" : `${yamlOf(property)} can only be set at creation`);
     }
   }
   if (action === "update" && changes.length === 0) reasons.push("provider bookkeeping only (no request to Twilio)");

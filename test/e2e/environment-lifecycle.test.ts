@@ -78,7 +78,7 @@ describe("destroy and the plan of the environment", () => {
       // The service configuration and the guest participant name the replaced role: they are set to the new one.
       expect(lines[0]).toBe("Plan: 4 to update, 1 to replace");
       expect(changed.stdout).toMatch(/~ participant welcome\/guest \(update\)\n {4}role: "RL[0-9a-f]{32}" → \(known after apply\)/);
-      expect(changed.stdout).toContain("~ service configuration service-configuration (update)\n    defaultConversationRoleSid: ");
+      expect(changed.stdout).toContain("~ service configuration service-configuration (update)\n    defaultConversationRole: ");
       expect(changed.stdout).toContain("~ role staff (update)\n    permissions: ");
       expect(changed.stdout).toContain('+- role customer (replace)\n    friendlyName: "customer" → "customer-2024"\n    why: friendlyName can only be set at creation');
       expect(changed.stdout).toContain("~ push credential ios (update)\n    certificate or privateKey: [secret] → [secret] (changed)");

@@ -645,3 +645,27 @@ describe("a conversation's participants and scoped webhooks, one by one", () => 
     `);
   });
 });
+
+describe("plan renderer on the environment's resources", () => {
+  const urn = "urn:pulumi:staging::twilio-conversations::pulumi-nodejs:dynamic/twilio-conversations:ServiceConfiguration::service-configuration";
+
+  it("names a setting by the stack file's key, not the property that holds a SID", () => {
+    const inputs = { defaultConversationRoleSid: "RL00000000000000000000000000000001", reachabilityEnabled: false };
+    const plan = planFromPreview({
+      steps: [
+        {
+          op: "update",
+          urn,
+          oldState: { inputs, outputs: { ...inputs, adopted: false } },
+          newState: { inputs: { ...inputs, defaultConversationRoleSid: "RL00000000000000000000000000000002", reachabilityEnabled: true } },
+        },
+      ],
+    });
+    expect(renderPlan(plan, "text")).toMatchInlineSnapshot(`
+      "Plan: 1 to update
+      ~ service configuration service-configuration (update)
+          defaultConversationRole: "RL00000000000000000000000000000001" → "RL00000000000000000000000000000002"
+          reachabilityEnabled: false → true"
+    `);
+  });
+});
