@@ -104,6 +104,21 @@ export async function settledAll(tasks: Promise<unknown>[]): Promise<void> {
   if (failure) throw failure.reason;
 }
 
+/**
+ * The children this resource made in a conversation another declared resource holds (it adopted
+ * it, e.g. under the name after a rename): the conversation stays, but these are this resource's to
+ * delete, except those the other holds too (it took them over).
+ */
+export async function deleteChildren(kind: ChildKind, target: ChildrenTarget, recorded: RecordedChildren): Promise<void> {
+  const { transport, resourceName } = target;
+  const api = apiOf(kind);
+  for (const [key, child] of Object.entries(recorded)) {
+    if (transport.claims.heldByAnother(child.sid, resourceName)) continue;
+    // Gone already: nothing to do.
+    await deleteChild(transport, api, target, child.sid, { operation: `delete ${kind.noun}`, resource: `${resourceName}/${key}` });
+  }
+}
+
 /** The children as Twilio holds them now (one list request); those deleted outside are left out. */
 export async function readChildren(kind: ChildKind, target: Omit<ChildrenTarget, "webhooks">, recorded: RecordedChildren): Promise<RecordedChildren> {
   if (Object.keys(recorded).length === 0) return {};

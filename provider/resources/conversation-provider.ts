@@ -30,7 +30,7 @@ import {
 import { deleteThread, messageJournalKey, readThread, takeOverThread, ThreadUnfinished, writeThread, type ThreadTarget } from "./thread-effects";
 import type { RecordedThread } from "./thread-model";
 import { CHILD_KINDS, type ChildKind, type DeclaredChildren, type RecordedChildren } from "./children-model";
-import { ChildrenUnfinished, childJournalKey, readChildren, takeOverChildren, writeChildren, type ChildrenTarget } from "./children-effects";
+import { ChildrenUnfinished, childJournalKey, deleteChildren, readChildren, takeOverChildren, writeChildren, type ChildrenTarget } from "./children-effects";
 
 export function conversationProvider(transport: () => Transport): pulumi.dynamic.ResourceProvider {
   return {
@@ -150,9 +150,12 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
     async delete(id, olds: ConversationOutputs) {
       holdThread(transport(), id, olds, intentKey(olds as unknown as Record<string, unknown>));
       // Another declared resource holds this conversation (it adopted it): it is not this one's to
-      // delete, but the messages this one seeded there are (the other posted its own thread).
+      // delete, but the messages, participants and webhooks this one made there are (the other
+      // made its own, or took them over).
       if (transport().claims.heldByAnother(id, olds.resourceName)) {
-        await deleteThread(threadTarget(transport(), olds, id, null), olds.messages ?? {});
+        const target = threadTarget(transport(), olds, id, null);
+        await deleteThread(target, olds.messages ?? {});
+        for (const kind of CHILD_KINDS) await deleteChildren(kind, target, olds[kind.property] ?? {});
         return;
       }
       const context = { operation: "delete conversation", resource: olds.resourceName };

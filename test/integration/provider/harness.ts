@@ -1,6 +1,7 @@
 // Runs the provider as the engine does: serialize it, load the text in this process, configure it
 // from stack-style config, and call its methods against the emulator.
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -23,6 +24,24 @@ export type LoadedProvider = Required<pulumi.dynamic.ResourceProvider>;
 /** The `__provider` text the program stores with each resource of this kind. */
 export async function serializedProviderText(kind: Kind): Promise<string> {
   return providerModuleText(kind);
+}
+
+/**
+ * The provider as another process would load it: its own runtime, so nothing this process's runs
+ * claimed is claimed there (an earlier run, or the engine's next one).
+ */
+export async function loadProviderAfresh(kind: Kind, config: Record<string, string>): Promise<LoadedProvider> {
+  const load = createRequire(path.join(process.cwd(), "_"));
+  const implementation = path.dirname(load.resolve("twilio-conversations-pulumi/runtime"));
+  const cached = Object.keys(load.cache).filter((file) => file.startsWith(implementation + path.sep));
+  const kept = Object.fromEntries(cached.map((file) => [file, load.cache[file]]));
+  for (const file of cached) delete load.cache[file];
+  try {
+    return await loadProvider(kind, config);
+  } finally {
+    // This process's own provider keeps its modules.
+    for (const [file, module] of Object.entries(kept)) load.cache[file] = module;
+  }
 }
 
 export async function loadProvider(kind: Kind, config: Record<string, string>): Promise<LoadedProvider> {

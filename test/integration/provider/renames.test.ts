@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { observedMessage } from "../../../provider/client/wire";
 import { messageOutputs, normalizeMessageInputs } from "../../../provider/resources/message-model";
-import { createThrough, useEmulator } from "./harness";
+import { createThrough, emulatorConfig, loadProviderAfresh, useEmulator } from "./harness";
 
 const env = useEmulator();
 
@@ -19,6 +19,33 @@ describe("a conversation adopted by a resource of another name in the same run",
     await env.conversations.delete(before.id, before.outs);
     expect(env.takeRequests().filter((r) => r.method === "DELETE")).toEqual([]);
     expect(conversationsNamed("desk").map((c) => c.sid)).toEqual([before.id]);
+  });
+
+  it("keeps the participants and webhooks the new resource took over; the old resource's delete deletes the others it made there", async () => {
+    const crm = { target: "webhook", url: "https://example.com/hooks/crm", filters: ["onMessageAdded"] };
+    // An earlier run made the old resource; this run's engine never shows it before it deletes it.
+    const earlier = await loadProviderAfresh("conversation", emulatorConfig(env.emulator));
+    const before = await createThrough(earlier, {
+      resourceName: "front",
+      uniqueName: "front-desk",
+      participants: { ada: { identity: "ada-lovelace" }, grace: { identity: "grace-hopper" } },
+      scopedWebhooks: { crm },
+    });
+    const after = await createThrough(env.conversations, {
+      resourceName: "front-office",
+      uniqueName: "front-desk",
+      adopt: "ifExists",
+      participants: { ada: { identity: "ada-lovelace" } },
+    });
+    expect(after.id).toBe(before.id);
+    env.takeRequests();
+    await env.conversations.delete(before.id, before.outs);
+    const deleted = env.takeRequests().filter((r) => r.method === "DELETE").map((r) => r.path.replace(before.id, "CH"));
+    const made = before.outs as { participants: Record<string, { sid: string }>; scopedWebhooks: Record<string, { sid: string }> };
+    expect(deleted.sort()).toEqual([`/v1/Conversations/CH/Participants/${made.participants.grace.sid}`, `/v1/Conversations/CH/Webhooks/${made.scopedWebhooks.crm.sid}`].sort());
+    const state = env.emulator.state() as { participants: any[]; webhooks: any[] };
+    expect(state.participants.filter((p) => p.conversation_sid === before.id).map((p) => p.identity)).toEqual(["ada-lovelace"]);
+    expect(state.webhooks.filter((w) => w.conversation_sid === before.id)).toEqual([]);
   });
 
   it("is still deleted by the delete of the resource that adopted it (destroy)", async () => {
