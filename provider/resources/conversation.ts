@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConversationArgs, SeedMessageArgs } from "./args";
-import { providerModuleText } from "./runtime-provider";
-import { withoutPromiseStacks } from "./registration";
+import { registeredProps, withSecretOutputs, withoutPromiseStacks } from "./registration";
 import { CONVERSATION_PROPERTIES, answered, secretProperties, type Answered, type ConversationTable } from "../domain/properties";
 import { declaredThread, type DeclaredMessage, type RecordedThread } from "./thread-model";
 import type { RecordedChildren } from "./children-model";
@@ -33,16 +32,12 @@ export class Conversation extends pulumi.CustomResource {
 
   constructor(name: string, args: ConversationArgs, opts?: pulumi.CustomResourceOptions) {
     const { settings, messages, participants, scopedWebhooks, ...declared } = args;
-    const outputs = Object.fromEntries([...OUTPUTS, "adopted", "messages", "participants", "scopedWebhooks"].map((output) => [output, undefined]));
     const thread = {
       ...(messages && messages.length > 0 ? { messages: seedThread(messages) } : {}),
       ...(participants && Object.keys(participants).length > 0 ? { participants } : {}),
       ...(scopedWebhooks && Object.keys(scopedWebhooks).length > 0 ? { scopedWebhooks } : {}),
     };
-    const props = {
-      ...outputs, resourceName: name, stack: pulumi.getStack(), ...declared, ...thread, ...settingsInputs(settings),
-      __provider: providerModuleText("conversation"),
-    };
+    const props = registeredProps("conversation", name, [...OUTPUTS, "adopted", "messages", "participants", "scopedWebhooks"], { ...declared, ...thread }, settings);
     // The type token of a dynamic resource: the provider process runs the `__provider` module.
     const restoreStacks = withoutPromiseStacks();
     try {
@@ -64,13 +59,3 @@ function seedThread(messages: SeedMessageArgs[]) {
   return declaredThread(messages.map(({ key, ...fields }, position) => ({ key: key ?? String(position), ...(fields as Omit<DeclaredMessage, "after">) })));
 }
 
-/** Which Twilio account a resource uses: the stack config namespace that holds its settings. */
-export function settingsInputs(settings: ConversationArgs["settings"]): { settingsNamespace?: pulumi.Input<string> } {
-  return settings?.configNamespace === undefined ? {} : { settingsNamespace: settings.configNamespace };
-}
-
-/** Options that mark the table's secret properties' outputs secret (none but the given options when there are none). */
-export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, secrets: readonly string[]): pulumi.CustomResourceOptions | undefined {
-  if (secrets.length === 0) return opts;
-  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] };
-}

@@ -23,9 +23,7 @@ import {
   type EnvironmentKindName,
 } from "../domain/environment";
 import type { TwilioSettings } from "./args";
-import { settingsInputs, withSecretOutputs } from "./conversation";
-import { providerModuleText } from "./runtime-provider";
-import { withoutPromiseStacks } from "./registration";
+import { registeredProps, withSecretOutputs, withoutPromiseStacks } from "./registration";
 
 type In<T> = pulumi.Input<T | null>;
 
@@ -184,10 +182,8 @@ abstract class EnvironmentResource extends pulumi.CustomResource {
       if (value === undefined || value === null) continue;
       inputs[property] = secrets.includes(property) ? pulumi.secret(value) : value;
     }
-    const outputs = Object.fromEntries(
-      [...Object.keys(table).filter((property) => !secrets.includes(property)), "sid", "url", "accountSid", "adopted"].map((key) => [key, undefined]),
-    );
-    const props = { ...outputs, resourceName: name, stack: pulumi.getStack(), ...inputs, ...settingsInputs(settings), __provider: providerModuleText(kind) };
+    const outputs = [...Object.keys(table).filter((property) => !secrets.includes(property)), "sid", "url", "accountSid", "adopted"];
+    const props = registeredProps(kind, name, outputs, inputs, settings);
     const restoreStacks = withoutPromiseStacks();
     try {
       super(environmentType(kind), name, props, withSecretOutputs(opts, secrets.length ? ["fingerprints"] : []));

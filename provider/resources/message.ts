@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MessageArgs } from "./args";
-import { settingsInputs, withSecretOutputs, type TableOutputs } from "./conversation";
-import { providerModuleText } from "./runtime-provider";
-import { withoutPromiseStacks } from "./registration";
+import type { TableOutputs } from "./conversation";
+import { registeredProps, withSecretOutputs, withoutPromiseStacks } from "./registration";
 import { MESSAGE_PROPERTIES, answered, secretProperties, type MessageTable } from "../domain/properties";
 
 /** The outputs Twilio answers, from the table. */
@@ -12,8 +11,7 @@ export interface Message extends TableOutputs<MessageTable> {}
 export class Message extends pulumi.CustomResource {
   constructor(name: string, args: MessageArgs, opts?: pulumi.CustomResourceOptions) {
     const { settings, ...declared } = args;
-    const outputs = Object.fromEntries(OUTPUTS.map((output) => [output, undefined]));
-    const props = { ...outputs, resourceName: name, stack: pulumi.getStack(), ...declared, ...settingsInputs(settings), __provider: providerModuleText("message") };
+    const props = registeredProps("message", name, OUTPUTS, declared, settings);
     const restoreStacks = withoutPromiseStacks();
     try {
       super("pulumi-nodejs:dynamic/twilio-conversations:Message", name, props, withSecretOutputs(opts, secretProperties(MESSAGE_PROPERTIES)));

@@ -1,4 +1,30 @@
-// Program side: what every resource class does around its registration.
+// Program side: what every resource class registers, and what it does around its registration.
+import * as pulumi from "@pulumi/pulumi";
+import type { TwilioSettings } from "./args";
+import { providerModuleText, type ResourceKind } from "./runtime-provider";
+
+/**
+ * A resource's properties as registered: its outputs (each an input of `undefined`, so that the
+ * engine shows it), its inputs, and the provider's bookkeeping (see runtime.ts): its name and stack,
+ * which key the create journal, the settings namespace of its account, and the `__provider` module
+ * the provider process runs for it.
+ */
+export function registeredProps(kind: ResourceKind, name: string, outputs: readonly string[], inputs: object, settings: TwilioSettings | undefined): Record<string, unknown> {
+  return {
+    ...Object.fromEntries(outputs.map((output) => [output, undefined])),
+    resourceName: name,
+    stack: pulumi.getStack(),
+    ...inputs,
+    ...(settings?.configNamespace === undefined ? {} : { settingsNamespace: settings.configNamespace }),
+    __provider: providerModuleText(kind),
+  };
+}
+
+/** Options that mark the table's secret properties' outputs secret (none but the given options when there are none). */
+export function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined, secrets: readonly string[]): pulumi.CustomResourceOptions | undefined {
+  if (secrets.length === 0) return opts;
+  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets] };
+}
 
 /**
  * Turns V8's stack capture off until the returned function is called; a resource constructor wraps

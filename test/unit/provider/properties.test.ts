@@ -24,7 +24,7 @@ import { holdsMessageFields } from "../../../provider/client/messages";
 import { holdsWhatWasSent, type MessageFields } from "../../../provider/client/wire";
 import { propertyDiffers } from "../../../provider/diff/compare";
 import { UNKNOWN } from "../../../provider/domain/unknown";
-import { withSecretOutputs } from "../../../provider/resources/conversation";
+import { withSecretOutputs } from "../../../provider/resources/registration";
 import { CREATE_ONLY_MESSAGE_FIELDS, UPDATABLE_MESSAGE_FIELDS } from "../../../provider/resources/thread-model";
 import { stackJsonSchemaText } from "../../../schemas/generate";
 import { PARTICIPANTS, SCOPED_WEBHOOKS } from "../../../provider/resources/children-model";
