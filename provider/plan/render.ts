@@ -160,14 +160,9 @@ function insideConversation(resource: PlannedResource): boolean {
 function environmentPlan(kind: EnvironmentKindName, name: string, step: PreviewStep): PlannedResource {
   const action = ACTIONS[step.op]!;
   const { table } = ENVIRONMENT_KINDS[kind];
-  // In the stack file's words: `defaultConversationRole`, not the property that holds its SID.
-  const yamlOf = (property: string) => {
-    const [top, ...parts] = property.split(".");
-    return [table[top]?.yaml ?? top, ...parts].join(".");
-  };
-  const changes = propertyChanges(step).map((change) => ({ ...change, property: yamlOf(change.property) }));
+  const changes = inFileWords(table, propertyChanges(step));
   const secrets = secretSettings(table);
-  const declaredSecrets = secrets.filter((property) => step.newState?.inputs?.[property] !== undefined).map(yamlOf);
+  const declaredSecrets = secrets.filter((property) => step.newState?.inputs?.[property] !== undefined).map((property) => yamlOf(table, property));
   // The engine shows a secret input only as [secret] on both sides: an update with nothing else to
   // show changes a secret (the provider compares their fingerprints), though not which one.
   if (action === "update" && changes.length === 0 && declaredSecrets.length > 0) {
@@ -176,7 +171,7 @@ function environmentPlan(kind: EnvironmentKindName, name: string, step: PreviewS
   const reasons: string[] = [];
   if (action === "replace") {
     for (const property of step.replaceReasons ?? []) {
-      reasons.push(property === "chatServiceSid" ? "it moves to another service" : `${yamlOf(property)} can only be set at creation`);
+      reasons.push(property === "chatServiceSid" ? "it moves to another service" : `${yamlOf(table, property)} can only be set at creation`);
     }
   }
   if (action === "update" && changes.length === 0) reasons.push("provider bookkeeping only (no request to Twilio)");
@@ -280,7 +275,7 @@ function childrenPlan(kind: ChildKind, conversation: string, action: Action, rec
     kind: kind.noun,
     name: `${conversation}/${key}`,
     action: childAction,
-    changes: inFileWords(kind, changes),
+    changes: inFileWords(kind.table, changes),
     reasons,
   });
   if (action === "delete") return Object.keys(recorded).map((key) => line(key, "delete", [], ["its conversation is removed"]));
@@ -297,20 +292,22 @@ function childrenPlan(kind: ChildKind, conversation: string, action: Action, rec
     if (step.action === "create") return line(step.key, "create", changesBetween({}, declared[step.key]));
     if (step.action === "update") return line(step.key, "update", childChanges(kind, recorded[step.key], declared[step.key]));
     // Re-created: every declared field it had and has now, so what it leaves behind shows too.
-    return line(step.key, "replace", changesBetween(recorded[step.key].declared, declared[step.key]), [`${yamlOf(kind, step.field)} can only be set at creation`]);
+    return line(step.key, "replace", changesBetween(recorded[step.key].declared, declared[step.key]), [`${yamlOf(kind.table, step.field)} can only be set at creation`]);
   });
 }
 
-/** A child's field as the stack file names it (a participant's `roleSid` is its `role`). */
-function yamlOf(kind: ChildKind, path: string): string {
+/**
+ * A property as the stack file names it, by its table's row: a participant's `roleSid` is its
+ * `role`, a service configuration's `defaultConversationRoleSid` its `defaultConversationRole`.
+ */
+function yamlOf(table: Readonly<Record<string, object>>, path: string): string {
   const [top, ...rest] = path.split(".");
-  const row = kind.table[top];
-  const yaml = row && "yaml" in row && typeof row.yaml === "string" ? row.yaml : top;
-  return [yaml, ...rest].join(".");
+  const yaml = (table[top] as { yaml?: unknown } | undefined)?.yaml;
+  return [typeof yaml === "string" ? yaml : top, ...rest].join(".");
 }
 
-function inFileWords(kind: ChildKind, changes: PropertyChange[]): PropertyChange[] {
-  return changes.map((change) => ({ ...change, property: yamlOf(kind, change.property) }));
+function inFileWords(table: Readonly<Record<string, object>>, changes: PropertyChange[]): PropertyChange[] {
+  return changes.map((change) => ({ ...change, property: yamlOf(table, change.property) }));
 }
 
 /** A kept child's declared fields that change, old (what Twilio held at the last read, or as created) → new. */
@@ -335,7 +332,7 @@ function childrenDrift(kind: ChildKind, conversation: string, recorded: unknown,
     }
     const declared = Object.keys(child.declared ?? {}).filter((field) => kind.updatable.includes(field));
     const pick = (held: Record<string, unknown> | undefined) => Object.fromEntries(declared.map((field) => [field, held?.[field]]));
-    const changes = inFileWords(kind, changesBetween(pick(child.held), pick(after[key].held)));
+    const changes = inFileWords(kind.table, changesBetween(pick(child.held), pick(after[key].held)));
     if (changes.length > 0) drifted.push({ ...base, action: "update", changes });
   }
   return drifted;
