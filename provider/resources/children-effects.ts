@@ -99,7 +99,7 @@ export async function writeChildren(
 }
 
 /** Waits for every task, then fails with the first failure, if any: none is left running behind an error. */
-export async function settledAll(tasks: Promise<unknown>[]): Promise<void> {
+async function settledAll(tasks: Promise<unknown>[]): Promise<void> {
   const failure = (await Promise.allSettled(tasks)).find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
   if (failure) throw failure.reason;
 }
