@@ -325,19 +325,26 @@ function stateOf(backend: string): { resources: number; bytes: number } {
 }
 
 /** `up` of the stack, then (unless `upOnly`) its no-op preview when asked and the script beside it. */
-async function measureSize(
+/** `up` of the stack, then its no-op preview when asked, and the script beside them. */
+async function measureSize(engineDir: string, size: number, withPreview: boolean, seedCase: SeedCase = PLAIN): Promise<SizeResult> {
+  const up = await measureUp(engineDir, size, withPreview, seedCase);
+  return { ...up, ...(await measureScript(size, seedCase)) };
+}
+
+/** `up` of the stack on a fresh emulator (with `env`), every object checked, then its no-op preview when asked. */
+async function measureUp(
   engineDir: string,
   size: number,
   withPreview: boolean,
-  seedCase: SeedCase = PLAIN,
-  options: { upOnly?: boolean; env?: Record<string, string> } = {},
-): Promise<SizeResult> {
+  seedCase: SeedCase,
+  env: Record<string, string> = {},
+): Promise<Omit<SizeResult, "script" | "scriptRequests">> {
   const emulator = await startEmulator({ port: 0, apsLimits: true });
   const workspace = new Workspace(engineDir, PROJECT, {
     TWILIO_CONVERSATIONS_BASE_URL: emulator.url,
     TWILIO_ACCOUNT_SID: emulator.credentials.accountSid,
     TWILIO_AUTH_TOKEN: emulator.credentials.authToken,
-    ...options.env,
+    ...env,
   });
   let up: Timed;
   let preview: Timed | undefined;
@@ -369,10 +376,12 @@ async function measureSize(
     workspace.dispose();
     await emulator.close();
   }
-  if (options.upOnly) {
-    return { size, up, script: up, preview, resources: state.resources, stateBytes: state.bytes, requests, scriptRequests: 0 };
-  }
+  const recorded = timeline && { first: timeline.first, last: timeline.last };
+  return { size, up, preview, resources: state.resources, stateBytes: state.bytes, requests, timeline: recorded };
+}
 
+/** The twilio-node script seeding the same on a fresh emulator, every object checked. */
+async function measureScript(size: number, seedCase: SeedCase): Promise<Pick<SizeResult, "script" | "scriptRequests">> {
   const scriptEmulator = await startEmulator({ port: 0, apsLimits: true });
   try {
     process.stderr.write(`bench: seeding ${seedCase.label(size, MESSAGES)} twilio-node script…\n`);
@@ -380,9 +389,7 @@ async function measureSize(
     const args = [SEED_SCRIPT, scriptEmulator.url, accountSid, authToken, String(size), String(MESSAGES), ...seedCase.scriptArgs];
     const script = await measure(process.execPath, args, { cwd: PROJECT, env: { ...process.env } as Record<string, string> });
     seedCase.check(scriptEmulator, size, MESSAGES, "the twilio-node script");
-    const scriptRequests = scriptEmulator.requests().length;
-    const recorded = timeline && { first: timeline.first, last: timeline.last };
-    return { size, up, script, preview, resources: state.resources, stateBytes: state.bytes, requests, scriptRequests, timeline: recorded };
+    return { script, scriptRequests: scriptEmulator.requests().length };
   } finally {
     await scriptEmulator.close();
   }
@@ -443,7 +450,7 @@ export async function run(options: { sizes?: number[] } = {}): Promise<BenchMetr
       // What the engine's checkpoint after every step costs at this size: the same up with the
       // engine told to write state once, at the end (safe for these resources, see the README).
       process.stderr.write(`bench: ${label} up with PULUMI_SKIP_CHECKPOINTS=true…\n`);
-      const unsaved = await measureSize(engineDir, size, false, PLAIN, { upOnly: true, env: { PULUMI_SKIP_CHECKPOINTS: "true" } });
+      const unsaved = await measureUp(engineDir, size, false, PLAIN, { PULUMI_SKIP_CHECKPOINTS: "true" });
       metrics.push({ name: `${label} up, state written once (PULUMI_SKIP_CHECKPOINTS=true)`, value: unsaved.up.seconds, unit: "s", better: "lower" });
     }
     process.stderr.write(
