@@ -106,8 +106,23 @@ export function seedStackWithChildrenYaml(conversations: number, messages: numbe
 interface Timed {
   seconds: number;
   peakBytes: number;
+  /** CPU time of the command's own process (for pulumi, the engine), as last sampled. */
+  cpuSeconds: number;
   output: string;
 }
+
+/** User and system CPU time of a process so far, from /proc; 0 once it has ended. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Sum of the resident memory of a process and all its descendants, from /proc. */
 function treeRssBytes(root: number): number {
@@ -148,14 +163,18 @@ function measure(command: string, args: string[], options: { cwd: string; env: R
     child.stdout!.on("data", (chunk) => (output += chunk));
     child.stderr!.on("data", (chunk) => (output += chunk));
     let peakBytes = 0;
-    const sample = () => (peakBytes = Math.max(peakBytes, treeRssBytes(child.pid!)));
+    let cpuSeconds = 0;
+    const sample = () => {
+      peakBytes = Math.max(peakBytes, treeRssBytes(child.pid!));
+      cpuSeconds = Math.max(cpuSeconds, cpuSecondsOf(child.pid!));
+    };
     const sampler = setInterval(sample, 200);
     child.on("error", reject);
     child.on("close", (code) => {
       clearInterval(sampler);
       const seconds = (performance.now() - started) / 1000;
       if (code !== 0) reject(new Error(`${command} ${args.join(" ")} exited ${code}\n${output.slice(-4000)}`));
-      else resolve({ seconds, peakBytes, output });
+      else resolve({ seconds, peakBytes, cpuSeconds, output });
     });
   });
 }
@@ -419,10 +438,12 @@ export async function run(options: { sizes?: number[] } = {}): Promise<BenchMetr
   const engineDir = ensureEngine();
   const metrics: BenchMetric[] = [];
   const results: SizeResult[] = [];
+  const noopUps = new Map<number, Timed>();
   for (const size of sizes) {
     const result = await measureSize(engineDir, size, size === PREVIEW_SIZE);
     results.push(result);
     const noop = await noopRun(engineDir, size, result.preview !== undefined);
+    noopUps.set(size, noop.up);
     if (result.preview && noop.preview) {
       metrics.push(
         { name: `no-op preview ${size}×${MESSAGES}`, value: result.preview.seconds, unit: "s", better: "lower" },
@@ -440,8 +461,10 @@ export async function run(options: { sizes?: number[] } = {}): Promise<BenchMetr
       { name: `${label} up / floor`, value: result.up.seconds / floor, unit: "×", better: "lower", ...(size === 150 ? { target: 3 } : {}) },
       { name: `${label} up / script`, value: result.up.seconds / result.script.seconds, unit: "×", better: "lower", ...(size === 150 ? { target: 1 } : {}) },
       { name: `${label} up, do-nothing provider (the engine alone)`, value: noop.up.seconds, unit: "s", better: "lower" },
+      { name: `${label} up: the engine's CPU time`, value: result.up.cpuSeconds, unit: "s", better: "lower" },
       { name: `${label} up peak memory`, value: result.up.peakBytes / MB, unit: "MB", better: "lower", ...(size === 500 ? { target: 600 } : {}) },
       { name: `${label} script peak memory`, value: result.script.peakBytes / MB, unit: "MB", better: "lower" },
+      { name: `${label} up peak memory, do-nothing provider`, value: noop.up.peakBytes / MB, unit: "MB", better: "lower" },
       { name: `${label} engine steps (resources in state)`, value: result.resources, unit: "", better: "lower" },
       { name: `${label} state bytes per conversation`, value: Math.round(result.stateBytes / size), unit: "B", better: "lower" },
       { name: `${label} requests per up`, value: result.requests, unit: "", better: "lower" },
@@ -467,6 +490,10 @@ export async function run(options: { sizes?: number[] } = {}): Promise<BenchMetr
     if (base && top) {
       const linear = base.up.seconds * (500 / 150);
       metrics.push({ name: "seeding 500×4 up / (3.33 × 150×4 up)", value: top.up.seconds / linear, unit: "×", target: 1.2, better: "lower" });
+      // The same ratio for the engine alone: how far from linear one resource per conversation is
+      // before this provider does anything.
+      const [noopBase, noopTop] = [noopUps.get(150)!, noopUps.get(500)!];
+      metrics.push({ name: "seeding 500×4 up / (3.33 × 150×4 up), do-nothing provider", value: noopTop.seconds / (noopBase.seconds * (500 / 150)), unit: "×", better: "lower" });
     }
   }
 
