@@ -112,11 +112,19 @@ interface Timed {
   output: string;
 }
 
+/**
+ * The fields of `/proc/<pid>/stat` after the command name (which may hold spaces): state, ppid, …;
+ * throws once the process has ended.
+ */
+function procStatFields(pid: number | string): string[] {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
 /** User and system CPU time of a process so far, from /proc; 0 once it has ended. */
 function cpuSecondsOf(pid: number): number {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const fields = procStatFields(pid);
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
   } catch {
     return 0;
@@ -131,8 +139,7 @@ function treeRssBytes(root: number): number {
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const ppid = Number(procStatFields(entry)[1]);
       const list = children.get(ppid) ?? [];
       list.push(Number(entry));
       children.set(ppid, list);
@@ -418,13 +425,13 @@ async function measureScript(size: number, seedCase: SeedCase): Promise<Pick<Siz
 /**
  * The same graph on a dynamic provider that does nothing: its `up` is what the engine alone costs
  * for that many resources (start, one step and its checkpoints per resource), and, when asked, its
- * no-op preview.
+ * no-op previews.
  */
 export async function noopRun(engineDir: string, size: number, withPreview: boolean): Promise<{ up: Timed; previews?: Timed[] }> {
   const workspace = new Workspace(engineDir, NOOP_PROJECT, { SEED_CONVERSATIONS: String(size), SEED_MESSAGES: String(MESSAGES) });
   try {
     await workspace.init();
-    process.stderr.write(`bench: do-nothing provider ${size}×${MESSAGES} up${withPreview ? " and no-op preview" : ""}…\n`);
+    process.stderr.write(`bench: do-nothing provider ${size}×${MESSAGES} up${withPreview ? " and no-op previews" : ""}…\n`);
     const up = await workspace.pulumi(["up", "--yes", "--skip-preview"]);
     return withPreview ? { up, previews: await noopPreviews(workspace) } : { up };
   } finally {
@@ -509,12 +516,11 @@ export async function run(options: { sizes?: number[] } = {}): Promise<BenchMetr
     const base = results.find((r) => r.size === 150);
     const top = results.find((r) => r.size === 500);
     if (base && top) {
-      const linear = base.up.seconds * (500 / 150);
-      metrics.push({ name: "seeding 500×4 up / (3.33 × 150×4 up)", value: top.up.seconds / linear, unit: "×", target: 1.2, better: "lower" });
+      const pastLinear = (at150: Timed, at500: Timed) => at500.seconds / (at150.seconds * (500 / 150));
+      metrics.push({ name: "seeding 500×4 up / (3.33 × 150×4 up)", value: pastLinear(base.up, top.up), unit: "×", target: 1.2, better: "lower" });
       // The same ratio for the engine alone: how far from linear one resource per conversation is
       // before this provider does anything.
-      const [noopBase, noopTop] = [noopUps.get(150)!, noopUps.get(500)!];
-      metrics.push({ name: "seeding 500×4 up / (3.33 × 150×4 up), do-nothing provider", value: noopTop.seconds / (noopBase.seconds * (500 / 150)), unit: "×", better: "lower" });
+      metrics.push({ name: "seeding 500×4 up / (3.33 × 150×4 up), do-nothing provider", value: pastLinear(noopUps.get(150)!, noopUps.get(500)!), unit: "×", better: "lower" });
     }
   }
 
