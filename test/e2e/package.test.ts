@@ -1,12 +1,12 @@
 // The package as users install it: `npm pack`, installed into a separate Pulumi TypeScript
 // project made from examples/starter, driven by the real engine against the emulator. A YAML
 // stack through the component and typed resources written in TypeScript live in one program.
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator";
+import { spawnGroup } from "../support/processes";
 import type { CommandResult } from "./harness";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -344,11 +344,11 @@ function run(
   options: { cwd: string; env?: Record<string, string | undefined>; allowFailure?: boolean },
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawnGroup(command, args, { cwd: options.cwd, env: options.env ?? process.env });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.stdout!.on("data", (chunk) => (stdout += chunk));
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
     child.on("error", reject);
     child.on("close", (code) => {
       const result = { code: code ?? 1, stdout, stderr, output: stdout + stderr };

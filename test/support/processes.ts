@@ -73,24 +73,35 @@ function signalGroup(group: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-/** Starts `command` as the leader of a process group of its own; stdin ignored, stdout and stderr piped unless `options` say. */
+/**
+ * Starts `command` as the leader of a process group of its own; stdin ignored, stdout and stderr
+ * piped unless `options` say. When the leader exits, what is left of its group is killed with it
+ * (then, not later: an emptied group's number may be given to another).
+ */
 export function spawnGroup(command: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options, detached: true });
-  if (child.pid !== undefined) liveGroups.add(child.pid);
+  const group = child.pid;
+  if (group !== undefined) {
+    liveGroups.add(group);
+    child.once("exit", () => {
+      signalGroup(group, "SIGKILL");
+      liveGroups.delete(group);
+    });
+  }
   return child;
 }
 
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
 /**
  * Ends the child's process group: `signal` to every member, then SIGKILL to whatever is left after
- * `graceMs`. Resolves once no member is left, with the leader's exit code (null when a signal ended it).
+ * `graceMs`. Resolves with the leader's exit code (null when a signal ended it); nothing to do once
+ * the leader has exited, as its group ended with it.
  */
 export async function stopGroup(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM", graceMs = 5_000): Promise<number | null> {
   const group = child.pid;
-  const exited =
-    child.exitCode !== null || child.signalCode !== null
-      ? Promise.resolve(child.exitCode)
-      : new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  if (group === undefined) return exited;
+  if (group === undefined || hasExited(child)) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const deadline = Date.now() + graceMs;
   let sent = signalGroup(group, signal);
   while (sent && Date.now() < deadline) {
@@ -98,7 +109,6 @@ export async function stopGroup(child: ChildProcess, signal: NodeJS.Signals = "S
     sent = signalGroup(group, 0 as unknown as NodeJS.Signals);
   }
   if (sent) signalGroup(group, "SIGKILL");
-  liveGroups.delete(group);
   return exited;
 }
 

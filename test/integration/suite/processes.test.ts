@@ -4,9 +4,9 @@
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { setup, teardown } from "../../support/global-setup";
-import { SUITE_RUN_VARIABLE, describeProcesses, processesMarked, spawnGroup, stopGroup, survivors, type ProcessInfo } from "../../support/processes";
+import { SUITE_RUN_VARIABLE, describeProcesses, processesMarked, spawnGroup, survivors, type ProcessInfo } from "../../support/processes";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const VITEST = path.join(ROOT, "node_modules/vitest/vitest.mjs");
@@ -24,16 +24,27 @@ afterEach(async () => {
     }
   }
   left = [];
-  if (vitest) await stopGroup(vitest);
+  // Only while it runs (a test cut short): once it has exited, its group's number may be another's.
+  if (vitest?.pid !== undefined && vitest.exitCode === null && vitest.signalCode === null) {
+    try {
+      process.kill(-vitest.pid, "SIGKILL");
+    } catch {
+      // Its group has ended.
+    }
+  }
   vitest = undefined;
 });
 
 /** Runs one test file (the tests whose names match `name`) in a vitest of its own; what it printed, its exit code and the processes it left. */
 async function runAlone(file: string, name: string) {
   const probe = randomUUID();
-  const child = (vitest = spawnGroup(process.execPath, [VITEST, "run", file, "-t", name], {
+  // Not spawnGroup, which would end what the run left in its group as soon as it exits: detached
+  // all the same, so that afterEach can end its group.
+  const child = (vitest = spawn(process.execPath, [VITEST, "run", file, "-t", name], {
     cwd: ROOT,
     env: { ...process.env, [PROBE]: probe, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   }));
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
