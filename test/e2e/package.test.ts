@@ -97,6 +97,42 @@ beforeAll(async () => {
 afterAll(() => fs.promises.rm(work, { recursive: true, force: true, maxRetries: 3 }), TIMEOUT);
 
 describe.concurrent("installed from the packed tarball", () => {
+  it("the starter's README, its commands run as written: npm install, validate, stack init, export, preview --diff, up", async () => {
+    // npm install finds the package in the packed tarball instead of the registry; the rest is the README's text.
+    const project = await starterProject("readme", { install: false });
+    const emulator = await startEmulator();
+    try {
+      const readme = fs.readFileSync(path.join(STARTER, "README.md"), "utf8");
+      const commands = /^```sh\n([\s\S]*?)^```$/m.exec(readme)![1];
+      // The credentials' placeholders become the emulator's (the only text that is not the README's).
+      const { accountSid, apiKey, apiSecret } = emulator.credentials;
+      const script = commands
+        .replace("TWILIO_ACCOUNT_SID=AC…", `TWILIO_ACCOUNT_SID=${accountSid}`)
+        .replace("TWILIO_API_KEY=SK…", `TWILIO_API_KEY=${apiKey}`)
+        .replace("TWILIO_API_SECRET=…", `TWILIO_API_SECRET=${apiSecret}`);
+      expect(script).not.toContain("…");
+      const env = pulumiEnv(engineDir, {
+        ...process.env,
+        PULUMI_BACKEND_URL: `file://${project.backend}`,
+        PULUMI_HOME: project.home,
+        PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+        // pulumi up asks for a confirmation, which nobody gives without a terminal.
+        PULUMI_SKIP_CONFIRMATIONS: "true",
+        npm_config_prefer_offline: "true",
+        TWILIO_CONVERSATIONS_BASE_URL: emulator.url,
+      });
+      const result = await run("bash", ["-euo", "pipefail", "-c", script], { cwd: project.dir, env });
+      expect(result.stdout).toContain("ok stacks/dev.yaml");
+      const state = emulator.state() as { conversations: any[]; messages: any[] };
+      expect(state.conversations.map((c) => [c.unique_name, c.friendly_name, c.state])).toEqual([["support-general", "General support", "active"]]);
+      const created = emulator.requests().find((r) => r.method === "POST" && r.path.endsWith("/Conversations"))!;
+      expect(created.form).toMatchObject({ State: "active", "Timers.Inactive": "PT1H" });
+      expect(state.messages.map((m) => [m.author, m.body])).toEqual([["system", "Welcome! Ask us anything."]]);
+    } finally {
+      await emulator.close();
+    }
+  }, TIMEOUT);
+
   it("the starter project: a stack file through the component and typed resources, up / preview / -C / destroy, validate with npx", async () => {
     const project = await starterProject("starter", {});
     const emulator = await startEmulator();
@@ -274,14 +310,15 @@ interface Project {
 /** examples/starter copied, pointed at the tarball (and an SDK version), and installed. */
 async function starterProject(
   name: string,
-  options: { into?: string; installIn?: string; mainInSrc?: boolean; sdk?: string },
+  options: { into?: string; installIn?: string; install?: false; mainInSrc?: boolean; sdk?: string },
 ): Promise<Project> {
   const dir = options.into ?? path.join(work, name);
   fs.cpSync(STARTER, dir, { recursive: true });
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
   if (options.sdk) manifest.dependencies["@pulumi/pulumi"] = options.sdk;
   // In a workspace, the root installs; a project of its own installs the tarball as the README says.
-  if (options.installIn) manifest.dependencies["twilio-conversations-pulumi"] = `file:${tarball}`;
+  // Installed later (install: false), the project names the tarball for a bare `npm install` to find.
+  if (options.installIn || options.install === false) manifest.dependencies["twilio-conversations-pulumi"] = `file:${tarball}`;
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest, null, 2));
   if (options.mainInSrc) {
     fs.mkdirSync(path.join(dir, "src"));
@@ -295,7 +332,7 @@ async function starterProject(
     fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
   }
   const install = ["install", "--no-audit", "--no-fund", "--prefer-offline"];
-  await run("npm", options.installIn ? install : [...install, tarball], { cwd: options.installIn ?? dir });
+  if (options.install !== false) await run("npm", options.installIn ? install : [...install, tarball], { cwd: options.installIn ?? dir });
   const stack = `e2e-pkg-${name}-${process.pid}`;
   const home = path.join(work, `${name}-home`);
   const backend = path.join(work, `${name}-backend`);
