@@ -196,6 +196,9 @@ describe.concurrent("installed from the packed tarball", () => {
     expect(fs.existsSync(path.join(root, "node_modules/twilio-conversations-pulumi/package.json"))).toBe(true);
     expect(fs.existsSync(path.join(project.dir, "node_modules/twilio-conversations-pulumi"))).toBe(false);
     await upPreviewDestroy(project, { typed: true });
+    // The create journal is where the program runs, the folder main: names (as the README's troubleshooting says).
+    expect(fs.existsSync(path.join(project.dir, "src/.twilio-conversations/intents"))).toBe(true);
+    expect(fs.existsSync(path.join(project.dir, ".twilio-conversations"))).toBe(false);
   }, TIMEOUT);
 
   it(`the oldest @pulumi/pulumi of the peer range (${OLDEST_SDK})`, async () => {
