@@ -12,7 +12,7 @@ import {
   type Event,
   type ScalarEvent,
 } from "js-yaml";
-import { reservedKeyViolation, type Violation } from "../provider/domain/rules";
+import { NON_FINITE_BECOMES, inexactNumberViolation, reservedKeyViolation, type Violation } from "../provider/domain/rules";
 import { formatPath, type Problem } from "./problems";
 import { startOf, type SourceMap } from "./source-map";
 
@@ -57,13 +57,23 @@ function writtenInteger(text: string): bigint {
   return sign === "-" ? -BigInt(digits) : BigInt(digits);
 }
 
-/** What a number as written would become on its way to JSON, when that is not what was written. */
+/**
+ * A numeral too large for a double: js-yaml gives up on it and loads the text (1e400 arrives as
+ * "1e400"), where YAML and every other reader see a number. JavaScript reads the same numerals
+ * (decimal, exponent, 0x, 0o), so it is asked; but the words Infinity, and 0b…, are text in YAML.
+ */
+function isNumeralTooLarge(written: string): boolean {
+  return Math.abs(Number(written)) === Infinity && !written.endsWith("Infinity") && !written.startsWith("0b");
+}
+
+/**
+ * What a scalar YAML reads as a number would become on its way to JSON, when that is not what was
+ * written. `loaded` is what js-yaml made of it: a number, or the text when it made none (E3,
+ * 1_000 and v1.2 are text to YAML too, and stay as written).
+ */
 export function numberAlteration(written: string, loaded: unknown): string | undefined {
-  if (typeof loaded !== "number") {
-    // js-yaml leaves a number too large for a double as text, so 1e400 would arrive as "1e400".
-    return DECIMAL.test(written) && /[0-9]/.test(written) ? "text, as it is too large for a number" : undefined;
-  }
-  if (!Number.isFinite(loaded)) return "null, as JSON has no infinity or NaN";
+  if (typeof loaded !== "number") return isNumeralTooLarge(written) ? "text, as it is too large for a number" : undefined;
+  if (!Number.isFinite(loaded)) return NON_FINITE_BECOMES;
   const exact = INTEGER.test(written)
     ? writtenInteger(written) === BigInt(loaded)
     : decimalValue(written) === decimalValue(String(loaded));
@@ -97,10 +107,7 @@ function numberViolation(text: string, event: ScalarEvent): Violation | undefine
   if (loaded === undefined) return undefined;
   const alteration = numberAlteration(value, loaded);
   if (!alteration) return undefined;
-  return {
-    message: `the number ${value} cannot be carried exactly in JSON: it would become ${alteration}`,
-    hint: `quote it to keep it as text: "${value}"`,
-  };
+  return inexactNumberViolation(value, alteration);
 }
 
 /** Problems that must stop a stack file before its document is used at all, in text order. */

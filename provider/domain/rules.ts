@@ -341,21 +341,43 @@ export function reservedKeyViolation(key: string): Violation | undefined {
   };
 }
 
-/** The first reserved key anywhere in a JSON value, with its path below the value. */
-export function reservedKeyIn(value: unknown, path: (string | number)[] = []): (string | number)[] | undefined {
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = reservedKeyIn(item, [...path, index]);
-      if (found) return found;
-    }
-  } else if (typeof value === "object" && value !== null) {
-    for (const key of Object.keys(value)) {
-      if (key === RESERVED_KEY) return [...path, key];
-      const found = reservedKeyIn((value as Record<string, unknown>)[key], [...path, key]);
-      if (found) return found;
-    }
+/** The path below a JSON value of the first entry (key and value) that `matches`, depth first. */
+function firstPathWhere(
+  value: unknown,
+  matches: (key: string | number, item: unknown) => boolean,
+  path: (string | number)[] = [],
+): (string | number)[] | undefined {
+  const entries: Array<[string | number, unknown]> = Array.isArray(value)
+    ? [...value.entries()]
+    : typeof value === "object" && value !== null
+      ? Object.entries(value)
+      : [];
+  for (const [key, item] of entries) {
+    if (matches(key, item)) return [...path, key];
+    const found = firstPathWhere(item, matches, [...path, key]);
+    if (found) return found;
   }
   return undefined;
+}
+
+/** The first reserved key anywhere in a JSON value, with its path below the value. */
+export function reservedKeyIn(value: unknown): (string | number)[] | undefined {
+  return firstPathWhere(value, (key) => key === RESERVED_KEY);
+}
+
+/** The first Infinity or NaN anywhere in a JSON value, with its path below the value. */
+export function nonFiniteNumberIn(value: unknown): (string | number)[] | undefined {
+  return firstPathWhere(value, (_key, item) => typeof item === "number" && !Number.isFinite(item));
+}
+
+export const NON_FINITE_BECOMES = "null, as JSON has no infinity or NaN";
+
+/** A number that would not reach Twilio as written: `becomes` is what JSON would carry instead. */
+export function inexactNumberViolation(written: string, becomes: string): Violation {
+  return {
+    message: `the number ${written} cannot be carried exactly in JSON: it would become ${becomes}`,
+    hint: `quote it to keep it as text: "${written}"`,
+  };
 }
 
 // A field is present when it is declared; `check` sees undeclared fields as null and drops them first.

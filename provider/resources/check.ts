@@ -8,6 +8,9 @@ import {
   messageViolations,
   reservedKeyIn,
   reservedKeyViolation,
+  nonFiniteNumberIn,
+  inexactNumberViolation,
+  NON_FINITE_BECOMES,
   sidViolation,
   textViolation,
   timerViolation,
@@ -93,6 +96,8 @@ const jsonObject = (owner: AttributesOwner): Rule => (value) => {
   if (typeof value !== "object" || Array.isArray(value)) return `expected an object, got ${describe(value)}`;
   const reserved = reservedKeyIn(value);
   if (reserved) return `at ${reserved.join(".")}: ${reasonOf(reservedKeyViolation(String(reserved[reserved.length - 1])))}`;
+  const nonFinite = nonFiniteNumberIn(value);
+  if (nonFinite) return `at ${nonFinite.join(".")}: ${reasonOf(inexactNumberViolation(String(nonFinite.reduce<any>((item, key) => item[key], value)), NON_FINITE_BECOMES))}`;
   return reasonOf(attributesViolation(owner, value));
 };
 

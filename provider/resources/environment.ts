@@ -134,7 +134,8 @@ export interface AddressConfigurationArgs extends Common, Adoptable {
 
 /**
  * A push credential. Its certificate, private key, API key and secret are sent to Twilio, kept in
- * state only as a fingerprint (a Pulumi secret), and never answered back: drift on them cannot be seen.
+ * state as Pulumi secrets (encrypted inputs; the outputs hold only their fingerprints), and never
+ * answered back: drift on them cannot be seen.
  */
 export interface PushCredentialArgs extends Common {
   type: pulumi.Input<"apn" | "fcm" | "gcm">;

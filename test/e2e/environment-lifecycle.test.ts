@@ -30,7 +30,12 @@ describe("destroy and the plan of the environment", () => {
       }
       // The fingerprints are kept as Pulumi secrets too.
       const credential = (await stackResources(scenario)).find((resource) => resource.type.endsWith(":PushCredential"))!;
-      expect(JSON.parse(exported).deployment.resources.find((resource: any) => resource.urn === credential.urn).outputs.fingerprints).toHaveProperty("ciphertext");
+      const exportedCredential = JSON.parse(exported).deployment.resources.find((resource: any) => resource.urn === credential.urn);
+      expect(exportedCredential.outputs.fingerprints).toHaveProperty("ciphertext");
+      // As the README says: the secret itself is among the inputs, encrypted, readable with --show-secrets; the outputs hold none.
+      expect(exportedCredential.inputs.certificate).toHaveProperty("ciphertext");
+      expect(JSON.parse(credential.inputs!.certificate.plaintext)).toBe(CERTIFICATE);
+      expect(credential.outputs!.certificate).toBeUndefined();
 
       await scenario.pulumi(["destroy", "--yes"]);
       const state = scenario.emulator.state() as any;

@@ -1,10 +1,11 @@
 // Each scenario runs the real Pulumi engine against its own emulator, with its own file backend,
 // PULUMI_HOME and stack, and asserts through the emulator rather than through the provider.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
+import { spawnGroup, stopGroup } from "../support/processes";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureEngine, pulumiEnv, PROJECT } = require("../../scripts/engine.js") as {
@@ -66,6 +67,7 @@ export async function newScenario(name: string, options: EmulatorOptions = {}): 
       ...scenario.credentialsEnv,
       ...env,
     });
+  const started: ChildProcess[] = [];
   const scenario: Scenario = {
     get emulator() {
       return emulator;
@@ -81,22 +83,18 @@ export async function newScenario(name: string, options: EmulatorOptions = {}): 
     },
     async pulumi(args, { env = {}, allowFailure = false, withoutStack = false, cwd = PROJECT } = {}) {
       const stackArgs = withoutStack ? [] : ["--stack", stack];
-      const result = await run("pulumi", [...args, ...stackArgs, "--non-interactive"], environment(env), cwd);
+      const result = await run("pulumi", [...args, ...stackArgs, "--non-interactive"], environment(env), cwd, started);
       if (result.code !== 0 && !allowFailure) {
         throw new Error(`pulumi ${args.join(" ")} exited ${result.code}\n${result.output}`);
       }
       return result;
     },
     run(command, args) {
-      return run(command, args, environment({}), PROJECT);
+      return run(command, args, environment({}), PROJECT, started);
     },
     start(args, env = {}) {
-      const child = spawn("pulumi", [...args, "--stack", stack, "--non-interactive"], {
-        cwd: PROJECT,
-        env: environment(env),
-        stdio: ["ignore", "pipe", "pipe"],
-        detached: true,
-      });
+      const child = spawnGroup("pulumi", [...args, "--stack", stack, "--non-interactive"], { cwd: PROJECT, env: environment(env) });
+      started.push(child);
       return { child, done: collect(child) };
     },
     up(extra = []) {
@@ -112,6 +110,8 @@ export async function newScenario(name: string, options: EmulatorOptions = {}): 
       emulator = await startEmulator({ stateFile, port, ...next });
     },
     async dispose() {
+      // A run a test started and did not wait for (or that its timeout cut short) ends here.
+      await Promise.all(started.map((child) => stopGroup(child)));
       await scenario.pulumi(["stack", "rm", "--yes", "--force"], { allowFailure: true });
       fs.rmSync(path.join(PROJECT, `Pulumi.${stack}.yaml`), { force: true });
       await emulator.close();
@@ -124,8 +124,11 @@ export async function newScenario(name: string, options: EmulatorOptions = {}): 
   return scenario;
 }
 
-function run(command: string, args: string[], env: Record<string, string>, cwd: string): Promise<CommandResult> {
-  return collect(spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] }));
+/** Runs a command to its end; `started` keeps it, so that the scenario's dispose ends it if a test did not wait. */
+function run(command: string, args: string[], env: Record<string, string>, cwd: string, started: ChildProcess[]): Promise<CommandResult> {
+  const child = spawnGroup(command, args, { cwd, env });
+  started.push(child);
+  return collect(child);
 }
 
 function collect(child: ChildProcess): Promise<CommandResult> {

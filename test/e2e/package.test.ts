@@ -1,12 +1,12 @@
 // The package as users install it: `npm pack`, installed into a separate Pulumi TypeScript
 // project made from examples/starter, driven by the real engine against the emulator. A YAML
 // stack through the component and typed resources written in TypeScript live in one program.
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator";
+import { spawnGroup } from "../support/processes";
 import type { CommandResult } from "./harness";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -97,6 +97,42 @@ beforeAll(async () => {
 afterAll(() => fs.promises.rm(work, { recursive: true, force: true, maxRetries: 3 }), TIMEOUT);
 
 describe.concurrent("installed from the packed tarball", () => {
+  it("the starter's README, its commands run as written: npm install, validate, stack init, export, preview --diff, up", async () => {
+    // npm install finds the package in the packed tarball instead of the registry; the rest is the README's text.
+    const project = await starterProject("readme", { install: false });
+    const emulator = await startEmulator();
+    try {
+      const readme = fs.readFileSync(path.join(STARTER, "README.md"), "utf8");
+      const commands = /^```sh\n([\s\S]*?)^```$/m.exec(readme)![1];
+      // The credentials' placeholders become the emulator's (the only text that is not the README's).
+      const { accountSid, apiKey, apiSecret } = emulator.credentials;
+      const script = commands
+        .replace("TWILIO_ACCOUNT_SID=AC…", `TWILIO_ACCOUNT_SID=${accountSid}`)
+        .replace("TWILIO_API_KEY=SK…", `TWILIO_API_KEY=${apiKey}`)
+        .replace("TWILIO_API_SECRET=…", `TWILIO_API_SECRET=${apiSecret}`);
+      expect(script).not.toContain("…");
+      const env = pulumiEnv(engineDir, {
+        ...process.env,
+        PULUMI_BACKEND_URL: `file://${project.backend}`,
+        PULUMI_HOME: project.home,
+        PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+        // pulumi up asks for a confirmation, which nobody gives without a terminal.
+        PULUMI_SKIP_CONFIRMATIONS: "true",
+        npm_config_prefer_offline: "true",
+        TWILIO_CONVERSATIONS_BASE_URL: emulator.url,
+      });
+      const result = await run("bash", ["-euo", "pipefail", "-c", script], { cwd: project.dir, env });
+      expect(result.stdout).toContain("ok stacks/dev.yaml");
+      const state = emulator.state() as { conversations: any[]; messages: any[] };
+      expect(state.conversations.map((c) => [c.unique_name, c.friendly_name, c.state])).toEqual([["support-general", "General support", "active"]]);
+      const created = emulator.requests().find((r) => r.method === "POST" && r.path.endsWith("/Conversations"))!;
+      expect(created.form).toMatchObject({ State: "active", "Timers.Inactive": "PT1H" });
+      expect(state.messages.map((m) => [m.author, m.body])).toEqual([["system", "Welcome! Ask us anything."]]);
+    } finally {
+      await emulator.close();
+    }
+  }, TIMEOUT);
+
   it("the starter project: a stack file through the component and typed resources, up / preview / -C / destroy, validate with npx", async () => {
     const project = await starterProject("starter", {});
     const emulator = await startEmulator();
@@ -160,6 +196,9 @@ describe.concurrent("installed from the packed tarball", () => {
     expect(fs.existsSync(path.join(root, "node_modules/twilio-conversations-pulumi/package.json"))).toBe(true);
     expect(fs.existsSync(path.join(project.dir, "node_modules/twilio-conversations-pulumi"))).toBe(false);
     await upPreviewDestroy(project, { typed: true });
+    // The create journal is where the program runs, the folder main: names (as the README's troubleshooting says).
+    expect(fs.existsSync(path.join(project.dir, "src/.twilio-conversations/intents"))).toBe(true);
+    expect(fs.existsSync(path.join(project.dir, ".twilio-conversations"))).toBe(false);
   }, TIMEOUT);
 
   it(`the oldest @pulumi/pulumi of the peer range (${OLDEST_SDK})`, async () => {
@@ -274,14 +313,15 @@ interface Project {
 /** examples/starter copied, pointed at the tarball (and an SDK version), and installed. */
 async function starterProject(
   name: string,
-  options: { into?: string; installIn?: string; mainInSrc?: boolean; sdk?: string },
+  options: { into?: string; installIn?: string; install?: false; mainInSrc?: boolean; sdk?: string },
 ): Promise<Project> {
   const dir = options.into ?? path.join(work, name);
   fs.cpSync(STARTER, dir, { recursive: true });
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
   if (options.sdk) manifest.dependencies["@pulumi/pulumi"] = options.sdk;
   // In a workspace, the root installs; a project of its own installs the tarball as the README says.
-  if (options.installIn) manifest.dependencies["twilio-conversations-pulumi"] = `file:${tarball}`;
+  // Installed later (install: false), the project names the tarball for a bare `npm install` to find.
+  if (options.installIn || options.install === false) manifest.dependencies["twilio-conversations-pulumi"] = `file:${tarball}`;
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest, null, 2));
   if (options.mainInSrc) {
     fs.mkdirSync(path.join(dir, "src"));
@@ -295,7 +335,7 @@ async function starterProject(
     fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
   }
   const install = ["install", "--no-audit", "--no-fund", "--prefer-offline"];
-  await run("npm", options.installIn ? install : [...install, tarball], { cwd: options.installIn ?? dir });
+  if (options.install !== false) await run("npm", options.installIn ? install : [...install, tarball], { cwd: options.installIn ?? dir });
   const stack = `e2e-pkg-${name}-${process.pid}`;
   const home = path.join(work, `${name}-home`);
   const backend = path.join(work, `${name}-backend`);
@@ -344,11 +384,11 @@ function run(
   options: { cwd: string; env?: Record<string, string | undefined>; allowFailure?: boolean },
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawnGroup(command, args, { cwd: options.cwd, env: options.env ?? process.env });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.stdout!.on("data", (chunk) => (stdout += chunk));
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
     child.on("error", reject);
     child.on("close", (code) => {
       const result = { code: code ?? 1, stdout, stderr, output: stdout + stderr };

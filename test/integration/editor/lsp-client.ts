@@ -1,8 +1,9 @@
 // A minimal Language Server Protocol client over stdio: enough to open documents in
 // yaml-language-server and read back the diagnostics it publishes, as an editor would.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { spawnGroup, stopGroup } from "../../support/processes";
 
 export interface Diagnostic {
   message: string;
@@ -25,7 +26,7 @@ export class LspClient {
   private settings: Record<string, unknown> = {};
 
   constructor(command: string, args: string[]) {
-    this.server = spawn(command, args, { stdio: "pipe" });
+    this.server = spawnGroup(command, args, { stdio: "pipe" }) as ChildProcessWithoutNullStreams;
     this.server.stdout.on("data", (chunk: Buffer) => this.receive(chunk));
     this.server.stderr.resume();
   }
@@ -55,10 +56,13 @@ export class LspClient {
   async close(): Promise<void> {
     await this.request("shutdown", null).catch(() => undefined);
     this.notify("exit", null);
-    await new Promise<void>((resolve) => {
+    const exited = new Promise<void>((resolve) => {
       if (this.server.exitCode !== null) resolve();
       else this.server.once("exit", () => resolve());
     });
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    // The server's group, whatever it did not end itself.
+    await stopGroup(this.server);
   }
 
   private request(method: string, params: unknown): Promise<Message> {

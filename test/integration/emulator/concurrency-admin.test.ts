@@ -1,12 +1,11 @@
 // Concurrent writers, the admin endpoints, the request log, the state file and the CLI.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { createInterface } from "node:readline";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import type { RunningEmulator } from "../../../emulator";
 import { faultRulesFromFlags, optionsFromFlags, parseFlags } from "../../../emulator/cli";
+import { firstLine as firstLineOf, spawnGroup, stopGroup } from "../../support/processes";
 import { raw, twilioClient, withEmulator } from "./support";
 
 let emulator: RunningEmulator;
@@ -166,10 +165,11 @@ describe("command line", () => {
   it.skipIf(!existsSync(path.resolve(__dirname, "../../../dist/emulator/cli.js")))(
     "prints its URL first, serves, and exits cleanly on SIGTERM (needs `tsc` output in dist/)",
     async () => {
-      const child = spawn(process.execPath, [path.resolve(__dirname, "../../../dist/emulator/cli.js"), "--port", "0", "--fail-next", "1"], {
+      const child = spawnGroup(process.execPath, [path.resolve(__dirname, "../../../dist/emulator/cli.js"), "--port", "0", "--fail-next", "1"], {
         stdio: ["ignore", "pipe", "inherit"],
       });
-      const firstLine = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once("line", resolve));
+      onTestFinished(() => stopGroup(child, "SIGKILL", 0).then(() => undefined));
+      const firstLine = await firstLineOf(child);
       expect(firstLine).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
       const url = firstLine.slice("listening on ".length);
       const auth = "Basic " + Buffer.from("AC00000000000000000000000000000000:emulator-auth-token").toString("base64");

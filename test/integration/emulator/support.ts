@@ -1,15 +1,15 @@
 // Shared test support: start the emulator, point the official twilio client at it, and check
 // every response against the response schema of Twilio's OpenAPI spec.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { createInterface } from "node:readline";
 import ts from "typescript";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import Ajv, { type ValidateFunction } from "ajv";
 import twilio from "twilio";
 import RequestClient from "twilio/lib/base/RequestClient";
+import { firstLine as firstLineOf, spawnGroup } from "../../support/processes";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../../emulator";
 
 export const ORACLE_PATH = path.resolve(__dirname, "../../../../shared/oracle/twilio_conversations_v1.json");
@@ -280,14 +280,10 @@ export interface EmulatorProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts the CLI as a child process and resolves once it prints its URL. */
+/** Starts the CLI as a child process (in a process group of its own) and resolves once it prints its URL. */
 export async function spawnEmulator(cli: string, args: string[] = []): Promise<EmulatorProcess> {
-  const child = spawn(process.execPath, [cli, "--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawnGroup(process.execPath, [cli, "--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const firstLine = await new Promise<string>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`emulator exited with ${code} before listening`)));
-    createInterface({ input: child.stdout! }).once("line", resolve);
-  });
+  const firstLine = await firstLineOf(child);
   return { url: firstLine.replace(/^listening on /, ""), child, exited };
 }

@@ -1,11 +1,11 @@
 // `npm run pulumi -- preview` and `npm run plan` validate the stack file before the engine starts
 // (scripts/stack-check.js). The engine here is a stand-in on PATH that records each call: a refused
 // file leaves its log without a preview, and a valid one shows the stand-in would have caught one.
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnGroup } from "../../support/processes";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const STAND_IN_EXIT = 42;
@@ -46,9 +46,9 @@ function runWith(file: string, script: string, args: string[]) {
   fs.writeFileSync(settings, `config:\n  twilio-conversations:stackFile: ${file}\n`);
   fs.rmSync(log, { force: true });
   return new Promise<{ code: number; stderr: string; calls: string[] }>((resolve, reject) => {
-    const child = spawn("node", [script, ...args], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawnGroup("node", [script, ...args], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
-    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
     child.on("error", reject);
     child.on("close", (code) => {
       const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean) : [];

@@ -22,8 +22,27 @@ describe("numberAlteration", () => {
     [".nan", NaN, "null, as JSON has no infinity or NaN"],
     ["1_000", "1_000", undefined],
     ["v1.2", "v1.2", undefined],
+    // Text to YAML, as js-yaml loads it: no digits before the exponent, or words.
+    ["E3", "E3", undefined],
+    ["e5", "e5", undefined],
+    ["-E3", "-E3", undefined],
+    [".e3", ".e3", undefined],
+    ["1e", "1e", undefined],
+    ["Infinity", "Infinity", undefined],
+    // Numbers to YAML that js-yaml loads as text, being too large for a double.
+    ["1E400", "1E400", "text, as it is too large for a number"],
+    ["-1e400", "-1e400", "text, as it is too large for a number"],
   ])("%s loaded as %s → %s", (written, loaded, alteration) => {
     expect(numberAlteration(written, loaded)).toBe(alteration);
+  });
+
+  it("judges long numerals by what YAML reads: decimal and 0x numbers too large, 0b… text", () => {
+    const cases = ["1" + "0".repeat(400), "0x" + "f".repeat(300), "0b" + "1".repeat(1100)];
+    expect(cases.map((written) => numberAlteration(written, written))).toEqual([
+      "text, as it is too large for a number",
+      "text, as it is too large for a number",
+      undefined,
+    ]);
   });
 });
 

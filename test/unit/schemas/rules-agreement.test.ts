@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
+import { load } from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { checkConversation, checkMessage } from "../../../provider/resources/check";
 import { loadStackText } from "../../../schemas/load";
@@ -362,5 +363,62 @@ describe("one set of rules", () => {
     const editorValid = editorValidates(stackOf(testCase));
     if (testCase.editor === "same") expect(editorValid, JSON.stringify(editorValidates.errors)).toBe(testCase.valid);
     else expect(editorValid || !testCase.valid).toBe(true);
+  });
+});
+
+// Scalars written plain in a stack file, as YAML reads them: numbers, and text that only looks like
+// one. `loaded` is what js-yaml makes of the scalar, the value that reaches check and the editor's
+// schema. Where YAML's number is not what JSON would carry (rounded, too large, infinite), validate
+// refuses it; check and the editor see only the loaded value, so they refuse what they can see
+// (Infinity, NaN) and accept what was already altered before they run ("lenient").
+const SCALARS: Array<{ written: string; loaded: unknown; valid: boolean; others: Editor }> = [
+  { written: "E3", loaded: "E3", valid: true, others: "same" },
+  { written: "e5", loaded: "e5", valid: true, others: "same" },
+  { written: "-E3", loaded: "-E3", valid: true, others: "same" },
+  { written: "1e", loaded: "1e", valid: true, others: "same" },
+  { written: "1_000", loaded: "1_000", valid: true, others: "same" },
+  { written: "0b101", loaded: "0b101", valid: true, others: "same" },
+  { written: "Infinity", loaded: "Infinity", valid: true, others: "same" },
+  { written: "v1.2", loaded: "v1.2", valid: true, others: "same" },
+  { written: '"1e3"', loaded: "1e3", valid: true, others: "same" },
+  { written: "'E3'", loaded: "E3", valid: true, others: "same" },
+  { written: "!!str 1e400", loaded: "1e400", valid: true, others: "same" },
+  { written: "1e3", loaded: 1000, valid: true, others: "same" },
+  { written: "1E3", loaded: 1000, valid: true, others: "same" },
+  { written: "1.5e-3", loaded: 0.0015, valid: true, others: "same" },
+  { written: "0x1F", loaded: 31, valid: true, others: "same" },
+  { written: "0o17", loaded: 15, valid: true, others: "same" },
+  { written: "9007199254740992", loaded: 9007199254740992, valid: true, others: "same" },
+  { written: "1E400", loaded: "1E400", valid: false, others: "lenient" },
+  { written: "-1e400", loaded: "-1e400", valid: false, others: "lenient" },
+  { written: "1.0e-400", loaded: 0, valid: false, others: "lenient" },
+  { written: "12345678901234567890", loaded: 12345678901234567000, valid: false, others: "lenient" },
+  { written: "9007199254740993", loaded: 9007199254740992, valid: false, others: "lenient" },
+  { written: ".inf", loaded: Infinity, valid: false, others: "same" },
+  { written: "-.inf", loaded: -Infinity, valid: false, others: "same" },
+  { written: ".nan", loaded: NaN, valid: false, others: "same" },
+];
+
+describe("a scalar in attributes, as YAML reads it", () => {
+  const stackText = (written: string) => `conversations:\n  lobby:\n    attributes: { depot: ${written} }\n`;
+
+  it.each(SCALARS.map((scalar) => [scalar.written, scalar] as const))("%s", (_written, scalar) => {
+    const text = stackText(scalar.written);
+    expect((load(text) as any).conversations.lobby.attributes.depot).toStrictEqual(scalar.loaded);
+
+    const validated = loadStackText(text, "stack.yaml");
+    expect(validated.ok, validated.ok ? "" : renderProblems(validated.problems)).toBe(scalar.valid);
+    if (validated.ok) expect(validated.spec.conversations.lobby.attributes?.depot).toStrictEqual(scalar.loaded);
+    else expect(renderProblems(validated.problems)).toContain(`✖ the number ${scalar.written} cannot be carried exactly in JSON`);
+
+    const checked = checkConversation({}, { attributes: { depot: scalar.loaded } });
+    const editorValid = editorValidates(stackOf({ name: scalar.written, conversation: { attributes: { depot: scalar.loaded } }, valid: scalar.valid, editor: scalar.others }));
+    if (scalar.others === "same") {
+      expect(checked.length === 0, JSON.stringify(checked)).toBe(scalar.valid);
+    } else {
+      expect(checked).toEqual([]);
+      expect(editorValid).toBe(true);
+    }
+    if (scalar.valid) expect(editorValid, JSON.stringify(editorValidates.errors)).toBe(true);
   });
 });
