@@ -192,10 +192,9 @@ export function exportDocument(snapshot: AccountSnapshot): ExportResult {
   const credentials = pushCredentials(snapshot.pushCredentials, secrets, skipped);
   if (Object.keys(credentials).length) document.pushCredentials = credentials;
 
-  if (snapshot.conversations) {
-    const defaultMessagingService = snapshot.accountConfiguration.defaultMessagingServiceSid ?? null;
-    document.conversations = conversations(snapshot.conversations, { roleReference, defaultConversationRole: configuration.defaultConversationRoleSid ?? null, defaultMessagingService }, skipped);
-  }
+  // The file always says which conversations it manages: none, unless they were asked for.
+  const defaultMessagingService = snapshot.accountConfiguration.defaultMessagingServiceSid ?? null;
+  document.conversations = conversations(snapshot.conversations ?? [], { roleReference, defaultConversationRole: configuration.defaultConversationRoleSid ?? null, defaultMessagingService }, skipped);
   return { document, secrets, skipped };
 }
 
