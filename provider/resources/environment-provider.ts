@@ -27,6 +27,7 @@ import {
   refreshedValues,
   restoredValues,
   valuesOf,
+  valuesToRestore,
   type EnvironmentInputs,
   type EnvironmentOutputs,
 } from "../diff/environment";
@@ -100,10 +101,12 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
       const scope = scopeOf(olds);
       if (olds.adopted) {
         // It was there before the stack: put back what the stack changed, never delete it.
-        const values = restoredValues(kind, olds.found ?? {});
-        if (Object.keys(values).length === 0) return;
-        const gone = kind.shape === "collection" && !(await fetchEnvironment(transport(), kind, scope, id, context("read", olds)));
-        if (!gone) await updateEnvironment(transport(), kind, scope, sidOf(id), environmentForm(kind.table, values), context("restore", olds));
+        if (Object.keys(olds.found ?? {}).length === 0) return;
+        const held = await fetchEnvironment(transport(), kind, scope, sidOf(id), context("read", olds));
+        if (!held && kind.shape === "collection") return;
+        // Only what Twilio no longer holds as found is sent: a stack that changed nothing writes nothing.
+        const values = held ? valuesToRestore(kind, olds.found!, held) : restoredValues(kind, olds.found!);
+        if (Object.keys(values).length > 0) await updateEnvironment(transport(), kind, scope, sidOf(id), environmentForm(kind.table, values), context("restore", olds));
         return;
       }
       if (kind.name === "service" && !olds.deleteWithConversations) await refuseHeldConversations(transport(), id, olds);
