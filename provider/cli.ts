@@ -2,6 +2,7 @@
 // `npx twilio-conversations-pulumi validate [--format text|json|github] FILE…`: the package's command
 // line, for projects that install it. Exit codes: 0 valid, 1 problems, 2 usage.
 import { validateFiles, validateUsage, type Output } from "../schemas/validate-cli";
+import { exportCommand } from "./export/command";
 
 const COMMAND = "twilio-conversations-pulumi validate";
 
@@ -17,7 +18,9 @@ export function main(args: readonly string[], output: Output, callerDir: string 
   return 2;
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === "export") {
+  void exportCommand(process.argv.slice(3)).then((code) => (process.exitCode = code));
+} else if (require.main === module) {
   process.exitCode = main(
     process.argv.slice(2),
     {

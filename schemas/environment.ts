@@ -197,6 +197,9 @@ export function environmentSchemas() {
       privateKey: secretReference.optional().describe("APN: the private key (PEM), as a secret."),
       apiKey: secretReference.optional().describe("GCM: the API key, as a secret."),
       secret: secretReference.optional().describe("FCM: the server key, as a secret."),
+      adopt: adopt.describe(
+        "Take over a credential of this type and friendlyName that already exists (the oldest): never (default), ifExists, require. An adopted credential keeps the secrets it holds; the declared ones are sent once their value changes.",
+      ),
     })
     .describe("A push credential. Twilio never answers its secrets back, so drift on them cannot be seen.");
 
@@ -342,6 +345,12 @@ export function environmentRules(value: unknown, ctx: Issues): void {
   for (const [key, credential] of Object.entries(credentials)) {
     keyRule(ctx, ["pushCredentials", key], key);
     entryRules(ctx, "pushCredential", ["pushCredentials", key], credential);
+    if (isRecord(credential) && (credential.adopt === "ifExists" || credential.adopt === "require") && typeof credential.friendlyName !== "string") {
+      report(ctx, ["pushCredentials", key, "adopt"], {
+        message: `adopt: ${credential.adopt} needs a friendlyName to find the existing credential by`,
+        hint: "add the friendlyName the credential has in Twilio, or remove adopt",
+      });
+    }
   }
 }
 

@@ -178,9 +178,20 @@ export async function findEnvironment(
   context: ErrorContext,
 ): Promise<Observed | null> {
   if (kind.fetchesByNaturalKey) return fetchEnvironment(transport, kind, scope, naturalValue, context);
-  const row = kind.table[kind.naturalKey!];
-  const found = (await listEnvironment(transport, kind, scope, context)).filter((json) => valueAt(json, row.answer as string) === naturalValue);
-  // The oldest holds the name (Twilio does not keep friendly names unique).
+  return findEnvironmentBy(transport, kind, scope, { [kind.naturalKey!]: naturalValue }, context);
+}
+
+/** The oldest object of a collection whose answer holds each of `values` (by property), if any: Twilio does not keep friendly names unique. */
+export async function findEnvironmentBy(
+  transport: Transport,
+  kind: EnvironmentKind,
+  scope: EnvironmentScope,
+  values: Record<string, unknown>,
+  context: ErrorContext,
+): Promise<Observed | null> {
+  const found = (await listEnvironment(transport, kind, scope, context)).filter((json) =>
+    Object.entries(values).every(([property, value]) => valueAt(json, kind.table[property].answer as string) === value),
+  );
   found.sort((a, b) => Date.parse(String(a.date_created)) - Date.parse(String(b.date_created)));
   return found.length ? observedOf(kind.table, found[0]) : null;
 }

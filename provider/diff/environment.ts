@@ -223,3 +223,22 @@ export function restoredValues(kind: EnvironmentKind, found: Record<string, unkn
   }
   return values;
 }
+
+/**
+ * What a destroy must send to put back what was found: the found values Twilio no longer holds
+ * (one found as none, where Twilio now holds some). Nothing when the stack changed nothing.
+ */
+export function valuesToRestore(kind: EnvironmentKind, found: Record<string, unknown>, held: Record<string, unknown>): Record<string, unknown> {
+  const changed = Object.entries(found).filter(([property, value]) => {
+    const row = kind.table[property];
+    if (!row) return false;
+    if (typeof row.form === "string") return restoreDiffers(row, "", value, held[property]);
+    return partsOf(row.form).some(([part]) => valueAt(value, part) !== undefined && restoreDiffers(row, part, valueAt(value, part), valueAt(held[property], part)));
+  });
+  return restoredValues(kind, Object.fromEntries(changed));
+}
+
+function restoreDiffers(row: SettingRow, part: string, found: unknown, held: unknown): boolean {
+  if (found === null || found === undefined) return !(held === null || held === undefined || held === "" || (Array.isArray(held) && held.length === 0));
+  return valueDiffers(row.compare, found, held, row.caseless?.includes(part) ?? false);
+}

@@ -95,7 +95,7 @@ const AUTO_CREATION_FIELDS: Record<(typeof AUTO_CREATION_TYPES)[number], readonl
 };
 
 /** What the secrets of a push credential of each type must hold (Twilio's credential resource). */
-const CREDENTIAL_SECRETS: Record<(typeof PUSH_CREDENTIAL_TYPES)[number], readonly string[]> = {
+export const CREDENTIAL_SECRETS: Record<(typeof PUSH_CREDENTIAL_TYPES)[number], readonly string[]> = {
   apn: ["certificate", "privateKey"],
   fcm: ["secret"],
   gcm: ["apiKey"],

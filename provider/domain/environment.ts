@@ -189,6 +189,8 @@ export interface EnvironmentKind {
   naturalKeyUnique?: true;
   /** The other properties a lost create's recovery matches on (a push credential has no natural key). */
   recoveryMatch?: readonly string[];
+  /** Without a natural key: the properties an adoption finds the object by, all equal (the oldest such object is taken). */
+  adoptBy?: readonly string[];
   /** The key of a list answer's items. */
   listItems?: string;
   /** Whether Twilio's fetch path takes the natural key in place of the SID. */
@@ -229,7 +231,7 @@ export const ENVIRONMENT_KINDS: Readonly<Record<EnvironmentKindName, Environment
   },
   pushCredential: {
     name: "pushCredential", noun: "push credential", table: PUSH_CREDENTIAL_PROPERTIES, shape: "collection", placement: "account",
-    recoveryMatch: ["type", "friendlyName"], listItems: "credentials",
+    recoveryMatch: ["type", "friendlyName"], adoptBy: ["type", "friendlyName"], listItems: "credentials",
   },
 };
 

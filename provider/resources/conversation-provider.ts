@@ -27,7 +27,7 @@ import {
   type ConversationInputs,
   type ConversationOutputs,
 } from "./conversation-model";
-import { deleteThread, messageJournalKey, readThread, takeOverThread, ThreadUnfinished, writeThread, type ThreadTarget } from "./thread-effects";
+import { adoptThread, deleteThread, messageJournalKey, readThread, takeOverThread, ThreadUnfinished, writeThread, type ThreadTarget } from "./thread-effects";
 import type { RecordedThread } from "./thread-model";
 import { CHILD_KINDS, type ChildKind, type DeclaredChildren, type RecordedChildren } from "./children-model";
 import { ChildrenUnfinished, childJournalKey, deleteChildren, readChildren, takeOverChildren, writeChildren, type ChildrenTarget } from "./children-effects";
@@ -70,7 +70,9 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
       const adopted = existing !== null;
       // Participants before webhooks before messages: a message may be authored by a participant.
       const { outs: withChildren, created } = await childrenWritten(transport(), raw, inputs, conversationOutputs(inputs, made, adopted), adopted);
-      const outs = await seeded(transport(), raw, inputs, withChildren, {}, created > 0);
+      // An adopted conversation's thread is taken over as far as Twilio holds it, never posted again.
+      const held = adopted && declaresThread(inputs) ? await adoptThread(newConversationTarget(transport(), raw, inputs, made.sid), inputs.messages) : {};
+      const outs = await seeded(transport(), raw, inputs, withChildren, held, created > 0);
       if (!thenClose) return { id: made.sid, outs };
       try {
         const closed = await updateConversation(transport(), scope, made.sid, { state: "closed" }, inputs.webhooksEnabled, {
@@ -293,14 +295,16 @@ async function seeded(
   if (!declaresThread(inputs) && !(activated && inputs.state === "inactive")) return outs;
   const target = newConversationTarget(transport, raw, inputs, outs.sid);
   let thread: RecordedThread = recorded;
+  let posted = 0;
   try {
-    if (declaresThread(inputs)) ({ thread } = await writeThread(target, recorded, inputs.messages));
+    if (declaresThread(inputs)) ({ thread, created: posted } = await writeThread(target, recorded, inputs.messages));
   } catch (error) {
     if (!(error instanceof ThreadUnfinished)) throw error;
     const partial = { ...outs, messages: error.thread, ...((error.created > 0 || activated) && outs.state === "inactive" ? { state: "active" } : {}) };
     throw createdButUnfinished(error.failure, outs.sid, partial, raw, "conversation");
   }
-  if (inputs.state !== "inactive") return { ...outs, messages: thread };
+  // Only a new message or participant made it active: a thread taken over whole changed nothing.
+  if (inputs.state !== "inactive" || (posted === 0 && !activated)) return { ...outs, messages: thread };
   try {
     const restored = await updateConversation(transport, target.scope, outs.sid, { state: "inactive" }, inputs.webhooksEnabled, {
       operation: "set the conversation inactive again after seeding",

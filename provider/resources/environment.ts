@@ -136,8 +136,10 @@ export interface AddressConfigurationArgs extends Common, Adoptable {
  * A push credential. Its certificate, private key, API key and secret are sent to Twilio, kept in
  * state as Pulumi secrets (encrypted inputs; the outputs hold only their fingerprints), and never
  * answered back: drift on them cannot be seen.
+ * Adopted (by type and friendlyName), it keeps the secrets it holds: those declared are recorded, and
+ * sent only once their value changes.
  */
-export interface PushCredentialArgs extends Common {
+export interface PushCredentialArgs extends Common, Adoptable {
   type: pulumi.Input<"apn" | "fcm" | "gcm">;
   friendlyName?: In<string>;
   sandbox?: In<boolean>;

@@ -4,6 +4,7 @@ import type { Transport } from "../client/http";
 import { createMessage, deleteMessage, holdsMessageFields, listMessages, updateMessage } from "../client/messages";
 import { observedMessage } from "../client/wire";
 import { threadSteps } from "../diff/thread";
+import { TwilioConversationsError } from "../errors";
 import {
   messageFields,
   messageUpdateFields,
@@ -118,6 +119,37 @@ export async function takeOverThread(target: ThreadTarget, declared: DeclaredThr
     thread[key] = recordedMessage(declared[key], observed);
     from = at + 1;
   }
+  return thread;
+}
+
+/**
+ * An adopted conversation's thread: the messages Twilio holds (but those another declared resource
+ * holds) are the declared ones, in order, as far as Twilio has them, each taken over and never
+ * posted again; declared messages past its last are created after it. A message held in place of
+ * a declared one (another body, author, date…) is refused: posting the declared ones behind it
+ * would duplicate the thread. Messages held past the last declared one are left alone.
+ */
+export async function adoptThread(target: ThreadTarget, declared: DeclaredThread): Promise<RecordedThread> {
+  const { transport, scope, conversationSid, resourceName } = target;
+  const listed = await listMessages(transport, scope, conversationSid, { operation: "look up the messages of the adopted conversation", resource: resourceName });
+  const held = listed.filter((json) => !transport.claims.heldByAnother(String(json.sid), resourceName));
+  const thread: RecordedThread = {};
+  threadOrder(declared).forEach((key, position) => {
+    if (position >= held.length) return;
+    const observed = observedMessage(held[position]);
+    if (!holdsMessageFields(held[position], messageFields(declared[key]))) {
+      throw new TwilioConversationsError(
+        {
+          operation: "adopt conversation",
+          resource: `${resourceName}/${key}`,
+          hint: "declare the conversation's messages as Twilio holds them, in order (`twilio-conversations-pulumi export --threads` writes them), or leave messages out to not manage the thread",
+        },
+        { message: `message ${position + 1} of the adopted conversation (${observed.sid}, index ${observed.index}) is not the declared message ${JSON.stringify(key)}; its messages would be posted again behind the ones it holds` },
+      );
+    }
+    transport.claims.claim(observed.sid, resourceName);
+    thread[key] = recordedMessage(declared[key], observed);
+  });
   return thread;
 }
 

@@ -84,7 +84,7 @@ describe("renaming a conversation on the real engine", () => {
     const { conversations, messages } = twilioObjects(scenario.emulator);
     expect(conversations.map((c) => [c.sid, c.unique_name])).toEqual([[sid, "desk-adopted"]]);
     expect((await scenario.outputs()).conversations).toEqual({ helpdesk: sid });
-    // The old messages were deleted and the declared ones posted again: one copy of the thread.
+    // The adopting resource took the held messages over (never posted again): one copy of the thread.
     expect(messages.map((m) => m.body)).toEqual(["Hi", "Second"]);
     await expectOnlyUnderNewName(scenario, sid);
     await scenario.pulumi(["preview", "--expect-no-changes"]);

@@ -557,6 +557,8 @@ describe("the conversation's state around its thread", () => {
     expect(statesSent(take(), held).map(([method, urlPath, state]) => [method, urlPath!.replace(uniqueName, "<uniqueName>"), state])).toEqual([
       ["GET", "/v1/Conversations/<uniqueName>", null],
       ["POST", "/v1/Conversations/CH", null],
+      // The thread Twilio holds is looked up, to be taken over: it holds none.
+      ["GET", "/v1/Conversations/CH/Messages", null],
       ["POST", "/v1/Conversations/CH/Messages", null],
       ["POST", "/v1/Conversations/CH/Messages", null],
       ["POST", "/v1/Conversations/CH", "closed"],

@@ -9,6 +9,7 @@ import {
   propertiesToSend,
   recordFound,
   restoredValues,
+  valuesToRestore,
   settingDiffers,
   type EnvironmentOutputs,
 } from "../../../provider/diff/environment";
@@ -301,5 +302,25 @@ describe("what a destroy puts back", () => {
     const account = ENVIRONMENT_KINDS.accountConfiguration;
     expect(restoredValues(account, { defaultInactiveTimer: null, defaultChatServiceSid: IS, notAProperty: 1 })).toEqual({ defaultInactiveTimer: "", defaultChatServiceSid: IS });
     expect(restoredValues(ENVIRONMENT_KINDS.role, { permissions: ["sendMessage"] })).toEqual({ permissions: ["sendMessage"] });
+  });
+});
+
+describe("what a destroy puts back", () => {
+  const webhooks = ENVIRONMENT_KINDS.serviceWebhooks;
+  const found = { postWebhookUrl: null, method: "POST", filters: ["onMessageAdded"] };
+
+  it.each([
+    ["nothing, when Twilio still holds what was found (a method in another case, filters in another order)", { postWebhookUrl: null, method: "post", filters: ["onMessageAdded"] }, {}],
+    ["a URL found as none, cleared", { postWebhookUrl: "https://set.example.com", method: "POST", filters: ["onMessageAdded"] }, { postWebhookUrl: "" }],
+    ["the method and filters found", { postWebhookUrl: "", method: "GET", filters: [] }, { method: "POST", filters: ["onMessageAdded"] }],
+  ])("%s", (_name, held, expected) => {
+    expect(valuesToRestore(webhooks, found, held)).toEqual(expected);
+  });
+
+  it("compares a composite part by part", () => {
+    const notifications = ENVIRONMENT_KINDS.serviceNotifications;
+    const foundParts = { newMessage: { enabled: false, template: null } };
+    expect(valuesToRestore(notifications, foundParts, { newMessage: { enabled: false, template: null, sound: "x" } })).toEqual({});
+    expect(valuesToRestore(notifications, foundParts, { newMessage: { enabled: true, template: "t" } })).toEqual({ newMessage: { enabled: false, template: "" } });
   });
 });

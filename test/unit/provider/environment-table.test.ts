@@ -206,7 +206,7 @@ describe("the tables and the stack file's schema name the same keys", () => {
     ["the account's configuration", () => resolve(schema.properties.account).properties.configuration, "accountConfiguration", []],
     ["the account's webhooks", () => resolve(schema.properties.account).properties.webhooks, "accountWebhooks", []],
     ["an address configuration", () => schema.properties.addressConfigurations.additionalProperties, "addressConfiguration", ["adopt"]],
-    ["a push credential", () => schema.properties.pushCredentials.additionalProperties, "pushCredential", []],
+    ["a push credential", () => schema.properties.pushCredentials.additionalProperties, "pushCredential", ["adopt"]],
   ])("%s: the table's yaml keys and the entry's options", (_name, node, kind, options) => {
     expect(keysOf(node())).toEqual([...yamlKeys(kind), ...options].sort());
   });
