@@ -95,11 +95,11 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
       settle(id, olds);
       const scope = scopeOf(olds);
       if (olds.adopted) {
-        // It was there before the stack: put back what the stack changed, never delete it.
-        const values = restoredValues(kind, olds.found ?? {});
-        if (Object.keys(values).length === 0) return;
-        const gone = kind.shape === "collection" && !(await fetchEnvironment(transport(), kind, scope, id, context("read", olds)));
-        if (!gone) await updateEnvironment(transport(), kind, scope, sidOf(id), environmentForm(kind.table, values), context("restore", olds));
+        // It was there before the stack: put back what it no longer holds as found, never delete it.
+        if (Object.keys(olds.found ?? {}).length === 0) return;
+        const held = await fetchEnvironment(transport(), kind, scope, sidOf(id), context("read", olds));
+        const values = held ? restoredValues(kind, olds.found ?? {}, held) : {};
+        if (Object.keys(values).length > 0) await updateEnvironment(transport(), kind, scope, sidOf(id), environmentForm(kind.table, values), context("restore", olds));
         return;
       }
       if (kind.name === "service" && !olds.deleteWithConversations) await refuseHeldConversations(transport(), id, olds);
