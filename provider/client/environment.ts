@@ -1,7 +1,7 @@
 // The environment's resources on the wire: their paths, forms built and answers read from their
 // property tables (domain/environment.ts), and the calls that create, read, change and delete them.
 import type { ErrorContext } from "../errors";
-import { canonicalJson, parseJsonText } from "../domain/json";
+import { JsonText, canonicalJson, parseJsonText } from "../domain/json";
 import { partsOf, setValueAt, valueAt } from "../domain/properties";
 import type { EnvironmentKind, SettingRow, SettingTable } from "../domain/environment";
 import { createOnce } from "./create";
@@ -14,8 +14,18 @@ export interface EnvironmentScope {
 
 export type Form = Record<string, string | readonly string[]>;
 
-/** The values Twilio answers for a table's properties, by property (a composite as an object of its parts). */
-export type Observed = Record<string, unknown> & { sid: string | null; url: string | null; accountSid: string | null };
+/**
+ * The values Twilio answers for a table's properties, by property (a composite as an object of its
+ * parts); a JSON property as its value, and in `jsonTexts` as the very text Twilio answered, which
+ * is what a destroy puts back (parsed and written again, its keys could come back in another order).
+ */
+export type Observed = Record<string, unknown> & {
+  sid: string | null;
+  url: string | null;
+  accountSid: string | null;
+  /** Present for a table with JSON properties: each one Twilio answered as text, by property. */
+  jsonTexts?: Record<string, string>;
+};
 
 const HINTS: Record<number, string> = {
   20404: "the object is not there: check the SID, or the service it belongs to",
@@ -66,6 +76,7 @@ export function environmentForm(table: SettingTable, values: Record<string, unkn
 }
 
 function encoded(row: SettingRow, value: unknown): string | readonly string[] {
+  if (value instanceof JsonText) return value.text;
   if (row.encode === "json") return canonicalJson(value);
   if (Array.isArray(value)) return value.map(String);
   return String(value);
@@ -78,16 +89,20 @@ export function observedOf(table: SettingTable, json: TwilioJson): Observed {
     url: typeof json.url === "string" ? json.url : null,
     accountSid: typeof json.account_sid === "string" ? json.account_sid : null,
   };
+  const jsonTexts: Record<string, string> = {};
   for (const [property, row] of Object.entries(table)) {
     if (row.answer === null) continue;
     if (typeof row.answer === "string") {
-      observed[property] = read(row, valueAt(json, row.answer));
+      const answered = valueAt(json, row.answer);
+      observed[property] = read(row, answered);
+      if (row.encode === "json" && typeof answered === "string") jsonTexts[property] = answered;
       continue;
     }
     const parts: Record<string, unknown> = {};
     for (const [part, key] of partsOf(row.answer)) setValueAt(parts, part, read(row, valueAt(json, key)));
     observed[property] = parts;
   }
+  if (Object.values(table).some((row) => row.encode === "json")) observed.jsonTexts = jsonTexts;
   return observed as Observed;
 }
 

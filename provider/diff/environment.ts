@@ -2,7 +2,7 @@
 // holds, which changes replace the object, what a destroy puts back. Every comparison follows the
 // property's row (domain/environment.ts).
 import * as crypto from "node:crypto";
-import { jsonEqual } from "../domain/json";
+import { JsonText, jsonEqual, parseJsonText } from "../domain/json";
 import { partsOf, setValueAt, valueAt } from "../domain/properties";
 import { declaredDiffers } from "./compare";
 import { containsUnknown, isUnknown } from "../domain/unknown";
@@ -184,7 +184,7 @@ export function recordFound(
     const declared = inputs.values[property];
     if (row.secret || row.change !== "update" || declared === null || declared === undefined) continue;
     if (typeof row.form === "string") {
-      if (!(property in found)) found[property] = held[property] ?? null;
+      if (!(property in found)) found[property] = (row.encode === "json" ? textOf(held, property) : undefined) ?? held[property] ?? null;
       continue;
     }
     const parts = { ...((found[property] as Record<string, unknown> | undefined) ?? {}) };
@@ -201,44 +201,49 @@ function hasPart(value: Record<string, unknown>, part: string): boolean {
   return valueAt(value, part) !== undefined;
 }
 
+/** A JSON property as Twilio answered it, text for text (outputs written before texts were kept have none). */
+function textOf(held: Record<string, unknown>, property: string): string | undefined {
+  const texts = held.jsonTexts as Record<string, string> | undefined;
+  return texts?.[property];
+}
+
 /**
- * The form values a destroy sends to put back what was found: a value Twilio held as none is sent
- * empty, which clears it (a list empty too).
+ * The form values a destroy sends to put back what was found: only the properties (and parts) whose
+ * found value Twilio no longer holds, so an object nothing changed is left untouched. A value found
+ * as none is sent empty, which clears it (a list empty too); JSON found as text is sent as that text.
  */
-export function restoredValues(kind: EnvironmentKind, found: Record<string, unknown>): Record<string, unknown> {
+export function restoredValues(kind: EnvironmentKind, found: Record<string, unknown>, held: Record<string, unknown>): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [property, value] of Object.entries(found)) {
     const row = kind.table[property];
     if (!row) continue;
+    const caseless = (part: string) => row.caseless?.includes(part) ?? false;
     if (typeof row.form === "string") {
-      values[property] = value ?? "";
+      if (foundDiffers(row, value, held[property], textOf(held, property), caseless(""))) values[property] = restoredValue(row, value);
       continue;
     }
     const parts: Record<string, unknown> = {};
     for (const [part] of partsOf(row.form)) {
       const recorded = valueAt(value, part);
-      if (recorded !== undefined) setValueAt(parts, part, recorded ?? "");
+      if (recorded !== undefined && foundDiffers(row, recorded, valueAt(held[property], part), undefined, caseless(part))) setValueAt(parts, part, restoredValue(row, recorded));
     }
-    values[property] = parts;
+    if (Object.keys(parts).length > 0) values[property] = parts;
   }
   return values;
 }
 
-/**
- * What a destroy must send to put back what was found: the found values Twilio no longer holds
- * (one found as none, where Twilio now holds some). Nothing when the stack changed nothing.
- */
-export function valuesToRestore(kind: EnvironmentKind, found: Record<string, unknown>, held: Record<string, unknown>): Record<string, unknown> {
-  const changed = Object.entries(found).filter(([property, value]) => {
-    const row = kind.table[property];
-    if (!row) return false;
-    if (typeof row.form === "string") return restoreDiffers(row, "", value, held[property]);
-    return partsOf(row.form).some(([part]) => valueAt(value, part) !== undefined && restoreDiffers(row, part, valueAt(value, part), valueAt(held[property], part)));
-  });
-  return restoredValues(kind, Object.fromEntries(changed));
+/** Whether Twilio holds something other than the value found (none and none, or equal JSON text, are the same). */
+export function foundDiffers(row: SettingRow, found: unknown, held: unknown, heldText: string | undefined, caseless: boolean): boolean {
+  if (isNone(found) || isNone(held)) return isNone(found) !== isNone(held);
+  if (row.encode === "json" && typeof found === "string") return heldText === undefined ? !jsonEqual(parseJsonText(found), held) : heldText !== found;
+  return valueDiffers(row.compare, found, held, caseless);
 }
 
-function restoreDiffers(row: SettingRow, part: string, found: unknown, held: unknown): boolean {
-  if (found === null || found === undefined) return !(held === null || held === undefined || held === "" || (Array.isArray(held) && held.length === 0));
-  return valueDiffers(row.compare, found, held, row.caseless?.includes(part) ?? false);
+function isNone(value: unknown): boolean {
+  return value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
+}
+
+function restoredValue(row: SettingRow, found: unknown): unknown {
+  if (found === null) return "";
+  return row.encode === "json" && typeof found === "string" ? new JsonText(found) : found;
 }

@@ -30,6 +30,14 @@ export function parseJsonText(text: string | null | undefined): JsonValue | null
   }
 }
 
+/**
+ * JSON text to send exactly as it is, never re-serialised: a value put back as Twilio held it
+ * (`{"b":1,"a":2}` stays in that order). Lives only between a decision and the form it is sent in.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /** Whether two JSON texts hold the same value (texts that are not JSON compare as text). */
 export function sameJsonText(a: string, b: string): boolean {
   try {

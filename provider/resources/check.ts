@@ -47,12 +47,15 @@ import {
   changedBy,
   isDeclared,
   refusedWhenClosed,
+  type DeclaredRow,
   type FieldRule,
   type PropertyRow,
 } from "../domain/properties";
+import { propertyDiffers } from "../diff/compare";
+import type { ConversationOutputs } from "./conversation-model";
 import { childSteps } from "../diff/children";
 import { CHILD_KINDS, PARTICIPANTS, SCOPED_WEBHOOKS, type ChildKind, type DeclaredChildren, type RecordedChildren } from "./children-model";
-import { threadOrder, threadOrderProblem, type DeclaredMessage, type DeclaredThread, type RecordedThread } from "./thread-model";
+import { threadOrderProblem, type DeclaredMessage, type DeclaredThread, type RecordedThread } from "./thread-model";
 
 type Failure = pulumi.dynamic.CheckFailure;
 type Rule = (value: unknown) => string | undefined;
@@ -167,7 +170,11 @@ const MESSAGE_FIELDS_FIXED_WHEN_CLOSED = refusedWhenClosed(MESSAGE_PROPERTIES).f
   (changedBy(MESSAGE_PROPERTIES, "update") as readonly string[]).includes(field),
 );
 
-export function checkConversation(olds: Record<string, unknown>, news: Record<string, unknown>): Failure[] {
+/**
+ * The declared conversation's own problems. What a closed conversation refuses is judged apart
+ * (closedConversationFailures), against what Twilio holds: `check` is given only the previous inputs.
+ */
+export function checkConversation(news: Record<string, unknown>): Failure[] {
   const failures = checkProperties(news, CONVERSATION_RULES);
   const timers = news.timers as Record<string, unknown> | null | undefined;
   if (timers !== null && timers !== undefined && !isUnknown(timers) && (typeof timers !== "object" || Array.isArray(timers))) {
@@ -177,21 +184,33 @@ export function checkConversation(olds: Record<string, unknown>, news: Record<st
     failures.push(...timerFailures.map((failure) => ({ property: "timers", reason: failure.reason })));
   }
   failures.push(...fieldFailures(conversationViolations, news, "timers"));
-  if (olds.state === "closed" && !isUnknown(news.state)) {
-    failures.push(...closedConversationFailures(olds, news));
-  }
-  failures.push(...checkThread(news.messages, olds.messages, olds.state));
-  for (const kind of CHILD_KINDS) failures.push(...checkChildren(kind, news[kind.property], olds[kind.property], olds.state));
+  failures.push(...checkThread(news.messages));
+  for (const kind of CHILD_KINDS) failures.push(...checkChildren(kind, news[kind.property]));
   return failures;
+}
+
+/**
+ * What Twilio refuses of a conversation it holds closed (closed is final there: error 50377), read
+ * from the outputs: what Twilio held at the last `up` or refresh. Never from the previous inputs,
+ * which an `up` with nothing to do rewrites to the declared state (`active` for a conversation its
+ * timer closed). `diff` reports these before any request; a value unknown in preview is judged
+ * once it is known.
+ */
+export function closedConversationFailures(held: ConversationOutputs, news: Record<string, unknown>): Failure[] {
+  if (held.state !== "closed") return [];
+  return [
+    ...(isUnknown(news.state) ? [] : closedPropertyFailures(held, news)),
+    ...closedThreadFailures(held.messages, news.messages),
+    ...closedParticipantFailures(held.participants, news.participants),
+  ];
 }
 
 /**
  * Participants or scoped webhooks: each as its table's rules and its cross-field rules check it
  * (named `<property>.<key>.<field>`); no two participants with the same identity or binding (Twilio
- * holds one of each per conversation); at most 5 webhooks; and no participant change in a
- * conversation closed at the last `up` (Twilio refuses them: 50377).
+ * holds one of each per conversation); and at most 5 webhooks.
  */
-function checkChildren(kind: ChildKind, value: unknown, previous: unknown, previousState: unknown): Failure[] {
+function checkChildren(kind: ChildKind, value: unknown): Failure[] {
   if (value === undefined || value === null || isUnknown(value)) return [];
   if (typeof value !== "object" || Array.isArray(value)) return [{ property: kind.property, reason: `expected ${kind.noun}s by key, got ${describe(value)}` }];
   const children = value as Record<string, unknown>;
@@ -221,26 +240,23 @@ function checkChildren(kind: ChildKind, value: unknown, previous: unknown, previ
   if (kind === SCOPED_WEBHOOKS && Object.keys(children).length > LIMITS.webhooksPerConversation) {
     failures.push({ property: kind.property, reason: `${Object.keys(children).length} webhooks; Twilio takes at most ${LIMITS.webhooksPerConversation} per conversation (error 50361) (hint: remove some)` });
   }
-  if (kind === PARTICIPANTS && previousState === "closed" && failures.length === 0 && !containsUnknown(children)) {
-    const recorded = previousChildren(previous);
-    for (const step of childSteps(kind, recorded, children as DeclaredChildren)) {
-      failures.push({ property: `${kind.property}.${step.key}`, reason: `can't ${step.action === "create" ? "be added" : `be ${step.action}d`}: the conversation was closed at the last \`up\`, and Twilio changes no participant of a closed conversation (error 50377) (hint: give the resource a new name in the stack so a new conversation is created)` });
-    }
-  }
   return failures;
 }
 
-/** The previous inputs' children, as a closed conversation's check compares with them (held as declared). */
-function previousChildren(previous: unknown): RecordedChildren {
-  if (typeof previous !== "object" || previous === null || Array.isArray(previous)) return {};
-  return Object.fromEntries(Object.entries(previous as DeclaredChildren).map(([key, declared]) => [key, { sid: "", declared, held: declared }]));
+/** Twilio changes no participant of a closed conversation (50377): each change, named. */
+function closedParticipantFailures(held: RecordedChildren | undefined, declared: unknown): Failure[] {
+  if (declared === undefined || declared === null || typeof declared !== "object" || Array.isArray(declared) || containsUnknown(declared)) return [];
+  return childSteps(PARTICIPANTS, held ?? {}, declared as DeclaredChildren).map((step) => ({
+    property: `${PARTICIPANTS.property}.${step.key}`,
+    reason: `can't ${step.action === "create" ? "be added" : `be ${step.action}d`}: the conversation is closed, and Twilio changes no participant of a closed conversation (error 50377) (hint: give the resource a new name in the stack so a new conversation is created)`,
+  }));
 }
 
 /**
  * The seed thread: each message as `checkMessage` checks one (its properties named
  * `messages.<key>.<field>`), and the links that order them.
  */
-function checkThread(messages: unknown, previousMessages: unknown, previousState: unknown): Failure[] {
+function checkThread(messages: unknown): Failure[] {
   if (messages === undefined || messages === null || isUnknown(messages)) return [];
   if (typeof messages !== "object" || Array.isArray(messages)) {
     return [{ property: "messages", reason: `expected messages by key, got ${describe(messages)}` }];
@@ -270,34 +286,32 @@ function checkThread(messages: unknown, previousMessages: unknown, previousState
   if (!linked) return failures;
   const linksProblem = threadOrderProblem(thread as DeclaredThread);
   if (linksProblem) return [...failures, { property: "messages", reason: `${linksProblem} (hint: each message names the key of the one before it in "after")` }];
-  // Messages are written before the conversation is closed, in the same `up`: only a conversation
-  // already closed takes no new or edited message. Previous inputs without a thread may be from
-  // before threads, when each message was a resource of its own: the update takes those messages
-  // over, and Twilio refuses (50377) any it would have to create.
-  if (previousState !== "closed" || previousMessages === undefined || previousMessages === null) return failures;
-  return [...failures, ...closedThreadFailures(previousThread(previousMessages), thread as DeclaredThread)];
+  return failures;
 }
 
-/** The thread of the previous inputs, as the checks of a closed conversation compare with it. */
-function previousThread(messages: unknown): DeclaredThread {
-  if (typeof messages !== "object" || messages === null || Array.isArray(messages)) return {};
-  return threadOrderProblem(messages as DeclaredThread) === null ? (messages as DeclaredThread) : {};
+/** The declared thread when its order can be followed (every message known, each `after` a key); null otherwise. */
+function followableThread(messages: unknown): DeclaredThread | null {
+  if (typeof messages !== "object" || messages === null || Array.isArray(messages) || isUnknown(messages)) return null;
+  const known = Object.values(messages).every(
+    (message) => typeof message === "object" && message !== null && !isUnknown(message) && ["string", "undefined"].includes(typeof (message as DeclaredMessage).after),
+  );
+  return known && threadOrderProblem(messages as DeclaredThread) === null ? (messages as DeclaredThread) : null;
 }
 
 /**
  * What a thread change would send to a closed conversation, which Twilio refuses (50377): a new
  * message, an edit, or a re-created message (its old one deleted first, and lost). Reported where
  * it starts: the messages re-created only to stay after it are not named again. A value unknown
- * in preview is checked when it is known.
+ * in preview is checked when it is known. A thread no longer declared is no change; state without
+ * a recorded thread is from before threads, when each message was a resource of its own: the
+ * update takes those messages over, and refuses none here.
  */
-function closedThreadFailures(previous: DeclaredThread, thread: DeclaredThread): Failure[] {
-  const hint = "the conversation was closed at the last `up`; to seed a thread again, give the resource a new name in the stack so a new conversation is created";
+function closedThreadFailures(held: RecordedThread | undefined, messages: unknown): Failure[] {
+  const thread = followableThread(messages);
+  if (held === undefined || thread === null) return [];
+  const hint = "the conversation is closed; to seed a thread again, give the resource a new name in the stack so a new conversation is created";
   const refused = (property: string, reason: string) => ({ property, reason: `${reason} (hint: ${hint})` });
   const noNewMessages = "a closed conversation takes no new messages (Twilio error 50377)";
-  // The previous thread as Twilio was left holding it: each message at its place, as declared.
-  const held: RecordedThread = Object.fromEntries(
-    threadOrder(previous).map((key, index) => [key, { sid: "", index, declared: previous[key], dateCreated: null, dateUpdated: null }]),
-  );
   return threadSteps(held, thread).flatMap((step): Failure[] => {
     const at = `messages.${step.key}`;
     switch (step.action) {
@@ -323,7 +337,7 @@ function closedThreadFailures(previous: DeclaredThread, thread: DeclaredThread):
 }
 
 /** Closed is terminal in Twilio: nothing about a closed conversation can change but its deletion. */
-function closedConversationFailures(olds: Record<string, unknown>, news: Record<string, unknown>): Failure[] {
+function closedPropertyFailures(held: ConversationOutputs, news: Record<string, unknown>): Failure[] {
   const hint = "a closed conversation can't be reopened or edited; to start over, give the resource a new name in the stack so a new conversation is created";
   // A state left out is no longer managed: the conversation stays closed, which is no change.
   // Closed by the timers declared next to the state, it is what the file asked for.
@@ -331,8 +345,8 @@ function closedConversationFailures(olds: Record<string, unknown>, news: Record<
     return [{ property: "state", reason: `was closed and can't become ${JSON.stringify(news.state)}: ${hint}` }];
   }
   return FIXED_WHEN_CLOSED
-    .filter((property) => news[property] !== null && news[property] !== undefined)
-    .filter((property) => canonicalJson(news[property]) !== canonicalJson(olds[property] ?? null))
+    .filter((property) => !containsUnknown(news[property]))
+    .filter((property) => propertyDiffers(CONVERSATION_PROPERTIES[property] as DeclaredRow, news[property] ?? null, held[property as keyof ConversationOutputs] ?? null))
     .map((property) => ({ property, reason: `can't change on a closed conversation: ${hint}` }));
 }
 

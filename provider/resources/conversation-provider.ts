@@ -13,7 +13,7 @@ import { intentKey } from "../client/intents";
 import { changedConversationProperties, declaredService, diffConversation } from "../diff/conversation";
 import { isUnknown } from "../domain/unknown";
 import { TwilioConversationsError } from "../errors";
-import { checkConversation } from "./check";
+import { checkConversation, closedConversationFailures } from "./check";
 import { createdButUnfinished } from "./partial";
 import { refuseUntrustedNotFound } from "./target";
 import {
@@ -34,13 +34,16 @@ import { ChildrenUnfinished, childJournalKey, deleteChildren, readChildren, take
 
 export function conversationProvider(transport: () => Transport): pulumi.dynamic.ResourceProvider {
   return {
-    async check(olds, news) {
-      return { inputs: news, failures: checkConversation(olds ?? {}, news) };
+    async check(_olds, news) {
+      return { inputs: news, failures: checkConversation(news) };
     },
 
     async diff(id, olds: ConversationOutputs, news) {
       const inputs = normalizeConversationInputs(news);
       holdThread(transport(), id, olds, intentKey(news));
+      // Only the outputs say what Twilio holds: a closed conversation's refusals are decided here.
+      const refused = closedConversationFailures(olds, news);
+      if (refused.length > 0) throw closedConversationError(inputs.resourceName, refused);
       return diffConversation(olds, inputs);
     },
 
@@ -318,6 +321,18 @@ async function seeded(
 
 function scopeOf(olds: ConversationOutputs): Scope {
   return { serviceSid: declaredService(olds) };
+}
+
+/** What a closed conversation refuses, each change named by its property, as one error before any request. */
+function closedConversationError(resourceName: string, refused: pulumi.dynamic.CheckFailure[]): TwilioConversationsError {
+  const error = new TwilioConversationsError(
+    { operation: "change closed conversation", resource: resourceName },
+    { message: refused.map((failure) => `${failure.property}: ${failure.reason}`).join("\n") },
+  );
+  // The engine prints an error thrown by diff as `<error>: <stack>`: a refusal of the stack file is
+  // no fault of the code, and frames would only bury the message.
+  error.stack = "refused before any request to Twilio";
+  return error;
 }
 
 /** The existing conversation to take over, per the `adopt` mode; null means create a new one. */

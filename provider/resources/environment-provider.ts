@@ -6,7 +6,6 @@ import {
   deleteEnvironment,
   fetchEnvironment,
   findEnvironment,
-  findEnvironmentBy,
   environmentForm,
   updateEnvironment,
   type EnvironmentScope,
@@ -27,7 +26,6 @@ import {
   refreshedValues,
   restoredValues,
   valuesOf,
-  valuesToRestore,
   type EnvironmentInputs,
   type EnvironmentOutputs,
 } from "../diff/environment";
@@ -67,11 +65,8 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
       const existing = await adoptable(inputs, scope);
       if (existing) {
         transport().claims.claim(existing.sid!, inputs.resourceName);
-        // Twilio never answers secrets, so what an adopted object holds cannot be compared: it keeps
-        // them, and the declared ones are recorded as held (sent once their value changes).
-        const held = fingerprintsOf(inputs, null);
-        const observed = await setDeclared(existing, existing.sid!, inputs, held);
-        return { id: existing.sid!, outs: outputsOf(inputs, observed, true, recordFound(kind, null, existing, inputs), held) };
+        const observed = await setDeclared(existing, existing.sid!, inputs, null);
+        return { id: existing.sid!, outs: outputsOf(inputs, observed, true, recordFound(kind, null, existing, inputs), fingerprintsOf(inputs, null)) };
       }
       const creation = Object.fromEntries(Object.entries(inputs.values).filter(([, value]) => value !== null));
       const made = await createEnvironment(transport(), kind, scope, creation, context("create", inputs), journalKey(kind, raw));
@@ -100,12 +95,10 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
       settle(id, olds);
       const scope = scopeOf(olds);
       if (olds.adopted) {
-        // It was there before the stack: put back what the stack changed, never delete it.
+        // It was there before the stack: put back what it no longer holds as found, never delete it.
         if (Object.keys(olds.found ?? {}).length === 0) return;
         const held = await fetchEnvironment(transport(), kind, scope, sidOf(id), context("read", olds));
-        if (!held && kind.shape === "collection") return;
-        // Only what Twilio no longer holds as found is sent: a stack that changed nothing writes nothing.
-        const values = held ? valuesToRestore(kind, olds.found!, held) : restoredValues(kind, olds.found!);
+        const values = held ? restoredValues(kind, olds.found ?? {}, held) : {};
         if (Object.keys(values).length > 0) await updateEnvironment(transport(), kind, scope, sidOf(id), environmentForm(kind.table, values), context("restore", olds));
         return;
       }
@@ -130,18 +123,13 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
   }
 
   async function adoptable(inputs: EnvironmentInputs, scope: EnvironmentScope): Promise<Observed | null> {
-    const keys = kind.naturalKey ? [kind.naturalKey] : (kind.adoptBy ?? []);
-    const wanted = keys.map((key) => inputs.values[key]);
-    if (inputs.adopt === "never" || keys.length === 0 || !wanted.every((value) => typeof value === "string")) return null;
-    const lookup = context("look up", inputs);
-    const found = kind.naturalKey
-      ? await findEnvironment(transport(), kind, scope, wanted[0] as string, lookup)
-      : await findEnvironmentBy(transport(), kind, scope, Object.fromEntries(keys.map((key, position) => [key, wanted[position]])), lookup);
+    const natural = kind.naturalKey ? inputs.values[kind.naturalKey] : null;
+    if (inputs.adopt === "never" || typeof natural !== "string") return null;
+    const found = await findEnvironment(transport(), kind, scope, natural, context("look up", inputs));
     if (!found && inputs.adopt === "require") {
-      const named = keys.map((key, position) => `${key} ${JSON.stringify(wanted[position])}`).join(" and ");
       throw new TwilioConversationsError(
-        { ...context("adopt", inputs), hint: `create it first, fix the ${keys.join(" or ")}, or use \`adopt: ifExists\` to create it when missing` },
-        { message: `no ${kind.noun} with ${named} exists` },
+        { ...context("adopt", inputs), hint: `create it first, fix the ${kind.naturalKey}, or use \`adopt: ifExists\` to create it when missing` },
+        { message: `no ${kind.noun} with ${kind.naturalKey} ${JSON.stringify(natural)} exists` },
       );
     }
     return found;

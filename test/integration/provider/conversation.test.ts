@@ -145,10 +145,13 @@ describe("update", () => {
     expect(diff).toEqual({ changes: true, replaces: ["chatServiceSid"] });
   });
 
-  it("refuses to reopen a closed conversation, in check", async () => {
-    const olds = { resourceName: "done", uniqueName: "done", state: "closed" };
-    const result = await env.conversations.check(olds, { ...olds, state: "active" });
-    expect(result.failures).toEqual([{ property: "state", reason: expect.stringContaining("can't be reopened") }]);
+  it("refuses to reopen a closed conversation, in diff (the outputs say what Twilio holds), before any request", async () => {
+    const declared = { resourceName: "done", uniqueName: "done", state: "closed" };
+    const { id, outs } = await createThrough(env.conversations, declared);
+    env.takeRequests();
+    const refused = await env.conversations.diff(id, outs, { ...declared, state: "active" }).catch((error: Error) => error);
+    expect((refused as Error).message).toContain("can't be reopened");
+    expect(env.takeRequests()).toEqual([]);
   });
 });
 

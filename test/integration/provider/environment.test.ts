@@ -251,6 +251,24 @@ describe("a user", () => {
     expect(writesOf(sentSince())).toEqual([{ method: "POST", path: `/v1/Users/${id}`, form: [["FriendlyName", "Grace H."]] }]);
     expect(state().users.find((user: any) => user.sid === id).friendly_name).toBe("Grace H.");
   });
+
+  it("adopted with attributes as found: destroy writes nothing; attributes the stack changed come back as the very text found", async () => {
+    const text = '{"plate":"HB-442-LX","hazmat":true}';
+    await outside("POST", "/v1/Users", { Identity: "driver-7", FriendlyName: "Driver 7", Attributes: text });
+    const declared = { resourceName: "driver", adopt: "require", identity: "driver-7", friendlyName: "Driver 7", attributes: { hazmat: true, plate: "HB-442-LX" } };
+    const { id, outs } = await created("user", declared);
+    expect(writesOf(sentSince())).toEqual([]);
+    await providers.user.delete(id, outs);
+    expect(writesOf(sentSince())).toEqual([]);
+    expect(state().users.find((user: any) => user.sid === id)).toMatchObject({ friendly_name: "Driver 7", attributes: text });
+
+    const changed = await updated("user", id, outs, { ...declared, attributes: { hazmat: false, plate: "HB-442-LX" } });
+    expect(state().users.find((user: any) => user.sid === id).attributes).toBe('{"hazmat":false,"plate":"HB-442-LX"}');
+    sentSince();
+    await providers.user.delete(id, changed);
+    expect(writesOf(sentSince())).toEqual([{ method: "POST", path: `/v1/Users/${id}`, form: [["Attributes", text]] }]);
+    expect(state().users.find((user: any) => user.sid === id).attributes).toBe(text);
+  });
 });
 
 describe("an address configuration", () => {
@@ -392,7 +410,6 @@ describe("a singleton", () => {
     expect(after.found).toEqual({ logEnabled: false, newMessage: { enabled: false, template: null }, addedToConversation: { enabled: false } });
 
     await providers.serviceNotifications.delete(id, after);
-    // Read first: only what Twilio no longer holds as found is sent back.
     expect(writesOf(sentSince())).toEqual([
       {
         method: "POST",

@@ -63,14 +63,18 @@ describe("Twilio's timers move a conversation as the file asked", () => {
     expect(env.emulator.state().conversations.filter((c: any) => c.sid === created.id)).toEqual([]);
   });
 
-  it("a file that changes a timer-closed conversation gets a clear error in check, before any request", async () => {
+  it("a file that changes a timer-closed conversation gets a clear error in diff, before any request, after a no-op up too", async () => {
     const declared = desk("desk-edit");
     const created = await createThrough(env.conversations, declared);
     env.emulator.clock.advance("P2D");
     const read = await env.conversations.read(created.id, created.outs);
     env.takeRequests();
-    const check = await env.conversations.check(read.inputs!, { ...declared, friendlyName: "Renamed" });
-    expect(check.failures).toEqual([{ property: "friendlyName", reason: expect.stringContaining("can't change on a closed conversation") }]);
+    // The inputs a no-op up writes back say `active`: only the outputs still say closed.
+    const edited = { ...declared, friendlyName: "Renamed" };
+    expect((await env.conversations.check(declared, edited)).failures ?? []).toEqual([]);
+    const refused = await env.conversations.diff(created.id, read.props, edited).catch((error: Error) => error);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).message).toContain('change closed conversation "desk-edit" failed: friendlyName: can\'t change on a closed conversation');
     expect(env.takeRequests()).toEqual([]);
   });
 
@@ -106,12 +110,12 @@ describe("a change of state the declared timers don't explain is drift", () => {
     expect((env.emulator.state().conversations as any[]).find((c) => c.sid === created.id).state).toBe("active");
   });
 
-  it("closed outside without a closed timer: check refuses to reopen it, with the way out", async () => {
+  it("closed outside without a closed timer: diff refuses to reopen it, with the way out", async () => {
     const declared = desk("closed-outside", { timers: { inactive: "PT1H" } });
     const created = await createThrough(env.conversations, declared);
     await env.outside("POST", `/v1/Conversations/${created.id}`, { State: "closed" });
     const read = await env.conversations.read(created.id, created.outs);
-    const check = await env.conversations.check(read.inputs!, declared);
-    expect(check.failures).toEqual([{ property: "state", reason: expect.stringContaining("was closed and can't become \"active\"") }]);
+    const refused = await env.conversations.diff(created.id, read.props, declared).catch((error: Error) => error);
+    expect((refused as Error).message).toMatch(/state: was closed and can't become "active": .*give the resource a new name/);
   });
 });

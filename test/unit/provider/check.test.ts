@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UNKNOWN } from "../../../provider/domain/unknown";
-import { checkConversation, checkMessage } from "../../../provider/resources/check";
+import { checkConversation, checkMessage, closedConversationFailures } from "../../../provider/resources/check";
+import { outputsHolding } from "../../support/closed-conversation";
 
 const IS = "IS" + "a".repeat(32);
 const CH = "CH" + "b".repeat(32);
@@ -8,7 +9,11 @@ const ME = "ME" + "d".repeat(32);
 const MG = "MG" + "e".repeat(32);
 const HX = "HX" + "f".repeat(32);
 
-const conversation = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) => checkConversation(olds, news);
+/** check's failures, and with `held` (what the outputs say Twilio holds) what diff refuses of a closed conversation. */
+const conversation = (news: Record<string, unknown>, held?: Record<string, unknown>) => [
+  ...checkConversation(news),
+  ...(held ? closedConversationFailures(outputsHolding(held), news) : []),
+];
 const message = (news: Record<string, unknown>) => checkMessage({ conversationSid: CH, body: "hi", ...news });
 
 describe("checkConversation", () => {
@@ -144,7 +149,7 @@ describe("checkConversation", () => {
     });
   });
 
-  describe("closed is terminal (old inputs say closed)", () => {
+  describe("closed is terminal (the outputs say Twilio holds it closed)", () => {
     const olds = { state: "closed", friendlyName: "Old", attributes: { a: 1 }, bindings: { email: { address: "old@example.com" } } };
 
     it("refuses reopening", () => {
@@ -189,8 +194,31 @@ describe("checkConversation", () => {
       expect(conversation({ friendlyName: "New" }, olds).map((failure) => failure.property)).toEqual(["friendlyName"]);
     });
 
-    it("does not apply when the old state was not closed", () => {
+    it("does not apply when Twilio does not hold it closed", () => {
       expect(conversation({ state: "active", friendlyName: "New" }, { state: "inactive" })).toEqual([]);
+    });
+
+    // After refresh saw the timer close it, an `up` with nothing to do writes the declared inputs
+    // (state: active) back: only the outputs still say closed.
+    describe("closed by its declared timer, the file declaring state: active", () => {
+      const timers = { inactive: "PT5M", closed: "PT10M" };
+      const held = { state: "closed", declaredState: "active", friendlyName: "Desk", timers, bindings: { email: { address: "desk@example.com", name: null } } };
+
+      it("refuses an edit", () => {
+        expect(conversation({ state: "active", timers, friendlyName: "Front desk" }, held)).toEqual([
+          { property: "friendlyName", reason: expect.stringContaining("can't change on a closed conversation") },
+        ]);
+      });
+
+      it.each<[string, Record<string, unknown>]>([
+        ["the file as it is", { state: "active", timers, friendlyName: "Desk" }],
+        ["a timer left out", { state: "active", timers: { closed: "PT10M" }, friendlyName: "Desk" }],
+        ["a timer in other units", { state: "active", timers: { inactive: "PT300S", closed: "PT10M" } }],
+        ["a binding's part left out, which Twilio answers as none", { state: "active", timers, bindings: { email: { address: "desk@example.com" } } }],
+        ["an edit not known until apply (judged then)", { state: "active", timers, friendlyName: UNKNOWN }],
+      ])("accepts %s", (_name, news) => {
+        expect(conversation(news, held)).toEqual([]);
+      });
     });
   });
 });
@@ -357,7 +385,7 @@ describe("checkConversation: the seed thread", () => {
     expect(conversation({ messages }).map((failure) => failure.property)).toEqual(["messages.a.body", "messages"]);
   });
 
-  describe("in a conversation closed at the last up (previous inputs say closed)", () => {
+  describe("in a conversation Twilio holds closed (the outputs say so)", () => {
     const olds = { state: "closed", messages: thread };
 
     it.each<[string, Record<string, unknown>]>([

@@ -6,7 +6,8 @@ import { PARTICIPANT_API, WEBHOOK_API } from "../../../provider/client/children"
 import { childSteps, childrenChange } from "../../../provider/diff/children";
 import { PARTICIPANT_PROPERTIES, WEBHOOK_PROPERTIES } from "../../../provider/domain/properties";
 import { UNKNOWN } from "../../../provider/domain/unknown";
-import { checkConversation } from "../../../provider/resources/check";
+import { checkConversation, closedConversationFailures } from "../../../provider/resources/check";
+import { outputsHolding } from "../../support/closed-conversation";
 import { PARTICIPANTS, SCOPED_WEBHOOKS, childFields, childUpdateFields, fieldsAfterCreate, recordedChild, refreshedChildrenInputs, type RecordedChildren } from "../../../provider/resources/children-model";
 import { loadStackText } from "../../../schemas/load";
 import { renderProblems } from "../../../schemas/problems";
@@ -119,7 +120,8 @@ describe("a lost create's answer is found", () => {
 });
 
 describe("check", () => {
-  const reasons = (news: Record<string, unknown>, olds: Record<string, unknown> = {}) => checkConversation(olds, news).map((f) => `${f.property}: ${f.reason}`);
+  const reasons = (news: Record<string, unknown>, held?: Record<string, unknown>) =>
+    [...checkConversation(news), ...(held ? closedConversationFailures(outputsHolding(held), news) : [])].map((f) => `${f.property}: ${f.reason}`);
   it.each<[string, Record<string, unknown>, string[]]>([
     ["good ones", { participants: { ada: { identity: "ada" }, sms: sms.declared }, scopedWebhooks: { crm: { target: "studio", flowSid: "FW" + "1".repeat(32) } } }, []],
     [
@@ -149,11 +151,11 @@ describe("check", () => {
     expect(reasons(news)).toEqual(expected);
   });
 
-  it("a conversation closed at the last up takes no participant change", () => {
-    const olds = { state: "closed", participants: { ada: { identity: "ada" } } };
-    expect(reasons({ state: "closed", participants: { ada: { identity: "ada" } } }, olds)).toEqual([]);
-    expect(reasons({ state: "closed", participants: { ada: { identity: "ada" }, grace: { identity: "grace" } } }, olds)).toEqual([
-      "participants.grace: can't be added: the conversation was closed at the last `up`, and Twilio changes no participant of a closed conversation (error 50377) (hint: give the resource a new name in the stack so a new conversation is created)",
+  it("a conversation Twilio holds closed takes no participant change", () => {
+    const held = { state: "closed", participants: { ada: { identity: "ada" } } };
+    expect(reasons({ state: "closed", participants: { ada: { identity: "ada" } } }, held)).toEqual([]);
+    expect(reasons({ state: "closed", participants: { ada: { identity: "ada" }, grace: { identity: "grace" } } }, held)).toEqual([
+      "participants.grace: can't be added: the conversation is closed, and Twilio changes no participant of a closed conversation (error 50377) (hint: give the resource a new name in the stack so a new conversation is created)",
     ]);
   });
 });

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { changedConversationProperties, diffConversation } from "../../../provider/diff/conversation";
 import { declaredStateToSend, statesTimersReach, type StateSituation } from "../../../provider/diff/conversation-state";
 import { UNKNOWN } from "../../../provider/domain/unknown";
-import { checkConversation } from "../../../provider/resources/check";
+import { closedConversationFailures } from "../../../provider/resources/check";
+import { outputsHolding } from "../../support/closed-conversation";
 import {
   conversationOutputs,
   normalizeConversationInputs,
@@ -110,14 +111,15 @@ describe("diff and update after Twilio's timers moved the conversation", () => {
   });
 });
 
-describe("check after a refresh that saw the conversation closed", () => {
-  const refreshedInputs = (timers: unknown) => ({ state: "closed", friendlyName: "Desk", timers });
+describe("what diff refuses once the outputs say Twilio holds the conversation closed", () => {
+  // After a refresh, and still after an `up` with nothing to do, which writes the declared inputs back.
+  const held = (timers: unknown) => outputsHolding({ state: "closed", friendlyName: "Desk", timers });
 
   it.each<[string, unknown, Record<string, unknown>]>([
     ["closed by the declared closed timer", BOTH, { state: "active", friendlyName: "Desk", timers: BOTH }],
     ["declared inactive, closed by the closed timer", CLOSED_ONLY, { state: "inactive", timers: CLOSED_ONLY }],
   ])("accepts: %s", (_name, timers, news) => {
-    expect(checkConversation(refreshedInputs(timers), news)).toEqual([]);
+    expect(closedConversationFailures(held(timers), news)).toEqual([]);
   });
 
   it.each<[string, unknown, Record<string, unknown>, string[]]>([
@@ -125,6 +127,7 @@ describe("check after a refresh that saw the conversation closed", () => {
     ["closed by its timer, then renamed in the file", BOTH, { state: "active", friendlyName: "Help desk", timers: BOTH }, ["friendlyName"]],
     ["closed by its timer, then given new timers", BOTH, { state: "active", timers: { inactive: "PT2H", closed: "P1D" } }, ["timers"]],
   ])("refuses: %s", (_name, timers, news, properties) => {
-    expect(checkConversation(refreshedInputs(timers), news).map((failure) => failure.property)).toEqual(properties);
+    expect(closedConversationFailures(held(timers), news).map((failure) => failure.property)).toEqual(properties);
   });
 });
+

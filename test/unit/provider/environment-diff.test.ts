@@ -9,11 +9,10 @@ import {
   propertiesToSend,
   recordFound,
   restoredValues,
-  valuesToRestore,
   settingDiffers,
   type EnvironmentOutputs,
 } from "../../../provider/diff/environment";
-import { observedOf } from "../../../provider/client/environment";
+import { environmentForm, observedOf } from "../../../provider/client/environment";
 import { ENVIRONMENT_KINDS, type EnvironmentKindName } from "../../../provider/domain/environment";
 import { UNKNOWN } from "../../../provider/domain/unknown";
 import { environmentProvider } from "../../../provider/resources/environment-provider";
@@ -294,14 +293,47 @@ describe("what a destroy puts back", () => {
     });
   });
 
-  it('sends "" for a value found as none, the found value otherwise, part by part', () => {
-    expect(restoredValues(kind, { logEnabled: false, newMessage: { template: null, sound: "ding", withMedia: { enabled: false, template: null } } })).toEqual({
+  it('sends "" for a value found as none, the found value otherwise, part by part, where Twilio holds something else', () => {
+    const changed = { logEnabled: true, newMessage: { template: "new", sound: "bell", withMedia: { enabled: true, template: "media" } } };
+    expect(restoredValues(kind, { logEnabled: false, newMessage: { template: null, sound: "ding", withMedia: { enabled: false, template: null } } }, changed)).toEqual({
       logEnabled: false,
       newMessage: { template: "", sound: "ding", withMedia: { enabled: false, template: "" } },
     });
     const account = ENVIRONMENT_KINDS.accountConfiguration;
-    expect(restoredValues(account, { defaultInactiveTimer: null, defaultChatServiceSid: IS, notAProperty: 1 })).toEqual({ defaultInactiveTimer: "", defaultChatServiceSid: IS });
-    expect(restoredValues(ENVIRONMENT_KINDS.role, { permissions: ["sendMessage"] })).toEqual({ permissions: ["sendMessage"] });
+    expect(restoredValues(account, { defaultInactiveTimer: null, defaultChatServiceSid: IS, notAProperty: 1 }, { defaultInactiveTimer: "PT1H", defaultChatServiceSid: OTHER_IS })).toEqual({
+      defaultInactiveTimer: "",
+      defaultChatServiceSid: IS,
+    });
+    expect(restoredValues(ENVIRONMENT_KINDS.role, { permissions: ["sendMessage"] }, { permissions: ["sendMessage", "leaveConversation"] })).toEqual({ permissions: ["sendMessage"] });
+  });
+
+  it("sends nothing for what Twilio still holds as found, and only the parts it does not", () => {
+    const found = { logEnabled: false, newMessage: { template: null, sound: "ding" } };
+    expect(restoredValues(kind, found, held)).toEqual({});
+    expect(restoredValues(kind, found, { ...held, newMessage: { ...held.newMessage, sound: "bell" } })).toEqual({ newMessage: { sound: "ding" } });
+    const webhooks = ENVIRONMENT_KINDS.accountWebhooks;
+    // Lists as sets, methods in either case, none as none (null, "" or an empty list).
+    expect(restoredValues(webhooks, { filters: ["a", "b"], method: "post", preWebhookUrl: null, postWebhookUrl: "" }, { filters: ["b", "a"], method: "POST", preWebhookUrl: "", postWebhookUrl: null })).toEqual({});
+    expect(restoredValues(ENVIRONMENT_KINDS.accountConfiguration, { defaultInactiveTimer: "PT60M" }, { defaultInactiveTimer: "PT1H" })).toEqual({});
+  });
+
+  it("records JSON as the text Twilio answered, and puts it back as that text only where Twilio holds other text", () => {
+    const user = ENVIRONMENT_KINDS.user;
+    const text = '{"plate":"HB-442-LX","hazmat":true}';
+    const answered = observedOf(user.table, { sid: "US1", identity: "driver-7", attributes: text, friendly_name: "Driver" });
+    const found = recordFound(user, null, answered, environmentInputs(user, { identity: "driver-7", attributes: { plate: "HB-442-LX", hazmat: true } }));
+    expect(found).toEqual({ attributes: text });
+    expect(restoredValues(user, found, answered)).toEqual({});
+    const rewritten = observedOf(user.table, { sid: "US1", attributes: '{"hazmat":true,"plate":"HB-000-XX"}' });
+    const restored = restoredValues(user, found, rewritten);
+    expect(Object.keys(restored)).toEqual(["attributes"]);
+    expect(environmentForm(user.table, restored)).toEqual({ Attributes: text });
+  });
+
+  it("puts back JSON found before texts were recorded by its value", () => {
+    const user = ENVIRONMENT_KINDS.user;
+    expect(restoredValues(user, { attributes: { a: 1, b: 2 } }, { attributes: { b: 2, a: 1 } })).toEqual({});
+    expect(environmentForm(user.table, restoredValues(user, { attributes: { b: 2, a: 1 } }, { attributes: { a: 3 } }))).toEqual({ Attributes: '{"a":1,"b":2}' });
   });
 });
 
@@ -314,13 +346,13 @@ describe("what a destroy puts back", () => {
     ["a URL found as none, cleared", { postWebhookUrl: "https://set.example.com", method: "POST", filters: ["onMessageAdded"] }, { postWebhookUrl: "" }],
     ["the method and filters found", { postWebhookUrl: "", method: "GET", filters: [] }, { method: "POST", filters: ["onMessageAdded"] }],
   ])("%s", (_name, held, expected) => {
-    expect(valuesToRestore(webhooks, found, held)).toEqual(expected);
+    expect(restoredValues(webhooks, found, held)).toEqual(expected);
   });
 
   it("compares a composite part by part", () => {
     const notifications = ENVIRONMENT_KINDS.serviceNotifications;
     const foundParts = { newMessage: { enabled: false, template: null } };
-    expect(valuesToRestore(notifications, foundParts, { newMessage: { enabled: false, template: null, sound: "x" } })).toEqual({});
-    expect(valuesToRestore(notifications, foundParts, { newMessage: { enabled: true, template: "t" } })).toEqual({ newMessage: { enabled: false, template: "" } });
+    expect(restoredValues(notifications, foundParts, { newMessage: { enabled: false, template: null, sound: "x" } })).toEqual({});
+    expect(restoredValues(notifications, foundParts, { newMessage: { enabled: true, template: "t" } })).toEqual({ newMessage: { enabled: false, template: "" } });
   });
 });

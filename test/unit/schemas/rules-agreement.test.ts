@@ -324,7 +324,7 @@ function schemaVerdict(testCase: Case): { valid: boolean; detail: string } {
 
 function checkVerdict(testCase: Case): { valid: boolean; detail: string } {
   const failures = testCase.conversation
-    ? checkConversation({}, testCase.conversation)
+    ? checkConversation(testCase.conversation)
     : checkMessage({ conversationSid: CH, ...testCase.message });
   return { valid: failures.length === 0, detail: JSON.stringify(failures) };
 }
@@ -347,7 +347,7 @@ describe("one set of rules", () => {
 
   // The stack program puts a conversation's messages in its thread, keyed by position when unkeyed.
   it.each(messageCases.map((testCase) => [testCase.name, testCase] as const))("%s: check of a conversation's thread agrees", (_name, testCase) => {
-    const failures = checkConversation({}, { messages: { "0": testCase.message } });
+    const failures = checkConversation({ messages: { "0": testCase.message } });
     expect(failures.length === 0, JSON.stringify(failures)).toBe(testCase.valid);
     // Each failure names the message and its field, as the Message resource's check names the field.
     const ownFailures = checkMessage({ conversationSid: CH, ...testCase.message });
@@ -411,7 +411,7 @@ describe("a scalar in attributes, as YAML reads it", () => {
     if (validated.ok) expect(validated.spec.conversations.lobby.attributes?.depot).toStrictEqual(scalar.loaded);
     else expect(renderProblems(validated.problems)).toContain(`✖ the number ${scalar.written} cannot be carried exactly in JSON`);
 
-    const checked = checkConversation({}, { attributes: { depot: scalar.loaded } });
+    const checked = checkConversation({ attributes: { depot: scalar.loaded } });
     const editorValid = editorValidates(stackOf({ name: scalar.written, conversation: { attributes: { depot: scalar.loaded } }, valid: scalar.valid, editor: scalar.others }));
     if (scalar.others === "same") {
       expect(checked.length === 0, JSON.stringify(checked)).toBe(scalar.valid);
