@@ -74,7 +74,7 @@ export async function makePlan(request: PlanRequest, env: Env): Promise<PlanOutc
   const stack = await stackOf(request.stack, pulumi);
   const problems = stack ? problemsBeforeEngine(request.projectDir, stack) : null;
   if (problems) return { ok: false, error: problems };
-  const args = ["preview", "--json", "--non-interactive", ...(request.stack ? ["--stack", request.stack] : [])];
+  const args = ["preview", "--json", "--show-sames", "--non-interactive", ...(request.stack ? ["--stack", request.stack] : [])];
   return reportOf(pulumi, args, {}, "the preview", planFromPreview, request.format);
 }
 
