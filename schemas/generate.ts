@@ -1,15 +1,36 @@
 // `npm run schemas`: writes schemas/stack.schema.json from the zod schema, for editors
 // (`# yaml-language-server: $schema=…`). A test keeps the committed file current.
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { z } from "zod";
 import { stackSchema } from "./stack";
+
+/**
+ * The schema's identity: where the published package serves this very file, at this version. An
+ * editor reads the file from node_modules (the stack file's `$schema=` line); the `$id` names it.
+ */
+export function schemaId(): string {
+  return `https://unpkg.com/twilio-conversations-pulumi@${packageVersion()}/schemas/stack.schema.json`;
+}
+
+/** This package's version, from its package.json above this file (in schemas/ or dist/schemas/). */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+      if (manifest.name === "twilio-conversations-pulumi" && manifest.version) return manifest.version;
+    } catch {
+      // not here: look further up
+    }
+  }
+  throw new Error("the package.json of twilio-conversations-pulumi was not found above " + __dirname);
+}
 
 /** The JSON Schema of what people write in a stack file (zod's input side: defaults are optional). */
 export function stackJsonSchemaText(): string {
   const schema = z.toJSONSchema(stackSchema(), { io: "input", unrepresentable: "any" });
   withMarkdownDescriptions(schema);
-  const document = { $schema: schema.$schema, title: "Twilio Conversations stack file", ...schema };
+  const document = { $schema: schema.$schema, $id: schemaId(), title: "Twilio Conversations stack file", ...schema };
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 

@@ -1,6 +1,11 @@
-// `npm run validate -- [--format text|json|github] FILE…`: checks stack files offline. Exit 0 when
-// every file is valid, 1 when any has a problem, 2 on a usage error.
+// `twilio-conversations-pulumi validate [--format text|json|github] FILE…`: checks stack files
+// offline. Exit codes as every command's (provider/cli/exit-codes.ts): 0 every file is valid, 1 a
+// file has problems, 64 usage error.
 import { isAbsolute, resolve } from "node:path";
+import { parseCommandLine } from "../provider/cli/args";
+import { command, commandUsage, CWD_HELP, CWD_OPTION, STACK_OPTION } from "../provider/cli/command";
+import { EXIT } from "../provider/cli/exit-codes";
+import { stackFileOf } from "../provider/cli/pulumi";
 import { loadStackFile } from "./load";
 import { compareProblems, problemCount, renderProblemReport, type Problem } from "./problems";
 
@@ -13,88 +18,95 @@ export interface Output {
 }
 
 export interface ValidateOptions {
-  /** Files given as relative paths are read from here and shown as given. */
+  /** Files given as relative paths (and --cwd) are read from here, and shown as given. */
   callerDir?: string;
   /** How the usage text names the command. */
   command?: string;
 }
 
-export function validateUsage(command = "npm run validate --"): string {
-  return `usage: ${command} [--format text|json|github] STACK_FILE.yaml [STACK_FILE.yaml …]
+const OPTIONS = { format: { type: "string", choices: FORMATS }, ...STACK_OPTION, ...CWD_OPTION } as const;
 
-Checks stack files offline, without credentials, with the rules pulumi preview applies.
+export const validateCommand = command({
+  summary: "checks stack files offline, without credentials, with the rules pulumi preview applies",
+  synopsis: "[--format text|json|github] [--cwd DIR] (STACK_FILE.yaml … | --stack STACK)",
+  help: `Checks stack files offline, without credentials, with the rules pulumi preview applies.
 
-  --format text     problems as file:line:col, with hints, on stderr (the default)
-  --format json     one JSON document on stdout: {"ok", "files": [{"file", "ok"}], "problems":
-                    [{"file", "line", "column", "path", "message", "hint"}]}
-  --format github   GitHub Actions annotations on stdout: ::error file=…,line=…,col=…::message
-  -h, --help        this text
+  --format text       problems as file:line:col, with hints, on stderr (the default)
+  --format json       one JSON document on stdout: {"ok", "files": [{"file", "ok"}], "problems":
+                      [{"file", "line", "column", "path", "message", "hint"}]}
+  --format github     GitHub Actions annotations on stdout: ::error file=…,line=…,col=…::message
+  -s, --stack STACK   without files: the stack file that stack's program reads (the stackFile config
+                      key of Pulumi.STACK.yaml, else stacks/STACK.yaml)
+${CWD_HELP}`,
+  options: OPTIONS,
+  positionals: true,
+  run(values, files, context) {
+    return checkFiles({ format: values.format ?? "text", files, stack: values.stack, cwd: values.cwd }, context.output, context.cwd);
+  },
+});
 
-Exit codes: 0 every file is valid, 1 a file has problems, 2 usage error.`;
-}
-
-type Parsed = { kind: "help" } | { kind: "usage-error"; message: string } | { kind: "run"; format: Format; files: string[] };
-
-/** The command line, as data. */
-export function parseValidateArgs(args: readonly string[]): Parsed {
-  let format: Format = "text";
-  const files: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--") {
-      files.push(...args.slice(i + 1));
-      break;
-    }
-    if (arg === "--help" || arg === "-h") return { kind: "help" };
-    if (arg === "--format" || arg.startsWith("--format=")) {
-      const value = arg === "--format" ? args[++i] : arg.slice("--format=".length);
-      if (!FORMATS.includes(value as Format)) {
-        return { kind: "usage-error", message: `--format takes text, json or github${value === undefined ? "" : `, not ${JSON.stringify(value)}`}` };
-      }
-      format = value as Format;
-    } else if (arg.startsWith("-")) {
-      return { kind: "usage-error", message: `unknown option ${JSON.stringify(arg)}` };
-    } else files.push(arg);
-  }
-  if (files.length === 0) return { kind: "usage-error", message: "no stack file given" };
-  return { kind: "run", format, files };
+export function validateUsage(invocation = "twilio-conversations-pulumi validate"): string {
+  return commandUsage(invocation, validateCommand);
 }
 
 /**
- * The directory the user ran the command from: `npm run validate` moves to the package root and
+ * The directory the user ran the command from: `npm run <script>` moves to the package root and
  * names the caller's directory in INIT_CWD. Run any other way, INIT_CWD may be inherited from an
  * unrelated npm script (e.g. `npm test` starting this file), so the working directory counts.
  */
-export function callerDirectory(env: Record<string, string | undefined>, cwd: string): string {
-  return env.npm_lifecycle_event === "validate" && env.INIT_CWD ? env.INIT_CWD : cwd;
+export function callerDirectory(env: Record<string, string | undefined>, cwd: string, script = "validate"): string {
+  return env.npm_lifecycle_event === script && env.INIT_CWD ? env.INIT_CWD : cwd;
+}
+
+/** `validate`'s command line, parsed and run (the package CLI and library callers). */
+export function validateFiles(args: readonly string[], output: Output, options: ValidateOptions = {}): number {
+  const parsed = parseCommandLine(OPTIONS, args, true);
+  if (parsed.kind === "help") {
+    output.out(validateUsage(options.command));
+    return EXIT.ok;
+  }
+  if (parsed.kind === "usage-error") {
+    output.err(`${parsed.message}\n\n${validateUsage(options.command)}`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  const request = { format: values.format ?? "text", files: positionals, stack: values.stack, cwd: values.cwd };
+  return checkFiles(request, output, options.callerDir ?? process.cwd(), options.command);
+}
+
+interface CheckRequest {
+  format: Format;
+  files: string[];
+  stack?: string;
+  cwd?: string;
+}
+
+function checkFiles(request: CheckRequest, output: Output, callerDir: string, invocation?: string): number {
+  const dir = resolve(callerDir, request.cwd ?? ".");
+  const files = [...request.files];
+  if (request.stack && files.length === 0) {
+    const stackFile = stackFileOf(dir, request.stack);
+    if (stackFile) files.push(stackFile.shown);
+  }
+  if (files.length === 0) {
+    output.err(`no stack file given\n\n${validateUsage(invocation)}`);
+    return EXIT.usage;
+  }
+  const verdicts: FileVerdict[] = [];
+  const problems: Problem[] = [];
+  for (const file of files) {
+    const result = loadStackFile(isAbsolute(file) ? file : resolve(dir, file), file);
+    verdicts.push({ file, ok: result.ok });
+    if (!result.ok) problems.push(...result.problems);
+  }
+  problems.sort(compareProblems);
+  RENDERERS[request.format](verdicts, problems, output);
+  return problems.length === 0 ? EXIT.ok : EXIT.failed;
 }
 
 interface FileVerdict {
   file: string;
   ok: boolean;
-}
-
-export function validateFiles(args: readonly string[], output: Output, options: ValidateOptions = {}): number {
-  const parsed = parseValidateArgs(args);
-  if (parsed.kind === "help") {
-    output.out(validateUsage(options.command));
-    return 0;
-  }
-  if (parsed.kind === "usage-error") {
-    output.err(`${parsed.message}\n\n${validateUsage(options.command)}`);
-    return 2;
-  }
-  const callerDir = options.callerDir ?? process.cwd();
-  const verdicts: FileVerdict[] = [];
-  const problems: Problem[] = [];
-  for (const file of parsed.files) {
-    const result = loadStackFile(isAbsolute(file) ? file : resolve(callerDir, file), file);
-    verdicts.push({ file, ok: result.ok });
-    if (!result.ok) problems.push(...result.problems);
-  }
-  problems.sort(compareProblems);
-  RENDERERS[parsed.format](verdicts, problems, output);
-  return problems.length === 0 ? 0 : 1;
 }
 
 const RENDERERS: Record<Format, (verdicts: FileVerdict[], problems: Problem[], output: Output) => void> = {
@@ -133,15 +145,4 @@ function escapeData(text: string): string {
 
 function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-
-if (require.main === module) {
-  process.exitCode = validateFiles(
-    process.argv.slice(2),
-    {
-      out: (line) => process.stdout.write(`${line}\n`),
-      err: (text) => process.stderr.write(`${text}\n`),
-    },
-    { callerDir: callerDirectory(process.env, process.cwd()) },
-  );
 }

@@ -1,7 +1,7 @@
-// The stack-file check that `npm run pulumi` and `npm run plan` run before starting the engine.
+// The stack-file check that `npm run pulumi` runs before starting the engine: the package command
+// line's own (provider/cli/pulumi.ts), for the stack a pulumi command line names.
 "use strict";
 const { spawnSync } = require("node:child_process");
-const fs = require("node:fs");
 const path = require("node:path");
 const { PROJECT } = require("./engine");
 
@@ -15,24 +15,9 @@ function stackName(args, env) {
   return selected.status === 0 && selected.stdout.trim() ? selected.stdout.trim() : null;
 }
 
-/** The stack file the program will read (relative to the project), by the program's own rule. */
-function stackFileOf(stack, load) {
-  let config = {};
-  try {
-    const settings = require("js-yaml").load(fs.readFileSync(path.join(PROJECT, `Pulumi.${stack}.yaml`), "utf8"));
-    config = (settings && settings.config) || {};
-  } catch {
-    // No stack settings file: the program falls back to stacks/<stack>.yaml.
-  }
-  const configured = config["twilio-conversations:stackFile"];
-  if (configured !== undefined && typeof configured !== "string") return null;
-  return load.stackFilePath(configured || undefined, stack);
-}
-
 /**
  * Validates the stack file before the engine starts, for the pulumi commands (`args`) that run the
- * program; `env` is the engine's environment. The same file takes `validate` well under a second;
- * the engine needs seconds to start and fail. Returns the rendered problems, or null. Anything
+ * program; `env` is the engine's environment. Returns the rendered problems, or null. Anything
  * undetermined (no stack, no build) is left to the program, which refuses it too.
  */
 function problemsBeforeEngine(args, env) {
@@ -40,19 +25,13 @@ function problemsBeforeEngine(args, env) {
   if (!runsProgram) return null;
   const stack = stackName(args, env);
   if (!stack) return null;
-  let load;
+  let check;
   try {
-    load = require(path.join(PROJECT, "dist", "schemas", "load.js"));
+    check = require(path.join(PROJECT, "dist", "provider", "cli", "pulumi.js"));
   } catch {
     return null;
   }
-  const file = stackFileOf(stack, load);
-  if (!file) return null;
-  process.chdir(PROJECT);
-  const result = load.loadStackFile(file);
-  if (result.ok) return null;
-  const { renderProblemReport } = require(path.join(PROJECT, "dist", "schemas", "problems.js"));
-  return `${file} is not a valid stack file:\n\n${renderProblemReport(result.problems)}; pulumi was not started`;
+  return check.problemsBeforeEngine(PROJECT, stack);
 }
 
 module.exports = { problemsBeforeEngine };

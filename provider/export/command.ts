@@ -3,7 +3,6 @@
 // 64 usage error.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { resolveSettings } from "../config";
 import { Claims } from "../client/claims";
 import type { Transport } from "../client/http";
@@ -12,19 +11,19 @@ import { DEFAULT_RETRY_POLICY, retryLine } from "../client/retry";
 import { redactError } from "../errors";
 import { loadStackText } from "../../schemas/load";
 import { renderProblemReport } from "../../schemas/problems";
+import { parseCommandLine, type ParsedValues } from "../cli/args";
+import { command, commandUsage, CWD_HELP, CWD_OPTION } from "../cli/command";
+import { EXIT } from "../cli/exit-codes";
 import { exportDocument } from "./document";
 import { ALL_CONVERSATIONS, FILTER_USAGE, parseConversationFilter, type ConversationFilter } from "./filters";
 import { renderStackFile, secretCommands } from "./render";
 import { readAccount } from "./snapshot";
 
-export const EXIT = { ok: 0, failed: 1, usage: 64 } as const;
-
 const COMMAND = "twilio-conversations-pulumi export";
 
-export function exportUsage(): string {
-  return `usage: ${COMMAND} --out FILE [--service IS…] [--conversations [FILTER…]] [--threads] [--concurrency N]
+const SYNOPSIS = "--out FILE [--service IS…] [--conversations [FILTER…]] [--threads] [--concurrency N] [--cwd DIR]";
 
-Writes the stack file of a live Twilio account, every object adopted as it is, so that the first
+const HELP = `Writes the stack file of a live Twilio account, every object adopted as it is, so that the first
 \`pulumi up\` on it writes nothing. Credentials as for pulumi: TWILIO_ACCOUNT_SID with
 TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET); TWILIO_REGION, TWILIO_EDGE and
 TWILIO_CONVERSATIONS_BASE_URL choose the endpoint.
@@ -35,14 +34,15 @@ TWILIO_CONVERSATIONS_BASE_URL choose the endpoint.
                       those every FILTER chooses (all without one)
   --threads           also each conversation's messages, as seed messages taken over (implies --conversations)
   --concurrency N     conversations read at once, each with up to 3 requests (default 4)
-  -h, --help          this text
+${CWD_HELP.replace("the Pulumi project's folder, the one holding Pulumi.yaml", "the folder --out is written from")}
 
 ${FILTER_USAGE}
 
 Progress (objects read, by kind) and the \`pulumi config set --secret\` commands for the secrets the
-file names go to stderr.
+file names go to stderr. Nothing is written when the export fails (exit 1).`;
 
-Exit codes: 0 written, 1 failed (nothing written), 64 usage error.`;
+export function exportUsage(): string {
+  return commandUsage(COMMAND, { synopsis: SYNOPSIS, help: HELP });
 }
 
 export interface ExportRequest {
@@ -53,30 +53,25 @@ export interface ExportRequest {
   concurrency: number;
 }
 
+const OPTIONS = {
+  out: { type: "string" },
+  service: { type: "string", multiple: true },
+  conversations: { type: "boolean" },
+  threads: { type: "boolean" },
+  concurrency: { type: "string" },
+  ...CWD_OPTION,
+} as const;
+
 type Parsed = { kind: "help" } | { kind: "usage-error"; message: string } | { kind: "run"; request: ExportRequest };
 
 /** The command line, as data. */
 export function parseExportArgs(argv: readonly string[]): Parsed {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: "string" },
-        service: { type: "string", multiple: true },
-        conversations: { type: "boolean" },
-        threads: { type: "boolean" },
-        concurrency: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    return { kind: "usage-error", message: (error as Error).message };
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return { kind: "help" };
+  const parsed = parseCommandLine(OPTIONS, argv, true);
+  return parsed.kind === "run" ? requestOf(parsed.values, parsed.positionals) : parsed;
+}
+
+/** What the parsed options ask for, or why they cannot be run. */
+function requestOf(values: ParsedValues<typeof OPTIONS>, positionals: readonly string[]): Exclude<Parsed, { kind: "help" }> {
   if (!values.out) return { kind: "usage-error", message: "--out FILE is required: where to write the stack file" };
   const services = values.service ?? [];
   if (services.length > 1) return { kind: "usage-error", message: "a stack file holds one service: export each --service to its own file" };
@@ -115,19 +110,45 @@ const processEnvironment = (): ExportEnvironment => ({
   now: Date.now,
 });
 
+/** The command's entry in the package's command line (provider/cli.ts). */
+export const exportCommandEntry = command({
+  summary: "the stack file of a live account, every object adopted as it is (reads Twilio, writes only --out)",
+  synopsis: SYNOPSIS,
+  help: HELP,
+  options: OPTIONS,
+  positionals: true,
+  async run(values, positionals, context) {
+    const parsed = requestOf(values, positionals);
+    const io: ExportEnvironment = {
+      env: context.env,
+      cwd: path.resolve(context.cwd, values.cwd ?? "."),
+      stderr: (text) => context.output.err(text.replace(/\n$/, "")),
+      fetch: globalThis.fetch,
+      now: Date.now,
+    };
+    return parsed.kind === "run" ? execute(parsed.request, io) : usageError(parsed.message, io);
+  },
+});
+
+/** The command run on its own arguments (tests, and callers without the package's command line). */
 export async function exportCommand(argv: string[], io: ExportEnvironment = processEnvironment()): Promise<number> {
   const parsed = parseExportArgs(argv);
   if (parsed.kind === "help") {
     io.stderr(`${exportUsage()}\n`);
     return EXIT.ok;
   }
-  if (parsed.kind === "usage-error") {
-    io.stderr(`${parsed.message}\n\n${exportUsage()}\n`);
-    return EXIT.usage;
-  }
+  return parsed.kind === "run" ? execute(parsed.request, io) : usageError(parsed.message, io);
+}
+
+function usageError(message: string, io: ExportEnvironment): number {
+  io.stderr(`${message}\n\n${exportUsage()}\n`);
+  return EXIT.usage;
+}
+
+async function execute(request: ExportRequest, io: ExportEnvironment): Promise<number> {
   const settings = resolveSettings(() => undefined, io.env);
   try {
-    return await runExport(parsed.request, io, settings);
+    return await runExport(request, io, settings);
   } catch (error) {
     io.stderr(`export failed, nothing written: ${(redactError(error, settings.secrets) as Error).message}\n`);
     return EXIT.failed;

@@ -4,7 +4,7 @@
 // its messages are named here from that step's recorded and declared thread (diff/thread.ts).
 // And `refresh --preview-only --json` (with its engine event log) as a drift report: what Twilio
 // holds now against what the last `up` recorded, independent of the stack file.
-// Pure: scripts/plan.js runs the engine and chooses the exit code.
+// Pure: the command line (provider/cli/plan.ts) runs the engine and chooses the exit code.
 import { changedMessageFields, threadSteps, type MessageStep, type ReplaceCause } from "../diff/thread";
 import { valueDiffers } from "../diff/compare";
 import { changedChildFields, childSteps } from "../diff/children";
@@ -25,8 +25,10 @@ import {
 /**
  * `move`: a message made by the per-message `Message` resources of an earlier release, taken over
  * by its conversation's resource as it is (no request to Twilio; the old resource leaves the state).
+ * `rename`: a resource under a new logical name (`renamedFrom`, a Pulumi alias) and nothing else:
+ * `up` records the new name in the stack's state and sends Twilio nothing.
  */
-export type Action = "create" | "update" | "replace" | "delete" | "move";
+export type Action = "create" | "update" | "replace" | "delete" | "move" | "rename";
 /** A conversation, a message, a conversation's participant or webhook, or one of the environment's resources by the words of its kind (`service configuration`, `role`). */
 export type ResourceKind = "conversation" | "message" | "participant" | "webhook" | EnvironmentNoun;
 type EnvironmentNoun = (typeof ENVIRONMENT_KINDS)[EnvironmentKindName]["noun"];
@@ -63,7 +65,7 @@ export interface Plan {
 export interface PreviewStep {
   op: string;
   urn: string;
-  oldState?: { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
+  oldState?: { urn?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
   newState?: { inputs?: Record<string, unknown> };
   replaceReasons?: string[];
   diffReasons?: string[];
@@ -111,10 +113,30 @@ const ACTIONS: Record<string, Action | undefined> = {
   "create-replacement": "replace",
   "delete-replaced": "replace",
   delete: "delete",
+  rename: "rename",
 };
 
+/**
+ * The logical name a step's resource had, when the step moves it to a new one (an alias); else
+ * null. The engine calls a step that only renames `same`, and `preview --json` lists it only with
+ * `--show-sames`: it is planned as a `rename`, as `up` still writes it to the state.
+ */
+function previousName(step: PreviewStep): string | null {
+  const old = step.oldState?.urn;
+  return old && old !== step.urn ? nameOf(old) : null;
+}
+
+function withRenames(step: PreviewStep): PreviewStep {
+  return step.op === "same" && previousName(step) !== null ? { ...step, op: "rename" } : step;
+}
+
+function renameReason(step: PreviewStep): string[] {
+  const previous = previousName(step);
+  return previous === null ? [] : [`it was ${previous} (renamedFrom): the stack's state records it under its new name`];
+}
+
 export function planFromPreview(preview: PreviewJson): Plan {
-  const steps = (preview.steps ?? []).filter((step) => kindOf(step.urn) !== null && ACTIONS[step.op] !== undefined);
+  const steps = (preview.steps ?? []).map(withRenames).filter((step) => kindOf(step.urn) !== null && ACTIONS[step.op] !== undefined);
   const byName = new Map<string, PreviewStep>();
   // a replacement appears as several steps
   for (const step of steps) if (!byName.has(nameOf(step.urn))) byName.set(nameOf(step.urn), step);
@@ -178,6 +200,7 @@ function environmentPlan(kind: EnvironmentKindName, name: string, step: PreviewS
   if (action !== "delete" && declaredSecrets.length > 0) {
     reasons.push(`Twilio never answers ${declaredSecrets.join(" or ")} back: a change made outside the stack cannot be seen`);
   }
+  reasons.push(...renameReason(step));
   if (action === "delete" && ENVIRONMENT_KINDS[kind].shape === "singleton") reasons.push("never deleted: what it held before the stack is put back");
   else if (action === "delete" && step.oldState?.outputs?.adopted === true) reasons.push("adopted: not deleted, what it held before the stack is put back");
   return { kind: ENVIRONMENT_KINDS[kind].noun, name, action, changes, reasons };
@@ -256,9 +279,9 @@ function conversationPlan(name: string, step: PreviewStep, legacy: RecordedThrea
     return childrenPlan(kind, name, action, held, wanted as DeclaredChildren);
   });
   const messages = declared === null ? [] : threadPlan(name, action, recorded, declared, legacy !== undefined);
-  own.reasons = conversationReasons(own, step);
+  own.reasons = [...conversationReasons(own, step), ...renameReason(step)];
   const inside = [...children, ...messages];
-  const shown = action !== "update" || own.changes.length > 0 || inside.length === 0;
+  const shown = action !== "update" || own.changes.length > 0 || inside.length === 0 || previousName(step) !== null;
   return shown ? [own, ...inside] : inside;
 }
 
@@ -495,7 +518,7 @@ function changesBetween(before: Record<string, unknown>, after: Record<string, u
 }
 
 function countsOf(resources: PlannedResource[]): Record<Action, number> {
-  const counts: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0, move: 0 };
+  const counts: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0, move: 0, rename: 0 };
   for (const resource of resources) counts[resource.action]++;
   return counts;
 }
@@ -733,7 +756,7 @@ function orderReason(message: PlannedResource, all: PlannedResource[]): string {
   return "the message before it changes, so it is re-created to keep the thread's order";
 }
 
-const SYMBOLS: Record<Action, string> = { create: "+", update: "~", replace: "+-", delete: "-", move: "~" };
+const SYMBOLS: Record<Action, string> = { create: "+", update: "~", replace: "+-", delete: "-", move: "~", rename: "~" };
 
 /** What a drift report calls an object changed in Twilio (`update`) or deleted there (`delete`). */
 const DRIFT_LABELS: Partial<Record<Action, string>> = { update: "changed", delete: "gone" };
@@ -741,6 +764,7 @@ const DRIFT_LABELS: Partial<Record<Action, string>> = { update: "changed", delet
 /** Actions told in more words than their name: on a resource's line, and in the summary. */
 const LABELS: Partial<Record<Action, { line: string; summary: string }>> = {
   move: { line: "moved into its conversation's resource; no request to Twilio", summary: "move into their conversation's resource" },
+  rename: { line: "renamed, recorded in state, no request to Twilio", summary: "rename in the stack's state" },
 };
 
 function label(plan: Plan, action: Action): string {

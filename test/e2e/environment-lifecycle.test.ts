@@ -58,7 +58,7 @@ describe("destroy and the plan of the environment", () => {
     async () => {
       const scenario = await scenarioNamed("environment-plan");
       await withSecrets(scenario);
-      const plan = () => scenario.run("node", ["scripts/plan.js", "--stack", scenario.stack]);
+      const plan = () => scenario.run("node", ["scripts/cli.js", "plan", "--stack", scenario.stack]);
       scenario.writeStack(ENVIRONMENT);
       const created = await plan();
       expect(created.code, created.output).toBe(2);

@@ -33,7 +33,7 @@ export interface Scenario {
     options?: { env?: Record<string, string>; allowFailure?: boolean; withoutStack?: boolean; cwd?: string },
   ): Promise<CommandResult>;
   up(extra?: string[]): Promise<CommandResult>;
-  /** Runs another command of this project (e.g. `node scripts/plan.js`) in the scenario's environment. */
+  /** Runs another command of this project (e.g. `node scripts/cli.js plan`) in the scenario's environment. */
   run(command: string, args: string[]): Promise<CommandResult>;
   /** Starts pulumi in a process group of its own (so the whole tree can be killed), without waiting. */
   start(args: string[], env?: Record<string, string>): { child: ChildProcess; done: Promise<CommandResult> };

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { spawnGroup } from "../support/processes";
 import type { CommandResult } from "./harness";
+import { planFromPreview, renderPlan } from "../../provider/plan/render";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureEngine, pulumiEnv, PROJECT } = require("../../scripts/engine.js") as {
@@ -188,6 +189,72 @@ describe.concurrent("installed from the packed tarball", () => {
     }
   }, TIMEOUT);
 
+  it("the package's command line in the project: npx plan --stack dev renders npm run plan's text, drift exits 3 after a change in Twilio, --help exits 0, a usage error 64", async () => {
+    const project = { ...(await starterProject("cli", {})), stack: "dev" };
+    const emulator = await startEmulator();
+    try {
+      const pulumi = pulumiIn(project, emulator);
+      const env = projectEnv(project, emulator);
+      const cli = (args: string[], options: { env?: Record<string, string> } = {}) =>
+        run("npx", ["twilio-conversations-pulumi", ...args], { cwd: project.dir, env: options.env ?? env, allowFailure: true });
+      await pulumi(["stack", "init", "dev", "--secrets-provider", "passphrase"], { stack: false });
+      fs.writeFileSync(path.join(project.dir, "stacks/dev.yaml"), STACK_FILE);
+      await pulumi(["up", "--yes", "--skip-preview"]);
+
+      const unchanged = await cli(["plan", "--stack", "dev"]);
+      expect([unchanged.code, unchanged.stdout]).toEqual([0, "No changes.\n"]);
+
+      fs.writeFileSync(path.join(project.dir, "stacks/dev.yaml"), STACK_FILE.replace("friendlyName: Support", "friendlyName: Support desk"));
+      const edited = await cli(["plan", "--stack", "dev"]);
+      expect(edited.code, edited.output).toBe(2);
+      // the component's name prefixes its resources' logical names (several stack files can live in one program)
+      expect(edited.stdout).toBe('Plan: 1 to update\n~ conversation conversations/support (update)\n    friendlyName: "Support" → "Support desk"\n');
+      // the text npm run plan renders of the same preview, through this repository's renderer
+      const preview = JSON.parse((await pulumi(["preview", "--json", "--show-sames"])).stdout);
+      expect(edited.stdout).toBe(`${renderPlan(planFromPreview(preview), "text")}\n`);
+      const markdown = await cli(["plan", "--stack", "dev", "--format", "markdown"]);
+      expect(markdown.stdout).toBe(`${renderPlan(planFromPreview(preview), "markdown")}\n`);
+
+      fs.writeFileSync(path.join(project.dir, "stacks/dev.yaml"), "conversations:\n  support:\n    frendlyName: x\n");
+      const invalid = await cli(["plan", "--stack", "dev"]);
+      expect(invalid.code).toBe(1);
+      expect(invalid.stderr).toContain("stacks/dev.yaml is not a valid stack file");
+      expect(invalid.stderr).toContain("stacks/dev.yaml:3:5 conversations.support.frendlyName");
+      fs.writeFileSync(path.join(project.dir, "stacks/dev.yaml"), STACK_FILE);
+
+      // The Pulumi CLI where Pulumi's installer puts it ($PULUMI_HOME/bin), not on PATH.
+      const bin = path.join(project.home, "bin");
+      fs.mkdirSync(bin, { recursive: true });
+      for (const file of fs.readdirSync(engineDir)) fs.symlinkSync(path.join(engineDir, file), path.join(bin, file));
+      const withoutEngineOnPath = { ...env, PATH: env.PATH.split(path.delimiter).filter((dir) => dir !== engineDir).join(path.delimiter) };
+      const clean = await cli(["drift", "--stack", "dev"], { env: withoutEngineOnPath });
+      expect([clean.code, clean.stdout]).toEqual([0, "No drift: Twilio holds what the last up recorded.\n"]);
+      const support = (emulator.state().conversations as any[]).find((c) => c.unique_name === "pkg-support");
+      const token = Buffer.from(`${emulator.credentials.accountSid}:${emulator.credentials.authToken}`).toString("base64");
+      await fetch(`${emulator.url}/v1/Conversations/${support.sid}`, {
+        method: "POST",
+        headers: { authorization: `Basic ${token}`, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ FriendlyName: "Renamed by hand" }),
+      });
+      const drifted = await cli(["drift", "--stack", "dev"], { env: withoutEngineOnPath });
+      expect(drifted.code, drifted.output).toBe(3);
+      expect(drifted.stdout).toContain('friendlyName: "Support" → "Renamed by hand"');
+
+      for (const args of [["--help"], ["validate", "--help"], ["plan", "--help"], ["drift", "--help"], ["github", "--help"]]) {
+        const help = await cli(args);
+        expect(help.code, args.join(" ")).toBe(0);
+        expect(help.stdout).toContain("64  usage error");
+      }
+      const usage = await cli(["plan", "--stack", "dev", "--drift"]);
+      expect(usage.code).toBe(64);
+      expect(usage.stderr.split("\n")[0]).toBe('unknown option "--drift"');
+      expect(fs.existsSync(path.join(project.dir, "node_modules/twilio-conversations-pulumi/action.yml"))).toBe(true);
+      expect(fs.existsSync(path.join(project.dir, "node_modules/twilio-conversations-pulumi/schemas/stack.schema.json"))).toBe(true);
+    } finally {
+      await emulator.close();
+    }
+  }, TIMEOUT);
+
   it("a workspace monorepo with the package hoisted to its root, and the program in src/ (main: src/)", async () => {
     const root = path.join(work, "monorepo");
     fs.mkdirSync(path.join(root, "packages"), { recursive: true });
@@ -349,17 +416,22 @@ async function addProgram(project: Project, code: string): Promise<void> {
   await run("npx", ["tsc", "--noEmit", "-p", "."], { cwd: project.dir });
 }
 
+/** The environment a user of the project works in: its backend and PULUMI_HOME, the emulator's credentials, the engine on PATH. */
+function projectEnv(project: Project, emulator: RunningEmulator): Record<string, string> {
+  return pulumiEnv(engineDir, {
+    ...process.env,
+    PULUMI_BACKEND_URL: `file://${project.backend}`,
+    PULUMI_HOME: project.home,
+    PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+    TWILIO_CONVERSATIONS_BASE_URL: emulator.url,
+    TWILIO_ACCOUNT_SID: emulator.credentials.accountSid,
+    TWILIO_AUTH_TOKEN: emulator.credentials.authToken,
+  });
+}
+
 function pulumiIn(project: Project, emulator: RunningEmulator) {
   return async (args: string[], options: { stack?: boolean; cwd?: string } = {}): Promise<CommandResult> => {
-    const env = pulumiEnv(engineDir, {
-      ...process.env,
-      PULUMI_BACKEND_URL: `file://${project.backend}`,
-      PULUMI_HOME: project.home,
-      PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
-      TWILIO_CONVERSATIONS_BASE_URL: emulator.url,
-      TWILIO_ACCOUNT_SID: emulator.credentials.accountSid,
-      TWILIO_AUTH_TOKEN: emulator.credentials.authToken,
-    });
+    const env = projectEnv(project, emulator);
     const stackArgs = options.stack === false ? [] : ["--stack", project.stack];
     return run("pulumi", [...args, ...stackArgs, "--non-interactive"], { cwd: options.cwd ?? project.dir, env });
   };

@@ -113,7 +113,7 @@ describe("participants and scoped webhooks on the real engine", () => {
       .replace("filters: [onMessageAdded, onParticipantAdded]", "filters: [onMessageAdded]");
     scenario.writeStack(edited);
     // npm run plan names each child that changes, by its key, inside its conversation.
-    const plan = await scenario.run("node", ["scripts/plan.js", "--stack", scenario.stack]);
+    const plan = await scenario.run("node", ["scripts/cli.js", "plan", "--stack", scenario.stack]);
     expect(plan.stdout).toContain("Plan: 2 to update");
     expect(plan.stdout).toContain('~ participant desk/ada (update)\n    attributes.role: "agent" → "lead"');
     expect(plan.stdout).toContain('~ webhook desk/crm (update)\n    url: "https://example.com/hooks/crm" → "https://example.com/hooks/crm-v2"');
@@ -188,7 +188,7 @@ describe("participants and scoped webhooks on the real engine", () => {
     await raw(scenario.emulator, "DELETE", `${base}/Participants/${grace.sid}`);
     await raw(scenario.emulator, "POST", `${base}/Webhooks/${crm.sid}`, { "Configuration.Url": "https://example.com/elsewhere" });
 
-    const plan = await scenario.run("node", ["scripts/plan.js", "--stack", scenario.stack, "--drift"]);
+    const plan = await scenario.run("node", ["scripts/cli.js", "drift", "--stack", scenario.stack]);
     expect(plan.stdout).toContain("participant desk/ada (changed)");
     expect(plan.stdout).toContain('attributes.role: "agent" → "changed by hand"');
     expect(plan.stdout).toContain("participant desk/grace (gone)");

@@ -20,9 +20,11 @@ conversations:
         body: Hi
 `;
 
-const plan = (args: string[] = []) => scenario!.run("node", ["scripts/plan.js", "--stack", scenario!.stack, ...args]);
+// `npm run plan` / `npm run drift`: the package's command line on this project
+const plan = (args: string[] = []) => scenario!.run("node", ["scripts/cli.js", "plan", "--stack", scenario!.stack, ...args]);
+const drift = (args: string[] = []) => scenario!.run("node", ["scripts/cli.js", "drift", "--stack", scenario!.stack, ...args]);
 
-describe("npm run plan on the real engine", () => {
+describe("npm run plan and npm run drift on the real engine", () => {
   it("exits 0 with no changes, 2 with changes naming the property, 1 when the stack file is invalid or the preview fails", async () => {
     scenario = await newScenario("plan");
     scenario.writeStack(STACK);
@@ -56,7 +58,7 @@ describe("npm run plan on the real engine", () => {
     expect(failed.stderr).toContain("Twilio error 20003");
   }, E2E_TIMEOUT);
 
-  it("--drift finds a friendlyName changed outside and exits 3 naming it; a plain plan does not see it", async () => {
+  it("drift finds a friendlyName changed outside and exits 3 naming it; a plain plan does not see it", async () => {
     scenario = await newScenario("plan-drift");
     scenario.writeStack(STACK);
     await scenario.up();
@@ -71,16 +73,16 @@ describe("npm run plan on the real engine", () => {
     const withoutRefresh = await plan();
     expect(withoutRefresh.code).toBe(0);
 
-    const drift = await plan(["--drift"]);
+    const drifted = await drift();
     // old: what the last up recorded; new: what Twilio holds now
-    expect(drift.stdout).toContain('friendlyName: "Support" → "Renamed by hand"');
-    expect(drift.stdout).toContain("~ conversation support (changed)");
-    expect(drift.code).toBe(3);
+    expect(drifted.stdout).toContain('friendlyName: "Support" → "Renamed by hand"');
+    expect(drifted.stdout).toContain("~ conversation support (changed)");
+    expect(drifted.code).toBe(3);
     // nothing was written: the stack still records the old name until someone runs up or refresh
     expect((await plan()).code).toBe(0);
   }, E2E_TIMEOUT);
 
-  it("--drift compares Twilio with what the last up recorded: a merged edit not applied yet is not drift; an object deleted outside is gone", async () => {
+  it("drift compares Twilio with what the last up recorded: a merged edit not applied yet is not drift; an object deleted outside is gone", async () => {
     scenario = await newScenario("plan-drift-unapplied");
     scenario.writeStack(STACK);
     await scenario.up();
@@ -90,21 +92,21 @@ describe("npm run plan on the real engine", () => {
     const pending = await plan();
     expect(pending.stdout).toContain('friendlyName: "Support" → "Support desk"');
     expect(pending.code).toBe(2);
-    const noDrift = await plan(["--drift"]);
+    const noDrift = await drift();
     expect(noDrift.stdout.trim()).toBe("No drift: Twilio holds what the last up recorded.");
     expect(noDrift.code).toBe(0);
-    const noDriftJson = JSON.parse((await plan(["--drift", "--format", "json"])).stdout);
+    const noDriftJson = JSON.parse((await drift(["--format", "json"])).stdout);
     expect(noDriftJson).toMatchObject({ drift: true, changes: false, resources: [] });
 
     // even a stack file that no longer parses does not matter: the drift check never reads it
     scenario.writeStack("conversations: [not, a, mapping");
-    expect((await plan(["--drift"])).code).toBe(0);
+    expect((await drift()).code).toBe(0);
 
     const support = twilioObjects(scenario.emulator).conversations.find((c) => c.unique_name === "support-plan-e2e");
     const token = Buffer.from(`${scenario.credentialsEnv.TWILIO_ACCOUNT_SID}:${scenario.credentialsEnv.TWILIO_AUTH_TOKEN}`).toString("base64");
     const deleted = await fetch(`${scenario.emulator.url}/v1/Conversations/${support.sid}`, { method: "DELETE", headers: { authorization: `Basic ${token}` } });
     expect(deleted.status).toBe(204);
-    const gone = await plan(["--drift", "--format", "markdown"]);
+    const gone = await drift(["--format", "markdown"]);
     expect(gone.stdout).toContain("**Drift (recorded at the last up → in Twilio now): 2 gone**");
     expect(gone.stdout).toContain("- `-` **gone** conversation `support`");
     expect(gone.stdout).toContain("- `-` **gone** message `support/hello`");
@@ -112,10 +114,58 @@ describe("npm run plan on the real engine", () => {
     expect(gone.code).toBe(3);
 
     scenario.credentialsEnv.TWILIO_AUTH_TOKEN = "not-the-token";
-    const failed = await plan(["--drift"]);
+    const failed = await drift();
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain("the refresh preview (reading Twilio) failed");
     expect(failed.stderr).toContain("Twilio error 20003");
+  }, E2E_TIMEOUT);
+});
+
+describe("npm run plan of a rename (renamedFrom)", () => {
+  const CLAIM = `
+conversations:
+  claim-7731:
+    uniqueName: claim-7731-plan-e2e
+    friendlyName: Water damage
+    messages:
+      - key: opened
+        body: Claim opened
+`;
+  const RENAMED = CLAIM.replace("  claim-7731:\n", "  claim-7731-water:\n    renamedFrom: claim-7731\n");
+
+  it("is a change recorded in the stack's state, exit 2, until up records the new name without a request to Twilio", async () => {
+    scenario = await newScenario("plan-rename");
+    scenario.writeStack(CLAIM);
+    await scenario.up();
+
+    scenario.writeStack(RENAMED);
+    const renamed = await plan();
+    expect(renamed.stdout.trim()).toBe(
+      [
+        "Plan: 1 to rename in the stack's state",
+        "~ conversation claim-7731-water (renamed, recorded in state, no request to Twilio)",
+        "    why: it was claim-7731 (renamedFrom): the stack's state records it under its new name",
+      ].join("\n"),
+    );
+    expect(renamed.code).toBe(2);
+    const json = JSON.parse((await plan(["--format", "json"])).stdout);
+    expect(json.changes).toBe(true);
+    expect(json.summary.rename).toBe(1);
+
+    // renamed and edited in one change: the update says it is renamed too
+    scenario.writeStack(RENAMED.replace("friendlyName: Water damage", "friendlyName: Water damage, kitchen"));
+    const both = await plan();
+    expect(both.stdout).toContain("~ conversation claim-7731-water (update)");
+    expect(both.stdout).toContain("why: it was claim-7731 (renamedFrom)");
+    expect(both.code).toBe(2);
+
+    scenario.writeStack(RENAMED);
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    expect(scenario.emulator.requests().filter((r) => r.method !== "GET")).toEqual([]);
+    const after = await plan();
+    expect(after.stdout.trim()).toBe("No changes.");
+    expect(after.code).toBe(0);
   }, E2E_TIMEOUT);
 });
 
@@ -148,7 +198,7 @@ describe("npm run plan after state with one Message resource per message", () =>
     // an edit made in the same run: the edited message is re-created, the one before it taken over
     scenario.writeStack(THREAD.replace("body: Bye", "body: Bye now"));
     const edited = JSON.parse((await plan(["--format", "json"])).stdout);
-    expect(edited.summary).toEqual({ create: 0, update: 0, replace: 1, delete: 0, move: 1 });
+    expect(edited.summary).toEqual({ create: 0, update: 0, replace: 1, delete: 0, move: 1, rename: 0 });
     expect(edited.resources.map((r: { name: string; action: string }) => `${r.action} ${r.name}`)).toEqual(["move support/hello", "replace support/bye"]);
 
     scenario.emulator.clearRequests();

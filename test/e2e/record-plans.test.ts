@@ -68,7 +68,7 @@ describe.runIf(process.env.RECORD_PLANS === "1")("recording preview --json fixtu
   }, 600_000);
 });
 
-/** `npm run plan -- --drift`'s engine call: the refresh preview, and the event log that carries the states read. */
+/** `npm run drift`'s engine call: the refresh preview, and the event log that carries the states read. */
 async function recordRefresh(scenario: Scenario, name: string): Promise<void> {
   const eventLog = path.join(scenario.dir, `${name}.events`);
   const json = await scenario.pulumi(["refresh", "--preview-only", "--json", "--event-log", eventLog], { env: { PULUMI_DEBUG_COMMANDS: "true" } });

@@ -1,7 +1,10 @@
-// The pull-request workflow as GitHub would run it: the workflow file parsed for its fork safety and
-// the scripts it names, and those scripts run on the real engine against the emulator, with a `gh`
-// that records what it was asked to do.
+// The pull-request workflow as users install it: action.yml (shipped in the package) and the
+// starter's workflow that uses it, parsed for fork safety; and the action's script run as GitHub
+// runs it, on the real engine against the emulator, talking to a fake GitHub API that records the
+// comments it is asked to post and edit.
 import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { load } from "js-yaml";
 import { afterEach, describe, expect, it } from "vitest";
@@ -9,15 +12,21 @@ import { newScenario, twilioObjects, type CommandResult, type Scenario } from ".
 
 const E2E_TIMEOUT = 300_000;
 const ROOT = path.resolve(__dirname, "../..");
-// Kept among the examples, so it runs in the projects that copy it to .github/workflows/, not here.
-const WORKFLOW_FILE = path.join(ROOT, "examples/ci/conversations.yml");
+const ACTION = load(fs.readFileSync(path.join(ROOT, "action.yml"), "utf8")) as Action;
+const WORKFLOW = load(fs.readFileSync(path.join(ROOT, "examples/starter/.github/workflows/conversations.yml"), "utf8")) as Workflow;
+const USES_ACTION = "./node_modules/twilio-conversations-pulumi";
 
 interface Step {
   name?: string;
   uses?: string;
   run?: string;
   if?: string;
+  with?: Record<string, string>;
   env?: Record<string, string>;
+}
+interface Action {
+  inputs: Record<string, { default?: string; required?: boolean }>;
+  runs: { using: string; steps: Step[] };
 }
 interface Job {
   if?: string;
@@ -31,63 +40,69 @@ interface Workflow {
   jobs: Record<string, Job>;
 }
 
-const workflow = load(fs.readFileSync(WORKFLOW_FILE, "utf8")) as Workflow;
-const FROM_THIS_REPOSITORY = "github.event.pull_request.head.repo.full_name == github.repository";
-const usesSecrets = (step: Step) => Object.values(step.env ?? {}).some((value) => String(value).includes("secrets."));
-const stepRunning = (job: Job, script: string) => {
-  const step = job.steps.find((candidate) => candidate.run?.includes(script));
-  if (!step) throw new Error(`no step of the job runs ${script}`);
-  return step;
-};
-
-/** A `gh` that appends its arguments (one JSON line per call) to a log and answers like GitHub's API. */
-function fakeGh(dir: string) {
-  const bin = path.join(dir, "bin");
-  const log = path.join(dir, "gh-calls.jsonl");
-  const comments = path.join(dir, "gh-comments.json");
-  fs.mkdirSync(bin, { recursive: true });
-  fs.writeFileSync(comments, JSON.stringify([{ id: 7, body: "Looks good to me" }]));
-  fs.writeFileSync(
-    path.join(bin, "gh"),
-    `#!/usr/bin/env node
-const fs = require("node:fs");
-const args = process.argv.slice(2);
-const input = args.includes("--input") ? JSON.parse(fs.readFileSync(args[args.indexOf("--input") + 1], "utf8")) : null;
-fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ args, input, token: process.env.GH_TOKEN }) + "\\n");
-const comments = JSON.parse(fs.readFileSync(${JSON.stringify(comments)}, "utf8"));
-const method = args.includes("--method") ? args[args.indexOf("--method") + 1] : "GET";
-if (method === "GET") {
-  // with --paginate --slurp, gh prints one array of all the pages; without, only the first page
-  if (!args.includes("--paginate") || !args.includes("--slurp")) { process.stderr.write("expected --paginate --slurp\\n"); process.exit(1); }
-  process.stdout.write(JSON.stringify([comments.slice(0, 1), comments.slice(1)]));
-} else if (method === "POST") {
-  comments.push({ id: 1000 + comments.length, body: input.body });
-  fs.writeFileSync(${JSON.stringify(comments)}, JSON.stringify(comments));
-  process.stdout.write(JSON.stringify(comments[comments.length - 1]));
-} else if (method === "PATCH") {
-  const id = Number(args.find((arg) => arg.startsWith("repos/")).split("/").pop());
-  const comment = comments.find((candidate) => candidate.id === id);
-  if (!comment) { process.stderr.write("HTTP 404: Not Found\\n"); process.exit(1); }
-  comment.body = input.body;
-  fs.writeFileSync(${JSON.stringify(comments)}, JSON.stringify(comments));
-  process.stdout.write(JSON.stringify(comment));
+interface Recorded {
+  method: string;
+  path: string;
+  authorization?: string;
+  body?: { body: string };
 }
-`,
-    { mode: 0o755 },
-  );
+
+/** GitHub's issue-comments API, as far as the action uses it, with `reviewerComments` already on the pull request. */
+async function fakeGitHub(reviewerComments: number) {
+  const comments = Array.from({ length: reviewerComments }, (_, i) => ({ id: i + 1, body: `Reviewer comment ${i + 1}` }));
+  const requests: Recorded[] = [];
+  const server = http.createServer((request, response) => {
+    let text = "";
+    request.on("data", (chunk) => (text += chunk));
+    request.on("end", () => {
+      const url = new URL(request.url!, "http://localhost");
+      const body = text ? JSON.parse(text) : undefined;
+      requests.push({ method: request.method!, path: url.pathname, authorization: request.headers.authorization, body });
+      const answer = (status: number, value: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
+      if (request.method === "GET" && url.pathname === "/repos/acme/infra/issues/42/comments") {
+        const perPage = Number(url.searchParams.get("per_page") ?? 30);
+        const page = Number(url.searchParams.get("page") ?? 1);
+        return answer(200, comments.slice((page - 1) * perPage, page * perPage));
+      }
+      if (request.method === "POST" && url.pathname === "/repos/acme/infra/issues/42/comments") {
+        const comment = { id: 1000 + comments.length, body: body.body };
+        comments.push(comment);
+        return answer(201, comment);
+      }
+      const patched = /^\/repos\/acme\/infra\/issues\/comments\/(\d+)$/.exec(url.pathname);
+      const comment = patched && comments.find((candidate) => candidate.id === Number(patched[1]));
+      if (request.method === "PATCH" && comment) {
+        comment.body = body.body;
+        return answer(200, comment);
+      }
+      answer(404, { message: "Not Found" });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
-    bin,
-    calls: (): { args: string[]; input: { body: string } | null; token?: string }[] =>
-      fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line)) : [],
-    comments: (): { id: number; body: string }[] => JSON.parse(fs.readFileSync(comments, "utf8")),
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    writes: () => requests.filter((r) => r.method !== "GET"),
+    comments,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
-/** Runs a step's `run:` text with bash as GitHub does, with the step's env and `overrides` on top. */
-function runStep(scenario: Scenario, step: Step, overrides: Record<string, string>, fakeBin: string): Promise<CommandResult> {
-  const secretless = Object.fromEntries(Object.entries(step.env ?? {}).filter(([, value]) => !String(value).includes("${{")));
-  const assignments = Object.entries({ ...secretless, ...overrides }).map(([key, value]) => `${key}=${value}`);
-  return scenario.run("env", [...assignments, "bash", "-e", "-o", "pipefail", "-c", `PATH=${fakeBin}:$PATH\n${step.run}`]);
+/** The action's script step, run with bash as GitHub runs a composite action's step: its env from inputs, in the project. */
+function runAction(scenario: Scenario, inputs: Record<string, string>, github: Record<string, string>): Promise<CommandResult> {
+  const step = ACTION.runs.steps.find((candidate) => candidate.run)!;
+  const input = (name: string) => inputs[name] ?? ACTION.inputs[name].default ?? "";
+  const env: Record<string, string> = {
+    INPUT_STACKS: input("stacks"),
+    INPUT_FILES: input("files"),
+    INPUT_MODE: input("mode"),
+    GITHUB_TOKEN: input("github-token"),
+    GITHUB_ACTION_PATH: ROOT,
+    ...github,
+  };
+  expect(Object.keys(step.env!).sort()).toEqual(["GITHUB_TOKEN", "INPUT_FILES", "INPUT_MODE", "INPUT_STACKS"]);
+  const assignments = Object.entries(env).map(([key, value]) => `${key}=${value}`);
+  return scenario.run("env", [...assignments, "bash", "-e", "-c", step.run!]);
 }
 
 const STACK = `
@@ -101,160 +116,169 @@ conversations:
 `;
 
 let scenario: Scenario | undefined;
-async function deployed(name: string): Promise<Scenario> {
-  const deployedScenario = await newScenario(name);
-  deployedScenario.writeStack(STACK);
-  await deployedScenario.up();
-  return deployedScenario;
-}
 afterEach(async () => {
   await scenario?.dispose();
   scenario = undefined;
 });
 
-describe("the workflow file", () => {
-  it("gives secrets and write access only to pull requests from this repository, and production only to main", () => {
-    expect(Object.keys(workflow.on).sort()).toEqual(["pull_request", "push", "schedule"]);
-    expect(workflow.permissions ?? {}).not.toHaveProperty("pull-requests");
+async function deployed(name: string): Promise<Scenario> {
+  const made = await newScenario(name);
+  made.writeStack(STACK);
+  await made.up();
+  return made;
+}
 
-    const plan = workflow.jobs.plan;
+/** A pull_request event's payload, from this repository or a fork. */
+function pullRequestEvent(dir: string, headRepository = "acme/infra"): string {
+  const file = path.join(dir, "event.json");
+  fs.writeFileSync(file, JSON.stringify({ pull_request: { number: 42, head: { repo: { full_name: headRepository } }, base: { repo: { full_name: "acme/infra" } } } }));
+  return file;
+}
+
+describe("the action and the starter's workflow", () => {
+  it("the action installs the Pulumi CLI the conventional way and passes its inputs as variables, never pasted into the script", () => {
+    expect(ACTION.runs.using).toBe("composite");
+    expect(ACTION.runs.steps[0].uses).toMatch(/^pulumi\/actions@v\d+$/);
+    const script = ACTION.runs.steps.find((step) => step.run)!;
+    expect(script.run).not.toContain("${{");
+    expect(script.run).toContain('"$GITHUB_ACTION_PATH/dist/provider/cli.js" github');
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    expect(manifest.files).toContain("action.yml");
+  });
+
+  it("the starter's workflow plans pull requests with write access to them only, and checks drift on main only", () => {
+    expect(Object.keys(WORKFLOW.on).sort()).toEqual(["pull_request", "push", "schedule"]);
+    expect(WORKFLOW.on).not.toHaveProperty("pull_request_target");
+    expect(WORKFLOW.permissions).toEqual({ contents: "read" });
+    const { plan, drift } = WORKFLOW.jobs;
     expect(plan.if).toBe("github.event_name == 'pull_request'");
     expect(plan.permissions?.["pull-requests"]).toBe("write");
-    expect(plan.environment).toBeUndefined();
-    const secretSteps = plan.steps.filter(usesSecrets);
-    expect(secretSteps.map((step) => step.run)).toEqual([stepRunning(plan, "scripts/ci/plan.sh").run]);
-    for (const step of secretSteps) expect(step.if).toBe(FROM_THIS_REPOSITORY);
-    expect(stepRunning(plan, "npm run validate").if).toBeUndefined();
-
-    const drift = workflow.jobs.drift;
-    expect(drift.if).toContain("github.event_name != 'pull_request'");
-    expect(drift.if).toContain("github.ref == 'refs/heads/main'");
+    expect(drift.if).toBe("github.event_name != 'pull_request' && github.ref == 'refs/heads/main'");
     expect(drift.environment).toBe("production");
     expect(drift.permissions ?? {}).not.toHaveProperty("pull-requests");
-    expect(stepRunning(drift, "scripts/ci/drift.sh").env?.STACK).toBe("production");
-
     for (const job of [plan, drift]) {
-      const cache = job.steps.find((step) => step.uses?.startsWith("actions/cache@")) as Step & { with: { path: string; key: string } };
-      expect(cache.with.path).toContain("~/.cache/twilio-conversations-pulumi");
-      expect(cache.with.path).toContain("~/go/pkg/mod");
-      expect(cache.with.key).toContain("hashFiles('package-lock.json', 'scripts/engine/**/go.sum')");
+      const uses = job.steps.findIndex((step) => step.uses === USES_ACTION);
+      expect(uses).toBeGreaterThan(job.steps.findIndex((step) => step.run === "npm ci"));
+      expect(job.steps[uses].with?.stacks).toBe("dev");
+      // the only step with secrets is the action's
+      expect(job.steps.filter((step) => JSON.stringify(step.env ?? {}).includes("secrets.")).map((step) => step.uses)).toEqual([USES_ACTION]);
     }
-  });
-
-  it("is the workflow the README shows, word for word", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    expect(readme).toContain("```yaml\n" + fs.readFileSync(WORKFLOW_FILE, "utf8") + "```");
-  });
-
-  it("names only scripts and npm scripts that exist, executable", () => {
-    const packageScripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-    const runs = Object.values(workflow.jobs).flatMap((job) => job.steps.map((step) => step.run).filter((run): run is string => Boolean(run)));
-    const files = runs.flatMap((run) => [...run.matchAll(/(?:^|\s)((?:\.\/)?scripts\/[\w./-]+)/g)].map((match) => match[1]));
-    expect(files.sort()).toEqual(["scripts/ci/drift.sh", "scripts/ci/plan.sh"]);
-    for (const file of files) {
-      expect(fs.existsSync(path.join(ROOT, file)), file).toBe(true);
-      expect(fs.statSync(path.join(ROOT, file)).mode & 0o111, `${file} is executable`).not.toBe(0);
-      expect(fs.readFileSync(path.join(ROOT, file), "utf8")).toContain("set -euo pipefail");
-    }
-    const npmScripts = runs.flatMap((run) => [...run.matchAll(/npm run (?:-s )?([\w:-]+)/g)].map((match) => match[1]));
-    expect(npmScripts.length).toBeGreaterThan(0);
-    for (const name of npmScripts) expect(packageScripts, name).toHaveProperty(name);
   });
 });
 
-describe("the workflow's scripts on the real engine", () => {
-  it("plan.sh shows the plan in the summary and keeps one pull-request comment up to date", async () => {
+describe("the action's script on the real engine, with a fake GitHub API", () => {
+  it("a pull request: validates, posts one plan comment per stack, edits it on the next run (found past the first page), and marks it out of date when the preview fails", async () => {
     scenario = await deployed("workflow-plan");
-    const gh = fakeGh(scenario.dir);
-    const summary = path.join(scenario.dir, "summary.md");
-    const stackFile = path.join(scenario.dir, "stack.yaml");
-    const step = stepRunning(workflow.jobs.plan, "scripts/ci/plan.sh");
-    const github = { GITHUB_STEP_SUMMARY: summary, GITHUB_TOKEN: "ghs_test", GITHUB_REPOSITORY: "acme/infra", PR_NUMBER: "42" };
-    const planStep = () => runStep(scenario!, { ...step, run: `${step.run} ${stackFile}` }, { ...github, STACK: scenario!.stack }, gh.bin);
+    const github = await fakeGitHub(100);
+    try {
+      const summary = path.join(scenario.dir, "summary.md");
+      const env = {
+        GITHUB_EVENT_NAME: "pull_request",
+        GITHUB_EVENT_PATH: pullRequestEvent(scenario.dir),
+        GITHUB_REPOSITORY: "acme/infra",
+        GITHUB_API_URL: github.url,
+        GITHUB_STEP_SUMMARY: summary,
+        GITHUB_RUN_ID: "9",
+      };
+      const inputs = { stacks: scenario.stack, files: path.join(scenario.dir, "*.yaml"), "github-token": "ghs_test" };
+      const marker = `<!-- twilio-conversations-plan:${scenario.stack} -->`;
 
-    scenario.writeStack(STACK.replace("friendlyName: Support", "friendlyName: Support desk"));
-    const first = await planStep();
-    expect(first.code, first.output).toBe(0);
-    expect(fs.readFileSync(summary, "utf8")).toContain("**Plan: 1 to update**");
-    expect(fs.readFileSync(summary, "utf8")).toContain('- friendlyName: `"Support"` → `"Support desk"`');
-    const posts = gh.calls().filter((call) => call.args.includes("POST"));
-    expect(posts).toHaveLength(1);
-    expect(posts[0].args).toContain("repos/acme/infra/issues/42/comments");
-    expect(posts[0].input!.body).toContain(`<!-- twilio-conversations-plan:${scenario.stack} -->`);
-    expect(posts[0].input!.body).toContain("**Plan: 1 to update**");
-    expect(posts[0].token).toBe("ghs_test");
+      scenario.writeStack(STACK.replace("friendlyName: Support", "friendlyName: Support desk"));
+      const first = await runAction(scenario, inputs, env);
+      expect(first.code, first.output).toBe(0);
+      expect(github.writes().map((r) => `${r.method} ${r.path}`)).toEqual(["POST /repos/acme/infra/issues/42/comments"]);
+      const posted = github.writes()[0];
+      expect(posted.authorization).toBe("Bearer ghs_test");
+      expect(posted.body!.body).toBe(
+        [
+          marker,
+          `### Plan of stack \`${scenario.stack}\``,
+          "",
+          "**Plan: 1 to update**",
+          "",
+          "- `~` **update** conversation `support`",
+          '  - friendlyName: `"Support"` → `"Support desk"`',
+          "",
+        ].join("\n"),
+      );
+      expect(fs.readFileSync(summary, "utf8")).toContain(posted.body!.body);
 
-    scenario.writeStack(STACK.replace("friendlyName: Support", "friendlyName: Help desk"));
-    const second = await planStep();
-    expect(second.code, second.output).toBe(0);
-    const calls = gh.calls();
-    expect(calls.filter((call) => call.args.includes("POST"))).toHaveLength(1);
-    const patches = calls.filter((call) => call.args.includes("PATCH"));
-    expect(patches).toHaveLength(1);
-    expect(patches[0].args).toContain(`repos/acme/infra/issues/comments/${gh.comments()[1].id}`);
-    // one comment of ours, showing the latest plan, beside the reviewer's
-    expect(gh.comments()).toHaveLength(2);
-    expect(gh.comments()[0].body).toBe("Looks good to me");
-    expect(gh.comments()[1].body).toContain('`"Help desk"`');
-    expect(gh.comments()[1].body).not.toContain("Support desk");
+      scenario.writeStack(STACK.replace("friendlyName: Support", "friendlyName: Help desk"));
+      const second = await runAction(scenario, inputs, env);
+      expect(second.code, second.output).toBe(0);
+      const ours = github.comments.filter((comment) => comment.body.startsWith(marker));
+      expect(ours).toHaveLength(1);
+      expect(github.writes().map((r) => `${r.method} ${r.path}`)).toEqual([
+        "POST /repos/acme/infra/issues/42/comments",
+        `PATCH /repos/acme/infra/issues/comments/${ours[0].id}`,
+      ]);
+      expect(ours[0].body).toContain('`"Help desk"`');
+      expect(ours[0].body).not.toContain("Support desk");
+      expect(github.comments).toHaveLength(101);
 
-    // a failed run marks the earlier plan as out of date instead of leaving it to be trusted
-    scenario.writeStack(STACK.replace("uniqueName: support-workflow-e2e", "uniqueName: 42: no"));
-    const broken = await planStep();
-    expect(broken.code).not.toBe(0);
-    expect(gh.calls().filter((call) => call.args.includes("POST"))).toHaveLength(1);
-    expect(gh.comments()).toHaveLength(2);
-    expect(gh.comments()[1].body).toContain(`<!-- twilio-conversations-plan:${scenario.stack} -->`);
-    expect(gh.comments()[1].body).toContain("**Validation failed**");
-    expect(gh.comments()[1].body).not.toContain("Help desk");
-    scenario.writeStack(STACK.replace("friendlyName: Support", "friendlyName: Help desk"));
+      // red: the preview fails (credentials refused); the comment says the plan is out of date
+      scenario.credentialsEnv.TWILIO_AUTH_TOKEN = "not-the-token";
+      const refused = await runAction(scenario, inputs, env);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`the preview of stack ${scenario.stack} failed; no plan comment posted`);
+      expect(refused.output).not.toContain("not-the-token");
+      expect(github.writes()).toHaveLength(3);
+      expect(ours[0].body).toBe(
+        `${marker}\n### Plan of stack \`${scenario.stack}\`\n\n**The preview failed** ([the run](https://github.com/acme/infra/actions/runs/9)): see the job log. The plan shown before is out of date.\n`,
+      );
 
-    // outside a pull request it says so and comments nothing
-    const callsBefore = gh.calls().length;
-    const local = await runStep(scenario, { ...step, run: `${step.run} ${stackFile}` }, { GITHUB_STEP_SUMMARY: summary, STACK: scenario.stack, GITHUB_TOKEN: "" }, gh.bin);
-    expect(local.code, local.output).toBe(0);
-    expect(local.stderr).toContain("not commenting on a pull request");
-    expect(gh.calls()).toHaveLength(callsBefore);
+      // red: an invalid stack file is annotated on the diff and nothing is previewed
+      scenario.credentialsEnv.TWILIO_AUTH_TOKEN = scenario.emulator.credentials.authToken;
+      scenario.writeStack(STACK.replace("uniqueName: support-workflow-e2e", "uniqueName: 42: no"));
+      scenario.emulator.clearRequests();
+      const invalid = await runAction(scenario, inputs, env);
+      expect(invalid.code).toBe(1);
+      expect(invalid.stdout).toMatch(/::error file=[^,]*stack\.yaml,line=4,col=19::/);
+      expect(scenario.emulator.requests()).toEqual([]);
+      expect(ours[0].body).toContain("**Validation failed**");
+    } finally {
+      await github.close();
+    }
   }, E2E_TIMEOUT);
 
-  it("plan.sh fails and comments nothing when the stack file is invalid or the credentials are wrong", async () => {
-    scenario = await deployed("workflow-red");
-    const gh = fakeGh(scenario.dir);
-    const stackFile = path.join(scenario.dir, "stack.yaml");
-    const step = stepRunning(workflow.jobs.plan, "scripts/ci/plan.sh");
-    const github = { GITHUB_STEP_SUMMARY: path.join(scenario.dir, "summary.md"), GITHUB_TOKEN: "ghs_test", GITHUB_REPOSITORY: "acme/infra", PR_NUMBER: "42" };
-
-    scenario.writeStack(STACK.replace("uniqueName: support-workflow-e2e", "uniqueName: 42: no"));
-    const invalid = await runStep(scenario, { ...step, run: `${step.run} ${stackFile}` }, { ...github, STACK: scenario.stack }, gh.bin);
-    expect(invalid.code).not.toBe(0);
-    expect(invalid.stdout).toMatch(/::error file=[^,]*stack\.yaml,line=4,col=19::/);
-
-    scenario.writeStack(STACK.replace("friendlyName: Support", "friendlyName: Support desk"));
-    const refused = await runStep(
-      scenario,
-      { ...step, run: `${step.run} ${stackFile}` },
-      { ...github, STACK: scenario.stack, TWILIO_AUTH_TOKEN: "not-the-token" },
-      gh.bin,
-    );
-    expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toContain("the preview failed");
-    expect(refused.stderr).toContain("no plan comment posted");
-    expect(refused.output).not.toContain("not-the-token");
-
-    // it looked for an earlier plan comment to mark failed, found none, and wrote nothing
-    expect(gh.calls().filter((call) => call.args.includes("--method"))).toEqual([]);
-    expect(gh.comments()).toHaveLength(1);
-    expect(fs.existsSync(github.GITHUB_STEP_SUMMARY)).toBe(false);
+  it("a pull request from a fork, without secrets: validates only, says so, runs no preview and writes no comment", async () => {
+    scenario = await deployed("workflow-fork");
+    const github = await fakeGitHub(1);
+    try {
+      const summary = path.join(scenario.dir, "summary.md");
+      for (const name of Object.keys(scenario.credentialsEnv)) scenario.credentialsEnv[name] = "";
+      scenario.emulator.clearRequests();
+      const result = await runAction(
+        scenario,
+        { stacks: scenario.stack, files: path.join(scenario.dir, "stack.yaml"), "github-token": "ghs_read_only" },
+        {
+          GITHUB_EVENT_NAME: "pull_request",
+          GITHUB_EVENT_PATH: pullRequestEvent(scenario.dir, "someone/infra"),
+          GITHUB_REPOSITORY: "acme/infra",
+          GITHUB_API_URL: github.url,
+          GITHUB_STEP_SUMMARY: summary,
+          PULUMI_CONFIG_PASSPHRASE: "",
+        },
+      );
+      expect(result.code, result.output).toBe(0);
+      expect(result.stdout).toContain(`ok ${path.join(scenario.dir, "stack.yaml")}`);
+      expect(result.stdout).toContain(`::notice title=Plan of stack ${scenario.stack} not made::no credentials reached this job`);
+      expect(fs.readFileSync(summary, "utf8")).toContain("**Not previewed:** no credentials reached this job (pull requests from forks get no secrets)");
+      expect(github.requests).toEqual([]);
+      expect(scenario.emulator.requests()).toEqual([]);
+    } finally {
+      await github.close();
+    }
   }, E2E_TIMEOUT);
 
-  it("drift.sh exits 3 naming the property after a friendlyName changed outside, 0 before", async () => {
+  it("on main: the drift gate exits 0, then 3 naming the property after a change made in Twilio", async () => {
     scenario = await deployed("workflow-drift");
-    const step = stepRunning(workflow.jobs.drift, "scripts/ci/drift.sh");
     const summary = path.join(scenario.dir, "summary.md");
-    const driftStep = () => runStep(scenario!, step, { STACK: scenario!.stack, GITHUB_STEP_SUMMARY: summary }, path.join(scenario!.dir, "no-bin"));
+    const onMain = () => runAction(scenario!, { stacks: scenario!.stack }, { GITHUB_EVENT_NAME: "push", GITHUB_STEP_SUMMARY: summary });
 
-    const clean = await driftStep();
+    const clean = await onMain();
     expect(clean.code, clean.output).toBe(0);
+    expect(clean.stdout).toContain("**No drift: Twilio holds what the last up recorded.**");
 
     const support = twilioObjects(scenario.emulator).conversations.find((c) => c.unique_name === "support-workflow-e2e");
     const token = Buffer.from(`${scenario.credentialsEnv.TWILIO_ACCOUNT_SID}:${scenario.credentialsEnv.TWILIO_AUTH_TOKEN}`).toString("base64");
@@ -265,10 +289,10 @@ describe("the workflow's scripts on the real engine", () => {
     });
     expect(changed.status).toBe(200);
 
-    const drifted = await driftStep();
+    const drifted = await onMain();
     expect(drifted.code, drifted.output).toBe(3);
-    expect(drifted.stdout).toContain("friendlyName");
-    expect(drifted.stdout).toContain("Renamed by hand");
-    expect(fs.readFileSync(summary, "utf8")).toContain("Renamed by hand");
+    expect(drifted.stdout).toContain('friendlyName: `"Support"` → `"Renamed by hand"`');
+    expect(drifted.stderr).toContain(`stack ${scenario.stack} has drifted`);
+    expect(fs.readFileSync(summary, "utf8")).toContain(`### Drift of stack \`${scenario.stack}\``);
   }, E2E_TIMEOUT);
 });

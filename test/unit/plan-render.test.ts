@@ -113,7 +113,7 @@ describe("plan renderer on recorded previews", () => {
       "- `~` **moved into its conversation's resource; no request to Twilio** message `lobby/welcome`",
       "  - _why:_ kept in Twilio as it is; the Message resource an earlier release made for it leaves the state",
     ]);
-    expect(JSON.parse(render("take-over", "json")).summary).toEqual({ create: 0, update: 0, replace: 0, delete: 0, move: 5 });
+    expect(JSON.parse(render("take-over", "json")).summary).toEqual({ create: 0, update: 0, replace: 0, delete: 0, move: 5, rename: 0 });
   });
 
   it("a message edited in the same run as the take-over is re-created, with the ones after it", () => {
@@ -136,7 +136,7 @@ describe("plan renderer on recorded previews", () => {
   it("json carries the same plan for tools", () => {
     const json = JSON.parse(render("content-sid-change", "json"));
     expect(json.changes).toBe(true);
-    expect(json.summary).toEqual({ create: 0, update: 0, replace: 2, delete: 0, move: 0 });
+    expect(json.summary).toEqual({ create: 0, update: 0, replace: 2, delete: 0, move: 0, rename: 0 });
     expect(json.resources[0]).toEqual({
       kind: "message",
       name: "support/card",
@@ -457,7 +457,7 @@ describe("drift report on recorded refresh previews", () => {
     expect(JSON.parse(drift("drift-none", "json"))).toEqual({
       drift: true,
       changes: false,
-      summary: { create: 0, update: 0, replace: 0, delete: 0, move: 0 },
+      summary: { create: 0, update: 0, replace: 0, delete: 0, move: 0, rename: 0 },
       resources: [],
     });
   });
@@ -667,5 +667,28 @@ describe("plan renderer on the environment's resources", () => {
           defaultConversationRole: "RL00000000000000000000000000000001" → "RL00000000000000000000000000000002"
           reachabilityEnabled: false → true"
     `);
+  });
+});
+
+describe("a rename in the plan", () => {
+  const urn = (name: string) => `urn:pulumi:dev::proj::twilio-conversations:index:ConversationsStack$pulumi-nodejs:dynamic/twilio-conversations:Conversation::${name}`;
+  const state = { inputs: { uniqueName: "claim-7731", friendlyName: "Water", messages: {} }, outputs: { uniqueName: "claim-7731", friendlyName: "Water", messages: {} } };
+
+  it("a step the engine calls same but that moves the resource to a new name is a rename, a change", () => {
+    const preview: PreviewJson = { steps: [{ op: "same", urn: urn("claim-7731-water"), oldState: { urn: urn("claim-7731"), ...state }, newState: { inputs: state.inputs } }] };
+    const plan = planFromPreview(preview);
+    expect(hasChanges(plan)).toBe(true);
+    expect(renderPlan(plan, "text")).toBe(
+      [
+        "Plan: 1 to rename in the stack's state",
+        "~ conversation claim-7731-water (renamed, recorded in state, no request to Twilio)",
+        "    why: it was claim-7731 (renamedFrom): the stack's state records it under its new name",
+      ].join("\n"),
+    );
+  });
+
+  it("a same step under its own name is no change", () => {
+    const preview: PreviewJson = { steps: [{ op: "same", urn: urn("claim-7731"), oldState: { urn: urn("claim-7731"), ...state }, newState: { inputs: state.inputs } }] };
+    expect(renderPlan(planFromPreview(preview), "text")).toBe("No changes.");
   });
 });

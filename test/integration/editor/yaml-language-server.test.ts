@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -42,6 +43,25 @@ const EXAMPLE_FILES = readdirSync(EXAMPLES).filter((file) => file.endsWith(".yam
 
 const errorsOf = (diagnostics: Diagnostic[]) => diagnostics.filter((diagnostic) => diagnostic.severity === ERROR_SEVERITY);
 
+const FRESH_INSTALL = "a project after npm install, its stack file under the starter's editor line";
+
+/**
+ * A project laid out as npm installs the package, with a stack file that starts with the starter's
+ * own `# yaml-language-server: $schema=…` line and misspells a key: the schema must be found there.
+ */
+function freshInstall(): string {
+  const project = mkdtempSync(join(tmpdir(), "tcp-editor-"));
+  const schemas = join(project, "node_modules", "twilio-conversations-pulumi", "schemas");
+  mkdirSync(schemas, { recursive: true });
+  copyFileSync(join(ROOT, "schemas", "stack.schema.json"), join(schemas, "stack.schema.json"));
+  mkdirSync(join(project, "stacks"));
+  const [editorLine] = readFileSync(join(ROOT, "examples", "starter", "stacks", "dev.yaml"), "utf8").split("\n");
+  expect(editorLine).toBe("# yaml-language-server: $schema=../node_modules/twilio-conversations-pulumi/schemas/stack.schema.json");
+  const file = join(project, "stacks", "dev.yaml");
+  writeFileSync(file, `${editorLine}\nconversations:\n  support:\n    frendlyName: Support\n`);
+  return file;
+}
+
 describe("yaml-language-server with schemas/stack.schema.json", () => {
   let client: LspClient;
   const diagnostics = new Map<string, Diagnostic[]>();
@@ -61,6 +81,7 @@ describe("yaml-language-server with schemas/stack.schema.json", () => {
       diagnostics.set(file, await client.diagnose(join(INVALID, file)));
     }
     for (const file of EXAMPLE_FILES) diagnostics.set(`examples/${file}`, await client.diagnose(join(EXAMPLES, file)));
+    diagnostics.set(FRESH_INSTALL, await client.diagnose(freshInstall()));
   }, 45_000);
 
   afterAll(async () => {
@@ -76,6 +97,12 @@ describe("yaml-language-server with schemas/stack.schema.json", () => {
 
   it.each(EXAMPLE_FILES)("reports no error in examples/%s", (file) => {
     expect(errorsOf(diagnostics.get(`examples/${file}`)!)).toEqual([]);
+  });
+
+  it("finds the schema from a fresh install through the starter's editor line, $id and all", () => {
+    expect(JSON.parse(readFileSync(join(ROOT, "schemas", "stack.schema.json"), "utf8")).$id).toMatch(/^https:\/\/unpkg\.com\/twilio-conversations-pulumi@\d+\.\d+\.\d+\/schemas\/stack\.schema\.json$/);
+    const errors = errorsOf(diagnostics.get(FRESH_INSTALL)!);
+    expect(errors.map((diagnostic) => [diagnostic.range.start.line, diagnostic.message.split("\n")[0]])).toEqual([[3, expect.stringContaining("frendlyName")]]);
   });
 
   it("words cross-field rules as validate does", () => {

@@ -49,7 +49,7 @@ describe("the README", () => {
     const lines = ["conversations:", "  other:", "    uniqueName: other", "  another:", "  support:", "    frendlyName: Support"];
     expect(lines.length).toBe(Number(line));
     fs.writeFileSync(path.join(dir, file), `${lines.join("\n")}\n`);
-    const result = spawnSync(process.execPath, [path.join(ROOT, "dist/schemas/validate-cli.js"), file], { cwd: dir, encoding: "utf8" });
+    const result = spawnSync(process.execPath, [path.join(ROOT, "dist/provider/cli.js"), "validate", file], { cwd: dir, encoding: "utf8" });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(shown.trimEnd());
   });

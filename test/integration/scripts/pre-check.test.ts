@@ -1,5 +1,5 @@
 // `npm run pulumi -- preview` and `npm run plan` validate the stack file before the engine starts
-// (scripts/stack-check.js). The engine here is a stand-in on PATH that records each call: a refused
+// (provider/cli/pulumi.ts, through scripts/stack-check.js and scripts/cli.js). The engine here is a stand-in on PATH that records each call: a refused
 // file leaves its log without a preview, and a valid one shows the stand-in would have caught one.
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -94,7 +94,7 @@ describe("npm run pulumi: the stack file is validated before the engine starts",
 
 describe("npm run plan: the stack file is validated before the engine starts", () => {
   it.each(INVALID)("plan of $fixture exits 1 with the rendered problem and never starts the engine", async ({ fixture, problem }) => {
-    const result = await runWith(fixture, "scripts/plan.js", ["--stack", stack]);
+    const result = await runWith(fixture, "scripts/cli.js", ["plan", "--stack", stack]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${fixture} is not a valid stack file:\n\n${problem}`);
     expect(result.stderr).toContain("pulumi was not started");
@@ -102,13 +102,13 @@ describe("npm run plan: the stack file is validated before the engine starts", (
     expect(result.calls).toEqual([]);
   });
 
-  it("a valid file goes on to the preview; --drift compares Twilio with the last up, so the file is not checked", async () => {
-    const valid = await runWith(VALID, "scripts/plan.js", ["--stack", stack]);
-    expect(valid.calls[0]).toBe(`preview --json --non-interactive --stack ${stack}`);
+  it("a valid file goes on to the preview; drift compares Twilio with the last up, so the file is not checked", async () => {
+    const valid = await runWith(VALID, "scripts/cli.js", ["plan", "--stack", stack]);
+    expect(valid.calls[0]).toBe(`preview --json --show-sames --non-interactive --stack ${stack}`);
     expect(valid.stderr).toContain("the preview failed");
     expect(valid.code).toBe(1);
 
-    const drift = await runWith(INVALID[1].fixture, "scripts/plan.js", ["--stack", stack, "--drift"]);
+    const drift = await runWith(INVALID[1].fixture, "scripts/cli.js", ["drift", "--stack", stack]);
     expect(drift.calls[0]).toMatch(new RegExp(`^refresh --preview-only --json --non-interactive --stack ${stack} --event-log `));
     expect(drift.stderr).not.toContain(INVALID[1].problem);
     expect(drift.code).toBe(1);

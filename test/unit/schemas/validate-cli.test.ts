@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../../provider/cli";
+import { COMMANDS, main, programUsage } from "../../../provider/cli";
 import { callerDirectory, githubAnnotation, validateFiles, validateUsage } from "../../../schemas/validate-cli";
 
 const ROOT = join(__dirname, "..", "..", "..");
@@ -39,13 +39,13 @@ describe("validate command", () => {
     expect(result.err.endsWith("2 problems")).toBe(true);
   });
 
-  it("exits 2 without files, with an unknown option or a bad --format, naming what is wrong", () => {
-    expect(run([])).toMatchObject({ code: 2, out: "" });
-    expect(run([]).err.startsWith("no stack file given\n\nusage: npm run validate --")).toBe(true);
+  it("exits 64 (usage error) without files, with an unknown option or a bad --format, naming what is wrong", () => {
+    expect(run([])).toMatchObject({ code: 64, out: "" });
+    expect(run([]).err.startsWith("no stack file given\n\nusage: twilio-conversations-pulumi validate")).toBe(true);
     expect(run(["--fix", "x.yaml"]).err.split("\n")[0]).toBe('unknown option "--fix"');
     expect(run(["--format", "xml", GOOD]).err.split("\n")[0]).toBe('--format takes text, json or github, not "xml"');
     expect(run([GOOD, "--format"]).err.split("\n")[0]).toBe("--format takes text, json or github");
-    expect(run(["--format", "xml", GOOD]).code).toBe(2);
+    expect(run(["--format", "xml", GOOD]).code).toBe(64);
   });
 
   it("--help prints the usage on stdout and exits 0, even with files", () => {
@@ -53,19 +53,8 @@ describe("validate command", () => {
       const result = run(args);
       expect(result).toEqual({ code: 0, out: validateUsage(), err: "" });
     }
-    expect(validateUsage()).toMatchInlineSnapshot(`
-      "usage: npm run validate -- [--format text|json|github] STACK_FILE.yaml [STACK_FILE.yaml …]
-
-      Checks stack files offline, without credentials, with the rules pulumi preview applies.
-
-        --format text     problems as file:line:col, with hints, on stderr (the default)
-        --format json     one JSON document on stdout: {"ok", "files": [{"file", "ok"}], "problems":
-                          [{"file", "line", "column", "path", "message", "hint"}]}
-        --format github   GitHub Actions annotations on stdout: ::error file=…,line=…,col=…::message
-        -h, --help        this text
-
-      Exit codes: 0 every file is valid, 1 a file has problems, 2 usage error."
-    `);
+    expect(validateUsage()).toContain("Exit codes (the same for every command):\n  0   valid / no changes / no drift");
+    expect(validateUsage()).toContain("64  usage error");
   });
 
   it("a file named after -- may start with a dash", () => {
@@ -147,18 +136,50 @@ describe("validate command", () => {
 });
 
 describe("package command line", () => {
-  function runMain(args: string[], callerDir = ROOT) {
+  async function runMain(args: string[], callerDir = ROOT) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = main(args, { out: (line) => out.push(line), err: (text) => err.push(text) }, callerDir);
+    const code = await main(args, { out: (line) => out.push(line), err: (text) => err.push(text) }, callerDir, {});
     return { code, out: out.join("\n"), err: err.join("\n") };
   }
 
-  it("validate takes the same options, with usage naming the package's command", () => {
-    expect(runMain(["validate", "--help"])).toEqual({ code: 0, out: validateUsage("twilio-conversations-pulumi validate"), err: "" });
-    expect(runMain(["--help"]).out.startsWith("usage: twilio-conversations-pulumi validate [--format")).toBe(true);
-    expect(runMain(["validate", "--format", "github", BAD]).out.startsWith(`::error file=${BAD},line=4,col=9::`)).toBe(true);
-    expect(runMain(["validate", "minimal.yaml"], join(ROOT, "examples"))).toEqual({ code: 0, out: "ok minimal.yaml", err: "" });
-    expect(runMain(["lint"]).code).toBe(2);
+  it("validate takes the same options, with usage naming the package's command", async () => {
+    expect(await runMain(["validate", "--help"])).toEqual({ code: 0, out: validateUsage("twilio-conversations-pulumi validate"), err: "" });
+    expect((await runMain(["validate", "--format", "github", BAD])).out.startsWith(`::error file=${BAD},line=4,col=9::`)).toBe(true);
+    expect(await runMain(["validate", "minimal.yaml"], join(ROOT, "examples"))).toEqual({ code: 0, out: "ok minimal.yaml", err: "" });
+    expect(await runMain(["validate", "--cwd", "examples", "minimal.yaml"])).toEqual({ code: 0, out: "ok minimal.yaml", err: "" });
+  });
+
+  it("every command's --help exits 0 on stdout, listing the one exit-code table", async () => {
+    for (const name of [...Object.keys(COMMANDS), undefined]) {
+      const result = await runMain(name === undefined ? ["--help"] : [name, "--help"]);
+      expect(result.code, name).toBe(0);
+      expect(result.err).toBe("");
+      expect(result.out).toContain("64  usage error");
+    }
+    expect((await runMain(["--help"])).out).toBe(programUsage());
+    expect(programUsage()).toContain("  plan      what up would change");
+  });
+
+  it("a usage error exits 64, never a code that means something else: no command, an unknown one, an unknown option, a bad value", async () => {
+    const errors = [[], ["lint"], ["plan", "--drift"], ["plan", "--format", "xml"], ["drift", "--stack"], ["plan", "extra"], ["github"], ["github", "--stack", "dev", "--mode", "nightly"]];
+    for (const args of errors) {
+      const result = await runMain(args);
+      expect(result.code, args.join(" ")).toBe(64);
+      expect(result.out).toBe("");
+    }
+    expect((await runMain(["plan", "--format", "xml"])).err.split("\n")[0]).toBe('--format takes text, markdown or json, not "xml"');
+    expect((await runMain(["drift", "--stack"])).err.split("\n")[0]).toBe("--stack needs a value");
+    expect((await runMain(["lint"])).err.split("\n")[0]).toBe('unknown command "lint"');
+    expect((await runMain(["plan", "--drift"])).err.split("\n")[0]).toBe('unknown option "--drift"');
+  });
+
+  it("plan without a Pulumi CLI on PATH or in PULUMI_HOME fails (1) saying how to install one", async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const empty = mkdtempSync(join(tmpdir(), "no-pulumi-"));
+    const code = await main(["plan", "--stack", "dev"], { out: (line) => out.push(line), err: (text) => err.push(text) }, ROOT, { PATH: empty, PULUMI_HOME: empty });
+    expect(code).toBe(1);
+    expect(err.join("\n")).toContain("no Pulumi CLI found on PATH or in $PULUMI_HOME/bin");
   });
 });
