@@ -1,9 +1,8 @@
-import { createRequire } from "node:module";
 import { defineConfig } from "vitest/config";
+// @ts-expect-error: a CommonJS script without declarations
+import engine from "./scripts/engine.js";
 
-const require = createRequire(import.meta.url);
-const { testedCliVersions } = require("./scripts/engine.js") as { testedCliVersions: () => string[] };
-const cliVersions = testedCliVersions();
+const cliVersions: string[] = engine.testedCliVersions();
 const newestCli = cliVersions[cliVersions.length - 1];
 
 // The end-to-end files that run a second time on the newest pinned Pulumi CLI: what users run
