@@ -165,12 +165,34 @@ function installOfficial(dir, version) {
   fs.rmSync(root, { recursive: true, force: true });
 }
 
+/** The CLI versions the tests run, each pinned in scripts/engine/cli/: the oldest supported first. */
+function testedCliVersions() {
+  return fs
+    .readdirSync(path.join(__dirname, "engine", "cli"))
+    .filter((name) => /^v\d+\.\d+\.\d+$/.test(name))
+    .map((name) => name.slice(1))
+    .sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+}
+
 /**
- * The folder holding `pulumi`, `pulumi-language-nodejs` and the dynamic-provider shim, at the
- * version of the project's @pulumi/pulumi: from PATH, else the machine cache, else built.
+ * The CLI version to run: PULUMI_CLI_VERSION when set (one of testedCliVersions, to run the tests
+ * on another CLI than the project's own), else the version of the project's @pulumi/pulumi.
  */
-function ensureEngine() {
-  const version = sdkVersion();
+function cliVersion(base = process.env) {
+  const asked = (base.PULUMI_CLI_VERSION || "").replace(/^v/, "");
+  if (!asked) return sdkVersion();
+  const tested = testedCliVersions();
+  if (!tested.includes(asked)) {
+    throw new Error(`PULUMI_CLI_VERSION=${asked} is not one of the pinned CLI versions (${tested.join(", ")}); see scripts/build-engine.sh`);
+  }
+  return asked;
+}
+
+/**
+ * The folder holding `pulumi`, `pulumi-language-nodejs` and the dynamic-provider shim, at
+ * cliVersion(): from PATH, else the machine cache, else built.
+ */
+function ensureEngine(version = cliVersion()) {
   const fromPath = onPath("pulumi");
   if (fromPath && versionOf(fromPath) === `v${version}` && onPath("pulumi-language-nodejs")) {
     return path.dirname(fromPath);
@@ -249,12 +271,13 @@ function pulumiEnv(engineDir, base = process.env, { localBackend = true } = {}) 
   return env;
 }
 
-module.exports = { ensureEngine, pulumiEnv, sdkVersion, PROJECT };
+module.exports = { ensureEngine, pulumiEnv, sdkVersion, cliVersion, testedCliVersions, PROJECT };
 
 if (require.main === module) {
   try {
-    const dir = ensureEngine();
-    process.stdout.write(`${dir}\n`);
+    // `node scripts/engine.js --all` obtains every tested CLI version (CI's cache), printing each folder
+    const versions = process.argv.includes("--all") ? testedCliVersions() : [cliVersion()];
+    for (const version of versions) process.stdout.write(`${ensureEngine(version)}\n`);
   } catch (error) {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
