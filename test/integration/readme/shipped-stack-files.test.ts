@@ -13,10 +13,15 @@ const READMES = ["README.md", "examples/starter/README.md", "schemas/README.md"]
 /** What Pulumi reads, not a stack file: the project file and a stack's settings file. */
 const PULUMI_FILE = /^Pulumi(\.[^.]+)?\.ya?ml$/;
 
-/** YAML other tools read: a GitHub workflow is the only one the project ships besides Pulumi's own files. */
+/**
+ * YAML other tools read: a GitHub workflow (or, in a README, some of its jobs: mappings with
+ * `runs-on`) is the only one the project ships besides Pulumi's own files.
+ */
 function isWorkflow(text: string): boolean {
   const document = load(text);
-  return typeof document === "object" && document !== null && "jobs" in document;
+  if (typeof document !== "object" || document === null) return false;
+  const isJob = (value: unknown) => typeof value === "object" && value !== null && "runs-on" in value;
+  return "jobs" in document || Object.values(document).some(isJob);
 }
 
 function yamlFilesUnder(dir: string): string[] {
@@ -62,7 +67,7 @@ describe("every YAML stack file the project ships", () => {
   ];
 
   it.each(cases.map((c) => [c.name, c] as const))("%s passes `twilio-conversations-pulumi validate` and `npm run validate`", (_name, c) => {
-    for (const cli of ["dist/provider/cli.js validate", "dist/schemas/validate-cli.js"]) {
+    for (const cli of ["dist/provider/cli.js validate", "scripts/cli.js validate"]) {
       const [script, ...command] = cli.split(" ");
       const result = run(script, [...command, c.file], c.dir);
       expect({ cli, status: result.status, stderr: result.stderr }).toEqual({ cli, status: 0, stderr: "" });
