@@ -2,6 +2,7 @@
 import type { Scope } from "../client/conversations";
 import type { Transport } from "../client/http";
 import { createMessage, deleteMessage, holdsMessageFields, listMessages, updateMessage } from "../client/messages";
+import { compareThread, divergingThread } from "../client/recovery";
 import { observedMessage } from "../client/wire";
 import { threadSteps } from "../diff/thread";
 import {
@@ -118,6 +119,27 @@ export async function takeOverThread(target: ThreadTarget, declared: DeclaredThr
     thread[key] = recordedMessage(declared[key], observed);
     from = at + 1;
   }
+  return thread;
+}
+
+/**
+ * The thread a killed run began in a conversation this create took back from it: what Twilio holds
+ * must be the declared thread's first messages, in order, each with every declared field; they are
+ * taken, and `writeThread` posts the rest. A thread that diverges is refused, never rewritten.
+ */
+export async function recoverThread(target: ThreadTarget, declared: DeclaredThread): Promise<RecordedThread> {
+  const { transport, scope, conversationSid, resourceName } = target;
+  const context = { operation: "take over the thread a previous run began", resource: resourceName };
+  const held = await listMessages(transport, scope, conversationSid, context);
+  const order = threadOrder(declared);
+  const comparison = compareThread(held, order.map((key) => messageFields(declared[key])));
+  if ("divergesAt" in comparison) throw divergingThread(context, conversationSid, comparison, held);
+  const thread: RecordedThread = {};
+  held.forEach((json, position) => {
+    const observed = observedMessage(json);
+    transport.claims.claim(observed.sid, resourceName);
+    thread[order[position]] = recordedMessage(declared[order[position]], observed);
+  });
   return thread;
 }
 
