@@ -1,6 +1,7 @@
 // Conversation calls, for both path families (a Conversation Service, or the default service).
 import { TwilioConversationsError, type ErrorContext } from "../errors";
 import { createOnce, refusedWith } from "./create";
+import { stackOfKey } from "./intents";
 import { compareThread, divergingThread, heldContent, participantsDeclared, pickRecovered, serviceConversations, type ConversationRecovery } from "./recovery";
 import { earliestServerTime, send, sendForAllPages, type Transport, type TwilioJson } from "./http";
 import { CONVERSATION_PROPERTIES } from "../domain/properties";
@@ -73,7 +74,7 @@ export async function createConversation(
     fetch: (sid) => fetchConversationJson(transport, scope, sid, context, true),
     find: (sent, sentAt, excluded) => findCreatedConversation(transport, sent.scope, sent.fields, sentAt, context, excluded),
     ...(recovery && fields.uniqueName !== null ? { onConflict: (error: unknown) => takenByUniqueName(transport, scope, fields, recovery, error, context) } : {}),
-    ...(recovery && fields.uniqueName === null ? { lookFirst: () => lookForConversation(transport, scope, fields, recovery, context) } : {}),
+    ...(recovery && fields.uniqueName === null && journalKey ? { lookFirst: () => lookForConversation(transport, scope, fields, recovery, stackOfKey(journalKey), context) } : {}),
   });
   return { conversation: observedConversation(json), recovered };
 }
@@ -110,9 +111,10 @@ async function lookForConversation(
   scope: Scope,
   fields: ConversationFields,
   recovery: ConversationRecovery,
+  stack: string,
   context: ErrorContext,
 ): Promise<TwilioJson | null> {
-  const unheld = (await serviceConversations(transport, scope, context)).filter((json) => !transport.claims.isClaimed(String(json.sid)));
+  const unheld = (await serviceConversations(transport, scope, stack, context)).filter((json) => !transport.claims.isClaimed(String(json.sid)));
   const candidates = await madeBy(transport, fields, unheld, context);
   return candidates.length === 0 ? null : pickRecovered(transport, scope, candidates, recovery, context);
 }

@@ -64,13 +64,16 @@ export async function heldContent(transport: Transport, scope: Scope, conversati
   return { messages, participants };
 }
 
-/** Every conversation of a service, read once per process: what a killed run made was there before it began. */
+/**
+ * Every conversation of a service, read once per process and stack: what a killed run of the
+ * stack made was there before this run began (what this run makes, it claims).
+ */
 const listed = new WeakMap<object, Map<string, Promise<TwilioJson[]>>>();
 
-export function serviceConversations(transport: Transport, scope: Scope, context: ErrorContext): Promise<TwilioJson[]> {
+export function serviceConversations(transport: Transport, scope: Scope, stack: string, context: ErrorContext): Promise<TwilioJson[]> {
   const byScope = listed.get(transport.claims) ?? new Map<string, Promise<TwilioJson[]>>();
   listed.set(transport.claims, byScope);
-  const key = scope.serviceSid ?? "default";
+  const key = JSON.stringify([stack, scope.serviceSid]);
   let list = byScope.get(key);
   if (!list) {
     list = listConversations(transport, scope, { ...context, operation: `${context.operation} (looking for one a killed run made)` });

@@ -27,7 +27,7 @@ interface Declared {
 }
 
 /** Per trial: a role, a user, a named conversation, two twins without a uniqueName, and one more without. */
-function stackFor(tag: string): { yaml: string; conversations: Declared[]; role: string; user: string } {
+function stackFor(tag: string): { yaml: string; sections: Sections; conversations: Declared[]; role: string; user: string } {
   const messages = (bodies: string[]) => "    messages:\n" + bodies.map((body) => `      - { author: ada, body: "${body}" }\n`).join("");
   const participant = (identity: string) => `    participants:\n      p:\n        identity: ${identity}\n`;
   const webhook = (url: string) => `    scopedWebhooks:\n      crm: { target: webhook, url: "${url}", filters: [onMessageAdded] }\n`;
@@ -36,14 +36,27 @@ function stackFor(tag: string): { yaml: string; conversations: Declared[]; role:
   const solo: Declared = { friendlyName: `Solo ${tag}`, bodies: ["one", "two", "three"], participants: [], webhookUrl: null };
   const role = `role-${tag}`;
   const user = `user-${tag}`;
-  const yaml =
-    `roles:\n  r${tag}:\n    friendlyName: ${role}\n    type: conversation\n    permissions: [sendMessage]\n` +
-    `users:\n  u${tag}:\n    identity: ${user}\n    friendlyName: User ${tag}\n` +
-    "conversations:\n" +
+  const sections: Sections = {
+    roles: `  r${tag}:\n    friendlyName: ${role}\n    type: conversation\n    permissions: [sendMessage]\n`,
+    users: `  u${tag}:\n    identity: ${user}\n    friendlyName: User ${tag}\n`,
+    conversations:
     `  named-${tag}:\n    uniqueName: lost-${tag}\n    friendlyName: ${named.friendlyName}\n${participant(named.participants[0])}${webhook(named.webhookUrl!)}${messages(named.bodies)}` +
     ["a", "b"].map((twinOf) => `  twin-${twinOf}-${tag}:\n    friendlyName: ${twin.friendlyName}\n    attributes: { twin: true }\n${participant(twin.participants[0])}${webhook(twin.webhookUrl!)}${messages(twin.bodies)}`).join("") +
-    `  solo-${tag}:\n    friendlyName: ${solo.friendlyName}\n${messages(solo.bodies)}`;
-  return { yaml, conversations: [named, twin, twin, solo], role, user };
+    `  solo-${tag}:\n    friendlyName: ${solo.friendlyName}\n${messages(solo.bodies)}`,
+  };
+  return { yaml: stackYaml(sections), sections, conversations: [named, twin, twin, solo], role, user };
+}
+
+/** A stack file's roles, users and conversations, each the entries below its key. */
+interface Sections {
+  roles: string;
+  users: string;
+  conversations: string;
+}
+
+/** The stack file of these sections, one after another (entries of several trials side by side). */
+function stackYaml(...parts: Sections[]): string {
+  return (["roles", "users", "conversations"] as const).map((key) => `${key}:\n${parts.map((part) => part[key]).join("")}`).join("");
 }
 
 /** The writes of a trial's `up`: every object it creates, and the deletes of the previous trial's (its conversations, role and user). */
@@ -141,6 +154,29 @@ describe.each(WAYS)("kill -9 of $named in the middle of pulumi up", ({ env }) =>
         process.stderr.write(`lost-journal ${unsaved ? "unsaved " : ""}trial ${trial} done\n`);
       }
       console.log(`kill -9 ${unsaved ? "(PULUMI_SKIP_CHECKPOINTS) " : ""}with the journal lost: ${converged}/${TRIALS} converged\n  ${table.join("\n  ")}`);
+    },
+    E2E_TIMEOUT,
+  );
+});
+
+describe("a normal up", () => {
+  it(
+    "pays nothing for recovery once the journal follows the stack: one request per object created, and the one read that verifies the target",
+    async () => {
+      scenario = await newScenario("lost-cost");
+      // The stack's first up in this folder: the journal starts following the stack.
+      scenario.writeStack(stackFor("first").yaml);
+      await scenario.up();
+      const second = stackFor("second");
+      // The second trial's objects beside the first's: all created, none deleted.
+      scenario.writeStack(stackYaml(stackFor("first").sections, second.sections));
+      scenario.emulator.clearRequests();
+      await scenario.up();
+      const requests = scenario.emulator.requests();
+      const { creates } = writesOf(second);
+      expect(requests.filter((r) => r.method === "POST")).toHaveLength(creates);
+      expect(requests.filter((r) => r.method !== "POST").map((r) => `${r.method} ${r.path}`)).toEqual(["GET /v1/Configuration"]);
+      console.log(`a normal up: ${requests.length} requests for ${creates} objects created`);
     },
     E2E_TIMEOUT,
   );
