@@ -179,8 +179,9 @@ export async function expireJournal(dir: string, now: number): Promise<void> {
 
 async function expireStackFolder(folder: string, oldest: number): Promise<void> {
   const files = await fs.promises.readdir(folder).catch(() => [] as string[]);
-  const ledger = path.join(folder, LEDGER);
-  const lastRun = await fs.promises.stat(ledger).then((stat) => stat.mtimeMs, () => 0);
+  /** When a run last wrote here: its ledger, or its newest intent. */
+  let lastTouched = 0;
+  let dated = 0;
   let expired = false;
   for (const file of files) {
     const full = path.join(folder, file);
@@ -188,14 +189,15 @@ async function expireStackFolder(folder: string, oldest: number): Promise<void> 
       await fs.promises.unlink(full).catch(() => undefined);
       continue;
     }
-    if (file === LEDGER) continue;
     const modified = await fs.promises.stat(full).then((stat) => stat.mtimeMs, () => now());
-    if (modified < oldest) {
+    lastTouched = Math.max(lastTouched, modified);
+    dated++;
+    if (file !== LEDGER && modified < oldest) {
       await fs.promises.unlink(full).catch(() => undefined);
       expired = true;
     }
   }
-  if (expired || lastRun < oldest) await fs.promises.rm(folder, { recursive: true, force: true });
+  if (expired || (dated > 0 && lastTouched < oldest)) await fs.promises.rm(folder, { recursive: true, force: true });
 }
 
 const now = () => Date.now();
