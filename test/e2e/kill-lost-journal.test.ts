@@ -167,6 +167,10 @@ describe("a normal up", () => {
       // The stack's first up in this folder: the journal starts following the stack.
       scenario.writeStack(stackFor("first").yaml);
       await scenario.up();
+      // It looked in Twilio (reads only) for what has no natural key: one list per service and per role.
+      const first = scenario.emulator.requests();
+      expect(first.filter((r) => r.method === "POST")).toHaveLength(writesOf(stackFor("first")).creates);
+      const firstReads = first.filter((r) => r.method !== "POST").map((r) => `${r.method} ${r.path}`);
       const second = stackFor("second");
       // The second trial's objects beside the first's: all created, none deleted.
       scenario.writeStack(stackYaml(stackFor("first").sections, second.sections));
@@ -176,6 +180,7 @@ describe("a normal up", () => {
       const { creates } = writesOf(second);
       expect(requests.filter((r) => r.method === "POST")).toHaveLength(creates);
       expect(requests.filter((r) => r.method !== "POST").map((r) => `${r.method} ${r.path}`)).toEqual(["GET /v1/Configuration"]);
+      console.log(`the stack's first up in a fresh journal folder: ${first.length} requests for ${writesOf(stackFor("first")).creates} objects created (reads: ${firstReads.join(", ")})`);
       console.log(`a normal up: ${requests.length} requests for ${creates} objects created`);
     },
     E2E_TIMEOUT,
