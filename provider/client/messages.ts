@@ -47,7 +47,7 @@ export async function createMessage(
 ): Promise<ObservedMessage> {
   const form = messageForm(fields);
   const sent: SentMessage = { scope, conversationSid, fields, afterIndex };
-  const json = await createOnce<SentMessage>(transport, {
+  const { json } = await createOnce<SentMessage>(transport, {
     key: journalKey,
     twinKey: `message ${conversationSid} ${JSON.stringify(form)}`,
     sent,

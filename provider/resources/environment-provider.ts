@@ -22,6 +22,7 @@ import {
   diffEnvironment,
   environmentInputs,
   fingerprint,
+  holdsEveryDeclared,
   propertiesToSend,
   recordFound,
   refreshedValues,
@@ -73,7 +74,8 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
         return { id: existing.sid!, outs: outputsOf(inputs, observed, true, recordFound(kind, null, existing, inputs), held) };
       }
       const creation = Object.fromEntries(Object.entries(inputs.values).filter(([, value]) => value !== null));
-      const made = await createEnvironment(transport(), kind, scope, creation, context("create", inputs), journalKey(kind, raw));
+      const holdsDeclared = (held: Observed) => holdsEveryDeclared(kind, held, inputs);
+      const made = await createEnvironment(transport(), kind, scope, creation, context("create", inputs), journalKey(kind, raw), holdsDeclared);
       return { id: made.sid!, outs: outputsOf(inputs, made, false, null, fingerprintsOf(inputs, null)) };
     },
 
