@@ -32,6 +32,7 @@ interface AnyRow {
   default?: unknown;
   secret?: boolean;
   required?: boolean;
+  caseless?: readonly string[];
 }
 type AnyTable = Readonly<Record<string, AnyRow>>;
 
@@ -104,7 +105,8 @@ function environmentAbout(kind: EnvironmentKind): string {
     kind.shape === "singleton"
       ? "One of its kind: never created or deleted; `up` sets what is declared and records what it found, `destroy` puts that back. A key left out is not managed."
       : `Created by \`up\` and deleted by \`destroy\`${kind.naturalKey ? `; found for adoption by its \`${kind.naturalKey}\`` : kind.adoptBy ? `; found for adoption by ${kind.adoptBy.map((key) => `\`${key}\``).join(" and ")}` : ""} (an adopted one is put back as found, not deleted).`;
-  return `${kind.shape === "singleton" ? "The" : "A"} ${kind.noun}, ${PLACEMENT[kind.placement]}: one Pulumi resource of type ${type}. ${lifecycle}`;
+  const article = kind.shape === "singleton" ? "The" : /^[aeio]/.test(kind.noun) ? "An" : "A";
+  return `${article} ${kind.noun}, ${PLACEMENT[kind.placement]}: one Pulumi resource of type ${type}. ${lifecycle}`;
 }
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
@@ -297,7 +299,7 @@ function linesOf(page: PageSource, pages: PageSource[], root: JsonSchema, docs: 
     const doc = match ? docs.get(match.property) : undefined;
     const defaultValue = row?.default ?? resolve(root, node).default;
     const comparison = row?.compare === "value" && resolve(root, node).type === "array" ? "set" : row?.compare;
-    const compared = comparison ? `Compared ${COMPARED[comparison]}` : "";
+    const compared = comparison ? `Compared ${COMPARED[comparison]}${row?.caseless?.includes("") ? ", without case" : ""}` : "";
     const answered = !row?.form
       ? ""
       : row.answer && answerOf(row, null)
@@ -333,7 +335,11 @@ function linesOf(page: PageSource, pages: PageSource[], root: JsonSchema, docs: 
           defaultValue: "",
           parameter: parameterOf(row, part),
           secret: row.secret ? "yes" : "no",
-          paragraphs: [resolve(root, partNode).description ?? "", partAnswer ? `Twilio answers it as ${code(partAnswer)}.` : ""].filter(Boolean),
+          paragraphs: [
+            resolve(root, partNode).description ?? "",
+            row.caseless?.includes(part) ? "Compared without case." : "",
+            partAnswer ? `Twilio answers it as ${code(partAnswer)}.` : "",
+          ].filter(Boolean),
         });
       }
     }
@@ -343,7 +349,7 @@ function linesOf(page: PageSource, pages: PageSource[], root: JsonSchema, docs: 
   if (missing.length) throw new Error(`${page.title}: rows ${missing.join(", ")} have no key in the stack file's schema`);
   const elsewhere = declared
     .filter(([, row]) => !row.yaml)
-    .map(([property, row]) => `- ${code(property)}: ${docs.get(property) ?? "set by the provider"} (${changeOf(row)}; ${parameterOf(row, null)})`);
+    .map(([property, row]) => `- ${code(property)} (${changeOf(row)}; ${row.form ? `sent as ${parameterOf(row, null)}` : "not sent in a form"}): ${docs.get(property) ?? "set by the provider"}`);
   const outputs = rows
     .filter(([, row]) => row.change === "observed")
     .map(([property, row]) => `- ${code(property)}: Twilio's ${code(row.answer)}${docs.has(property) ? `. ${docs.get(property)}` : ""}`);
