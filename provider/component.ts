@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackFile, loadStackText } from "../schemas/load";
 import { renderProblems } from "../schemas/problems";
-import type { StackSpec } from "../schemas/stack";
+import { refusedInGroupKeys, type StackSpec } from "../schemas/stack";
 import type { TwilioSettings } from "./resources/args";
 import { createItOr, declareStack, type StackOutputs } from "./stack-program";
 
@@ -23,6 +23,11 @@ export interface ConversationsStackArgs {
   namePrefix?: string;
   /** Which Twilio account the stack's resources use (see `TwilioSettings`). */
   settings?: TwilioSettings;
+  /**
+   * Grouped seeding, as the stack file's `seeding:` declares it; given here, it is used instead of
+   * the file's. `{ groups: G }` spreads the conversations over G group resources.
+   */
+  seeding?: { groups: number };
 }
 
 /**
@@ -39,7 +44,7 @@ export class ConversationsStack extends pulumi.ComponentResource {
 
   constructor(name: string, args: ConversationsStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("twilio-conversations:index:ConversationsStack", name, {}, opts);
-    const outputs = declareStack(specOf(name, args), {
+    const outputs = declareStack(withSeeding(name, specOf(name, args), args.seeding), {
       namePrefix: args.namePrefix ?? `${name}/`,
       parent: this,
       settings: args.settings,
@@ -69,6 +74,25 @@ function specOf(name: string, args: ConversationsStackArgs): StackSpec {
     throw new pulumi.RunError(`ConversationsStack "${name}": ${label} is not a valid stack file:\n\n${renderProblems(result.problems)}`);
   }
   return result.spec;
+}
+
+/**
+ * The spec with the component's `seeding` in place of the file's. What a group cannot hold is
+ * refused by the rule validate applies to a file that declares `seeding:`.
+ */
+export function withSeeding(name: string, spec: StackSpec, seeding: ConversationsStackArgs["seeding"]): StackSpec {
+  if (seeding === undefined) return spec;
+  const { groups } = seeding;
+  if (!Number.isInteger(groups) || groups < 1 || groups > 10_000) {
+    throw new pulumi.RunError(`ConversationsStack "${name}": seeding.groups must be a whole number from 1 to 10000, received ${JSON.stringify(groups)}`);
+  }
+  const refused = Object.entries(spec.conversations).flatMap(([logicalName, conversation]) => refusedInGroupKeys(conversation).map((key) => `conversations.${logicalName}.${key}`));
+  if (refused.length > 0) {
+    throw new pulumi.RunError(
+      `ConversationsStack "${name}": grouped seeding (seeding.groups) cannot hold ${refused.join(", ")}: each needs the conversation's own resource.\nRemove them, or leave seeding out to give each conversation its own resource.`,
+    );
+  }
+  return { ...spec, seeding: { groups } };
 }
 
 /** A component's `file` is not there: which component, which file, where it looked, what to do. */

@@ -16,6 +16,7 @@ import { isUnknown } from "./domain/unknown";
 import { redactError } from "./errors";
 import { conversationProvider } from "./resources/conversation-provider";
 import { messageProvider } from "./resources/message-provider";
+import { conversationGroupProvider } from "./resources/group-provider";
 import { environmentProvider } from "./resources/environment-provider";
 import { ENVIRONMENT_KINDS, secretSettings, type EnvironmentKind } from "./domain/environment";
 
@@ -206,6 +207,7 @@ function wrapped(provider: pulumi.dynamic.ResourceProvider, secretInputs: readon
 
 export const conversation = wrapped({ configure, ...conversationProvider(transport) });
 export const message = wrapped({ configure, ...messageProvider(transport) });
+export const conversationGroup = wrapped({ configure, ...conversationGroupProvider(transport) });
 
 const environment = (kind: EnvironmentKind) => wrapped({ configure, ...environmentProvider(kind, transport) }, secretSettings(kind.table));
 export const service = environment(ENVIRONMENT_KINDS.service);

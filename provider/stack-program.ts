@@ -19,6 +19,10 @@ import {
   type PropertyRow,
 } from "./domain/properties";
 import { Conversation } from "./resources/conversation";
+import { ConversationGroup } from "./resources/conversation-group";
+import { groupResourceName, groupsOf } from "./domain/groups";
+import type { RecordedThread } from "./resources/thread-model";
+import type { RecordedChildren } from "./resources/children-model";
 import { CONVERSATION_INPUT_DEFAULTS } from "./resources/conversation-model";
 import { declareEnvironment, type EnvironmentOutputs, type EnvironmentReferences } from "./environment-program";
 
@@ -173,37 +177,70 @@ export function declareStack(spec: StackSpec, placement: Placement = {}): StackO
   const environment = declareEnvironment(spec, placement);
   const outputs: StackOutputs = { conversations: {}, messages: {}, participants: {}, ...(environment.outputs ? { environment: environment.outputs } : {}) };
   const twins = twinCounts(spec);
-  for (const [logicalName, entry] of Object.entries(spec.conversations)) {
-    const options = { ...conversationOptions(spec, entry), parent: placement.parent };
+  const argsOf = (logicalName: string, entry: ConversationSpec) => {
     const messages = seedThreadArgs(entry, environment);
     const participants = participantArgs(entry, environment);
-    const conversation = new Conversation(
-      `${prefix}${logicalName}`,
-      { ...conversationArgs(spec, entry, environment.serviceSid), messages, participants, scopedWebhooks: scopedWebhookArgs(entry), twins: twins[logicalName], settings: placement.settings },
-      { ...options, ...previousNames(entry, (previousName) => `${prefix}${previousName}`) },
-    );
+    return { ...conversationArgs(spec, entry, environment.serviceSid), messages, participants, scopedWebhooks: scopedWebhookArgs(entry), twins: twins[logicalName] };
+  };
+  if (spec.seeding?.groups !== undefined) {
+    declareGroups(spec, spec.seeding.groups, placement, argsOf, outputs);
+    return outputs;
+  }
+  for (const [logicalName, entry] of Object.entries(spec.conversations)) {
+    const options = { ...conversationOptions(spec, entry), parent: placement.parent };
+    const args = argsOf(logicalName, entry);
+    const conversation = new Conversation(`${prefix}${logicalName}`, { ...args, settings: placement.settings }, { ...options, ...previousNames(entry, (previousName) => `${prefix}${previousName}`) });
     // IDs rather than `sid` outputs: an ID stays known in the preview of an in-place update, so the
     // stack outputs do not show as changing when no SID changes.
-    outputs.conversations[logicalName] = conversation.id;
-    outputs.messages[logicalName] = Object.fromEntries(messages.map(({ key }) => [key!, messageSid(conversation, key!)]));
-    if (Object.keys(participants).length > 0) {
-      outputs.participants[logicalName] = Object.fromEntries(Object.keys(participants).map((key) => [key, participantSid(conversation, key)]));
-    }
+    recordOutputs(outputs, logicalName, args, conversation.id, conversation.messages, conversation.participants);
   }
   return outputs;
 }
 
 /**
- * A seed message's SID. A preview of the conversation's update knows only its inputs, which hold no
- * SIDs: the SID is then unknown (known after apply), never shown as removed.
+ * Grouped seeding: one ConversationGroup per non-empty bucket (see domain/groups.ts), each member
+ * under the name its own resource would have. The stack's `guards.protect` protects the groups.
  */
-function messageSid(conversation: Conversation, key: string): pulumi.Output<string> {
-  return conversation.messages.apply((thread) => thread?.[key]?.sid ?? (pulumi.unknown as unknown as string));
+function declareGroups(
+  spec: StackSpec,
+  groups: number,
+  placement: Placement,
+  argsOf: (logicalName: string, entry: ConversationSpec) => Omit<ConversationArgs, "settings">,
+  outputs: StackOutputs,
+): void {
+  const prefix = placement.namePrefix ?? "";
+  for (const [bucket, logicalNames] of groupsOf(Object.keys(spec.conversations), groups)) {
+    const members = Object.fromEntries(logicalNames.map((logicalName) => [logicalName, { resourceName: `${prefix}${logicalName}`, args: argsOf(logicalName, spec.conversations[logicalName]) }]));
+    const group = new ConversationGroup(groupResourceName(prefix, bucket), members, placement.settings, { parent: placement.parent, protect: spec.guards.protect });
+    for (const logicalName of logicalNames) {
+      const member = group.members.apply((recorded) => recorded?.[logicalName]);
+      const sid = member.apply((recorded) => recorded?.id ?? (pulumi.unknown as unknown as string));
+      recordOutputs(outputs, logicalName, members[logicalName].args, sid, member.apply((recorded) => recorded?.outs.messages ?? {}), member.apply((recorded) => recorded?.outs.participants ?? {}));
+    }
+  }
 }
 
-/** A participant's SID; unknown in the preview of its conversation's update, as a message's. */
-function participantSid(conversation: Conversation, key: string): pulumi.Output<string> {
-  return conversation.participants.apply((participants) => participants?.[key]?.sid ?? (pulumi.unknown as unknown as string));
+/** A conversation's stack outputs: its SID, its messages' and participants' SIDs by key. */
+function recordOutputs(
+  outputs: StackOutputs,
+  logicalName: string,
+  args: Pick<ConversationArgs, "messages" | "participants">,
+  sid: pulumi.Output<string>,
+  thread: pulumi.Output<RecordedThread>,
+  recordedParticipants: pulumi.Output<RecordedChildren>,
+): void {
+  outputs.conversations[logicalName] = sid;
+  outputs.messages[logicalName] = Object.fromEntries((args.messages ?? []).map(({ key }) => [key!, sidOrUnknown(thread, key!)]));
+  const participants = Object.keys(args.participants ?? {});
+  if (participants.length > 0) outputs.participants[logicalName] = Object.fromEntries(participants.map((key) => [key, sidOrUnknown(recordedParticipants, key)]));
+}
+
+/**
+ * A seed message's (or participant's) SID by key. A preview of the conversation's update knows only
+ * its inputs, which hold no SIDs: the SID is then unknown (known after apply), never shown as removed.
+ */
+function sidOrUnknown(recorded: pulumi.Output<Record<string, { sid: string }> | undefined>, key: string): pulumi.Output<string> {
+  return recorded.apply((byKey) => byKey?.[key]?.sid ?? (pulumi.unknown as unknown as string));
 }
 
 /** The stack file has problems; the message holds them, rendered as `npm run validate` does. */

@@ -181,6 +181,42 @@ const PRODUCTION_GUARD = {
   },
 };
 
+/**
+ * What a conversation inside a group cannot have, and the value it may have instead (its default):
+ * each is a Pulumi option of a resource of its own, or its adoption.
+ */
+const REFUSED_IN_GROUP = { renamedFrom: undefined, adopt: "never", protect: undefined, retainOnDelete: false } as const;
+type RefusedInGroup = keyof typeof REFUSED_IN_GROUP;
+
+/** The keys a conversation (raw, or with defaults applied) sets that a group member cannot have. */
+export function refusedInGroupKeys(conversation: Record<string, unknown>): RefusedInGroup[] {
+  return (Object.keys(REFUSED_IN_GROUP) as RefusedInGroup[]).filter((key) => conversation[key] !== undefined && conversation[key] !== REFUSED_IN_GROUP[key]);
+}
+
+function refusedInGroup(key: RefusedInGroup): Violation {
+  return {
+    message: `${key} is not supported in grouped seeding (seeding.groups): it needs the conversation's own resource`,
+    hint: `remove ${key} from this conversation, or remove seeding: to give each conversation its own resource`,
+  };
+}
+
+/** seeding.groups refuses, in every conversation, what a group member cannot have. */
+const GROUPED_GUARD = {
+  if: { required: ["seeding"], properties: { seeding: { required: ["groups"] } } },
+  then: {
+    properties: {
+      conversations: {
+        additionalProperties: {
+          allOf: (Object.entries(REFUSED_IN_GROUP) as Array<[RefusedInGroup, unknown]>).map(([key, allowed]) => ({
+            if: { required: [key], ...(allowed === undefined ? {} : { properties: { [key]: { not: { const: allowed } } } }) },
+            then: { properties: { [key]: false }, errorMessage: editorText(refusedInGroup(key)) },
+          })),
+        },
+      },
+    },
+  },
+};
+
 const SERVICE_PATTERN = new RegExp(`^(?:default|${SID_PATTERNS.chatService.source.slice(1, -1)})$`);
 
 const quote = (value: unknown) => JSON.stringify(value);
@@ -602,6 +638,18 @@ function buildStackSchema() {
         })
         .prefault({})
         .describe("Safety settings for this stack."),
+      seeding: z
+        .strictObject({
+          groups: z
+            .int()
+            .min(1)
+            .max(10_000)
+            .describe(
+              "Grouped seeding: the conversations are spread over this many group resources by a stable hash of their logical names, so that adding or removing one conversation changes one group. The engine then writes its state once per group, not once per conversation. Per-conversation renamedFrom, adopt, protect and retainOnDelete are refused.",
+            ),
+        })
+        .optional()
+        .describe("How the conversations become resources: omit for one resource per conversation (the default)."),
       conversations: z
         .record(z.string(), conversation, {
           error: (issue) =>
@@ -625,7 +673,8 @@ function buildStackSchema() {
     .check(z.superRefine(stackRules, evenWithOtherIssues))
     .check(z.superRefine(renameRules, evenWithOtherIssues))
     .check(z.superRefine(environmentRules, evenWithOtherIssues))
-    .meta({ allOf: [PRODUCTION_GUARD] })
+    .check(z.superRefine(groupRules, evenWithOtherIssues))
+    .meta({ allOf: [PRODUCTION_GUARD, GROUPED_GUARD] })
     .describe("A Twilio Conversations stack file: one per Pulumi stack.");
 }
 
@@ -736,6 +785,15 @@ function stackRules(value: unknown, ctx: Issues): void {
     if (production && Array.isArray(messages) && messages.length > 0) {
       report(ctx, ["conversations", logicalName, "messages"], PRODUCTION_SEED);
     }
+  }
+}
+
+/** Grouped seeding refuses, in each conversation, the keys a member of a group cannot have. */
+function groupRules(value: unknown, ctx: Issues): void {
+  if (!isRecord(value) || !isRecord(value.seeding) || value.seeding.groups === undefined || !isRecord(value.conversations)) return;
+  for (const [logicalName, conversation] of Object.entries(value.conversations)) {
+    if (!isRecord(conversation)) continue;
+    for (const key of refusedInGroupKeys(conversation)) report(ctx, ["conversations", logicalName, key], refusedInGroup(key));
   }
 }
 

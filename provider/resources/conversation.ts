@@ -31,15 +31,7 @@ export class Conversation extends pulumi.CustomResource {
   declare readonly scopedWebhooks: pulumi.Output<RecordedChildren>;
 
   constructor(name: string, args: ConversationArgs, opts?: pulumi.CustomResourceOptions) {
-    const { settings, messages, participants, scopedWebhooks, twins, ...declared } = args;
-    const thread = {
-      // Bookkeeping (text, as the provider echoes it): only where there are twins, so no other state changes.
-      ...(twins !== undefined && twins > 1 ? { twins: String(twins) } : {}),
-      ...(messages && messages.length > 0 ? { messages: seedThread(messages) } : {}),
-      ...(participants && Object.keys(participants).length > 0 ? { participants } : {}),
-      ...(scopedWebhooks && Object.keys(scopedWebhooks).length > 0 ? { scopedWebhooks } : {}),
-    };
-    const props = registeredProps("conversation", name, [...OUTPUTS, "adopted", "messages", "participants", "scopedWebhooks"], { ...declared, ...thread }, settings);
+    const props = registeredProps("conversation", name, [...OUTPUTS, "adopted", "messages", "participants", "scopedWebhooks"], conversationInputs(args), args.settings);
     // The type token of a dynamic resource: the provider process runs the `__provider` module.
     const restoreStacks = withoutPromiseStacks();
     try {
@@ -48,6 +40,19 @@ export class Conversation extends pulumi.CustomResource {
       restoreStacks();
     }
   }
+}
+
+/** A conversation's inputs as its provider takes them (a resource's own, or a group member's), without the bookkeeping. */
+export function conversationInputs(args: ConversationArgs): Record<string, unknown> {
+  const { settings: _settings, messages, participants, scopedWebhooks, twins, ...declared } = args;
+  return {
+    ...declared,
+    // Bookkeeping (text, as the provider echoes it): only where there are twins, so no other state changes.
+    ...(twins !== undefined && twins > 1 ? { twins: String(twins) } : {}),
+    ...(messages && messages.length > 0 ? { messages: seedThread(messages) } : {}),
+    ...(participants && Object.keys(participants).length > 0 ? { participants } : {}),
+    ...(scopedWebhooks && Object.keys(scopedWebhooks).length > 0 ? { scopedWebhooks } : {}),
+  };
 }
 
 /** The outputs Twilio answers: the engine is told of each (an input of `undefined`) so that the resource shows it. */

@@ -12,11 +12,22 @@ import { providerModuleText, type ResourceKind } from "./runtime-provider";
 export function registeredProps(kind: ResourceKind, name: string, outputs: readonly string[], inputs: object, settings: TwilioSettings | undefined): Record<string, unknown> {
   return {
     ...Object.fromEntries(outputs.map((output) => [output, undefined])),
+    ...inputsWithBookkeeping(name, inputs, settings),
+    __provider: providerModuleText(kind),
+  };
+}
+
+/**
+ * A resource's inputs with the provider's bookkeeping: what its provider methods are given. A
+ * member of a conversation group is given exactly these, so that it is keyed, journaled and
+ * recovered as its own resource would be.
+ */
+export function inputsWithBookkeeping(name: string, inputs: object, settings: TwilioSettings | undefined): Record<string, unknown> {
+  return {
     resourceName: name,
     stack: pulumi.getStack(),
     ...inputs,
     ...(settings?.configNamespace === undefined ? {} : { settingsNamespace: settings.configNamespace }),
-    __provider: providerModuleText(kind),
   };
 }
 

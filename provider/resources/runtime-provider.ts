@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import type { EnvironmentKindName } from "../domain/environment";
 
-export type ResourceKind = "conversation" | "message" | EnvironmentKindName;
+export type ResourceKind = "conversation" | "conversationGroup" | "message" | EnvironmentKindName;
 
 /** The package's name, and the entry that holds the provider's implementation (engine side). */
 export const PACKAGE_NAME = "twilio-conversations-pulumi";

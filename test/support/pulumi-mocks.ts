@@ -7,6 +7,7 @@ import type { StackOutputs } from "../../provider/stack-program";
 export const PROJECT = "twilio-conversations";
 export const CONVERSATION = "pulumi-nodejs:dynamic/twilio-conversations:Conversation";
 export const MESSAGE = "pulumi-nodejs:dynamic/twilio-conversations:Message";
+export const CONVERSATION_GROUP = "pulumi-nodejs:dynamic/twilio-conversations:ConversationGroup";
 
 export interface Registration {
   type: string;
@@ -80,6 +81,7 @@ export async function useMocks(stack: string, config: Record<string, string> = {
           messagesPerConversation.set(conversationSid, index / 5 + 1);
           return { id: fakeSid("IM", args.name), state: { ...inputs, sid: fakeSid("IM", args.name), index } };
         }
+        if (args.type === CONVERSATION_GROUP) return { id: args.name, state: { ...inputs, members: mockMembers(inputs.members) } };
         const messages = mockThread(args.name, inputs.messages);
         const participants = mockChildren(args.name, inputs.participants);
         return {
@@ -117,6 +119,19 @@ export async function useMocks(stack: string, config: Record<string, string> = {
 
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
+}
+
+/** A group's members as its provider would record them: each as its own Conversation's mock would be, under its resource name. */
+function mockMembers(members: unknown): Record<string, { id: string; outs: Record<string, unknown> }> {
+  return Object.fromEntries(
+    Object.entries((members ?? {}) as Record<string, Record<string, unknown>>).map(([logicalName, inputs]) => {
+      const name = String(inputs.resourceName);
+      const messages = mockThread(name, inputs.messages);
+      const participants = mockChildren(name, inputs.participants);
+      const outs = { ...inputs, sid: fakeSid("CH", name), ...(messages ? { messages } : {}), ...(participants ? { participants } : {}) };
+      return [logicalName, { id: fakeSid("CH", name), outs }];
+    }),
+  );
 }
 
 /** The participants a Conversation's provider would record for its `participants` input: each with an `MB…` SID. */

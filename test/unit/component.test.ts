@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConversationsStack, type ConversationsStackArgs } from "../../provider/component";
-import { CONVERSATION, MESSAGE, PROJECT, fakeSid, settle, useMocks, valueOf, type Registration } from "../support/pulumi-mocks";
+import { CONVERSATION, CONVERSATION_GROUP, MESSAGE, PROJECT, fakeSid, settle, useMocks, valueOf, type Registration } from "../support/pulumi-mocks";
 
 const COMPONENT = "twilio-conversations:index:ConversationsStack";
 
@@ -116,6 +116,27 @@ describe("ConversationsStack", () => {
       [`${under}${CONVERSATION}::support/helpdesk`, component?.urn, ["support/support"]],
       [`${under}${CONVERSATION}::support/lobby`, component?.urn, []],
     ]);
+  });
+
+  it("with seeding: { groups }, declares its conversations as groups under the component, members named as its own children would be, outputs unchanged", async () => {
+    const plain = { ...SPEC, conversations: { helpdesk: { ...SPEC.conversations.helpdesk, renamedFrom: undefined }, lobby: { state: "inactive" } } };
+    const perConversation = await declare("support", { spec: plain });
+    const { registrations, outputs } = await declare("support", { spec: plain, seeding: { groups: 1 } });
+    const component = registrations.find((r) => r.type === COMPONENT);
+    const groups = registrations.filter((r) => r.type === CONVERSATION_GROUP);
+    expect(groups.map((r) => [r.name, r.parent])).toEqual([["support/group-0", component?.urn]]);
+    expect(Object.values(groups[0].inputs.members as Record<string, { resourceName: string }>).map((member) => member.resourceName).sort()).toEqual(["support/helpdesk", "support/lobby"]);
+    expect(children(registrations)).toEqual([]);
+    expect(outputs).toEqual(perConversation.outputs);
+  });
+
+  it("with seeding: { groups }, refuses what a group cannot hold, naming each, before declaring anything", async () => {
+    await useMocks("dev");
+    const error = thrownBy(() => new ConversationsStack("support", { spec: SPEC, seeding: { groups: 2 } }));
+    expect(error.message).toBe(
+      'ConversationsStack "support": grouped seeding (seeding.groups) cannot hold conversations.helpdesk.renamedFrom, conversations.lobby.protect: each needs the conversation\'s own resource.\nRemove them, or leave seeding out to give each conversation its own resource.',
+    );
+    expect(thrownBy(() => new ConversationsStack("other", { spec: { conversations: {} }, seeding: { groups: 0 } })).message).toMatch(/seeding.groups must be a whole number from 1 to 10000, received 0/);
   });
 
   it("names its children with a namePrefix given, the previous names of a rename too", async () => {

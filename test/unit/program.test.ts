@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it, vi } from "vitest";
@@ -7,7 +7,8 @@ import { loadStackFile } from "../../schemas/load";
 import { renderProblems } from "../../schemas/problems";
 import { InvalidStackFileError, runStackProgram, stackFilePath } from "../../provider/stack-program";
 import { threadOrder, threadOrderProblem, type DeclaredThread } from "../../provider/resources/thread-model";
-import { CONVERSATION, MESSAGE, fakeSid, useMocks as installMocks, settle, type Registration } from "../support/pulumi-mocks";
+import { groupsOf } from "../../provider/domain/groups";
+import { CONVERSATION, CONVERSATION_GROUP, MESSAGE, fakeSid, useMocks as installMocks, settle, type Registration } from "../support/pulumi-mocks";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -174,6 +175,27 @@ describe("the Pulumi program", () => {
     expect(registered(CONVERSATION, "helpdesk").inputs).not.toHaveProperty("renamedFrom");
     expect(registrations.filter((r) => r.type === MESSAGE)).toEqual([]);
     expect(outputs.messages.helpdesk).toEqual({ hello: fakeSid("IM", "helpdesk/hello"), "1": fakeSid("IM", "helpdesk/1") });
+  });
+
+  it("in grouped seeding, registers one group per non-empty bucket and gives the same stack outputs as one resource per conversation", async () => {
+    const staging = readFileSync(join(ROOT, "examples", "staging-seed.yaml"), "utf8");
+    const perConversation = await runProgramOf("staging", staging);
+    const perConversationInputs = Object.fromEntries(registrations.map((r) => [r.name, r.inputs]));
+    const grouped = await runProgramOf("staging", `seeding: { groups: 3 }\n${staging}`);
+
+    const expectedGroups = [...groupsOf(Object.keys(perConversation.conversations), 3).keys()].map((bucket) => `ConversationGroup group-${bucket}`).sort();
+    expect(registrations.map((r) => `${r.type.split(":").pop()} ${r.name}`).sort()).toEqual(expectedGroups);
+    // Each member's inputs are those its own resource would have: the same journal key, the same recovery.
+    const members = Object.assign({}, ...registrations.map((r) => r.inputs.members as object));
+    expect(members).toEqual(perConversationInputs);
+    expect(grouped).toEqual(perConversation);
+    expect(Object.keys(grouped.messages["order-1042"]).length).toBeGreaterThan(0);
+  });
+
+  it("in grouped seeding, protects the groups when guards.protect is set", async () => {
+    await runProgramOf("staging", "seeding: { groups: 2 }\nguards: { protect: true }\nconversations: { lobby: {}, desk: {} }\n");
+    expect(registrations.length).toBeGreaterThan(0);
+    expect(registrations.every((r) => r.type === CONVERSATION_GROUP && r.protect)).toBe(true);
   });
 
   it("stops before registering anything when the stack file is invalid, with the rendered problems", async () => {

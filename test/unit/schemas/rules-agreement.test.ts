@@ -265,6 +265,30 @@ const stackCases: Case[] = [
   },
 ];
 
+// Grouped seeding: what a group member cannot have is a Pulumi option of a resource of its own, which
+// the group's provider never sees; only validate (and the editor) have a say.
+stackCases.push(
+  { name: "grouped seeding of plain conversations", stack: { seeding: { groups: 4 }, conversations: { lobby: { messages: [{ body: "hi" }] }, desk: {} } }, valid: true, editor: "same" },
+  { name: "grouped seeding in 0 groups", stack: { seeding: { groups: 0 }, conversations: {} }, valid: false, editor: "same" },
+  { name: "grouped seeding in 2.5 groups", stack: { seeding: { groups: 2.5 }, conversations: {} }, valid: false, editor: "same" },
+  { name: "grouped seeding without groups", stack: { seeding: {}, conversations: {} }, valid: false, editor: "same" },
+  { name: "adopt: never and retainOnDelete: false (the defaults) in grouped seeding", stack: { seeding: { groups: 4 }, conversations: { lobby: { adopt: "never", retainOnDelete: false } } }, valid: true, editor: "same" },
+  { name: "renamedFrom without grouped seeding", stack: { conversations: { lobby: { renamedFrom: "hall" } } }, valid: true, editor: "same" },
+  ...(
+    [
+      ["renamedFrom", "hall"],
+      ["adopt", "ifExists"],
+      ["protect", true],
+      ["retainOnDelete", true],
+    ] as const
+  ).map(([key, value]) => ({
+    name: `${key} in grouped seeding`,
+    stack: { seeding: { groups: 4 }, conversations: { lobby: { uniqueName: "lobby", [key]: value } } },
+    valid: false,
+    editor: "same" as Editor,
+  })),
+);
+
 const CASES = [...conversationCases, ...messageCases];
 
 // A participant's role and user name declared things (resolved by the stack program to a SID and an

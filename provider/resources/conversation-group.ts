@@ -1,0 +1,34 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConversationArgs, TwilioSettings } from "./args";
+import { conversationInputs } from "./conversation";
+import type { RecordedMember } from "./group-provider";
+import { inputsWithBookkeeping, registeredProps, withoutPromiseStacks } from "./registration";
+
+/** A member of a group: the name its own Conversation resource would have, and its arguments. */
+export interface GroupMemberArgs {
+  resourceName: string;
+  args: Omit<ConversationArgs, "settings">;
+}
+
+/**
+ * Several conversations in one resource (grouped seeding, `seeding: { groups: G }`): each member
+ * is created, diffed and deleted as its own Conversation resource would be, keyed by its logical
+ * name. The engine then checkpoints once per group rather than once per conversation.
+ */
+export class ConversationGroup extends pulumi.CustomResource {
+  /** Each member by logical name: its conversation's SID (`id`) and the outputs a Conversation resource would hold (`outs`). */
+  declare readonly members: pulumi.Output<Record<string, RecordedMember>>;
+
+  constructor(name: string, members: Record<string, GroupMemberArgs>, settings: TwilioSettings | undefined, opts?: pulumi.CustomResourceOptions) {
+    const declared = Object.fromEntries(
+      Object.entries(members).map(([logicalName, member]) => [logicalName, inputsWithBookkeeping(member.resourceName, conversationInputs(member.args), settings)]),
+    );
+    const props = registeredProps("conversationGroup", name, [], { members: declared }, settings);
+    const restoreStacks = withoutPromiseStacks();
+    try {
+      super("pulumi-nodejs:dynamic/twilio-conversations:ConversationGroup", name, props, opts);
+    } finally {
+      restoreStacks();
+    }
+  }
+}

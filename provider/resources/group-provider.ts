@@ -1,0 +1,212 @@
+// The ConversationGroup resource (grouped seeding): many conversations in one resource, diffed by
+// logical name as a thread is by message key. Each member is created, diffed, updated, read and
+// deleted by the Conversation resource's own provider methods, with the inputs and the journal key
+// a resource of its own would have: the group adds the bookkeeping around them, and nothing else.
+import type * as pulumi from "@pulumi/pulumi";
+import type { Transport } from "../client/http";
+import { intentKey } from "../client/intents";
+import { conversationProvider } from "./conversation-provider";
+import { checkConversation } from "./check";
+import { createdButUnfinished } from "./partial";
+import type { ConversationOutputs } from "./conversation-model";
+
+/** A member as the group records it: its conversation's SID and the outputs its own resource would hold. */
+export interface RecordedMember {
+  id: string;
+  outs: ConversationOutputs & Record<string, unknown>;
+}
+
+export interface GroupInputs {
+  resourceName: string;
+  /** Each member's inputs, as its own Conversation resource would register them, by logical name. */
+  members: Record<string, Record<string, unknown>>;
+}
+
+export interface GroupOutputs {
+  resourceName: string;
+  members: Record<string, RecordedMember>;
+}
+
+/** What a member's step does in an update, decided from its record, its inputs and its own diff. */
+export type MemberStep = "create" | "update" | "replace" | "delete" | "keep";
+
+/** A member's step: pure, from whether it is recorded, declared, and what its conversation's diff said. */
+export function memberStep(recorded: boolean, declared: boolean, diff: pulumi.dynamic.DiffResult | null): MemberStep {
+  if (!declared) return "delete";
+  if (!recorded) return "create";
+  if (diff?.replaces && diff.replaces.length > 0) return "replace";
+  return diff?.changes ? "update" : "keep";
+}
+
+/** Bookkeeping the runtime echoes into a resource's outputs (see runtime.ts): a member's outputs echo its own. */
+const MEMBER_BOOKKEEPING = ["stack", "settingsNamespace", "twins"] as const;
+
+function withMemberBookkeeping(outs: object, raw: Record<string, unknown>): RecordedMember["outs"] {
+  const echoed: Record<string, unknown> = { ...outs };
+  delete echoed.__provider;
+  for (const key of MEMBER_BOOKKEEPING) if (typeof raw[key] === "string" && raw[key] !== "") echoed[key] = raw[key];
+  return echoed as RecordedMember["outs"];
+}
+
+/** A member's failure, as the group reports it, and what it recorded before it failed (null: nothing new). */
+interface MemberFailure {
+  logicalName: string;
+  error: unknown;
+}
+
+/** What a conversation's create or update recorded before failing (see partial.ts), or null. */
+function recordedBy(error: unknown): { id: string; properties: Record<string, unknown> } | null {
+  const { id, properties } = (error ?? {}) as { id?: unknown; properties?: unknown };
+  return typeof id === "string" && id !== "" && typeof properties === "object" && properties !== null ? { id, properties: properties as Record<string, unknown> } : null;
+}
+
+export function conversationGroupProvider(transport: () => Transport): pulumi.dynamic.ResourceProvider {
+  const member = conversationProvider(transport);
+
+  /** The member's conversation is this run's, and its create intent is closed: the engine holds it in the group's state. */
+  function hold(recorded: RecordedMember): void {
+    transport().claims.claim(recorded.id, recorded.outs.resourceName);
+    const key = intentKey(recorded.outs);
+    if (key) transport().intents?.settle(key, recorded.id);
+  }
+
+  async function memberDiff(recorded: RecordedMember, raw: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+    hold(recorded);
+    return member.diff!(recorded.id, recorded.outs, raw);
+  }
+
+  /** One member's step; its record afterwards (undefined: none). A failure carries what it recorded. */
+  async function step(logicalName: string, recorded: RecordedMember | undefined, raw: Record<string, unknown> | undefined): Promise<RecordedMember | undefined> {
+    const diff = recorded && raw ? await memberDiff(recorded, raw) : null;
+    if (recorded && !raw) hold(recorded);
+    switch (memberStep(recorded !== undefined, raw !== undefined, diff)) {
+      case "keep":
+        return recorded;
+      case "delete":
+        await member.delete!(recorded!.id, recorded!.outs);
+        return undefined;
+      case "create": {
+        const made = await member.create(raw!);
+        return { id: made.id, outs: withMemberBookkeeping(made.outs ?? {}, raw!) };
+      }
+      case "update": {
+        const updated = await member.update!(recorded!.id, recorded!.outs, raw!);
+        return { id: recorded!.id, outs: withMemberBookkeeping(updated.outs ?? {}, raw!) };
+      }
+      case "replace": {
+        await member.delete!(recorded!.id, recorded!.outs);
+        const made = await member.create(raw!);
+        return { id: made.id, outs: withMemberBookkeeping(made.outs ?? {}, raw!) };
+      }
+    }
+  }
+
+  /**
+   * Every member's step, all at once (the transport's limiter paces them). A member that fails
+   * keeps what it made (its partial record) or its old record; the others' results are kept. Any
+   * failure fails the group with all of them recorded, for the next `up` to finish.
+   */
+  async function reconcile(id: string, olds: GroupOutputs | null, news: GroupInputs, rawNews: Record<string, unknown>, done: string): Promise<GroupOutputs> {
+    const recorded = olds?.members ?? {};
+    const names = [...new Set([...Object.keys(recorded), ...Object.keys(news.members)])];
+    const members: Record<string, RecordedMember> = {};
+    const failures: MemberFailure[] = [];
+    await Promise.all(
+      names.map(async (logicalName) => {
+        const raw = news.members[logicalName];
+        try {
+          const after = await step(logicalName, recorded[logicalName], raw);
+          if (after) members[logicalName] = after;
+        } catch (error) {
+          const partial = recordedBy(error);
+          if (partial) members[logicalName] = { id: partial.id, outs: withMemberBookkeeping(partial.properties, raw ?? recorded[logicalName]?.outs ?? {}) };
+          else if (recorded[logicalName]) members[logicalName] = recorded[logicalName];
+          failures.push({ logicalName, error });
+        }
+      }),
+    );
+    const outs: GroupOutputs = { resourceName: news.resourceName, members: sortedByName(members) };
+    if (failures.length > 0) throw createdButUnfinished(groupFailure(failures), id, outs, rawNews, "conversation group", done);
+    return outs;
+  }
+
+  return {
+    async check(_olds, news) {
+      const inputs = groupInputs(news);
+      const failures = Object.entries(inputs.members).flatMap(([logicalName, raw]) =>
+        checkConversation(raw).map((failure) => ({ property: `members.${logicalName}${failure.property ? `.${failure.property}` : ""}`, reason: failure.reason })),
+      );
+      return { inputs: news, failures };
+    },
+
+    async diff(_id, olds: GroupOutputs, news) {
+      const inputs = groupInputs(news);
+      const recorded = olds.members ?? {};
+      let changes = Object.keys(recorded).some((logicalName) => !(logicalName in inputs.members));
+      for (const [logicalName, raw] of Object.entries(inputs.members)) {
+        const old = recorded[logicalName];
+        // Every member is diffed, changed or not: each holds its conversation for this run.
+        const diff = old ? await memberDiff(old, raw) : null;
+        changes ||= memberStep(old !== undefined, true, diff) !== "keep";
+      }
+      return { changes, replaces: [], deleteBeforeReplace: false };
+    },
+
+    async create(raw) {
+      const inputs = groupInputs(raw);
+      return { id: inputs.resourceName, outs: await reconcile(inputs.resourceName, null, inputs, raw, "created") };
+    },
+
+    async update(id, olds: GroupOutputs, news) {
+      return { outs: await reconcile(id, olds, groupInputs(news), news, "updated in part") };
+    },
+
+    async read(id, olds: GroupOutputs) {
+      const members: Record<string, RecordedMember> = {};
+      const inputs: Record<string, Record<string, unknown>> = {};
+      for (const [logicalName, recorded] of Object.entries(olds.members ?? {})) {
+        hold(recorded);
+        const read = await member.read!(recorded.id, recorded.outs);
+        if (!read.id) continue;
+        members[logicalName] = { id: read.id, outs: withMemberBookkeeping(read.props ?? {}, recorded.outs) };
+        inputs[logicalName] = withMemberBookkeeping(read.inputs ?? {}, recorded.outs);
+      }
+      const props: GroupOutputs = { resourceName: olds.resourceName, members };
+      return { id, props, inputs: { resourceName: olds.resourceName, members: inputs } };
+    },
+
+    async delete(_id, olds: GroupOutputs) {
+      const failures: MemberFailure[] = [];
+      for (const recorded of Object.values(olds.members ?? {})) hold(recorded);
+      await Promise.all(
+        Object.entries(olds.members ?? {}).map(async ([logicalName, recorded]) => {
+          try {
+            await member.delete!(recorded.id, recorded.outs);
+          } catch (error) {
+            failures.push({ logicalName, error });
+          }
+        }),
+      );
+      if (failures.length > 0) throw groupFailure(failures);
+    },
+  };
+}
+
+function groupInputs(raw: Record<string, unknown>): GroupInputs {
+  const members = raw.members;
+  return {
+    resourceName: String(raw.resourceName ?? ""),
+    members: typeof members === "object" && members !== null ? (members as GroupInputs["members"]) : {},
+  };
+}
+
+function sortedByName(members: Record<string, RecordedMember>): Record<string, RecordedMember> {
+  return Object.fromEntries(Object.keys(members).sort().map((logicalName) => [logicalName, members[logicalName]]));
+}
+
+/** One error naming each failed member by its logical name, the first failure as its cause. */
+function groupFailure(failures: MemberFailure[]): Error {
+  const ordered = [...failures].sort((a, b) => a.logicalName.localeCompare(b.logicalName));
+  const lines = ordered.map(({ logicalName, error }) => `conversation ${logicalName}: ${error instanceof Error ? error.message : String(error)}`);
+  return new Error(`${ordered.length} of the group's conversations failed:\n${lines.join("\n")}`, { cause: ordered[0].error });
+}

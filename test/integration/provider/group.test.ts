@@ -1,0 +1,190 @@
+// A conversation group (grouped seeding) against the emulator, through its provider as the engine
+// calls it: each member made, diffed, updated and deleted by the Conversation provider's own
+// methods; one member's failure recorded with what every member made, and finished by the next `up`.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type RequestLogEntry, type RunningEmulator } from "../../../emulator";
+import type { Transport } from "../../../provider/client/http";
+import { fileJournal } from "../../../provider/client/intents";
+import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
+import { resolveSettings } from "../../../provider/config";
+import { conversationGroupProvider, type GroupOutputs } from "../../../provider/resources/group-provider";
+import { declaredThread } from "../../../provider/resources/thread-model";
+import { requestsOutsideSpec } from "../../support/requests-against-spec";
+import { testTransport } from "../../support/transport";
+
+type Provider = Required<pulumi.dynamic.ResourceProvider>;
+interface Held {
+  id: string;
+  outs: GroupOutputs;
+}
+
+const STACK = "groups";
+let emulator: RunningEmulator;
+let journal: string;
+const sent: RequestLogEntry[] = [];
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  journal = fs.mkdtempSync(path.join(os.tmpdir(), "group-intents-"));
+  fileJournal(journal).vouchesFor(`${STACK}/any`);
+});
+afterAll(async () => {
+  sent.push(...emulator.requests());
+  await emulator.close();
+  expect(requestsOutsideSpec(sent)).toEqual([]);
+});
+afterEach(() => emulator.clearFaults());
+
+/** One `up`'s provider process: its own claims; the create journal is the stack's. */
+function run(): Provider {
+  const config: Record<string, string> = {
+    accountSid: emulator.credentials.accountSid,
+    authToken: emulator.credentials.authToken,
+    conversationsBaseUrl: emulator.url,
+  };
+  const transport: Transport = testTransport({
+    settings: resolveSettings((key) => config[key.replace(/^twilio:/, "")], {}),
+    policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 1, maxWriteMs: 200 },
+    fetch: globalThis.fetch,
+    intents: fileJournal(journal),
+  });
+  return conversationGroupProvider(() => transport) as Provider;
+}
+
+let counter = 0;
+/** A member's inputs, as its own Conversation resource would register them. */
+function member(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    resourceName: name,
+    stack: STACK,
+    friendlyName: name,
+    messages: declaredThread([
+      { key: "hello", body: `hello from ${name}`, author: "ada" },
+      { key: "bye", body: `bye from ${name}`, author: "ada" },
+    ]),
+    ...extra,
+  };
+}
+
+function group(members: Record<string, Record<string, unknown>>): Record<string, unknown> {
+  return { resourceName: `group-${++counter}`, stack: STACK, members };
+}
+
+/** What the engine does for one group in an `up`: check, then create, or diff and update on a change. */
+async function up(provider: Provider, previous: Held | null, inputs: Record<string, unknown>): Promise<Held> {
+  const checked = await provider.check({}, inputs);
+  expect(checked.failures ?? []).toEqual([]);
+  if (!previous) {
+    const { id, outs } = await provider.create(checked.inputs!);
+    return { id, outs: outs as GroupOutputs };
+  }
+  const diff = await provider.diff(previous.id, previous.outs, checked.inputs!);
+  expect(diff.replaces ?? []).toEqual([]);
+  if (!diff.changes) return previous;
+  const { outs } = await provider.update(previous.id, previous.outs, checked.inputs!);
+  return { id: previous.id, outs: outs as GroupOutputs };
+}
+
+function take(): RequestLogEntry[] {
+  const requests = emulator.requests();
+  sent.push(...requests);
+  emulator.clearRequests();
+  return requests;
+}
+
+const writes = (requests: RequestLogEntry[]) => requests.filter((request) => request.method !== "GET").map((request) => `${request.method} ${request.path.replace(/(CH|IM|MB)[0-9a-f]{32}/g, "$1")}`);
+const held = (sid: string) => (emulator.state().conversations as any[]).filter((conversation) => conversation.sid === sid);
+const threadOf = (sid: string) => (emulator.state().messages as any[]).filter((message) => message.conversation_sid === sid).map((message) => message.body);
+
+describe("a conversation group", () => {
+  it("creates each member with its thread, records it by logical name, and a second `up` sends nothing", async () => {
+    const inputs = group({ alpha: member("alpha"), beta: member("beta"), gamma: member("gamma") });
+    take();
+    const created = await up(run(), null, inputs);
+    expect(Object.keys(created.outs.members)).toEqual(["alpha", "beta", "gamma"]);
+    for (const name of ["alpha", "beta", "gamma"]) {
+      const { id, outs } = created.outs.members[name];
+      expect(held(id)).toHaveLength(1);
+      expect(outs.friendlyName).toBe(name);
+      expect(outs.stack).toBe(STACK);
+      expect(Object.keys(outs.messages ?? {})).toEqual(["hello", "bye"]);
+      expect(threadOf(id)).toEqual([`hello from ${name}`, `bye from ${name}`]);
+    }
+    expect(writes(take()).filter((write) => write === "POST /v1/Conversations")).toHaveLength(3);
+
+    const again = await up(run(), created, inputs);
+    expect(again).toBe(created);
+    expect(writes(take())).toEqual([]);
+  });
+
+  it("adding, editing and removing one member sends that member's writes alone", async () => {
+    const inputs = group({ alpha: member("alpha"), beta: member("beta") });
+    const created = await up(run(), null, inputs);
+    take();
+
+    const added = await up(run(), created, { ...inputs, members: { ...(inputs.members as object), delta: member("delta") } });
+    expect(writes(take())).toEqual(["POST /v1/Conversations", "POST /v1/Conversations/CH/Messages", "POST /v1/Conversations/CH/Messages"]);
+    expect(added.outs.members.alpha).toEqual(created.outs.members.alpha);
+
+    const edited = await up(run(), added, { ...inputs, members: { alpha: member("alpha", { friendlyName: "Alpha desk" }), beta: member("beta"), delta: member("delta") } });
+    expect(writes(take())).toEqual(["POST /v1/Conversations/CH"]);
+    expect(edited.outs.members.alpha.outs.friendlyName).toBe("Alpha desk");
+    expect(held(edited.outs.members.alpha.id)[0].friendly_name).toBe("Alpha desk");
+
+    const removed = await up(run(), edited, { ...inputs, members: { alpha: member("alpha", { friendlyName: "Alpha desk" }), delta: member("delta") } });
+    expect(writes(take())).toEqual(["DELETE /v1/Conversations/CH"]);
+    expect(Object.keys(removed.outs.members)).toEqual(["alpha", "delta"]);
+    expect(held(edited.outs.members.beta.id)).toEqual([]);
+
+    await run().delete(removed.id, removed.outs);
+    expect(writes(take())).toEqual(["DELETE /v1/Conversations/CH", "DELETE /v1/Conversations/CH"]);
+  });
+
+  it("one member's failure keeps what every member made; the next `up` finishes it and makes nothing twice", async () => {
+    const withParticipant = member("desk", { participants: { ada: { identity: "ada" } } });
+    const inputs = group({ lobby: member("lobby"), desk: withParticipant, hall: member("hall") });
+    emulator.setFaults([{ method: "POST", path: "/Participants$", status: 500, count: 100 }]);
+    let failure: any;
+    await run()
+      .create(inputs)
+      .catch((error) => (failure = error));
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure.message).toMatch(/1 of the group's conversations failed:\nconversation desk: conversation CH[0-9a-f]{32} was created, but/);
+    expect(failure.message).toMatch(/run `pulumi up` again to finish/);
+    const partial: Held = { id: failure.id, outs: failure.properties };
+    expect(Object.keys(partial.outs.members).sort()).toEqual(["desk", "hall", "lobby"]);
+    expect(partial.outs.members.desk.outs.participants).toEqual({});
+    expect(partial.outs.members.desk.outs.messages ?? {}).toEqual({});
+    expect(Object.keys(partial.outs.members.lobby.outs.messages ?? {})).toEqual(["hello", "bye"]);
+    emulator.clearFaults();
+    take();
+
+    const finished = await up(run(), partial, inputs);
+    expect(writes(take())).toEqual(["POST /v1/Conversations/CH/Participants", "POST /v1/Conversations/CH/Messages", "POST /v1/Conversations/CH/Messages"]);
+    for (const name of ["lobby", "desk", "hall"]) {
+      const { id } = finished.outs.members[name];
+      expect(finished.outs.members[name].id).toBe(partial.outs.members[name].id);
+      expect(threadOf(id)).toEqual([`hello from ${name}`, `bye from ${name}`]);
+    }
+    expect(Object.keys(finished.outs.members.desk.outs.participants ?? {})).toEqual(["ada"]);
+  });
+
+  it("journals each member's create under the key its own resource would have", async () => {
+    const inputs = group({ journaled: member("journaled") });
+    const created = await up(run(), null, inputs);
+    const intent = fileJournal(journal).get(`${STACK}/journaled`);
+    expect(intent?.sid).toBe(created.outs.members.journaled.id);
+    // The next run holds it (the group's state names it): its intent is closed.
+    await up(run(), created, inputs);
+    expect(fileJournal(journal).get(`${STACK}/journaled`)).toBeNull();
+  });
+
+  it("check names a member's problem by its logical name", async () => {
+    const checked = await run().check({}, group({ broken: member("broken", { state: "sleeping" }) }));
+    expect(checked.failures?.map((failure) => failure.property)).toEqual(["members.broken.state"]);
+  });
+});
