@@ -4,11 +4,12 @@
 // a benchmark itself could not run.
 //
 //   npm run bench                      every module
-//   npm run bench -- --only provider   one module (emulator | stack-load | provider | seeding | seeding-children;
+//   npm run bench -- --only provider   one module (emulator | stack-load | provider | seeding | seeding-children | seeding-grouped;
 //                                      may repeat or use commas)
 //   npm run bench -- --only seeding --sizes 50,150
 //                                      seeding sizes in conversations × 4 messages (default 50,150,500;
-//                                      seeding-children: 50, with 3 participants and a webhook each)
+//                                      seeding-children: 50, with 3 participants and a webhook each;
+//                                      seeding-grouped: 2000, about 50 conversations per group)
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { BenchMetric } from "./metric";
@@ -28,6 +29,7 @@ const MODULES: Record<string, () => BenchModule> = {
   provider: () => require("./provider"),
   seeding: () => require("./seeding"),
   "seeding-children": () => require("./seeding-children"),
+  "seeding-grouped": () => require("./seeding-grouped"),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

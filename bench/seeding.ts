@@ -343,6 +343,22 @@ const WITH_CHILDREN: SeedCase = {
   timeline: true,
 };
 
+/** Conversations per group in the grouped case: the stack declares ceil(N / 50) groups. */
+export const GROUPED_PER_GROUP = 50;
+
+export function groupCount(conversations: number): number {
+  return Math.ceil(conversations / GROUPED_PER_GROUP);
+}
+
+/** Issue 26's case: the plain seed with `seeding: { groups }`, about 50 conversations per group resource. */
+const GROUPED: SeedCase = {
+  label: (conversations, messages) => `${conversations}×${messages} grouped (${groupCount(conversations)} groups)`,
+  stackYaml: (conversations, messages) => `seeding:\n  groups: ${groupCount(conversations)}\n${seedStackYaml(conversations, messages)}`,
+  check: checkSeeded,
+  scriptArgs: [],
+  timeline: false,
+};
+
 /** The stack's checkpoint in the file backend: its resources and size. */
 function stateOf(backend: string): { resources: number; bytes: number } {
   const stacks = path.join(backend, ".pulumi", "stacks");
@@ -524,6 +540,57 @@ export async function run(options: { sizes?: number[] } = {}): Promise<BenchMetr
     }
   }
 
+  return metrics;
+}
+
+export const DEFAULT_GROUPED_SIZES = [2000];
+
+/**
+ * Issue 26's case: N × 4 in grouped seeding (see GROUPED), `up` beside the twilio-node script and
+ * the floor, the do-nothing provider with as many steps as the grouped stack has resources, and at
+ * the largest size the no-op preview (median of three).
+ */
+export async function runGrouped(options: { sizes?: number[] } = {}): Promise<BenchMetric[]> {
+  const sizes = [...(options.sizes ?? DEFAULT_GROUPED_SIZES)].sort((a, b) => a - b);
+  const engineDir = ensureEngine();
+  const metrics: BenchMetric[] = [];
+  const ups: Array<{ size: number; seconds: number }> = [];
+  for (const size of sizes) {
+    const largest = size === sizes[sizes.length - 1];
+    const result = await measureSize(engineDir, size, largest, GROUPED);
+    ups.push({ size, seconds: result.up.seconds });
+    const label = `seeding ${GROUPED.label(size, MESSAGES)}`;
+    const floor = floorSeconds(size, MESSAGES);
+    // The engine alone for the same steps: as many resources as the grouped stack has.
+    const noop = await noopRun(engineDir, result.resources, false);
+    metrics.push(
+      { name: `${label} up`, value: result.up.seconds, unit: "s", better: "lower" },
+      { name: `${label} twilio-node script`, value: result.script.seconds, unit: "s", better: "lower" },
+      { name: `${label} Twilio's floor`, value: floor, unit: "s", better: "lower" },
+      { name: `${label} up / script`, value: result.up.seconds / result.script.seconds, unit: "×", target: 1.1, better: "lower" },
+      { name: `${label} up / floor`, value: result.up.seconds / floor, unit: "×", better: "lower" },
+      { name: `${label} up peak memory`, value: result.up.peakBytes / MB, unit: "MB", target: 700, better: "lower" },
+      { name: `${label} up: the engine's CPU time`, value: result.up.cpuSeconds, unit: "s", better: "lower" },
+      { name: `${label} up, do-nothing provider with the same ${result.resources} steps`, value: noop.up.seconds, unit: "s", better: "lower" },
+      { name: `${label} engine steps (resources in state)`, value: result.resources, unit: "", better: "lower" },
+      { name: `${label} state bytes per conversation`, value: Math.round(result.stateBytes / size), unit: "B", better: "lower" },
+      { name: `${label} requests per up`, value: result.requests, unit: "", better: "lower" },
+    );
+    if (result.previews) {
+      metrics.push(
+        { name: `${label} first no-op preview (closes the seed's journal)`, value: result.previews[0].seconds, unit: "s", better: "lower" },
+        { name: `${label} no-op preview (median of ${PREVIEW_RUNS})`, value: medianSeconds(result.previews), unit: "s", target: 10, better: "lower" },
+      );
+    }
+    process.stderr.write(
+      `bench: ${label}: up ${result.up.seconds.toFixed(1)} s, script ${result.script.seconds.toFixed(1)} s, floor ${floor.toFixed(2)} s, ` +
+        `up peak ${(result.up.peakBytes / MB).toFixed(0)} MB${result.previews ? `, no-op preview ${medianSeconds(result.previews).toFixed(1)} s` : ""}\n`,
+    );
+  }
+  if (ups.length >= 2) {
+    const [small, large] = ups.slice(-2);
+    metrics.push({ name: `seeding grouped up ${large.size} / (${(large.size / small.size).toFixed(2)} × ${small.size})`, value: large.seconds / (small.seconds * (large.size / small.size)), unit: "×", target: 1.15, better: "lower" });
+  }
   return metrics;
 }
 
