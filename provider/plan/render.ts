@@ -7,6 +7,7 @@
 // Pure: the command line (provider/cli/plan.ts) runs the engine and chooses the exit code.
 import { changedMessageFields, threadSteps, type MessageStep, type ReplaceCause } from "../diff/thread";
 import { valueDiffers } from "../diff/compare";
+import { memberSteps } from "./group-steps";
 import { changedChildFields, childSteps } from "../diff/children";
 import { CHILD_KINDS, type ChildKind, type DeclaredChildren, type RecordedChild, type RecordedChildren } from "../resources/children-model";
 import { CONVERSATION_INPUT_DEFAULTS } from "../resources/conversation-model";
@@ -136,7 +137,7 @@ function renameReason(step: PreviewStep): string[] {
 }
 
 export function planFromPreview(preview: PreviewJson): Plan {
-  const steps = (preview.steps ?? []).map(withRenames).filter((step) => kindOf(step.urn) !== null && ACTIONS[step.op] !== undefined);
+  const steps = (preview.steps ?? []).flatMap(memberSteps).map(withRenames).filter((step) => kindOf(step.urn) !== null && ACTIONS[step.op] !== undefined);
   const byName = new Map<string, PreviewStep>();
   // a replacement appears as several steps
   for (const step of steps) if (!byName.has(nameOf(step.urn))) byName.set(nameOf(step.urn), step);
