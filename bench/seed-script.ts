@@ -51,7 +51,7 @@ export function seedAuthorName(participant: SeedParticipant): string {
 async function main(): Promise<void> {
   const [baseUrl, accountSid, authToken, conversations, messages, children] = process.argv.slice(2);
   const withChildren = children === "children";
-  const client = twilio(accountSid, authToken, { autoRetry: true, maxRetries: 20 });
+  const client = twilio(accountSid, authToken, { autoRetry: true, maxRetries: 1000 });
   client.conversations.baseUrl = baseUrl;
   const v1 = client.conversations.v1;
   await Promise.all(

@@ -20,7 +20,7 @@ import {
 } from "./domain/properties";
 import { Conversation } from "./resources/conversation";
 import { ConversationGroup } from "./resources/conversation-group";
-import { groupResourceName, groupsOf } from "./domain/groups";
+import { groupResourceName, groupsOf, memberResourceName } from "./domain/groups";
 import type { RecordedThread } from "./resources/thread-model";
 import type { RecordedChildren } from "./resources/children-model";
 import { CONVERSATION_INPUT_DEFAULTS } from "./resources/conversation-model";
@@ -198,8 +198,10 @@ export function declareStack(spec: StackSpec, placement: Placement = {}): StackO
 }
 
 /**
- * Grouped seeding: one ConversationGroup per non-empty bucket (see domain/groups.ts), each member
- * under the name its own resource would have. The stack's `guards.protect` protects the groups.
+ * Grouped seeding: one ConversationGroup per non-empty bucket (see domain/groups.ts). A member's
+ * name (`<group>/<logical name>`, see memberResourceName) differs from the one its own resource
+ * would have: switching modes, the new holder takes the conversation over and the removed
+ * resource's delete spares it. The stack's `guards.protect` protects the groups.
  */
 function declareGroups(
   spec: StackSpec,
@@ -210,8 +212,9 @@ function declareGroups(
 ): void {
   const prefix = placement.namePrefix ?? "";
   for (const [bucket, logicalNames] of groupsOf(Object.keys(spec.conversations), groups)) {
-    const members = Object.fromEntries(logicalNames.map((logicalName) => [logicalName, { resourceName: `${prefix}${logicalName}`, args: argsOf(logicalName, spec.conversations[logicalName]) }]));
-    const group = new ConversationGroup(groupResourceName(prefix, bucket), members, placement.settings, { parent: placement.parent, protect: spec.guards.protect });
+    const groupName = groupResourceName(prefix, bucket);
+    const members = Object.fromEntries(logicalNames.map((logicalName) => [logicalName, { resourceName: memberResourceName(groupName, logicalName), args: argsOf(logicalName, spec.conversations[logicalName]) }]));
+    const group = new ConversationGroup(groupName, members, placement.settings, { parent: placement.parent, protect: spec.guards.protect });
     for (const logicalName of logicalNames) {
       const member = group.members.apply((recorded) => recorded?.[logicalName]);
       const sid = member.apply((recorded) => recorded?.id ?? (pulumi.unknown as unknown as string));

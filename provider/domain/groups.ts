@@ -36,3 +36,17 @@ export function groupsOf(logicalNames: readonly string[], groups: number): Map<n
   }
   return byBucket;
 }
+
+/**
+ * A member's name, as its provider methods see it (journal key, claims, errors): `<group>/<logical
+ * name>`. Distinct from the name of the conversation's own resource (`<prefix><logical name>`), so
+ * that when a stack switches modes the claims tell the new holder from the removed one.
+ */
+export function memberResourceName(groupName: string, logicalName: string): string {
+  return `${groupName}/${logicalName}`;
+}
+
+/** The name a member's conversation has as a resource of its own: the group's prefix and its logical name. */
+export function ownResourceName(groupName: string, logicalName: string): string {
+  return `${groupName.replace(/group-\d+$/, "")}${logicalName}`;
+}

@@ -1,6 +1,7 @@
 // A ConversationGroup's step of `pulumi preview --json` (grouped seeding), as the steps its
 // members would have had as Conversation resources of their own: the plan then names each
 // conversation and message as it does without groups. Pure.
+import { ownResourceName } from "../domain/groups";
 import { canonicalJson } from "../domain/json";
 import type { PreviewStep } from "./render";
 
@@ -22,17 +23,17 @@ export function memberSteps(step: PreviewStep): PreviewStep[] {
   const declared = (step.op === "delete" ? {} : (step.newState?.inputs?.members ?? {})) as Members;
   const recordedInputs = (step.op === "create" ? {} : (step.oldState?.inputs?.members ?? {})) as Members;
   const recorded = (step.op === "create" ? {} : (step.oldState?.outputs?.members ?? {})) as RecordedMembers;
-  const urnOf = (member: Record<string, unknown> | undefined, logicalName: string) =>
-    `${prefix.slice(0, -GROUP_TYPE.length)}${CONVERSATION_TYPE}::${String(member?.resourceName ?? logicalName)}`;
+  // Named as the conversation's own resource would be: the plan reads the same either way.
+  const urnOf = (logicalName: string) => `${prefix.slice(0, -GROUP_TYPE.length)}${CONVERSATION_TYPE}::${ownResourceName(name, logicalName)}`;
   const steps: PreviewStep[] = [];
   for (const logicalName of [...new Set([...Object.keys(recorded), ...Object.keys(declared)])].sort()) {
     const before = recorded[logicalName];
     const after = declared[logicalName];
     const oldState = before && { inputs: recordedInputs[logicalName] ?? {}, outputs: before.outs ?? {} };
-    if (!before && after) steps.push({ op: "create", urn: urnOf(after, logicalName), newState: { inputs: after } });
-    else if (before && !after) steps.push({ op: "delete", urn: urnOf(before.outs, logicalName), oldState });
+    if (!before && after) steps.push({ op: "create", urn: urnOf(logicalName), newState: { inputs: after } });
+    else if (before && !after) steps.push({ op: "delete", urn: urnOf(logicalName), oldState });
     else if (before && after && canonicalJson(oldState!.inputs) !== canonicalJson(after)) {
-      steps.push({ op: "update", urn: urnOf(after, logicalName), oldState, newState: { inputs: after } });
+      steps.push({ op: "update", urn: urnOf(logicalName), oldState, newState: { inputs: after } });
     }
   }
   return steps;

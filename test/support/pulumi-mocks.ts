@@ -1,6 +1,7 @@
 // Pulumi's mocks, recording what a program registers: each resource's type, name, URN, parent,
 // inputs and the options the engine receives.
 import * as pulumi from "@pulumi/pulumi";
+import { ownResourceName } from "../../provider/domain/groups";
 import { threadOrder, type DeclaredThread, type RecordedThread } from "../../provider/resources/thread-model";
 import type { StackOutputs } from "../../provider/stack-program";
 
@@ -81,7 +82,7 @@ export async function useMocks(stack: string, config: Record<string, string> = {
           messagesPerConversation.set(conversationSid, index / 5 + 1);
           return { id: fakeSid("IM", args.name), state: { ...inputs, sid: fakeSid("IM", args.name), index } };
         }
-        if (args.type === CONVERSATION_GROUP) return { id: args.name, state: { ...inputs, members: mockMembers(inputs.members) } };
+        if (args.type === CONVERSATION_GROUP) return { id: args.name, state: { ...inputs, members: mockMembers(args.name, inputs.members) } };
         const messages = mockThread(args.name, inputs.messages);
         const participants = mockChildren(args.name, inputs.participants);
         return {
@@ -121,11 +122,11 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
 
-/** A group's members as its provider would record them: each as its own Conversation's mock would be, under its resource name. */
-function mockMembers(members: unknown): Record<string, { id: string; outs: Record<string, unknown> }> {
+/** A group's members as its provider would record them: each with the SIDs its own Conversation's mock would have. */
+function mockMembers(groupName: string, members: unknown): Record<string, { id: string; outs: Record<string, unknown> }> {
   return Object.fromEntries(
     Object.entries((members ?? {}) as Record<string, Record<string, unknown>>).map(([logicalName, inputs]) => {
-      const name = String(inputs.resourceName);
+      const name = ownResourceName(groupName, logicalName);
       const messages = mockThread(name, inputs.messages);
       const participants = mockChildren(name, inputs.participants);
       const outs = { ...inputs, sid: fakeSid("CH", name), ...(messages ? { messages } : {}), ...(participants ? { participants } : {}) };

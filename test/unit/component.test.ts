@@ -125,7 +125,7 @@ describe("ConversationsStack", () => {
     const component = registrations.find((r) => r.type === COMPONENT);
     const groups = registrations.filter((r) => r.type === CONVERSATION_GROUP);
     expect(groups.map((r) => [r.name, r.parent])).toEqual([["support/group-0", component?.urn]]);
-    expect(Object.values(groups[0].inputs.members as Record<string, { resourceName: string }>).map((member) => member.resourceName).sort()).toEqual(["support/helpdesk", "support/lobby"]);
+    expect(Object.values(groups[0].inputs.members as Record<string, { resourceName: string }>).map((member) => member.resourceName).sort()).toEqual(["support/group-0/helpdesk", "support/group-0/lobby"]);
     expect(children(registrations)).toEqual([]);
     expect(outputs).toEqual(perConversation.outputs);
   });

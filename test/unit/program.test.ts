@@ -185,8 +185,15 @@ describe("the Pulumi program", () => {
 
     const expectedGroups = [...groupsOf(Object.keys(perConversation.conversations), 3).keys()].map((bucket) => `ConversationGroup group-${bucket}`).sort();
     expect(registrations.map((r) => `${r.type.split(":").pop()} ${r.name}`).sort()).toEqual(expectedGroups);
-    // Each member's inputs are those its own resource would have: the same journal key, the same recovery.
-    const members = Object.assign({}, ...registrations.map((r) => r.inputs.members as object));
+    // Each member's inputs are those its own resource would have, under a name of the group's
+    // (`<group>/<logical name>`), which tells the two holders apart when a stack switches modes.
+    const members: Record<string, Record<string, unknown>> = {};
+    for (const r of registrations) {
+      for (const [logicalName, inputs] of Object.entries(r.inputs.members as Record<string, Record<string, unknown>>)) {
+        expect(inputs.resourceName).toBe(`${r.name}/${logicalName}`);
+        members[logicalName] = { ...inputs, resourceName: logicalName };
+      }
+    }
     expect(members).toEqual(perConversationInputs);
     expect(grouped).toEqual(perConversation);
     expect(Object.keys(grouped.messages["order-1042"]).length).toBeGreaterThan(0);

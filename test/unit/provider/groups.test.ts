@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { groupIndex, groupResourceName, groupsOf, nameHash } from "../../../provider/domain/groups";
+import { groupIndex, groupResourceName, groupsOf, memberResourceName, nameHash, ownResourceName } from "../../../provider/domain/groups";
 import { memberStep, type MemberStep } from "../../../provider/resources/group-provider";
 
 const names = (count: number) => Array.from({ length: count }, (_, position) => `conversation-${position}`);
@@ -40,9 +40,12 @@ describe("grouped seeding: a conversation's group", () => {
     for (const members of grouped.values()) expect(members.length).toBeLessThan(2 * (2000 / 40));
   });
 
-  it("names a group resource by its bucket, under the placement's prefix", () => {
+  it("names a group resource by its bucket, under the placement's prefix; a member under its group, and its own resource's name back", () => {
     expect(groupResourceName("", 3)).toBe("group-3");
     expect(groupResourceName("staging/", 0)).toBe("staging/group-0");
+    expect(memberResourceName("staging/group-0", "lobby")).toBe("staging/group-0/lobby");
+    expect(ownResourceName("staging/group-0", "lobby")).toBe("staging/lobby");
+    expect(ownResourceName("group-12", "group-7")).toBe("group-7");
   });
 });
 
