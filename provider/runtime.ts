@@ -168,11 +168,18 @@ function secretValuesIn(args: unknown[], properties: readonly string[]): string[
 /** Methods given an ID: the engine holds that object in state. */
 const HOLDING = new Set(["diff", "read", "update", "delete"]);
 
-/** The object is claimed for this run (no recovery takes it), and its create intent is closed. */
-function hold([id, , news]: unknown[]): void {
+/**
+ * The object is claimed for this run (no recovery takes it), and its create intent is closed. The
+ * last argument names the resource: the news of diff and update, the state of read and delete (a
+ * deleted resource's intent left open would hand its object to a later create under its name, e.g.
+ * after a switch of grouped seeding, as if a killed run had made it).
+ */
+function hold(args: unknown[]): void {
+  const [id] = args;
+  const last = args[args.length - 1];
   if (typeof id !== "string" || id === "") return;
   claims.claim(id);
-  const key = news && typeof news === "object" ? intentKey(news as Record<string, unknown>) : null;
+  const key = last && typeof last === "object" ? intentKey(last as Record<string, unknown>) : null;
   if (key) transport().intents?.settle(key, id);
 }
 

@@ -72,8 +72,9 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
         const creation = creationFields(inputs);
         thenClose = creation.thenClose;
         ({ conversation: made, recovered } = await createConversation(transport(), scope, creation.create, inputs.webhooksEnabled, context, intentKey(raw), recoveryOf(raw, inputs)));
-        // By name: a resource this run removes that held it (the other mode of grouped seeding) spares it in its delete.
-        transport().claims.claim(made.sid, inputs.resourceName);
+        // Found in Twilio, it may be what a resource this run removes held (the other mode of
+        // grouped seeding): claimed by name, that resource's delete spares it.
+        if (recovered) transport().claims.claim(made.sid, inputs.resourceName);
       }
       const adopted = existing !== null;
       // Participants before webhooks before messages: a message may be authored by a participant.
