@@ -63,6 +63,8 @@ describe("grouped seeding on the real engine", () => {
       expect(resources.every((resource) => resource.startsWith(`${kind} `))).toBe(true);
       if (kind === "Conversation") expect(resources).toEqual(NAMES.map((name) => `Conversation ${name}`).sort());
       await scenario.pulumi(["preview", "--expect-no-changes"]);
+      // A refresh reads every member back as recorded.
+      await scenario.pulumi(["refresh", "--yes", "--expect-no-changes"]);
     }
   }, E2E_TIMEOUT);
 

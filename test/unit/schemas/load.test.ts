@@ -99,7 +99,7 @@ describe("loadStackText", () => {
 
   it("does not suggest a key that is far from every allowed key", () => {
     const [problem] = problemsOf(loadStackText("zzz: 1\nconversations: {}\n", "s.yaml"));
-    expect(problem.hint).toBe("remove it; keys allowed here: service, roles, users, account, addressConfigurations, pushCredentials, defaults, guards, conversations");
+    expect(problem.hint).toBe("remove it; keys allowed here: service, roles, users, account, addressConfigurations, pushCredentials, defaults, guards, seeding, conversations");
   });
 });
 
