@@ -97,6 +97,31 @@ describe("loadStackText", () => {
     expect(problem.message).toContain(thrown.mark!.snippet!.trimEnd());
   });
 
+  it("refuses, in grouped seeding, what a group member cannot have: each where it is written, with what to do", () => {
+    const text = "seeding:\n  groups: 4\nconversations:\n  lobby:\n    renamedFrom: hall\n    protect: false\n  desk:\n    uniqueName: desk\n    adopt: ifExists\n    retainOnDelete: true\n";
+    expect(renderProblems(problemsOf(loadStackText(text, "seed.yaml")))).toBe(
+      [
+        "seed.yaml:5:5 conversations.lobby.renamedFrom",
+        "  ✖ renamedFrom is not supported in grouped seeding (seeding.groups): it needs the conversation's own resource",
+        "  hint: remove renamedFrom from this conversation, or remove seeding: to give each conversation its own resource",
+        "",
+        "seed.yaml:6:5 conversations.lobby.protect",
+        "  ✖ protect is not supported in grouped seeding (seeding.groups): it needs the conversation's own resource",
+        "  hint: remove protect from this conversation, or remove seeding: to give each conversation its own resource",
+        "",
+        "seed.yaml:9:5 conversations.desk.adopt",
+        "  ✖ adopt is not supported in grouped seeding (seeding.groups): it needs the conversation's own resource",
+        "  hint: remove adopt from this conversation, or remove seeding: to give each conversation its own resource",
+        "",
+        "seed.yaml:10:5 conversations.desk.retainOnDelete",
+        "  ✖ retainOnDelete is not supported in grouped seeding (seeding.groups): it needs the conversation's own resource",
+        "  hint: remove retainOnDelete from this conversation, or remove seeding: to give each conversation its own resource",
+      ].join("\n"),
+    );
+    // The same conversations without seeding: are valid.
+    specOf(loadStackText(text.replace("seeding:\n  groups: 4\n", ""), "seed.yaml"));
+  });
+
   it("does not suggest a key that is far from every allowed key", () => {
     const [problem] = problemsOf(loadStackText("zzz: 1\nconversations: {}\n", "s.yaml"));
     expect(problem.hint).toBe("remove it; keys allowed here: service, roles, users, account, addressConfigurations, pushCredentials, defaults, guards, seeding, conversations");
