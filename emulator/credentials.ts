@@ -18,13 +18,11 @@ import {
   deleteCredential,
   insertCredential,
   updateAccountRecord,
-  type CredentialFingerprints,
-  type CredentialRecord,
 } from "./account-store";
 import { errors } from "./errors";
 import { created, listPage, noContent, ok, type Context, type Result } from "./handlers";
+import type { CredentialFingerprints, CredentialRecord, Store } from "./records";
 import { has } from "./rules";
-import type { Store } from "./store";
 import { formatDate } from "./values";
 
 const TYPES = ["apn", "gcm", "fcm"] as const;

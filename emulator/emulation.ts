@@ -7,8 +7,9 @@ import { ApiError, errorBody } from "./errors";
 import { createFaultInjector, type FaultInjector, type FaultRule } from "./faults";
 import { writeJson } from "./http";
 import { createRateLimiter, type RateLimiter } from "./rate-limit";
+import type { Store } from "./records";
 import { loadStateFile, openStateFile, type StateFile } from "./state-file";
-import { createStore, type Store } from "./store";
+import { createStore } from "./store";
 
 export interface EmulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */

@@ -3,4 +3,5 @@ export { startEmulator, type RunningEmulator } from "./server";
 export { DEFAULT_CREDENTIALS, type EmulatorOptions, type RequestLogEntry, type Credentials } from "./emulation";
 export type { Dump } from "./admin";
 export type { FaultRule } from "./faults";
-export { createStore, insertConversation, insertMessage, type Store } from "./store";
+export { createStore, insertConversation, insertMessage } from "./store";
+export type { Store } from "./records";
