@@ -2,7 +2,7 @@
 // inputs and the options the engine receives.
 import * as pulumi from "@pulumi/pulumi";
 import { threadOrder, type DeclaredThread, type RecordedThread } from "../../provider/resources/thread-model";
-import type { StackOutputs } from "../../provider/stack-program";
+import type { StackOutputs } from "../../provider/program/stack";
 
 export const PROJECT = "twilio-conversations";
 export const CONVERSATION = "pulumi-nodejs:dynamic/twilio-conversations:Conversation";
