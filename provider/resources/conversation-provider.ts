@@ -15,7 +15,7 @@ import { isUnknown } from "../domain/unknown";
 import { TwilioConversationsError } from "../errors";
 import { checkConversation, closedConversationFailures } from "./check";
 import { createdButUnfinished } from "./partial";
-import { refuseUntrustedNotFound } from "./target";
+import { refuseUntrustedNotFound } from "./untrusted-not-found";
 import {
   conversationOutputs,
   creationFields,

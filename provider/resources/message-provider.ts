@@ -9,7 +9,7 @@ import { createMessage, deleteMessage, fetchMessage, updateMessage } from "../cl
 import { changedMessageProperties, diffMessage } from "../diff/message";
 import { checkMessage } from "./check";
 import { createdButUnfinished } from "./partial";
-import { refuseUntrustedNotFound } from "./target";
+import { refuseUntrustedNotFound } from "./untrusted-not-found";
 import {
   conversationStateToRestore,
   creationFields,
