@@ -57,7 +57,8 @@ function transport(): Transport {
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     serverClock,
     claims,
-    intents: (intents ??= fileJournal(journalDir(process.env.TWILIO_CONVERSATIONS_INTENTS_DIR, process.cwd()))),
+    // Placed by the stack config or the environment, read when the provider runs: never in state.
+    intents: (intents ??= fileJournal(journalDir(config(`${DEFAULT_NAMESPACE}:journalDir`), process.env, process.cwd()))),
     onAttempt: () => void requestsSent++,
     onRetry: showRetry,
   };
@@ -79,12 +80,13 @@ export function requestCount(): number {
 
 /**
  * Properties the program sets for the provider's own use: the stack (which keys the create
- * journal) and the settings namespace. Every method's last argument holds them (the news of
+ * journal), the settings namespace, and a conversation's twins (how many unheld conversations a
+ * recovery may find for it, see client/recovery.ts). Every method's last argument holds them (the news of
  * check, diff and update; the inputs of create; the state of read and delete); the outputs, and the
  * inputs a refresh rebuilds, echo them, so that later operations find them and a refresh never
  * shows them as changed.
  */
-const BOOKKEEPING = ["stack", "settingsNamespace"] as const;
+const BOOKKEEPING = ["stack", "settingsNamespace", "twins"] as const;
 
 function bookkeepingOf(props: unknown): Record<string, string> {
   const found: Record<string, string> = {};

@@ -13,12 +13,17 @@ export function schemaId(): string {
   return `https://unpkg.com/twilio-conversations-pulumi@${packageVersion()}/schemas/stack.schema.json`;
 }
 
-/** This package's version, from its package.json above this file (in schemas/ or dist/schemas/). */
+/** This package's version, from its package.json. */
 function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
+}
+
+/** The folder of this package's package.json, above this file (in schemas/ or dist/schemas/). */
+export function packageRoot(): string {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
     try {
       const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
-      if (manifest.name === "twilio-conversations-pulumi" && manifest.version) return manifest.version;
+      if (manifest.name === "twilio-conversations-pulumi" && manifest.version) return dir;
     } catch {
       // not here: look further up
     }

@@ -6,9 +6,11 @@ import { compareProblems, formatPath, type Problem } from "./problems";
 import { hostileYamlProblems } from "./hostile-yaml";
 import { buildSourceMap } from "./source-map";
 import { stackSchema, type StackSpec } from "./stack";
+import { indistinguishableConversations } from "./twins";
 import { firstInvalidUtf8Byte } from "./utf8";
 
-export type LoadResult = { ok: true; spec: StackSpec } | { ok: false; problems: Problem[] };
+/** A valid file may still carry warnings (`severity: "warning"`), which `validate` shows. */
+export type LoadResult = { ok: true; spec: StackSpec; warnings: Problem[] } | { ok: false; problems: Problem[] };
 
 const BLANK_OR_COMMENT = /^\s*(?:#.*)?$/;
 
@@ -75,9 +77,29 @@ export function loadStackText(text: string, file: string): LoadResult {
   if (hostile.length > 0) return { ok: false, problems: hostile.sort(compareProblems) };
   const schema = stackSchema();
   const result = schema.safeParse(document);
-  if (result.success) return { ok: true, spec: result.data };
+  if (result.success) return { ok: true, spec: result.data, warnings: twinWarnings(result.data, file, sourceMap) };
   const problems = issuesToProblems(result.error.issues, { file, document, sourceMap, schema });
   return { ok: false, problems: problems.sort(compareProblems) };
+}
+
+/** Conversations that no declared field tells apart: after a killed run, a recovery cannot tell which is which (see README § After a killed run). */
+function twinWarnings(spec: StackSpec, file: string, sourceMap: ReturnType<typeof buildSourceMap>): Problem[] {
+  return indistinguishableConversations(spec).flatMap((group) =>
+    group.map((name) => {
+      const { source } = sourceMap.nearest(["conversations", name]);
+      const { line, column } = sourceMap.position(source.keyOffset ?? source.offset);
+      const others = group.filter((other) => other !== name).join(", ");
+      return {
+        file,
+        line,
+        column,
+        path: formatPath(["conversations", name]),
+        message: `no declared field tells this conversation apart from ${others}: after a killed \`pulumi up\`, a recovery from Twilio takes one for each, in no set order`,
+        hint: "give each a uniqueName (or a friendlyName or attributes of its own) if which one is which matters",
+        severity: "warning" as const,
+      };
+    }),
+  );
 }
 
 /** Invalid bytes would otherwise become U+FFFD in values sent to Twilio. */

@@ -11,6 +11,8 @@ export interface Problem {
   message: string;
   /** How to fix it. */
   hint?: string;
+  /** A warning leaves the file valid: it is shown, and `validate` still passes. */
+  severity?: "warning";
 }
 
 export type PathSegment = string | number;
@@ -48,7 +50,7 @@ function indent(text: string, prefix: string): string {
 function renderProblem(problem: Problem): string {
   const where = `${problem.file}:${problem.line}:${problem.column}`;
   const lines = [problem.path ? `${where} ${problem.path}` : where];
-  lines.push(`  ✖ ${indent(problem.message, "    ")}`);
+  lines.push(`  ${problem.severity === "warning" ? "⚠" : "✖"} ${indent(problem.message, "    ")}`);
   if (problem.hint) lines.push(`  hint: ${indent(problem.hint, "        ")}`);
   return lines.join("\n");
 }

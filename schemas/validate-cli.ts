@@ -92,11 +92,12 @@ function checkFiles(request: CheckRequest, output: Output, callerDir: string, in
   for (const file of files) {
     const result = loadStackFile(isAbsolute(file) ? file : resolve(dir, file), file);
     verdicts.push({ file, ok: result.ok });
-    if (!result.ok) problems.push(...result.problems);
+    problems.push(...(result.ok ? result.warnings : result.problems));
   }
   problems.sort(compareProblems);
   RENDERERS[request.format](verdicts, problems, output);
-  return problems.length === 0 ? EXIT.ok : EXIT.failed;
+  // Warnings leave a file valid.
+  return verdicts.every((verdict) => verdict.ok) ? EXIT.ok : EXIT.failed;
 }
 
 interface FileVerdict {
@@ -111,9 +112,9 @@ const RENDERERS: Record<Format, (verdicts: FileVerdict[], problems: Problem[], o
   },
   json(verdicts, problems, output) {
     const document = {
-      ok: problems.length === 0,
+      ok: verdicts.every((verdict) => verdict.ok),
       files: verdicts,
-      problems: problems.map(({ file, line, column, path, message, hint }) => ({ file, line, column, path, message, hint: hint ?? null })),
+      problems: problems.map(({ file, line, column, path, message, hint, severity }) => ({ file, line, column, path, message, hint: hint ?? null, ...(severity ? { severity } : {}) })),
     };
     output.out(JSON.stringify(document, null, 2));
   },
@@ -130,7 +131,7 @@ export function githubAnnotation(problem: Problem): string {
   const text = [problem.path ? `${problem.path}: ${problem.message}` : problem.message, problem.hint ? `hint: ${problem.hint}` : ""]
     .filter(Boolean)
     .join("\n");
-  return `::error ${properties}::${escapeData(text)}`;
+  return `::${problem.severity === "warning" ? "warning" : "error"} ${properties}::${escapeData(text)}`;
 }
 
 // The escaping of GitHub's runner (toolkit/core `escapeData` and `escapeProperty`).

@@ -3,8 +3,8 @@
 import type { ErrorContext } from "../errors";
 import { PARTICIPANT_PROPERTIES, WEBHOOK_PROPERTIES } from "../domain/properties";
 import { participantNaturalKey } from "../domain/rules";
-import { createdSince, type Scope } from "./conversations";
-import { createOnce } from "./create";
+import { createdSince, type Scope } from "./scope";
+import { createOnce, refusedWith } from "./create";
 import { earliestServerTime, send, sendForAllPages, type AnswerShape, type Transport, type TwilioJson } from "./http";
 import {
   PARTICIPANT_ANSWER,
@@ -39,6 +39,10 @@ export interface ChildApi {
   twinKey(conversationSid: string, fields: Record<string, unknown>, form: Form): string;
   /** Whether a child Twilio holds, created since `since` (server time), is what a create of `fields` made. */
   made(json: TwilioJson, fields: Record<string, unknown>, since: number): boolean;
+  /** Twilio's codes for a create refused because the conversation holds its natural key already. */
+  clashCodes: readonly number[];
+  /** Whether a child Twilio holds has every declared field of `fields`. */
+  holdsAll(json: TwilioJson, fields: Record<string, unknown>): boolean;
   /** Participant writes count in the conversation's per-second window; webhook writes in none. */
   limited: boolean;
   /** Whether its writes take X-Twilio-Webhook-Enabled (the spec's webhook operations define no such header). */
@@ -58,6 +62,8 @@ export const PARTICIPANT_API: ChildApi = {
   twinKey: (conversationSid, fields) => `participant ${conversationSid} ${participantNaturalKey(fields)}`,
   // Twilio holds one participant per identity and per binding: whatever holds the key is the one made.
   made: (json, fields) => holdsNaturalKey(PARTICIPANT_PROPERTIES, observedParticipant(json), fields),
+  clashCodes: [50433, 50437],
+  holdsAll: (json, fields) => holdsWhatWasSent(PARTICIPANT_PROPERTIES, observedParticipant(json), fields),
   limited: true,
   webhookHeader: true,
   hints: {
@@ -78,6 +84,8 @@ export const WEBHOOK_API: ChildApi = {
   observed: (json) => observedWebhook(json) as unknown as { sid: string } & Record<string, unknown>,
   twinKey: (conversationSid, _fields, form) => `webhook ${conversationSid} ${JSON.stringify(form)}`,
   made: (json, fields, since) => createdSince(json, since) && holdsWhatWasSent(WEBHOOK_PROPERTIES, observedWebhook(json), fields),
+  clashCodes: [],
+  holdsAll: (json, fields) => holdsWhatWasSent(WEBHOOK_PROPERTIES, observedWebhook(json), fields),
   limited: false,
   webhookHeader: false,
   hints: { 50361: "a conversation takes at most 5 scoped webhooks: remove one" },
@@ -107,7 +115,7 @@ export async function createChild(
   journalKey: string | null,
 ): Promise<TwilioJson> {
   const form = api.createForm(fields);
-  return createOnce<SentChild>(transport, {
+  const { json } = await createOnce<SentChild>(transport, {
     key: journalKey,
     twinKey: api.twinKey(where.conversationSid, fields, form),
     sent: { fields },
@@ -135,7 +143,29 @@ export async function createChild(
         forCreate: true,
       }),
     find: (sent, sentAt, excluded) => findCreatedChild(transport, api, where, sent.fields, sentAt, context, excluded),
+    ...(api.clashCodes.length > 0 ? { onConflict: (error: unknown) => takenByNaturalKey(transport, api, where, fields, error, context) } : {}),
   });
+  return json;
+}
+
+/**
+ * After Twilio refuses a child for its natural key (a participant's identity or binding, already
+ * in the conversation): the one holding it, when a killed run could have made it: no resource of
+ * the run holds it, and it holds every declared field. Otherwise null: the refusal stands.
+ */
+async function takenByNaturalKey(
+  transport: Transport,
+  api: ChildApi,
+  where: ChildScope,
+  fields: Record<string, unknown>,
+  error: unknown,
+  context: ErrorContext,
+): Promise<TwilioJson | null> {
+  if (!refusedWith(error, api.clashCodes)) return null;
+  const held = await listChildren(transport, api, where, { ...context, operation: `${context.operation} (looking at the one holding its identity)` }, true);
+  const holder = held.find((json) => api.made(json, fields, 0));
+  if (!holder || transport.claims.isClaimed(String(holder.sid))) return null;
+  return api.holdsAll(holder, fields) ? holder : null;
 }
 
 export async function updateChild(

@@ -1,6 +1,9 @@
 // Conversation calls, for both path families (a Conversation Service, or the default service).
 import { TwilioConversationsError, type ErrorContext } from "../errors";
-import { createOnce } from "./create";
+import { createOnce, refusedWith } from "./create";
+import { stackOfKey } from "./intents";
+import { compareThread, divergingThread, heldContent, participantsDeclared, pickRecovered, type ConversationRecovery } from "./recovery";
+import { createdSince, type Scope } from "./scope";
 import { earliestServerTime, send, sendForAllPages, type Transport, type TwilioJson } from "./http";
 import { CONVERSATION_PROPERTIES } from "../domain/properties";
 import {
@@ -23,10 +26,6 @@ const CONVERSATION_HINTS: Record<number, string> = {
   50384: "Twilio does not create conversations in the closed state",
 };
 
-export interface Scope {
-  /** `IS…`, or null for the account's default service. */
-  serviceSid: string | null;
-}
 
 const serviceLimitKey = (scope: Scope) => `service:${scope.serviceSid ?? "default"}`;
 
@@ -36,7 +35,12 @@ interface SentConversation {
   fields: ConversationFields;
 }
 
-/** @param journalKey the resource's key in the create journal (stack and resource name), if any */
+/**
+ * @param journalKey the resource's key in the create journal (stack and resource name), if any
+ * @param recovery what the resource declares beyond the conversation's fields: with it, what a
+ *   killed run made is taken (recognised by its unique name when Twilio refuses the name, or,
+ *   without one, looked for when the journal cannot vouch for the stack)
+ */
 export async function createConversation(
   transport: Transport,
   scope: Scope,
@@ -44,9 +48,10 @@ export async function createConversation(
   webhooks: boolean,
   context: ErrorContext,
   journalKey: string | null = null,
-): Promise<ObservedConversation> {
+  recovery: ConversationRecovery | null = null,
+): Promise<{ conversation: ObservedConversation; recovered: boolean }> {
   const form = conversationForm(fields);
-  const json = await createOnce<SentConversation>(transport, {
+  const { json, recovered } = await createOnce<SentConversation>(transport, {
     key: journalKey,
     twinKey: `conversation ${scope.serviceSid ?? "default"} ${fields.uniqueName !== null ? fields.uniqueName : JSON.stringify(form)}`,
     sent: { scope, fields },
@@ -65,8 +70,50 @@ export async function createConversation(
       }) as Promise<TwilioJson>,
     fetch: (sid) => fetchConversationJson(transport, scope, sid, context, true),
     find: (sent, sentAt, excluded) => findCreatedConversation(transport, sent.scope, sent.fields, sentAt, context, excluded),
+    ...(recovery && fields.uniqueName !== null ? { onConflict: (error: unknown) => takenByUniqueName(transport, scope, fields, recovery, error, context) } : {}),
+    ...(recovery && fields.uniqueName === null && journalKey ? { lookFirst: () => lookForConversation(transport, scope, fields, recovery, stackOfKey(journalKey), context) } : {}),
   });
-  return observedConversation(json);
+  return { conversation: observedConversation(json), recovered };
+}
+
+/**
+ * After Twilio refuses a unique name (409/50353): the conversation holding it, when a killed run
+ * of this stack could have made it: no resource of the run holds it, and it holds every declared
+ * field. Otherwise null, and the refusal stands with its hint to adopt. Its thread must be a
+ * prefix of the declared one: a thread that diverges is refused, never rewritten.
+ */
+async function takenByUniqueName(
+  transport: Transport,
+  scope: Scope,
+  fields: ConversationFields,
+  recovery: ConversationRecovery,
+  error: unknown,
+  context: ErrorContext,
+): Promise<TwilioJson | null> {
+  if (!refusedWith(error, [50353]) || fields.uniqueName === null) return null;
+  const lookup = { ...context, operation: `${context.operation} (looking at the conversation holding its unique name)` };
+  const existing = await fetchConversationJson(transport, scope, fields.uniqueName, lookup, true);
+  if (!existing || transport.claims.isClaimed(String(existing.sid))) return null;
+  if ((await madeBy(transport, fields, [existing], lookup)).length === 0) return null;
+  const held = await heldContent(transport, scope, String(existing.sid), lookup);
+  if (!participantsDeclared(held.participants, recovery.participants)) return null;
+  const thread = compareThread(held.messages, recovery.thread);
+  if ("divergesAt" in thread) throw divergingThread(context, String(existing.sid), thread, held.messages);
+  return existing;
+}
+
+/** A conversation without a unique name that a killed run made: one the service holds, no resource holds, with every declared field. */
+async function lookForConversation(
+  transport: Transport,
+  scope: Scope,
+  fields: ConversationFields,
+  recovery: ConversationRecovery,
+  stack: string,
+  context: ErrorContext,
+): Promise<TwilioJson | null> {
+  const unheld = (await serviceConversations(transport, scope, stack, context)).filter((json) => !transport.claims.isClaimed(String(json.sid)));
+  const candidates = await madeBy(transport, fields, unheld, context);
+  return candidates.length === 0 ? null : pickRecovered(transport, scope, candidates, recovery, context);
 }
 
 export async function fetchConversation(
@@ -201,8 +248,23 @@ export async function listConversations(transport: Transport, scope: Scope, cont
   return sendForAllPages(transport, request, "conversations");
 }
 
-export function createdSince(json: TwilioJson, since: number): boolean {
-  return Date.parse(String(json.date_created)) >= since;
+/**
+ * Every conversation of a service, read once per process and stack: what a killed run of the
+ * stack made was there before this run began (what this run makes, it claims).
+ */
+const listed = new WeakMap<object, Map<string, Promise<TwilioJson[]>>>();
+
+export function serviceConversations(transport: Transport, scope: Scope, stack: string, context: ErrorContext): Promise<TwilioJson[]> {
+  const byScope = listed.get(transport.claims) ?? new Map<string, Promise<TwilioJson[]>>();
+  listed.set(transport.claims, byScope);
+  const key = JSON.stringify([stack, scope.serviceSid]);
+  let list = byScope.get(key);
+  if (!list) {
+    list = listConversations(transport, scope, { ...context, operation: `${context.operation} (looking for one a killed run made)` });
+    byScope.set(key, list);
+    list.catch(() => byScope.delete(key));
+  }
+  return list;
 }
 
 /**

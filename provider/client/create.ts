@@ -1,5 +1,9 @@
 // Every create goes through here: it is journaled before it is sent (see intents.ts), creates that
 // a recovery could not tell apart run one at a time, and the SID answered is claimed for this run.
+// What a killed run made is taken rather than made again: found through the journal's intent when
+// there is one; else, where the journal cannot vouch for the stack, looked for in Twilio before the
+// post (`lookFirst`, for objects no natural key protects); else recognised when Twilio refuses the
+// post for its natural key (`onConflict`), which costs a run nothing until it happens.
 import type { Transport, TwilioJson } from "./http";
 
 export interface CreateCall<Sent> {
@@ -17,22 +21,54 @@ export interface CreateCall<Sent> {
    * `excluded` names; null if none.
    */
   find(sent: Sent, sentAt: number, excluded: ReadonlySet<string>): Promise<TwilioJson | null>;
+  /**
+   * For objects without a natural key: what a killed run made, found in Twilio, when the journal
+   * cannot vouch for the stack. Throws when what Twilio holds cannot be told apart.
+   */
+  lookFirst?(): Promise<TwilioJson | null>;
+  /** After the post is refused: the object a killed run made, when the refusal is a clash on its natural key and it is one; else null. */
+  onConflict?(error: unknown): Promise<TwilioJson | null>;
 }
 
-export async function createOnce<Sent>(transport: Transport, call: CreateCall<Sent>): Promise<TwilioJson> {
+/** What a create answers: the object, and whether it was found in Twilio as a run before this one had made it. */
+export interface Created {
+  json: TwilioJson;
+  recovered: boolean;
+}
+
+export async function createOnce<Sent>(transport: Transport, call: CreateCall<Sent>): Promise<Created> {
   return transport.claims.oneAtATime(call.twinKey, async () => {
     const interrupted = call.key ? transport.intents?.get(call.key) : null;
-    const made = interrupted ? await findInterrupted(transport, call, interrupted) : null;
+    const fromJournal = interrupted ? await findInterrupted(transport, call, interrupted) : null;
+    const lookInTwilio = !interrupted && call.lookFirst && call.key && transport.intents && !transport.intents.vouchesFor(call.key);
+    const made = fromJournal ?? (lookInTwilio ? await call.lookFirst!() : null);
     // Nothing found means the interrupted create was never applied: this one replaces its intent.
     const sentAt = made && interrupted ? interrupted.sentAt : Date.now();
     const sent = made && interrupted ? interrupted.sent : call.sent;
     if (call.key && !made) await transport.intents?.put(call.key, { sentAt, sid: null, sent });
-    const json = made ?? (await call.post());
-    const sid = String(json.sid);
+    // Taken through the journal, the object's children and messages are too, each through its own intent.
+    const created = made ? { json: made, recovered: fromJournal === null } : await postOrTake(call);
+    const sid = String(created.json.sid);
     transport.claims.claim(sid);
     if (call.key) await transport.intents?.put(call.key, { sentAt, sid, sent });
-    return json;
+    return created;
   });
+}
+
+async function postOrTake<Sent>(call: CreateCall<Sent>): Promise<Created> {
+  try {
+    return { json: await call.post(), recovered: false };
+  } catch (error) {
+    const taken = call.onConflict ? await call.onConflict(error) : null;
+    if (!taken) throw error;
+    return { json: taken, recovered: true };
+  }
+}
+
+/** Whether an error is Twilio refusing a create with one of these codes (a clash on a natural key). */
+export function refusedWith(error: unknown, codes: readonly number[]): boolean {
+  const code = (error as { code?: unknown; twilio?: { code?: unknown } } | null)?.code;
+  return typeof code === "number" && codes.includes(code);
 }
 
 /**

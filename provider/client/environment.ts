@@ -1,10 +1,10 @@
 // The environment's resources on the wire: their paths, forms built and answers read from their
 // property tables (domain/environment.ts), and the calls that create, read, change and delete them.
-import type { ErrorContext } from "../errors";
+import { TwilioConversationsError, type ErrorContext } from "../errors";
 import { JsonText, canonicalJson, parseJsonText } from "../domain/json";
 import { partsOf, setValueAt, valueAt } from "../domain/properties";
 import type { EnvironmentKind, SettingRow, SettingTable } from "../domain/environment";
-import { createOnce } from "./create";
+import { createOnce, refusedWith } from "./create";
 import { earliestServerTime, send, sendForAllPages, type AnswerShape, type Transport, type TwilioJson } from "./http";
 
 /** Where an environment resource is: the service it belongs to (null: the default service, or the account). */
@@ -217,9 +217,15 @@ interface SentEnvironment {
   values: Record<string, unknown>;
 }
 
+/** Twilio's codes for a create refused because the natural key is taken (a user's identity, an address). */
+const CLASH_CODES = [50201, 409];
+
 /**
  * Creates one object of a collection, once: journaled first, and after a lost answer found again by
  * its natural key (or, without one, by the properties its kind matches on and its creation time).
+ * What a killed run made is taken when `holdsDeclared` says it holds every declared value and no
+ * resource of the run holds it: found when Twilio refuses a natural key it keeps unique, else
+ * looked for when the journal cannot vouch for the stack.
  */
 export async function createEnvironment(
   transport: Transport,
@@ -228,12 +234,38 @@ export async function createEnvironment(
   values: Record<string, unknown>,
   context: ErrorContext,
   journalKey: string | null,
+  holdsDeclared: ((observed: Observed) => boolean) | null = null,
 ): Promise<Observed> {
   const form = environmentForm(kind.table, values);
   const natural = kind.naturalKey ? values[kind.naturalKey] : undefined;
   const find = (sent: SentEnvironment, sentAt: number, excluded: ReadonlySet<string>) =>
     findCreated(transport, kind, sent, sentAt, context, excluded);
-  const json = await createOnce<SentEnvironment>(transport, {
+  const lookup = { ...context, operation: `${context.operation} (looking for one a killed run made)` };
+  const unheldHolding = (json: TwilioJson) => !transport.claims.isClaimed(String(json.sid)) && holdsDeclared!(observedOf(kind.table, json));
+  const recovery = !holdsDeclared
+    ? {}
+    : kind.naturalKeyUnique
+      ? {
+          onConflict: async (error: unknown) => {
+            if (!refusedWith(error, CLASH_CODES) || typeof natural !== "string") return null;
+            const json = await send(transport, { method: "GET", path: environmentPath(kind, scope, natural), kind: "read", context: lookup, notFoundIsNull: true, answer: answerShape(kind), forCreate: true });
+            return json && unheldHolding(json) ? json : null;
+          },
+        }
+      : {
+          lookFirst: async () => {
+            const found = (await listEnvironment(transport, kind, scope, lookup)).filter(unheldHolding);
+            if (found.length > 1) {
+              throw new TwilioConversationsError(
+                { ...context, hint: `delete the extra ${kind.noun}s by hand (or adopt one), then run \`pulumi up\` again` },
+                { message: `${found.length} ${kind.noun}s that no resource holds match every declared value (${found.map((json) => json.sid).join(", ")}): which one a killed run made cannot be told` },
+              );
+            }
+            return found[0] ?? null;
+          },
+        };
+  const { json } = await createOnce<SentEnvironment>(transport, {
+    ...recovery,
     key: journalKey,
     twinKey: `${kind.name} ${scope.serviceSid ?? "default"} ${typeof natural === "string" ? natural : JSON.stringify(kind.recoveryMatch?.map((key) => values[key]) ?? [])}`,
     // Secrets are never journaled: recovery does not match on them.

@@ -1,6 +1,6 @@
 // Message calls, for both path families.
 import type { ErrorContext } from "../errors";
-import { createdSince, type Scope } from "./conversations";
+import { createdSince, type Scope } from "./scope";
 import { earliestServerTime, send, sendForAllPages, type Transport, type TwilioJson } from "./http";
 import { createOnce } from "./create";
 import { MESSAGE_PROPERTIES } from "../domain/properties";
@@ -47,7 +47,7 @@ export async function createMessage(
 ): Promise<ObservedMessage> {
   const form = messageForm(fields);
   const sent: SentMessage = { scope, conversationSid, fields, afterIndex };
-  const json = await createOnce<SentMessage>(transport, {
+  const { json } = await createOnce<SentMessage>(transport, {
     key: journalKey,
     twinKey: `message ${conversationSid} ${JSON.stringify(form)}`,
     sent,

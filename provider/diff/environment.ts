@@ -157,6 +157,14 @@ export function diffEnvironment(kind: EnvironmentKind, olds: EnvironmentOutputs,
 const defaults = { resourceName: "", adopt: "never", deleteWithConversations: false } as const;
 
 /** The updatable properties declared whose value differs from what Twilio holds: what one update sends. */
+/** Whether what Twilio holds has every value the stack declares (secrets, never answered, left out): what a killed run's create made. */
+export function holdsEveryDeclared(kind: EnvironmentKind, held: Record<string, unknown>, inputs: EnvironmentInputs): boolean {
+  return Object.entries(kind.table).every(([property, row]) => {
+    const declared = inputs.values[property];
+    return row.secret || declared === null || declared === undefined || !settingDiffers(row, declared, held[property]);
+  });
+}
+
 export function propertiesToSend(kind: EnvironmentKind, held: Record<string, unknown>, inputs: EnvironmentInputs, fingerprints: Record<string, string> | null): string[] {
   const differing = Object.entries(kind.table)
     .filter(([property, row]) => !row.secret && row.change === "update" && settingDiffers(row, inputs.values[property], held[property]))

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackFile, stackFilePath } from "../../schemas/load";
 import { renderProblems } from "../../schemas/problems";
 import type { ConversationSpec, MessageSpec, StackSpec } from "../../schemas/stack";
+import { twinCounts } from "../../schemas/twins";
 import { participantAuthor } from "../domain/rules";
 import type { ConversationArgs, ParticipantArgs, ScopedWebhookArgs, SeedMessageArgs, TwilioSettings } from "../resources/args";
 import { withoutUndeclared } from "../domain/declared";
@@ -171,13 +172,14 @@ export function declareStack(spec: StackSpec, placement: Placement = {}): StackO
   const prefix = placement.namePrefix ?? "";
   const environment = declareEnvironment(spec, placement);
   const outputs: StackOutputs = { conversations: {}, messages: {}, participants: {}, ...(environment.outputs ? { environment: environment.outputs } : {}) };
+  const twins = twinCounts(spec);
   for (const [logicalName, entry] of Object.entries(spec.conversations)) {
     const options = { ...conversationOptions(spec, entry), parent: placement.parent };
     const messages = seedThreadArgs(entry, environment);
     const participants = participantArgs(entry, environment);
     const conversation = new Conversation(
       `${prefix}${logicalName}`,
-      { ...conversationArgs(spec, entry, environment.serviceSid), messages, participants, scopedWebhooks: scopedWebhookArgs(entry), settings: placement.settings },
+      { ...conversationArgs(spec, entry, environment.serviceSid), messages, participants, scopedWebhooks: scopedWebhookArgs(entry), twins: twins[logicalName], settings: placement.settings },
       { ...options, ...previousNames(entry, (previousName) => `${prefix}${previousName}`) },
     );
     // IDs rather than `sid` outputs: an ID stays known in the preview of an in-place update, so the

@@ -47,6 +47,12 @@ export interface ConversationArgs extends ArgsOf<ConversationTable> {
   participants?: Record<string, ParticipantArgs>;
   /** Conversation-scoped webhooks by key (at most 5); a change of target or replayAfter re-creates one. */
   scopedWebhooks?: Record<string, ScopedWebhookArgs>;
+  /**
+   * Without a uniqueName: how many conversations of the program, in this service, declare the same
+   * fields (this one included). After a killed run, that many conversations no resource holds may
+   * be found with them; more are refused as not the stack's. The stack program sets it.
+   */
+  twins?: number;
   settings?: TwilioSettings;
 }
 

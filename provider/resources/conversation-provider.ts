@@ -5,8 +5,8 @@ import {
   deleteConversation,
   fetchConversation,
   updateConversation,
-  type Scope,
 } from "../client/conversations";
+import type { Scope } from "../client/scope";
 import type { Transport } from "../client/http";
 import type { ObservedConversation } from "../client/wire";
 import { intentKey } from "../client/intents";
@@ -27,9 +27,10 @@ import {
   type ConversationInputs,
   type ConversationOutputs,
 } from "./conversation-model";
-import { adoptThread, deleteThread, messageJournalKey, readThread, takeOverThread, ThreadUnfinished, writeThread, type ThreadTarget } from "./thread-effects";
-import type { RecordedThread } from "./thread-model";
-import { CHILD_KINDS, type ChildKind, type DeclaredChildren, type RecordedChildren } from "./children-model";
+import { deleteThread, messageJournalKey, readThread, takeOverHeldThread, takeOverThread, ThreadUnfinished, writeThread, type ThreadTarget } from "./thread-effects";
+import { messageFields, threadOrder, type RecordedThread } from "./thread-model";
+import { CHILD_KINDS, PARTICIPANTS, childFields, type ChildKind, type DeclaredChildren, type RecordedChildren } from "./children-model";
+import type { ConversationRecovery } from "../client/recovery";
 import { ChildrenUnfinished, childJournalKey, deleteChildren, readChildren, takeOverChildren, writeChildren, type ChildrenTarget } from "./children-effects";
 
 export function conversationProvider(transport: () => Transport): pulumi.dynamic.ResourceProvider {
@@ -55,6 +56,8 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
       let made: ObservedConversation;
       // A closed conversation takes no message: one declared closed is closed after its thread.
       let thenClose: boolean;
+      /** Made by a run before this one (killed, or its answer lost): its children and thread are taken over. */
+      let recovered = false;
       if (existing) {
         transport().claims.claim(existing.sid, inputs.resourceName);
         // Twilio shows timers as dates, never as the durations set: declared timers are always sent.
@@ -68,13 +71,13 @@ export function conversationProvider(transport: () => Transport): pulumi.dynamic
       } else {
         const creation = creationFields(inputs);
         thenClose = creation.thenClose;
-        made = await createConversation(transport(), scope, creation.create, inputs.webhooksEnabled, context, intentKey(raw));
+        ({ conversation: made, recovered } = await createConversation(transport(), scope, creation.create, inputs.webhooksEnabled, context, intentKey(raw), recoveryOf(raw, inputs)));
       }
       const adopted = existing !== null;
       // Participants before webhooks before messages: a message may be authored by a participant.
-      const { outs: withChildren, created } = await childrenWritten(transport(), raw, inputs, conversationOutputs(inputs, made, adopted), adopted);
-      // An adopted conversation's thread is taken over as far as Twilio holds it, never posted again.
-      const held = adopted && declaresThread(inputs) ? await adoptThread(newConversationTarget(transport(), raw, inputs, made.sid), inputs.messages) : {};
+      const { outs: withChildren, created } = await childrenWritten(transport(), raw, inputs, conversationOutputs(inputs, made, adopted), adopted || recovered);
+      // A thread Twilio already holds (adopted, or begun by a killed run) is taken over, never posted again.
+      const held = (adopted || recovered) && declaresThread(inputs) ? await takeOverHeldThread(newConversationTarget(transport(), raw, inputs, made.sid), inputs.messages, adopted ? "adopted" : "recovered") : {};
       const outs = await seeded(transport(), raw, inputs, withChildren, held, created > 0);
       if (!thenClose) return { id: made.sid, outs };
       try {
@@ -317,6 +320,14 @@ async function seeded(
   } catch (error) {
     throw createdButUnfinished(error, outs.sid, { ...outs, state: "active", messages: thread }, raw, "conversation");
   }
+}
+
+/** What a recovery of this conversation compares beyond its fields: the declared thread and participants, and its twins in the stack. */
+function recoveryOf(raw: Record<string, unknown>, inputs: ConversationInputs): ConversationRecovery {
+  const thread = declaresThread(inputs) ? threadOrder(inputs.messages).map((key) => messageFields(inputs.messages[key])) : [];
+  const participants = declares(inputs.participants) ? Object.values(inputs.participants).map((declared) => childFields(PARTICIPANTS, declared)) : [];
+  const twins = Number(raw.twins);
+  return { thread, participants, twins: Number.isInteger(twins) && twins > 1 ? twins : 1 };
 }
 
 function scopeOf(olds: ConversationOutputs): Scope {

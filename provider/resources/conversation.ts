@@ -31,8 +31,10 @@ export class Conversation extends pulumi.CustomResource {
   declare readonly scopedWebhooks: pulumi.Output<RecordedChildren>;
 
   constructor(name: string, args: ConversationArgs, opts?: pulumi.CustomResourceOptions) {
-    const { settings, messages, participants, scopedWebhooks, ...declared } = args;
+    const { settings, messages, participants, scopedWebhooks, twins, ...declared } = args;
     const thread = {
+      // Bookkeeping (text, as the provider echoes it): only where there are twins, so no other state changes.
+      ...(twins !== undefined && twins > 1 ? { twins: String(twins) } : {}),
       ...(messages && messages.length > 0 ? { messages: seedThread(messages) } : {}),
       ...(participants && Object.keys(participants).length > 0 ? { participants } : {}),
       ...(scopedWebhooks && Object.keys(scopedWebhooks).length > 0 ? { scopedWebhooks } : {}),

@@ -6,6 +6,7 @@ import {
   deleteEnvironment,
   fetchEnvironment,
   findEnvironment,
+  findEnvironmentBy,
   environmentForm,
   updateEnvironment,
   type EnvironmentScope,
@@ -21,6 +22,7 @@ import {
   diffEnvironment,
   environmentInputs,
   fingerprint,
+  holdsEveryDeclared,
   propertiesToSend,
   recordFound,
   refreshedValues,
@@ -65,11 +67,15 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
       const existing = await adoptable(inputs, scope);
       if (existing) {
         transport().claims.claim(existing.sid!, inputs.resourceName);
-        const observed = await setDeclared(existing, existing.sid!, inputs, null);
-        return { id: existing.sid!, outs: outputsOf(inputs, observed, true, recordFound(kind, null, existing, inputs), fingerprintsOf(inputs, null)) };
+        // Twilio never answers secrets, so what an adopted object holds cannot be compared: it keeps
+        // them, and the declared ones are recorded as held (sent once their value changes).
+        const held = fingerprintsOf(inputs, null);
+        const observed = await setDeclared(existing, existing.sid!, inputs, held);
+        return { id: existing.sid!, outs: outputsOf(inputs, observed, true, recordFound(kind, null, existing, inputs), held) };
       }
       const creation = Object.fromEntries(Object.entries(inputs.values).filter(([, value]) => value !== null));
-      const made = await createEnvironment(transport(), kind, scope, creation, context("create", inputs), journalKey(kind, raw));
+      const holdsDeclared = (held: Observed) => holdsEveryDeclared(kind, held, inputs);
+      const made = await createEnvironment(transport(), kind, scope, creation, context("create", inputs), journalKey(kind, raw), holdsDeclared);
       return { id: made.sid!, outs: outputsOf(inputs, made, false, null, fingerprintsOf(inputs, null)) };
     },
 
@@ -123,13 +129,18 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
   }
 
   async function adoptable(inputs: EnvironmentInputs, scope: EnvironmentScope): Promise<Observed | null> {
-    const natural = kind.naturalKey ? inputs.values[kind.naturalKey] : null;
-    if (inputs.adopt === "never" || typeof natural !== "string") return null;
-    const found = await findEnvironment(transport(), kind, scope, natural, context("look up", inputs));
+    const keys = kind.naturalKey ? [kind.naturalKey] : (kind.adoptBy ?? []);
+    const wanted = keys.map((key) => inputs.values[key]);
+    if (inputs.adopt === "never" || keys.length === 0 || !wanted.every((value) => typeof value === "string")) return null;
+    const lookup = context("look up", inputs);
+    const found = kind.naturalKey
+      ? await findEnvironment(transport(), kind, scope, wanted[0] as string, lookup)
+      : await findEnvironmentBy(transport(), kind, scope, Object.fromEntries(keys.map((key, position) => [key, wanted[position]])), lookup);
     if (!found && inputs.adopt === "require") {
+      const named = keys.map((key, position) => `${key} ${JSON.stringify(wanted[position])}`).join(" and ");
       throw new TwilioConversationsError(
-        { ...context("adopt", inputs), hint: `create it first, fix the ${kind.naturalKey}, or use \`adopt: ifExists\` to create it when missing` },
-        { message: `no ${kind.noun} with ${kind.naturalKey} ${JSON.stringify(natural)} exists` },
+        { ...context("adopt", inputs), hint: `create it first, fix the ${keys.join(" or ")}, or use \`adopt: ifExists\` to create it when missing` },
+        { message: `no ${kind.noun} with ${named} exists` },
       );
     }
     return found;

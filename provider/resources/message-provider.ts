@@ -1,6 +1,6 @@
 // The Message resource's provider methods: thin effects around the pure model and diff.
 import type * as pulumi from "@pulumi/pulumi";
-import type { Scope } from "../client/conversations";
+import type { Scope } from "../client/scope";
 import type { Transport } from "../client/http";
 import { intentKey } from "../client/intents";
 import { updateConversation } from "../client/conversations";

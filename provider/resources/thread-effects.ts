@@ -1,10 +1,10 @@
 // The seed thread's requests: thin effects around the pure steps of diff/thread.ts.
-import type { Scope } from "../client/conversations";
+import type { Scope } from "../client/scope";
 import type { Transport } from "../client/http";
 import { createMessage, deleteMessage, holdsMessageFields, listMessages, updateMessage } from "../client/messages";
+import { compareThread, divergingThread, type HeldThreadOrigin } from "../client/recovery";
 import { observedMessage } from "../client/wire";
 import { threadSteps } from "../diff/thread";
-import { TwilioConversationsError } from "../errors";
 import {
   messageFields,
   messageUpdateFields,
@@ -123,32 +123,28 @@ export async function takeOverThread(target: ThreadTarget, declared: DeclaredThr
 }
 
 /**
- * An adopted conversation's thread: the messages Twilio holds (but those another declared resource
- * holds) are the declared ones, in order, as far as Twilio has them, each taken over and never
- * posted again; declared messages past its last are created after it. A message held in place of
- * a declared one (another body, author, date…) is refused: posting the declared ones behind it
- * would duplicate the thread. Messages held past the last declared one are left alone.
+ * A thread Twilio already holds, taken over instead of posted again: an adopted conversation's, or
+ * the one a killed run began in a conversation this create took back from it. Twilio's messages
+ * (but those another declared resource holds) must be the declared thread's first messages, in
+ * order, each with every declared field; they are recorded, and `writeThread` posts the rest. A
+ * thread that diverges is refused, never rewritten. An adopted conversation may hold messages past
+ * the declared ones, which the stack leaves alone; a killed run posts only declared ones.
  */
-export async function adoptThread(target: ThreadTarget, declared: DeclaredThread): Promise<RecordedThread> {
+export async function takeOverHeldThread(target: ThreadTarget, declared: DeclaredThread, origin: HeldThreadOrigin): Promise<RecordedThread> {
   const { transport, scope, conversationSid, resourceName } = target;
-  const listed = await listMessages(transport, scope, conversationSid, { operation: "look up the messages of the adopted conversation", resource: resourceName });
+  const operation = origin === "adopted" ? "take over the adopted conversation's thread" : "take over the thread a previous run began";
+  const context = { operation, resource: resourceName };
+  const listed = await listMessages(transport, scope, conversationSid, context);
+  // A message another declared resource holds (a conversation renamed from this one) is its.
   const held = listed.filter((json) => !transport.claims.heldByAnother(String(json.sid), resourceName));
+  const order = threadOrder(declared);
+  const comparison = compareThread(held, order.map((key) => messageFields(declared[key])), origin === "adopted" ? "left alone" : "refused");
+  if ("divergesAt" in comparison) throw divergingThread(context, conversationSid, comparison, held, origin, order);
   const thread: RecordedThread = {};
-  threadOrder(declared).forEach((key, position) => {
-    if (position >= held.length) return;
-    const observed = observedMessage(held[position]);
-    if (!holdsMessageFields(held[position], messageFields(declared[key]))) {
-      throw new TwilioConversationsError(
-        {
-          operation: "adopt conversation",
-          resource: `${resourceName}/${key}`,
-          hint: "declare the conversation's messages as Twilio holds them, in order (`twilio-conversations-pulumi export --threads` writes them), or leave messages out to not manage the thread",
-        },
-        { message: `message ${position + 1} of the adopted conversation (${observed.sid}, index ${observed.index}) is not the declared message ${JSON.stringify(key)}; its messages would be posted again behind the ones it holds` },
-      );
-    }
+  held.slice(0, comparison.matches).forEach((json, position) => {
+    const observed = observedMessage(json);
     transport.claims.claim(observed.sid, resourceName);
-    thread[key] = recordedMessage(declared[key], observed);
+    thread[order[position]] = recordedMessage(declared[order[position]], observed);
   });
   return thread;
 }

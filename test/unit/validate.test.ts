@@ -48,6 +48,7 @@ describe("validate", () => {
     expect(validate({ text: "conversations: {}\n", label: "inline.yaml" })).toEqual({
       ok: true,
       spec: expect.objectContaining({ conversations: {} }),
+      warnings: [],
     });
     const result = validate({ text: "conversations:\n  Lobby: { state: paused }\n", label: "inline.yaml" });
     expect(result.ok).toBe(false);

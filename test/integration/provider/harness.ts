@@ -1,6 +1,7 @@
 // Runs the provider as the engine does: serialize it, load the text in this process, configure it
 // from stack-style config, and call its methods against the emulator.
 import * as fs from "node:fs";
+import { fileJournal } from "../../../provider/client/intents";
 import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -61,6 +62,9 @@ export function emulatorConfig(emulator: RunningEmulator, overrides: Record<stri
   };
 }
 
+/** The stacks the tests name (none: ""). */
+const FOLLOWED_STACKS = ["", "interrupted", "staging", "intents-test", "children"];
+
 /**
  * One emulator per test file; when the file ends, every request the provider sent must match
  * Twilio's OpenAPI spec.
@@ -71,6 +75,10 @@ export function useEmulator(options: EmulatorOptions = {}) {
   beforeAll(async () => {
     // Create intents go to a directory of this test file's own, never into the project.
     process.env.TWILIO_CONVERSATIONS_INTENTS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-intents-"));
+    // A journal that has followed the stacks these tests name, as on a machine (or CI cache) that
+    // keeps it: creates without a natural key look for nothing in Twilio first (see client/create.ts).
+    const journal = fileJournal(process.env.TWILIO_CONVERSATIONS_INTENTS_DIR);
+    for (const stack of FOLLOWED_STACKS) journal.vouchesFor(`${stack}/any`);
     context.emulator = await startEmulator(options);
     context.conversations = await loadProvider("conversation", emulatorConfig(context.emulator));
     context.messages = await loadProvider("message", emulatorConfig(context.emulator));

@@ -1,28 +1,29 @@
-// What the README shows, run as written where it can run offline: its emulator command prints the
-// line it promises, and its rendered problem is what validate prints (its stack files are checked
-// with every other shipped one, in shipped-stack-files.test.ts).
+// What the README and the pages of docs/ show, run as written where it can run offline: the emulator
+// command prints the line it promises, and the rendered problem is what validate prints (their stack
+// files are checked with every other shipped one, in shipped-stack-files.test.ts).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { firstLine, spawnGroup, stopGroup } from "../../support/processes";
+import { documentationFiles } from "./documentation";
 
 const ROOT = path.resolve(__dirname, "../../..");
-const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+const PAGES = documentationFiles(ROOT).map((file) => ({ file, text: fs.readFileSync(path.join(ROOT, file), "utf8") }));
 
-/** The README's fenced blocks of one language, in order. */
+/** The fenced blocks of one language in the README and docs/, in order. */
 function blocks(language: string): string[] {
-  return [...README.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].filter((m) => m[1] === language).map((m) => m[2]);
+  return PAGES.flatMap(({ text }) => [...text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)]).filter((m) => m[1] === language).map((m) => m[2]);
 }
 
 function commandLine(prefix: string): string {
   const line = blocks("sh").flatMap((block) => block.split("\n")).find((text) => text.startsWith(prefix));
-  if (!line) throw new Error(`the README shows no command starting with ${prefix}`);
+  if (!line) throw new Error(`neither the README nor docs/ shows a command starting with ${prefix}`);
   return line;
 }
 
-describe("the README", () => {
+describe("the README and docs/", () => {
   it("npm run emulator -- --port N prints the line it promises", async () => {
     const line = commandLine("npm run emulator -- --port ");
     const [command, promise] = line.split("# prints: ");
@@ -40,12 +41,13 @@ describe("the README", () => {
   });
 
   it("renders the problem it shows exactly as validate prints it", () => {
-    const shown = blocks("").find((block) => block.includes("✖"))!;
+    const shown = blocks("").find((block) => block.includes("✖"));
+    if (!shown) throw new Error("neither the README nor docs/ shows a rendered problem");
     const [location] = shown.split("\n");
     const [file, line] = location.split(":");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-readme-"));
     fs.mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
-    // A stack file whose line `line` holds the misspelt key, at the column the README shows.
+    // A stack file whose line `line` holds the misspelt key, at the column the page shows.
     const lines = ["conversations:", "  other:", "    uniqueName: other", "  another:", "  support:", "    frendlyName: Support"];
     expect(lines.length).toBe(Number(line));
     fs.writeFileSync(path.join(dir, file), `${lines.join("\n")}\n`);

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createOnce } from "../../../provider/client/create";
 import { earliestServerTime, observeServerClock, send, type Transport, type TwilioJson, type TwilioRequest } from "../../../provider/client/http";
-import { fileJournal } from "../../../provider/client/intents";
+import { fileJournal, stackFolder } from "../../../provider/client/intents";
 import { DEFAULT_RETRY_POLICY, type RetryNotice } from "../../../provider/client/retry";
 
 type Scripted = { status: number; body?: TwilioJson; date?: string; retryAfter?: string } | "reset";
@@ -158,7 +158,7 @@ describe("a create after an interrupted run", () => {
   it("posts without looking when no intent is open, and records the SID answered", async () => {
     const { transport: t } = transport([], { intents: journalIn() });
     const { call: c, posted, found } = call();
-    await expect(createOnce(t, c)).resolves.toEqual({ sid: "CHnew" });
+    await expect(createOnce(t, c)).resolves.toEqual({ json: { sid: "CHnew" }, recovered: false });
     expect([posted.length, found.length]).toEqual([1, 0]);
     expect(t.intents!.get("staging/lobby")).toMatchObject({ sid: "CHnew", sent: { n: 2 } });
     expect(t.claims.isClaimed("CHnew")).toBe(true);
@@ -172,7 +172,7 @@ describe("a create after an interrupted run", () => {
     const { transport: t } = transport([], { intents: journalIn() });
     await t.intents!.put("staging/lobby", { sentAt: 1_000, sid: null, sent: { n: 1 } });
     const { call: c, posted, found } = call({ find: async (sent, sentAt) => (found.push([sent, sentAt]), { sid: "CHmade" }) });
-    await expect(createOnce(t, c)).resolves.toEqual({ sid: "CHmade" });
+    await expect(createOnce(t, c)).resolves.toEqual({ json: { sid: "CHmade" }, recovered: false });
     expect(posted).toEqual([]);
     expect(found).toEqual([[{ n: 1 }, 1_000]]);
     expect(t.intents!.get("staging/lobby")).toMatchObject({ sid: "CHmade", sentAt: 1_000 });
@@ -182,7 +182,7 @@ describe("a create after an interrupted run", () => {
     const { transport: t } = transport([], { intents: journalIn() });
     await t.intents!.put("staging/lobby", { sentAt: 1_000, sid: "CHanswered", sent: { n: 2 } });
     const { call: c, posted } = call();
-    await expect(createOnce(t, c)).resolves.toEqual({ sid: "CHanswered" });
+    await expect(createOnce(t, c)).resolves.toEqual({ json: { sid: "CHanswered" }, recovered: false });
     expect(posted).toEqual([]);
   });
 
@@ -190,7 +190,7 @@ describe("a create after an interrupted run", () => {
     const { transport: t, sleeps } = transport([], { intents: journalIn() });
     await t.intents!.put("staging/lobby", { sentAt: Date.now() - 1_000, sid: null, sent: { n: 2 } });
     const { call: c, posted, found } = call();
-    await expect(createOnce(t, c)).resolves.toEqual({ sid: "CHnew" });
+    await expect(createOnce(t, c)).resolves.toEqual({ json: { sid: "CHnew" }, recovered: false });
     expect([posted.length, found.length]).toEqual([1, 2]);
     expect(sleeps[0]).toBeGreaterThan(3_000);
   });
@@ -200,8 +200,33 @@ describe("a create after an interrupted run", () => {
     await t.intents!.put("staging/lobby", { sentAt: 1_000, sid: "CHtheirs", sent: { n: 2 } });
     t.claims.claim("CHtheirs");
     const { call: c, posted } = call();
-    await expect(createOnce(t, c)).resolves.toEqual({ sid: "CHnew" });
+    await expect(createOnce(t, c)).resolves.toEqual({ json: { sid: "CHnew" }, recovered: false });
     expect(posted).toHaveLength(1);
+  });
+
+  it("looks in Twilio first only where the journal has not followed the stack, and only for a kind without a natural key", async () => {
+    const looked: string[] = [];
+    const lookFirst = async () => (looked.push("look"), { sid: "CHkilled" });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-intents-unit-"));
+    const { transport: t } = transport([], { intents: fileJournal(dir) });
+    // A fresh folder: what a killed run made is taken, and the post is never sent.
+    const { call: c, posted } = call({ lookFirst });
+    await expect(createOnce(t, c)).resolves.toEqual({ json: { sid: "CHkilled" }, recovered: true });
+    expect([posted.length, looked.length]).toEqual([0, 1]);
+    // The journal now follows the stack: the next process pays nothing.
+    const { transport: next } = transport([], { intents: fileJournal(dir) });
+    const { call: again, posted: postedAgain } = call({ key: "staging/desk", lookFirst });
+    await expect(createOnce(next, again)).resolves.toEqual({ json: { sid: "CHnew" }, recovered: false });
+    expect([postedAgain.length, looked.length]).toEqual([1, 1]);
+  });
+
+  it("takes what a killed run made when Twilio refuses the post for its natural key, and fails as refused otherwise", async () => {
+    const refused = Object.assign(new Error("HTTP 409"), { code: 50353 });
+    const { transport: t } = transport([], { intents: journalIn() });
+    const taking = call({ post: async () => Promise.reject(refused), onConflict: async (error) => ((error as { code: number }).code === 50353 ? { sid: "CHkilled" } : null) });
+    await expect(createOnce(t, taking.call)).resolves.toEqual({ json: { sid: "CHkilled" }, recovered: true });
+    const refusing = call({ key: "staging/desk", twinKey: "desk", post: async () => Promise.reject(refused), onConflict: async () => null });
+    await expect(createOnce(t, refusing.call)).rejects.toBe(refused);
   });
 
   it("names the SIDs other resources' open intents hold, never its own, an unanswered one or a half-written one", async () => {
@@ -211,7 +236,7 @@ describe("a create after an interrupted run", () => {
     await journal.put("staging/lobby", { sentAt: 1, sid: "CHmine", sent: {} });
     await journal.put("staging/desk", { sentAt: 1, sid: "CHdesk", sent: {} });
     await journal.put("staging/vip", { sentAt: 1, sid: null, sent: {} });
-    fs.writeFileSync(path.join(dir, "cut-short.json"), '{"key":"staging/x","sid":"CH');
+    fs.writeFileSync(path.join(dir, stackFolder("staging"), "cut-short.json"), '{"key":"staging/x","sid":"CH');
     expect(journal.sidsOfOthers("staging/lobby")).toEqual(new Set(["CHdesk"]));
     journal.settle("staging/desk", "CHdesk");
     expect(journal.sidsOfOthers("staging/lobby")).toEqual(new Set());
@@ -227,17 +252,18 @@ describe("a create after an interrupted run", () => {
     expect(journal.get("staging/lobby")).toBeNull();
     // A replacement for the same resource is created while the old file's removal is under way.
     await journal.put("staging/lobby", { sentAt: 2, sid: null, sent: { n: 2 } });
-    await eventually(() => expect(fs.readdirSync(dir)).toHaveLength(1));
+    await eventually(() => expect(fs.readdirSync(path.join(dir, stackFolder("staging")))).toHaveLength(1));
     expect(journal.get("staging/lobby")).toEqual({ sentAt: 2, sid: null, sent: { n: 2 } });
   });
 
   it("removes what a settle cut short by a crash left behind, and never reads it as an intent", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-intents-unit-"));
-    fs.writeFileSync(path.join(dir, "0123.json.1-0.settled"), JSON.stringify({ key: "staging/desk", sentAt: 1, sid: "CHdesk", sent: {} }));
+    fs.mkdirSync(path.join(dir, stackFolder("staging")));
+    fs.writeFileSync(path.join(dir, stackFolder("staging"), "0123.json.1-0.settled"), JSON.stringify({ key: "staging/desk", sentAt: 1, sid: "CHdesk", sent: {} }));
     const journal = fileJournal(dir);
     expect(journal.get("staging/desk")).toBeNull();
     expect(journal.sidsOfOthers("staging/lobby")).toEqual(new Set());
-    await eventually(() => expect(fs.readdirSync(dir)).toEqual([]));
+    await eventually(() => expect(fs.readdirSync(path.join(dir, stackFolder("staging")))).toEqual([]));
   });
 
   it("makes its directory when it is missing, also after it was removed", async () => {
@@ -253,8 +279,9 @@ describe("a create after an interrupted run", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-intents-unit-"));
     const journal = fileJournal(dir);
     await journal.put("staging/lobby", { sentAt: 1, sid: null, sent: {} });
-    const [file] = fs.readdirSync(dir);
-    fs.writeFileSync(path.join(dir, file), '{"key":"staging/lob');
+    const folder = path.join(dir, stackFolder("staging"));
+    const [file] = fs.readdirSync(folder);
+    fs.writeFileSync(path.join(folder, file), '{"key":"staging/lob');
     expect(journal.get("staging/lobby")).toBeNull();
   });
 });

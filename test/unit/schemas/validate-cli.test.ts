@@ -17,6 +17,26 @@ function run(args: string[], callerDir = ROOT) {
 }
 
 describe("validate command", () => {
+  it("warns of conversations no declared field tells apart (a recovery after a killed run cannot), and still passes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "validate-twins-"));
+    const file = join(dir, "twins.yaml");
+    const twin = "    friendlyName: Twin\n    messages:\n      - { author: ada, body: same }\n";
+    const apart = "    friendlyName: Twin\n    messages:\n      - { author: ada, body: other }\n";
+    writeFileSync(file, `conversations:\n  a:\n${twin}  b:\n${twin}  c:\n${apart}  named:\n    uniqueName: named\n${twin}`);
+    const result = run([file]);
+    expect(result.code).toBe(0);
+    expect(result.err).toContain(`${file}:2:3 conversations.a\n  ⚠ no declared field tells this conversation apart from b`);
+    expect(result.err).toContain(`${file}:6:3 conversations.b\n  ⚠ no declared field tells this conversation apart from a`);
+    expect(result.err).not.toMatch(/conversations\.(c|named)\b/);
+    const json = JSON.parse(run(["--format", "json", file]).out);
+    expect(json.ok).toBe(true);
+    expect(json.problems.map((problem: { path: string; severity: string }) => [problem.path, problem.severity])).toEqual([
+      ["conversations.a", "warning"],
+      ["conversations.b", "warning"],
+    ]);
+    expect(run(["--format", "github", file]).out).toMatch(/^::warning file=/m);
+  });
+
   it("exits 0 and prints ok for valid files", () => {
     const result = run([join(ROOT, "examples", "minimal.yaml"), join(ROOT, "examples", "staging-seed.yaml")]);
     expect(result.code).toBe(0);
