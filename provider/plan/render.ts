@@ -21,6 +21,7 @@ import {
   type RecordedMessage,
   type RecordedThread,
 } from "../resources/thread-model";
+import { planNames, typeOf, type PlanNames } from "./names";
 
 /**
  * `move`: a message made by the per-message `Message` resources of an earlier release, taken over
@@ -65,8 +66,9 @@ export interface Plan {
 export interface PreviewStep {
   op: string;
   urn: string;
-  oldState?: { urn?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
-  newState?: { inputs?: Record<string, unknown> };
+  /** `parent`: the URN of the resource's parent (a `ConversationsStack` component, or the stack). */
+  oldState?: { urn?: string; parent?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
+  newState?: { parent?: string; inputs?: Record<string, unknown> };
   replaceReasons?: string[];
   diffReasons?: string[];
 }
@@ -117,29 +119,31 @@ const ACTIONS: Record<string, Action | undefined> = {
 };
 
 /**
- * The logical name a step's resource had, when the step moves it to a new one (an alias); else
- * null. The engine calls a step that only renames `same`, and `preview --json` lists it only with
- * `--show-sames`: it is planned as a `rename`, as `up` still writes it to the state.
+ * A step as the plan reads it: the name the plan shows (names.ts), and the name a rename leaves
+ * (an alias), else null. The engine calls a step that only renames `same`, and `preview --json`
+ * lists it only with `--show-sames`: it is planned as a `rename`, as `up` still writes it to the state.
  */
-function previousName(step: PreviewStep): string | null {
+interface PlanStep extends PreviewStep {
+  name: string;
+  renamedFrom: string | null;
+}
+
+function planStep(step: PreviewStep, names: PlanNames): PlanStep {
   const old = step.oldState?.urn;
-  return old && old !== step.urn ? nameOf(old) : null;
+  const renamedFrom = old && old !== step.urn ? names.of(old, step.urn) : null;
+  return { ...step, op: step.op === "same" && renamedFrom !== null ? "rename" : step.op, name: names.of(step.urn), renamedFrom };
 }
 
-function withRenames(step: PreviewStep): PreviewStep {
-  return step.op === "same" && previousName(step) !== null ? { ...step, op: "rename" } : step;
-}
-
-function renameReason(step: PreviewStep): string[] {
-  const previous = previousName(step);
-  return previous === null ? [] : [`it was ${previous} (renamedFrom): the stack's state records it under its new name`];
+function renameReason(step: PlanStep): string[] {
+  return step.renamedFrom === null ? [] : [`it was ${step.renamedFrom} (renamedFrom): the stack's state records it under its new name`];
 }
 
 export function planFromPreview(preview: PreviewJson): Plan {
-  const steps = (preview.steps ?? []).map(withRenames).filter((step) => kindOf(step.urn) !== null && ACTIONS[step.op] !== undefined);
-  const byName = new Map<string, PreviewStep>();
+  const names = planNames(preview.steps ?? []);
+  const steps = (preview.steps ?? []).map((step) => planStep(step, names)).filter((step) => kindOf(step.urn) !== null && ACTIONS[step.op] !== undefined);
+  const byName = new Map<string, PlanStep>();
   // a replacement appears as several steps
-  for (const step of steps) if (!byName.has(nameOf(step.urn))) byName.set(nameOf(step.urn), step);
+  for (const step of steps) if (!byName.has(step.name)) byName.set(step.name, step);
   const legacy = legacyThreads(byName);
   const resources: PlannedResource[] = [];
   const messageResources: Array<[PlannedResource, PreviewStep]> = [];
@@ -179,7 +183,7 @@ function insideConversation(resource: PlannedResource): boolean {
  * and for a push credential that Twilio never answers its secrets back, so drift on them cannot be
  * seen (a changed secret shows as changed, never its value).
  */
-function environmentPlan(kind: EnvironmentKindName, name: string, step: PreviewStep): PlannedResource {
+function environmentPlan(kind: EnvironmentKindName, name: string, step: PlanStep): PlannedResource {
   const action = ACTIONS[step.op]!;
   const { table } = ENVIRONMENT_KINDS[kind];
   const changes = inFileWords(table, propertyChanges(step));
@@ -212,7 +216,7 @@ function environmentPlan(kind: EnvironmentKindName, name: string, step: PreviewS
  * messages (it is deleted, or declares a thread). Their messages are planned with the conversation:
  * taken over, re-created or deleted with it. A message resource deleted on its own stays one.
  */
-function legacyThreads(byName: Map<string, PreviewStep>): Map<string, RecordedThread> {
+function legacyThreads(byName: Map<string, PlanStep>): Map<string, RecordedThread> {
   const threads = new Map<string, RecordedThread>();
   for (const [name, step] of byName) {
     if (kindOf(step.urn) !== "message" || ACTIONS[step.op] !== "delete") continue;
@@ -260,7 +264,7 @@ function isThread(value: unknown): value is Record<string, Record<string, unknow
  * or replaced (never a line that says nothing when only its messages change), then one line per
  * message of its thread that changes, named `<conversation>/<key>`.
  */
-function conversationPlan(name: string, step: PreviewStep, legacy: RecordedThread | undefined): PlannedResource[] {
+function conversationPlan(name: string, step: PlanStep, legacy: RecordedThread | undefined): PlannedResource[] {
   const action = ACTIONS[step.op]!;
   const own: PlannedResource = { kind: "conversation", name, action, changes: propertyChanges(step), reasons: [] };
   const declared = action === "delete" ? {} : declaredThreadOf(step);
@@ -281,7 +285,7 @@ function conversationPlan(name: string, step: PreviewStep, legacy: RecordedThrea
   const messages = declared === null ? [] : threadPlan(name, action, recorded, declared, legacy !== undefined);
   own.reasons = [...conversationReasons(own, step), ...renameReason(step)];
   const inside = [...children, ...messages];
-  const shown = action !== "update" || own.changes.length > 0 || inside.length === 0 || previousName(step) !== null;
+  const shown = action !== "update" || own.changes.length > 0 || inside.length === 0 || step.renamedFrom !== null;
   return shown ? [own, ...inside] : inside;
 }
 
@@ -537,6 +541,7 @@ export function hasChanges(plan: Plan): boolean {
  * they drift inside its recorded outputs (`messages`).
  */
 export function planFromRefresh(refresh: PreviewJson, events: EngineEvent[] = []): Plan {
+  const names = planNames(refresh.steps ?? []);
   const outcomes = new Map<string, { op: string; old?: EventState; new?: EventState }>();
   for (const step of refresh.steps ?? []) outcomes.set(step.urn, { op: step.op, old: step.oldState, new: step.newState });
   for (const event of events) {
@@ -551,7 +556,7 @@ export function planFromRefresh(refresh: PreviewJson, events: EngineEvent[] = []
     if (kind === null || (outcome.op !== "update" && outcome.op !== "delete")) continue;
     named++;
     const action: Action = outcome.op === "update" ? "update" : "delete";
-    const name = nameOf(urn);
+    const name = names.of(urn);
     const changes = action === "update" ? driftChanges(outcome.old, outcome.new) : [];
     if (kind !== "conversation") {
       resources.push({ kind, name, action, changes, reasons: [], index: Number(outcome.old?.outputs?.index ?? Number.MAX_SAFE_INTEGER) });
@@ -627,20 +632,12 @@ function kindOf(urn: string): ResourceKind | null {
   return environment ? ENVIRONMENT_KINDS[environment].noun : null;
 }
 
-function typeOf(urn: string): string {
-  return urn.split("::")[2]?.split("$").pop() ?? "";
-}
-
 const ENVIRONMENT_BY_TYPE = new Map(
   (Object.entries(ENVIRONMENT_TYPES) as Array<[EnvironmentKindName, string]>).map(([kind, type]) => [`pulumi-nodejs:dynamic/twilio-conversations:${type}`, kind]),
 );
 
 function environmentKindOf(urn: string): EnvironmentKindName | null {
   return ENVIRONMENT_BY_TYPE.get(typeOf(urn)) ?? null;
-}
-
-function nameOf(urn: string): string {
-  return urn.split("::").slice(3).join("::");
 }
 
 /** The conversation a resource belongs to: itself, or the one a message seeds; an environment resource is its own group. */

@@ -207,8 +207,8 @@ describe.concurrent("installed from the packed tarball", () => {
       fs.writeFileSync(path.join(project.dir, "stacks/dev.yaml"), STACK_FILE.replace("friendlyName: Support", "friendlyName: Support desk"));
       const edited = await cli(["plan", "--stack", "dev"]);
       expect(edited.code, edited.output).toBe(2);
-      // the component's name prefixes its resources' logical names (several stack files can live in one program)
-      expect(edited.stdout).toBe('Plan: 1 to update\n~ conversation conversations/support (update)\n    friendlyName: "Support" → "Support desk"\n');
+      // in the stack file's words: the key, not the logical name the component's prefix makes (conversations/support)
+      expect(edited.stdout).toBe('Plan: 1 to update\n~ conversation support (update)\n    friendlyName: "Support" → "Support desk"\n');
       // the text npm run plan renders of the same preview, through this repository's renderer
       const preview = JSON.parse((await pulumi(["preview", "--json", "--show-sames"])).stdout);
       expect(edited.stdout).toBe(`${renderPlan(planFromPreview(preview), "text")}\n`);
