@@ -22,16 +22,18 @@ import {
   type RecordedThread,
 } from "../resources/thread-model";
 import { planNames, typeOf, type PlanNames } from "./names";
-
+import { namesPlannedResource, stackOutputs } from "./outputs";
 /**
  * `move`: a message made by the per-message `Message` resources of an earlier release, taken over
  * by its conversation's resource as it is (no request to Twilio; the old resource leaves the state).
  * `rename`: a resource under a new logical name (`renamedFrom`, a Pulumi alias) and nothing else:
  * `up` records the new name in the stack's state and sends Twilio nothing.
+ * `output`: a stack output that changes (kind `output`, named by the output), which `up` records
+ * in the stack's state without a request to Twilio.
  */
-export type Action = "create" | "update" | "replace" | "delete" | "move" | "rename";
+export type Action = "create" | "update" | "replace" | "delete" | "move" | "rename" | "output";
 /** A conversation, a message, a conversation's participant or webhook, or one of the environment's resources by the words of its kind (`service configuration`, `role`). */
-export type ResourceKind = "conversation" | "message" | "participant" | "webhook" | EnvironmentNoun;
+export type ResourceKind = "conversation" | "message" | "participant" | "webhook" | "output" | EnvironmentNoun;
 type EnvironmentNoun = (typeof ENVIRONMENT_KINDS)[EnvironmentKindName]["noun"];
 
 export interface PropertyChange {
@@ -87,7 +89,8 @@ export interface EventState {
  * One line of the engine's event log (`--event-log`). Only `resOutputsEvent` is read: for a
  * refresh it carries the outcome (`same`, `update`, `delete`) with the state recorded (`old`) and
  * the state read from Twilio (`new`). `refresh --json` alone leaves a refreshed resource's new
- * state out unless its provider returns a detailed diff, which dynamic providers cannot.
+ * state out unless its provider returns a detailed diff, which dynamic providers cannot. For a
+ * preview, the root stack's carries the stack's outputs, recorded and new (outputs.ts).
  */
 export interface EngineEvent {
   resOutputsEvent?: { metadata: { op: string; urn: string; old?: EventState; new?: EventState } };
@@ -138,7 +141,11 @@ function renameReason(step: PlanStep): string[] {
   return step.renamedFrom === null ? [] : [`it was ${step.renamedFrom} (renamedFrom): the stack's state records it under its new name`];
 }
 
-export function planFromPreview(preview: PreviewJson): Plan {
+/**
+ * The plan of `pulumi preview --json --show-sames`, with the event log of the same run for the
+ * stack's outputs (outputs.ts); without it, outputs are not compared.
+ */
+export function planFromPreview(preview: PreviewJson, events: readonly EngineEvent[] = []): Plan {
   const names = planNames(preview.steps ?? []);
   const steps = (preview.steps ?? []).map((step) => planStep(step, names)).filter((step) => kindOf(step.urn) !== null && ACTIONS[step.op] !== undefined);
   const byName = new Map<string, PlanStep>();
@@ -165,7 +172,28 @@ export function planFromPreview(preview: PreviewJson): Plan {
   for (const [resource, step] of messageResources) resource.reasons = messageResourceReasons(resource, step, resources);
   // the environment first, then by conversation, itself first, as the drift report: the engine steps through siblings in no fixed order
   resources.sort((a, b) => sectionOf(a) - sectionOf(b) || groupOf(a).localeCompare(groupOf(b)) || Number(b.kind === "conversation") - Number(a.kind === "conversation"));
+  resources.push(...outputPlan(events, steps));
   return { resources, counts: countsOf(resources) };
+}
+
+/**
+ * The stack's outputs that change, one line per output with each path that changes; a value the
+ * preview cannot know yet (a SID known after apply) is left out, and so is a path that names a
+ * resource the plan lists (a removed conversation's SID goes with the conversation's line).
+ */
+function outputPlan(events: readonly EngineEvent[], planned: readonly PlanStep[]): PlannedResource[] {
+  const outputs = stackOutputs(events);
+  if (!outputs) return [];
+  const keys = new Set(planned.flatMap((step) => [step.name, step.renamedFrom ?? ""].flatMap((name) => name.split("/"))).filter(Boolean));
+  const changes = changesBetween(outputs.recorded, outputs.next).filter(
+    (change) => !change.new?.includes(display(UNKNOWN)) && !namesPlannedResource(change.property, keys),
+  );
+  const byOutput = new Map<string, PropertyChange[]>();
+  for (const change of changes) {
+    const output = change.property.split(".")[0];
+    byOutput.set(output, [...(byOutput.get(output) ?? []), change]);
+  }
+  return [...byOutput].map(([name, outputChanges]) => ({ kind: "output", name, action: "output", changes: outputChanges, reasons: [] }));
 }
 
 /** The environment's resources come before the conversations, which live in them. */
@@ -522,7 +550,7 @@ function changesBetween(before: Record<string, unknown>, after: Record<string, u
 }
 
 function countsOf(resources: PlannedResource[]): Record<Action, number> {
-  const counts: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0, move: 0, rename: 0 };
+  const counts: Record<Action, number> = { create: 0, update: 0, replace: 0, delete: 0, move: 0, rename: 0, output: 0 };
   for (const resource of resources) counts[resource.action]++;
   return counts;
 }
@@ -753,7 +781,7 @@ function orderReason(message: PlannedResource, all: PlannedResource[]): string {
   return "the message before it changes, so it is re-created to keep the thread's order";
 }
 
-const SYMBOLS: Record<Action, string> = { create: "+", update: "~", replace: "+-", delete: "-", move: "~", rename: "~" };
+const SYMBOLS: Record<Action, string> = { create: "+", update: "~", replace: "+-", delete: "-", move: "~", rename: "~", output: "~" };
 
 /** What a drift report calls an object changed in Twilio (`update`) or deleted there (`delete`). */
 const DRIFT_LABELS: Partial<Record<Action, string>> = { update: "changed", delete: "gone" };
@@ -762,6 +790,7 @@ const DRIFT_LABELS: Partial<Record<Action, string>> = { update: "changed", delet
 const LABELS: Partial<Record<Action, { line: string; summary: string }>> = {
   move: { line: "moved into its conversation's resource; no request to Twilio", summary: "move into their conversation's resource" },
   rename: { line: "renamed, recorded in state, no request to Twilio", summary: "rename in the stack's state" },
+  output: { line: "stack output, recorded in state, no request to Twilio", summary: "change in the stack's outputs" },
 };
 
 function label(plan: Plan, action: Action): string {
