@@ -1,5 +1,5 @@
 // `plan` and `drift`: the user's `pulumi preview --json` (or `refresh --preview-only --json`) as
-// a reviewer reads it, by logical name in the stack file's words (provider/plan/render.ts).
+// a reviewer reads it, by name in the stack file's words (provider/plan/).
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
