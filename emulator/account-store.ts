@@ -2,74 +2,17 @@
 // /v1/Configuration/Webhooks), address configurations (one per address, with an address index) and
 // push credentials. Like store.ts, every mutation is synchronous and marks what it touches for the
 // state file; a singleton's SID is a fixed key that no Twilio SID can equal.
-import type { Store } from "./store";
+import {
+  CONFIGURATION_KEY,
+  CONFIGURATION_WEBHOOKS_KEY,
+  type AccountConfigurationRecord,
+  type AccountRecord,
+  type AccountWebhooksRecord,
+  type AddressConfigurationRecord,
+  type CredentialRecord,
+  type Store,
+} from "./records";
 import { newSid } from "./values";
-
-export const CONFIGURATION_KEY = "configuration";
-export const CONFIGURATION_WEBHOOKS_KEY = "configuration/webhooks";
-
-/** The account's Conversations settings; absent until the first update (defaults apply). */
-export interface AccountConfigurationRecord {
-  sid: typeof CONFIGURATION_KEY;
-  defaultChatServiceSid: string;
-  defaultMessagingServiceSid: string | null;
-  /** The ISO 8601 durations as sent; null when unset or switched off. */
-  defaultInactiveTimer: string | null;
-  defaultClosedTimer: string | null;
-}
-
-export interface AccountWebhooksRecord {
-  sid: typeof CONFIGURATION_WEBHOOKS_KEY;
-  method: "GET" | "POST";
-  filters: string[];
-  preWebhookUrl: string | null;
-  postWebhookUrl: string | null;
-  target: "webhook" | "flex";
-}
-
-export type AccountRecord = AccountConfigurationRecord | AccountWebhooksRecord;
-
-export interface AutoCreationRecord {
-  enabled: boolean;
-  type: "webhook" | "studio" | "default";
-  conversationServiceSid: string | null;
-  webhookUrl: string | null;
-  webhookMethod: "GET" | "POST" | null;
-  webhookFilters: string[];
-  studioFlowSid: string | null;
-  studioRetryCount: number | null;
-}
-
-export interface AddressConfigurationRecord {
-  sid: string;
-  type: string;
-  address: string;
-  friendlyName: string | null;
-  addressCountry: string | null;
-  autoCreation: AutoCreationRecord;
-  dateCreated: number;
-  dateUpdated: number;
-  seq: number;
-}
-
-/** Which secret a credential was given, as a SHA-256 fingerprint: the value itself is never kept. */
-export interface CredentialFingerprints {
-  certificate: string | null;
-  privateKey: string | null;
-  apiKey: string | null;
-  secret: string | null;
-}
-
-export interface CredentialRecord {
-  sid: string;
-  type: "apn" | "gcm" | "fcm";
-  friendlyName: string | null;
-  sandbox: boolean;
-  fingerprints: CredentialFingerprints;
-  dateCreated: number;
-  dateUpdated: number;
-  seq: number;
-}
 
 function touch(store: Store, sid: string): void {
   store.touched?.add(sid);

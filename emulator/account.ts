@@ -11,17 +11,14 @@ import { createHash } from "node:crypto";
 import {
   accountConfiguration,
   accountWebhooks,
-  CONFIGURATION_KEY,
   saveAccountConfiguration,
   saveAccountWebhooks,
-  type AccountConfigurationRecord,
-  type AccountWebhooksRecord,
 } from "./account-store";
 import { errors } from "./errors";
 import { ok, type Context, type Result } from "./handlers";
+import type { AccountConfigurationRecord, AccountWebhooksRecord, Store } from "./records";
 import { serviceUrl } from "./representation";
-import { LIMITS, armedTimer, has } from "./rules";
-import type { NewConversation, Store } from "./store";
+import { LIMITS, has } from "./rules";
 import { SID_PATTERNS, parseDurationSeconds } from "./values";
 
 // Shared form readers.
@@ -193,22 +190,6 @@ export function updateConfigurationWebhooks(ctx: Context): Result {
   if (target !== undefined) next.target = target;
   saveAccountWebhooks(ctx.store, next);
   return ok(webhooksConfigurationJson(next, ctx.origin, ctx.accountSid));
-}
-
-/**
- * The account's defaults for a new conversation, in any service ("settings applied at the account
- * level, across all Conversation Services"): its default timers when the conversation sets none
- * ([S]: "a conversation can pick up timers it never sent"), and its default messaging service when
- * it names none (UNVERIFIED outside the default service). The timers count from the creation.
- */
-export function applyAccountDefaults(store: Store, fields: NewConversation, now: number): void {
-  const saved = store.account.get(CONFIGURATION_KEY) as AccountConfigurationRecord | undefined;
-  if (!saved) return;
-  if (fields.messagingServiceSid === null) fields.messagingServiceSid = saved.defaultMessagingServiceSid;
-  for (const [name, duration] of [["inactive", saved.defaultInactiveTimer], ["closed", saved.defaultClosedTimer]] as const) {
-    const seconds = duration === null ? null : parseDurationSeconds(duration);
-    if (fields.timers[name] === undefined && seconds) fields.timers = { ...fields.timers, [name]: armedTimer(seconds, now) };
-  }
 }
 
 /** The account's settings for the admin state dump. */

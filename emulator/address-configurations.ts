@@ -19,14 +19,12 @@ import {
   findAddressConfiguration,
   insertAddressConfiguration,
   updateAccountRecord,
-  type AddressConfigurationRecord,
-  type AutoCreationRecord,
   type NewAddressConfiguration,
 } from "./account-store";
 import { errors } from "./errors";
 import { created, listPage, noContent, ok, type Context, type Result } from "./handlers";
+import type { AddressConfigurationRecord, AutoCreationRecord, Store } from "./records";
 import { LIMITS, has, optionalText } from "./rules";
-import type { Store } from "./store";
 import { SID_PATTERNS, formatDate } from "./values";
 import { WEBHOOK_FILTERS } from "./webhooks";
 

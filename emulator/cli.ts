@@ -2,7 +2,8 @@
 // `listening on http://127.0.0.1:<port>`, so scripts can read the URL from it.
 import { readFileSync } from "node:fs";
 import { validateFaultRules, type FaultRule } from "./faults";
-import { startEmulator, type EmulatorOptions } from "./server";
+import type { EmulatorOptions } from "./emulation";
+import { startEmulator } from "./server";
 import { parseDate } from "./values";
 
 const USAGE = `Usage: npm run emulator -- [options]

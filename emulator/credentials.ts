@@ -5,7 +5,7 @@
 // sid, account_sid, friendly_name, type, sandbox, the dates and url ([S], the credential schema).
 // The emulator needs no secret to behave, so it never keeps one: a record holds a SHA-256
 // fingerprint of each secret it was sent (so the admin state can tell that one was set or changed),
-// never the value. The request log shows the secret fields as `[redacted]` (server.ts).
+// never the value. The request log shows the secret fields as `[redacted]` (pipeline.ts).
 //
 // Sources: the spec ([S]) for fields, the type enum (`apn`, `gcm`, `fcm`; its examples send `GcM`
 // and answer `gcm`), the 64-character friendly name, page sizes and the response schema (whose
@@ -18,13 +18,11 @@ import {
   deleteCredential,
   insertCredential,
   updateAccountRecord,
-  type CredentialFingerprints,
-  type CredentialRecord,
 } from "./account-store";
 import { errors } from "./errors";
 import { created, listPage, noContent, ok, type Context, type Result } from "./handlers";
+import type { CredentialFingerprints, CredentialRecord, Store } from "./records";
 import { has } from "./rules";
-import type { Store } from "./store";
 import { formatDate } from "./values";
 
 const TYPES = ["apn", "gcm", "fcm"] as const;

@@ -1,9 +1,9 @@
 // Request handlers: one small function per operation, each composing the pure rules with the
 // store. Handlers are synchronous so every check-then-write runs without interleaving.
-import { applyAccountDefaults } from "./account";
 import { errors } from "./errors";
 import { paginate, type SortKey } from "./pagination";
 import { apsKeys, type RateLimiter } from "./rate-limit";
+import { CONFIGURATION_KEY, type AccountConfigurationRecord, type ConversationRecord, type ServiceRecord, type Store } from "./records";
 import {
   conversationJson,
   conversationsUrl,
@@ -15,6 +15,7 @@ import {
 } from "./representation";
 import {
   LIMITS,
+  armedTimer,
   assertWritable,
   conversationUpdate,
   messageUpdate,
@@ -37,12 +38,10 @@ import {
   isUniqueNameTaken,
   updateConversation,
   updateMessage as updateMessageRecord,
-  type ConversationRecord,
-  type ServiceRecord,
-  type Store,
+  type NewConversation,
 } from "./store";
 import { restartTimers } from "./timers";
-import { SID_PATTERNS, parseDate } from "./values";
+import { SID_PATTERNS, parseDate, parseDurationSeconds } from "./values";
 
 export interface Context {
   store: Store;
@@ -181,6 +180,22 @@ export function listServices(ctx: Context): Result {
 }
 
 // Conversations
+
+/**
+ * The account's defaults for a new conversation, in any service ("settings applied at the account
+ * level, across all Conversation Services"): its default timers when the conversation sets none
+ * ([S]: "a conversation can pick up timers it never sent"), and its default messaging service when
+ * it names none (UNVERIFIED outside the default service). The timers count from the creation.
+ */
+function applyAccountDefaults(store: Store, fields: NewConversation, now: number): void {
+  const saved = store.account.get(CONFIGURATION_KEY) as AccountConfigurationRecord | undefined;
+  if (!saved) return;
+  if (fields.messagingServiceSid === null) fields.messagingServiceSid = saved.defaultMessagingServiceSid;
+  for (const [name, duration] of [["inactive", saved.defaultInactiveTimer], ["closed", saved.defaultClosedTimer]] as const) {
+    const seconds = duration === null ? null : parseDurationSeconds(duration);
+    if (fields.timers[name] === undefined && seconds) fields.timers = { ...fields.timers, [name]: armedTimer(seconds, now) };
+  }
+}
 
 export function createConversation(ctx: Context): Result {
   const service = resolveService(ctx);

@@ -14,12 +14,11 @@ import {
   participantsOf,
   updateParticipant,
   type NewParticipant,
-  type ParticipantBinding,
-  type ParticipantRecord,
 } from "./participant-store";
 import { apsKeys } from "./rate-limit";
+import type { ConversationRecord, ParticipantBinding, ParticipantRecord } from "./records";
 import { assertWritable } from "./rules";
-import { updateConversation, type ConversationRecord } from "./store";
+import { updateConversation } from "./store";
 import { restartTimers } from "./timers";
 import { SID_PATTERNS } from "./values";
 

@@ -1,8 +1,7 @@
 // The participant's wire shape: exactly the fields of the spec's participant schemas; the
 // service-scoped one alone has chat_service_sid. A participant has no `links`.
-import type { ParticipantBinding, ParticipantRecord } from "./participant-store";
+import type { ParticipantBinding, ParticipantRecord, Store } from "./records";
 import { conversationsUrl, type View } from "./representation";
-import type { Store } from "./store";
 import { formatDate } from "./values";
 
 /** `{type, address, proxy_address}`, `{type, address}` or `{type, projected_address}`, as in the spec's examples. */

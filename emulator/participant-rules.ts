@@ -3,7 +3,8 @@
 // identity per conversation, one non-closed conversation per binding, the counts) are in
 // participant-handlers.ts. Sources: README.md, "Participants".
 import { errors } from "./errors";
-import type { NewParticipant, ParticipantBinding, ParticipantRecord } from "./participant-store";
+import type { NewParticipant } from "./participant-store";
+import type { ParticipantBinding, ParticipantRecord } from "./records";
 import { has, optionalAttributes, optionalDate, optionalSid, withoutUndefined, type Form } from "./rules";
 import { SID_PATTERNS } from "./values";
 

@@ -2,36 +2,8 @@
 // creation order, and an index of (address, proxy address) bindings so the account-wide binding
 // rule (one non-closed conversation per pair) is answered without a scan. Like store.ts, every
 // mutation is synchronous and marks what it touches for the state file.
-import type { ConversationRecord, Store } from "./store";
+import type { ConversationRecord, ParticipantBinding, ParticipantRecord, Store } from "./records";
 import { newSid } from "./values";
-
-/**
- * How a participant exchanges messages; null for a chat (SDK) participant. A one-to-one SMS or
- * WhatsApp participant has `address` and `proxyAddress`; a Group MMS one has only `address`; a chat
- * participant in a Group MMS conversation, or a bare Twilio number there, has `projectedAddress`.
- */
-export interface ParticipantBinding {
-  /** `sms`, `whatsapp`, `rcs`, `messenger` or `gbm`, from the address's channel prefix. */
-  type: string;
-  address: string | null;
-  proxyAddress: string | null;
-  projectedAddress: string | null;
-}
-
-export interface ParticipantRecord {
-  sid: string;
-  conversationSid: string;
-  serviceSid: string;
-  identity: string | null;
-  attributes: string | null;
-  binding: ParticipantBinding | null;
-  roleSid: string | null;
-  lastReadMessageIndex: number | null;
-  lastReadTimestamp: string | null;
-  dateCreated: number;
-  dateUpdated: number;
-  seq: number;
-}
 
 export type NewParticipant = Omit<ParticipantRecord, "sid" | "seq" | "conversationSid" | "serviceSid">;
 

@@ -1,5 +1,5 @@
 // Wire shapes: records to Twilio's snake_case JSON, with URLs absolute to the emulator's origin.
-import type { ConversationRecord, MessageRecord, ServiceRecord } from "./store";
+import type { ConversationRecord, MessageRecord, ServiceRecord } from "./records";
 import { formatDate } from "./values";
 
 export interface View {

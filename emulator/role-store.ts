@@ -2,53 +2,8 @@
 // webhooks) in the store. Every service has its own roles, starting with the four defaults Twilio
 // creates with a service, and one configuration record that names its default roles. Like store.ts,
 // every mutation is synchronous and marks what it touches for the state file.
-import type { Store } from "./store";
+import type { NotificationText, RoleRecord, RoleType, ServiceConfigurationRecord, ServiceNotifications, Store } from "./records";
 import { newSid } from "./values";
-
-export type RoleType = "conversation" | "service";
-
-export interface RoleRecord {
-  sid: string;
-  serviceSid: string;
-  friendlyName: string;
-  type: RoleType;
-  permissions: string[];
-  dateCreated: number;
-  dateUpdated: number;
-  seq: number;
-}
-
-export interface NotificationText {
-  enabled: boolean;
-  template: string | null;
-  sound: string | null;
-}
-
-export interface ServiceNotifications {
-  logEnabled: boolean;
-  newMessage: NotificationText & { badgeCountEnabled: boolean; withMedia: { enabled: boolean; template: string | null } };
-  addedToConversation: NotificationText;
-  removedFromConversation: NotificationText;
-}
-
-export interface ServiceWebhooks {
-  preWebhookUrl: string | null;
-  postWebhookUrl: string | null;
-  filters: string[] | null;
-  method: "GET" | "POST";
-}
-
-/** A service's configuration, notifications and webhooks; `sid` is `<service SID>/Configuration`. */
-export interface ServiceConfigurationRecord {
-  sid: string;
-  serviceSid: string;
-  defaultConversationCreatorRoleSid: string | null;
-  defaultConversationRoleSid: string | null;
-  defaultChatServiceRoleSid: string | null;
-  reachabilityEnabled: boolean;
-  notifications: ServiceNotifications;
-  webhooks: ServiceWebhooks;
-}
 
 /**
  * The roles a new service starts with (UNVERIFIED: Programmable Chat's four defaults, "Service

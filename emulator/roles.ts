@@ -10,9 +10,9 @@
 import { errors } from "./errors";
 import { apsKeys } from "./rate-limit";
 import { created, listOfService, noContent, ok, requireAps, resolveService, type Context, type Result } from "./handlers";
+import type { RoleRecord, RoleType, Store } from "./records";
 import { serviceUrl } from "./representation";
-import { configurationOf, deleteRole, findRole, insertRole, rolesOf, updateRole, type RoleRecord, type RoleType } from "./role-store";
-import type { Store } from "./store";
+import { configurationOf, deleteRole, findRole, insertRole, rolesOf, updateRole } from "./role-store";
 import { values as formValues } from "./webhooks";
 import { SID_PATTERNS, formatDate } from "./values";
 

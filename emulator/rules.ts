@@ -1,7 +1,8 @@
 // Pure decisions: turn a request's form fields into the changes to apply, or throw the Twilio error
 // the real API answers. Nothing here touches the store or the network.
 import { errors } from "./errors";
-import type { ConversationRecord, ConversationState, MessageRecord, NewConversation, NewMessage, TimerRecord } from "./store";
+import type { ConversationRecord, ConversationState, MessageRecord, TimerRecord } from "./records";
+import type { NewConversation, NewMessage } from "./store";
 import {
   LATEST_INSTANT,
   LATEST_INSTANT_MS,

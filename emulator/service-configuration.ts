@@ -13,18 +13,13 @@
 // and 50109 (conversation role not found).
 import { errors } from "./errors";
 import { ok, resolveService, type Context, type Result } from "./handlers";
+import type { NotificationText, RoleType, ServiceConfigurationRecord, ServiceNotifications, ServiceWebhooks, Store } from "./records";
 import { serviceUrl } from "./representation";
 import {
   configurationOf,
   findRole,
   updateConfiguration,
-  type NotificationText,
-  type RoleType,
-  type ServiceConfigurationRecord,
-  type ServiceNotifications,
-  type ServiceWebhooks,
 } from "./role-store";
-import type { Store } from "./store";
 import { values as formValues } from "./webhooks";
 
 /** [S]: the events a service webhook can be filtered to. */

@@ -8,7 +8,8 @@
 // A replayed line sets whole records, so replaying a line the snapshot already holds (a crash
 // between the rename and the truncation) changes nothing.
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
-import { snapshot, restore, type Snapshot, type Store } from "./store";
+import type { Store } from "./records";
+import { snapshot, restore, type Snapshot } from "./store";
 
 const COLLECTIONS = ["services", "conversations", "messages", "participants", "users", "webhooks", "roles", "serviceConfigurations", "account", "addressConfigurations", "credentials"] as const;
 type Collection = (typeof COLLECTIONS)[number];

@@ -1,91 +1,22 @@
 // The in-memory state: plain records keyed by SID, plus the indexes that keep unique names and
 // message order cheap to answer. Every mutation is synchronous, so two requests can never
 // interleave between a uniqueness check and the write that depends on it.
-import { restoreAccount, snapshotAccount, type AccountRecord, type AccountSnapshot, type AddressConfigurationRecord, type CredentialRecord } from "./account-store";
-import { deleteParticipantsOf, restoreParticipants, type ParticipantRecord } from "./participant-store";
-import { deleteRolesOf, restoreRoles, seedServiceDefaults, type RoleRecord, type ServiceConfigurationRecord } from "./role-store";
+import { restoreAccount, snapshotAccount, type AccountSnapshot } from "./account-store";
+import { deleteParticipantsOf, restoreParticipants } from "./participant-store";
+import type {
+  ConversationRecord,
+  MessageRecord,
+  ParticipantRecord,
+  RoleRecord,
+  ServiceConfigurationRecord,
+  ServiceRecord,
+  Store,
+  TimerRecord,
+  UserRecord,
+  WebhookRecord,
+} from "./records";
+import { deleteRolesOf, restoreRoles, seedServiceDefaults } from "./role-store";
 import { LATEST_INSTANT_MS, newSid } from "./values";
-
-export type ConversationState = "initializing" | "inactive" | "active" | "closed";
-
-/** One timer: its length, the absolute time (ms) it fires at, and whether it has yet to fire. */
-export interface TimerRecord {
-  seconds: number;
-  at: number;
-  pending: boolean;
-}
-
-export interface ServiceRecord {
-  sid: string;
-  friendlyName: string | null;
-  dateCreated: number;
-  dateUpdated: number;
-  seq: number;
-}
-
-export interface ConversationRecord {
-  sid: string;
-  serviceSid: string;
-  uniqueName: string | null;
-  friendlyName: string | null;
-  attributes: string | null;
-  state: ConversationState;
-  messagingServiceSid: string | null;
-  dateCreated: number;
-  dateUpdated: number;
-  /** Twilio's timers; absent when not set. */
-  timers: { inactive?: TimerRecord; closed?: TimerRecord };
-  bindingsEmail: { address: string | null; name: string | null } | null;
-  nextMessageIndex: number;
-  seq: number;
-}
-
-export interface MessageRecord {
-  sid: string;
-  conversationSid: string;
-  serviceSid: string;
-  index: number;
-  author: string;
-  body: string | null;
-  mediaSid: string | null;
-  contentSid: string | null;
-  contentVariables: string | null;
-  attributes: string | null;
-  subject: string | null;
-  dateCreated: number;
-  dateUpdated: number;
-}
-
-export type WebhookTarget = "webhook" | "trigger" | "studio";
-
-/** A conversation-scoped webhook; the configuration fields its target does not use stay null. */
-export interface WebhookRecord {
-  sid: string;
-  conversationSid: string;
-  serviceSid: string;
-  target: WebhookTarget;
-  url: string | null;
-  method: "get" | "post" | null;
-  filters: string[] | null;
-  triggers: string[] | null;
-  flowSid: string | null;
-  replayAfter: number | null;
-  dateCreated: number;
-  dateUpdated: number;
-  seq: number;
-}
-
-export interface UserRecord {
-  sid: string;
-  serviceSid: string;
-  identity: string;
-  friendlyName: string | null;
-  attributes: string | null;
-  roleSid: string | null;
-  dateCreated: number;
-  dateUpdated: number;
-  seq: number;
-}
 
 export interface Snapshot extends AccountSnapshot {
   version: 1;
@@ -102,49 +33,6 @@ export interface Snapshot extends AccountSnapshot {
   /** Absent in state files written before roles and service configurations were kept. */
   roles?: RoleRecord[];
   serviceConfigurations?: ServiceConfigurationRecord[];
-}
-
-export interface Store {
-  seq: number;
-  defaultServiceSid: string;
-  services: Map<string, ServiceRecord>;
-  conversations: Map<string, ConversationRecord>;
-  messages: Map<string, MessageRecord>;
-  users: Map<string, UserRecord>;
-  webhooks: Map<string, WebhookRecord>;
-  /** The account's configuration singletons, by their fixed keys. */
-  account: Map<string, AccountRecord>;
-  addressConfigurations: Map<string, AddressConfigurationRecord>;
-  /** address -> address configuration SID (one configuration per address). */
-  configuredAddresses: Map<string, string>;
-  credentials: Map<string, CredentialRecord>;
-  /** identity -> user SID, per service, in creation order (an identity is never changed). */
-  identities: Map<string, Map<string, string>>;
-  /** Webhook SIDs per conversation, in creation order. */
-  webhooksByConversation: Map<string, Set<string>>;
-  /** Conversation SIDs per service, in creation order. */
-  conversationsByService: Map<string, Set<string>>;
-  /** unique name -> conversation SID, per service. */
-  uniqueNames: Map<string, Map<string, string>>;
-  /** Messages per conversation, ordered by index. */
-  messagesByConversation: Map<string, MessageRecord[]>;
-  participants: Map<string, ParticipantRecord>;
-  /** Participants per conversation, in creation order. */
-  participantsByConversation: Map<string, ParticipantRecord[]>;
-  /** (address, proxy address) binding -> SIDs of the participants holding it, in any conversation. */
-  participantBindings: Map<string, Set<string>>;
-  roles: Map<string, RoleRecord>;
-  /** Role SIDs per service, in creation order. */
-  rolesByService: Map<string, Set<string>>;
-  /** Each service's configuration singleton, keyed `<service SID>/Configuration`. */
-  serviceConfigurations: Map<string, ServiceConfigurationRecord>;
-  /**
-   * SIDs of the records written since the state file last took them (null when no state file is
-   * kept). Every mutation goes through the functions below, which mark what they change.
-   */
-  touched: Set<string> | null;
-  /** No pending timer fires before this time (ms), so requests before it skip the timer scan. */
-  nextTimerAt: number;
 }
 
 /** A store holding only the default service (with the given SID, so it survives a reset). */

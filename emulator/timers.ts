@@ -2,8 +2,9 @@
 // closed timer moves an active or inactive one to `closed`. Both count from the request that set
 // them and start again at each new message. Timers fire lazily: before each request is handled,
 // every timer due by the emulator's clock fires, in the order of its time.
+import type { ConversationRecord, ConversationState, Store } from "./records";
 import { armedTimer } from "./rules";
-import { noteTimers, type ConversationRecord, type ConversationState, type Store } from "./store";
+import { noteTimers } from "./store";
 
 type TimerName = "inactive" | "closed";
 

@@ -10,9 +10,10 @@
 import { errors } from "./errors";
 import { apsKeys } from "./rate-limit";
 import { created, listOfService, noContent, ok, requireAps, resolveService, type Context, type Result } from "./handlers";
+import type { Store, UserRecord } from "./records";
 import { serviceUrl } from "./representation";
 import { optionalSid, type Form } from "./rules";
-import { deleteUser, findUser, insertUser, updateRecord, usersOf, type NewUser, type Store, type UserRecord } from "./store";
+import { deleteUser, findUser, insertUser, updateRecord, usersOf, type NewUser } from "./store";
 import { SID_PATTERNS, formatDate, isJson } from "./values";
 
 export const USER_LIMITS = {

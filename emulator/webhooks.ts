@@ -9,6 +9,7 @@
 // to 50371.
 import { errors } from "./errors";
 import { created, listPage, noContent, ok, resolveConversation, view, type Context, type Result } from "./handlers";
+import type { Store, WebhookRecord, WebhookTarget } from "./records";
 import { conversationChildIds, conversationsUrl, type View } from "./representation";
 import {
   conversationWebhooks,
@@ -17,9 +18,6 @@ import {
   insertWebhook,
   updateRecord,
   type NewWebhook,
-  type Store,
-  type WebhookRecord,
-  type WebhookTarget,
 } from "./store";
 import { SID_PATTERNS, formatDate } from "./values";
 

@@ -3,12 +3,12 @@
 // install it. Each command is one entry of COMMANDS; every one takes --help and exits by the one
 // scheme of provider/cli/exit-codes.ts.
 import { parseCommandLine } from "./cli/args";
-import { commandUsage, type Command, type Context } from "./cli/command";
+import { commandUsage, type Command, type Context, type Output } from "./cli/command";
 import { EXIT, EXIT_CODES_TEXT } from "./cli/exit-codes";
 import { githubCommand } from "./cli/github";
 import { driftCommand, planCommand } from "./cli/plan";
 import type { Env } from "./cli/pulumi";
-import { validateCommand, type Output } from "../schemas/validate-cli";
+import { validateCommand } from "../schemas/validate-cli";
 import { exportCommandEntry } from "./export/command";
 
 export const PROGRAM = "twilio-conversations-pulumi";

@@ -6,7 +6,7 @@ import { loadStackFile, loadStackText } from "../schemas/load";
 import { renderProblems } from "../schemas/problems";
 import { refusedInGroupKeys, type StackSpec } from "../schemas/stack";
 import type { TwilioSettings } from "./resources/args";
-import { createItOr, declareStack, type StackOutputs } from "./stack-program";
+import { createItOr, declareStack, type StackOutputs } from "./program/stack";
 
 export interface ConversationsStackArgs {
   /** A stack file, relative to the project (the folder of Pulumi.yaml), or absolute. Give this or `spec`. */

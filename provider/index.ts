@@ -30,7 +30,7 @@ export {
   type UserArgs,
   type WebhookConfigurationArgs,
 } from "./resources/environment";
-export type { EnvironmentOutputs } from "./environment-program";
+export type { EnvironmentOutputs } from "./program/environment";
 export { ConversationsStack, type ConversationsStackArgs } from "./component";
 export type {
   ConversationArgs,
@@ -47,7 +47,7 @@ export type {
 export type { RecordedMessage, RecordedThread } from "./resources/thread-model";
 export type { RecordedChild, RecordedChildren } from "./resources/children-model";
 export { TwilioConversationsError } from "./errors";
-export { declareStack, runStackProgram, type Placement, type StackOutputs } from "./stack-program";
+export { declareStack, runStackProgram, type Placement, type StackOutputs } from "./program/stack";
 export { loadStackFile, loadStackText, type LoadResult } from "../schemas/load";
 export { renderProblems, type Problem } from "../schemas/problems";
 export type { StackSpec, ConversationSpec, MessageSpec, ParticipantSpec, ScopedWebhookSpec } from "../schemas/stack";

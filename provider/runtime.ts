@@ -10,7 +10,7 @@ import { Claims } from "./client/claims";
 import type { Transport } from "./client/http";
 import { fileJournal, intentKey, journalDir, type IntentJournal } from "./client/intents";
 import { SlidingWindowLimiter } from "./client/limiter";
-import { verifyTarget } from "./client/target";
+import { verifyTarget } from "./client/verify-target";
 import { DEFAULT_RETRY_POLICY, retryLine, type RetryNotice } from "./client/retry";
 import { isUnknown } from "./domain/unknown";
 import { redactError } from "./errors";

@@ -278,21 +278,25 @@ function utcTimestamp() {
     });
 }
 
-function buildStackSchema() {
-  const environment = environmentSchemas();
+/** Any JSON value, as attributes hold; one instance per schema, so JSON Schema defines the recursion once. */
+function jsonValueSchema(): z.ZodType<JsonValue> {
   const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
     z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue).meta(SAFE_KEYS)]),
   );
+  return jsonValue;
+}
 
-  const attributes = (owner: AttributesOwner) =>
-    z
-      .record(z.string(), jsonValue, { error: notAMapping("attributes", "attributes: { team: support }") })
-      .superRefine((value, ctx) => {
-        const violation = attributesViolation(owner, value);
-        if (violation) report(ctx, [], violation);
-      })
-      .meta(SAFE_KEYS);
+function attributes(jsonValue: z.ZodType<JsonValue>, owner: AttributesOwner) {
+  return z
+    .record(z.string(), jsonValue, { error: notAMapping("attributes", "attributes: { team: support }") })
+    .superRefine((value, ctx) => {
+      const violation = attributesViolation(owner, value);
+      if (violation) report(ctx, [], violation);
+    })
+    .meta(SAFE_KEYS);
+}
 
+function contentVariablesSchema() {
   // The length rule runs on the record below, where the variable's name is known; the maxLength
   // here only tells editors.
   const contentVariableValue = z.union([z.string().meta({ maxLength: LIMITS.contentVariableValueChars }), z.number(), z.boolean()], {
@@ -303,7 +307,7 @@ function buildStackSchema() {
       ),
   });
 
-  const contentVariables = z
+  return z
     .record(z.string(), contentVariableValue, {
       error: notAMapping("contentVariables", 'contentVariables: { "1": Ada }'),
     })
@@ -317,8 +321,10 @@ function buildStackSchema() {
       Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, String(value)])),
     )
     .meta(SAFE_KEYS);
+}
 
-  const message = z
+function messageSchema(jsonValue: z.ZodType<JsonValue>) {
+  return z
     .strictObject({
       key: z
         .string()
@@ -350,14 +356,14 @@ function buildStackSchema() {
       body: text("body")
         .optional()
         .describe(`Message text, at most ${LIMITS.messageBodyChars} characters (UTF-16 code units, as Twilio counts: an emoji counts 2).`),
-      attributes: attributes("message")
+      attributes: attributes(jsonValue, "message")
         .optional()
         .describe(`Free-form metadata as a YAML mapping, at most ${LIMITS.messageAttributesBytes} bytes as JSON.`),
       mediaSid: sid("media").optional().describe("`ME…` SID of uploaded media to attach."),
       contentSid: sid("content")
         .optional()
         .describe("`HX…` SID of a content template; cannot be combined with body or mediaSid."),
-      contentVariables: contentVariables
+      contentVariables: contentVariablesSchema()
         .optional()
         .describe(
           `Values for the content template's placeholders; values become strings of at most ${LIMITS.contentVariableValueChars} characters. Needs contentSid.`,
@@ -375,8 +381,10 @@ function buildStackSchema() {
     .check(z.superRefine(messageRules, evenWithOtherIssues))
     .meta({ allOf: MESSAGE_CONDITIONS })
     .describe("A seed message, created in list order.");
+}
 
-  const timers = z
+function timersSchema() {
+  return z
     .strictObject({
       inactive: duration("inactive")
         .optional()
@@ -386,8 +394,10 @@ function buildStackSchema() {
         .describe("ISO 8601 duration before the conversation is closed; at least PT10M, at most P36500D."),
     })
     .describe("State timers as ISO 8601 durations (weeks, days, hours, minutes, seconds; no years or months). Need a state.");
+}
 
-  const uniqueName = z
+function uniqueNameSchema() {
+  return z
     .string()
     .check(obeys(uniqueNameViolation))
     .meta({
@@ -398,8 +408,10 @@ function buildStackSchema() {
         hint: "Twilio accepts the unique name in place of the SID in request paths; choose another name",
       }),
     });
+}
 
-  const bindings = z
+function bindingsSchema() {
+  return z
     .strictObject({
       email: z
         .strictObject({
@@ -420,22 +432,27 @@ function buildStackSchema() {
         .describe("The default email sender. A part left out is not managed: Twilio keeps what it holds."),
     })
     .describe("Bindings of the conversation to channels; Twilio takes an email sender.");
+}
 
-  const messageIndex = z
+function messageIndexSchema() {
+  return z
     .number()
     .superRefine((value, ctx) => {
       const violation = messageIndexViolation(value);
       if (violation) report(ctx, [], violation);
     })
     .meta({ type: "integer", minimum: 0 });
+}
 
-  const address = (what: string) =>
-    z
-      .string()
-      .min(1, { error: explain(`${what} is empty`, "write a number like +15551234567, or whatsapp:+15551234567") })
-      .max(LIMITS.addressChars, { error: explain(`${what} is longer than ${LIMITS.addressChars} characters`, "shorten it") });
+function address(what: string) {
+  return z
+    .string()
+    .min(1, { error: explain(`${what} is empty`, "write a number like +15551234567, or whatsapp:+15551234567") })
+    .max(LIMITS.addressChars, { error: explain(`${what} is longer than ${LIMITS.addressChars} characters`, "shorten it") });
+}
 
-  const participant = z
+function participantSchema(jsonValue: z.ZodType<JsonValue>, messageIndex: ReturnType<typeof messageIndexSchema>) {
+  return z
     .strictObject({
       identity: text("identity")
         .optional()
@@ -454,7 +471,7 @@ function buildStackSchema() {
         })
         .optional()
         .describe("An SMS or WhatsApp participant. Only at creation: any change re-creates the participant."),
-      attributes: attributes("participant")
+      attributes: attributes(jsonValue, "participant")
         .optional()
         .describe(`Free-form metadata as a YAML mapping, at most ${LIMITS.participantAttributesBytes} bytes as JSON. Updated in place.`),
       user: z
@@ -473,9 +490,11 @@ function buildStackSchema() {
     .check(z.superRefine((value, ctx) => reportFieldViolations(ctx, [], declaredParticipantViolations(value as Record<string, unknown>)), evenWithOtherIssues))
     .meta({ allOf: PARTICIPANT_CONDITIONS })
     .describe("A participant: a chat identity, or an SMS/WhatsApp messaging binding.");
+}
 
+function scopedWebhookSchema(messageIndex: ReturnType<typeof messageIndexSchema>) {
   const closestFilter = (filter: string) => closestTo(filter, WEBHOOK_FILTERS);
-  const scopedWebhook = z
+  return z
     .strictObject({
       target: z.enum(WEBHOOK_TARGETS).describe("webhook (url, method, filters), trigger (url, method, triggers) or studio (flowSid). Only at creation: a change re-creates the webhook."),
       url: z
@@ -509,15 +528,21 @@ function buildStackSchema() {
     .check(z.superRefine((value, ctx) => reportFieldViolations(ctx, [], webhookViolations(value as Record<string, unknown>)), evenWithOtherIssues))
     .meta({ allOf: WEBHOOK_CONDITIONS })
     .describe("A conversation-scoped webhook.");
+}
 
-  const childKey = (noun: string) =>
-    z.string().regex(CHILD_KEY_PATTERN, {
-      error: (issue) => explain(`${quote(issue.input)} is not a valid ${noun} key`, "use 1 to 63 lowercase letters, digits and hyphens, starting with a letter, e.g. ada"),
-    });
+function childKey(noun: string) {
+  return z.string().regex(CHILD_KEY_PATTERN, {
+    error: (issue) => explain(`${quote(issue.input)} is not a valid ${noun} key`, "use 1 to 63 lowercase letters, digits and hyphens, starting with a letter, e.g. ada"),
+  });
+}
 
-  const conversation = z
+/** One conversation with its seed messages, participants and scoped webhooks. */
+function conversationSchema() {
+  const jsonValue = jsonValueSchema();
+  const messageIndex = messageIndexSchema();
+  return z
     .strictObject({
-      uniqueName: uniqueName
+      uniqueName: uniqueNameSchema()
         .optional()
         .describe(
           `Unique name within the Conversation Service, usable in place of the SID; at most ${LIMITS.uniqueNameChars} characters, not blank, not "." or "..", no "/", "?" or "#".`,
@@ -531,8 +556,8 @@ function buildStackSchema() {
         .describe(
           "active, inactive or closed. Twilio refuses creating a closed conversation, so the provider creates it active and then closes it.",
         ),
-      timers: timers.optional(),
-      attributes: attributes("conversation")
+      timers: timersSchema().optional(),
+      attributes: attributes(jsonValue, "conversation")
         .optional()
         .describe(
           `Free-form metadata as a YAML mapping (sent as JSON), at most ${LIMITS.conversationAttributesBytes} bytes as JSON.`,
@@ -540,7 +565,7 @@ function buildStackSchema() {
       messagingServiceSid: sid("messagingService")
         .optional()
         .describe("`MG…` SID of the Messaging Service for non-chat participants."),
-      bindings: bindings.optional(),
+      bindings: bindingsSchema().optional(),
       adopt: z
         .enum(ADOPT_MODES)
         .default("never")
@@ -570,18 +595,18 @@ function buildStackSchema() {
         .optional()
         .describe("Send X-Twilio-Webhook-Enabled: true on this conversation's writes; overrides defaults.webhooks."),
       messages: z
-        .array(message)
+        .array(messageSchema(jsonValue))
         .default([])
         .describe("Seed messages, created one after the other in this order."),
       participants: z
-        .record(childKey("participant"), participant, { error: notAMapping("participants", "participants: { ada: { identity: ada } }") })
+        .record(childKey("participant"), participantSchema(jsonValue, messageIndex), { error: notAMapping("participants", "participants: { ada: { identity: ada } }") })
         .default({})
         .meta(SAFE_KEYS)
         .describe(
           "Participants by key (a mapping: participants have no order). Created after the conversation and before its messages; an entry removed is deleted in Twilio.",
         ),
       scopedWebhooks: z
-        .record(childKey("webhook"), scopedWebhook, { error: notAMapping("scopedWebhooks", "scopedWebhooks: { crm: { target: webhook, url: https://example.com/hook, filters: [onMessageAdded] } }") })
+        .record(childKey("webhook"), scopedWebhookSchema(messageIndex), { error: notAMapping("scopedWebhooks", "scopedWebhooks: { crm: { target: webhook, url: https://example.com/hook, filters: [onMessageAdded] } }") })
         .default({})
         .meta(SAFE_KEYS)
         .describe(
@@ -591,7 +616,11 @@ function buildStackSchema() {
     .check(z.superRefine(conversationRules, evenWithOtherIssues))
     .meta({ allOf: dependencyConditions(CONVERSATION_DEPENDENCIES) })
     .describe("One conversation; its key in `conversations` is its logical name.");
+}
 
+/** The stack file: its environment, stack-wide defaults and guards, and its conversations, with the rules across them. */
+function buildStackSchema() {
+  const environment = environmentSchemas();
   return z
     .strictObject({
       service: z
@@ -651,7 +680,7 @@ function buildStackSchema() {
         .optional()
         .describe("How the conversations become resources: omit for one resource per conversation (the default)."),
       conversations: z
-        .record(z.string(), conversation, {
+        .record(z.string(), conversationSchema(), {
           error: (issue) =>
             issue.code === "invalid_type" && issue.input === undefined
               ? explain(

@@ -3,7 +3,7 @@
 // file has problems, 64 usage error.
 import { isAbsolute, resolve } from "node:path";
 import { parseCommandLine } from "../provider/cli/args";
-import { command, commandUsage, CWD_HELP, CWD_OPTION, STACK_OPTION } from "../provider/cli/command";
+import { command, commandUsage, CWD_HELP, CWD_OPTION, STACK_OPTION, type Output } from "../provider/cli/command";
 import { EXIT } from "../provider/cli/exit-codes";
 import { stackFileOf } from "../provider/cli/pulumi";
 import { loadStackFile } from "./load";
@@ -11,11 +11,6 @@ import { compareProblems, problemCount, renderProblemReport, type Problem } from
 
 export const FORMATS = ["text", "json", "github"] as const;
 export type Format = (typeof FORMATS)[number];
-
-export interface Output {
-  out: (line: string) => void;
-  err: (text: string) => void;
-}
 
 export interface ValidateOptions {
   /** Files given as relative paths (and --cwd) are read from here, and shown as given. */

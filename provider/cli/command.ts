@@ -1,9 +1,14 @@
 // What a command of `twilio-conversations-pulumi` is: its options as data, its help, and what it
 // does with them. provider/cli.ts holds the table of commands.
-import type { Output } from "../../schemas/validate-cli";
 import type { OptionSpecs, ParsedValues } from "./args";
 import type { Env } from "./pulumi";
 import { EXIT_CODES_TEXT } from "./exit-codes";
+
+/** Where a command writes: lines to stdout, text to stderr. */
+export interface Output {
+  out: (line: string) => void;
+  err: (text: string) => void;
+}
 
 export interface Context {
   output: Output;

@@ -1,5 +1,5 @@
 // `plan` and `drift`: the user's `pulumi preview --json` (or `refresh --preview-only --json`) as
-// a reviewer reads it, by logical name in the stack file's words (provider/plan/render.ts).
+// a reviewer reads it, by name in the stack file's words (provider/plan/).
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -67,7 +67,11 @@ function printOutcome(outcome: PlanOutcome, whenChanged: number, { output }: Con
   return hasChanges(outcome.plan) ? whenChanged : EXIT.ok;
 }
 
-/** The plan of `pulumi preview`, after the stack file passed the same checks offline. */
+/**
+ * The plan of `pulumi preview`, after the stack file passed the same checks offline. `--show-sames`
+ * lists a step that only renames; the event log holds the stack's outputs as the program
+ * registers them now, which `--json` leaves out.
+ */
 export async function makePlan(request: PlanRequest, env: Env): Promise<PlanOutcome> {
   const pulumi = pulumiIn(request.projectDir, env);
   if (!pulumi) return { ok: false, error: NO_PULUMI };
@@ -75,35 +79,42 @@ export async function makePlan(request: PlanRequest, env: Env): Promise<PlanOutc
   const problems = stack ? problemsBeforeEngine(request.projectDir, stack) : null;
   if (problems) return { ok: false, error: problems };
   const args = ["preview", "--json", "--show-sames", "--non-interactive", ...(request.stack ? ["--stack", request.stack] : [])];
-  return reportOf(pulumi, args, {}, "the preview", planFromPreview, request.format);
+  return withEventLog(pulumi, args, "the preview", planFromPreview, request.format);
 }
 
 /**
  * Drift: `refresh --preview-only` reads every object from Twilio and compares it with the state
  * the last `up` recorded, without running the program and without writing anything. Its --json
  * output leaves out the state read for a resource that changed (dynamic providers return no
- * detailed diff), so the engine's event log, which has it, is read too (`--event-log` needs
- * PULUMI_DEBUG_COMMANDS, as Pulumi's Automation API sets).
+ * detailed diff), so the engine's event log, which has it, is read too.
  */
 export async function findDrift(request: PlanRequest, env: Env): Promise<PlanOutcome> {
   const pulumi = pulumiIn(request.projectDir, env);
   if (!pulumi) return { ok: false, error: NO_PULUMI };
-  const dir = mkdtempSync(join(tmpdir(), "tcp-drift-"));
+  const args = ["refresh", "--preview-only", "--json", "--non-interactive", ...(request.stack ? ["--stack", request.stack] : [])];
+  return withEventLog(pulumi, args, "the refresh preview (reading Twilio)", planFromRefresh, request.format);
+}
+
+/** Runs pulumi with its engine event log (`--event-log` needs PULUMI_DEBUG_COMMANDS, as Pulumi's Automation API sets), and renders the plan made of both. */
+async function withEventLog(
+  pulumi: Pulumi,
+  args: string[],
+  what: string,
+  toPlan: (json: PreviewJson, events: EngineEvent[]) => Plan,
+  format: PlanFormat,
+): Promise<PlanOutcome> {
+  const dir = mkdtempSync(join(tmpdir(), "tcp-plan-"));
   try {
     const eventLog = join(dir, "events.jsonl");
-    const args = ["refresh", "--preview-only", "--json", "--non-interactive", ...(request.stack ? ["--stack", request.stack] : []), "--event-log", eventLog];
-    const toPlan = (json: PreviewJson) => planFromRefresh(json, readEvents(eventLog));
-    return await reportOf(pulumi, args, { PULUMI_DEBUG_COMMANDS: "true" }, "the refresh preview (reading Twilio)", toPlan, request.format);
+    const logged = [...args, "--event-log", eventLog];
+    const env = { PULUMI_DEBUG_COMMANDS: "true" };
+    const result = await pulumi.run(logged, env);
+    if (result.code !== 0) return { ok: false, error: `${what} failed:\n${await failureText(pulumi, logged, env)}` };
+    const plan = toPlan(JSON.parse(result.stdout) as PreviewJson, readEvents(eventLog));
+    return { ok: true, plan, report: renderPlan(plan, format) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-async function reportOf(pulumi: Pulumi, args: string[], env: Env, what: string, toPlan: (json: PreviewJson) => Plan, format: PlanFormat): Promise<PlanOutcome> {
-  const result = await pulumi.run(args, env);
-  if (result.code !== 0) return { ok: false, error: `${what} failed:\n${await failureText(pulumi, args, env)}` };
-  const plan = toPlan(JSON.parse(result.stdout) as PreviewJson);
-  return { ok: true, plan, report: renderPlan(plan, format) };
 }
 
 /**

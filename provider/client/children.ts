@@ -3,7 +3,7 @@
 import type { ErrorContext } from "../errors";
 import { PARTICIPANT_PROPERTIES, WEBHOOK_PROPERTIES } from "../domain/properties";
 import { participantNaturalKey } from "../domain/rules";
-import { createdSince, type Scope } from "./conversations";
+import { createdSince, type Scope } from "./scope";
 import { createOnce, refusedWith } from "./create";
 import { earliestServerTime, send, sendForAllPages, type AnswerShape, type Transport, type TwilioJson } from "./http";
 import {

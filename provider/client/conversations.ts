@@ -2,7 +2,8 @@
 import { TwilioConversationsError, type ErrorContext } from "../errors";
 import { createOnce, refusedWith } from "./create";
 import { stackOfKey } from "./intents";
-import { compareThread, divergingThread, heldContent, participantsDeclared, pickRecovered, serviceConversations, type ConversationRecovery } from "./recovery";
+import { compareThread, divergingThread, heldContent, participantsDeclared, pickRecovered, type ConversationRecovery } from "./recovery";
+import { createdSince, type Scope } from "./scope";
 import { earliestServerTime, send, sendForAllPages, type Transport, type TwilioJson } from "./http";
 import { CONVERSATION_PROPERTIES } from "../domain/properties";
 import {
@@ -25,10 +26,6 @@ const CONVERSATION_HINTS: Record<number, string> = {
   50384: "Twilio does not create conversations in the closed state",
 };
 
-export interface Scope {
-  /** `IS…`, or null for the account's default service. */
-  serviceSid: string | null;
-}
 
 const serviceLimitKey = (scope: Scope) => `service:${scope.serviceSid ?? "default"}`;
 
@@ -251,8 +248,23 @@ export async function listConversations(transport: Transport, scope: Scope, cont
   return sendForAllPages(transport, request, "conversations");
 }
 
-export function createdSince(json: TwilioJson, since: number): boolean {
-  return Date.parse(String(json.date_created)) >= since;
+/**
+ * Every conversation of a service, read once per process and stack: what a killed run of the
+ * stack made was there before this run began (what this run makes, it claims).
+ */
+const listed = new WeakMap<object, Map<string, Promise<TwilioJson[]>>>();
+
+export function serviceConversations(transport: Transport, scope: Scope, stack: string, context: ErrorContext): Promise<TwilioJson[]> {
+  const byScope = listed.get(transport.claims) ?? new Map<string, Promise<TwilioJson[]>>();
+  listed.set(transport.claims, byScope);
+  const key = JSON.stringify([stack, scope.serviceSid]);
+  let list = byScope.get(key);
+  if (!list) {
+    list = listConversations(transport, scope, { ...context, operation: `${context.operation} (looking for one a killed run made)` });
+    byScope.set(key, list);
+    list.catch(() => byScope.delete(key));
+  }
+  return list;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Message calls, for both path families.
 import type { ErrorContext } from "../errors";
-import { createdSince, type Scope } from "./conversations";
+import { createdSince, type Scope } from "./scope";
 import { earliestServerTime, send, sendForAllPages, type Transport, type TwilioJson } from "./http";
 import { createOnce } from "./create";
 import { MESSAGE_PROPERTIES } from "../domain/properties";

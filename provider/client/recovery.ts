@@ -2,7 +2,7 @@
 // look is made). Pure comparisons, table-tested, and the few reads they need.
 import { TwilioConversationsError, type ErrorContext } from "../errors";
 import { PARTICIPANT_API, listChildren } from "./children";
-import { listConversations, type Scope } from "./conversations";
+import type { Scope } from "./scope";
 import type { Transport, TwilioJson } from "./http";
 import { holdsMessageFields, listMessages } from "./messages";
 import type { MessageFields } from "./wire";
@@ -81,25 +81,6 @@ export async function heldContent(transport: Transport, scope: Scope, conversati
   const where = { scope, conversationSid };
   const [messages, participants] = await Promise.all([listMessages(transport, scope, conversationSid, context), listChildren(transport, PARTICIPANT_API, where, context, true)]);
   return { messages, participants };
-}
-
-/**
- * Every conversation of a service, read once per process and stack: what a killed run of the
- * stack made was there before this run began (what this run makes, it claims).
- */
-const listed = new WeakMap<object, Map<string, Promise<TwilioJson[]>>>();
-
-export function serviceConversations(transport: Transport, scope: Scope, stack: string, context: ErrorContext): Promise<TwilioJson[]> {
-  const byScope = listed.get(transport.claims) ?? new Map<string, Promise<TwilioJson[]>>();
-  listed.set(transport.claims, byScope);
-  const key = JSON.stringify([stack, scope.serviceSid]);
-  let list = byScope.get(key);
-  if (!list) {
-    list = listConversations(transport, scope, { ...context, operation: `${context.operation} (looking for one a killed run made)` });
-    byScope.set(key, list);
-    list.catch(() => byScope.delete(key));
-  }
-  return list;
 }
 
 /**

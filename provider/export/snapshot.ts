@@ -1,7 +1,8 @@
 // Reading a live account for `export`: thin effects over provider/client's reads (every list paged
 // by `meta.next_page_url`, every 429 retried as the client retries it), a few requests at a time.
 import { PARTICIPANT_API, WEBHOOK_API, listChildren } from "../client/children";
-import { listConversations, type Scope } from "../client/conversations";
+import { listConversations } from "../client/conversations";
+import type { Scope } from "../client/scope";
 import { fetchEnvironment, listEnvironment, observedOf, type EnvironmentScope, type Observed } from "../client/environment";
 import type { Transport } from "../client/http";
 import { listMessages } from "../client/messages";

@@ -3,7 +3,7 @@
 // conversation and message as it does without groups. Pure.
 import { ownResourceName } from "../domain/groups";
 import { canonicalJson } from "../domain/json";
-import type { PreviewStep } from "./render";
+import type { PreviewStep } from "./model";
 
 const GROUP_TYPE = "pulumi-nodejs:dynamic/twilio-conversations:ConversationGroup";
 const CONVERSATION_TYPE = "pulumi-nodejs:dynamic/twilio-conversations:Conversation";
@@ -25,15 +25,17 @@ export function memberSteps(step: PreviewStep): PreviewStep[] {
   const recorded = (step.op === "create" ? {} : (step.oldState?.outputs?.members ?? {})) as RecordedMembers;
   // Named as the conversation's own resource would be: the plan reads the same either way.
   const urnOf = (logicalName: string) => `${prefix.slice(0, -GROUP_TYPE.length)}${CONVERSATION_TYPE}::${ownResourceName(name, logicalName)}`;
+  // The group's parent (a ConversationsStack, or the stack): the plan names members by it.
+  const parent = step.newState?.parent ?? step.oldState?.parent;
   const steps: PreviewStep[] = [];
   for (const logicalName of [...new Set([...Object.keys(recorded), ...Object.keys(declared)])].sort()) {
     const before = recorded[logicalName];
     const after = declared[logicalName];
-    const oldState = before && { inputs: recordedInputs[logicalName] ?? {}, outputs: before.outs ?? {} };
-    if (!before && after) steps.push({ op: "create", urn: urnOf(logicalName), newState: { inputs: after } });
+    const oldState = before && { parent, inputs: recordedInputs[logicalName] ?? {}, outputs: before.outs ?? {} };
+    if (!before && after) steps.push({ op: "create", urn: urnOf(logicalName), newState: { parent, inputs: after } });
     else if (before && !after) steps.push({ op: "delete", urn: urnOf(logicalName), oldState });
     else if (before && after && canonicalJson(oldState!.inputs) !== canonicalJson(after)) {
-      steps.push({ op: "update", urn: urnOf(logicalName), oldState, newState: { inputs: after } });
+      steps.push({ op: "update", urn: urnOf(logicalName), oldState, newState: { parent, inputs: after } });
     }
   }
   return steps;

@@ -5,8 +5,8 @@ import {
   deleteConversation,
   fetchConversation,
   updateConversation,
-  type Scope,
 } from "../client/conversations";
+import type { Scope } from "../client/scope";
 import type { Transport } from "../client/http";
 import type { ObservedConversation } from "../client/wire";
 import { intentKey } from "../client/intents";
@@ -15,7 +15,7 @@ import { isUnknown } from "../domain/unknown";
 import { TwilioConversationsError } from "../errors";
 import { checkConversation, closedConversationFailures } from "./check";
 import { createdButUnfinished } from "./partial";
-import { refuseUntrustedNotFound } from "./target";
+import { refuseUntrustedNotFound } from "./untrusted-not-found";
 import {
   conversationOutputs,
   creationFields,

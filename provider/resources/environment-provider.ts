@@ -32,7 +32,7 @@ import {
   type EnvironmentOutputs,
 } from "../diff/environment";
 import { TwilioConversationsError } from "../errors";
-import { refuseUntrustedNotFound } from "./target";
+import { refuseUntrustedNotFound } from "./untrusted-not-found";
 
 export function environmentProvider(kind: EnvironmentKind, transport: () => Transport): pulumi.dynamic.ResourceProvider {
   const context = (operation: string, inputs: { resourceName: string }) => ({ operation: `${operation} ${kind.noun}`, resource: inputs.resourceName });

@@ -1,6 +1,6 @@
 // The Message resource's provider methods: thin effects around the pure model and diff.
 import type * as pulumi from "@pulumi/pulumi";
-import type { Scope } from "../client/conversations";
+import type { Scope } from "../client/scope";
 import type { Transport } from "../client/http";
 import { intentKey } from "../client/intents";
 import { updateConversation } from "../client/conversations";
@@ -9,7 +9,7 @@ import { createMessage, deleteMessage, fetchMessage, updateMessage } from "../cl
 import { changedMessageProperties, diffMessage } from "../diff/message";
 import { checkMessage } from "./check";
 import { createdButUnfinished } from "./partial";
-import { refuseUntrustedNotFound } from "./target";
+import { refuseUntrustedNotFound } from "./untrusted-not-found";
 import {
   conversationStateToRestore,
   creationFields,

@@ -1,5 +1,5 @@
 // The seed thread's requests: thin effects around the pure steps of diff/thread.ts.
-import type { Scope } from "../client/conversations";
+import type { Scope } from "../client/scope";
 import type { Transport } from "../client/http";
 import { createMessage, deleteMessage, holdsMessageFields, listMessages, updateMessage } from "../client/messages";
 import { compareThread, divergingThread, type HeldThreadOrigin } from "../client/recovery";

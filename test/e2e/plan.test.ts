@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { builtCheckout, PER_MESSAGE_RESOURCES } from "./checkout";
@@ -198,7 +199,7 @@ describe("npm run plan after state with one Message resource per message", () =>
     // an edit made in the same run: the edited message is re-created, the one before it taken over
     scenario.writeStack(THREAD.replace("body: Bye", "body: Bye now"));
     const edited = JSON.parse((await plan(["--format", "json"])).stdout);
-    expect(edited.summary).toEqual({ create: 0, update: 0, replace: 1, delete: 0, move: 1, rename: 0 });
+    expect(edited.summary).toEqual({ create: 0, update: 0, replace: 1, delete: 0, move: 1, rename: 0, output: 0 });
     expect(edited.resources.map((r: { name: string; action: string }) => `${r.action} ${r.name}`)).toEqual(["move support/hello", "replace support/bye"]);
 
     scenario.emulator.clearRequests();
@@ -215,5 +216,69 @@ describe("npm run plan after state with one Message resource per message", () =>
       [false, "Bye now"],
     ]);
     expect((await plan()).stdout.trim()).toBe("No changes.");
+  }, E2E_TIMEOUT);
+});
+
+describe("npm run plan of a stack output that changes alone", () => {
+  const PROJECT = path.resolve(__dirname, "../..");
+  // A user's program: the stack file through the component, and an output of its own.
+  const PROGRAM = `const pulumi = require("@pulumi/pulumi");
+const { ConversationsStack } = require("twilio-conversations-pulumi");
+const stack = new ConversationsStack("conversations", { file: "stack.yaml" });
+exports.conversations = stack.conversations;
+exports.team = new pulumi.Config().get("team") ?? "support";
+`;
+
+  /** The program in a project of its own (named as this one, so the scenario's stack is its), the package linked in as installed. */
+  function userProject(into: string): string {
+    const dir = path.join(into, "user-project");
+    fs.mkdirSync(path.join(dir, "node_modules"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: twilio-conversations\nruntime: nodejs\n");
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "user-project", private: true, main: "index.js" }));
+    fs.writeFileSync(path.join(dir, "index.js"), PROGRAM);
+    fs.writeFileSync(path.join(dir, "stack.yaml"), STACK);
+    fs.symlinkSync(path.join(PROJECT, "node_modules/@pulumi"), path.join(dir, "node_modules/@pulumi"), "dir");
+    fs.symlinkSync(PROJECT, path.join(dir, "node_modules/twilio-conversations-pulumi"), "dir");
+    return dir;
+  }
+
+  it("is a change of its own kind, exit 2, with no request to Twilio, until up records it", async () => {
+    scenario = await newScenario("plan-output");
+    const dir = userProject(scenario.dir);
+    const planIn = () => scenario!.run("node", [path.join(PROJECT, "dist/provider/cli.js"), "plan", "--stack", scenario!.stack, "--cwd", dir]);
+    await scenario.pulumi(["up", "--yes", "--skip-preview"], { cwd: dir });
+    expect((await planIn()).stdout.trim()).toBe("No changes.");
+
+    await scenario.pulumi(["config", "set", "team", "sales"], { cwd: dir });
+    const changed = await planIn();
+    expect(changed.stdout.trim()).toBe(
+      [
+        "Plan: 1 to change in the stack's outputs",
+        "~ output team (stack output, recorded in state, no request to Twilio)",
+        '    team: "support" → "sales"',
+      ].join("\n"),
+    );
+    expect(changed.code).toBe(2);
+
+    // with an edit of the stack file: the conversation's line, and the output's
+    fs.writeFileSync(path.join(dir, "stack.yaml"), STACK.replace("friendlyName: Support", "friendlyName: Support desk"));
+    const both = await planIn();
+    expect(both.stdout.trim()).toBe(
+      [
+        "Plan: 1 to update, 1 to change in the stack's outputs",
+        "~ conversation support (update)",
+        '    friendlyName: "Support" → "Support desk"',
+        "~ output team (stack output, recorded in state, no request to Twilio)",
+        '    team: "support" → "sales"',
+      ].join("\n"),
+    );
+    fs.writeFileSync(path.join(dir, "stack.yaml"), STACK);
+
+    scenario.emulator.clearRequests();
+    await scenario.pulumi(["up", "--yes", "--skip-preview"], { cwd: dir });
+    expect(scenario.emulator.requests().filter((r) => r.method !== "GET")).toEqual([]);
+    expect(JSON.parse((await scenario.pulumi(["stack", "output", "--json"], { cwd: dir })).stdout).team).toBe("sales");
+    const after = await planIn();
+    expect([after.code, after.stdout.trim()]).toEqual([0, "No changes."]);
   }, E2E_TIMEOUT);
 });

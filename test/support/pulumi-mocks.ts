@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ownResourceName } from "../../provider/domain/groups";
 import { threadOrder, type DeclaredThread, type RecordedThread } from "../../provider/resources/thread-model";
-import type { StackOutputs } from "../../provider/stack-program";
+import type { StackOutputs } from "../../provider/program/stack";
 
 export const PROJECT = "twilio-conversations";
 export const CONVERSATION = "pulumi-nodejs:dynamic/twilio-conversations:Conversation";

@@ -113,7 +113,7 @@ describe("plan renderer on recorded previews", () => {
       "- `~` **moved into its conversation's resource; no request to Twilio** message `lobby/welcome`",
       "  - _why:_ kept in Twilio as it is; the Message resource an earlier release made for it leaves the state",
     ]);
-    expect(JSON.parse(render("take-over", "json")).summary).toEqual({ create: 0, update: 0, replace: 0, delete: 0, move: 5, rename: 0 });
+    expect(JSON.parse(render("take-over", "json")).summary).toEqual({ create: 0, update: 0, replace: 0, delete: 0, move: 5, rename: 0, output: 0 });
   });
 
   it("a message edited in the same run as the take-over is re-created, with the ones after it", () => {
@@ -136,7 +136,7 @@ describe("plan renderer on recorded previews", () => {
   it("json carries the same plan for tools", () => {
     const json = JSON.parse(render("content-sid-change", "json"));
     expect(json.changes).toBe(true);
-    expect(json.summary).toEqual({ create: 0, update: 0, replace: 2, delete: 0, move: 0, rename: 0 });
+    expect(json.summary).toEqual({ create: 0, update: 0, replace: 2, delete: 0, move: 0, rename: 0, output: 0 });
     expect(json.resources[0]).toEqual({
       kind: "message",
       name: "support/card",
@@ -457,7 +457,7 @@ describe("drift report on recorded refresh previews", () => {
     expect(JSON.parse(drift("drift-none", "json"))).toEqual({
       drift: true,
       changes: false,
-      summary: { create: 0, update: 0, replace: 0, delete: 0, move: 0, rename: 0 },
+      summary: { create: 0, update: 0, replace: 0, delete: 0, move: 0, rename: 0, output: 0 },
       resources: [],
     });
   });
@@ -690,5 +690,45 @@ describe("a rename in the plan", () => {
   it("a same step under its own name is no change", () => {
     const preview: PreviewJson = { steps: [{ op: "same", urn: urn("claim-7731"), oldState: { urn: urn("claim-7731"), ...state }, newState: { inputs: state.inputs } }] };
     expect(renderPlan(planFromPreview(preview), "text")).toBe("No changes.");
+  });
+});
+
+describe("the stack's outputs in the plan (the root stack's outputs event of the preview's event log)", () => {
+  const STACK_URN = "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev";
+  const conversation = (name: string) => `urn:pulumi:dev::proj::pulumi-nodejs:dynamic/twilio-conversations:Conversation::${name}`;
+  const outputsEvent = (old: Record<string, unknown>, next: Record<string, unknown>): EngineEvent => ({
+    resOutputsEvent: { metadata: { op: "same", urn: STACK_URN, old: { outputs: old }, new: { outputs: next } } },
+  });
+  const state = { inputs: { uniqueName: "claim", messages: {} }, outputs: { uniqueName: "claim", messages: {} } };
+
+  it("an output that changes, appears or goes is a change of its own kind; one the preview cannot know yet, or a masked secret, is not", () => {
+    const recorded = { team: "support", gone: 1, token: "[secret]", sids: { a: "CH1" } };
+    const next = { team: "sales", token: "[secret]", sids: { a: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }, region: "eu" };
+    const plan = planFromPreview({ steps: [{ op: "same", urn: STACK_URN }] }, [outputsEvent(recorded, recorded), outputsEvent(recorded, next)]);
+    expect(hasChanges(plan)).toBe(true);
+    expect(renderPlan(plan, "text")).toBe(
+      [
+        "Plan: 3 to change in the stack's outputs",
+        "~ output team (stack output, recorded in state, no request to Twilio)",
+        '    team: "support" → "sales"',
+        "~ output gone (stack output, recorded in state, no request to Twilio)",
+        "    gone: 1 → (removed)",
+        "~ output region (stack output, recorded in state, no request to Twilio)",
+        '    region: "eu"',
+      ].join("\n"),
+    );
+    expect(JSON.parse(renderPlan(plan, "json")).summary.output).toBe(3);
+  });
+
+  it("an output that changes with a resource the plan lists goes with that resource's line", () => {
+    const renamed = { op: "same", urn: conversation("claim-water"), oldState: { ...state, urn: conversation("claim") }, newState: { inputs: state.inputs } };
+    const recorded = { conversations: { claim: "CH1" }, messages: { claim: { opened: "IM1" } } };
+    const next = { conversations: { "claim-water": "CH1" }, messages: { "claim-water": { opened: "IM1" } } };
+    const plan = planFromPreview({ steps: [renamed] }, [outputsEvent(recorded, next)]);
+    expect(plan.resources.map((resource) => `${resource.action} ${resource.name}`)).toEqual(["rename claim-water"]);
+  });
+
+  it("without the event log, outputs are not compared", () => {
+    expect(hasChanges(planFromPreview({ steps: [{ op: "same", urn: STACK_URN, oldState: { outputs: { team: "support" } } }] }))).toBe(false);
   });
 });

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import program from "../../provider/program";
 import { loadStackFile } from "../../schemas/load";
 import { renderProblems } from "../../schemas/problems";
-import { InvalidStackFileError, runStackProgram, stackFilePath } from "../../provider/stack-program";
+import { InvalidStackFileError, runStackProgram, stackFilePath } from "../../provider/program/stack";
 import { threadOrder, threadOrderProblem, type DeclaredThread } from "../../provider/resources/thread-model";
 import { groupsOf } from "../../provider/domain/groups";
 import { CONVERSATION, CONVERSATION_GROUP, MESSAGE, fakeSid, useMocks as installMocks, settle, type Registration } from "../support/pulumi-mocks";

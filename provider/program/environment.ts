@@ -3,9 +3,9 @@
 // push credentials. References between them (a role named by its key, the stack's service) become
 // outputs, so the engine orders creates and deletes by them.
 import * as pulumi from "@pulumi/pulumi";
-import { isSid } from "./domain/rules";
-import type { StackSpec } from "../schemas/stack";
-import { STACK_SERVICE } from "../schemas/environment";
+import { isSid } from "../domain/rules";
+import type { StackSpec } from "../../schemas/stack";
+import { STACK_SERVICE } from "../../schemas/environment";
 import {
   AccountConfiguration,
   AccountWebhooks,
@@ -17,8 +17,8 @@ import {
   ServiceNotifications,
   ServiceWebhooks,
   User,
-} from "./resources/environment";
-import type { TwilioSettings } from "./resources/args";
+} from "../resources/environment";
+import type { TwilioSettings } from "../resources/args";
 
 /** The SIDs of what the stack declares, by key. */
 export interface EnvironmentOutputs {

@@ -1,14 +1,14 @@
-// From a validated stack file to Pulumi resources. The entry point Pulumi runs is ./program.ts.
+// From a validated stack file to Pulumi resources. The entry point Pulumi runs is ./main.ts.
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackFile, stackFilePath } from "../schemas/load";
-import { renderProblems } from "../schemas/problems";
-import type { ConversationSpec, MessageSpec, StackSpec } from "../schemas/stack";
-import { twinCounts } from "../schemas/twins";
-import { participantAuthor } from "./domain/rules";
-import type { ConversationArgs, ParticipantArgs, ScopedWebhookArgs, SeedMessageArgs, TwilioSettings } from "./resources/args";
-import { withoutUndeclared } from "./domain/declared";
+import { loadStackFile, stackFilePath } from "../../schemas/load";
+import { renderProblems } from "../../schemas/problems";
+import type { ConversationSpec, MessageSpec, StackSpec } from "../../schemas/stack";
+import { twinCounts } from "../../schemas/twins";
+import { participantAuthor } from "../domain/rules";
+import type { ConversationArgs, ParticipantArgs, ScopedWebhookArgs, SeedMessageArgs, TwilioSettings } from "../resources/args";
+import { withoutUndeclared } from "../domain/declared";
 import {
   CONVERSATION_PROPERTIES,
   MESSAGE_PROPERTIES,
@@ -17,21 +17,21 @@ import {
   declarable,
   type DeclaredRow,
   type PropertyRow,
-} from "./domain/properties";
-import { Conversation } from "./resources/conversation";
-import { ConversationGroup } from "./resources/conversation-group";
-import { groupResourceName, groupsOf, memberResourceName } from "./domain/groups";
-import type { RecordedThread } from "./resources/thread-model";
-import type { RecordedChildren } from "./resources/children-model";
-import { CONVERSATION_INPUT_DEFAULTS } from "./resources/conversation-model";
-import { declareEnvironment, type EnvironmentOutputs, type EnvironmentReferences } from "./environment-program";
+} from "../domain/properties";
+import { Conversation } from "../resources/conversation";
+import { ConversationGroup } from "../resources/conversation-group";
+import { groupResourceName, groupsOf, memberResourceName } from "../domain/groups";
+import type { RecordedThread } from "../resources/thread-model";
+import type { RecordedChildren } from "../resources/children-model";
+import { CONVERSATION_INPUT_DEFAULTS } from "../resources/conversation-model";
+import { declareEnvironment, type EnvironmentOutputs, type EnvironmentReferences } from "./environment";
 
 /** Stack outputs: SIDs by logical name, message SIDs by key (or position when unkeyed), participant SIDs by key. */
 export interface StackOutputs {
   conversations: Record<string, pulumi.Output<string>>;
   messages: Record<string, Record<string, pulumi.Output<string>>>;
   participants: Record<string, Record<string, pulumi.Output<string>>>;
-  /** The SIDs of the environment's objects, when the stack declares any (see environment-program.ts). */
+  /** The SIDs of the environment's objects, when the stack declares any (see environment.ts). */
   environment?: EnvironmentOutputs;
 }
 
