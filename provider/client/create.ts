@@ -40,18 +40,14 @@ export async function createOnce<Sent>(transport: Transport, call: CreateCall<Se
   return transport.claims.oneAtATime(call.twinKey, async () => {
     const interrupted = call.key ? transport.intents?.get(call.key) : null;
     const fromJournal = interrupted ? await findInterrupted(transport, call, interrupted) : null;
-    // A journal that has followed the stack knows every create a killed run of it began (each is
-    // journaled before it is sent): then nothing is looked for in Twilio, and a natural key Twilio
-    // refuses is another's, never taken.
-    const vouched = call.key !== null && transport.intents !== null && transport.intents.vouchesFor(call.key);
-    const lookInTwilio = !interrupted && call.lookFirst && call.key && transport.intents && !vouched;
+    const lookInTwilio = !interrupted && call.lookFirst && call.key && transport.intents && !transport.intents.vouchesFor(call.key);
     const made = fromJournal ?? (lookInTwilio ? await call.lookFirst!() : null);
     // Nothing found means the interrupted create was never applied: this one replaces its intent.
     const sentAt = made && interrupted ? interrupted.sentAt : Date.now();
     const sent = made && interrupted ? interrupted.sent : call.sent;
     if (call.key && !made) await transport.intents?.put(call.key, { sentAt, sid: null, sent });
     // Taken through the journal, the object's children and messages are too, each through its own intent.
-    const created = made ? { json: made, recovered: fromJournal === null } : await postOrTake(call, !vouched);
+    const created = made ? { json: made, recovered: fromJournal === null } : await postOrTake(call);
     const sid = String(created.json.sid);
     transport.claims.claim(sid);
     if (call.key) await transport.intents?.put(call.key, { sentAt, sid, sent });
@@ -59,11 +55,11 @@ export async function createOnce<Sent>(transport: Transport, call: CreateCall<Se
   });
 }
 
-async function postOrTake<Sent>(call: CreateCall<Sent>, mayTake: boolean): Promise<Created> {
+async function postOrTake<Sent>(call: CreateCall<Sent>): Promise<Created> {
   try {
     return { json: await call.post(), recovered: false };
   } catch (error) {
-    const taken = mayTake && call.onConflict ? await call.onConflict(error) : null;
+    const taken = call.onConflict ? await call.onConflict(error) : null;
     if (!taken) throw error;
     return { json: taken, recovered: true };
   }

@@ -73,8 +73,10 @@ describe("renaming a conversation on the real engine", () => {
     await scenario.up();
     const sid = (await scenario.outputs()).conversations.support;
 
-    // The rename alone fails on the unique name, with a hint that names renamedFrom.
-    scenario.writeStack(thread("helpdesk", "desk-adopted"));
+    // The rename alone, with an edit, fails on the unique name, with a hint that names renamedFrom:
+    // the conversation holding it is not what the new name declares, so it is not taken. (Without
+    // an edit, it would be taken as a killed run's, every declared field matching.)
+    scenario.writeStack(thread("helpdesk", "desk-adopted", "    attributes: { team: support }\n"));
     const clash = await scenario.pulumi(["up", "--yes", "--skip-preview"], { allowFailure: true });
     expect(clash.code).not.toBe(0);
     expect(clash.output).toContain("renamedFrom: <previous name>");

@@ -229,21 +229,6 @@ describe("a create after an interrupted run", () => {
     await expect(createOnce(t, refusing.call)).rejects.toBe(refused);
   });
 
-  it("never takes the holder of a refused natural key where the journal has followed the stack: a killed run's create would be in it", async () => {
-    const refused = Object.assign(new Error("HTTP 409"), { code: 50353 });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-intents-unit-"));
-    // A first run over this folder: the journal starts following the stack.
-    const { transport: first } = transport([], { intents: fileJournal(dir) });
-    await createOnce(first, call().call);
-    // The next run's create clashes on its unique name (another resource of the stack holds it, e.g.
-    // a rename without renamedFrom): the refusal stands, and the holder is not even looked at.
-    const { transport: next } = transport([], { intents: fileJournal(dir) });
-    let looked = 0;
-    const clash = call({ key: "staging/desk", twinKey: "desk", post: async () => Promise.reject(refused), onConflict: async () => (looked++, { sid: "CHheld" }) });
-    await expect(createOnce(next, clash.call)).rejects.toBe(refused);
-    expect(looked).toBe(0);
-  });
-
   it("names the SIDs other resources' open intents hold, never its own, an unanswered one or a half-written one", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-intents-unit-"));
     const journal = fileJournal(dir);
