@@ -104,7 +104,7 @@ describe("npm run plan: the stack file is validated before the engine starts", (
 
   it("a valid file goes on to the preview; drift compares Twilio with the last up, so the file is not checked", async () => {
     const valid = await runWith(VALID, "scripts/cli.js", ["plan", "--stack", stack]);
-    expect(valid.calls[0]).toBe(`preview --json --show-sames --non-interactive --stack ${stack}`);
+    expect(valid.calls[0]).toMatch(new RegExp(`^preview --json --show-sames --non-interactive --stack ${stack} --event-log `));
     expect(valid.stderr).toContain("the preview failed");
     expect(valid.code).toBe(1);
 
