@@ -23,39 +23,48 @@ export interface PlanRequest {
 /** What a plan or drift run found: the rendered report, or why it could not be made. */
 export type PlanOutcome = { ok: true; plan: Plan; report: string } | { ok: false; error: string };
 
-export const planCommand = command({
+/**
+ * A command that runs pulumi in the project and prints what it found by logical name: the plan,
+ * or the drift. It exits `whenFound` when there is something to report.
+ */
+function reportCommand(spec: {
+  summary: string;
+  help: string;
+  report: (request: PlanRequest, env: Env) => Promise<PlanOutcome>;
+  whenFound: number;
+}) {
+  return command({
+    summary: spec.summary,
+    synopsis: "[--stack STACK] [--cwd DIR] [--format text|markdown|json]",
+    help: `${spec.help}
+
+${STACK_HELP}
+${CWD_HELP}
+${FORMAT_HELP}`,
+    options: OPTIONS,
+    positionals: false,
+    async run(values, _positionals, context) {
+      const request = { stack: values.stack, projectDir: resolve(context.cwd, values.cwd ?? "."), format: values.format ?? "text" };
+      return printOutcome(await spec.report(request, context.env), spec.whenFound, context);
+    },
+  });
+}
+
+export const planCommand = reportCommand({
   summary: "what up would change, by logical name, in the stack file's words (pulumi preview)",
-  synopsis: "[--stack STACK] [--cwd DIR] [--format text|markdown|json]",
   help: `Runs pulumi preview in the project and prints each change by logical name: old → new, and why
 a replacement happens. A change recorded only in the stack's state (a rename) is a change too.
-The stack file is validated first: an invalid one is refused before the engine starts.
-
-${STACK_HELP}
-${CWD_HELP}
-${FORMAT_HELP}`,
-  options: OPTIONS,
-  positionals: false,
-  async run(values, _positionals, context) {
-    const request = { stack: values.stack, projectDir: resolve(context.cwd, values.cwd ?? "."), format: values.format ?? "text" };
-    return printOutcome(await makePlan(request, context.env), EXIT.changes, context);
-  },
+The stack file is validated first: an invalid one is refused before the engine starts.`,
+  report: (request, env) => makePlan(request, env),
+  whenFound: EXIT.changes,
 });
 
-export const driftCommand = command({
+export const driftCommand = reportCommand({
   summary: "what changed in Twilio since the last up (pulumi refresh --preview-only; nothing written)",
-  synopsis: "[--stack STACK] [--cwd DIR] [--format text|markdown|json]",
   help: `Reads every object of the stack from Twilio and compares it with what the last up recorded,
-without writing anything. The stack file is not read: an edit not applied yet is not drift.
-
-${STACK_HELP}
-${CWD_HELP}
-${FORMAT_HELP}`,
-  options: OPTIONS,
-  positionals: false,
-  async run(values, _positionals, context) {
-    const request = { stack: values.stack, projectDir: resolve(context.cwd, values.cwd ?? "."), format: values.format ?? "text" };
-    return printOutcome(await findDrift(request, context.env), EXIT.drift, context);
-  },
+without writing anything. The stack file is not read: an edit not applied yet is not drift.`,
+  report: (request, env) => findDrift(request, env),
+  whenFound: EXIT.drift,
 });
 
 function printOutcome(outcome: PlanOutcome, whenChanged: number, { output }: Context): number {
