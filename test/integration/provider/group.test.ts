@@ -10,11 +10,10 @@ import { startEmulator, type RequestLogEntry, type RunningEmulator } from "../..
 import type { Transport } from "../../../provider/client/http";
 import { fileJournal } from "../../../provider/client/intents";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
-import { resolveSettings } from "../../../provider/config";
 import { conversationGroupProvider, type GroupOutputs } from "../../../provider/resources/group-provider";
 import { declaredThread } from "../../../provider/resources/thread-model";
 import { requestsOutsideSpec } from "../../support/requests-against-spec";
-import { testTransport } from "../../support/transport";
+import { emulatorSettings, testTransport } from "../../support/transport";
 
 type Provider = Required<pulumi.dynamic.ResourceProvider>;
 interface Held {
@@ -41,13 +40,8 @@ afterEach(() => emulator.clearFaults());
 
 /** One `up`'s provider process: its own claims; the create journal is the stack's. */
 function run(): Provider {
-  const config: Record<string, string> = {
-    accountSid: emulator.credentials.accountSid,
-    authToken: emulator.credentials.authToken,
-    conversationsBaseUrl: emulator.url,
-  };
   const transport: Transport = testTransport({
-    settings: resolveSettings((key) => config[key.replace(/^twilio:/, "")], {}),
+    settings: emulatorSettings(emulator),
     policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 1, maxWriteMs: 200 },
     fetch: globalThis.fetch,
     intents: fileJournal(journal),

@@ -1,23 +1,17 @@
 // A failed request's error names the request: the emulator answers a Twilio-Request-Id, the
 // provider's client puts it in the error and in its message.
-import { testTransport } from "../../support/transport";
+import { emulatorSettings, testTransport } from "../../support/transport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../../emulator";
 import { send, type Transport } from "../../../provider/client/http";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
-import { resolveSettings } from "../../../provider/config";
 import { TwilioConversationsError } from "../../../provider/errors";
 
 let emulator: RunningEmulator;
 let transport: Transport;
 beforeAll(async () => {
   emulator = await startEmulator();
-  const config: Record<string, string> = {
-    accountSid: emulator.credentials.accountSid,
-    authToken: emulator.credentials.authToken,
-    conversationsBaseUrl: emulator.url,
-  };
-  const settings = resolveSettings((key) => config[key.replace(/^twilio:/, "")], {});
+  const settings = emulatorSettings(emulator);
   transport = testTransport({
     settings,
     policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 },

@@ -11,13 +11,12 @@ import type { Transport } from "../../../provider/client/http";
 import { fileJournal } from "../../../provider/client/intents";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
 import { observedMessage } from "../../../provider/client/wire";
-import { resolveSettings } from "../../../provider/config";
 import { conversationProvider } from "../../../provider/resources/conversation-provider";
 import { messageOutputs, normalizeMessageInputs } from "../../../provider/resources/message-model";
 import { messageProvider } from "../../../provider/resources/message-provider";
 import { declaredThread, type DeclaredMessage } from "../../../provider/resources/thread-model";
 import { requestsOutsideSpec } from "../../support/requests-against-spec";
-import { testTransport } from "../../support/transport";
+import { emulatorSettings, testTransport } from "../../support/transport";
 import { raw } from "../emulator/support";
 
 type Provider = Required<pulumi.dynamic.ResourceProvider>;
@@ -57,17 +56,12 @@ afterEach(() => emulator.clearFaults());
  * sees each request as it leaves, e.g. to set a fault for the third message create.
  */
 function run(beforeSend?: (method: string, urlPath: string) => void) {
-  const config: Record<string, string> = {
-    accountSid: emulator.credentials.accountSid,
-    authToken: emulator.credentials.authToken,
-    conversationsBaseUrl: emulator.url,
-  };
   const watched = (async (url: URL | string, init?: RequestInit) => {
     beforeSend?.(init?.method ?? "GET", new URL(String(url)).pathname);
     return globalThis.fetch(url, init);
   }) as typeof fetch;
   const transport: Transport = testTransport({
-    settings: resolveSettings((key) => config[key.replace(/^twilio:/, "")], {}),
+    settings: emulatorSettings(emulator),
     // The emulator has written a request by the time it answers or drops it.
     policy: { ...DEFAULT_RETRY_POLICY, maxWriteMs: 200 },
     fetch: watched,
