@@ -102,14 +102,6 @@ export interface ExportEnvironment {
   now: () => number;
 }
 
-const processEnvironment = (): ExportEnvironment => ({
-  env: process.env,
-  cwd: process.cwd(),
-  stderr: (text) => process.stderr.write(text),
-  fetch: globalThis.fetch,
-  now: Date.now,
-});
-
 /** The command's entry in the package's command line (provider/cli.ts). */
 export const exportCommandEntry = command({
   summary: "the stack file of a live account, every object adopted as it is (reads Twilio, writes only --out)",
@@ -129,16 +121,6 @@ export const exportCommandEntry = command({
     return parsed.kind === "run" ? execute(parsed.request, io) : usageError(parsed.message, io);
   },
 });
-
-/** The command run on its own arguments (tests, and callers without the package's command line). */
-export async function exportCommand(argv: string[], io: ExportEnvironment = processEnvironment()): Promise<number> {
-  const parsed = parseExportArgs(argv);
-  if (parsed.kind === "help") {
-    io.stderr(`${exportUsage()}\n`);
-    return EXIT.ok;
-  }
-  return parsed.kind === "run" ? execute(parsed.request, io) : usageError(parsed.message, io);
-}
 
 function usageError(message: string, io: ExportEnvironment): number {
   io.stderr(`${message}\n\n${exportUsage()}\n`);

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { load } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../../emulator";
-import { exportCommand } from "../../../provider/export/command";
+import { main } from "../../../provider/cli";
 import { loadStackFile } from "../../../schemas/load";
 import { raw } from "../emulator/support";
 import { createThrough, useEmulator } from "./harness";
@@ -24,13 +24,9 @@ interface Run {
 async function exportFrom(emulator: RunningEmulator, argv: string[], name = `export-${Math.random().toString(36).slice(2)}.yaml`): Promise<Run> {
   let stderr = "";
   const file = path.join(dir, name);
-  const code = await exportCommand(["--out", file, ...argv], {
-    env: { TWILIO_ACCOUNT_SID: emulator.credentials.accountSid, TWILIO_AUTH_TOKEN: emulator.credentials.authToken, TWILIO_CONVERSATIONS_BASE_URL: emulator.url },
-    cwd: dir,
-    stderr: (text) => void (stderr += text),
-    fetch: globalThis.fetch,
-    now: Date.now,
-  });
+  const env = { TWILIO_ACCOUNT_SID: emulator.credentials.accountSid, TWILIO_AUTH_TOKEN: emulator.credentials.authToken, TWILIO_CONVERSATIONS_BASE_URL: emulator.url };
+  const output = { out: () => undefined, err: (text: string) => void (stderr += `${text}\n`) };
+  const code = await main(["export", "--out", file, ...argv], output, dir, env);
   return { code, stderr, text: fs.existsSync(file) ? fs.readFileSync(file, "utf8") : null, file };
 }
 
@@ -132,14 +128,15 @@ describe("export of an account with nothing in it", () => {
   it("fails without credentials and leaves no file; a usage error exits 64", async () => {
     let stderr = "";
     const file = path.join(dir, "never.yaml");
-    const io = { env: {}, cwd: dir, stderr: (text: string) => void (stderr += text), fetch: globalThis.fetch, now: Date.now };
-    expect(await exportCommand(["--out", file], io)).toBe(1);
+    const output = { out: () => undefined, err: (text: string) => void (stderr += `${text}\n`) };
+    const exportWith = (args: string[]) => main(["export", ...args], output, dir, {});
+    expect(await exportWith(["--out", file])).toBe(1);
     expect(stderr).toContain("export failed, nothing written: ");
     expect(stderr).toContain("no Twilio credentials are configured");
     expect(fs.existsSync(file)).toBe(false);
     expect(fs.readdirSync(dir).filter((name) => name.startsWith(".never"))).toEqual([]);
-    expect(await exportCommand(["--out"], io)).toBe(64);
-    expect(await exportCommand(["--help"], io)).toBe(0);
+    expect(await exportWith(["--out"])).toBe(64);
+    expect(await exportWith(["--help"])).toBe(0);
   });
 });
 
