@@ -16,6 +16,7 @@ import { isUnknown } from "./domain/unknown";
 import { redactError } from "./errors";
 import { conversationProvider } from "./resources/conversation-provider";
 import { messageProvider } from "./resources/message-provider";
+import { bookkeepingOf } from "./resources/bookkeeping";
 import { conversationGroupProvider } from "./resources/group-provider";
 import { environmentProvider } from "./resources/environment-provider";
 import { ENVIRONMENT_KINDS, secretSettings, type EnvironmentKind } from "./domain/environment";
@@ -30,7 +31,7 @@ let requestsSent = 0;
 /** One verification of the credentials and target per account, endpoint and service, per process. */
 const verifications = new Map<string, Promise<void>>();
 
-/** The settings namespace of the resource whose method is running (see `BOOKKEEPING`). */
+/** The settings namespace of the resource whose method is running (see resources/bookkeeping.ts). */
 const currentNamespace = new AsyncLocalStorage<string>();
 
 export async function configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -77,26 +78,6 @@ function showRetry(notice: RetryNotice): void {
 /** Requests sent by this process so far, for the benchmarks. */
 export function requestCount(): number {
   return requestsSent;
-}
-
-/**
- * Properties the program sets for the provider's own use: the stack (which keys the create
- * journal), the settings namespace, and a conversation's twins (how many unheld conversations a
- * recovery may find for it, see client/recovery.ts). Every method's last argument holds them (the news of
- * check, diff and update; the inputs of create; the state of read and delete); the outputs, and the
- * inputs a refresh rebuilds, echo them, so that later operations find them and a refresh never
- * shows them as changed.
- */
-const BOOKKEEPING = ["stack", "settingsNamespace", "twins"] as const;
-
-function bookkeepingOf(props: unknown): Record<string, string> {
-  const found: Record<string, string> = {};
-  if (typeof props !== "object" || props === null) return found;
-  for (const key of BOOKKEEPING) {
-    const value = (props as Record<string, unknown>)[key];
-    if (typeof value === "string" && value !== "") found[key] = value;
-  }
-  return found;
 }
 
 function echoBookkeeping(result: unknown, bookkeeping: Record<string, string>): unknown {

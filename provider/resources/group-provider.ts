@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Transport } from "../client/http";
 import { intentKey } from "../client/intents";
+import { bookkeepingOf } from "./bookkeeping";
 import { conversationProvider } from "./conversation-provider";
 import { checkConversation } from "./check";
 import { createdButUnfinished } from "./partial";
@@ -38,13 +39,10 @@ export function memberStep(recorded: boolean, declared: boolean, diff: pulumi.dy
   return diff?.changes ? "update" : "keep";
 }
 
-/** Bookkeeping the runtime echoes into a resource's outputs (see runtime.ts): a member's outputs echo its own. */
-const MEMBER_BOOKKEEPING = ["stack", "settingsNamespace", "twins"] as const;
-
+/** A member's outputs echo its own bookkeeping, as the runtime echoes a resource's into its outputs. */
 function withMemberBookkeeping(outs: object, raw: Record<string, unknown>): RecordedMember["outs"] {
-  const echoed: Record<string, unknown> = { ...outs };
+  const echoed: Record<string, unknown> = { ...outs, ...bookkeepingOf(raw) };
   delete echoed.__provider;
-  for (const key of MEMBER_BOOKKEEPING) if (typeof raw[key] === "string" && raw[key] !== "") echoed[key] = raw[key];
   return echoed as RecordedMember["outs"];
 }
 
