@@ -19,7 +19,7 @@ export const REFERENCE_DIR = "docs/reference";
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; anyOf?: JsonSchema[]; description?: string };
 
-/** A row of either dialect (PropertyRow, SettingRow), as far as the reference reads it. */
+/** A row of any kind's table (domain/row.ts), as far as the reference reads it. */
 interface AnyRow {
   yaml?: string | null;
   form?: string | Readonly<Record<string, string>> | null;
@@ -298,8 +298,7 @@ function linesOf(page: PageSource, pages: PageSource[], root: JsonSchema, docs: 
     const row = match?.row;
     const doc = match ? docs.get(match.property) : undefined;
     const defaultValue = row?.default ?? resolve(root, node).default;
-    const comparison = row?.compare === "value" && resolve(root, node).type === "array" ? "set" : row?.compare;
-    const compared = comparison ? `Compared ${COMPARED[comparison]}${row?.caseless?.includes("") ? ", without case" : ""}` : "";
+    const compared = row?.compare ? `Compared ${COMPARED[row.compare]}${row?.caseless?.includes("") ? ", without case" : ""}` : "";
     const answered = !row?.form
       ? ""
       : row.answer && answerOf(row, null)

@@ -1,18 +1,17 @@
-// The environment's resources on the wire: their paths, forms built and answers read from their
-// property tables (domain/environment.ts), and the calls that create, read, change and delete them.
+// The environment's resources on the wire: their paths, the answers kept as the environment's
+// outputs hold them (read by client/wire.ts from their property tables), and the calls that create,
+// read, change and delete them.
 import { TwilioConversationsError, type ErrorContext } from "../errors";
-import { JsonText, canonicalJson, parseJsonText } from "../domain/json";
-import { partsOf, setValueAt, valueAt } from "../domain/properties";
-import type { EnvironmentKind, SettingRow, SettingTable } from "../domain/environment";
+import { valueAt } from "../domain/row";
+import type { EnvironmentKind, EnvironmentTable } from "../domain/environment";
 import { createOnce, refusedWith } from "./create";
 import { earliestServerTime, send, sendForAllPages, type AnswerShape, type Transport, type TwilioJson } from "./http";
+import { answerOf, formOf, type Form } from "./wire";
 
 /** Where an environment resource is: the service it belongs to (null: the default service, or the account). */
 export interface EnvironmentScope {
   serviceSid: string | null;
 }
-
-export type Form = Record<string, string | readonly string[]>;
 
 /**
  * The values Twilio answers for a table's properties, by property (a composite as an object of its
@@ -63,54 +62,22 @@ export function environmentPath(kind: EnvironmentKind, scope: EnvironmentScope, 
   return sid === undefined ? list : `${list}/${encodeURIComponent(sid)}`;
 }
 
-/** The form of the given properties' values: null and undefined are not sent; a list repeats its key. */
-export function environmentForm(table: SettingTable, values: Record<string, unknown>): Form {
-  const form: Form = {};
-  for (const [property, row] of Object.entries(table)) {
-    for (const [part, key] of partsOf(row.form)) {
-      const value = valueAt(values[property], part);
-      if (value !== undefined && value !== null) form[key] = encoded(row, value);
-    }
-  }
-  return form;
-}
-
-function encoded(row: SettingRow, value: unknown): string | readonly string[] {
-  if (value instanceof JsonText) return value.text;
-  if (row.encode === "json") return canonicalJson(value);
-  if (Array.isArray(value)) return value.map(String);
-  return String(value);
-}
-
-/** What Twilio answers for each property of the table (null where it shows nothing), with the object's SID and URL. */
-export function observedOf(table: SettingTable, json: TwilioJson): Observed {
+/**
+ * What Twilio answers for each property of the table (null where it shows nothing; a composite as
+ * its parts), with the object's SID and URL, and the text of each JSON property as answered.
+ */
+export function observedOf(table: EnvironmentTable, json: TwilioJson): Observed {
   const observed: Record<string, unknown> = {
     sid: typeof json.sid === "string" ? json.sid : null,
     url: typeof json.url === "string" ? json.url : null,
     accountSid: typeof json.account_sid === "string" ? json.account_sid : null,
+    ...answerOf(table, json, true),
   };
-  const jsonTexts: Record<string, string> = {};
-  for (const [property, row] of Object.entries(table)) {
-    if (row.answer === null) continue;
-    if (typeof row.answer === "string") {
-      const answered = valueAt(json, row.answer);
-      observed[property] = read(row, answered);
-      if (row.encode === "json" && typeof answered === "string") jsonTexts[property] = answered;
-      continue;
-    }
-    const parts: Record<string, unknown> = {};
-    for (const [part, key] of partsOf(row.answer)) setValueAt(parts, part, read(row, valueAt(json, key)));
-    observed[property] = parts;
+  if (Object.values(table).some((row) => row.encode === "json")) {
+    const texts = Object.entries(table).map(([property, row]) => [property, row.encode === "json" && typeof row.answer === "string" ? valueAt(json, row.answer) : null]);
+    observed.jsonTexts = Object.fromEntries(texts.filter(([, text]) => typeof text === "string"));
   }
-  if (Object.values(table).some((row) => row.encode === "json")) observed.jsonTexts = jsonTexts;
   return observed as Observed;
-}
-
-function read(row: SettingRow, value: unknown): unknown {
-  if (value === undefined) return null;
-  if (row.encode === "json") return typeof value === "string" ? parseJsonText(value) : value;
-  if (row.read === "boolean" && typeof value === "string") return value.toLowerCase() === "true";
-  return value;
 }
 
 function answerShape(kind: EnvironmentKind): AnswerShape {
@@ -236,7 +203,7 @@ export async function createEnvironment(
   journalKey: string | null,
   holdsDeclared: ((observed: Observed) => boolean) | null = null,
 ): Promise<Observed> {
-  const form = environmentForm(kind.table, values);
+  const form = formOf(kind.table, values);
   const natural = kind.naturalKey ? values[kind.naturalKey] : undefined;
   const find = (sent: SentEnvironment, sentAt: number, excluded: ReadonlySet<string>) =>
     findCreated(transport, kind, sent, sentAt, context, excluded);

@@ -1,7 +1,7 @@
 // Twilio's wire format (PascalCase form keys, snake_case JSON): forms and answers are built here from
 // the property tables (domain/properties.ts, the one place naming each field's keys), with the
 // paths and the shapes of answers.
-import { canonicalJson, jsonEqual, parseJsonText, type JsonValue } from "../domain/json";
+import { JsonText, canonicalJson, jsonEqual, parseJsonText, type JsonValue } from "../domain/json";
 import { isSid, type SidKind } from "../domain/rules";
 import {
   CONVERSATION_PROPERTIES,
@@ -25,11 +25,13 @@ import {
   type ValueOf,
   type WebhookTable,
 } from "../domain/properties";
+import type { FieldRow, ObservedRow, Read, RowTable } from "../domain/row";
 import type { AnswerShape, TwilioJson } from "./http";
 
 /**
- * What Twilio's answer holds for a row, as `answerOf` reads it: text, a number, a JSON value or a
- * list of text by its `read`; a composite (an answer key per part) as declared.
+ * What Twilio's answer holds for a row, as `answerOf` reads it: text, a number, a JSON value, a
+ * list of text, a boolean or the value as declared by its `read`; a composite (an answer key per
+ * part) as declared.
  */
 type HeldValue<Row> = Row extends { answer: string }
   ? Row extends { read: "number" }
@@ -38,7 +40,11 @@ type HeldValue<Row> = Row extends { answer: string }
       ? JsonValue
       : Row extends { read: "list" }
         ? string[]
-        : string
+        : Row extends { read: "boolean" }
+          ? boolean
+          : Row extends { read: "value" }
+            ? ValueOf<Row>
+            : string
   : ValueOf<Row>;
 
 /** Each property Twilio shows, null when its answer lacks it; the SID is always there. */
@@ -68,7 +74,7 @@ export function messageForm(fields: Partial<MessageFields>): Record<string, stri
 
 /** The create form of a participant: the rows Twilio's create takes (`onCreate: after` rows are sent by an update after it). */
 export function participantCreateForm(fields: ParticipantFields): Form {
-  return formOf(PARTICIPANT_PROPERTIES, fields, (row) => row.onCreate !== "after");
+  return formOf<DeclaredRow>(PARTICIPANT_PROPERTIES, fields, (row) => row.onCreate !== "after");
 }
 
 export function participantForm(fields: Partial<ParticipantFields>): Form {
@@ -95,50 +101,72 @@ export function observedMessage(json: TwilioJson): ObservedMessage {
   return { ...answerOf(MESSAGE_PROPERTIES, json), sid: String(json.sid) } as ObservedMessage;
 }
 
-/** The form of every property sent, as its row says: one key per value, or per part of an object. */
-function formOf(table: Readonly<Record<string, PropertyRow>>, fields: object, keep: (row: DeclaredRow) => boolean = () => true): Form {
+/**
+ * The form of every property sent, as its row says (one key per value, or per part of an object),
+ * of any kind's table: null and undefined are not sent; a list repeats its key once per item (empty:
+ * one empty value, how Twilio is told to clear it); JSON text held as it was answered is sent as it is.
+ */
+export function formOf<R extends FieldRow>(table: Readonly<Record<string, R | ObservedRow>>, fields: object, keep: (row: R) => boolean = () => true): Form {
   const form: Form = {};
   const values = fields as Record<string, unknown>;
   for (const property of sent(table)) {
-    const row = table[property] as DeclaredRow;
+    const row = table[property] as R;
     if (!keep(row)) continue;
     for (const [part, key] of partsOf(row.form!)) {
       const value = valueAt(values[property], part);
-      if (value === undefined || value === null) continue;
-      form[key] = row.encode === "list" ? (value as unknown[]).map(String) : encoded(row, value);
+      if (value !== undefined && value !== null) form[key] = encoded(row, value);
     }
   }
   return form;
 }
 
-function encoded(row: DeclaredRow, value: unknown): string {
+function encoded(row: FieldRow, value: unknown): string | string[] {
+  if (value instanceof JsonText) return value.text;
   if (row.encode === "json") return canonicalJson(value);
+  if (Array.isArray(value)) return value.map(String);
   if (row.encode === "date") return twilioDate(String(value));
   if (row.encode === "lowercase") return String(value).toLowerCase();
   return String(value);
 }
 
-/** Each property Twilio shows, read from its answer key (null when absent); a composite is null when all its parts are. */
-function answerOf(table: Readonly<Record<string, PropertyRow>>, json: TwilioJson): Record<string, unknown> {
-  const read = (row: PropertyRow, key: string): unknown => {
-    const value = valueAt(json, key);
-    if (row.read === "number") return typeof value === "number" ? value : null;
-    if (row.read === "list") return Array.isArray(value) ? value.map(String) : null;
-    if (row.read === "uppercase") return text(value)?.toUpperCase() ?? null;
-    return row.read === "json" ? parseJsonText(text(value)) : text(value);
-  };
+/**
+ * Each property Twilio shows in its answer, of any kind's table, read as its row says (null when
+ * absent). A composite Twilio shows none of the parts of is null, or with `noneAsParts` an object of
+ * its parts, each null (what the environment's outputs hold).
+ */
+export function answerOf(table: RowTable, json: TwilioJson, noneAsParts = false): Record<string, unknown> {
   const observed: Record<string, unknown> = {};
   for (const property of answered(table)) {
     const row = table[property];
     const keys = row.answer!;
     if (typeof keys === "string") {
-      observed[property] = read(row, keys);
+      observed[property] = readAnswer(row.read, valueAt(json, keys));
       continue;
     }
-    const parts = partsOf(keys).map(([part, key]) => [part, read(row, key)] as const);
-    observed[property] = parts.every(([, value]) => value === null) ? null : nested(parts);
+    const parts = partsOf(keys).map(([part, key]) => [part, readAnswer(row.read, valueAt(json, key))] as const);
+    observed[property] = !noneAsParts && parts.every(([, value]) => value === null) ? null : nested(parts);
   }
   return observed;
+}
+
+function readAnswer(read: Read = "text", value: unknown): unknown {
+  if (value === undefined) return null;
+  switch (read) {
+    case "number":
+      return typeof value === "number" ? value : null;
+    case "list":
+      return Array.isArray(value) ? value.map(String) : null;
+    case "uppercase":
+      return text(value)?.toUpperCase() ?? null;
+    case "json":
+      return typeof value === "string" ? parseJsonText(value) : value;
+    case "boolean":
+      return typeof value === "string" ? value.toLowerCase() === "true" : value;
+    case "value":
+      return value;
+    default:
+      return text(value);
+  }
 }
 
 /** An object from dotted paths and their values. */

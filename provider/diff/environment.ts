@@ -1,12 +1,12 @@
 // Pure decisions for the environment's resources: which declared values differ from what Twilio
-// holds, which changes replace the object, what a destroy puts back. Every comparison follows the
-// property's row (domain/environment.ts).
+// holds, which changes replace the object, what a destroy puts back. Every comparison is the one
+// every kind's rows have (diff/compare.ts), as the property's row says (domain/environment.ts).
 import * as crypto from "node:crypto";
 import { JsonText, jsonEqual, parseJsonText } from "../domain/json";
-import { partsOf, setValueAt, valueAt } from "../domain/properties";
-import { declaredDiffers } from "./compare";
-import { containsUnknown, isUnknown } from "../domain/unknown";
-import type { EnvironmentKind, SettingComparison, SettingRow, SettingTable } from "../domain/environment";
+import { partsOf, setValueAt, valueAt, type FieldRow } from "../domain/row";
+import { declaredDiffers, propertyDiffers } from "./compare";
+import { isUnknown } from "../domain/unknown";
+import type { EnvironmentKind, EnvironmentTable } from "../domain/environment";
 
 /** What a stack declares for one environment resource: its properties (null: not managed) and its bookkeeping. */
 export interface EnvironmentInputs {
@@ -86,43 +86,12 @@ export function refreshedValues(kind: EnvironmentKind, declared: readonly string
   return values;
 }
 
-/** Whether a declared value asks for a change from the held one; a value left out (null) never does. */
-export function settingDiffers(row: SettingRow, declared: unknown, held: unknown): boolean {
-  if (declared === null || declared === undefined) return false;
-  if (isUnknown(declared)) return true;
-  const caseless = (part: string) => row.caseless?.includes(part) ?? false;
-  if (typeof row.form === "string") return valueDiffers(row.compare, declared, held, caseless(""));
-  return partsOf(row.form).some(([part]) => {
-    const value = valueAt(declared, part);
-    return value !== null && value !== undefined && valueDiffers(row.compare, value, valueAt(held, part), caseless(part));
-  });
-}
-
-/** JSON values and durations as a conversation's are compared (diff/compare.ts); `value` as below. */
-function valueDiffers(comparison: SettingComparison, declared: unknown, held: unknown, caseless: boolean): boolean {
-  if (comparison !== "value") return declaredDiffers(declared, held, comparison);
-  if (containsUnknown(declared)) return true;
-  if (held === null || held === undefined) return true;
-  return caseless ? String(declared).toUpperCase() !== String(held).toUpperCase() : !sameValue(declared, held);
-}
-
-/** Lists as sets; scalars as text. */
-function sameValue(declared: unknown, held: unknown): boolean {
-  if (Array.isArray(declared) || Array.isArray(held)) {
-    if (!Array.isArray(declared) || !Array.isArray(held)) return false;
-    const sorted = (list: unknown[]) => [...new Set(list.map(String))].sort();
-    return jsonEqual(sorted(declared), sorted(held));
-  }
-  if (typeof declared === "object" || typeof held === "object") return jsonEqual(declared, held);
-  return String(declared) === String(held);
-}
-
 export function fingerprint(secret: unknown): string {
   return crypto.createHash("sha256").update(String(secret)).digest("hex");
 }
 
 /** The secret properties whose declared value is not the one last sent. */
-export function changedSecrets(table: SettingTable, inputs: EnvironmentInputs, fingerprints: Record<string, string> | null): string[] {
+export function changedSecrets(table: EnvironmentTable, inputs: EnvironmentInputs, fingerprints: Record<string, string> | null): string[] {
   return Object.keys(table).filter((property) => {
     const value = inputs.values[property];
     if (!table[property].secret || value === null || value === undefined) return false;
@@ -146,7 +115,7 @@ export function diffEnvironment(kind: EnvironmentKind, olds: EnvironmentOutputs,
   if (kind.placement !== "account" && (olds.chatServiceSid ?? null) !== inputs.chatServiceSid) replaces.push("chatServiceSid");
   for (const [property, row] of Object.entries(kind.table)) {
     if (row.secret) continue;
-    if (!settingDiffers(row, inputs.values[property], olds[property])) continue;
+    if (!propertyDiffers(row, inputs.values[property], olds[property])) continue;
     (row.change === "create-only" ? replaces : updates).push(property);
   }
   updates.push(...changedSecrets(kind.table, inputs, olds.fingerprints));
@@ -156,18 +125,18 @@ export function diffEnvironment(kind: EnvironmentKind, olds: EnvironmentOutputs,
 
 const defaults = { resourceName: "", adopt: "never", deleteWithConversations: false } as const;
 
-/** The updatable properties declared whose value differs from what Twilio holds: what one update sends. */
 /** Whether what Twilio holds has every value the stack declares (secrets, never answered, left out): what a killed run's create made. */
 export function holdsEveryDeclared(kind: EnvironmentKind, held: Record<string, unknown>, inputs: EnvironmentInputs): boolean {
   return Object.entries(kind.table).every(([property, row]) => {
     const declared = inputs.values[property];
-    return row.secret || declared === null || declared === undefined || !settingDiffers(row, declared, held[property]);
+    return row.secret || declared === null || declared === undefined || !propertyDiffers(row, declared, held[property]);
   });
 }
 
+/** The updatable properties declared whose value differs from what Twilio holds, and the secrets changed: what one update sends. */
 export function propertiesToSend(kind: EnvironmentKind, held: Record<string, unknown>, inputs: EnvironmentInputs, fingerprints: Record<string, string> | null): string[] {
   const differing = Object.entries(kind.table)
-    .filter(([property, row]) => !row.secret && row.change === "update" && settingDiffers(row, inputs.values[property], held[property]))
+    .filter(([property, row]) => !row.secret && row.change === "update" && propertyDiffers(row, inputs.values[property], held[property]))
     .map(([property]) => property);
   return [...differing, ...changedSecrets(kind.table, inputs, fingerprints)];
 }
@@ -241,17 +210,17 @@ export function restoredValues(kind: EnvironmentKind, found: Record<string, unkn
 }
 
 /** Whether Twilio holds something other than the value found (none and none, or equal JSON text, are the same). */
-export function foundDiffers(row: SettingRow, found: unknown, held: unknown, heldText: string | undefined, caseless: boolean): boolean {
+export function foundDiffers(row: FieldRow, found: unknown, held: unknown, heldText: string | undefined, caseless: boolean): boolean {
   if (isNone(found) || isNone(held)) return isNone(found) !== isNone(held);
   if (row.encode === "json" && typeof found === "string") return heldText === undefined ? !jsonEqual(parseJsonText(found), held) : heldText !== found;
-  return valueDiffers(row.compare, found, held, caseless);
+  return declaredDiffers(found, held, row.compare, caseless);
 }
 
 function isNone(value: unknown): boolean {
   return value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
 }
 
-function restoredValue(row: SettingRow, found: unknown): unknown {
+function restoredValue(row: FieldRow, found: unknown): unknown {
   if (found === null) return "";
   return row.encode === "json" && typeof found === "string" ? new JsonText(found) : found;
 }

@@ -1,8 +1,11 @@
 // The environment's resources (a service and what configures it, roles, users, the account's
-// configuration, address configurations, push credentials), each as one property table: per
-// field, its key in the stack file, Twilio's form key(s) and answer key(s), how it compares, when
-// it may change and whether it is secret. Pure data: client/environment.ts builds forms and reads
-// answers from it, diff/environment.ts compares with it, the stack file's schema names its keys.
+// configuration, address configurations, push credentials), each as one property table of the rows
+// every kind has (domain/row.ts): per field, its key in the stack file, the type of its value,
+// Twilio's form key(s) and answer key(s), how it compares, when it may change and whether it is
+// secret. Pure data: client/wire.ts builds forms and reads answers from it, diff/compare.ts
+// compares with it, the stack file's schema names its keys.
+import type { JsonObject } from "./json";
+import { as, secretProperties, type FieldRow, type ValueOf } from "./row";
 
 export type EnvironmentKindName =
   | "service"
@@ -17,155 +20,224 @@ export type EnvironmentKindName =
   | "pushCredential";
 
 /**
- * How a declared value is compared with the one Twilio holds: `value` as a JSON value with lists
- * taken as sets (Twilio keeps permissions and filters in no order of ours); `json` as a JSON value
- * where order counts (attributes).
+ * One field of an environment resource: the row every kind has (domain/row.ts), declared under its
+ * key in the stack file and always sent in a form. A composite field (an object in the stack file)
+ * names one form key and one answer key per part, by the part's dotted path below the field.
  */
-export type SettingComparison = "value" | "json" | "duration";
-
-/**
- * One field of an environment resource. A composite field (an object in the stack file) names one
- * form key and one answer key per part, by the part's dotted path below the field.
- */
-export interface SettingRow {
-  /** The key under the resource's entry in the stack file. */
+export interface EnvironmentRow extends FieldRow {
   yaml: string;
   form: string | Readonly<Record<string, string>>;
-  /** Where Twilio's answer holds it; null when Twilio never answers it (secrets). */
-  answer: string | Readonly<Record<string, string>> | null;
-  /** `json`: sent as JSON text and answered as JSON text (attributes). */
-  encode?: "json";
-  /** `boolean`: Twilio answers a boolean as text (`"True"`), read back as the boolean declared. */
-  read?: "boolean";
-  compare: SettingComparison;
   /** `create-only`: a change replaces the object (Twilio has no update for it, or one that could not keep it whole). */
   change: "update" | "create-only";
-  /** Sent, never answered, never stored: state keeps a fingerprint of it, as a Pulumi secret. */
-  secret?: true;
-  /** Twilio requires it on create. */
-  required?: true;
-  /** Parts (`""`: the value itself) compared without case: methods, which Twilio takes and answers in either case. */
-  caseless?: readonly string[];
 }
 
-export type SettingTable = Readonly<Record<string, SettingRow>>;
+export type EnvironmentTable = Readonly<Record<string, EnvironmentRow>>;
 
-const update = (yaml: string, form: SettingRow["form"], answer: SettingRow["answer"], compare: SettingComparison = "value"): SettingRow => ({
-  yaml, form, answer, compare, change: "update",
-});
-const createOnly = (yaml: string, form: string, answer: string | null, extra: Partial<SettingRow> = {}): SettingRow => ({
-  yaml, form, answer, compare: "value", change: "create-only", ...extra,
-});
-const secret = (yaml: string, form: string): SettingRow => ({ yaml, form, answer: null, compare: "value", change: "update", secret: true });
+/** A resource's declared values, typed from its table (as a conversation's are): those Twilio requires always, the others optional, null when not managed. */
+export type EnvironmentValues<T> = { -readonly [K in keyof T as T[K] extends { required: true } ? K : never]: ValueOf<T[K]> } & {
+  -readonly [K in keyof T as T[K] extends { required: true } ? never : K]?: ValueOf<T[K]> | null;
+};
 
-/** The parts of a notification (enabled, template, sound) under Twilio's form prefix and answer key. */
-function notificationParts(yaml: string, form: string, answer: string, extra: Record<string, [form: string, answer: string]> = {}) {
-  const parts: Record<string, [string, string]> = {
-    enabled: ["Enabled", "enabled"],
-    template: ["Template", "template"],
-    sound: ["Sound", "sound"],
-    ...extra,
+/** The form keys and answer keys of a composite's parts: each part's key under Twilio's form prefix and answer key. */
+function composite(form: string, answer: string, parts: Readonly<Record<string, readonly [form: string, answer: string]>>) {
+  return {
+    form: Object.fromEntries(Object.entries(parts).map(([part, [key]]) => [part, `${form}.${key}`])),
+    answer: Object.fromEntries(Object.entries(parts).map(([part, [, key]]) => [part, `${answer}.${key}`])),
   };
-  return update(
-    yaml,
-    Object.fromEntries(Object.entries(parts).map(([part, [key]]) => [part, `${form}.${key}`])),
-    Object.fromEntries(Object.entries(parts).map(([part, [, key]]) => [part, `${answer}.${key}`])),
-  );
 }
+
+const NOTIFICATION_PARTS = { enabled: ["Enabled", "enabled"], template: ["Template", "template"], sound: ["Sound", "sound"] } as const;
+
+/** One notification of a service: whether it is sent, its template and its sound. */
+export interface Notification {
+  enabled?: boolean;
+  template?: string;
+  sound?: string;
+}
+
+/** The new-message notification, with its badge count and its own for messages with media. */
+export interface NewMessageNotification extends Notification {
+  badgeCountEnabled?: boolean;
+  withMedia?: { enabled?: boolean; template?: string };
+}
+
+/** What an address configuration makes of a message from an address no conversation holds. */
+export interface AutoCreation {
+  enabled?: boolean;
+  type?: (typeof AUTO_CREATION_TYPES)[number];
+  conversationServiceSid?: string;
+  webhookUrl?: string;
+  /** GET or POST (in either case). */
+  webhookMethod?: string;
+  webhookFilters?: string[];
+  studioFlowSid?: string;
+  studioRetryCount?: number;
+}
+
+// The rows' doc comments are the documentation of the reference generated from them; notes for this code are line comments.
+// Twilio answers every value as it was sent (read: "value"), a boolean sometimes as text.
 
 export const SERVICE_PROPERTIES = {
   /** Twilio has no update for a service: a new name is a new service. */
-  friendlyName: createOnly("friendlyName", "FriendlyName", "friendly_name", { required: true }),
-} as const satisfies SettingTable;
+  friendlyName: {
+    yaml: "friendlyName", value: as<string>(), form: "FriendlyName", answer: "friendly_name", read: "value", compare: "value", change: "create-only", secret: false,
+    required: true,
+  },
+} as const satisfies EnvironmentTable;
 
 export const SERVICE_CONFIGURATION_PROPERTIES = {
-  defaultConversationCreatorRoleSid: update("defaultConversationCreatorRole", "DefaultConversationCreatorRoleSid", "default_conversation_creator_role_sid"),
-  defaultConversationRoleSid: update("defaultConversationRole", "DefaultConversationRoleSid", "default_conversation_role_sid"),
-  defaultChatServiceRoleSid: update("defaultChatServiceRole", "DefaultChatServiceRoleSid", "default_chat_service_role_sid"),
-  reachabilityEnabled: update("reachabilityEnabled", "ReachabilityEnabled", "reachability_enabled"),
-} as const satisfies SettingTable;
+  defaultConversationCreatorRoleSid: {
+    yaml: "defaultConversationCreatorRole", value: as<string>(), form: "DefaultConversationCreatorRoleSid", answer: "default_conversation_creator_role_sid",
+    read: "value", compare: "value", change: "update", secret: false,
+  },
+  defaultConversationRoleSid: {
+    yaml: "defaultConversationRole", value: as<string>(), form: "DefaultConversationRoleSid", answer: "default_conversation_role_sid", read: "value",
+    compare: "value", change: "update", secret: false,
+  },
+  defaultChatServiceRoleSid: {
+    yaml: "defaultChatServiceRole", value: as<string>(), form: "DefaultChatServiceRoleSid", answer: "default_chat_service_role_sid", read: "value",
+    compare: "value", change: "update", secret: false,
+  },
+  reachabilityEnabled: {
+    yaml: "reachabilityEnabled", value: as<boolean>(), form: "ReachabilityEnabled", answer: "reachability_enabled", read: "value", compare: "value",
+    change: "update", secret: false,
+  },
+} as const satisfies EnvironmentTable;
 
 export const SERVICE_NOTIFICATIONS_PROPERTIES = {
-  logEnabled: update("logEnabled", "LogEnabled", "log_enabled"),
-  newMessage: notificationParts("newMessage", "NewMessage", "new_message", {
-    badgeCountEnabled: ["BadgeCountEnabled", "badge_count_enabled"],
-    "withMedia.enabled": ["WithMedia.Enabled", "with_media.enabled"],
-    "withMedia.template": ["WithMedia.Template", "with_media.template"],
-  }),
-  addedToConversation: notificationParts("addedToConversation", "AddedToConversation", "added_to_conversation"),
-  removedFromConversation: notificationParts("removedFromConversation", "RemovedFromConversation", "removed_from_conversation"),
-} as const satisfies SettingTable;
+  logEnabled: { yaml: "logEnabled", value: as<boolean>(), form: "LogEnabled", answer: "log_enabled", read: "value", compare: "value", change: "update", secret: false },
+  newMessage: {
+    yaml: "newMessage", value: as<NewMessageNotification>(),
+    ...composite("NewMessage", "new_message", {
+      ...NOTIFICATION_PARTS,
+      badgeCountEnabled: ["BadgeCountEnabled", "badge_count_enabled"],
+      "withMedia.enabled": ["WithMedia.Enabled", "with_media.enabled"],
+      "withMedia.template": ["WithMedia.Template", "with_media.template"],
+    }),
+    read: "value", compare: "value", change: "update", secret: false,
+  },
+  addedToConversation: {
+    yaml: "addedToConversation", value: as<Notification>(), ...composite("AddedToConversation", "added_to_conversation", NOTIFICATION_PARTS),
+    read: "value", compare: "value", change: "update", secret: false,
+  },
+  removedFromConversation: {
+    yaml: "removedFromConversation", value: as<Notification>(), ...composite("RemovedFromConversation", "removed_from_conversation", NOTIFICATION_PARTS),
+    read: "value", compare: "value", change: "update", secret: false,
+  },
+} as const satisfies EnvironmentTable;
 
 export const SERVICE_WEBHOOKS_PROPERTIES = {
-  preWebhookUrl: update("preWebhookUrl", "PreWebhookUrl", "pre_webhook_url"),
-  postWebhookUrl: update("postWebhookUrl", "PostWebhookUrl", "post_webhook_url"),
-  method: { ...update("method", "Method", "method"), caseless: [""] },
-  filters: update("filters", "Filters", "filters"),
-} as const satisfies SettingTable;
+  preWebhookUrl: { yaml: "preWebhookUrl", value: as<string>(), form: "PreWebhookUrl", answer: "pre_webhook_url", read: "value", compare: "value", change: "update", secret: false },
+  postWebhookUrl: {
+    yaml: "postWebhookUrl", value: as<string>(), form: "PostWebhookUrl", answer: "post_webhook_url", read: "value", compare: "value", change: "update", secret: false,
+  },
+  method: {
+    yaml: "method", value: as<(typeof WEBHOOK_METHODS)[number]>(), form: "Method", answer: "method", read: "value", compare: "value", caseless: [""],
+    change: "update", secret: false,
+  },
+  filters: { yaml: "filters", value: as<string[]>(), form: "Filters", answer: "filters", read: "value", compare: "set", change: "update", secret: false },
+} as const satisfies EnvironmentTable;
 
 export const ROLE_PROPERTIES = {
-  friendlyName: createOnly("friendlyName", "FriendlyName", "friendly_name", { required: true }),
-  type: createOnly("type", "Type", "type", { required: true }),
+  friendlyName: {
+    yaml: "friendlyName", value: as<string>(), form: "FriendlyName", answer: "friendly_name", read: "value", compare: "value", change: "create-only", secret: false,
+    required: true,
+  },
+  type: {
+    yaml: "type", value: as<(typeof ROLE_TYPES)[number]>(), form: "Type", answer: "type", read: "value", compare: "value", change: "create-only", secret: false,
+    required: true,
+  },
   /** Twilio replaces the whole set on update; a set, so their order never shows as a change. */
-  permissions: { ...update("permissions", "Permission", "permissions"), required: true },
-} as const satisfies SettingTable;
+  permissions: {
+    yaml: "permissions", value: as<string[]>(), form: "Permission", answer: "permissions", read: "value", compare: "set", change: "update", secret: false,
+    required: true,
+  },
+} as const satisfies EnvironmentTable;
 
 export const USER_PROPERTIES = {
-  identity: createOnly("identity", "Identity", "identity", { required: true }),
-  friendlyName: update("friendlyName", "FriendlyName", "friendly_name"),
-  attributes: { ...update("attributes", "Attributes", "attributes", "json"), encode: "json" },
-  roleSid: update("role", "RoleSid", "role_sid"),
-} as const satisfies SettingTable;
+  identity: {
+    yaml: "identity", value: as<string>(), form: "Identity", answer: "identity", read: "value", compare: "value", change: "create-only", secret: false, required: true,
+  },
+  friendlyName: { yaml: "friendlyName", value: as<string>(), form: "FriendlyName", answer: "friendly_name", read: "value", compare: "value", change: "update", secret: false },
+  attributes: {
+    yaml: "attributes", value: as<JsonObject>(), form: "Attributes", encode: "json", answer: "attributes", read: "json", compare: "json", change: "update", secret: false,
+  },
+  roleSid: { yaml: "role", value: as<string>(), form: "RoleSid", answer: "role_sid", read: "value", compare: "value", change: "update", secret: false },
+} as const satisfies EnvironmentTable;
 
 export const ACCOUNT_CONFIGURATION_PROPERTIES = {
-  defaultChatServiceSid: update("defaultChatService", "DefaultChatServiceSid", "default_chat_service_sid"),
-  defaultMessagingServiceSid: update("defaultMessagingServiceSid", "DefaultMessagingServiceSid", "default_messaging_service_sid"),
-  defaultInactiveTimer: update("defaultInactiveTimer", "DefaultInactiveTimer", "default_inactive_timer", "duration"),
-  defaultClosedTimer: update("defaultClosedTimer", "DefaultClosedTimer", "default_closed_timer", "duration"),
-} as const satisfies SettingTable;
+  defaultChatServiceSid: {
+    yaml: "defaultChatService", value: as<string>(), form: "DefaultChatServiceSid", answer: "default_chat_service_sid", read: "value", compare: "value",
+    change: "update", secret: false,
+  },
+  defaultMessagingServiceSid: {
+    yaml: "defaultMessagingServiceSid", value: as<string>(), form: "DefaultMessagingServiceSid", answer: "default_messaging_service_sid", read: "value",
+    compare: "value", change: "update", secret: false,
+  },
+  defaultInactiveTimer: {
+    yaml: "defaultInactiveTimer", value: as<string>(), form: "DefaultInactiveTimer", answer: "default_inactive_timer", read: "value", compare: "duration",
+    change: "update", secret: false,
+  },
+  defaultClosedTimer: {
+    yaml: "defaultClosedTimer", value: as<string>(), form: "DefaultClosedTimer", answer: "default_closed_timer", read: "value", compare: "duration",
+    change: "update", secret: false,
+  },
+} as const satisfies EnvironmentTable;
 
 export const ACCOUNT_WEBHOOKS_PROPERTIES = {
   ...SERVICE_WEBHOOKS_PROPERTIES,
-  target: update("target", "Target", "target"),
-} as const satisfies SettingTable;
-
-const AUTO_CREATION_PARTS = {
-  enabled: ["Enabled", "enabled"],
-  type: ["Type", "type"],
-  conversationServiceSid: ["ConversationServiceSid", "conversation_service_sid"],
-  webhookUrl: ["WebhookUrl", "webhook_url"],
-  webhookMethod: ["WebhookMethod", "webhook_method"],
-  webhookFilters: ["WebhookFilters", "webhook_filters"],
-  studioFlowSid: ["StudioFlowSid", "studio_flow_sid"],
-  studioRetryCount: ["StudioRetryCount", "studio_retry_count"],
-} as const;
+  target: {
+    yaml: "target", value: as<(typeof ACCOUNT_WEBHOOK_TARGETS)[number]>(), form: "Target", answer: "target", read: "value", compare: "value", change: "update",
+    secret: false,
+  },
+} as const satisfies EnvironmentTable;
 
 export const ADDRESS_CONFIGURATION_PROPERTIES = {
-  type: createOnly("type", "Type", "type", { required: true }),
-  address: createOnly("address", "Address", "address", { required: true }),
-  friendlyName: update("friendlyName", "FriendlyName", "friendly_name"),
-  autoCreation: {
-    ...update(
-      "autoCreation",
-      Object.fromEntries(Object.entries(AUTO_CREATION_PARTS).map(([part, [key]]) => [part, `AutoCreation.${key}`])),
-      Object.fromEntries(Object.entries(AUTO_CREATION_PARTS).map(([part, [, key]]) => [part, `auto_creation.${key}`])),
-    ),
-    caseless: ["webhookMethod"],
+  type: {
+    yaml: "type", value: as<(typeof ADDRESS_TYPES)[number]>(), form: "Type", answer: "type", read: "value", compare: "value", change: "create-only", secret: false,
+    required: true,
   },
-  addressCountry: createOnly("addressCountry", "AddressCountry", "address_country"),
-} as const satisfies SettingTable;
+  address: {
+    yaml: "address", value: as<string>(), form: "Address", answer: "address", read: "value", compare: "value", change: "create-only", secret: false, required: true,
+  },
+  friendlyName: { yaml: "friendlyName", value: as<string>(), form: "FriendlyName", answer: "friendly_name", read: "value", compare: "value", change: "update", secret: false },
+  autoCreation: {
+    yaml: "autoCreation", value: as<AutoCreation>(),
+    ...composite("AutoCreation", "auto_creation", {
+      enabled: ["Enabled", "enabled"],
+      type: ["Type", "type"],
+      conversationServiceSid: ["ConversationServiceSid", "conversation_service_sid"],
+      webhookUrl: ["WebhookUrl", "webhook_url"],
+      webhookMethod: ["WebhookMethod", "webhook_method"],
+      webhookFilters: ["WebhookFilters", "webhook_filters"],
+      studioFlowSid: ["StudioFlowSid", "studio_flow_sid"],
+      studioRetryCount: ["StudioRetryCount", "studio_retry_count"],
+    }),
+    read: "value", compare: "value", caseless: ["webhookMethod"], change: "update", secret: false,
+  },
+  addressCountry: {
+    yaml: "addressCountry", value: as<string>(), form: "AddressCountry", answer: "address_country", read: "value", compare: "value", change: "create-only",
+    secret: false,
+  },
+} as const satisfies EnvironmentTable;
+
+// Sent, never answered: state keeps a fingerprint of each, as a Pulumi secret.
+const SECRET = { answer: null, compare: "value", change: "update", secret: true } as const;
 
 export const PUSH_CREDENTIAL_PROPERTIES = {
   /** Twilio would update it in place, but a new type takes other secrets: it replaces the credential. */
-  type: createOnly("type", "Type", "type", { required: true }),
-  friendlyName: update("friendlyName", "FriendlyName", "friendly_name"),
+  type: {
+    yaml: "type", value: as<(typeof PUSH_CREDENTIAL_TYPES)[number]>(), form: "Type", answer: "type", read: "value", compare: "value", change: "create-only",
+    secret: false, required: true,
+  },
+  friendlyName: { yaml: "friendlyName", value: as<string>(), form: "FriendlyName", answer: "friendly_name", read: "value", compare: "value", change: "update", secret: false },
   /** Twilio answers it as text ("True"/"False"). */
-  sandbox: { ...update("sandbox", "Sandbox", "sandbox"), read: "boolean" },
-  certificate: secret("certificate", "Certificate"),
-  privateKey: secret("privateKey", "PrivateKey"),
-  apiKey: secret("apiKey", "ApiKey"),
-  secret: secret("secret", "Secret"),
-} as const satisfies SettingTable;
+  sandbox: { yaml: "sandbox", value: as<boolean>(), form: "Sandbox", answer: "sandbox", read: "boolean", compare: "value", change: "update", secret: false },
+  certificate: { yaml: "certificate", value: as<string>(), form: "Certificate", ...SECRET },
+  privateKey: { yaml: "privateKey", value: as<string>(), form: "PrivateKey", ...SECRET },
+  apiKey: { yaml: "apiKey", value: as<string>(), form: "ApiKey", ...SECRET },
+  secret: { yaml: "secret", value: as<string>(), form: "Secret", ...SECRET },
+} as const satisfies EnvironmentTable;
 
 /** Where an environment resource lives: in a service, in a service or the default one, or in the account. */
 export type Placement = "service" | "service-or-default" | "account";
@@ -180,7 +252,7 @@ export interface EnvironmentKind {
   name: EnvironmentKindName;
   /** How messages name one: "role", "service configuration". */
   noun: string;
-  table: SettingTable;
+  table: EnvironmentTable;
   shape: "singleton" | "collection";
   placement: Placement;
   /** The property that names one object among its kind, for adoption and lost-answer recovery. */
@@ -257,6 +329,4 @@ export const AUTO_CREATION_TYPES = ["webhook", "studio", "default"] as const;
 export const PUSH_CREDENTIAL_TYPES = ["apn", "fcm", "gcm"] as const;
 
 /** The properties of a table that are secret. */
-export function secretSettings(table: SettingTable): string[] {
-  return Object.keys(table).filter((property) => table[property].secret);
-}
+export const secretSettings = (table: EnvironmentTable): string[] => secretProperties(table);

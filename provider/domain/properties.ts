@@ -1,5 +1,6 @@
-// One property table per resource: each row is the single place that says, for one field, its
-// key in the stack file, the TypeScript type of its value (arguments, inputs, forms, answers and
+// One property table per resource of the conversation side, in the row type every kind has
+// (row.ts, which the environment's tables use too): each row is the single place that says, for
+// one field, its key in the stack file, the TypeScript type of its value (arguments, inputs, forms, answers and
 // outputs are typed from it), the form key Twilio takes and the answer key it shows it under, how two
 // values compare, when it may change (and whether once the conversation is closed), whether it is
 // secret, which `check` rule it obeys and how a lost answer's recovery matches it. Pure data:
@@ -8,6 +9,7 @@
 // a field's row (state and timers, closing after create, the thread's order) stay code beside
 // the code that uses them.
 import type { JsonObject } from "./json";
+import { as, isField, type Change, type FieldRow, type KeysWhere, type ObservedRow, type RowTable, type ValueOf } from "./row";
 import {
   ADOPT_MODES,
   CONVERSATION_STATES,
@@ -23,15 +25,23 @@ import {
   type WebhookTarget,
 } from "./rules";
 
-/** How a declared value is compared with the one held: as text, as a JSON value, in seconds, to the second. */
-export type Comparison = "text" | "json" | "duration" | "instant" | "number";
-
-/**
- * When a property may change: `update` in place; `create-only`, where a change replaces the
- * conversation or re-creates the message; `recorded`, where only the provider's record changes
- * (no request).
- */
-export type Change = "update" | "create-only" | "recorded";
+export {
+  as,
+  partsOf,
+  secretProperties,
+  setValueAt,
+  valueAt,
+  type AnswerKeys,
+  type Change,
+  type Comparison,
+  type Expect,
+  type FieldRow,
+  type FormKeys,
+  type KeysWhere,
+  type ObservedRow,
+  type SameKeys,
+  type ValueOf,
+} from "./row";
 
 /** Whether a change is refused once the conversation is closed; `own rule`: decided by code (state). */
 export type WhenClosed = "refused" | "allowed" | "own rule";
@@ -66,31 +76,10 @@ export type FieldRule =
   | "webhookFilters"
   | "webhookTriggers";
 
-/**
- * Where a value goes in Twilio's form: one key, or one per part of an object (its dotted path
- * below the property). `null`: never sent in a form (in the path, or not Twilio's).
- */
-export type FormKeys = string | Readonly<Record<string, string>> | null;
-
-/**
- * A row's `value`: the TypeScript type of what the stack declares, for the types derived from the
- * table (arguments, inputs, forms, outputs). Nothing at run time.
- */
-export const as = <T>(): T => undefined as T;
-
-export interface DeclaredRow {
-  /** The key in the stack file's conversation (or message); null when it is not declared there. */
-  yaml: string | null;
-  /** Its type, as declared: `as<string>()`. */
-  value: unknown;
+/** A field of the conversation side: the row every kind has, with what the conversation's own rules read. */
+export interface DeclaredRow extends FieldRow {
   /** The value of an undeclared one: it takes no null (otherwise an undeclared value is null). */
   default?: unknown;
-  form: FormKeys;
-  /**
-   * How the value is written in the form: as is, as canonical JSON text, as Twilio's whole-second
-   * UTC date, lowercased (the spec's enum), or a list as one repeated key per item.
-   */
-  encode?: "json" | "date" | "lowercase" | "list";
   /**
    * `after`: Twilio's create form has no such key, though its update form has; a create that
    * declares it is followed by an update that sends it.
@@ -101,27 +90,9 @@ export interface DeclaredRow {
    * change a declared value (adding one where none is held): why it is create-only here.
    */
   narrowUpdate?: string;
-  /** Where Twilio's JSON answer holds it (a dotted path, numbers index lists); null when Twilio never shows it. */
-  answer: string | Readonly<Record<string, string>> | null;
-  /** How the answer is read: JSON text parsed into a value, a number, a list of text, upper-cased text; by default text. */
-  read?: "json" | "number" | "list" | "uppercase";
-  /** Twilio holds one for every object: the resource's output is never null. */
-  always?: true;
-  compare: Comparison;
-  change: Change;
   closed: WhenClosed;
-  secret: boolean;
   recovery: Recovery;
   rule: FieldRule | null;
-}
-
-/** A value only Twilio sets: shown in its answer, never declared. */
-export interface ObservedRow {
-  change: "observed";
-  answer: string;
-  read?: "number";
-  always?: true;
-  secret: boolean;
 }
 
 export type PropertyRow = DeclaredRow | ObservedRow;
@@ -363,9 +334,6 @@ export type MessageTable = typeof MESSAGE_PROPERTIES;
 export type ParticipantTable = typeof PARTICIPANT_PROPERTIES;
 export type WebhookTable = typeof WEBHOOK_PROPERTIES;
 
-/** The keys of a table whose rows have the shape `Row`. */
-export type KeysWhere<T, Row> = { [K in keyof T]: T[K] extends Row ? K : never }[keyof T] & string;
-
 /** Properties the stack declares. */
 export type Declarable<T> = KeysWhere<T, { yaml: string }>;
 /** Properties sent in Twilio's form. */
@@ -377,8 +345,6 @@ export type ChangedBy<T, C extends Change> = KeysWhere<T, { change: C }>;
 /** Properties the stack declares, or the path holds (every row but those only Twilio sets). */
 export type DeclaredProperty<T> = KeysWhere<T, { change: Change }>;
 
-/** A row's type, as declared (its `value`). */
-export type ValueOf<Row> = Row extends { value: infer V } ? V : never;
 /** A declared row's value after `check`: null when not declared, unless the row has a default. */
 export type InputValue<Row> = Row extends { default: unknown } ? ValueOf<Row> : ValueOf<Row> | null;
 
@@ -387,24 +353,19 @@ export type DeclaredValues<T> = { -readonly [K in keyof T as K extends DeclaredP
 /** What a form is built from: each property sent, null when not sent. */
 export type SentValues<T> = { -readonly [K in keyof T as K extends Sent<T> ? K : never]: ValueOf<T[K]> | null };
 
-/** `true` when the two key sets are the same: an interface and its table must list the same properties. */
-export type SameKeys<A extends PropertyKey, B extends PropertyKey> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-/** Compiles only for `true`: `Expect<SameKeys<…>>` fails the build when an interface and its table part ways. */
-export type Expect<T extends true> = T;
-
-function keysWhere<T extends Table, K extends keyof T & string>(table: T, keep: (row: PropertyRow) => boolean): K[] {
-  return Object.keys(table).filter((key) => keep(table[key])) as K[];
+function keysWhere<T extends RowTable, K extends keyof T & string>(table: T, keep: (row: T[K]) => boolean): K[] {
+  return (Object.keys(table) as K[]).filter((key) => keep(table[key]));
 }
 
 export const isDeclared = (row: PropertyRow): row is DeclaredRow => row.change !== "observed";
 
-export function declarable<T extends Table>(table: T): Declarable<T>[] {
-  return keysWhere(table, (row) => isDeclared(row) && row.yaml !== null);
+export function declarable<T extends RowTable>(table: T): Declarable<T>[] {
+  return keysWhere(table, (row) => isField(row) && row.yaml !== null);
 }
 
 /** Every declared property (those the path holds too), in table order. */
-export function declaredProperties<T extends Table>(table: T): DeclaredProperty<T>[] {
-  return keysWhere(table, isDeclared);
+export function declaredProperties<T extends RowTable>(table: T): DeclaredProperty<T>[] {
+  return keysWhere(table, isField);
 }
 
 /** The rows' defaults: an input at its default is left out of stored inputs, as an undeclared one is. */
@@ -414,51 +375,19 @@ export function defaults<T extends Table>(table: T): Partial<DeclaredValues<T>> 
   ) as Partial<DeclaredValues<T>>;
 }
 
-export function sent<T extends Table>(table: T): Sent<T>[] {
-  return keysWhere(table, (row) => isDeclared(row) && row.form !== null);
+export function sent<T extends RowTable>(table: T): Sent<T>[] {
+  return keysWhere(table, (row) => isField(row) && row.form !== null);
 }
 
-export function answered<T extends Table>(table: T): Answered<T>[] {
+export function answered<T extends RowTable>(table: T): Answered<T>[] {
   return keysWhere(table, (row) => row.answer !== null);
 }
 
-export function changedBy<T extends Table, C extends Change>(table: T, change: C): ChangedBy<T, C>[] {
+export function changedBy<T extends RowTable, C extends Change>(table: T, change: C): ChangedBy<T, C>[] {
   return keysWhere(table, (row) => row.change === change);
 }
 
 /** Declared properties a closed conversation refuses to change. */
 export function refusedWhenClosed<T extends Table>(table: T): Declarable<T>[] {
   return keysWhere(table, (row) => isDeclared(row) && row.closed === "refused");
-}
-
-/** Properties whose values are secret: their outputs are marked secret (`additionalSecretOutputs`). */
-export function secretProperties<T extends Table>(table: T): Array<keyof T & string> {
-  return keysWhere(table, (row) => row.secret);
-}
-
-/** The dotted path of each part of a composite value, or `[""]` for a plain one. */
-export function partsOf(keys: string | Readonly<Record<string, string>>): Array<[part: string, key: string]> {
-  return typeof keys === "string" ? [["", keys]] : Object.entries(keys);
-}
-
-/**
- * Sets the value at a dotted path below `target` (not ""), making the objects on the way; an object
- * already on the way is copied first, so a value shared with another is never changed.
- */
-export function setValueAt(target: Record<string, unknown>, path: string, value: unknown): void {
-  const segments = path.split(".");
-  let current = target;
-  for (const segment of segments.slice(0, -1)) current = (current[segment] = { ...((current[segment] as object | undefined) ?? {}) }) as Record<string, unknown>;
-  current[segments[segments.length - 1]] = value;
-}
-
-/** The value at a dotted path below `value` ("" is the value itself); undefined where there is none. */
-export function valueAt(value: unknown, path: string): unknown {
-  if (path === "") return value;
-  let current = value;
-  for (const segment of path.split(".")) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
 }

@@ -5,7 +5,7 @@
 import type { Observed } from "../client/environment";
 import type { ObservedMessage, ObservedParticipant, ObservedWebhook } from "../client/wire";
 import { jsonEqual } from "../domain/json";
-import { ENVIRONMENT_KINDS, type EnvironmentKindName, type SettingTable } from "../domain/environment";
+import { ENVIRONMENT_KINDS, type EnvironmentKindName } from "../domain/environment";
 import { CREDENTIAL_SECRETS } from "../domain/environment-rules";
 import { CONVERSATION_PROPERTIES, MESSAGE_PROPERTIES, PARTICIPANT_PROPERTIES, WEBHOOK_PROPERTIES } from "../domain/properties";
 import { WEBHOOK_TARGET_FIELDS, type WebhookTarget } from "../domain/rules";
@@ -109,7 +109,7 @@ function isEmptyObject(value: unknown): boolean {
 }
 
 const settingsOf = (kind: EnvironmentKindName, observed: Observed, only?: readonly string[]) =>
-  entryOf(ENVIRONMENT_KINDS[kind].table as SettingTable, observed, TWILIO_DEFAULTS[kind], only);
+  entryOf(ENVIRONMENT_KINDS[kind].table, observed, TWILIO_DEFAULTS[kind], only);
 
 /** Objects named by `base`, each given its unique logical name, sorted by it. */
 function named<T>(items: readonly T[], base: (item: T) => string, order: (item: T) => string): Array<[string, T]> {

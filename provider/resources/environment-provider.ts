@@ -1,5 +1,5 @@
 // The provider of the environment's resources, one kind at a time: thin effects around the pure
-// decisions of diff/environment.ts, the wire of client/environment.ts and the kind's table.
+// decisions of diff/environment.ts, the wire of client/ and the kind's table.
 import type * as pulumi from "@pulumi/pulumi";
 import {
   createEnvironment,
@@ -7,7 +7,6 @@ import {
   fetchEnvironment,
   findEnvironment,
   findEnvironmentBy,
-  environmentForm,
   updateEnvironment,
   type EnvironmentScope,
   type Observed,
@@ -15,6 +14,7 @@ import {
 import { listConversations } from "../client/conversations";
 import type { Transport } from "../client/http";
 import { intentKey } from "../client/intents";
+import { formOf } from "../client/wire";
 import { secretSettings, type EnvironmentKind } from "../domain/environment";
 import { environmentViolations } from "../domain/environment-rules";
 import {
@@ -105,7 +105,7 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
         if (Object.keys(olds.found ?? {}).length === 0) return;
         const held = await fetchEnvironment(transport(), kind, scope, sidOf(id), context("read", olds));
         const values = held ? restoredValues(kind, olds.found ?? {}, held) : {};
-        if (Object.keys(values).length > 0) await updateEnvironment(transport(), kind, scope, sidOf(id), environmentForm(kind.table, values), context("restore", olds));
+        if (Object.keys(values).length > 0) await updateEnvironment(transport(), kind, scope, sidOf(id), formOf(kind.table, values), context("restore", olds));
         return;
       }
       if (kind.name === "service" && !olds.deleteWithConversations) await refuseHeldConversations(transport(), id, olds);
@@ -124,7 +124,7 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
   async function setDeclared(held: Observed, sid: string | undefined, inputs: EnvironmentInputs, fingerprints: Record<string, string> | null): Promise<Observed> {
     const properties = propertiesToSend(kind, held, inputs, fingerprints);
     if (properties.length === 0) return held;
-    const form = environmentForm(kind.table, valuesOf(inputs, properties));
+    const form = formOf(kind.table, valuesOf(inputs, properties));
     return updateEnvironment(transport(), kind, scopeOf(inputs), sid, form, context(kind.shape === "singleton" ? "set" : "update", inputs));
   }
 

@@ -20,7 +20,10 @@ import {
   USER_PROPERTIES,
   ENVIRONMENT_TYPES,
   secretSettings,
+  type AutoCreation,
   type EnvironmentKindName,
+  type NewMessageNotification,
+  type Notification,
 } from "../domain/environment";
 import type { TwilioSettings } from "./args";
 import { registeredProps, withSecretOutputs, withoutPromiseStacks } from "./registration";
@@ -61,15 +64,11 @@ export interface ServiceConfigurationArgs extends Common, InService {
   reachabilityEnabled?: In<boolean>;
 }
 
-export interface NotificationArgs {
-  enabled?: boolean;
-  template?: string;
-  sound?: string;
-}
+export interface NotificationArgs extends Notification {}
 
 export interface ServiceNotificationsArgs extends Common, InService {
   logEnabled?: In<boolean>;
-  newMessage?: In<NotificationArgs & { badgeCountEnabled?: boolean; withMedia?: { enabled?: boolean; template?: string } }>;
+  newMessage?: In<NewMessageNotification>;
   addedToConversation?: In<NotificationArgs>;
   removedFromConversation?: In<NotificationArgs>;
 }
@@ -111,17 +110,7 @@ export interface AccountConfigurationArgs extends Common {
   defaultClosedTimer?: In<string>;
 }
 
-export interface AutoCreationArgs {
-  enabled?: boolean;
-  type?: "webhook" | "studio" | "default";
-  conversationServiceSid?: string;
-  webhookUrl?: string;
-  /** GET or POST (in either case). */
-  webhookMethod?: string;
-  webhookFilters?: string[];
-  studioFlowSid?: string;
-  studioRetryCount?: number;
-}
+export interface AutoCreationArgs extends AutoCreation {}
 
 export interface AddressConfigurationArgs extends Common, Adoptable {
   type: pulumi.Input<"sms" | "whatsapp" | "messenger" | "gbm" | "email" | "rcs" | "apple" | "chat">;

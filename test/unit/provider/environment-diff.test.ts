@@ -9,10 +9,11 @@ import {
   propertiesToSend,
   recordFound,
   restoredValues,
-  settingDiffers,
   type EnvironmentOutputs,
 } from "../../../provider/diff/environment";
-import { environmentForm, observedOf } from "../../../provider/client/environment";
+import { propertyDiffers } from "../../../provider/diff/compare";
+import { observedOf } from "../../../provider/client/environment";
+import { formOf } from "../../../provider/client/wire";
 import { ENVIRONMENT_KINDS, type EnvironmentKindName } from "../../../provider/domain/environment";
 import { UNKNOWN } from "../../../provider/domain/unknown";
 import { environmentProvider } from "../../../provider/resources/environment-provider";
@@ -219,10 +220,10 @@ describe("singletons and other kinds", () => {
 
   it("a value left out never asks for a change", () => {
     const row = ENVIRONMENT_KINDS.user.table.friendlyName;
-    expect(settingDiffers(row, null, "Ada")).toBe(false);
-    expect(settingDiffers(row, undefined, "Ada")).toBe(false);
-    expect(settingDiffers(row, "Ada", null)).toBe(true);
-    expect(settingDiffers(row, UNKNOWN, "Ada")).toBe(true);
+    expect(propertyDiffers(row, null, "Ada")).toBe(false);
+    expect(propertyDiffers(row, undefined, "Ada")).toBe(false);
+    expect(propertyDiffers(row, "Ada", null)).toBe(true);
+    expect(propertyDiffers(row, UNKNOWN, "Ada")).toBe(true);
   });
 });
 
@@ -327,13 +328,13 @@ describe("what a destroy puts back", () => {
     const rewritten = observedOf(user.table, { sid: "US1", attributes: '{"hazmat":true,"plate":"HB-000-XX"}' });
     const restored = restoredValues(user, found, rewritten);
     expect(Object.keys(restored)).toEqual(["attributes"]);
-    expect(environmentForm(user.table, restored)).toEqual({ Attributes: text });
+    expect(formOf(user.table, restored)).toEqual({ Attributes: text });
   });
 
   it("puts back JSON found before texts were recorded by its value", () => {
     const user = ENVIRONMENT_KINDS.user;
     expect(restoredValues(user, { attributes: { a: 1, b: 2 } }, { attributes: { b: 2, a: 1 } })).toEqual({});
-    expect(environmentForm(user.table, restoredValues(user, { attributes: { b: 2, a: 1 } }, { attributes: { a: 3 } }))).toEqual({ Attributes: '{"a":1,"b":2}' });
+    expect(formOf(user.table, restoredValues(user, { attributes: { b: 2, a: 1 } }, { attributes: { a: 3 } }))).toEqual({ Attributes: '{"a":1,"b":2}' });
   });
 });
 

@@ -4,13 +4,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { environmentForm, environmentPath, observedOf } from "../../../provider/client/environment";
+import { environmentPath, observedOf } from "../../../provider/client/environment";
+import { formOf } from "../../../provider/client/wire";
 import { formBody } from "../../../provider/client/http";
 import {
   ENVIRONMENT_KINDS,
   secretSettings,
   type EnvironmentKindName,
-  type SettingRow,
+  type EnvironmentRow,
 } from "../../../provider/domain/environment";
 import { partsOf } from "../../../provider/domain/properties";
 import { stackJsonSchemaText } from "../../../schemas/generate";
@@ -20,8 +21,8 @@ type Json = Record<string, any>;
 const ORACLE = path.resolve(__dirname, "../../../../shared/oracle/twilio_conversations_v1.json");
 const spec: Json | null = existsSync(ORACLE) ? JSON.parse(readFileSync(ORACLE, "utf8")) : null;
 
-const formKeysOf = (row: SettingRow) => partsOf(row.form).map(([, key]) => key);
-const answerKeysOf = (row: SettingRow) => (row.answer === null ? [] : partsOf(row.answer).map(([, key]) => key));
+const formKeysOf = (row: EnvironmentRow) => partsOf(row.form).map(([, key]) => key);
+const answerKeysOf = (row: EnvironmentRow) => (row.answer === null ? [] : partsOf(row.answer).map(([, key]) => key));
 
 /** Where Twilio creates and changes each kind, and the schema of its answer (one per path family). */
 interface Operations {
@@ -228,22 +229,22 @@ describe("forms and answers from the tables", () => {
   const pairs = (form: Record<string, string | readonly string[]>) => [...new URLSearchParams(formBody(form))];
 
   it("a list repeats its key, in the declared order, and null or left-out values are not sent", () => {
-    const form = environmentForm(ENVIRONMENT_KINDS.role.table, { friendlyName: "agent", type: "conversation", permissions: ["sendMessage", "leaveConversation"] });
+    const form = formOf(ENVIRONMENT_KINDS.role.table, { friendlyName: "agent", type: "conversation", permissions: ["sendMessage", "leaveConversation"] });
     expect(pairs(form)).toEqual([
       ["FriendlyName", "agent"],
       ["Type", "conversation"],
       ["Permission", "sendMessage"],
       ["Permission", "leaveConversation"],
     ]);
-    expect(environmentForm(ENVIRONMENT_KINDS.role.table, { friendlyName: null, permissions: ["sendMessage"] })).toEqual({ Permission: ["sendMessage"] });
+    expect(formOf(ENVIRONMENT_KINDS.role.table, { friendlyName: null, permissions: ["sendMessage"] })).toEqual({ Permission: ["sendMessage"] });
     // An empty list is one empty value: how Twilio is told to clear it.
-    expect(pairs(environmentForm(ENVIRONMENT_KINDS.serviceWebhooks.table, { filters: [] }))).toEqual([["Filters", ""]]);
+    expect(pairs(formOf(ENVIRONMENT_KINDS.serviceWebhooks.table, { filters: [] }))).toEqual([["Filters", ""]]);
   });
 
   it("attributes go as JSON text and come back as the same value", () => {
     const table = ENVIRONMENT_KINDS.user.table;
     const attributes = { team: "support", shift: { start: 9, days: ["mon", "tue"] }, lead: true };
-    const form = environmentForm(table, { identity: "ada", attributes, roleSid: "RL" + "1".repeat(32) });
+    const form = formOf(table, { identity: "ada", attributes, roleSid: "RL" + "1".repeat(32) });
     expect(form).toEqual({ Identity: "ada", Attributes: '{"lead":true,"shift":{"days":["mon","tue"],"start":9},"team":"support"}', RoleSid: "RL" + "1".repeat(32) });
     const observed = observedOf(table, { sid: "US1", url: "u", account_sid: "AC1", identity: "ada", friendly_name: null, attributes: form.Attributes, role_sid: form.RoleSid });
     // The text as answered is kept beside the value: a destroy puts it back as it was.
@@ -257,7 +258,7 @@ describe("forms and answers from the tables", () => {
       newMessage: { enabled: true, template: "${PARTICIPANT}: ${MESSAGE}", badgeCountEnabled: false, withMedia: { enabled: true, template: "media" } },
       addedToConversation: { sound: "ding" },
     };
-    expect(environmentForm(table, declared)).toEqual({
+    expect(formOf(table, declared)).toEqual({
       LogEnabled: "true",
       "NewMessage.Enabled": "true",
       "NewMessage.Template": "${PARTICIPANT}: ${MESSAGE}",
@@ -289,7 +290,7 @@ describe("forms and answers from the tables", () => {
   it("an auto-creation goes under AutoCreation.*, its filters repeated, and is read back part by part (null where Twilio shows none)", () => {
     const table = ENVIRONMENT_KINDS.addressConfiguration.table;
     const autoCreation = { enabled: true, type: "webhook", webhookUrl: "https://hooks.example.com/in", webhookMethod: "POST", webhookFilters: ["onMessageAdded", "onParticipantAdded"] };
-    const form = environmentForm(table, { type: "sms", address: "+15005550006", autoCreation });
+    const form = formOf(table, { type: "sms", address: "+15005550006", autoCreation });
     expect(pairs(form)).toEqual([
       ["Type", "sms"],
       ["Address", "+15005550006"],
@@ -321,7 +322,7 @@ describe("forms and answers from the tables", () => {
 
   it("secrets are sent and never read back", () => {
     const table = ENVIRONMENT_KINDS.pushCredential.table;
-    expect(environmentForm(table, { type: "apn", sandbox: true, certificate: "CERT", privateKey: "KEY" })).toEqual({ Type: "apn", Sandbox: "true", Certificate: "CERT", PrivateKey: "KEY" });
+    expect(formOf(table, { type: "apn", sandbox: true, certificate: "CERT", privateKey: "KEY" })).toEqual({ Type: "apn", Sandbox: "true", Certificate: "CERT", PrivateKey: "KEY" });
     const observed = observedOf(table, { sid: "CR1", type: "apn", sandbox: "True", friendly_name: "iOS", certificate: "CERT" });
     expect(Object.keys(observed).sort()).toEqual(["accountSid", "friendlyName", "sandbox", "sid", "type", "url"]);
   });

@@ -2,12 +2,39 @@
 // from a fixture that declares every property and every part: the bytes of the form Twilio is sent
 // and the values (and their order) read from its answer, written out by hand.
 import { describe, expect, it } from "vitest";
-import { environmentForm, observedOf } from "../../../provider/client/environment";
+import { observedOf } from "../../../provider/client/environment";
+import { formOf } from "../../../provider/client/wire";
 import { formBody } from "../../../provider/client/http";
-import { ENVIRONMENT_KINDS, type EnvironmentKindName } from "../../../provider/domain/environment";
+import {
+  ACCOUNT_CONFIGURATION_PROPERTIES,
+  ACCOUNT_WEBHOOKS_PROPERTIES,
+  ADDRESS_CONFIGURATION_PROPERTIES,
+  ENVIRONMENT_KINDS,
+  PUSH_CREDENTIAL_PROPERTIES,
+  ROLE_PROPERTIES,
+  SERVICE_CONFIGURATION_PROPERTIES,
+  SERVICE_NOTIFICATIONS_PROPERTIES,
+  SERVICE_PROPERTIES,
+  SERVICE_WEBHOOKS_PROPERTIES,
+  USER_PROPERTIES,
+  type EnvironmentKindName,
+  type EnvironmentValues,
+} from "../../../provider/domain/environment";
 import { partsOf } from "../../../provider/domain/properties";
 import { UNKNOWN } from "../../../provider/domain/unknown";
-import { settingDiffers } from "../../../provider/diff/environment";
+import type {
+  AccountConfigurationArgs,
+  AccountWebhooksArgs,
+  AddressConfigurationArgs,
+  PushCredentialArgs,
+  RoleArgs,
+  ServiceArgs,
+  ServiceConfigurationArgs,
+  ServiceNotificationsArgs,
+  ServiceWebhooksArgs,
+  UserArgs,
+} from "../../../provider/resources/environment";
+import { propertyDiffers } from "../../../provider/diff/compare";
 
 const SID = (prefix: string, digit: string) => prefix + digit.repeat(32);
 
@@ -30,7 +57,7 @@ const notificationAnswer = { enabled: true, template: "t", sound: "s" };
 const noNotification = { enabled: null, template: null, sound: null };
 const autoCreation = {
   enabled: true,
-  type: "studio",
+  type: "studio" as const,
   conversationServiceSid: SID("IS", "1"),
   webhookUrl: "https://h.example.com/in",
   webhookMethod: "post",
@@ -39,16 +66,33 @@ const autoCreation = {
   studioRetryCount: 3,
 };
 
+// Every kind's declared values, typed from its table.
+const SERVICE = { friendlyName: "Support" } satisfies EnvironmentValues<typeof SERVICE_PROPERTIES>;
+const SERVICE_CONFIGURATION = { defaultConversationCreatorRoleSid: SID("RL", "1"), defaultConversationRoleSid: SID("RL", "2"), defaultChatServiceRoleSid: SID("RL", "3"), reachabilityEnabled: true } satisfies EnvironmentValues<typeof SERVICE_CONFIGURATION_PROPERTIES>;
+const SERVICE_NOTIFICATIONS = {
+  logEnabled: false,
+  newMessage: { ...notification, badgeCountEnabled: true, withMedia: { enabled: false, template: "m" } },
+  addedToConversation: notification,
+  removedFromConversation: { enabled: false, template: "r", sound: "default" },
+} satisfies EnvironmentValues<typeof SERVICE_NOTIFICATIONS_PROPERTIES>;
+const SERVICE_WEBHOOKS = { preWebhookUrl: "https://h.example.com/pre", postWebhookUrl: "https://h.example.com/post", method: "GET", filters: ["onMessageAdd", "onMessageAdded"] } satisfies EnvironmentValues<typeof SERVICE_WEBHOOKS_PROPERTIES>;
+const ROLE = { friendlyName: "agent", type: "conversation", permissions: ["sendMessage", "leaveConversation"] } satisfies EnvironmentValues<typeof ROLE_PROPERTIES>;
+const USER = { identity: "ada", friendlyName: "Ada", attributes: { team: "support", lead: true }, roleSid: SID("RL", "4") } satisfies EnvironmentValues<typeof USER_PROPERTIES>;
+const ACCOUNT_CONFIGURATION = { defaultChatServiceSid: SID("IS", "1"), defaultMessagingServiceSid: SID("MG", "2"), defaultInactiveTimer: "PT1H", defaultClosedTimer: "P1D" } satisfies EnvironmentValues<typeof ACCOUNT_CONFIGURATION_PROPERTIES>;
+const ACCOUNT_WEBHOOKS = { preWebhookUrl: "https://h.example.com/pre", postWebhookUrl: "https://h.example.com/post", method: "POST", filters: ["onConversationAdded"], target: "flex" } satisfies EnvironmentValues<typeof ACCOUNT_WEBHOOKS_PROPERTIES>;
+const ADDRESS_CONFIGURATION = { type: "whatsapp", address: "+15005550006", friendlyName: "Inbound", autoCreation, addressCountry: "US" } satisfies EnvironmentValues<typeof ADDRESS_CONFIGURATION_PROPERTIES>;
+const PUSH_CREDENTIAL = { type: "apn", friendlyName: "iOS", sandbox: false, certificate: "CERT", privateKey: "KEY", apiKey: "API", secret: "S" } satisfies EnvironmentValues<typeof PUSH_CREDENTIAL_PROPERTIES>;
+
 const FIXTURES: Record<EnvironmentKindName, Fixture> = {
   service: {
-    declared: { friendlyName: "Support" },
+    declared: SERVICE,
     body: "FriendlyName=Support",
     answer: { sid: SID("IS", "1"), url: "https://x/IS", account_sid: SID("AC", "0"), friendly_name: "Support" },
     observed: { sid: SID("IS", "1"), url: "https://x/IS", accountSid: SID("AC", "0"), friendlyName: "Support" },
     empty: { ...NONE, friendlyName: null },
   },
   serviceConfiguration: {
-    declared: { defaultConversationCreatorRoleSid: SID("RL", "1"), defaultConversationRoleSid: SID("RL", "2"), defaultChatServiceRoleSid: SID("RL", "3"), reachabilityEnabled: true },
+    declared: SERVICE_CONFIGURATION,
     body: `DefaultConversationCreatorRoleSid=${SID("RL", "1")}&DefaultConversationRoleSid=${SID("RL", "2")}&DefaultChatServiceRoleSid=${SID("RL", "3")}&ReachabilityEnabled=true`,
     answer: {
       url: "https://x/Configuration",
@@ -70,12 +114,7 @@ const FIXTURES: Record<EnvironmentKindName, Fixture> = {
     empty: { ...NONE, defaultConversationCreatorRoleSid: null, defaultConversationRoleSid: null, defaultChatServiceRoleSid: null, reachabilityEnabled: null },
   },
   serviceNotifications: {
-    declared: {
-      logEnabled: false,
-      newMessage: { ...notification, badgeCountEnabled: true, withMedia: { enabled: false, template: "m" } },
-      addedToConversation: notification,
-      removedFromConversation: { enabled: false, template: "r", sound: "default" },
-    },
+    declared: SERVICE_NOTIFICATIONS,
     body: [
       "LogEnabled=false",
       "NewMessage.Enabled=true",
@@ -116,21 +155,21 @@ const FIXTURES: Record<EnvironmentKindName, Fixture> = {
     },
   },
   serviceWebhooks: {
-    declared: { preWebhookUrl: "https://h.example.com/pre", postWebhookUrl: "https://h.example.com/post", method: "get", filters: ["onMessageAdd", "onMessageAdded"] },
-    body: "PreWebhookUrl=https%3A%2F%2Fh.example.com%2Fpre&PostWebhookUrl=https%3A%2F%2Fh.example.com%2Fpost&Method=get&Filters=onMessageAdd&Filters=onMessageAdded",
+    declared: SERVICE_WEBHOOKS,
+    body: "PreWebhookUrl=https%3A%2F%2Fh.example.com%2Fpre&PostWebhookUrl=https%3A%2F%2Fh.example.com%2Fpost&Method=GET&Filters=onMessageAdd&Filters=onMessageAdded",
     answer: { url: "https://x/Webhooks", pre_webhook_url: "https://h.example.com/pre", post_webhook_url: null, method: "GET", filters: ["onMessageAdded"] },
     observed: { sid: null, url: "https://x/Webhooks", accountSid: null, preWebhookUrl: "https://h.example.com/pre", postWebhookUrl: null, method: "GET", filters: ["onMessageAdded"] },
     empty: { ...NONE, preWebhookUrl: null, postWebhookUrl: null, method: null, filters: null },
   },
   role: {
-    declared: { friendlyName: "agent", type: "conversation", permissions: ["sendMessage", "leaveConversation"] },
+    declared: ROLE,
     body: "FriendlyName=agent&Type=conversation&Permission=sendMessage&Permission=leaveConversation",
     answer: { sid: SID("RL", "1"), url: "https://x/RL", account_sid: SID("AC", "0"), friendly_name: "agent", type: "conversation", permissions: ["leaveConversation", "sendMessage"] },
     observed: { sid: SID("RL", "1"), url: "https://x/RL", accountSid: SID("AC", "0"), friendlyName: "agent", type: "conversation", permissions: ["leaveConversation", "sendMessage"] },
     empty: { ...NONE, friendlyName: null, type: null, permissions: null },
   },
   user: {
-    declared: { identity: "ada", friendlyName: "Ada", attributes: { team: "support", lead: true }, roleSid: SID("RL", "4") },
+    declared: USER,
     body: `Identity=ada&FriendlyName=Ada&Attributes=%7B%22lead%22%3Atrue%2C%22team%22%3A%22support%22%7D&RoleSid=${SID("RL", "4")}`,
     answer: { sid: SID("US", "1"), identity: "ada", friendly_name: "Ada", attributes: '{"team": "support", "lead": true}', role_sid: SID("RL", "4") },
     observed: {
@@ -146,7 +185,7 @@ const FIXTURES: Record<EnvironmentKindName, Fixture> = {
     empty: { ...NONE, identity: null, friendlyName: null, attributes: null, roleSid: null, jsonTexts: {} },
   },
   accountConfiguration: {
-    declared: { defaultChatServiceSid: SID("IS", "1"), defaultMessagingServiceSid: SID("MG", "2"), defaultInactiveTimer: "PT1H", defaultClosedTimer: "P1D" },
+    declared: ACCOUNT_CONFIGURATION,
     body: `DefaultChatServiceSid=${SID("IS", "1")}&DefaultMessagingServiceSid=${SID("MG", "2")}&DefaultInactiveTimer=PT1H&DefaultClosedTimer=P1D`,
     answer: { url: "https://x/Configuration", account_sid: SID("AC", "0"), default_chat_service_sid: SID("IS", "1"), default_messaging_service_sid: null, default_inactive_timer: "PT60M", default_closed_timer: null },
     observed: {
@@ -161,14 +200,14 @@ const FIXTURES: Record<EnvironmentKindName, Fixture> = {
     empty: { ...NONE, defaultChatServiceSid: null, defaultMessagingServiceSid: null, defaultInactiveTimer: null, defaultClosedTimer: null },
   },
   accountWebhooks: {
-    declared: { preWebhookUrl: "https://h.example.com/pre", postWebhookUrl: "https://h.example.com/post", method: "POST", filters: ["onConversationAdded"], target: "flex" },
+    declared: ACCOUNT_WEBHOOKS,
     body: "PreWebhookUrl=https%3A%2F%2Fh.example.com%2Fpre&PostWebhookUrl=https%3A%2F%2Fh.example.com%2Fpost&Method=POST&Filters=onConversationAdded&Target=flex",
     answer: { url: "https://x/Webhooks", pre_webhook_url: null, post_webhook_url: "https://h.example.com/post", method: "post", filters: [], target: "webhook" },
     observed: { sid: null, url: "https://x/Webhooks", accountSid: null, preWebhookUrl: null, postWebhookUrl: "https://h.example.com/post", method: "post", filters: [], target: "webhook" },
     empty: { ...NONE, preWebhookUrl: null, postWebhookUrl: null, method: null, filters: null, target: null },
   },
   addressConfiguration: {
-    declared: { type: "whatsapp", address: "+15005550006", friendlyName: "Inbound", autoCreation, addressCountry: "US" },
+    declared: ADDRESS_CONFIGURATION,
     body: [
       "Type=whatsapp",
       "Address=%2B15005550006",
@@ -221,7 +260,7 @@ const FIXTURES: Record<EnvironmentKindName, Fixture> = {
     },
   },
   pushCredential: {
-    declared: { type: "apn", friendlyName: "iOS", sandbox: false, certificate: "CERT", privateKey: "KEY", apiKey: "API", secret: "S" },
+    declared: PUSH_CREDENTIAL,
     body: "Type=apn&FriendlyName=iOS&Sandbox=false&Certificate=CERT&PrivateKey=KEY&ApiKey=API&Secret=S",
     answer: { sid: SID("CR", "1"), type: "apn", friendly_name: "iOS", sandbox: "False", certificate: "CERT", private_key: "KEY" },
     observed: { sid: SID("CR", "1"), url: null, accountSid: null, type: "apn", friendlyName: "iOS", sandbox: false },
@@ -256,7 +295,7 @@ describe("every environment kind's form and answer, from a fixture of every row"
     const table = ENVIRONMENT_KINDS[kind].table;
 
     it(`${kind}: the form, byte for byte`, () => {
-      expect(formBody(environmentForm(table, fixture.declared))).toBe(fixture.body);
+      expect(formBody(formOf(table, fixture.declared))).toBe(fixture.body);
     });
 
     it(`${kind}: the values read from Twilio's answer, and from an answer that holds none`, () => {
@@ -266,13 +305,32 @@ describe("every environment kind's form and answer, from a fixture of every row"
 
     it(`${kind}: each declared value equals itself as Twilio would hold it, and nothing asks for a change where nothing is declared`, () => {
       for (const [property, row] of Object.entries(table)) {
-        expect(settingDiffers(row, fixture.declared[property], fixture.declared[property]), `${kind}.${property}`).toBe(false);
-        expect(settingDiffers(row, null, fixture.observed[property] ?? "held"), `${kind}.${property}`).toBe(false);
-        expect(settingDiffers(row, fixture.declared[property], null), `${kind}.${property}`).toBe(true);
-        expect(settingDiffers(row, UNKNOWN, fixture.declared[property]), `${kind}.${property}`).toBe(true);
+        expect(propertyDiffers(row, fixture.declared[property], fixture.declared[property]), `${kind}.${property}`).toBe(false);
+        expect(propertyDiffers(row, null, fixture.observed[property] ?? "held"), `${kind}.${property}`).toBe(false);
+        expect(propertyDiffers(row, fixture.declared[property], null), `${kind}.${property}`).toBe(true);
+        expect(propertyDiffers(row, UNKNOWN, fixture.declared[property]), `${kind}.${property}`).toBe(true);
       }
     });
   }
+});
+
+describe("the values' types, from the tables", () => {
+  it("each kind's declared values, typed from its table, are what its resource's arguments take (a type error otherwise)", () => {
+    const inService = { chatServiceSid: SID("IS", "9") };
+    const args = [
+      SERVICE satisfies ServiceArgs,
+      { ...SERVICE_CONFIGURATION, ...inService } satisfies ServiceConfigurationArgs,
+      { ...SERVICE_NOTIFICATIONS, ...inService } satisfies ServiceNotificationsArgs,
+      { ...SERVICE_WEBHOOKS, ...inService } satisfies ServiceWebhooksArgs,
+      ROLE satisfies RoleArgs,
+      USER satisfies UserArgs,
+      ACCOUNT_CONFIGURATION satisfies AccountConfigurationArgs,
+      ACCOUNT_WEBHOOKS satisfies AccountWebhooksArgs,
+      ADDRESS_CONFIGURATION satisfies AddressConfigurationArgs,
+      PUSH_CREDENTIAL satisfies PushCredentialArgs,
+    ];
+    expect(args.map((values) => Object.keys(values).filter((key) => key !== "chatServiceSid"))).toEqual(Object.values(FIXTURES).map((fixture) => Object.keys(fixture.declared)));
+  });
 });
 
 describe("how each kind of environment row compares", () => {
@@ -306,7 +364,7 @@ describe("how each kind of environment row compares", () => {
   ];
   for (const [what, kind, property, declared, held, differs] of cases) {
     it(`${what} (${kind}.${property})`, () => {
-      expect(settingDiffers(row(kind, property), declared, held)).toBe(differs);
+      expect(propertyDiffers(row(kind, property), declared, held)).toBe(differs);
     });
   }
 });

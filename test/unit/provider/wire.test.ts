@@ -179,6 +179,8 @@ describe("observedConversation", () => {
     ["nested JSON text", '{"a":[1,{"b":null}]}', { a: [1, { b: null }] }],
     ["text that is not JSON is kept as text", "not json", "not json"],
     ["null attributes", null, null],
+    // One reader for every kind: a JSON value answered as a value (not text) is that value, as an environment user's always was.
+    ["a JSON value answered as a value, not text", { a: 1 }, { a: 1 }],
   ])("attributes: %s", (_name, attributes, expected) => {
     expect(observedConversation({ ...base, attributes }).attributes).toEqual(expected);
   });
