@@ -1,13 +1,13 @@
 // One property table per resource of the conversation side, in the row type every kind has
 // (row.ts, which the environment's tables use too): each row is the single place that says, for
-// one field, its key in the stack file, the TypeScript type of its value (arguments, inputs, forms, answers and
-// outputs are typed from it), the form key Twilio takes and the answer key it shows it under, how two
-// values compare, when it may change (and whether once the conversation is closed), whether it is
-// secret, which `check` rule it obeys and how a lost answer's recovery matches it. Pure data:
-// client/ builds forms and reads answers from it, diff/ compares with it, resources/ derives the
-// declared list, refresh and the closed-conversation guard from it. The rules that are more than
-// a field's row (state and timers, closing after create, the thread's order) stay code beside
-// the code that uses them.
+// one field, its key in the stack file, the TypeScript type of its value (arguments, inputs,
+// forms, answers and outputs are typed from it), the form key Twilio takes and the answer key it
+// shows it under, how two values compare, when it may change (and whether once the conversation
+// is closed), whether it is secret, which `check` rule it obeys and how a lost answer's recovery
+// matches it. Pure data: client/ builds forms and reads answers from it, diff/ compares with it,
+// resources/ derives the declared list, refresh and the closed-conversation guard from it. The
+// rules that are more than a field's row (state and timers, closing after create, the thread's
+// order) stay code beside the code that uses them.
 import type { JsonObject } from "./json";
 import { as, isField, type Change, type FieldRow, type KeysWhere, type ObservedRow, type RowTable, type ValueOf } from "./row";
 import {

@@ -24,8 +24,28 @@ describe("declaredDiffers", () => {
     ["a fraction of a second Twilio drops", "2024-01-31T09:30:00.750Z", "2024-01-31T09:30:00Z", "instant", false],
     ["a fraction across a second boundary", "2024-01-31T09:30:00.999Z", "2024-01-31T09:30:01Z", "instant", true],
     ["a declared instant that is not a date", "yesterday", "2024-01-31T09:30:00Z", "instant", true],
+    ["a set: order and repeats are not a change", ["a", "b", "a"], ["b", "a"], "set", false],
+    ["a set: an item fewer", ["a"], ["a", "b"], "set", true],
+    ["a set against a single value", ["a"], "a", "set", true],
+    ["a value: a boolean and its text", true, "true", "value", false],
+    ["a value: a number and its text", 3, "3", "value", false],
+    ["a value: text is case-sensitive", "Support", "support", "value", true],
+    ["a value: a list as a set", ["b", "a"], ["a", "b"], "value", false],
+    ["a value: an object as JSON", { a: 1, b: 2 }, { b: 2, a: 1 }, "value", false],
+    ["a value: a list against an object", ["a"], { 0: "a" }, "value", true],
+    ["text: a boolean and its text differ", true, "true", "text", true],
   ])("%s", (_name, declared, current, comparison, expected) => {
     expect(declaredDiffers(declared, current, comparison)).toBe(expected);
+  });
+
+  it.each<[string, unknown, unknown, Comparison, boolean]>([
+    ["a method in either case", "post", "POST", "value", false],
+    ["another method", "GET", "POST", "value", true],
+    ["text without case", "Support", "support", "text", false],
+    ["left out, still unmanaged", null, "POST", "value", false],
+    ["unknown, still might change", UNKNOWN, "POST", "value", true],
+  ])("caseless: %s", (_name, declared, current, comparison, expected) => {
+    expect(declaredDiffers(declared, current, comparison, true)).toBe(expected);
   });
 });
 
