@@ -8,6 +8,7 @@ import { jsonEqual } from "../domain/json";
 import { ENVIRONMENT_KINDS, type EnvironmentKindName } from "../domain/environment";
 import { CREDENTIAL_SECRETS } from "../domain/environment-rules";
 import { CONVERSATION_PROPERTIES, MESSAGE_PROPERTIES, PARTICIPANT_PROPERTIES, WEBHOOK_PROPERTIES } from "../domain/properties";
+import { isField, type RowTable } from "../domain/row";
 import { WEBHOOK_TARGET_FIELDS, type WebhookTarget } from "../domain/rules";
 import { slug, uniqueNames } from "./names";
 import type { AccountSnapshot, ConversationSnapshot } from "./snapshot";
@@ -54,25 +55,16 @@ const TWILIO_DEFAULTS: Partial<Record<EnvironmentKindName, Entry>> = {
 
 const ADOPTED = { adopt: "require" } as const;
 
-/** A row of either kind of property table, as far as the export reads it. */
-interface ExportedRow {
-  /** Absent for what only Twilio sets (SIDs, dates it stamps): never exported. */
-  yaml?: string | null;
-  answer: unknown;
-  compare?: string;
-  secret?: boolean;
-  caseless?: readonly string[];
-}
-
 /**
  * The declared values Twilio shows, under their stack-file keys in the table's order: null, empty
  * lists and mappings, and values equal to `defaults` left out. JSON values (attributes) are kept
  * whole, or left out when empty; methods (the table's caseless parts) in capitals.
  */
-export function entryOf(table: Readonly<Record<string, ExportedRow>>, observed: Readonly<Record<string, unknown>>, defaults: Entry = {}, only?: readonly string[]): Entry {
+export function entryOf(table: RowTable, observed: Readonly<Record<string, unknown>>, defaults: Entry = {}, only?: readonly string[]): Entry {
   const entry: Entry = {};
   for (const [property, row] of Object.entries(table)) {
-    if (row.yaml === null || row.yaml === undefined || row.answer === null || row.secret || (only && !only.includes(property))) continue;
+    // What only Twilio sets (SIDs, the dates it stamps) is never exported.
+    if (!isField(row) || row.yaml === null || row.answer === null || row.secret || (only && !only.includes(property))) continue;
     let value = observed[property];
     if (row.caseless) value = inCapitals(value, row.caseless);
     const kept = row.compare === "json" && !Array.isArray(value) ? (isEmptyObject(value) ? undefined : (value ?? undefined)) : chosen(value, defaults[property]);
