@@ -74,8 +74,9 @@ export interface AutoCreation {
   studioRetryCount?: number;
 }
 
-// The rows' doc comments are the documentation of the reference generated from them; notes for this code are line comments.
-// Twilio answers every value as it was sent (read: "value"), a boolean sometimes as text.
+// The rows' doc comments are the documentation of the reference generated from them; notes for
+// this code are line comments. Twilio answers each value as JSON of its own type (read: "value"),
+// but for attributes (JSON text) and a push credential's sandbox (a boolean as text).
 
 export const SERVICE_PROPERTIES = {
   /** Twilio has no update for a service: a new name is a new service. */
