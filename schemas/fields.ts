@@ -324,6 +324,8 @@ export function rowFields<T extends Table, Forms extends StackFileForms<T> = Rec
     const rule = ruleSchema(row.rule, shared);
     const form = (forms as Record<string, ((rule: z.ZodType) => z.ZodType) | undefined> | undefined)?.[property];
     const field = form ? form(rule) : row.required ? rule : row.default !== undefined ? rule.default(row.default as never) : rule.optional();
+    // A schema shared by several keys (messageIndex) is wrapped, so that each row describes its own key.
+    if (STACK_FILE_ROWS.has(field)) throw new Error(`row ${property}: its key's schema is another key's too`);
     STACK_FILE_ROWS.add(field, { table, property });
     fields[row.yaml!] = field;
   }

@@ -261,7 +261,6 @@ function childKey(noun: string) {
   });
 }
 
-
 /** One conversation with its seed messages, participants and scoped webhooks. */
 function conversationSchema() {
   const shared = sharedSchemas();

@@ -35,6 +35,13 @@ describe("rowFields", () => {
     expect(() => rowFields({ loose: row({ yaml: "loose", rule: null }) }, sharedSchemas())).toThrow(/loose.*no rule/);
   });
 
+  it("refuses two keys with one schema, which the JSON Schema could describe for one row only", () => {
+    const shared = sharedSchemas();
+    const table = { first: row({ yaml: "first", rule: "messageIndex" }), second: row({ yaml: "second", rule: "messageIndex" }) };
+    expect(() => rowFields(table, shared)).not.toThrow();
+    expect(() => rowFields(table, shared, { first: () => shared.messageIndex, second: () => shared.messageIndex })).toThrow(/second.*another key/);
+  });
+
   it("lets the stack file's form of a row take the rule's schema: a reference, or a default given elsewhere", () => {
     const table = { flag: row({ yaml: "flag", rule: "boolean", default: false }) };
     const schema = z.strictObject(rowFields(table, sharedSchemas(), { flag: (flag) => flag.optional() }));
