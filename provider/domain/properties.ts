@@ -86,8 +86,6 @@ export interface DeclaredRow {
   value: unknown;
   /** The value of an undeclared one: it takes no null (otherwise an undeclared value is null). */
   default?: unknown;
-  /** Twilio requires it on create: the stack file must declare it. */
-  required?: true;
   form: FormKeys;
   /**
    * How the value is written in the form: as is, as canonical JSON text, as Twilio's whole-second
@@ -116,6 +114,8 @@ export interface DeclaredRow {
   secret: boolean;
   recovery: Recovery;
   rule: FieldRule | null;
+  /** Twilio requires it on create: the stack file must declare it. */
+  required?: true;
 }
 
 /** A value only Twilio sets: shown in its answer, never declared. */
