@@ -65,7 +65,8 @@ const secretReference = z
   })
   .describe("A secret: never written in the stack file, only named. It reaches Twilio, never state, plans or logs.");
 
-export function environmentSchemas() {
+/** The stack's service: one it declares, or an existing one by SID, each with what configures it. */
+function serviceSchema() {
   const configuration = z
     .strictObject({
       defaultConversationCreatorRole: roleReference.optional().describe("The conversation role of a participant who creates a conversation."),
@@ -126,8 +127,11 @@ export function environmentSchemas() {
       ...serviceConfigurable,
     })
     .describe("An existing Conversation Service, by SID, whose configuration this stack sets.");
+  return z.union([declaredService, existingService]);
+}
 
-  const role = z
+function roleSchema() {
+  return z
     .strictObject({
       friendlyName: z.string().describe("The role's name; a new name replaces the role."),
       type: z.enum(ROLE_TYPES).describe("conversation (a participant's role) or service (a user's role); a new type replaces the role."),
@@ -135,8 +139,10 @@ export function environmentSchemas() {
       adopt,
     })
     .describe("A role of the stack's service (or of the default service).");
+}
 
-  const user = z
+function userSchema() {
+  return z
     .strictObject({
       identity: z.string().describe("The user's identity; a new identity replaces the user."),
       friendlyName: z.string().optional().describe("The user's display name."),
@@ -145,7 +151,9 @@ export function environmentSchemas() {
       adopt,
     })
     .describe("A user of the stack's service (or of the default service).");
+}
 
+function accountSchema() {
   const accountConfiguration = z
     .strictObject({
       defaultChatService: z.string().optional().describe(`The account's default Conversation Service: an IS… SID, or "${STACK_SERVICE}" for the service this stack declares.`),
@@ -154,8 +162,7 @@ export function environmentSchemas() {
       defaultClosedTimer: z.string().optional().describe("ISO 8601 duration after which new conversations close; at least PT10M."),
     })
     .describe("The account's Conversations defaults. Destroy puts back what was found.");
-
-  const account = z
+  return z
     .strictObject({
       configuration: accountConfiguration.optional(),
       webhooks: z
@@ -164,8 +171,10 @@ export function environmentSchemas() {
         .describe("The account's webhooks. Destroy puts back what was found."),
     })
     .describe("Account-wide settings: one per Twilio account, so one stack per account should set them.");
+}
 
-  const addressConfiguration = z
+function addressConfigurationSchema() {
+  return z
     .strictObject({
       type: z.enum(ADDRESS_TYPES).describe("The channel; a new type replaces the configuration."),
       address: z.string().describe("The address (a phone number in E.164, an email address, …); a new address replaces the configuration."),
@@ -187,8 +196,10 @@ export function environmentSchemas() {
       adopt,
     })
     .describe("An address that opens conversations by itself. Adopted by its address.");
+}
 
-  const pushCredential = z
+function pushCredentialSchema() {
+  return z
     .strictObject({
       type: z.enum(PUSH_CREDENTIAL_TYPES).describe("apn (Apple), fcm (Firebase) or gcm; a new type replaces the credential."),
       friendlyName: z.string().optional().describe("A name for the credential."),
@@ -202,14 +213,16 @@ export function environmentSchemas() {
       ),
     })
     .describe("A push credential. Twilio never answers its secrets back, so drift on them cannot be seen.");
+}
 
+export function environmentSchemas() {
   return {
-    service: z.union([declaredService, existingService]),
-    roles: z.record(z.string(), role).describe("Roles keyed by name in the stack (the key is the resource name)."),
-    users: z.record(z.string(), user).describe("Users keyed by name in the stack."),
-    account,
-    addressConfigurations: z.record(z.string(), addressConfiguration).describe("Address configurations keyed by name in the stack."),
-    pushCredentials: z.record(z.string(), pushCredential).describe("Push credentials keyed by name in the stack."),
+    service: serviceSchema(),
+    roles: z.record(z.string(), roleSchema()).describe("Roles keyed by name in the stack (the key is the resource name)."),
+    users: z.record(z.string(), userSchema()).describe("Users keyed by name in the stack."),
+    account: accountSchema(),
+    addressConfigurations: z.record(z.string(), addressConfigurationSchema()).describe("Address configurations keyed by name in the stack."),
+    pushCredentials: z.record(z.string(), pushCredentialSchema()).describe("Push credentials keyed by name in the stack."),
   };
 }
 

@@ -1,9 +1,14 @@
 // `npm run schemas`: writes schemas/stack.schema.json from the zod schema, for editors
-// (`# yaml-language-server: $schema=…`). A test keeps the committed file current.
+// (`# yaml-language-server: $schema=…`). A test keeps the committed file current. A key that is a
+// table's row is described by the row's doc comment and its rule's limits (fields.ts): validate
+// needs no descriptions, so they are read from the source here, and written once.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
+import { rowDocReader } from "./doc-comments";
+import { STACK_FILE_ROWS, ruleWording } from "./fields";
 import { stackSchema } from "./stack";
+import { isDeclared, type PropertyRow } from "../provider/domain/properties";
 
 /**
  * The schema's identity: where the published package serves this very file, at this version. An
@@ -33,10 +38,38 @@ export function packageRoot(): string {
 
 /** The JSON Schema of what people write in a stack file (zod's input side: defaults are optional). */
 export function stackJsonSchemaText(): string {
-  const schema = z.toJSONSchema(stackSchema(), { io: "input", unrepresentable: "any" });
+  const describe = rowDescriber(packageRoot());
+  const schema = z.toJSONSchema(stackSchema(), {
+    io: "input",
+    unrepresentable: "any",
+    override: ({ zodSchema, jsonSchema }) => {
+      const row = STACK_FILE_ROWS.get(zodSchema);
+      if (row) describedFirst(jsonSchema as Record<string, unknown>, describe(row.table, row.property));
+    },
+  });
   withMarkdownDescriptions(schema);
   const document = { $schema: schema.$schema, $id: schemaId(), title: "Twilio Conversations stack file", ...schema };
   return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** A row's description: its doc comment, then what its rule says in numbers. A row of the stack file without a doc comment is an error. */
+function rowDescriber(root: string) {
+  const docOf = rowDocReader(root);
+  return (table: Readonly<Record<string, PropertyRow>>, property: string): string => {
+    const row = table[property];
+    const doc = docOf(table, property);
+    if (!doc) throw new Error(`the row ${property} is a key of the stack file but has no doc comment to describe it`);
+    const wording = isDeclared(row) && row.rule !== null ? ruleWording(row.rule) : undefined;
+    return wording ? `${doc} ${wording}` : doc;
+  };
+}
+
+/** The description as the node's first keyword, where zod puts a `.describe()`d one. */
+function describedFirst(node: Record<string, unknown>, description: string): void {
+  const rest = { ...node };
+  delete rest.description;
+  for (const key of Object.keys(node)) delete node[key];
+  Object.assign(node, { description }, rest);
 }
 
 /** Descriptions are written in Markdown (`code`); yaml-language-server renders markdownDescription on hover. */

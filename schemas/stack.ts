@@ -2,57 +2,31 @@
 // provider is serialized by value and zod schemas do not serialize.
 import { z } from "zod";
 import {
-  ADOPT_MODES,
   CONTENT_TEMPLATE_EXCLUDES,
   CONVERSATION_DEPENDENCIES,
-  CONVERSATION_STATES,
-  DURATION_PATTERN,
-  EMAIL_ADDRESS_PATTERN,
   LIMITS,
   MESSAGE_CONTENT_FIELDS,
   MESSAGE_DEPENDENCIES,
   NO_CONTENT,
-  RESERVED_KEY,
   SID_PATTERNS,
-  TEXT_LIMITS,
-  UTC_TIMESTAMP_PATTERN,
-  attributesViolation,
   contentTemplateViolation,
-  contentVariableViolation,
   conversationViolations,
-  emailAddressViolation,
-  emailNameViolation,
   messageViolations,
-  reservedKeyViolation,
-  sidExpectation,
   sidViolation,
-  textViolation,
-  timerViolation,
-  timestampViolation,
-  uniqueNameViolation,
-  messageIndexViolation,
   participantAuthor,
   participantNaturalKey,
   participantViolations,
-  urlViolation,
-  webhookFilterViolation,
-  webhookTriggersViolation,
   webhookViolations,
-  WEBHOOK_FILTERS,
-  WEBHOOK_METHODS,
   WEBHOOK_TARGETS,
   WEBHOOK_TARGET_FIELDS,
-  type AttributesOwner,
   type Dependency,
   type FieldViolation,
-  type SidKind,
-  type TextField,
-  type Timer,
   type Violation,
 } from "../provider/domain/rules";
-import type { JsonValue } from "../provider/domain/json";
+import { CONVERSATION_PROPERTIES, MESSAGE_PROPERTIES, PARTICIPANT_PROPERTIES, WEBHOOK_PROPERTIES } from "../provider/domain/properties";
 import { explain, isRecord, report, yamlKindOf, type Issues } from "./explain";
 import { closestTo } from "./issues";
+import { SAFE_KEYS, editorText, notAMapping, rowFields, sharedSchemas, type SharedSchemas } from "./fields";
 import { environmentRules, environmentSchemas } from "./environment";
 
 /** Conversation logical names become Pulumi resource names (and URN parts). */
@@ -64,21 +38,6 @@ export const LOGICAL_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const MESSAGE_KEY_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 /** Participant and webhook keys: as message keys, so each names one child in plans and outputs (`<conversation>/<key>`). */
 export const CHILD_KEY_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
-
-/**
- * uniqueNameViolation as a JSON Schema pattern, for editors: not blank, not . or .., no / ? #,
- * not shaped like a conversation SID. The boundary test holds the two to the same verdicts.
- */
-const UNIQUE_NAME_EDITOR_PATTERN = String.raw`^(?![.]{1,2}$)(?!CH[0-9a-fA-F]{32}$)(?=[\s\S]*\S)[^/?#]*$`;
-
-// What editors (yaml-language-server) show for a rule: its `errorMessage`/`patternErrorMessage` is
-// the message and hint of the same Violation that validate reports.
-const editorText = ({ message, hint }: Violation) => `${message} — ${hint}`;
-
-/** Keys of a mapping from the file, for editors: never `__proto__` (see RESERVED_KEY). */
-const SAFE_KEYS = {
-  propertyNames: { pattern: `^(?!${RESERVED_KEY}$)`, patternErrorMessage: editorText(reservedKeyViolation(RESERVED_KEY)!) },
-};
 
 /** Each dependency of provider/domain/rules.ts as if/then, so editors check it with its own words. */
 function dependencyConditions(dependencies: readonly Dependency[]) {
@@ -226,104 +185,12 @@ const quote = (value: unknown) => JSON.stringify(value);
 const evenWithOtherIssues = { when: () => true };
 
 
-/** A rule of provider/domain/rules.ts as a zod check on a string. */
-function obeys(rule: (text: string) => Violation | undefined) {
-  return z.superRefine((text: string, ctx) => {
-    const violation = rule(text);
-    if (violation) report(ctx, [], violation);
-  });
-}
-
 function reportFieldViolations(ctx: Issues, prefix: (string | number)[], violations: FieldViolation[]): void {
   for (const { field, ...violation } of violations) report(ctx, field ? [...prefix, field] : prefix, violation);
 }
 
-function sid(kind: SidKind & ("messagingService" | "media" | "content" | "role" | "studioFlow")) {
-  return z
-    .string()
-    .check(obeys((text) => sidViolation(kind, text)))
-    .meta({ pattern: SID_PATTERNS[kind].source, patternErrorMessage: editorText(sidExpectation(kind)) });
-}
 
-function text(field: TextField) {
-  return z
-    .string()
-    .check(obeys((value) => textViolation(field, value)))
-    .meta({ maxLength: TEXT_LIMITS[field].limit });
-}
-
-function notAMapping(field: string, example: string) {
-  return (issue: { code?: string; input?: unknown }) =>
-    issue.code === "invalid_type" && issue.input !== undefined
-      ? explain(
-          `expected a mapping, received ${yamlKindOf(issue.input)}`,
-          `write ${field} as YAML key: value pairs, e.g. ${example}${typeof issue.input === "string" ? ", not as a JSON string" : ""}`,
-        )
-      : undefined;
-}
-
-function duration(timer: Timer) {
-  return z
-    .string()
-    .check(obeys((value) => timerViolation(timer, value)))
-    .meta({ pattern: DURATION_PATTERN.source, patternErrorMessage: editorText({ ...timerViolation(timer, "")!, message: "not an ISO 8601 duration in weeks, days, hours, minutes or seconds" }),
-    });
-}
-
-function utcTimestamp() {
-  return z
-    .string()
-    .check(obeys(timestampViolation))
-    .meta({ format: "date-time", pattern: UTC_TIMESTAMP_PATTERN.source, patternErrorMessage: editorText({ ...timestampViolation("")!, message: "not an ISO 8601 UTC timestamp on a real calendar day" }),
-    });
-}
-
-/** Any JSON value, as attributes hold; one instance per schema, so JSON Schema defines the recursion once. */
-function jsonValueSchema(): z.ZodType<JsonValue> {
-  const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-    z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue).meta(SAFE_KEYS)]),
-  );
-  return jsonValue;
-}
-
-function attributes(jsonValue: z.ZodType<JsonValue>, owner: AttributesOwner) {
-  return z
-    .record(z.string(), jsonValue, { error: notAMapping("attributes", "attributes: { team: support }") })
-    .superRefine((value, ctx) => {
-      const violation = attributesViolation(owner, value);
-      if (violation) report(ctx, [], violation);
-    })
-    .meta(SAFE_KEYS);
-}
-
-function contentVariablesSchema() {
-  // The length rule runs on the record below, where the variable's name is known; the maxLength
-  // here only tells editors.
-  const contentVariableValue = z.union([z.string().meta({ maxLength: LIMITS.contentVariableValueChars }), z.number(), z.boolean()], {
-    error: (issue) =>
-      explain(
-        `expected a string, number or boolean, received ${yamlKindOf(issue.input)}`,
-        "a content variable holds one value; write it as text",
-      ),
-  });
-
-  return z
-    .record(z.string(), contentVariableValue, {
-      error: notAMapping("contentVariables", 'contentVariables: { "1": Ada }'),
-    })
-    .superRefine((variables, ctx) => {
-      for (const [name, value] of Object.entries(variables)) {
-        const violation = contentVariableViolation(name, String(value));
-        if (violation) report(ctx, [name], violation);
-      }
-    })
-    .transform((variables) =>
-      Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, String(value)])),
-    )
-    .meta(SAFE_KEYS);
-}
-
-function messageSchema(jsonValue: z.ZodType<JsonValue>) {
+function messageSchema(shared: SharedSchemas) {
   return z
     .strictObject({
       key: z
@@ -339,192 +206,50 @@ function messageSchema(jsonValue: z.ZodType<JsonValue>) {
         .describe(
           "Stable identity of the message resource (`<conversation>/<key>`); without it the message is named by its position, so inserting a message earlier would recreate the ones after it.",
         ),
-      author: z
-        .union([z.string(), z.strictObject({ participant: z.string().describe("The key of one of this conversation's participants.") })], {
-          error: (issue) =>
-            explain(
-              `expected a string (an identity) or { participant: <key> }, received ${yamlKindOf(issue.input)}`,
-              issue.input !== null && typeof issue.input !== "object"
-                ? `quote it: author: ${quote(String(issue.input))}`
-                : "write author: ada-lovelace (an identity), or author: { participant: ada } (a key under participants)",
-            ),
-        })
-        .optional()
-        .describe(
-          "Author identity; Twilio uses `system` when absent. `{ participant: <key> }` names a participant declared in this conversation: its identity (or its messagingBinding.address) is the author.",
-        ),
-      body: text("body")
-        .optional()
-        .describe(`Message text, at most ${LIMITS.messageBodyChars} characters (UTF-16 code units, as Twilio counts: an emoji counts 2).`),
-      attributes: attributes(jsonValue, "message")
-        .optional()
-        .describe(`Free-form metadata as a YAML mapping, at most ${LIMITS.messageAttributesBytes} bytes as JSON.`),
-      mediaSid: sid("media").optional().describe("`ME…` SID of uploaded media to attach."),
-      contentSid: sid("content")
-        .optional()
-        .describe("`HX…` SID of a content template; cannot be combined with body or mediaSid."),
-      contentVariables: contentVariablesSchema()
-        .optional()
-        .describe(
-          `Values for the content template's placeholders; values become strings of at most ${LIMITS.contentVariableValueChars} characters. Needs contentSid.`,
-        ),
-      subject: text("subject")
-        .optional()
-        .describe(`Subject for the email channel, at most ${LIMITS.messageSubjectChars} characters.`),
-      dateCreated: utcTimestamp()
-        .optional()
-        .describe("Creation time to record, an ISO 8601 UTC timestamp such as 2024-01-02T03:04:05Z (backdating)."),
-      dateUpdated: utcTimestamp()
-        .optional()
-        .describe("Last-edit time to record, an ISO 8601 UTC timestamp not before dateCreated."),
+      ...rowFields(MESSAGE_PROPERTIES, shared, { author: authorOrParticipant }),
     })
     .check(z.superRefine(messageRules, evenWithOtherIssues))
     .meta({ allOf: MESSAGE_CONDITIONS })
     .describe("A seed message, created in list order.");
 }
 
-function timersSchema() {
+/** A message's author in the stack file: an identity (the row's rule), or a participant of the conversation the stack program resolves. */
+function authorOrParticipant(identity: z.ZodType<string>) {
+  return z
+    .union([identity, z.strictObject({ participant: z.string().describe("The key of one of this conversation's participants.") })], {
+      error: (issue) =>
+        explain(
+          `expected a string (an identity) or { participant: <key> }, received ${yamlKindOf(issue.input)}`,
+          issue.input !== null && typeof issue.input !== "object"
+            ? `quote it: author: ${quote(String(issue.input))}`
+            : "write author: ada-lovelace (an identity), or author: { participant: ada } (a key under participants)",
+        ),
+    })
+    .optional();
+}
+
+function participantSchema(shared: SharedSchemas) {
+  // user stays after attributes, where the hints of unknown keys have always listed it.
+  const { identity, messagingBinding, attributes, ...rows } = rowFields(PARTICIPANT_PROPERTIES, shared);
   return z
     .strictObject({
-      inactive: duration("inactive")
-        .optional()
-        .describe("ISO 8601 duration of inactivity before the conversation becomes inactive; at least PT1M, at most P36500D."),
-      closed: duration("closed")
-        .optional()
-        .describe("ISO 8601 duration before the conversation is closed; at least PT10M, at most P36500D."),
-    })
-    .describe("State timers as ISO 8601 durations (weeks, days, hours, minutes, seconds; no years or months). Need a state.");
-}
-
-function uniqueNameSchema() {
-  return z
-    .string()
-    .check(obeys(uniqueNameViolation))
-    .meta({
-      maxLength: LIMITS.uniqueNameChars,
-      pattern: UNIQUE_NAME_EDITOR_PATTERN,
-      patternErrorMessage: editorText({
-        message: 'uniqueName must not be blank, "." or "..", contain "/", "?" or "#", or look like a conversation SID (CH…)',
-        hint: "Twilio accepts the unique name in place of the SID in request paths; choose another name",
-      }),
-    });
-}
-
-function bindingsSchema() {
-  return z
-    .strictObject({
-      email: z
-        .strictObject({
-          address: z
-            .string()
-            .check(obeys(emailAddressViolation))
-            .meta({ pattern: EMAIL_ADDRESS_PATTERN.source, patternErrorMessage: editorText(emailAddressViolation("")!) })
-            .optional()
-            .describe("The address outbound emails of this conversation are sent from, e.g. support@example.com."),
-          name: z
-            .string()
-            .check(obeys(emailNameViolation))
-            .meta({ pattern: String.raw`\S`, patternErrorMessage: editorText({ ...emailNameViolation("")!, message: "the email name is blank" }) })
-            .optional()
-            .describe("The sender name outbound emails of this conversation show; not blank."),
-        })
-        .optional()
-        .describe("The default email sender. A part left out is not managed: Twilio keeps what it holds."),
-    })
-    .describe("Bindings of the conversation to channels; Twilio takes an email sender.");
-}
-
-function messageIndexSchema() {
-  return z
-    .number()
-    .superRefine((value, ctx) => {
-      const violation = messageIndexViolation(value);
-      if (violation) report(ctx, [], violation);
-    })
-    .meta({ type: "integer", minimum: 0 });
-}
-
-function address(what: string) {
-  return z
-    .string()
-    .min(1, { error: explain(`${what} is empty`, "write a number like +15551234567, or whatsapp:+15551234567") })
-    .max(LIMITS.addressChars, { error: explain(`${what} is longer than ${LIMITS.addressChars} characters`, "shorten it") });
-}
-
-function participantSchema(jsonValue: z.ZodType<JsonValue>, messageIndex: ReturnType<typeof messageIndexSchema>) {
-  return z
-    .strictObject({
-      identity: text("identity")
-        .optional()
-        .describe(`Chat identity (a Conversations User's identity), at most ${LIMITS.identityChars} characters. Only at creation: a change re-creates the participant.`),
-      messagingBinding: z
-        .strictObject({
-          address: address("messagingBinding.address")
-            .optional()
-            .describe("The participant's own address: an SMS number in E.164 (+15551234567) or whatsapp:+15551234567. A number alone (no proxyAddress) is a Group MMS participant."),
-          proxyAddress: address("messagingBinding.proxyAddress")
-            .optional()
-            .describe("The Twilio number (or WhatsApp sender) the participant talks to."),
-          projectedAddress: address("messagingBinding.projectedAddress")
-            .optional()
-            .describe("For a chat participant (with identity) in a Group MMS conversation: the Twilio number it shows as."),
-        })
-        .optional()
-        .describe("An SMS or WhatsApp participant. Only at creation: any change re-creates the participant."),
-      attributes: attributes(jsonValue, "participant")
-        .optional()
-        .describe(`Free-form metadata as a YAML mapping, at most ${LIMITS.participantAttributesBytes} bytes as JSON. Updated in place.`),
+      identity,
+      messagingBinding,
+      attributes,
       user: z
         .string()
         .optional()
         .describe("A user declared under users (its key): the participant is that user, by its identity. In place of identity."),
-      role: z
-        .string()
-        .optional()
-        .describe("A conversation role declared under roles (its key), or an existing one's `RL…` SID; Twilio gives the service's default role when absent. Updated in place."),
-      dateCreated: utcTimestamp().optional().describe("Creation time to record, an ISO 8601 UTC timestamp (backdating)."),
-      dateUpdated: utcTimestamp().optional().describe("Last-update time to record, an ISO 8601 UTC timestamp."),
-      lastReadMessageIndex: messageIndex.optional().describe("Index of the last message the participant read. Set by an update after the create (Twilio's create does not take it)."),
-      lastReadTimestamp: utcTimestamp().optional().describe("When the participant last read, an ISO 8601 UTC timestamp. Set by an update after the create."),
+      ...rows,
     })
     .check(z.superRefine((value, ctx) => reportFieldViolations(ctx, [], declaredParticipantViolations(value as Record<string, unknown>)), evenWithOtherIssues))
     .meta({ allOf: PARTICIPANT_CONDITIONS })
     .describe("A participant: a chat identity, or an SMS/WhatsApp messaging binding.");
 }
 
-function scopedWebhookSchema(messageIndex: ReturnType<typeof messageIndexSchema>) {
-  const closestFilter = (filter: string) => closestTo(filter, WEBHOOK_FILTERS);
+function scopedWebhookSchema(shared: SharedSchemas) {
   return z
-    .strictObject({
-      target: z.enum(WEBHOOK_TARGETS).describe("webhook (url, method, filters), trigger (url, method, triggers) or studio (flowSid). Only at creation: a change re-creates the webhook."),
-      url: z
-        .string()
-        .check(obeys(urlViolation))
-        .meta({ format: "uri" })
-        .optional()
-        .describe("The absolute URL Twilio calls (webhook and trigger). Updated in place."),
-      method: z.enum(WEBHOOK_METHODS).optional().describe("GET or POST (webhook and trigger). Updated in place."),
-      filters: z
-        .array(
-          z.string().check(
-            obeys((filter) => webhookFilterViolation(filter, closestFilter(filter))),
-          ).meta({ enum: [...WEBHOOK_FILTERS] }),
-        )
-        .min(1, { error: explain("filters is empty", "name at least one event, e.g. [onMessageAdded]") })
-        .optional()
-        .describe(`The post-action events that call the webhook (target webhook): ${WEBHOOK_FILTERS.join(", ")}. Updated in place.`),
-      triggers: z
-        .array(z.string())
-        .min(1, { error: explain("triggers is empty", "name at least one keyword") })
-        .superRefine((value, ctx) => {
-          const violation = webhookTriggersViolation(value);
-          if (violation) report(ctx, [], violation);
-        })
-        .optional()
-        .describe(`Keywords in a message that call the webhook (target trigger): at most ${LIMITS.webhookTriggers}, each 1 to ${LIMITS.webhookTriggerChars} characters. Updated in place.`),
-      flowSid: sid("studioFlow").optional().describe("`FW…` SID of the Studio Flow (target studio). Updated in place."),
-      replayAfter: messageIndex.optional().describe("The message index from which messages are replayed to the webhook. Only at creation."),
-    })
+    .strictObject(rowFields(WEBHOOK_PROPERTIES, shared))
     .check(z.superRefine((value, ctx) => reportFieldViolations(ctx, [], webhookViolations(value as Record<string, unknown>)), evenWithOtherIssues))
     .meta({ allOf: WEBHOOK_CONDITIONS })
     .describe("A conversation-scoped webhook.");
@@ -538,40 +263,13 @@ function childKey(noun: string) {
 
 /** One conversation with its seed messages, participants and scoped webhooks. */
 function conversationSchema() {
-  const jsonValue = jsonValueSchema();
-  const messageIndex = messageIndexSchema();
+  const shared = sharedSchemas();
+  // Without webhooks, a conversation takes the stack's defaults.webhooks. It stays after the Pulumi
+  // options, where the hints of unknown keys have always listed it.
+  const { webhooks, ...rows } = rowFields(CONVERSATION_PROPERTIES, shared, { webhooksEnabled: (enabled) => enabled.optional() });
   return z
     .strictObject({
-      uniqueName: uniqueNameSchema()
-        .optional()
-        .describe(
-          `Unique name within the Conversation Service, usable in place of the SID; at most ${LIMITS.uniqueNameChars} characters, not blank, not "." or "..", no "/", "?" or "#".`,
-        ),
-      friendlyName: text("friendlyName")
-        .optional()
-        .describe(`Display name, at most ${LIMITS.friendlyNameChars} characters (UTF-16 code units, as Twilio counts: an emoji counts 2).`),
-      state: z
-        .enum(CONVERSATION_STATES)
-        .optional()
-        .describe(
-          "active, inactive or closed. Twilio refuses creating a closed conversation, so the provider creates it active and then closes it.",
-        ),
-      timers: timersSchema().optional(),
-      attributes: attributes(jsonValue, "conversation")
-        .optional()
-        .describe(
-          `Free-form metadata as a YAML mapping (sent as JSON), at most ${LIMITS.conversationAttributesBytes} bytes as JSON.`,
-        ),
-      messagingServiceSid: sid("messagingService")
-        .optional()
-        .describe("`MG…` SID of the Messaging Service for non-chat participants."),
-      bindings: bindingsSchema().optional(),
-      adopt: z
-        .enum(ADOPT_MODES)
-        .default("never")
-        .describe(
-          "What to do when a conversation with this uniqueName already exists: never (fail), ifExists (take it over), require (fail unless it exists). ifExists and require need a uniqueName.",
-        ),
+      ...rows,
       renamedFrom: z
         .string()
         .regex(LOGICAL_NAME_PATTERN, {
@@ -590,23 +288,20 @@ function conversationSchema() {
         .boolean()
         .default(false)
         .describe("Pulumi's retainOnDelete: removing the entry leaves the conversation in Twilio."),
-      webhooks: z
-        .boolean()
-        .optional()
-        .describe("Send X-Twilio-Webhook-Enabled: true on this conversation's writes; overrides defaults.webhooks."),
+      webhooks,
       messages: z
-        .array(messageSchema(jsonValue))
+        .array(messageSchema(shared))
         .default([])
         .describe("Seed messages, created one after the other in this order."),
       participants: z
-        .record(childKey("participant"), participantSchema(jsonValue, messageIndex), { error: notAMapping("participants", "participants: { ada: { identity: ada } }") })
+        .record(childKey("participant"), participantSchema(shared), { error: notAMapping("participants", "participants: { ada: { identity: ada } }") })
         .default({})
         .meta(SAFE_KEYS)
         .describe(
           "Participants by key (a mapping: participants have no order). Created after the conversation and before its messages; an entry removed is deleted in Twilio.",
         ),
       scopedWebhooks: z
-        .record(childKey("webhook"), scopedWebhookSchema(messageIndex), { error: notAMapping("scopedWebhooks", "scopedWebhooks: { crm: { target: webhook, url: https://example.com/hook, filters: [onMessageAdded] } }") })
+        .record(childKey("webhook"), scopedWebhookSchema(shared), { error: notAMapping("scopedWebhooks", "scopedWebhooks: { crm: { target: webhook, url: https://example.com/hook, filters: [onMessageAdded] } }") })
         .default({})
         .meta(SAFE_KEYS)
         .describe(

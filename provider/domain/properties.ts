@@ -67,6 +67,7 @@ export type FieldRule =
   | { attributes: AttributesOwner }
   | ShapeRule
   | "string"
+  | "boolean"
   | "uniqueName"
   | "timers"
   | "timestamp"
@@ -93,6 +94,8 @@ export interface DeclaredRow extends FieldRow {
   closed: WhenClosed;
   recovery: Recovery;
   rule: FieldRule | null;
+  /** Twilio requires it on create: the stack file must declare it. */
+  required?: true;
 }
 
 export type PropertyRow = DeclaredRow | ObservedRow;
@@ -113,35 +116,42 @@ export const CONVERSATION_PROPERTIES = {
     yaml: null, value: as<string>(), form: null, answer: "chat_service_sid", always: true, compare: "text", change: "create-only", closed: "allowed",
     secret: false, recovery: "ignored", rule: { sid: "chatService" },
   },
+  /** Unique name within the Conversation Service, usable in place of the SID. */
   uniqueName: {
     yaml: "uniqueName", value: as<string>(), form: "UniqueName", answer: "unique_name", compare: "text", change: "update", closed: "refused", secret: false,
     recovery: { unsent: null }, rule: "uniqueName",
   },
+  /** Display name. */
   friendlyName: {
     yaml: "friendlyName", value: as<string>(), form: "FriendlyName", answer: "friendly_name", compare: "text", change: "update", closed: "refused", secret: false,
     recovery: { unsent: null }, rule: { text: "friendlyName" },
   },
+  /** `active`, `inactive` or `closed`. Twilio refuses creating a closed conversation, so the provider creates it active and then closes it. */
   // Compared and sent by the rules of diff/conversation-state.ts; closed is final (check.ts).
   state: {
     yaml: "state", value: as<ConversationState>(), form: "State", answer: "state", always: true, compare: "text", change: "update", closed: "own rule",
     secret: false, recovery: { unsent: "active" }, rule: { oneOf: CONVERSATION_STATES },
   },
-  /** ISO 8601 durations, e.g. `PT1H`; Twilio's minimums are 1 minute and 10 minutes. */
+  /** State timers as ISO 8601 durations, e.g. `PT1H` (weeks, days, hours, minutes, seconds; no years or months). Need a state. */
   // Twilio answers the dates the timers set (dateInactive, dateClosed), never the durations: recorded as declared.
   timers: {
     yaml: "timers", value: as<ConversationTimers>(), form: { inactive: "Timers.Inactive", closed: "Timers.Closed" }, answer: null, compare: "duration",
     change: "update", closed: "refused", secret: false, recovery: "ignored", rule: "timers",
   },
-  /** A JSON object, compared as a value (key order and formatting never show as a change). */
+  /** Free-form metadata as a YAML mapping (a JSON object, sent as JSON), compared as a value (key order and formatting never show as a change). */
   attributes: {
     yaml: "attributes", value: as<JsonObject>(), form: "Attributes", encode: "json", answer: "attributes", read: "json", compare: "json", change: "update",
     closed: "refused", secret: false, recovery: { unsent: {} }, rule: { attributes: "conversation" },
   },
+  /** `MG…` SID of the Messaging Service for non-chat participants. */
   messagingServiceSid: {
     yaml: "messagingServiceSid", value: as<string>(), form: "MessagingServiceSid", answer: "messaging_service_sid", compare: "text", change: "update",
     closed: "refused", secret: false, recovery: "account-default", rule: { sid: "messagingService" },
   },
-  /** The default sender of the conversation's outbound emails; a part left out is not managed. */
+  /**
+   * Bindings of the conversation to channels: Twilio takes an email sender, the default sender of the
+   * conversation's outbound emails. A part left out is not managed: Twilio keeps what it holds.
+   */
   // Twilio answers the address as `projected_address`.
   bindings: {
     yaml: "bindings", value: as<ConversationBindings>(),
@@ -149,15 +159,21 @@ export const CONVERSATION_PROPERTIES = {
     answer: { "email.address": "bindings.email.projected_address", "email.name": "bindings.email.name" },
     compare: "text", change: "update", closed: "refused", secret: false, recovery: { unsent: null }, rule: "bindings",
   },
-  /** Take over a conversation that already exists with the same unique name. Default `never`. */
+  /**
+   * What to do when a conversation with this uniqueName already exists: `never` (fail; the default),
+   * `ifExists` (take it over), `require` (fail unless it exists). `ifExists` and `require` need a uniqueName.
+   */
   adopt: {
     yaml: "adopt", value: as<AdoptMode>(), default: "never", form: null, answer: null, compare: "text", change: "recorded", closed: "allowed", secret: false,
     recovery: "ignored", rule: { oneOf: ADOPT_MODES },
   },
-  /** Sends `X-Twilio-Webhook-Enabled: true` on this resource's writes. Default false. */
+  /**
+   * Sends `X-Twilio-Webhook-Enabled: true` on this conversation's writes, so that Twilio fires
+   * webhooks for them. Default false; in the stack file (`webhooks`), it overrides `defaults.webhooks`.
+   */
   webhooksEnabled: {
     yaml: "webhooks", value: as<boolean>(), default: false, form: null, answer: null, compare: "text", change: "recorded", closed: "allowed", secret: false,
-    recovery: "ignored", rule: null,
+    recovery: "ignored", rule: "boolean",
   },
   dateCreated: { ...observed("date_created"), always: true },
   dateUpdated: { ...observed("date_updated"), always: true },
@@ -175,45 +191,54 @@ export const MESSAGE_PROPERTIES = {
   accountSid: { ...observed("account_sid"), always: true },
   conversationSid: { ...observed("conversation_sid"), always: true },
   index: { ...observed("index"), read: "number", always: true },
+  /**
+   * Author identity; Twilio uses `system` when absent. In the stack file, `{ participant: <key> }`
+   * names a participant declared in this conversation: its identity (or its messagingBinding.address) is the author.
+   */
   // Twilio answers "system" for a message sent without one.
   author: {
     yaml: "author", value: as<string>(), form: "Author", answer: "author", always: true, compare: "text", change: "update", closed: "refused", secret: false,
     recovery: { unsent: "system" }, rule: "string",
   },
+  /** Message text. */
   // A content template replaces the body: not matched when a contentSid was sent.
   body: {
     yaml: "body", value: as<string>(), form: "Body", answer: "body", compare: "text", change: "update", closed: "refused", secret: false,
     recovery: { unsent: null, except: "contentSid" }, rule: { text: "body" },
   },
+  /** Free-form metadata as a YAML mapping. */
   attributes: {
     yaml: "attributes", value: as<JsonObject>(), form: "Attributes", encode: "json", answer: "attributes", read: "json", compare: "json", change: "update",
     closed: "refused", secret: false, recovery: { unsent: {} }, rule: { attributes: "message" },
   },
-  /** `ME…` SID of uploaded media; only at creation (a change re-creates the message). */
+  /** `ME…` SID of uploaded media to attach; only at creation (a change re-creates the message). */
   mediaSid: {
     yaml: "mediaSid", value: as<string>(), form: "MediaSid", answer: "media.0.sid", compare: "text", change: "create-only", closed: "refused", secret: false,
     recovery: { unsent: null }, rule: { sid: "media" },
   },
-  /** `HX…` SID of a content template; only at creation. */
+  /** `HX…` SID of a content template; cannot be combined with body or mediaSid. Only at creation. */
   contentSid: {
     yaml: "contentSid", value: as<string>(), form: "ContentSid", answer: "content_sid", compare: "text", change: "create-only", closed: "refused", secret: false,
     recovery: { unsent: null }, rule: { sid: "content" },
   },
+  /** Values for the content template's placeholders. Needs contentSid. */
   // Twilio never shows them: recorded as declared.
   contentVariables: {
     yaml: "contentVariables", value: as<Record<string, string>>(), form: "ContentVariables", encode: "json", answer: null, compare: "json", change: "create-only",
     closed: "refused", secret: false, recovery: "ignored", rule: "contentVariables",
   },
+  /** Subject for the email channel. */
   // Twilio never shows it: recorded as declared.
   subject: {
     yaml: "subject", value: as<string>(), form: "Subject", answer: null, compare: "text", change: "update", closed: "refused", secret: false,
     recovery: "ignored", rule: { text: "subject" },
   },
-  /** ISO 8601 timestamps, for backdating seed threads. */
+  /** Creation time to record, an ISO 8601 UTC timestamp such as 2024-01-02T03:04:05Z, for backdating seed threads. */
   dateCreated: {
     yaml: "dateCreated", value: as<string>(), form: "DateCreated", encode: "date", answer: "date_created", always: true, compare: "instant", change: "update",
     closed: "refused", secret: false, recovery: "when-sent", rule: "timestamp",
   },
+  /** Last-edit time to record, an ISO 8601 UTC timestamp not before dateCreated. */
   dateUpdated: {
     yaml: "dateUpdated", value: as<string>(), form: "DateUpdated", encode: "date", answer: "date_updated", always: true, compare: "instant", change: "update",
     closed: "refused", secret: false, recovery: "when-sent", rule: "timestamp",
@@ -229,12 +254,14 @@ export const MESSAGE_PROPERTIES = {
  */
 export const PARTICIPANT_PROPERTIES = {
   sid: observed("sid"),
+  /** Chat identity (a Conversations User's identity). Only at creation: a change re-creates the participant. */
   // Twilio's update takes an identity only for a Group MMS participant that has none: create-only here.
   identity: {
     narrowUpdate: "only a Group MMS participant with no identity takes one (50444)",
     yaml: "identity", value: as<string>(), form: "Identity", answer: "identity", compare: "text", change: "create-only", closed: "refused", secret: false,
     recovery: "natural-key", rule: { text: "identity" },
   },
+  /** An SMS or WhatsApp participant. Only at creation: any change re-creates the participant. */
   // The address is create-only in Twilio; the proxy and projected addresses can only be added where
   // none is held or removed (50440-50443), never changed: any change re-creates the participant.
   messagingBinding: {
@@ -244,27 +271,35 @@ export const PARTICIPANT_PROPERTIES = {
     answer: { address: "messaging_binding.address", proxyAddress: "messaging_binding.proxy_address", projectedAddress: "messaging_binding.projected_address" },
     compare: "text", change: "create-only", closed: "refused", secret: false, recovery: "natural-key", rule: "messagingBinding",
   },
+  /** Free-form metadata as a YAML mapping. Updated in place. */
   attributes: {
     yaml: "attributes", value: as<JsonObject>(), form: "Attributes", encode: "json", answer: "attributes", read: "json", compare: "json", change: "update",
     closed: "refused", secret: false, recovery: "ignored", rule: { attributes: "participant" },
   },
-  /** `RL…` SID of a conversation-level role; not sent, Twilio gives the service's default conversation role. */
+  /**
+   * A conversation-level role, by its `RL…` SID; in the stack file (`role`), also one declared under
+   * roles, by its key. When absent, Twilio gives the service's default conversation role. Updated in place.
+   */
   roleSid: {
     yaml: "role", value: as<string>(), form: "RoleSid", answer: "role_sid", compare: "text", change: "update", closed: "refused", secret: false,
     recovery: "ignored", rule: "participantRole",
   },
+  /** Creation time to record, an ISO 8601 UTC timestamp (backdating). */
   dateCreated: {
     yaml: "dateCreated", value: as<string>(), form: "DateCreated", encode: "date", answer: "date_created", compare: "instant", change: "update",
     closed: "refused", secret: false, recovery: "ignored", rule: "timestamp",
   },
+  /** Last-update time to record, an ISO 8601 UTC timestamp. */
   dateUpdated: {
     yaml: "dateUpdated", value: as<string>(), form: "DateUpdated", encode: "date", answer: "date_updated", compare: "instant", change: "update",
     closed: "refused", secret: false, recovery: "ignored", rule: "timestamp",
   },
+  /** Index of the last message the participant read. Set by an update after the create (Twilio's create does not take it). */
   lastReadMessageIndex: {
     yaml: "lastReadMessageIndex", value: as<number>(), form: "LastReadMessageIndex", onCreate: "after", answer: "last_read_message_index", read: "number",
     compare: "number", change: "update", closed: "refused", secret: false, recovery: "ignored", rule: "messageIndex",
   },
+  /** When the participant last read, an ISO 8601 UTC timestamp. Set by an update after the create. */
   lastReadTimestamp: {
     yaml: "lastReadTimestamp", value: as<string>(), form: "LastReadTimestamp", onCreate: "after", answer: "last_read_timestamp", compare: "instant",
     change: "update", closed: "refused", secret: false, recovery: "ignored", rule: "timestamp",
@@ -279,32 +314,38 @@ export const PARTICIPANT_PROPERTIES = {
  */
 export const WEBHOOK_PROPERTIES = {
   sid: observed("sid"),
+  /** `webhook` (url, method, filters), `trigger` (url, method, triggers) or `studio` (flowSid). Only at creation: a change re-creates the webhook. */
   target: {
-    yaml: "target", value: as<WebhookTarget>(), form: "Target", answer: "target", compare: "text", change: "create-only", closed: "allowed", secret: false,
+    required: true, yaml: "target", value: as<WebhookTarget>(), form: "Target", answer: "target", compare: "text", change: "create-only", closed: "allowed", secret: false,
     recovery: { unsent: null }, rule: { oneOf: WEBHOOK_TARGETS },
   },
+  /** The absolute URL Twilio calls (webhook and trigger). Updated in place. */
   url: {
     yaml: "url", value: as<string>(), form: "Configuration.Url", answer: "configuration.url", compare: "text", change: "update", closed: "allowed", secret: false,
     recovery: { unsent: null }, rule: "url",
   },
+  /** `GET` or `POST` (webhook and trigger). Updated in place. */
   // The stack file says GET or POST, as Twilio's pages do; the spec's enum is lowercase.
   method: {
     yaml: "method", value: as<WebhookMethod>(), form: "Configuration.Method", encode: "lowercase", answer: "configuration.method", read: "uppercase",
     compare: "text", change: "update", closed: "allowed", secret: false, recovery: "when-sent", rule: { oneOf: WEBHOOK_METHODS },
   },
+  /** The post-action events that call the webhook (target webhook). Updated in place. */
   filters: {
     yaml: "filters", value: as<string[]>(), form: "Configuration.Filters", encode: "list", answer: "configuration.filters", read: "list", compare: "json",
     change: "update", closed: "allowed", secret: false, recovery: { unsent: null }, rule: "webhookFilters",
   },
+  /** Keywords in a message that call the webhook (target trigger). Updated in place. */
   triggers: {
     yaml: "triggers", value: as<string[]>(), form: "Configuration.Triggers", encode: "list", answer: "configuration.triggers", read: "list", compare: "json",
     change: "update", closed: "allowed", secret: false, recovery: { unsent: null }, rule: "webhookTriggers",
   },
-  /** `FW…` SID of a Studio Flow. */
+  /** `FW…` SID of the Studio Flow (target studio). Updated in place. */
   flowSid: {
     yaml: "flowSid", value: as<string>(), form: "Configuration.FlowSid", answer: "configuration.flow_sid", compare: "text", change: "update", closed: "allowed",
     secret: false, recovery: { unsent: null }, rule: { sid: "studioFlow" },
   },
+  /** The message index from which messages are replayed to the webhook. Only at creation. */
   replayAfter: {
     yaml: "replayAfter", value: as<number>(), form: "Configuration.ReplayAfter", answer: "configuration.replay_after", read: "number", compare: "number",
     change: "create-only", closed: "allowed", secret: false, recovery: { unsent: null }, rule: "messageIndex",

@@ -305,7 +305,7 @@ export function utf8Bytes(text: string): number {
 
 export type AttributesOwner = "conversation" | "message" | "participant";
 
-const ATTRIBUTE_LIMITS: Record<AttributesOwner, number> = {
+export const ATTRIBUTE_LIMITS: Record<AttributesOwner, number> = {
   conversation: LIMITS.conversationAttributesBytes,
   message: LIMITS.messageAttributesBytes,
   participant: LIMITS.participantAttributesBytes,

@@ -89,6 +89,7 @@ function fieldFailures(rules: (value: Record<string, unknown>) => FieldViolation
 }
 
 const isString: Rule = (value) => (typeof value === "string" ? undefined : `expected a string, got ${describe(value)}`);
+const isBoolean: Rule = (value) => (typeof value === "boolean" ? undefined : `expected true or false, got ${describe(value)}`);
 const sid = (kind: SidKind): Rule => (value) => reasonOf(sidViolation(kind, typeof value === "string" ? value : String(value)));
 const text = (field: TextField): Rule => (value) => reasonOf(textViolation(field, value as string));
 const oneOf = (allowed: readonly string[]): Rule => (value) => reasonOf(choiceViolation(allowed, value));
@@ -136,6 +137,7 @@ const webhookTriggers = stringList((triggers) => reasonOf(webhookTriggersViolati
 function rulesOf(rule: FieldRule): Rule[] {
   if (isShapeRule(rule)) return [shape(rule)];
   if (rule === "string") return [isString];
+  if (rule === "boolean") return [isBoolean];
   if (rule === "participantRole") return [isString, (value) => reasonOf(participantRoleViolation(value as string))];
   if (rule === "messageIndex") return [messageIndex];
   if (rule === "url") return [url];

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REFERENCE_DIR, docCommentsOf, pageSources, referencePages } from "../../../docs/generate";
+import { REFERENCE_DIR, pageSources, referencePages } from "../../../docs/generate";
+import { docCommentsOf } from "../../../schemas/doc-comments";
 import { ENVIRONMENT_KINDS } from "../../../provider/domain/environment";
 
 const ROOT = join(__dirname, "..", "..", "..");

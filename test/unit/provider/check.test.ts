@@ -120,6 +120,7 @@ describe("checkConversation", () => {
     ["an email part Twilio has not", { bindings: { email: { from: "a@example.com" } } }, [{ property: "bindings", reason: "bindings.email.from: Twilio takes only address and name" }]],
     ["bindings as text", { bindings: "a@example.com" }, [{ property: "bindings", reason: 'expected an object with an email sender (e.g. {email: {address: support@example.com}}), got string "a@example.com"' }]],
     ["email as text", { bindings: { email: "a@example.com" } }, [{ property: "bindings", reason: 'bindings.email: expected an object with address and/or name, got string "a@example.com"' }]],
+    ["webhooksEnabled as text", { webhooksEnabled: "true" }, [{ property: "webhooksEnabled", reason: 'expected true or false, got string "true"' }]],
   ])("%s", (_name, news, expected) => {
     expect(conversation(news)).toEqual(expected);
   });
