@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import * as ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runStackProgram } from "../../../provider/program/stack";
@@ -151,6 +152,8 @@ async function registrationsOf(stack: string, yaml: string): Promise<Array<Omit<
   const { setConfig } = await import("@pulumi/pulumi/runtime/config");
   setConfig("push:apnKey", "-----KEY-----");
   await settle(runStackProgram());
+  // Every registration sent: a stack without conversations has no output to wait on.
+  await pulumi.runtime.disconnect();
   return registrations.map(({ parent: _parent, ...registration }) => registration);
 }
 
