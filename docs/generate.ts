@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import { join } from "node:path";
 import * as ts from "typescript";
 import * as environmentModule from "../provider/domain/environment";
-import { ENVIRONMENT_KINDS, type EnvironmentKind, type EnvironmentKindName } from "../provider/domain/environment";
+import { ENVIRONMENT_KINDS, kebabName, type EnvironmentKind, type EnvironmentKindName } from "../provider/domain/environment";
 import * as propertiesModule from "../provider/domain/properties";
 import { CONVERSATION_PROPERTIES, MESSAGE_PROPERTIES, PARTICIPANT_PROPERTIES, WEBHOOK_PROPERTIES, partsOf } from "../provider/domain/properties";
 import { packageRoot, stackJsonSchemaText } from "../schemas/generate";
@@ -105,11 +105,10 @@ function environmentAbout(kind: EnvironmentKind): string {
   return `${article} ${kind.noun}, ${PLACEMENT[kind.placement]}: one Pulumi resource of type ${type}. ${lifecycle}`;
 }
 
-const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 
 function environmentPages(): PageSource[] {
   return Object.values(ENVIRONMENT_KINDS).map((kind) => ({
-    file: `${kebab(kind.name)}.md`,
+    file: `${kebabName(kind.name)}.md`,
     title: kind.noun[0].toUpperCase() + kind.noun.slice(1),
     table: kind.table,
     source: ENVIRONMENT_SOURCE,

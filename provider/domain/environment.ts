@@ -251,9 +251,17 @@ export type EnvironmentKindName = keyof typeof KINDS;
 /** A kind's own table, with its rows' literal types (for the types that must follow it). */
 export type EnvironmentTableOf<K extends EnvironmentKindName> = (typeof KINDS)[K]["table"];
 
+/** The top-level keys of the stack file that hold a collection's entries by key: `roles`, `users`, … */
+export type EnvironmentCollectionSection = {
+  [K in EnvironmentKindName]: (typeof KINDS)[K] extends { at: readonly [infer Section extends string, "*"] } ? Section : never;
+}[EnvironmentKindName];
+
 export const ENVIRONMENT_KINDS = Object.fromEntries(
   Object.entries(KINDS).map(([name, kind]) => [name, { name, ...kind }]),
 ) as unknown as Readonly<Record<EnvironmentKindName, EnvironmentKind>>;
+
+/** A kind's name in kebab case (`service-configuration`): its reference page, and the resource name of a single entry, part of its URN. */
+export const kebabName = (kind: EnvironmentKindName): string => kind.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 
 export const ROLE_TYPES = ["conversation", "service"] as const;
 export const WEBHOOK_METHODS = ["GET", "POST"] as const;
