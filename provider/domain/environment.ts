@@ -248,12 +248,14 @@ const KINDS = {
 
 export type EnvironmentKindName = keyof typeof KINDS;
 
-/** A kind's own table, with its rows' literal types (for the types that must follow it). */
-export type EnvironmentTableOf<K extends EnvironmentKindName> = (typeof KINDS)[K]["table"];
+/** A kind's registry entry with its literal types (for the types that must follow it). */
+export type EnvironmentKindOf<K extends EnvironmentKindName> = (typeof KINDS)[K];
+/** A kind's own table, with its rows' literal types. */
+export type EnvironmentTableOf<K extends EnvironmentKindName> = EnvironmentKindOf<K>["table"];
 
 /** The top-level keys of the stack file that hold a collection's entries by key: `roles`, `users`, … */
 export type EnvironmentCollectionSection = {
-  [K in EnvironmentKindName]: (typeof KINDS)[K] extends { at: readonly [infer Section extends string, "*"] } ? Section : never;
+  [K in EnvironmentKindName]: EnvironmentKindOf<K> extends { at: readonly [infer Section extends string, "*"] } ? Section : never;
 }[EnvironmentKindName];
 
 export const ENVIRONMENT_KINDS = Object.fromEntries(
