@@ -12,6 +12,8 @@ import {
   PUSH_CREDENTIAL_TYPES,
   ROLE_TYPES,
   type EnvironmentKindName,
+  type EnvironmentKindOf,
+  type Reference,
 } from "../provider/domain/environment";
 import { environmentViolations } from "../provider/domain/environment-rules";
 import { ADOPT_MODES, SID_PATTERNS } from "../provider/domain/rules";
@@ -65,7 +67,55 @@ const secretReference = z
   })
   .describe("A secret: never written in the stack file, only named. It reaches Twilio, never state, plans or logs.");
 
-export function environmentSchemas() {
+/** The kinds whose entries sit in the stack file below another kind's entry: a service's configuration, notifications and webhooks. */
+type NestedKind = { [K in EnvironmentKindName]: EnvironmentKindOf<K>["at"] extends readonly ["service", string] ? K : never }[EnvironmentKindName];
+/** The top-level keys of the stack file that hold the environment's entries, but the service (which may also be a SID): `roles`, `account`, … */
+type Section = Exclude<EnvironmentKindOf<EnvironmentKindName>["at"][0], "service">;
+type KindsIn<S extends string> = { [K in EnvironmentKindName]: EnvironmentKindOf<K>["at"][0] extends S ? K : never }[EnvironmentKindName];
+/** The entries of one place, by the key each kind takes there (`configuration`, `webhooks`), each optional. */
+type PlaceShape<Kinds extends keyof Entries> = { [K in Kinds as Extract<EnvironmentKindOf<K>["at"][1], string>]: z.ZodOptional<Entries[K]> };
+/** A section: a collection's entries by key, or an object of the single entries placed in it; optional. */
+type Sections = {
+  [S in Section]: z.ZodOptional<
+    EnvironmentKindOf<KindsIn<S>>["at"][1] extends "*"
+      ? z.ZodRecord<z.ZodString, Entries[Extract<KindsIn<S>, keyof Entries>]>
+      : z.ZodObject<PlaceShape<Extract<KindsIn<S>, keyof Entries>>, z.core.$strict>
+  >;
+};
+
+/** What each section of the stack file says of itself (the entries say the rest). */
+const SECTION_DESCRIPTIONS: Readonly<Record<Section, string>> = {
+  roles: "Roles keyed by name in the stack (the key is the resource name).",
+  users: "Users keyed by name in the stack.",
+  account: "Account-wide settings: one per Twilio account, so one stack per account should set them.",
+  addressConfigurations: "Address configurations keyed by name in the stack.",
+  pushCredentials: "Push credentials keyed by name in the stack.",
+};
+
+const kindsPlacedIn = (section: string) => Object.values(ENVIRONMENT_KINDS).filter((kind) => kind.at[0] === section && kind.at.length === 2);
+
+/** The entries placed in a section as one object's keys (a service's `configuration`, …). */
+function placeShape<Kinds extends keyof Entries>(entries: Entries, section: string): PlaceShape<Kinds> {
+  return Object.fromEntries(kindsPlacedIn(section).map((kind) => [kind.at[1], entries[kind.name as keyof Entries].optional()])) as PlaceShape<Kinds>;
+}
+
+/** The environment's sections of the stack file, each where the registry of kinds places its entries. */
+function sectionsOf(entries: Entries): Sections {
+  const sections = [...new Set(Object.values(ENVIRONMENT_KINDS).map((kind) => kind.at[0]))].filter((section): section is Section => section !== "service");
+  return Object.fromEntries(
+    sections.map((section) => {
+      const [first] = kindsPlacedIn(section);
+      const schema =
+        first.at[1] === "*"
+          ? z.record(z.string(), entries[first.name as keyof Entries])
+          : z.strictObject(placeShape(entries, section));
+      return [section, schema.describe(SECTION_DESCRIPTIONS[section]).optional()];
+    }),
+  ) as unknown as Sections;
+}
+
+/** Each kind's entry in the stack file, by kind (but the service, which nests some of them): where it sits is its registry entry's `at`. */
+function entrySchemas() {
   const configuration = z
     .strictObject({
       defaultConversationCreatorRole: roleReference.optional().describe("The conversation role of a participant who creates a conversation."),
@@ -99,34 +149,6 @@ export function environmentSchemas() {
 
   const webhooks = z.strictObject(webhookFields).describe("The service's pre- and post-event webhooks. Destroy puts back what was found.");
 
-  const serviceConfigurable = {
-    configuration: configuration.optional(),
-    notifications: notifications.optional(),
-    webhooks: webhooks.optional(),
-  };
-
-  const declaredService = z
-    .strictObject({
-      friendlyName: z.string().describe("The service's name. Twilio cannot rename a service: a new name replaces it (and everything in it)."),
-      adopt: adopt.describe("Take over a service of this name that already exists: never (default), ifExists, require."),
-      deleteWithConversations: z
-        .boolean()
-        .optional()
-        .describe("Let destroy delete the service while it still holds conversations this stack does not declare (they go with it). Default false: destroy refuses."),
-      ...serviceConfigurable,
-    })
-    .describe("A Conversation Service this stack declares: created (or adopted), and deleted last.");
-
-  const existingService = z
-    .strictObject({
-      sid: z
-        .string()
-        .regex(SID_PATTERNS.chatService, { error: () => explain("expected a Conversation Service SID (IS followed by 32 hex digits)", "copy the IS… SID from the Twilio console") })
-        .describe("The existing service's IS… SID."),
-      ...serviceConfigurable,
-    })
-    .describe("An existing Conversation Service, by SID, whose configuration this stack sets.");
-
   const role = z
     .strictObject({
       friendlyName: z.string().describe("The role's name; a new name replaces the role."),
@@ -155,15 +177,9 @@ export function environmentSchemas() {
     })
     .describe("The account's Conversations defaults. Destroy puts back what was found.");
 
-  const account = z
-    .strictObject({
-      configuration: accountConfiguration.optional(),
-      webhooks: z
-        .strictObject({ ...webhookFields, target: z.enum(ACCOUNT_WEBHOOK_TARGETS).optional().describe("webhook or flex.") })
-        .optional()
-        .describe("The account's webhooks. Destroy puts back what was found."),
-    })
-    .describe("Account-wide settings: one per Twilio account, so one stack per account should set them.");
+  const accountWebhooks = z
+    .strictObject({ ...webhookFields, target: z.enum(ACCOUNT_WEBHOOK_TARGETS).optional().describe("webhook or flex.") })
+    .describe("The account's webhooks. Destroy puts back what was found.");
 
   const addressConfiguration = z
     .strictObject({
@@ -204,13 +220,47 @@ export function environmentSchemas() {
     .describe("A push credential. Twilio never answers its secrets back, so drift on them cannot be seen.");
 
   return {
-    service: z.union([declaredService, existingService]),
-    roles: z.record(z.string(), role).describe("Roles keyed by name in the stack (the key is the resource name)."),
-    users: z.record(z.string(), user).describe("Users keyed by name in the stack."),
-    account,
-    addressConfigurations: z.record(z.string(), addressConfiguration).describe("Address configurations keyed by name in the stack."),
-    pushCredentials: z.record(z.string(), pushCredential).describe("Push credentials keyed by name in the stack."),
-  };
+    serviceConfiguration: configuration,
+    serviceNotifications: notifications,
+    serviceWebhooks: webhooks,
+    role,
+    user,
+    accountConfiguration,
+    accountWebhooks,
+    addressConfiguration,
+    pushCredential,
+  } satisfies Record<Exclude<EnvironmentKindName, "service">, z.ZodType>;
+}
+
+type Entries = ReturnType<typeof entrySchemas>;
+
+export function environmentSchemas() {
+  const entries = entrySchemas();
+  const serviceConfigurable = placeShape<NestedKind>(entries, "service");
+
+  const declaredService = z
+    .strictObject({
+      friendlyName: z.string().describe("The service's name. Twilio cannot rename a service: a new name replaces it (and everything in it)."),
+      adopt: adopt.describe("Take over a service of this name that already exists: never (default), ifExists, require."),
+      deleteWithConversations: z
+        .boolean()
+        .optional()
+        .describe("Let destroy delete the service while it still holds conversations this stack does not declare (they go with it). Default false: destroy refuses."),
+      ...serviceConfigurable,
+    })
+    .describe("A Conversation Service this stack declares: created (or adopted), and deleted last.");
+
+  const existingService = z
+    .strictObject({
+      sid: z
+        .string()
+        .regex(SID_PATTERNS.chatService, { error: () => explain("expected a Conversation Service SID (IS followed by 32 hex digits)", "copy the IS… SID from the Twilio console") })
+        .describe("The existing service's IS… SID."),
+      ...serviceConfigurable,
+    })
+    .describe("An existing Conversation Service, by SID, whose configuration this stack sets.");
+
+  return { service: z.union([declaredService, existingService]), sections: sectionsOf(entries) };
 }
 
 /** The entry's values under the properties' names: what the rules judge. References to declared entries and secrets are judged apart. */
@@ -240,6 +290,27 @@ function entryRules(ctx: Issues, kind: EnvironmentKindName, path: (string | numb
   }
 }
 
+/**
+ * The entries of a kind in the stack file, each with its path: a collection's every key (its entry
+ * of any type: the key is judged too), a single place's value.
+ */
+function entriesAt(file: Record<string, unknown>, at: readonly string[]): Array<[path: string[], entry: unknown]> {
+  let found: unknown = file;
+  const path: string[] = [];
+  for (const key of at) {
+    if (!isRecord(found)) return [];
+    if (key === "*") return Object.entries(found).map(([entryKey, entry]) => [[...path, entryKey], entry]);
+    path.push(key);
+    found = found[key];
+  }
+  return [[path, found]];
+}
+
+/** A reference's value is judged apart from the table's rules: a role, always; the service, when it names the stack's own. */
+function isJudgedApart(reference: Reference | undefined, value: unknown): boolean {
+  return reference?.to === "role" || (reference?.to === "service" && value === STACK_SERVICE);
+}
+
 const isRoleSid = (value: unknown) => typeof value === "string" && SID_PATTERNS.role.test(value);
 
 /** The environment's rules across the file: values, role references, keys. */
@@ -264,21 +335,20 @@ export function environmentRules(value: unknown, ctx: Issues): void {
     }
   };
 
-  if (isRecord(service)) {
-    if (declaresService) entryRules(ctx, "service", ["service"], service);
-    const configuration = service.configuration;
-    entryRules(ctx, "serviceConfiguration", ["service", "configuration"], configuration, (property) => property.endsWith("RoleSid"));
-    if (isRecord(configuration)) {
-      checkRoleReference(["service", "configuration", "defaultConversationCreatorRole"], configuration.defaultConversationCreatorRole, "conversation");
-      checkRoleReference(["service", "configuration", "defaultConversationRole"], configuration.defaultConversationRole, "conversation");
-      checkRoleReference(["service", "configuration", "defaultChatServiceRole"], configuration.defaultChatServiceRole, "service");
+  // Each kind's entries where the registry places them: a collection's keys, the values the table's
+  // rules judge, and the roles its references name (judged here, not as values).
+  for (const kind of Object.values(ENVIRONMENT_KINDS)) {
+    for (const [path, entry] of entriesAt(value, kind.at)) {
+      if (kind.at.includes("*")) keyRule(ctx, path, String(path[path.length - 1]));
+      if (kind.name === "service" && !declaresService) continue;
+      const references = kind.references ?? {};
+      entryRules(ctx, kind.name, path, entry, (property) => isJudgedApart(references[property], isRecord(entry) ? entry[kind.table[property].yaml] : undefined));
+      if (!isRecord(entry)) continue;
+      for (const [property, reference] of Object.entries(references)) {
+        const key = kind.table[property].yaml;
+        if (reference.to === "role") checkRoleReference([...path, key], entry[key], reference.roleType);
+      }
     }
-    entryRules(ctx, "serviceNotifications", ["service", "notifications"], service.notifications);
-    entryRules(ctx, "serviceWebhooks", ["service", "webhooks"], service.webhooks);
-  }
-  for (const [key, role] of Object.entries(roles)) {
-    keyRule(ctx, ["roles", key], key);
-    entryRules(ctx, "role", ["roles", key], role);
   }
   const roleNames = new Map<string, string>();
   for (const [key, role] of Object.entries(roles)) {
@@ -290,11 +360,7 @@ export function environmentRules(value: unknown, ctx: Issues): void {
   const users = isRecord(value.users) ? value.users : {};
   const identities = new Map<string, string>();
   for (const [key, user] of Object.entries(users)) {
-    keyRule(ctx, ["users", key], key);
-    entryRules(ctx, "user", ["users", key], user, (property) => property === "roleSid");
-    if (!isRecord(user)) continue;
-    checkRoleReference(["users", key, "role"], user.role, "service");
-    if (typeof user.identity === "string") {
+    if (isRecord(user) && typeof user.identity === "string") {
       const owner = identities.get(user.identity);
       if (owner) report(ctx, ["users", key, "identity"], { message: `identity ${quote(user.identity)} is already used by user ${quote(owner)}`, hint: "give each user its own identity" });
       else identities.set(user.identity, key);
@@ -302,21 +368,16 @@ export function environmentRules(value: unknown, ctx: Issues): void {
   }
   if (isRecord(value.account)) {
     const configuration = value.account.configuration;
-    const stackService = isRecord(configuration) && configuration.defaultChatService === STACK_SERVICE;
-    entryRules(ctx, "accountConfiguration", ["account", "configuration"], configuration, (property) => stackService && property === "defaultChatServiceSid");
-    if (stackService && !declaresService) {
+    if (isRecord(configuration) && configuration.defaultChatService === STACK_SERVICE && !declaresService) {
       report(ctx, ["account", "configuration", "defaultChatService"], {
         message: `defaultChatService: ${STACK_SERVICE} names the service this stack declares, but it declares none`,
         hint: "declare service: { friendlyName: … }, or write the service's IS… SID",
       });
     }
-    entryRules(ctx, "accountWebhooks", ["account", "webhooks"], value.account.webhooks);
   }
   const addresses = isRecord(value.addressConfigurations) ? value.addressConfigurations : {};
   const ownerOfAddress = new Map<string, string>();
   for (const [key, address] of Object.entries(addresses)) {
-    keyRule(ctx, ["addressConfigurations", key], key);
-    entryRules(ctx, "addressConfiguration", ["addressConfigurations", key], address);
     if (isRecord(address) && typeof address.address === "string") {
       const owner = ownerOfAddress.get(address.address);
       if (owner) report(ctx, ["addressConfigurations", key, "address"], { message: `address ${quote(address.address)} is already configured by ${quote(owner)}`, hint: "Twilio keeps one configuration per address: remove one" });
@@ -343,8 +404,6 @@ export function environmentRules(value: unknown, ctx: Issues): void {
   }
   const credentials = isRecord(value.pushCredentials) ? value.pushCredentials : {};
   for (const [key, credential] of Object.entries(credentials)) {
-    keyRule(ctx, ["pushCredentials", key], key);
-    entryRules(ctx, "pushCredential", ["pushCredentials", key], credential);
     if (isRecord(credential) && (credential.adopt === "ifExists" || credential.adopt === "require") && typeof credential.friendlyName !== "string") {
       report(ctx, ["pushCredentials", key, "adopt"], {
         message: `adopt: ${credential.adopt} needs a friendlyName to find the existing credential by`,
