@@ -2,7 +2,9 @@
 // configuration, address configurations, push credentials), each as one property table: per
 // field, its key in the stack file, Twilio's form key(s) and answer key(s), how it compares, when
 // it may change and whether it is secret. Pure data: client/environment.ts builds forms and reads
-// answers from it, diff/environment.ts compares with it, the stack file's schema names its keys.
+// answers from it, diff/environment.ts compares with it. The registry of kinds (ENVIRONMENT_KINDS)
+// gives each table its Pulumi type and its place in the stack file: the resource classes, the
+// runtime's providers, the program, the stack file's sections, export and the plan's words follow it.
 
 /**
  * How a declared value is compared with the one Twilio holds: `value` as a JSON value with lists
