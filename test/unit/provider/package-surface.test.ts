@@ -8,6 +8,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ENVIRONMENT_KINDS, kebabName } from "../../../provider/domain/environment";
 import { runStackProgram } from "../../../provider/program/stack";
 import { settle, useMocks, type Registration } from "../../support/pulumi-mocks";
 
@@ -85,6 +86,22 @@ describe("the package's surface", () => {
       "validate",
       "validateFiles",
     ]);
+  }, 60_000);
+
+  it("exports, for every kind of the registry, its class (registering the kind's type under the name given) and its arguments' type", async () => {
+    const names = exportedNames(path.join(ROOT, "provider/index.ts"));
+    const library = (await import("../../../provider/index")) as unknown as Record<string, new (name: string, args: object) => unknown>;
+    const registrations = await useMocks("surface");
+    for (const kind of Object.values(ENVIRONMENT_KINDS)) {
+      expect(names, kind.name).toEqual(expect.arrayContaining([kind.type, `${kind.type}Args`]));
+      new library[kind.type](`a-${kebabName(kind.name)}`, {});
+    }
+    await pulumi.runtime.disconnect();
+    expect(registrations.map(({ type, name }) => [type, name]).sort()).toEqual(
+      Object.values(ENVIRONMENT_KINDS)
+        .map((kind) => [`pulumi-nodejs:dynamic/twilio-conversations:${kind.type}`, `a-${kebabName(kind.name)}`])
+        .sort(),
+    );
   }, 60_000);
 
   it("serves, from the compiled runtime, one provider per name a stored `__provider` loads", () => {
