@@ -9,6 +9,7 @@ import {
   ADDRESS_TYPES,
   AUTO_CREATION_TYPES,
   ENVIRONMENT_KINDS,
+  kindsPlacedIn,
   PUSH_CREDENTIAL_TYPES,
   ROLE_TYPES,
   type EnvironmentKindName,
@@ -92,11 +93,9 @@ const SECTION_DESCRIPTIONS: Readonly<Record<Section, string>> = {
   pushCredentials: "Push credentials keyed by name in the stack.",
 };
 
-const kindsPlacedIn = (section: string) => Object.values(ENVIRONMENT_KINDS).filter((kind) => kind.at[0] === section && kind.at.length === 2);
-
 /** The entries placed in a section as one object's keys (a service's `configuration`, …). */
 function placeShape<Kinds extends keyof Entries>(entries: Entries, section: string): PlaceShape<Kinds> {
-  return Object.fromEntries(kindsPlacedIn(section).map((kind) => [kind.at[1], entries[kind.name as keyof Entries].optional()])) as PlaceShape<Kinds>;
+  return Object.fromEntries(kindsPlacedIn([section]).map((kind) => [kind.at[1], entries[kind.name as keyof Entries].optional()])) as PlaceShape<Kinds>;
 }
 
 /** The environment's sections of the stack file, each where the registry of kinds places its entries. */
@@ -104,7 +103,7 @@ function sectionsOf(entries: Entries): Sections {
   const sections = [...new Set(Object.values(ENVIRONMENT_KINDS).map((kind) => kind.at[0]))].filter((section): section is Section => section !== "service");
   return Object.fromEntries(
     sections.map((section) => {
-      const [first] = kindsPlacedIn(section);
+      const [first] = kindsPlacedIn([section]);
       const schema =
         first.at[1] === "*"
           ? z.record(z.string(), entries[first.name as keyof Entries])

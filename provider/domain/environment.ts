@@ -264,6 +264,11 @@ export const ENVIRONMENT_KINDS = Object.fromEntries(
   Object.entries(KINDS).map(([name, kind]) => [name, { name, ...kind }]),
 ) as unknown as Readonly<Record<EnvironmentKindName, EnvironmentKind>>;
 
+/** The kinds whose entries sit directly inside the place `at` of the stack file: a service's configuration, the account's webhooks, a section's entries. */
+export function kindsPlacedIn(at: readonly string[]): EnvironmentKind[] {
+  return Object.values(ENVIRONMENT_KINDS).filter((kind) => kind.at.length === at.length + 1 && at.every((key, position) => kind.at[position] === key));
+}
+
 /** A kind's name in kebab case (`service-configuration`): its reference page, and the resource name of a single entry, part of its URN. */
 export const kebabName = (kind: EnvironmentKindName): string => kind.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 

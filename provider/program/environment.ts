@@ -7,7 +7,7 @@ import { isSid } from "../domain/rules";
 import type { StackSpec } from "../../schemas/stack";
 import { STACK_SERVICE } from "../../schemas/environment";
 import { isRecord } from "../../schemas/explain";
-import { ENVIRONMENT_KINDS, kebabName, type EnvironmentCollectionSection, type EnvironmentKind, type Reference } from "../domain/environment";
+import { ENVIRONMENT_KINDS, kebabName, kindsPlacedIn, type EnvironmentCollectionSection, type EnvironmentKind, type Reference } from "../domain/environment";
 import { environmentClass } from "../resources/environment-resource";
 import type { TwilioSettings } from "../resources/args";
 
@@ -39,7 +39,6 @@ function declarationOrder(): EnvironmentKind[] {
   return [...kinds.filter((kind) => named.has(kind.name)), ...kinds.filter((kind) => !named.has(kind.name))];
 }
 
-
 /** A kind's entries in the stack file, each with the resource name it takes: a collection's by key, a single entry's by its kind. */
 function entriesOf(spec: StackSpec, kind: EnvironmentKind): Array<[name: string, entry: Record<string, unknown>]> {
   let found: unknown = spec;
@@ -51,13 +50,6 @@ function entriesOf(spec: StackSpec, kind: EnvironmentKind): Array<[name: string,
   return isRecord(found) ? [[kebabName(kind.name), found]] : [];
 }
 
-/** The keys of an entry that hold other kinds' entries (a service's `configuration`): not arguments of its own resource. */
-function nestedKeys(kind: EnvironmentKind): Set<string> {
-  const depth = kind.at.length;
-  const nested = Object.values(ENVIRONMENT_KINDS).filter((other) => other.at.length > depth && kind.at.every((key, position) => other.at[position] === key));
-  return new Set(nested.map((other) => other.at[depth]));
-}
-
 /**
  * An entry as its resource's arguments: each of the table's keys under its property's name (a
  * reference resolved, a secret read from the config, a method in Twilio's capitals), the others
@@ -65,7 +57,8 @@ function nestedKeys(kind: EnvironmentKind): Set<string> {
  */
 function argsOf(kind: EnvironmentKind, entry: Record<string, unknown>, resolve: (reference: Reference, value: string) => pulumi.Input<string | null>, serviceSid: pulumi.Input<string | null>) {
   const args: Record<string, unknown> = kind.placement === "account" ? {} : { chatServiceSid: serviceSid };
-  const consumed = nestedKeys(kind);
+  // The keys that hold other kinds' entries (a service's `configuration`) are no arguments of its own.
+  const consumed = new Set(kindsPlacedIn(kind.at).map((nested) => nested.at[kind.at.length]));
   for (const [property, row] of Object.entries(kind.table)) {
     consumed.add(row.yaml);
     const value = entry[row.yaml];
