@@ -6,7 +6,7 @@
 // committed pages current.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ENVIRONMENT_KINDS, ENVIRONMENT_TYPES, type EnvironmentKind, type EnvironmentKindName } from "../provider/domain/environment";
+import { ENVIRONMENT_KINDS, kebabName, type EnvironmentKind, type EnvironmentKindName } from "../provider/domain/environment";
 import { CONVERSATION_PROPERTIES, MESSAGE_PROPERTIES, PARTICIPANT_PROPERTIES, WEBHOOK_PROPERTIES, partsOf } from "../provider/domain/properties";
 import { docCommentsOf, tableOrigin } from "../schemas/doc-comments";
 import { packageRoot, stackJsonSchemaText } from "../schemas/generate";
@@ -77,19 +77,15 @@ const CONVERSATION_SIDE: PageSource[] = [
   },
 ];
 
-/** Where each environment kind sits in the stack file: a new kind fails to compile until it has a place here. */
-const ENVIRONMENT_PLACES: Readonly<Record<EnvironmentKindName, { at: string[]; where: string }>> = {
-  service: { at: ["service"], where: "`service`, declared as `{ friendlyName: … }` (`{ sid: IS… }` names an existing one instead, whose configuration, notifications and webhooks the stack may set as well)" },
-  serviceConfiguration: { at: ["service", "configuration"], where: "`service.configuration`" },
-  serviceNotifications: { at: ["service", "notifications"], where: "`service.notifications`" },
-  serviceWebhooks: { at: ["service", "webhooks"], where: "`service.webhooks`" },
-  role: { at: ["roles", "*"], where: "`roles.<key>`" },
-  user: { at: ["users", "*"], where: "`users.<key>`" },
-  accountConfiguration: { at: ["account", "configuration"], where: "`account.configuration`" },
-  accountWebhooks: { at: ["account", "webhooks"], where: "`account.webhooks`" },
-  addressConfiguration: { at: ["addressConfigurations", "*"], where: "`addressConfigurations.<key>`" },
-  pushCredential: { at: ["pushCredentials", "*"], where: "`pushCredentials.<key>`" },
+/** What a kind's place in the stack file (its registry entry's `at`) says beyond its keys. */
+const PLACE_NOTES: Partial<Record<EnvironmentKindName, string>> = {
+  service: ", declared as `{ friendlyName: … }` (`{ sid: IS… }` names an existing one instead, whose configuration, notifications and webhooks the stack may set as well)",
 };
+
+/** Where a kind's entries sit in the stack file, as the reference says it: `roles.<key>`. */
+function whereOf(kind: EnvironmentKind): string {
+  return `\`${kind.at.map((key) => (key === "*" ? "<key>" : key)).join(".")}\`${PLACE_NOTES[kind.name] ?? ""}`;
+}
 
 const PLACEMENT: Readonly<Record<EnvironmentKind["placement"], string>> = {
   service: "in the service the stack names",
@@ -98,7 +94,7 @@ const PLACEMENT: Readonly<Record<EnvironmentKind["placement"], string>> = {
 };
 
 function environmentAbout(kind: EnvironmentKind): string {
-  const type = `\`pulumi-nodejs:dynamic/twilio-conversations:${ENVIRONMENT_TYPES[kind.name]}\``;
+  const type = `\`pulumi-nodejs:dynamic/twilio-conversations:${kind.type}\``;
   const lifecycle =
     kind.shape === "singleton"
       ? "One of its kind: never created or deleted; `up` sets what is declared and records what it found, `destroy` puts that back. A key left out is not managed."
@@ -107,15 +103,15 @@ function environmentAbout(kind: EnvironmentKind): string {
   return `${article} ${kind.noun}, ${PLACEMENT[kind.placement]}: one Pulumi resource of type ${type}. ${lifecycle}`;
 }
 
-const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 
 function environmentPages(): PageSource[] {
   return Object.values(ENVIRONMENT_KINDS).map((kind) => ({
-    file: `${kebab(kind.name)}.md`,
+    file: `${kebabName(kind.name)}.md`,
     title: kind.noun[0].toUpperCase() + kind.noun.slice(1),
     table: kind.table,
     source: ENVIRONMENT_SOURCE,
-    ...ENVIRONMENT_PLACES[kind.name],
+    at: [...kind.at],
+    where: whereOf(kind),
     about: environmentAbout(kind),
     replaces: `replaces the ${kind.noun}`,
   }));

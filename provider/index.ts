@@ -5,31 +5,8 @@ import type { StackSpec } from "../schemas/stack";
 
 export { Conversation } from "./resources/conversation";
 export { Message } from "./resources/message";
-export {
-  AccountConfiguration,
-  AccountWebhooks,
-  AddressConfiguration,
-  PushCredential,
-  Role,
-  Service,
-  ServiceConfiguration,
-  ServiceNotifications,
-  ServiceWebhooks,
-  User,
-  type AccountConfigurationArgs,
-  type AccountWebhooksArgs,
-  type AddressConfigurationArgs,
-  type AutoCreationArgs,
-  type NotificationArgs,
-  type PushCredentialArgs,
-  type RoleArgs,
-  type ServiceArgs,
-  type ServiceConfigurationArgs,
-  type ServiceNotificationsArgs,
-  type ServiceWebhooksArgs,
-  type UserArgs,
-  type WebhookConfigurationArgs,
-} from "./resources/environment";
+// Each environment kind's class and arguments: the module exports nothing else.
+export * from "./resources/environment";
 export type { EnvironmentOutputs } from "./program/environment";
 export { ConversationsStack, type ConversationsStackArgs } from "./component";
 export type {

@@ -19,7 +19,8 @@ import { messageProvider } from "./resources/message-provider";
 import { bookkeepingOf } from "./resources/bookkeeping";
 import { conversationGroupProvider } from "./resources/group-provider";
 import { environmentProvider } from "./resources/environment-provider";
-import { ENVIRONMENT_KINDS, secretSettings, type EnvironmentKind } from "./domain/environment";
+import { ENVIRONMENT_KINDS, type EnvironmentKind } from "./domain/environment";
+import { secretProperties } from "./domain/row";
 
 let config: ConfigLookup = () => undefined;
 const settingsByNamespace = new Map<string, Settings>();
@@ -197,14 +198,9 @@ export const conversation = wrapped({ configure, ...conversationProvider(transpo
 export const message = wrapped({ configure, ...messageProvider(transport) });
 export const conversationGroup = wrapped({ configure, ...conversationGroupProvider(transport) });
 
-const environment = (kind: EnvironmentKind) => wrapped({ configure, ...environmentProvider(kind, transport) }, secretSettings(kind.table));
-export const service = environment(ENVIRONMENT_KINDS.service);
-export const serviceConfiguration = environment(ENVIRONMENT_KINDS.serviceConfiguration);
-export const serviceNotifications = environment(ENVIRONMENT_KINDS.serviceNotifications);
-export const serviceWebhooks = environment(ENVIRONMENT_KINDS.serviceWebhooks);
-export const role = environment(ENVIRONMENT_KINDS.role);
-export const user = environment(ENVIRONMENT_KINDS.user);
-export const accountConfiguration = environment(ENVIRONMENT_KINDS.accountConfiguration);
-export const accountWebhooks = environment(ENVIRONMENT_KINDS.accountWebhooks);
-export const addressConfiguration = environment(ENVIRONMENT_KINDS.addressConfiguration);
-export const pushCredential = environment(ENVIRONMENT_KINDS.pushCredential);
+const environment = (kind: EnvironmentKind) => wrapped({ configure, ...environmentProvider(kind, transport) }, secretProperties(kind.table));
+
+// The module stored in state with each resource loads `require(<runtime>).<kind>` (see
+// resources/runtime-provider.ts): each environment kind's provider is exported under its name in
+// the registry, `service`, `role`, … as the conversation's is under `conversation`.
+Object.assign(exports, Object.fromEntries(Object.values(ENVIRONMENT_KINDS).map((kind) => [kind.name, environment(kind)])));

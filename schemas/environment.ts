@@ -9,9 +9,12 @@ import {
   ADDRESS_TYPES,
   AUTO_CREATION_TYPES,
   ENVIRONMENT_KINDS,
+  kindsPlacedIn,
   PUSH_CREDENTIAL_TYPES,
   ROLE_TYPES,
   type EnvironmentKindName,
+  type EnvironmentKindOf,
+  type Reference,
 } from "../provider/domain/environment";
 import { environmentViolations } from "../provider/domain/environment-rules";
 import { ADOPT_MODES, SID_PATTERNS } from "../provider/domain/rules";
@@ -65,8 +68,53 @@ const secretReference = z
   })
   .describe("A secret: never written in the stack file, only named. It reaches Twilio, never state, plans or logs.");
 
-/** The stack's service: one it declares, or an existing one by SID, each with what configures it. */
-function serviceSchema() {
+/** The kinds whose entries sit in the stack file below another kind's entry: a service's configuration, notifications and webhooks. */
+type NestedKind = { [K in EnvironmentKindName]: EnvironmentKindOf<K>["at"] extends readonly ["service", string] ? K : never }[EnvironmentKindName];
+/** The top-level keys of the stack file that hold the environment's entries, but the service (which may also be a SID): `roles`, `account`, … */
+type Section = Exclude<EnvironmentKindOf<EnvironmentKindName>["at"][0], "service">;
+type KindsIn<S extends string> = { [K in EnvironmentKindName]: EnvironmentKindOf<K>["at"][0] extends S ? K : never }[EnvironmentKindName];
+/** The entries of one place, by the key each kind takes there (`configuration`, `webhooks`), each optional. */
+type PlaceShape<Kinds extends keyof Entries> = { [K in Kinds as Extract<EnvironmentKindOf<K>["at"][1], string>]: z.ZodOptional<Entries[K]> };
+/** A section: a collection's entries by key, or an object of the single entries placed in it; optional. */
+type Sections = {
+  [S in Section]: z.ZodOptional<
+    EnvironmentKindOf<KindsIn<S>>["at"][1] extends "*"
+      ? z.ZodRecord<z.ZodString, Entries[Extract<KindsIn<S>, keyof Entries>]>
+      : z.ZodObject<PlaceShape<Extract<KindsIn<S>, keyof Entries>>, z.core.$strict>
+  >;
+};
+
+/** What each section of the stack file says of itself (the entries say the rest). */
+const SECTION_DESCRIPTIONS: Readonly<Record<Section, string>> = {
+  roles: "Roles keyed by name in the stack (the key is the resource name).",
+  users: "Users keyed by name in the stack.",
+  account: "Account-wide settings: one per Twilio account, so one stack per account should set them.",
+  addressConfigurations: "Address configurations keyed by name in the stack.",
+  pushCredentials: "Push credentials keyed by name in the stack.",
+};
+
+/** The entries placed in a section as one object's keys (a service's `configuration`, …). */
+function placeShape<Kinds extends keyof Entries>(entries: Entries, section: string): PlaceShape<Kinds> {
+  return Object.fromEntries(kindsPlacedIn([section]).map((kind) => [kind.at[1], entries[kind.name as keyof Entries].optional()])) as PlaceShape<Kinds>;
+}
+
+/** The environment's sections of the stack file, each where the registry of kinds places its entries. */
+function sectionsOf(entries: Entries): Sections {
+  const sections = [...new Set(Object.values(ENVIRONMENT_KINDS).map((kind) => kind.at[0]))].filter((section): section is Section => section !== "service");
+  return Object.fromEntries(
+    sections.map((section) => {
+      const [first] = kindsPlacedIn([section]);
+      const schema =
+        first.at[1] === "*"
+          ? z.record(z.string(), entries[first.name as keyof Entries])
+          : z.strictObject(placeShape(entries, section));
+      return [section, schema.describe(SECTION_DESCRIPTIONS[section]).optional()];
+    }),
+  ) as unknown as Sections;
+}
+
+/** Each kind's entry in the stack file, by kind (but the service, which nests some of them): where it sits is its registry entry's `at`. */
+function entrySchemas() {
   const configuration = z
     .strictObject({
       defaultConversationCreatorRole: roleReference.optional().describe("The conversation role of a participant who creates a conversation."),
@@ -100,11 +148,94 @@ function serviceSchema() {
 
   const webhooks = z.strictObject(webhookFields).describe("The service's pre- and post-event webhooks. Destroy puts back what was found.");
 
-  const serviceConfigurable = {
-    configuration: configuration.optional(),
-    notifications: notifications.optional(),
-    webhooks: webhooks.optional(),
-  };
+  const role = z
+    .strictObject({
+      friendlyName: z.string().describe("The role's name; a new name replaces the role."),
+      type: z.enum(ROLE_TYPES).describe("conversation (a participant's role) or service (a user's role); a new type replaces the role."),
+      permissions: z.array(z.string()).describe("What the role may do (sendMessage, leaveConversation, …); updated in place, order does not matter."),
+      adopt,
+    })
+    .describe("A role of the stack's service (or of the default service).");
+
+  const user = z
+    .strictObject({
+      identity: z.string().describe("The user's identity; a new identity replaces the user."),
+      friendlyName: z.string().optional().describe("The user's display name."),
+      attributes: z.record(z.string(), z.unknown()).optional().describe("Free-form metadata as a YAML mapping (sent as JSON)."),
+      role: roleReference.optional(),
+      adopt,
+    })
+    .describe("A user of the stack's service (or of the default service).");
+
+  const accountConfiguration = z
+    .strictObject({
+      defaultChatService: z.string().optional().describe(`The account's default Conversation Service: an IS… SID, or "${STACK_SERVICE}" for the service this stack declares.`),
+      defaultMessagingServiceSid: z.string().optional().describe("The account's default Messaging Service (MG…)."),
+      defaultInactiveTimer: z.string().optional().describe("ISO 8601 duration after which new conversations become inactive; at least PT1M."),
+      defaultClosedTimer: z.string().optional().describe("ISO 8601 duration after which new conversations close; at least PT10M."),
+    })
+    .describe("The account's Conversations defaults. Destroy puts back what was found.");
+
+  const accountWebhooks = z
+    .strictObject({ ...webhookFields, target: z.enum(ACCOUNT_WEBHOOK_TARGETS).optional().describe("webhook or flex.") })
+    .describe("The account's webhooks. Destroy puts back what was found.");
+
+  const addressConfiguration = z
+    .strictObject({
+      type: z.enum(ADDRESS_TYPES).describe("The channel; a new type replaces the configuration."),
+      address: z.string().describe("The address (a phone number in E.164, an email address, …); a new address replaces the configuration."),
+      friendlyName: z.string().optional().describe("A name for the configuration."),
+      autoCreation: z
+        .strictObject({
+          enabled: z.boolean().optional().describe("Open a conversation when a message arrives."),
+          type: z.enum(AUTO_CREATION_TYPES).optional().describe("webhook, studio or default."),
+          conversationServiceSid: z.string().optional().describe("The IS… SID of the service new conversations go to."),
+          webhookUrl: url.optional(),
+          webhookMethod: method.optional(),
+          webhookFilters: filters.optional(),
+          studioFlowSid: z.string().optional().describe("The FW… SID of the Studio flow (type studio)."),
+          studioRetryCount: z.number().optional().describe("How many times Twilio retries the flow, 0 to 3 (type studio)."),
+        })
+        .optional()
+        .describe("How a conversation opens when a message arrives at the address."),
+      addressCountry: z.string().optional().describe("ISO 3166-1 alpha-2 code; a new country replaces the configuration."),
+      adopt,
+    })
+    .describe("An address that opens conversations by itself. Adopted by its address.");
+
+  const pushCredential = z
+    .strictObject({
+      type: z.enum(PUSH_CREDENTIAL_TYPES).describe("apn (Apple), fcm (Firebase) or gcm; a new type replaces the credential."),
+      friendlyName: z.string().optional().describe("A name for the credential."),
+      sandbox: z.boolean().optional().describe("APN: the sandbox environment."),
+      certificate: secretReference.optional().describe("APN: the certificate (PEM), as a secret."),
+      privateKey: secretReference.optional().describe("APN: the private key (PEM), as a secret."),
+      apiKey: secretReference.optional().describe("GCM: the API key, as a secret."),
+      secret: secretReference.optional().describe("FCM: the server key, as a secret."),
+      adopt: adopt.describe(
+        "Take over a credential of this type and friendlyName that already exists (the oldest): never (default), ifExists, require. An adopted credential keeps the secrets it holds; the declared ones are sent once their value changes.",
+      ),
+    })
+    .describe("A push credential. Twilio never answers its secrets back, so drift on them cannot be seen.");
+
+  return {
+    serviceConfiguration: configuration,
+    serviceNotifications: notifications,
+    serviceWebhooks: webhooks,
+    role,
+    user,
+    accountConfiguration,
+    accountWebhooks,
+    addressConfiguration,
+    pushCredential,
+  } satisfies Record<Exclude<EnvironmentKindName, "service">, z.ZodType>;
+}
+
+type Entries = ReturnType<typeof entrySchemas>;
+
+export function environmentSchemas() {
+  const entries = entrySchemas();
+  const serviceConfigurable = placeShape<NestedKind>(entries, "service");
 
   const declaredService = z
     .strictObject({
@@ -127,103 +258,8 @@ function serviceSchema() {
       ...serviceConfigurable,
     })
     .describe("An existing Conversation Service, by SID, whose configuration this stack sets.");
-  return z.union([declaredService, existingService]);
-}
 
-function roleSchema() {
-  return z
-    .strictObject({
-      friendlyName: z.string().describe("The role's name; a new name replaces the role."),
-      type: z.enum(ROLE_TYPES).describe("conversation (a participant's role) or service (a user's role); a new type replaces the role."),
-      permissions: z.array(z.string()).describe("What the role may do (sendMessage, leaveConversation, …); updated in place, order does not matter."),
-      adopt,
-    })
-    .describe("A role of the stack's service (or of the default service).");
-}
-
-function userSchema() {
-  return z
-    .strictObject({
-      identity: z.string().describe("The user's identity; a new identity replaces the user."),
-      friendlyName: z.string().optional().describe("The user's display name."),
-      attributes: z.record(z.string(), z.unknown()).optional().describe("Free-form metadata as a YAML mapping (sent as JSON)."),
-      role: roleReference.optional(),
-      adopt,
-    })
-    .describe("A user of the stack's service (or of the default service).");
-}
-
-function accountSchema() {
-  const accountConfiguration = z
-    .strictObject({
-      defaultChatService: z.string().optional().describe(`The account's default Conversation Service: an IS… SID, or "${STACK_SERVICE}" for the service this stack declares.`),
-      defaultMessagingServiceSid: z.string().optional().describe("The account's default Messaging Service (MG…)."),
-      defaultInactiveTimer: z.string().optional().describe("ISO 8601 duration after which new conversations become inactive; at least PT1M."),
-      defaultClosedTimer: z.string().optional().describe("ISO 8601 duration after which new conversations close; at least PT10M."),
-    })
-    .describe("The account's Conversations defaults. Destroy puts back what was found.");
-  return z
-    .strictObject({
-      configuration: accountConfiguration.optional(),
-      webhooks: z
-        .strictObject({ ...webhookFields, target: z.enum(ACCOUNT_WEBHOOK_TARGETS).optional().describe("webhook or flex.") })
-        .optional()
-        .describe("The account's webhooks. Destroy puts back what was found."),
-    })
-    .describe("Account-wide settings: one per Twilio account, so one stack per account should set them.");
-}
-
-function addressConfigurationSchema() {
-  return z
-    .strictObject({
-      type: z.enum(ADDRESS_TYPES).describe("The channel; a new type replaces the configuration."),
-      address: z.string().describe("The address (a phone number in E.164, an email address, …); a new address replaces the configuration."),
-      friendlyName: z.string().optional().describe("A name for the configuration."),
-      autoCreation: z
-        .strictObject({
-          enabled: z.boolean().optional().describe("Open a conversation when a message arrives."),
-          type: z.enum(AUTO_CREATION_TYPES).optional().describe("webhook, studio or default."),
-          conversationServiceSid: z.string().optional().describe("The IS… SID of the service new conversations go to."),
-          webhookUrl: url.optional(),
-          webhookMethod: method.optional(),
-          webhookFilters: filters.optional(),
-          studioFlowSid: z.string().optional().describe("The FW… SID of the Studio flow (type studio)."),
-          studioRetryCount: z.number().optional().describe("How many times Twilio retries the flow, 0 to 3 (type studio)."),
-        })
-        .optional()
-        .describe("How a conversation opens when a message arrives at the address."),
-      addressCountry: z.string().optional().describe("ISO 3166-1 alpha-2 code; a new country replaces the configuration."),
-      adopt,
-    })
-    .describe("An address that opens conversations by itself. Adopted by its address.");
-}
-
-function pushCredentialSchema() {
-  return z
-    .strictObject({
-      type: z.enum(PUSH_CREDENTIAL_TYPES).describe("apn (Apple), fcm (Firebase) or gcm; a new type replaces the credential."),
-      friendlyName: z.string().optional().describe("A name for the credential."),
-      sandbox: z.boolean().optional().describe("APN: the sandbox environment."),
-      certificate: secretReference.optional().describe("APN: the certificate (PEM), as a secret."),
-      privateKey: secretReference.optional().describe("APN: the private key (PEM), as a secret."),
-      apiKey: secretReference.optional().describe("GCM: the API key, as a secret."),
-      secret: secretReference.optional().describe("FCM: the server key, as a secret."),
-      adopt: adopt.describe(
-        "Take over a credential of this type and friendlyName that already exists (the oldest): never (default), ifExists, require. An adopted credential keeps the secrets it holds; the declared ones are sent once their value changes.",
-      ),
-    })
-    .describe("A push credential. Twilio never answers its secrets back, so drift on them cannot be seen.");
-}
-
-export function environmentSchemas() {
-  return {
-    service: serviceSchema(),
-    roles: z.record(z.string(), roleSchema()).describe("Roles keyed by name in the stack (the key is the resource name)."),
-    users: z.record(z.string(), userSchema()).describe("Users keyed by name in the stack."),
-    account: accountSchema(),
-    addressConfigurations: z.record(z.string(), addressConfigurationSchema()).describe("Address configurations keyed by name in the stack."),
-    pushCredentials: z.record(z.string(), pushCredentialSchema()).describe("Push credentials keyed by name in the stack."),
-  };
+  return { service: z.union([declaredService, existingService]), sections: sectionsOf(entries) };
 }
 
 /** The entry's values under the properties' names: what the rules judge. References to declared entries and secrets are judged apart. */
@@ -253,6 +289,27 @@ function entryRules(ctx: Issues, kind: EnvironmentKindName, path: (string | numb
   }
 }
 
+/**
+ * The entries of a kind in the stack file, each with its path: a collection's every key (its entry
+ * of any type: the key is judged too), a single place's value.
+ */
+function entriesAt(file: Record<string, unknown>, at: readonly string[]): Array<[path: string[], entry: unknown]> {
+  let found: unknown = file;
+  const path: string[] = [];
+  for (const key of at) {
+    if (!isRecord(found)) return [];
+    if (key === "*") return Object.entries(found).map(([entryKey, entry]) => [[...path, entryKey], entry]);
+    path.push(key);
+    found = found[key];
+  }
+  return [[path, found]];
+}
+
+/** A reference's value is judged apart from the table's rules: a role, always; the service, when it names the stack's own. */
+function isJudgedApart(reference: Reference | undefined, value: unknown): boolean {
+  return reference?.to === "role" || (reference?.to === "service" && value === STACK_SERVICE);
+}
+
 const isRoleSid = (value: unknown) => typeof value === "string" && SID_PATTERNS.role.test(value);
 
 /** The environment's rules across the file: values, role references, keys. */
@@ -277,21 +334,20 @@ export function environmentRules(value: unknown, ctx: Issues): void {
     }
   };
 
-  if (isRecord(service)) {
-    if (declaresService) entryRules(ctx, "service", ["service"], service);
-    const configuration = service.configuration;
-    entryRules(ctx, "serviceConfiguration", ["service", "configuration"], configuration, (property) => property.endsWith("RoleSid"));
-    if (isRecord(configuration)) {
-      checkRoleReference(["service", "configuration", "defaultConversationCreatorRole"], configuration.defaultConversationCreatorRole, "conversation");
-      checkRoleReference(["service", "configuration", "defaultConversationRole"], configuration.defaultConversationRole, "conversation");
-      checkRoleReference(["service", "configuration", "defaultChatServiceRole"], configuration.defaultChatServiceRole, "service");
+  // Each kind's entries where the registry places them: a collection's keys, the values the table's
+  // rules judge, and the roles its references name (judged here, not as values).
+  for (const kind of Object.values(ENVIRONMENT_KINDS)) {
+    for (const [path, entry] of entriesAt(value, kind.at)) {
+      if (kind.at.includes("*")) keyRule(ctx, path, String(path[path.length - 1]));
+      if (kind.name === "service" && !declaresService) continue;
+      const references = kind.references ?? {};
+      entryRules(ctx, kind.name, path, entry, (property) => isJudgedApart(references[property], isRecord(entry) ? entry[kind.table[property].yaml] : undefined));
+      if (!isRecord(entry)) continue;
+      for (const [property, reference] of Object.entries(references)) {
+        const key = kind.table[property].yaml;
+        if (reference.to === "role") checkRoleReference([...path, key], entry[key], reference.roleType);
+      }
     }
-    entryRules(ctx, "serviceNotifications", ["service", "notifications"], service.notifications);
-    entryRules(ctx, "serviceWebhooks", ["service", "webhooks"], service.webhooks);
-  }
-  for (const [key, role] of Object.entries(roles)) {
-    keyRule(ctx, ["roles", key], key);
-    entryRules(ctx, "role", ["roles", key], role);
   }
   const roleNames = new Map<string, string>();
   for (const [key, role] of Object.entries(roles)) {
@@ -303,11 +359,7 @@ export function environmentRules(value: unknown, ctx: Issues): void {
   const users = isRecord(value.users) ? value.users : {};
   const identities = new Map<string, string>();
   for (const [key, user] of Object.entries(users)) {
-    keyRule(ctx, ["users", key], key);
-    entryRules(ctx, "user", ["users", key], user, (property) => property === "roleSid");
-    if (!isRecord(user)) continue;
-    checkRoleReference(["users", key, "role"], user.role, "service");
-    if (typeof user.identity === "string") {
+    if (isRecord(user) && typeof user.identity === "string") {
       const owner = identities.get(user.identity);
       if (owner) report(ctx, ["users", key, "identity"], { message: `identity ${quote(user.identity)} is already used by user ${quote(owner)}`, hint: "give each user its own identity" });
       else identities.set(user.identity, key);
@@ -315,21 +367,16 @@ export function environmentRules(value: unknown, ctx: Issues): void {
   }
   if (isRecord(value.account)) {
     const configuration = value.account.configuration;
-    const stackService = isRecord(configuration) && configuration.defaultChatService === STACK_SERVICE;
-    entryRules(ctx, "accountConfiguration", ["account", "configuration"], configuration, (property) => stackService && property === "defaultChatServiceSid");
-    if (stackService && !declaresService) {
+    if (isRecord(configuration) && configuration.defaultChatService === STACK_SERVICE && !declaresService) {
       report(ctx, ["account", "configuration", "defaultChatService"], {
         message: `defaultChatService: ${STACK_SERVICE} names the service this stack declares, but it declares none`,
         hint: "declare service: { friendlyName: … }, or write the service's IS… SID",
       });
     }
-    entryRules(ctx, "accountWebhooks", ["account", "webhooks"], value.account.webhooks);
   }
   const addresses = isRecord(value.addressConfigurations) ? value.addressConfigurations : {};
   const ownerOfAddress = new Map<string, string>();
   for (const [key, address] of Object.entries(addresses)) {
-    keyRule(ctx, ["addressConfigurations", key], key);
-    entryRules(ctx, "addressConfiguration", ["addressConfigurations", key], address);
     if (isRecord(address) && typeof address.address === "string") {
       const owner = ownerOfAddress.get(address.address);
       if (owner) report(ctx, ["addressConfigurations", key, "address"], { message: `address ${quote(address.address)} is already configured by ${quote(owner)}`, hint: "Twilio keeps one configuration per address: remove one" });
@@ -356,8 +403,6 @@ export function environmentRules(value: unknown, ctx: Issues): void {
   }
   const credentials = isRecord(value.pushCredentials) ? value.pushCredentials : {};
   for (const [key, credential] of Object.entries(credentials)) {
-    keyRule(ctx, ["pushCredentials", key], key);
-    entryRules(ctx, "pushCredential", ["pushCredentials", key], credential);
     if (isRecord(credential) && (credential.adopt === "ifExists" || credential.adopt === "require") && typeof credential.friendlyName !== "string") {
       report(ctx, ["pushCredentials", key, "adopt"], {
         message: `adopt: ${credential.adopt} needs a friendlyName to find the existing credential by`,

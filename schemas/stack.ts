@@ -335,11 +335,7 @@ function buildStackSchema() {
         .describe(
           'The Conversation Service: "default" for the account\'s default service, an `IS…` SID, `{ friendlyName: … }` to declare one (created, or adopted), or `{ sid: IS… }` to configure an existing one; either object may hold its configuration, notifications and webhooks.',
         ),
-      roles: environment.roles.optional(),
-      users: environment.users.optional(),
-      account: environment.account.optional(),
-      addressConfigurations: environment.addressConfigurations.optional(),
-      pushCredentials: environment.pushCredentials.optional(),
+      ...environment.sections,
       defaults: z
         .strictObject({
           webhooks: z

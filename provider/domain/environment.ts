@@ -3,21 +3,11 @@
 // every kind has (domain/row.ts): per field, its key in the stack file, the type of its value,
 // Twilio's form key(s) and answer key(s), how it compares, when it may change and whether it is
 // secret. Pure data: client/wire.ts builds forms and reads answers from it, diff/compare.ts
-// compares with it, the stack file's schema names its keys.
+// compares with it. The registry of kinds (ENVIRONMENT_KINDS) gives each table its Pulumi type
+// and its place in the stack file: the resource classes, the runtime's providers, the program, the
+// stack file's sections, export and the plan's words follow it.
 import type { JsonObject } from "./json";
-import { as, secretProperties, type FieldRow, type ValueOf } from "./row";
-
-export type EnvironmentKindName =
-  | "service"
-  | "serviceConfiguration"
-  | "serviceNotifications"
-  | "serviceWebhooks"
-  | "role"
-  | "user"
-  | "accountConfiguration"
-  | "accountWebhooks"
-  | "addressConfiguration"
-  | "pushCredential";
+import { as, type FieldRow, type ValueOf } from "./row";
 
 /**
  * One field of an environment resource: the row every kind has (domain/row.ts), declared under its
@@ -244,6 +234,12 @@ export const PUSH_CREDENTIAL_PROPERTIES = {
 export type Placement = "service" | "service-or-default" | "account";
 
 /**
+ * A property whose value in the stack file names another entry of it: a role (its key under
+ * `roles`, or an `RL…` SID) of the given type, or the service this stack declares (`stack`).
+ */
+export type Reference = { to: "role"; roleType: "conversation" | "service" } | { to: "service" };
+
+/**
  * One kind of environment resource: its table and how Twilio holds it. A singleton is never
  * created or deleted: `up` sets what is declared and `destroy` puts back what was found. A
  * collection's object is created, or adopted by its `naturalKey` (then, like a singleton, put back
@@ -253,9 +249,15 @@ export interface EnvironmentKind {
   name: EnvironmentKindName;
   /** How messages name one: "role", "service configuration". */
   noun: string;
+  /** Its Pulumi type, `pulumi-nodejs:dynamic/twilio-conversations:<type>`: part of every URN, never to change. */
+  type: string;
   table: EnvironmentTable;
   shape: "singleton" | "collection";
   placement: Placement;
+  /** Where its entries sit in the stack file: keys, `*` for a mapping's values (a collection's entries, keyed by resource name). */
+  at: readonly string[];
+  /** Its properties that name another entry of the stack file, resolved by the program. */
+  references?: Readonly<Record<string, Reference>>;
   /** The property that names one object among its kind, for adoption and lost-answer recovery. */
   naturalKey?: string;
   /** Twilio refuses a second object with the same natural key in one place (a user's identity in a service, an address). */
@@ -270,57 +272,78 @@ export interface EnvironmentKind {
   fetchesByNaturalKey?: boolean;
 }
 
-export const ENVIRONMENT_KINDS: Readonly<Record<EnvironmentKindName, EnvironmentKind>> = {
+const conversationRole: Reference = { to: "role", roleType: "conversation" };
+const serviceRole: Reference = { to: "role", roleType: "service" };
+
+/**
+ * The registry of kinds: a kind is its entry here (its table, where it sits in the stack file, how
+ * Twilio holds it). The resource classes, the provider the runtime serves, the program, the plan's
+ * words and the reference follow it. Its order is the program's, after the kinds others name.
+ */
+const KINDS = {
   service: {
-    name: "service", noun: "service", table: SERVICE_PROPERTIES, shape: "collection", placement: "account",
+    noun: "service", type: "Service", table: SERVICE_PROPERTIES, shape: "collection", placement: "account", at: ["service"],
     naturalKey: "friendlyName", listItems: "services",
   },
   serviceConfiguration: {
-    name: "serviceConfiguration", noun: "service configuration", table: SERVICE_CONFIGURATION_PROPERTIES, shape: "singleton", placement: "service",
+    noun: "service configuration", type: "ServiceConfiguration", table: SERVICE_CONFIGURATION_PROPERTIES, shape: "singleton", placement: "service", at: ["service", "configuration"],
+    references: { defaultConversationCreatorRoleSid: conversationRole, defaultConversationRoleSid: conversationRole, defaultChatServiceRoleSid: serviceRole },
   },
   serviceNotifications: {
-    name: "serviceNotifications", noun: "service notifications", table: SERVICE_NOTIFICATIONS_PROPERTIES, shape: "singleton", placement: "service",
+    noun: "service notifications", type: "ServiceNotifications", table: SERVICE_NOTIFICATIONS_PROPERTIES, shape: "singleton", placement: "service", at: ["service", "notifications"],
   },
   serviceWebhooks: {
-    name: "serviceWebhooks", noun: "service webhooks", table: SERVICE_WEBHOOKS_PROPERTIES, shape: "singleton", placement: "service",
+    noun: "service webhooks", type: "ServiceWebhooks", table: SERVICE_WEBHOOKS_PROPERTIES, shape: "singleton", placement: "service", at: ["service", "webhooks"],
   },
   role: {
-    name: "role", noun: "role", table: ROLE_PROPERTIES, shape: "collection", placement: "service-or-default",
+    noun: "role", type: "Role", table: ROLE_PROPERTIES, shape: "collection", placement: "service-or-default", at: ["roles", "*"],
     naturalKey: "friendlyName", listItems: "roles",
   },
   user: {
-    name: "user", noun: "user", table: USER_PROPERTIES, shape: "collection", placement: "service-or-default",
+    noun: "user", type: "User", table: USER_PROPERTIES, shape: "collection", placement: "service-or-default", at: ["users", "*"],
+    references: { roleSid: serviceRole },
     naturalKey: "identity", naturalKeyUnique: true, listItems: "users", fetchesByNaturalKey: true,
   },
   accountConfiguration: {
-    name: "accountConfiguration", noun: "account configuration", table: ACCOUNT_CONFIGURATION_PROPERTIES, shape: "singleton", placement: "account",
+    noun: "account configuration", type: "AccountConfiguration", table: ACCOUNT_CONFIGURATION_PROPERTIES, shape: "singleton", placement: "account", at: ["account", "configuration"],
+    references: { defaultChatServiceSid: { to: "service" } },
   },
   accountWebhooks: {
-    name: "accountWebhooks", noun: "account webhooks", table: ACCOUNT_WEBHOOKS_PROPERTIES, shape: "singleton", placement: "account",
+    noun: "account webhooks", type: "AccountWebhooks", table: ACCOUNT_WEBHOOKS_PROPERTIES, shape: "singleton", placement: "account", at: ["account", "webhooks"],
   },
   addressConfiguration: {
-    name: "addressConfiguration", noun: "address configuration", table: ADDRESS_CONFIGURATION_PROPERTIES, shape: "collection", placement: "account",
+    noun: "address configuration", type: "AddressConfiguration", table: ADDRESS_CONFIGURATION_PROPERTIES, shape: "collection", placement: "account", at: ["addressConfigurations", "*"],
     naturalKey: "address", naturalKeyUnique: true, listItems: "address_configurations", fetchesByNaturalKey: true,
   },
   pushCredential: {
-    name: "pushCredential", noun: "push credential", table: PUSH_CREDENTIAL_PROPERTIES, shape: "collection", placement: "account",
+    noun: "push credential", type: "PushCredential", table: PUSH_CREDENTIAL_PROPERTIES, shape: "collection", placement: "account", at: ["pushCredentials", "*"],
     recoveryMatch: ["type", "friendlyName"], adoptBy: ["type", "friendlyName"], listItems: "credentials",
   },
-};
+} as const satisfies Readonly<Record<string, Omit<EnvironmentKind, "name">>>;
 
-/** The Pulumi type of each kind's resources. */
-export const ENVIRONMENT_TYPES: Readonly<Record<EnvironmentKindName, string>> = {
-  service: "Service",
-  serviceConfiguration: "ServiceConfiguration",
-  serviceNotifications: "ServiceNotifications",
-  serviceWebhooks: "ServiceWebhooks",
-  role: "Role",
-  user: "User",
-  accountConfiguration: "AccountConfiguration",
-  accountWebhooks: "AccountWebhooks",
-  addressConfiguration: "AddressConfiguration",
-  pushCredential: "PushCredential",
-};
+export type EnvironmentKindName = keyof typeof KINDS;
+
+/** A kind's registry entry with its literal types (for the types that must follow it). */
+export type EnvironmentKindOf<K extends EnvironmentKindName> = (typeof KINDS)[K];
+/** A kind's own table, with its rows' literal types. */
+export type EnvironmentTableOf<K extends EnvironmentKindName> = EnvironmentKindOf<K>["table"];
+
+/** The top-level keys of the stack file that hold a collection's entries by key: `roles`, `users`, … */
+export type EnvironmentCollectionSection = {
+  [K in EnvironmentKindName]: EnvironmentKindOf<K> extends { at: readonly [infer Section extends string, "*"] } ? Section : never;
+}[EnvironmentKindName];
+
+export const ENVIRONMENT_KINDS = Object.fromEntries(
+  Object.entries(KINDS).map(([name, kind]) => [name, { name, ...kind }]),
+) as unknown as Readonly<Record<EnvironmentKindName, EnvironmentKind>>;
+
+/** The kinds whose entries sit directly inside the place `at` of the stack file: a service's configuration, the account's webhooks, a section's entries. */
+export function kindsPlacedIn(at: readonly string[]): EnvironmentKind[] {
+  return Object.values(ENVIRONMENT_KINDS).filter((kind) => kind.at.length === at.length + 1 && at.every((key, position) => kind.at[position] === key));
+}
+
+/** A kind's name in kebab case (`service-configuration`): its reference page, and the resource name of a single entry, part of its URN. */
+export const kebabName = (kind: EnvironmentKindName): string => kind.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 
 export const ROLE_TYPES = ["conversation", "service"] as const;
 export const WEBHOOK_METHODS = ["GET", "POST"] as const;
@@ -328,6 +351,3 @@ export const ACCOUNT_WEBHOOK_TARGETS = ["webhook", "flex"] as const;
 export const ADDRESS_TYPES = ["sms", "whatsapp", "messenger", "gbm", "email", "rcs", "apple", "chat"] as const;
 export const AUTO_CREATION_TYPES = ["webhook", "studio", "default"] as const;
 export const PUSH_CREDENTIAL_TYPES = ["apn", "fcm", "gcm"] as const;
-
-/** The properties of a table that are secret. */
-export const secretSettings = (table: EnvironmentTable): string[] => secretProperties(table);

@@ -16,7 +16,7 @@ import {
   type ObservedParticipant,
   type ObservedWebhook,
 } from "../client/wire";
-import { ENVIRONMENT_KINDS, type EnvironmentKind } from "../domain/environment";
+import { ENVIRONMENT_KINDS, type EnvironmentCollectionSection, type EnvironmentKind, type EnvironmentKindName, type EnvironmentKindOf } from "../domain/environment";
 import { TwilioConversationsError } from "../errors";
 import { selectedConversation, type ConversationFilter } from "./filters";
 
@@ -29,21 +29,17 @@ export interface ConversationSnapshot {
   messages: ObservedMessage[] | null;
 }
 
-/** Everything `export` writes, as Twilio answered it. */
-export interface AccountSnapshot {
-  service: Observed & { sid: string };
-  serviceConfiguration: Observed;
-  serviceNotifications: Observed;
-  serviceWebhooks: Observed;
-  roles: Observed[];
-  users: Observed[];
-  accountConfiguration: Observed;
-  accountWebhooks: Observed;
-  addressConfigurations: Observed[];
-  pushCredentials: Observed[];
+/** The kinds of which there is one object in a place (a service's configuration, the account's webhooks). */
+type SingletonKind = { [K in EnvironmentKindName]: EnvironmentKindOf<K>["shape"] extends "singleton" ? K : never }[EnvironmentKindName];
+
+/**
+ * Everything `export` writes, as Twilio answered it: the service exported, each singleton under
+ * its kind's name, each collection's objects under its section of the stack file (`roles`, …).
+ */
+export type AccountSnapshot = { service: Observed & { sid: string } } & { [K in SingletonKind]: Observed } & { [Section in EnvironmentCollectionSection]: Observed[] } & {
   /** null when conversations were not asked for. */
   conversations: ConversationSnapshot[] | null;
-}
+};
 
 export interface ReadRequest {
   /** The service to export; null for the account's default service. */
@@ -79,32 +75,23 @@ export async function readAccount(transport: Transport, request: ReadRequest, pr
     );
   }
   progress("service", 1);
-  const [serviceConfiguration, serviceNotifications, serviceWebhooks, accountWebhooks] = await Promise.all([
-    singleton(transport, ENVIRONMENT_KINDS.serviceConfiguration, inService, progress),
-    singleton(transport, ENVIRONMENT_KINDS.serviceNotifications, inService, progress),
-    singleton(transport, ENVIRONMENT_KINDS.serviceWebhooks, inService, progress),
-    singleton(transport, ENVIRONMENT_KINDS.accountWebhooks, account, progress),
-  ]);
-  const [roles, users, addressConfigurations, pushCredentials] = await Promise.all([
-    collection(transport, ENVIRONMENT_KINDS.role, inService, progress),
-    collection(transport, ENVIRONMENT_KINDS.user, inService, progress),
-    collection(transport, ENVIRONMENT_KINDS.addressConfiguration, account, progress),
-    collection(transport, ENVIRONMENT_KINDS.pushCredential, account, progress),
-  ]);
+  // The singletons, then the collections: each where the registry places it, in the service or the account.
+  const others = Object.values(ENVIRONMENT_KINDS).filter((kind) => kind.name !== "service" && kind.name !== "accountConfiguration");
+  const scopeOf = (kind: EnvironmentKind) => (kind.placement === "account" ? account : inService);
+  const singletons = await Promise.all(
+    others.filter((kind) => kind.shape === "singleton").map(async (kind) => [kind.name, await singleton(transport, kind, scopeOf(kind), progress)] as const),
+  );
+  const collections = await Promise.all(
+    others.filter((kind) => kind.shape === "collection").map(async (kind) => [kind.at[0], await collection(transport, kind, scopeOf(kind), progress)] as const),
+  );
   const conversations = request.conversations ? await readConversations(transport, { serviceSid }, request, request.conversations, progress) : null;
   return {
     service: { ...service, sid: serviceSid },
-    serviceConfiguration,
-    serviceNotifications,
-    serviceWebhooks,
-    roles,
-    users,
     accountConfiguration,
-    accountWebhooks,
-    addressConfigurations,
-    pushCredentials,
+    ...Object.fromEntries(singletons),
+    ...Object.fromEntries(collections),
     conversations,
-  };
+  } as AccountSnapshot;
 }
 
 async function singleton(transport: Transport, kind: EnvironmentKind, scope: EnvironmentScope, progress: Progress): Promise<Observed> {

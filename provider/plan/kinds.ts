@@ -1,6 +1,6 @@
 // Which of this package's resources a URN is, and how the plan groups them: the environment first,
 // then each conversation with what lives inside it (`<conversation>/<key>`).
-import { ENVIRONMENT_KINDS, ENVIRONMENT_TYPES, type EnvironmentKindName } from "../domain/environment";
+import { ENVIRONMENT_KINDS, type EnvironmentKindName } from "../domain/environment";
 import { typeOf } from "./names";
 import type { PlannedResource, ResourceKind } from "./model";
 
@@ -22,9 +22,7 @@ export function kindOf(urn: string): ResourceKind | null {
   return environment ? ENVIRONMENT_KINDS[environment].noun : null;
 }
 
-const ENVIRONMENT_BY_TYPE = new Map(
-  (Object.entries(ENVIRONMENT_TYPES) as Array<[EnvironmentKindName, string]>).map(([kind, type]) => [`pulumi-nodejs:dynamic/twilio-conversations:${type}`, kind]),
-);
+const ENVIRONMENT_BY_TYPE = new Map(Object.values(ENVIRONMENT_KINDS).map((kind) => [`pulumi-nodejs:dynamic/twilio-conversations:${kind.type}`, kind.name]));
 
 export function environmentKindOf(urn: string): EnvironmentKindName | null {
   return ENVIRONMENT_BY_TYPE.get(typeOf(urn)) ?? null;

@@ -6,7 +6,8 @@
 import { CHILD_KINDS, type DeclaredChildren, type RecordedChildren } from "../resources/children-model";
 import { CONVERSATION_INPUT_DEFAULTS } from "../resources/conversation-model";
 import { MESSAGE_INPUT_DEFAULTS } from "../resources/message-model";
-import { ENVIRONMENT_KINDS, secretSettings, type EnvironmentKindName } from "../domain/environment";
+import { ENVIRONMENT_KINDS, type EnvironmentKindName } from "../domain/environment";
+import { secretProperties } from "../domain/row";
 import { CREATE_ONLY_MESSAGE_FIELDS, DECLARED_MESSAGE_FIELDS, type DeclaredMessage, type DeclaredThread, type RecordedMessage, type RecordedThread } from "../resources/thread-model";
 import { memberSteps } from "./group-steps";
 import { planNames, type PlanNames } from "./names";
@@ -115,7 +116,7 @@ function environmentPlan(kind: EnvironmentKindName, name: string, step: PlanStep
   const action = ACTIONS[step.op]!;
   const { table } = ENVIRONMENT_KINDS[kind];
   const changes = inFileWords(table, propertyChanges(step));
-  const secrets = secretSettings(table);
+  const secrets = secretProperties(table);
   const declaredSecrets = secrets.filter((property) => step.newState?.inputs?.[property] !== undefined).map((property) => yamlOf(table, property));
   // The engine shows a secret input only as [secret] on both sides: an update with nothing else to
   // show changes a secret (the provider compares their fingerprints), though not which one.

@@ -6,28 +6,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { isSid } from "../domain/rules";
 import type { StackSpec } from "../../schemas/stack";
 import { STACK_SERVICE } from "../../schemas/environment";
-import {
-  AccountConfiguration,
-  AccountWebhooks,
-  AddressConfiguration,
-  PushCredential,
-  Role,
-  Service,
-  ServiceConfiguration,
-  ServiceNotifications,
-  ServiceWebhooks,
-  User,
-} from "../resources/environment";
+import { isRecord } from "../../schemas/explain";
+import { ENVIRONMENT_KINDS, kebabName, kindsPlacedIn, type EnvironmentCollectionSection, type EnvironmentKind, type Reference } from "../domain/environment";
+import { environmentClass } from "../resources/environment-resource";
 import type { TwilioSettings } from "../resources/args";
 
-/** The SIDs of what the stack declares, by key. */
-export interface EnvironmentOutputs {
-  service?: pulumi.Output<string>;
-  roles?: Record<string, pulumi.Output<string>>;
-  users?: Record<string, pulumi.Output<string>>;
-  addressConfigurations?: Record<string, pulumi.Output<string>>;
-  pushCredentials?: Record<string, pulumi.Output<string>>;
-}
+/** The SIDs of what the stack declares: its service, and each collection's entries by key (`roles`, `users`, …). */
+export type EnvironmentOutputs = { service?: pulumi.Output<string> } & { [Section in EnvironmentCollectionSection]?: Record<string, pulumi.Output<string>> };
 
 interface Placement {
   namePrefix?: string;
@@ -44,100 +29,84 @@ export interface EnvironmentReferences {
   identityOf(userKey: string): string;
 }
 
+/**
+ * The kinds in the order they are declared: those other entries name (roles) first, so that a
+ * reference finds its resource; then the registry's order.
+ */
+function declarationOrder(): EnvironmentKind[] {
+  const kinds = Object.values(ENVIRONMENT_KINDS);
+  const named = new Set<string>(kinds.flatMap((kind) => Object.values(kind.references ?? {}).map((reference) => reference.to)));
+  return [...kinds.filter((kind) => named.has(kind.name)), ...kinds.filter((kind) => !named.has(kind.name))];
+}
+
+/** A kind's entries in the stack file, each with the resource name it takes: a collection's by key, a single entry's by its kind. */
+function entriesOf(spec: StackSpec, kind: EnvironmentKind): Array<[name: string, entry: Record<string, unknown>]> {
+  let found: unknown = spec;
+  for (const key of kind.at) {
+    if (!isRecord(found)) return [];
+    if (key === "*") return Object.entries(found).filter((entry): entry is [string, Record<string, unknown>] => isRecord(entry[1]));
+    found = found[key];
+  }
+  return isRecord(found) ? [[kebabName(kind.name), found]] : [];
+}
+
+/**
+ * An entry as its resource's arguments: each of the table's keys under its property's name (a
+ * reference resolved, a secret read from the config, a method in Twilio's capitals), the others
+ * (adopt, …) as they are, and the service it lives in.
+ */
+function argsOf(kind: EnvironmentKind, entry: Record<string, unknown>, resolve: (reference: Reference, value: string) => pulumi.Input<string | null>, serviceSid: pulumi.Input<string | null>) {
+  const args: Record<string, unknown> = kind.placement === "account" ? {} : { chatServiceSid: serviceSid };
+  // The keys that hold other kinds' entries (a service's `configuration`) are no arguments of its own.
+  const consumed = new Set(kindsPlacedIn(kind.at).map((nested) => nested.at[kind.at.length]));
+  for (const [property, row] of Object.entries(kind.table)) {
+    consumed.add(row.yaml);
+    const value = entry[row.yaml];
+    const reference = kind.references?.[property];
+    if (value === undefined) continue;
+    if (reference && typeof value === "string") args[property] = resolve(reference, value);
+    else if (row.secret) args[property] = secretOf(value as { secret: string });
+    else if (row.caseless?.includes("") && typeof value === "string") args[property] = value.toUpperCase();
+    else args[property] = value;
+  }
+  for (const [key, value] of Object.entries(entry)) if (!consumed.has(key)) args[key] = value;
+  return args;
+}
+
 /** Declares the environment; its conversations go in `serviceSid`. `outputs` is null when the file declares no environment. */
 export function declareEnvironment(spec: StackSpec, placement: Placement): EnvironmentReferences & { outputs: EnvironmentOutputs | null } {
   const prefix = placement.namePrefix ?? "";
   const opts = { parent: placement.parent };
-  const settings = placement.settings;
-  const outputs: EnvironmentOutputs = {};
+  const outputs: Record<string, unknown> = {};
+  const declared = new Map<string, Map<string, pulumi.CustomResource>>();
   const { service } = spec;
 
   let serviceSid: pulumi.Input<string | null> = null;
   if (typeof service === "string") serviceSid = service === "default" ? null : service;
-  else if ("friendlyName" in service) {
-    const declared = new Service(
-      `${prefix}service`,
-      { friendlyName: service.friendlyName, adopt: service.adopt, deleteWithConversations: service.deleteWithConversations, settings },
-      opts,
-    );
-    serviceSid = declared.id;
-    outputs.service = declared.id;
-  } else serviceSid = service.sid;
+  else if (!("friendlyName" in service)) serviceSid = service.sid;
 
-  const roles = new Map<string, Role>();
-  for (const [key, role] of Object.entries(spec.roles ?? {})) {
-    roles.set(key, new Role(`${prefix}${key}`, { chatServiceSid: serviceSid, ...role, settings }, opts));
-  }
-  if (roles.size) outputs.roles = Object.fromEntries([...roles].map(([key, role]) => [key, role.id]));
-  const roleSidOf = (reference: string): pulumi.Input<string> => (isSid("role", reference) ? reference : roles.get(reference)!.id);
-  const roleSid = (reference: string | undefined): pulumi.Input<string> | undefined => (reference === undefined ? undefined : roleSidOf(reference));
+  const roleSidOf = (reference: string): pulumi.Input<string> => (isSid("role", reference) ? reference : declared.get("role")!.get(reference)!.id);
+  const resolve = (reference: Reference, value: string) => (reference.to === "role" ? roleSidOf(value) : value === STACK_SERVICE ? serviceSid : value);
 
-  if (typeof service !== "string") {
-    const inService = serviceSid as pulumi.Input<string>;
-    const { configuration, notifications, webhooks } = service;
-    if (configuration) {
-      new ServiceConfiguration(
-        `${prefix}service-configuration`,
-        {
-          chatServiceSid: inService,
-          defaultConversationCreatorRoleSid: roleSid(configuration.defaultConversationCreatorRole),
-          defaultConversationRoleSid: roleSid(configuration.defaultConversationRole),
-          defaultChatServiceRoleSid: roleSid(configuration.defaultChatServiceRole),
-          reachabilityEnabled: configuration.reachabilityEnabled,
-          settings,
-        },
-        opts,
-      );
+  for (const kind of declarationOrder()) {
+    const made = new Map<string, pulumi.CustomResource>();
+    for (const [name, entry] of entriesOf(spec, kind)) {
+      // An entry that names an existing object by its SID (`service: { sid: IS… }`) is no resource: only what it nests is.
+      if ("sid" in entry) continue;
+      const args = { ...argsOf(kind, entry, resolve, serviceSid), settings: placement.settings };
+      made.set(name, new (environmentClass(kind.name))(`${prefix}${name}`, args, opts));
     }
-    if (notifications) new ServiceNotifications(`${prefix}service-notifications`, { chatServiceSid: inService, ...notifications, settings }, opts);
-    if (webhooks) new ServiceWebhooks(`${prefix}service-webhooks`, { chatServiceSid: inService, ...webhooks, method: upper(webhooks.method), settings }, opts);
+    declared.set(kind.name, made);
+    if (kind.name === "service" && made.size) serviceSid = outputs.service = made.get("service")!.id;
+    else if (kind.shape === "collection" && made.size) outputs[kind.at[0]] = Object.fromEntries([...made].map(([key, resource]) => [key, resource.id]));
   }
-
-  const users = Object.entries(spec.users ?? {}).map(([key, { role, ...user }]) => {
-    const declared = new User(`${prefix}${key}`, { chatServiceSid: serviceSid, ...user, attributes: user.attributes as never, roleSid: roleSid(role), settings }, opts);
-    return [key, declared.id] as const;
-  });
-  if (users.length) outputs.users = Object.fromEntries(users);
-
-  const account = spec.account;
-  if (account?.configuration) {
-    const { defaultChatService, ...configuration } = account.configuration;
-    new AccountConfiguration(
-      `${prefix}account-configuration`,
-      { ...configuration, defaultChatServiceSid: defaultChatService === STACK_SERVICE ? serviceSid : defaultChatService, settings },
-      opts,
-    );
-  }
-  if (account?.webhooks) new AccountWebhooks(`${prefix}account-webhooks`, { ...account.webhooks, method: upper(account.webhooks.method), settings }, opts);
-
-  const addresses = Object.entries(spec.addressConfigurations ?? {}).map(([key, address]) => {
-    const declared = new AddressConfiguration(`${prefix}${key}`, { ...address, settings }, opts);
-    return [key, declared.id] as const;
-  });
-  if (addresses.length) outputs.addressConfigurations = Object.fromEntries(addresses);
-
-  const credentials = Object.entries(spec.pushCredentials ?? {}).map(([key, { certificate, privateKey, apiKey, secret, ...credential }]) => {
-    const declared = new PushCredential(
-      `${prefix}${key}`,
-      { ...credential, certificate: secretOf(certificate), privateKey: secretOf(privateKey), apiKey: secretOf(apiKey), secret: secretOf(secret), settings },
-      opts,
-    );
-    return [key, declared.id] as const;
-  });
-  if (credentials.length) outputs.pushCredentials = Object.fromEntries(credentials);
 
   const identityOf = (userKey: string) => spec.users![userKey].identity;
-  return { serviceSid, roleSid: roleSidOf, identityOf, outputs: Object.keys(outputs).length ? outputs : null };
-}
-
-/** Twilio's webhook configurations answer the method in capitals. */
-function upper(method: string | undefined): "GET" | "POST" | undefined {
-  return method === undefined ? undefined : (method.toUpperCase() as "GET" | "POST");
+  return { serviceSid, roleSid: roleSidOf, identityOf, outputs: Object.keys(outputs).length ? (outputs as EnvironmentOutputs) : null };
 }
 
 /** A secret the stack file names by its config key (`key` or `namespace:key`), read as a Pulumi secret. */
-function secretOf(reference: { secret: string } | undefined): pulumi.Output<string> | undefined {
-  if (!reference) return undefined;
+function secretOf(reference: { secret: string }): pulumi.Output<string> {
   const at = reference.secret.indexOf(":");
   const config = at < 0 ? new pulumi.Config() : new pulumi.Config(reference.secret.slice(0, at));
   return config.requireSecret(at < 0 ? reference.secret : reference.secret.slice(at + 1));

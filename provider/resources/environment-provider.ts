@@ -15,7 +15,8 @@ import { listConversations } from "../client/conversations";
 import type { Transport } from "../client/http";
 import { intentKey } from "../client/intents";
 import { formOf } from "../client/wire";
-import { secretSettings, type EnvironmentKind } from "../domain/environment";
+import { type EnvironmentKind } from "../domain/environment";
+import { secretProperties } from "../domain/row";
 import { environmentViolations } from "../domain/environment-rules";
 import {
   declaredPaths,
@@ -153,7 +154,7 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
     found: Record<string, unknown> | null,
     fingerprints: Record<string, string> | null,
   ): EnvironmentOutputs {
-    const recordedSecrets = secretSettings(kind.table);
+    const recordedSecrets = secretProperties(kind.table);
     const held = Object.fromEntries(Object.entries(observed).filter(([property]) => !recordedSecrets.includes(property)));
     return {
       ...held,
@@ -172,7 +173,7 @@ export function environmentProvider(kind: EnvironmentKind, transport: () => Tran
   }
 
   function fingerprintsOf(inputs: EnvironmentInputs, previous: Record<string, string> | null): Record<string, string> | null {
-    const secrets = secretSettings(kind.table);
+    const secrets = secretProperties(kind.table);
     if (secrets.length === 0) return null;
     const fingerprints: Record<string, string> = { ...(previous ?? {}) };
     for (const property of secrets) {

@@ -1,54 +1,12 @@
 // The environment's resources as a program declares them: a service and what configures it, roles,
 // users, the account's configuration and webhooks, address configurations and push credentials.
-// Each is a dynamic resource whose provider (resources/environment-provider.ts) follows its kind's
-// property table; its arguments name exactly the table's properties (they fail to compile otherwise).
-import * as pulumi from "@pulumi/pulumi";
+// Each kind's arguments, and its class (made from the registry of kinds by
+// resources/environment-resource.ts, which refuses arguments that part ways with the kind's table).
+// Everything this module exports, the package exports.
+import type * as pulumi from "@pulumi/pulumi";
 import type { JsonObject } from "../domain/json";
-import type { Expect, SameKeys } from "../domain/properties";
-import type { AdoptMode } from "../domain/rules";
-import {
-  ACCOUNT_CONFIGURATION_PROPERTIES,
-  ACCOUNT_WEBHOOKS_PROPERTIES,
-  ADDRESS_CONFIGURATION_PROPERTIES,
-  ENVIRONMENT_KINDS,
-  PUSH_CREDENTIAL_PROPERTIES,
-  ROLE_PROPERTIES,
-  SERVICE_CONFIGURATION_PROPERTIES,
-  SERVICE_NOTIFICATIONS_PROPERTIES,
-  SERVICE_PROPERTIES,
-  SERVICE_WEBHOOKS_PROPERTIES,
-  USER_PROPERTIES,
-  ENVIRONMENT_TYPES,
-  secretSettings,
-  type AutoCreation,
-  type EnvironmentKindName,
-  type NewMessageNotification,
-  type Notification,
-} from "../domain/environment";
-import type { TwilioSettings } from "./args";
-import { registeredProps, withSecretOutputs, withoutPromiseStacks } from "./registration";
-
-type In<T> = pulumi.Input<T | null>;
-
-/** What every environment resource may say besides its properties. */
-interface Common {
-  settings?: TwilioSettings;
-}
-
-/** Resources that belong to a Conversation Service: its `IS…` SID (a declared `Service`'s `sid`). */
-interface InService {
-  chatServiceSid: pulumi.Input<string>;
-}
-
-/** Resources of a service or, without one, of the account's default service. */
-interface InServiceOrDefault {
-  chatServiceSid?: In<string>;
-}
-
-/** Collections whose objects may already exist: take one over by its natural key (then destroy puts it back as found). */
-interface Adoptable {
-  adopt?: pulumi.Input<AdoptMode>;
-}
+import { environmentResource, type Adoptable, type Common, type In, type InService, type InServiceOrDefault } from "./environment-resource";
+import type { AutoCreation, NewMessageNotification, Notification } from "../domain/environment";
 
 export interface ServiceArgs extends Common, Adoptable {
   /** A service is never updated in Twilio: a new name replaces it. */
@@ -138,130 +96,42 @@ export interface PushCredentialArgs extends Common, Adoptable {
   secret?: In<string>;
 }
 
-type Declared<Args> = Exclude<keyof Args, keyof Common | keyof InService | keyof Adoptable | "deleteWithConversations">;
-
-/** Each resource's arguments name exactly its table's properties. */
-export type EnvironmentArgsFollowTables = [
-  Expect<SameKeys<Declared<ServiceArgs>, keyof typeof SERVICE_PROPERTIES>>,
-  Expect<SameKeys<Declared<ServiceConfigurationArgs>, keyof typeof SERVICE_CONFIGURATION_PROPERTIES>>,
-  Expect<SameKeys<Declared<ServiceNotificationsArgs>, keyof typeof SERVICE_NOTIFICATIONS_PROPERTIES>>,
-  Expect<SameKeys<Declared<ServiceWebhooksArgs>, keyof typeof SERVICE_WEBHOOKS_PROPERTIES>>,
-  Expect<SameKeys<Declared<AccountWebhooksArgs>, keyof typeof ACCOUNT_WEBHOOKS_PROPERTIES>>,
-  Expect<SameKeys<Declared<RoleArgs>, keyof typeof ROLE_PROPERTIES>>,
-  Expect<SameKeys<Declared<UserArgs>, keyof typeof USER_PROPERTIES>>,
-  Expect<SameKeys<Declared<AccountConfigurationArgs>, keyof typeof ACCOUNT_CONFIGURATION_PROPERTIES>>,
-  Expect<SameKeys<Declared<AddressConfigurationArgs>, keyof typeof ADDRESS_CONFIGURATION_PROPERTIES>>,
-  Expect<SameKeys<Declared<PushCredentialArgs>, keyof typeof PUSH_CREDENTIAL_PROPERTIES>>,
-];
-
-export const environmentType = (kind: EnvironmentKindName) => `pulumi-nodejs:dynamic/twilio-conversations:${ENVIRONMENT_TYPES[kind]}`;
-
-/** One environment resource: its declared properties (secret ones as Pulumi secrets), its provider, and what Twilio answers. */
-abstract class EnvironmentResource extends pulumi.CustomResource {
-  /** The object's SID; null for a singleton (it has none). */
-  declare readonly sid: pulumi.Output<string | null>;
-  declare readonly url: pulumi.Output<string | null>;
-  declare readonly accountSid: pulumi.Output<string | null>;
-  /** True when the object was there before the stack: destroy puts back what it found. */
-  declare readonly adopted: pulumi.Output<boolean>;
-
-  protected constructor(kind: EnvironmentKindName, name: string, args: Common & object, opts?: pulumi.CustomResourceOptions) {
-    const { settings, ...declared } = args as Common & Record<string, unknown>;
-    const table = ENVIRONMENT_KINDS[kind].table;
-    const secrets = secretSettings(table);
-    const inputs: Record<string, unknown> = {};
-    for (const [property, value] of Object.entries(declared)) {
-      if (value === undefined || value === null) continue;
-      inputs[property] = secrets.includes(property) ? pulumi.secret(value) : value;
-    }
-    const outputs = [...Object.keys(table).filter((property) => !secrets.includes(property)), "sid", "url", "accountSid", "adopted"];
-    const props = registeredProps(kind, name, outputs, inputs, settings);
-    const restoreStacks = withoutPromiseStacks();
-    try {
-      super(environmentType(kind), name, props, withSecretOutputs(opts, secrets.length ? ["fingerprints"] : []));
-    } finally {
-      restoreStacks();
-    }
-  }
-}
-
 /** A Conversation Service. */
-export class Service extends EnvironmentResource {
-  declare readonly friendlyName: pulumi.Output<string>;
-  constructor(name: string, args: ServiceArgs, opts?: pulumi.CustomResourceOptions) {
-    super("service", name, args, opts);
-  }
-}
+export const Service = environmentResource<ServiceArgs>("service");
+export type Service = InstanceType<typeof Service>;
 
 /** A service's configuration: its default roles and reachability. Never created or deleted; destroy puts back what it found. */
-export class ServiceConfiguration extends EnvironmentResource {
-  declare readonly defaultConversationCreatorRoleSid: pulumi.Output<string | null>;
-  declare readonly defaultConversationRoleSid: pulumi.Output<string | null>;
-  declare readonly defaultChatServiceRoleSid: pulumi.Output<string | null>;
-  declare readonly reachabilityEnabled: pulumi.Output<boolean | null>;
-  constructor(name: string, args: ServiceConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
-    super("serviceConfiguration", name, args, opts);
-  }
-}
+export const ServiceConfiguration = environmentResource<ServiceConfigurationArgs>("serviceConfiguration");
+export type ServiceConfiguration = InstanceType<typeof ServiceConfiguration>;
 
 /** A service's push notifications. Never created or deleted; destroy puts back what it found. */
-export class ServiceNotifications extends EnvironmentResource {
-  constructor(name: string, args: ServiceNotificationsArgs, opts?: pulumi.CustomResourceOptions) {
-    super("serviceNotifications", name, args, opts);
-  }
-}
+export const ServiceNotifications = environmentResource<ServiceNotificationsArgs>("serviceNotifications");
+export type ServiceNotifications = InstanceType<typeof ServiceNotifications>;
 
 /** A service's pre- and post-event webhooks. Never created or deleted; destroy puts back what it found. */
-export class ServiceWebhooks extends EnvironmentResource {
-  constructor(name: string, args: ServiceWebhooksArgs, opts?: pulumi.CustomResourceOptions) {
-    super("serviceWebhooks", name, args, opts);
-  }
-}
+export const ServiceWebhooks = environmentResource<ServiceWebhooksArgs>("serviceWebhooks");
+export type ServiceWebhooks = InstanceType<typeof ServiceWebhooks>;
 
 /** A role of a service, or of the default service. */
-export class Role extends EnvironmentResource {
-  declare readonly friendlyName: pulumi.Output<string>;
-  declare readonly type: pulumi.Output<string>;
-  declare readonly permissions: pulumi.Output<string[]>;
-  constructor(name: string, args: RoleArgs, opts?: pulumi.CustomResourceOptions) {
-    super("role", name, args, opts);
-  }
-}
+export const Role = environmentResource<RoleArgs>("role");
+export type Role = InstanceType<typeof Role>;
 
 /** A user of a service, or of the default service. */
-export class User extends EnvironmentResource {
-  declare readonly identity: pulumi.Output<string>;
-  declare readonly roleSid: pulumi.Output<string | null>;
-  constructor(name: string, args: UserArgs, opts?: pulumi.CustomResourceOptions) {
-    super("user", name, args, opts);
-  }
-}
+export const User = environmentResource<UserArgs>("user");
+export type User = InstanceType<typeof User>;
 
 /** The account's Conversations defaults. Never created or deleted; destroy puts back what it found. */
-export class AccountConfiguration extends EnvironmentResource {
-  constructor(name: string, args: AccountConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
-    super("accountConfiguration", name, args, opts);
-  }
-}
+export const AccountConfiguration = environmentResource<AccountConfigurationArgs>("accountConfiguration");
+export type AccountConfiguration = InstanceType<typeof AccountConfiguration>;
 
 /** The account's webhooks. Never created or deleted; destroy puts back what it found. */
-export class AccountWebhooks extends EnvironmentResource {
-  constructor(name: string, args: AccountWebhooksArgs, opts?: pulumi.CustomResourceOptions) {
-    super("accountWebhooks", name, args, opts);
-  }
-}
+export const AccountWebhooks = environmentResource<AccountWebhooksArgs>("accountWebhooks");
+export type AccountWebhooks = InstanceType<typeof AccountWebhooks>;
 
 /** An address of the account that opens conversations by itself when a message arrives. */
-export class AddressConfiguration extends EnvironmentResource {
-  declare readonly address: pulumi.Output<string>;
-  constructor(name: string, args: AddressConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
-    super("addressConfiguration", name, args, opts);
-  }
-}
+export const AddressConfiguration = environmentResource<AddressConfigurationArgs>("addressConfiguration");
+export type AddressConfiguration = InstanceType<typeof AddressConfiguration>;
 
 /** A push credential (APN, FCM) for the mobile SDKs. */
-export class PushCredential extends EnvironmentResource {
-  constructor(name: string, args: PushCredentialArgs, opts?: pulumi.CustomResourceOptions) {
-    super("pushCredential", name, args, opts);
-  }
-}
+export const PushCredential = environmentResource<PushCredentialArgs>("pushCredential");
+export type PushCredential = InstanceType<typeof PushCredential>;

@@ -9,11 +9,10 @@ import { formOf } from "../../../provider/client/wire";
 import { formBody } from "../../../provider/client/http";
 import {
   ENVIRONMENT_KINDS,
-  secretSettings,
   type EnvironmentKindName,
   type EnvironmentRow,
 } from "../../../provider/domain/environment";
-import { partsOf } from "../../../provider/domain/properties";
+import { partsOf, secretProperties } from "../../../provider/domain/properties";
 import { stackJsonSchemaText } from "../../../schemas/generate";
 
 type Json = Record<string, any>;
@@ -130,14 +129,14 @@ describe.skipIf(!spec)("the environment's tables and Twilio's OpenAPI spec", () 
   it("a secret is a form key of the credential operations that its answer schema never holds", () => {
     const table = ENVIRONMENT_KINDS.pushCredential.table;
     const answers = answerKeys("conversations.v1.credential");
-    expect(secretSettings(table)).toEqual(["certificate", "privateKey", "apiKey", "secret"]);
-    for (const property of secretSettings(table)) {
+    expect(secretProperties(table)).toEqual(["certificate", "privateKey", "apiKey", "secret"]);
+    for (const property of secretProperties(table)) {
       const key = table[property].form as string;
       expect(formKeys("/v1/Credentials")).toContain(key);
       expect(formKeys("/v1/Credentials/{Sid}")).toContain(key);
       expect(answers.map((answer) => answer.toLowerCase())).not.toContain(key.toLowerCase());
     }
-    for (const kind of Object.values(ENVIRONMENT_KINDS)) if (kind.name !== "pushCredential") expect(secretSettings(kind.table), kind.name).toEqual([]);
+    for (const kind of Object.values(ENVIRONMENT_KINDS)) if (kind.name !== "pushCredential") expect(secretProperties(kind.table), kind.name).toEqual([]);
   });
 
   it("every path the client builds is an operation of the spec, in both path families", () => {
@@ -197,19 +196,27 @@ describe("the tables and the stack file's schema name the same keys", () => {
   const yamlKeys = (kind: EnvironmentKindName) => Object.values(ENVIRONMENT_KINDS[kind].table).map((row) => row.yaml);
   const service = objectNamed(schema.properties.service, "friendlyName");
 
-  it.each<[string, () => Json, EnvironmentKindName, string[]]>([
-    ["a declared service", () => service, "service", ["adopt", "deleteWithConversations", "configuration", "notifications", "webhooks"]],
-    ["its configuration", () => service.properties.configuration, "serviceConfiguration", []],
-    ["its notifications", () => service.properties.notifications, "serviceNotifications", []],
-    ["its webhooks", () => service.properties.webhooks, "serviceWebhooks", []],
-    ["a role", () => schema.properties.roles.additionalProperties, "role", ["adopt"]],
-    ["a user", () => schema.properties.users.additionalProperties, "user", ["adopt"]],
-    ["the account's configuration", () => resolve(schema.properties.account).properties.configuration, "accountConfiguration", []],
-    ["the account's webhooks", () => resolve(schema.properties.account).properties.webhooks, "accountWebhooks", []],
-    ["an address configuration", () => schema.properties.addressConfigurations.additionalProperties, "addressConfiguration", ["adopt"]],
-    ["a push credential", () => schema.properties.pushCredentials.additionalProperties, "pushCredential", ["adopt"]],
-  ])("%s: the table's yaml keys and the entry's options", (_name, node, kind, options) => {
-    expect(keysOf(node())).toEqual([...yamlKeys(kind), ...options].sort());
+  /** The schema of a kind's entry, found where its registry entry places it: `*` a mapping's values, a declared service among the service's options. */
+  const entryAt = (at: readonly string[]): Json =>
+    at.reduce<Json>((node, key, position) => {
+      if (position === 0) return key === "service" ? service : resolve(schema.properties[key]);
+      return resolve(key === "*" ? node.additionalProperties : node.properties[key]);
+    }, schema);
+  /** Keys of an entry that are no property of its table: adoption, a service's deletion guard, the places nested in it. */
+  const optionsOf = (kind: EnvironmentKindName): string[] => {
+    const { at, shape } = ENVIRONMENT_KINDS[kind];
+    const nested = Object.values(ENVIRONMENT_KINDS)
+      .filter((other) => other.at.length === at.length + 1 && at.every((key, position) => other.at[position] === key))
+      .map((other) => other.at[at.length]);
+    return [...(shape === "collection" ? ["adopt"] : []), ...(kind === "service" ? ["deleteWithConversations"] : []), ...nested];
+  };
+
+  it("a declared service's options are adoption, its deletion guard and the places nested in it", () => {
+    expect(optionsOf("service").sort()).toEqual(["adopt", "configuration", "deleteWithConversations", "notifications", "webhooks"]);
+  });
+
+  it.each(Object.keys(ENVIRONMENT_KINDS) as EnvironmentKindName[])("%s: the table's yaml keys and the entry's options are the keys of the schema at its place", (kind) => {
+    expect(keysOf(entryAt(ENVIRONMENT_KINDS[kind].at))).toEqual([...yamlKeys(kind), ...optionsOf(kind)].sort());
   });
 
   it("a composite's parts are the leaves of its schema object", () => {
