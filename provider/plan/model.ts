@@ -53,6 +53,12 @@ export interface PreviewStep {
   newState?: { parent?: string; inputs?: Record<string, unknown> };
   replaceReasons?: string[];
   diffReasons?: string[];
+  /**
+   * Grouped seeding: a conversation moving from one holder to another (a group, or its own
+   * resource): the URN it leaves, and whether the new holder takes it over (by its uniqueName, or
+   * within one group) rather than making it anew.
+   */
+  move?: { from: string; takenOver: boolean };
 }
 export interface PreviewJson {
   steps?: PreviewStep[];
