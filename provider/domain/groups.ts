@@ -89,3 +89,20 @@ export function groupRenames(renames: readonly Rename[], groups: number): Map<nu
   }
   return byBucket;
 }
+
+/**
+ * Which record each declared member continues (by the name it is recorded under: its own, or the
+ * one it was renamed from when the group records that one and no longer declares it; null: none),
+ * and the recorded names no declared member continues. Pure.
+ */
+export function memberRecords(recorded: readonly string[], declared: readonly string[], renamedFrom: Readonly<Record<string, string>>): { continues: Record<string, string | null>; left: string[] } {
+  const held = new Set(recorded);
+  const declaredNames = new Set(declared);
+  const continues: Record<string, string | null> = {};
+  for (const name of declared) {
+    const previous = renamedFrom[name];
+    continues[name] = held.has(name) ? name : previous !== undefined && held.has(previous) && !declaredNames.has(previous) ? previous : null;
+  }
+  const taken = new Set(Object.values(continues));
+  return { continues, left: recorded.filter((name) => !taken.has(name)) };
+}

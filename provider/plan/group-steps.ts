@@ -1,8 +1,7 @@
 // A ConversationGroup's step of `pulumi preview --json` (grouped seeding), as the steps its
 // members would have had as Conversation resources of their own: the plan then names each
 // conversation and message as it does without groups. Pure.
-import { ownResourceName } from "../domain/groups";
-import { memberRecords } from "../resources/group-provider";
+import { memberRecords, ownResourceName } from "../domain/groups";
 import { kindOf } from "./kinds";
 import { canonicalJson } from "../domain/json";
 import type { PreviewStep } from "./model";
@@ -50,10 +49,13 @@ export function memberSteps(step: PreviewStep): PreviewStep[] {
   return steps.sort((a, b) => a.urn.localeCompare(b.urn));
 }
 
-/** Whether two holders declare a conversation alike: its inputs but the name of the resource holding it. */
+/**
+ * Whether two holders declare a conversation alike: its inputs but the name of the resource
+ * holding it and the provider a resource of its own carries (a member has none of its own).
+ */
 function sameDeclaration(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
-  const { resourceName: _before, ...was } = before;
-  const { resourceName: _after, ...is } = after;
+  const { resourceName: _before, __provider: _provider, ...was } = before;
+  const { resourceName: _after, __provider: _itsProvider, ...is } = after;
   return canonicalJson(was) === canonicalJson(is);
 }
 

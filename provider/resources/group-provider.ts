@@ -4,7 +4,7 @@
 // a resource of its own would have: the group adds the bookkeeping around them, and nothing else.
 import type * as pulumi from "@pulumi/pulumi";
 import type { Transport } from "../client/http";
-import type { GroupRenames } from "../domain/groups";
+import { memberRecords, type GroupRenames } from "../domain/groups";
 import { TwilioConversationsError } from "../errors";
 import { intentKey } from "../client/intents";
 import { bookkeepingOf } from "./bookkeeping";
@@ -43,23 +43,6 @@ export function memberStep(recorded: boolean, declared: boolean, diff: pulumi.dy
   if (!recorded) return "create";
   if (diff?.replaces && diff.replaces.length > 0) return "replace";
   return diff?.changes ? "update" : "keep";
-}
-
-/**
- * Which record each declared member continues (by the name it is recorded under: its own, or the
- * one it was renamed from when the group records that one and no longer declares it; null: none),
- * and the recorded names no declared member continues. Pure.
- */
-export function memberRecords(recorded: readonly string[], declared: readonly string[], renamedFrom: Readonly<Record<string, string>>): { continues: Record<string, string | null>; left: string[] } {
-  const held = new Set(recorded);
-  const declaredNames = new Set(declared);
-  const continues: Record<string, string | null> = {};
-  for (const name of declared) {
-    const previous = renamedFrom[name];
-    continues[name] = held.has(name) ? name : previous !== undefined && held.has(previous) && !declaredNames.has(previous) ? previous : null;
-  }
-  const taken = new Set(Object.values(continues));
-  return { continues, left: recorded.filter((name) => !taken.has(name)) };
 }
 
 /**

@@ -70,4 +70,70 @@ describe("conversations moving between groups on the real engine", () => {
     await scenario.pulumi(["preview", "--expect-no-changes"]);
     await scenario.pulumi(["refresh", "--yes", "--expect-no-changes"]);
   }, E2E_TIMEOUT);
+
+  /**
+   * Seeds `before`, renames as `renamed` says (new name → previous name) and checks that the plan
+   * shows each rename and nothing else, that up sends no write, and that each conversation keeps
+   * its SID, messages and participants under its new name.
+   */
+  async function renameKeepsEverything(scenario: Scenario, groups: number, before: string[], after: string[], renamed: Record<string, string>): Promise<void> {
+    scenario.writeStack(stackYaml(groups, before));
+    await scenario.up();
+    const heldBefore = held(scenario);
+    const outputs = await scenario.outputs();
+
+    scenario.writeStack(stackYaml(groups, after, renamed));
+    const planned = await plan(scenario);
+    expect(planned.code, planned.output).toBe(2);
+    const lines = planned.stdout.split("\n").filter((line) => /^\S/.test(line) && !line.startsWith("Plan:"));
+    expect(lines.filter((line) => !line.startsWith("~ output")).sort()).toEqual(Object.keys(renamed).map((name) => `~ conversation ${name} (renamed, recorded in state, no request to Twilio)`).sort());
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    expect(applied(scenario)).toEqual([]);
+    expect(held(scenario)).toEqual(heldBefore);
+    const now = await scenario.outputs();
+    const renamedOutputs = (byName: Record<string, unknown>) => Object.fromEntries(after.map((name) => [name, byName[renamed[name] ?? name]]));
+    expect(now.conversations).toEqual(renamedOutputs(outputs.conversations));
+    expect(now.messages).toEqual(renamedOutputs(outputs.messages));
+    expect(now.participants).toEqual(renamedOutputs(outputs.participants));
+    // The groups record each conversation under its new name alone.
+    const members = (await stackResources(scenario)).filter((resource) => resource.type.endsWith(":ConversationGroup")).flatMap((group) => Object.keys(group.outputs?.members ?? {}));
+    expect(members.sort()).toEqual([...after].sort());
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+  }
+
+  // With groups: 2, support and hall are in group 0, helpdesk and lobby in group 1.
+  it("a rename within a group keeps the conversation, its messages and participants: no write, the plan shows a rename", async () => {
+    scenario = await newScenario("grouped-rename-within");
+    await renameKeepsEverything(scenario, 2, ["support", "lobby"], ["hall", "lobby"], { hall: "support" });
+  }, E2E_TIMEOUT);
+
+  it("a rename into another group, both groups kept, takes the conversation over: no write, the plan shows a rename", async () => {
+    scenario = await newScenario("grouped-rename-across");
+    await renameKeepsEverything(scenario, 2, ["support", "hall", "lobby"], ["helpdesk", "hall", "lobby"], { helpdesk: "support" });
+    expect(twilioResources(await stackResources(scenario)).sort()).toEqual(["ConversationGroup group-0-of-2", "ConversationGroup group-1-of-2"]);
+  }, E2E_TIMEOUT);
+
+  it("switching into groups keeps a conversation with a uniqueName; the plan says, before any write, that one without is made anew, as up then does", async () => {
+    scenario = await newScenario("grouped-switch-unnamed");
+    const conversations = "conversations:\n  named:\n    uniqueName: seed-named\n    messages: [{ key: hello, author: ada, body: Hi }]\n  plain:\n    friendlyName: Plain\n    messages: [{ key: hello, author: ada, body: Hi }]\n";
+    scenario.writeStack(conversations);
+    await scenario.up();
+    const before = (await scenario.outputs()).conversations;
+
+    scenario.writeStack(`seeding: { groups: 2 }\n${conversations}`);
+    scenario.emulator.clearRequests();
+    const planned = await plan(scenario);
+    expect(planned.stdout).toContain("+- conversation plain (replace)");
+    expect(planned.stdout).toMatch(/why: it moves to another resource \(seeding.groups changed, or the stack switched modes\) and has no uniqueName to be taken over by: it is made anew/);
+    expect(planned.stdout).not.toMatch(/conversation named/);
+    expect(applied(scenario)).toEqual([]);
+
+    await scenario.up();
+    const after = (await scenario.outputs()).conversations;
+    expect(after.named).toBe(before.named);
+    expect(after.plain).not.toBe(before.plain);
+    const conversationsHeld = (scenario.emulator.state() as { conversations: Array<{ sid: string }> }).conversations.map((conversation) => conversation.sid).sort();
+    expect(conversationsHeld).toEqual([after.named, after.plain].sort());
+  }, E2E_TIMEOUT);
 });

@@ -110,6 +110,17 @@ describe("a group's preview step, as its members' steps", () => {
     expect(anew[3]).toMatch(/has no uniqueName to be taken over by: it is made anew/);
   });
 
+  it("plans a switch into groups of a conversation with a uniqueName as no change: its own resource's provider is no declaration", () => {
+    const own = { ...member("lobby", "Lobby"), uniqueName: "seed-lobby" };
+    const plan = planFromPreview({
+      steps: [
+        { op: "create", urn: GROUP, newState: { inputs: { members: { lobby: { ...own, resourceName: "group-3/lobby" } } } } },
+        { op: "delete", urn: `${CONVERSATION}lobby`, oldState: { inputs: { ...own, __provider: "exports.handler = ..." }, outputs: { ...own, sid: CH(1), messages: {} } } },
+      ],
+    });
+    expect(summary(plan)).toEqual([]);
+  });
+
   it("joins only a create and a delete of the same conversation", () => {
     const create: PreviewStep = { op: "create", urn: `${CONVERSATION}a`, newState: { inputs: member("a") } };
     const remove: PreviewStep = { op: "delete", urn: `${CONVERSATION}b`, oldState: { inputs: member("b"), outputs: { uniqueName: "b" } } };

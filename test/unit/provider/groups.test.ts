@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { groupIndex, groupRenames, groupResourceName, groupsOf, memberResourceName, nameHash, ownResourceName } from "../../../provider/domain/groups";
-import { memberRecords, memberStep, releaseRefusal, type MemberStep, type RecordedMember } from "../../../provider/resources/group-provider";
+import { groupIndex, groupRenames, groupResourceName, groupsOf, memberRecords, memberResourceName, nameHash, ownResourceName } from "../../../provider/domain/groups";
+import { memberStep, releaseRefusal, type MemberStep, type RecordedMember } from "../../../provider/resources/group-provider";
 
 const names = (count: number) => Array.from({ length: count }, (_, position) => `conversation-${position}`);
 
