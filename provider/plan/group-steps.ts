@@ -35,9 +35,11 @@ export function memberSteps(step: PreviewStep): PreviewStep[] {
   for (const [logicalName, source] of Object.entries(continues)) {
     const newState = { parent, inputs: declared[logicalName] };
     if (source === null) {
-      // Renamed from another group, which gives it away: the plan joins the two (joinMoves).
+      // Renamed from another group, which gives it away: the plan joins the two (joinMoves). It is
+      // adopted by its unique name (validate requires one unless the groups also change).
       const previous = renamedFrom[logicalName];
-      steps.push({ op: "create", urn: urnOf(logicalName), newState, ...(previous === undefined ? {} : { move: { from: urnOf(previous), takenOver: true } }) });
+      const takenOver = typeof declared[logicalName].uniqueName === "string";
+      steps.push({ op: "create", urn: urnOf(logicalName), newState, ...(previous === undefined ? {} : { move: { from: urnOf(previous), takenOver } }) });
       continue;
     }
     const oldState = oldStateOf(source);

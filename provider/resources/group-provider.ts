@@ -135,6 +135,17 @@ export function conversationGroupProvider(transport: () => Transport): pulumi.dy
   }
 
   /**
+   * A member renamed from a name another group records: that group gives the conversation away,
+   * and this one adopts it by its unique name (validate requires one), with what the rename also
+   * changes; recorded with the adopt mode its inputs declare. Nothing Twilio holds under that
+   * unique name (a stack made from the file after the rename): it is created.
+   */
+  async function takeOver(raw: Record<string, unknown>): Promise<RecordedMember> {
+    const made = await member.create({ ...raw, adopt: "ifExists" });
+    return { id: made.id, outs: { ...withMemberBookkeeping(made.outs ?? {}, raw), adopt: raw.adopt ?? "never" } as RecordedMember["outs"] };
+  }
+
+  /**
    * Every member's step, all at once (the transport's limiter paces them). A member that fails
    * keeps what it made (its partial record) or its old record; the others' results are kept. Any
    * failure fails the group with all of them recorded, for the next `up` to finish.
@@ -153,7 +164,7 @@ export function conversationGroupProvider(transport: () => Transport): pulumi.dy
       steps.map(async ({ logicalName, source, raw }) => {
         const before = source === null ? undefined : recorded[source];
         try {
-          const after = await step(before, raw, raw === undefined && logicalName in news.renamedAway);
+          const after = source === null && raw && logicalName in news.renamedFrom ? await takeOver(raw) : await step(before, raw, raw === undefined && logicalName in news.renamedAway);
           if (after) members[logicalName] = after;
         } catch (error) {
           const partial = recordedBy(error);

@@ -114,6 +114,28 @@ describe("conversations moving between groups on the real engine", () => {
     expect(twilioResources(await stackResources(scenario)).sort()).toEqual(["ConversationGroup group-0-of-2", "ConversationGroup group-1-of-2"]);
   }, E2E_TIMEOUT);
 
+  it("a rename into another group that empties the old one, with an edit in the same up, keeps the conversation and sends the edit alone", async () => {
+    scenario = await newScenario("grouped-rename-edit");
+    scenario.writeStack(stackYaml(2, ["support", "lobby"]));
+    await scenario.up();
+    const heldBefore = held(scenario);
+    const outputs = await scenario.outputs();
+
+    scenario.writeStack(stackYaml(2, ["helpdesk", "lobby"], { helpdesk: "support" }).replace("friendlyName: Seed support", "friendlyName: Help desk"));
+    const planned = await plan(scenario);
+    expect(planned.stdout).toContain('~ conversation helpdesk (update)\n    friendlyName: "Seed support" → "Help desk"\n    why: it was support (renamedFrom)');
+    expect(planned.stdout).not.toMatch(/\((create|delete|replace)\)/);
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    expect(applied(scenario).map((write) => write.replace(/CH[0-9a-f]{32}/, "CH"))).toEqual(["POST /v1/Conversations/CH"]);
+    expect(held(scenario)).toEqual(heldBefore);
+    const now = await scenario.outputs();
+    expect(now.conversations).toEqual({ helpdesk: outputs.conversations.support, lobby: outputs.conversations.lobby });
+    expect(now.messages.helpdesk).toEqual(outputs.messages.support);
+    expect(twilioResources(await stackResources(scenario))).toEqual(["ConversationGroup group-1-of-2"]);
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+  }, E2E_TIMEOUT);
+
   it("switching into groups keeps a conversation with a uniqueName; the plan says, before any write, that one without is made anew, as up then does", async () => {
     scenario = await newScenario("grouped-switch-unnamed");
     const conversations = "conversations:\n  named:\n    uniqueName: seed-named\n    messages: [{ key: hello, author: ada, body: Hi }]\n  plain:\n    friendlyName: Plain\n    messages: [{ key: hello, author: ada, body: Hi }]\n";

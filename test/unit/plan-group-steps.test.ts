@@ -121,6 +121,22 @@ describe("a group's preview step, as its members' steps", () => {
     expect(summary(plan)).toEqual([]);
   });
 
+  it("plans a rename whose conversation has no uniqueName and changes group (with seeding.groups) as made anew", () => {
+    const plan = planFromPreview({
+      steps: [
+        { op: "create", urn: OTHER_GROUP.replace("group-1", "group-1-of-7"), newState: { inputs: { members: { hall: member("group-1-of-7/hall", "Desk") }, renamedFrom: { hall: "support" } } } },
+        {
+          op: "delete",
+          urn: GROUP.replace("group-3", "group-3-of-4"),
+          oldState: { inputs: { members: { support: member("group-3-of-4/support", "Desk") } }, outputs: { members: { support: { id: CH(1), outs: { ...member("group-3-of-4/support", "Desk"), uniqueName: null, sid: CH(1), messages: {} } } } } },
+        },
+      ],
+    });
+    const [anew] = summary(plan);
+    expect(anew.slice(0, 3)).toEqual(["conversation", "hall", "replace"]);
+    expect(anew[3]).toMatch(/has no uniqueName to be taken over by/);
+  });
+
   it("joins only a create and a delete of the same conversation", () => {
     const create: PreviewStep = { op: "create", urn: `${CONVERSATION}a`, newState: { inputs: member("a") } };
     const remove: PreviewStep = { op: "delete", urn: `${CONVERSATION}b`, oldState: { inputs: member("b"), outputs: { uniqueName: "b" } } };

@@ -209,10 +209,31 @@ describe("a conversation group", () => {
       expect(taken.outs.members.helpdesk.outs.messages).toEqual(messages);
       expect(held(id)).toHaveLength(1);
       expect(threadOf(id)).toEqual(["hello from support", "bye from support"]);
-      // The create refused for its unique name (409) is the take-over: nothing else is written.
-      expect(writes(take().filter((request) => request.status < 300))).toEqual([]);
+      // Adopted by its unique name: nothing is written.
+      expect(writes(take())).toEqual([]);
     },
   );
+
+  it("a member renamed into another group may change in the same up: the conversation is kept and changed, its thread continued", async () => {
+    const uniqueName = `edited-${counter}`;
+    const desk = (name: string, extra: Record<string, unknown> = {}) => member(name, { resourceName: `${uniqueName}/${name}`, friendlyName: "Desk", uniqueName, messages: member("support").messages, ...extra });
+    const gave = await up(run(), null, group({ support: desk("support") }));
+    const took = await up(run(), null, group({ lobby: member("lobby") }));
+    const { id } = gave.outs.members.support;
+    take();
+    const provider = run();
+    const thread = declaredThread([
+      { key: "hello", body: "hello from support", author: "ada" },
+      { key: "bye", body: "bye from support", author: "ada" },
+      { key: "later", body: "later", author: "ada" },
+    ]);
+    const taken = await up(provider, took, { resourceName: took.id, stack: STACK, members: { lobby: member("lobby"), helpdesk: desk("helpdesk", { friendlyName: "Help desk", messages: thread }) }, renamedFrom: { helpdesk: "support" } });
+    await up(provider, gave, { resourceName: gave.id, stack: STACK, members: {}, renamedAway: { support: { to: "helpdesk", uniqueName } } });
+    expect(taken.outs.members.helpdesk.id).toBe(id);
+    expect(taken.outs.members.helpdesk.outs.friendlyName).toBe("Help desk");
+    expect(threadOf(id)).toEqual(["hello from support", "bye from support", "later"]);
+    expect(writes(take())).toEqual(["POST /v1/Conversations/CH", "POST /v1/Conversations/CH/Messages"]);
+  });
 
   it("refuses, before any request, to give away a member whose unique name is not the one the other group takes it over by", async () => {
     const giving = group({ support: member("support", { uniqueName: `kept-${counter}` }) });
