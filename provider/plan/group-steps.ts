@@ -39,7 +39,7 @@ export function memberSteps(step: PreviewStep): PreviewStep[] {
       // adopted by its unique name (validate requires one unless the groups also change).
       const previous = renamedFrom[logicalName];
       const takenOver = typeof declared[logicalName].uniqueName === "string";
-      steps.push({ op: "create", urn: urnOf(logicalName), newState, ...(previous === undefined ? {} : { move: { from: urnOf(previous), takenOver } }) });
+      steps.push({ op: "create", urn: urnOf(logicalName), newState, ...(previous === undefined ? {} : { move: { from: urnOf(previous), renamed: true, takenOver } }) });
       continue;
     }
     const oldState = oldStateOf(source);
@@ -65,9 +65,8 @@ function sameDeclaration(before: Record<string, unknown>, after: Record<string, 
  * A conversation that leaves one holder and arrives in another in the same run (its group
  * changed with seeding.groups or a rename, or the stack switched in or out of grouped seeding) as
  * one step: the delete of where it was and the create where it goes become the step of the
- * conversation kept (none when its declaration is unchanged). A conversation with a uniqueName,
- * or renamed (`move.takenOver`), is taken over; one without is made anew, and its step is a
- * replace that says so.
+ * conversation kept (none when its declaration is unchanged). It is found by the uniqueName it
+ * holds and still declares; one without is made anew, and its step is a replace that says so.
  */
 export function joinMoves(steps: readonly PreviewStep[]): PreviewStep[] {
   const deletes = new Map(steps.filter((step) => step.op === "delete" && kindOf(step.urn) === "conversation").map((step) => [step.urn, step]));
@@ -79,12 +78,12 @@ export function joinMoves(steps: readonly PreviewStep[]): PreviewStep[] {
     const left = deletes.get(from);
     if (!left || joined.has(left)) continue;
     joined.add(left).add(step);
-    const uniqueName = left.oldState?.outputs?.uniqueName;
-    const takenOver = step.move?.takenOver === true || (typeof uniqueName === "string" && uniqueName !== "");
+    const held = left.oldState?.outputs?.uniqueName;
+    const move = { from, renamed: step.move?.renamed === true, takenOver: typeof held === "string" && held !== "" && held === step.newState?.inputs?.uniqueName };
     const oldState = { ...left.oldState, urn: from };
     const same = sameDeclaration(left.oldState?.inputs ?? {}, step.newState?.inputs ?? {});
-    if (!takenOver) result.push({ ...step, op: "replace", oldState, move: { from, takenOver } });
-    else if (!same || from !== step.urn) result.push({ ...step, op: same ? "same" : "update", oldState, move: { from, takenOver } });
+    if (!move.takenOver) result.push({ ...step, op: "replace", oldState, move });
+    else if (!same || from !== step.urn) result.push({ ...step, op: same ? "same" : "update", oldState, move });
   }
   return [...steps.filter((step) => !joined.has(step)), ...result];
 }

@@ -55,10 +55,11 @@ export interface PreviewStep {
   diffReasons?: string[];
   /**
    * Grouped seeding: a conversation moving from one holder to another (a group, or its own
-   * resource): the URN it leaves, and whether the new holder takes it over (by its uniqueName, or
-   * within one group) rather than making it anew.
+   * resource): the URN it leaves, whether it moves for a rename (adopted by its uniqueName, with
+   * any change) or for a change of holder alone (taken over by its uniqueName only as Twilio holds
+   * it), and whether the new holder takes it over rather than making it anew.
    */
-  move?: { from: string; takenOver: boolean };
+  move?: { from: string; renamed: boolean; takenOver: boolean };
 }
 export interface PreviewJson {
   steps?: PreviewStep[];

@@ -214,11 +214,15 @@ function conversationPlan(name: string, step: PlanStep, legacy: RecordedThread |
 
 function conversationReasons(own: PlannedResource, step: PreviewStep): string[] {
   if (own.action === "update" && own.changes.length === 0) return ["provider bookkeeping only (no request to Twilio)"];
+  if (own.action === "update" && step.move?.renamed === false) return [MOVED_AND_CHANGED];
   if (own.action !== "replace") return [];
   if (step.move?.takenOver === false) return [MADE_ANEW];
   const replaced = step.replaceReasons ?? [];
   return replaced.map((property) => `${property} can only be set at creation`);
 }
+
+const MOVED_AND_CHANGED =
+  "it moves to another resource (seeding.groups changed, or the stack switched modes), which takes it over by its uniqueName only as Twilio holds it: up refuses this change (409); move it in one up and change it in the next";
 
 const MADE_ANEW =
   "it moves to another resource (seeding.groups changed, or the stack switched modes) and has no uniqueName to be taken over by: it is made anew, its thread posted again, and the old one deleted; give it a uniqueName first to keep it";

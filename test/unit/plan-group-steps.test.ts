@@ -90,10 +90,10 @@ describe("a group's preview step, as its members' steps", () => {
   });
 
   it("plans a conversation moving between groups with its unique name as no change, and one without as made anew", () => {
-    const moved = (uniqueName: string | undefined) =>
+    const moved = (uniqueName: string | undefined, friendlyName = "Lobby") =>
       planFromPreview({
         steps: [
-          { op: "create", urn: OTHER_GROUP.replace("group-1", "group-1-of-7"), newState: { inputs: { members: { lobby: { ...member("group-1-of-7/lobby", "Lobby"), ...(uniqueName ? { uniqueName } : {}) } } } } },
+          { op: "create", urn: OTHER_GROUP.replace("group-1", "group-1-of-7"), newState: { inputs: { members: { lobby: { ...member("group-1-of-7/lobby", friendlyName), ...(uniqueName ? { uniqueName } : {}) } } } } },
           {
             op: "delete",
             urn: GROUP.replace("group-3", "group-3-of-4"),
@@ -105,6 +105,10 @@ describe("a group's preview step, as its members' steps", () => {
         ],
       });
     expect(summary(moved("seed-lobby"))).toEqual([]);
+    // Changed as it moves: the take-over by its uniqueName refuses it, and the plan says so.
+    const [changed] = summary(moved("seed-lobby", "Front lobby"));
+    expect(changed.slice(0, 3)).toEqual(["conversation", "lobby", "update"]);
+    expect(changed[3]).toMatch(/takes it over by its uniqueName only as Twilio holds it: up refuses this change \(409\)/);
     const [anew] = summary(moved(undefined));
     expect(anew.slice(0, 3)).toEqual(["conversation", "lobby", "replace"]);
     expect(anew[3]).toMatch(/has no uniqueName to be taken over by: it is made anew/);
