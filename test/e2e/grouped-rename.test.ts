@@ -71,6 +71,35 @@ describe("conversations moving between groups on the real engine", () => {
     await scenario.pulumi(["refresh", "--yes", "--expect-no-changes"]);
   }, E2E_TIMEOUT);
 
+  it("a change of the number of groups with an edit is refused as the plan says, deletes nothing, and converges once moved first", async () => {
+    scenario = await newScenario("grouped-regroup-edit");
+    scenario.writeStack(stackYaml(4, NAMES));
+    await scenario.up();
+    const before = held(scenario);
+    const outputs = await scenario.outputs();
+
+    const edited = stackYaml(7, NAMES).replace("friendlyName: Seed desk", "friendlyName: Front desk");
+    scenario.writeStack(edited);
+    const planned = await plan(scenario);
+    expect(planned.stdout).toMatch(/~ conversation desk \(update\)\n {4}friendlyName: "Seed desk" → "Front desk"\n {4}why: .*up refuses this change \(409\)/);
+    const refused = await scenario.pulumi(["up", "--yes", "--skip-preview"], { allowFailure: true });
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toMatch(/conversation desk: create conversation "group-6-of-7\/desk" failed \(HTTP 409, Twilio error 50353\)/);
+    expect(held(scenario)).toEqual(before);
+
+    // Moved with nothing else changed, then changed.
+    scenario.writeStack(stackYaml(7, NAMES));
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    expect(applied(scenario)).toEqual([]);
+    expect(held(scenario)).toEqual(before);
+    expect(await scenario.outputs()).toEqual(outputs);
+    scenario.writeStack(edited);
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    expect(applied(scenario).map((write) => write.replace(/CH[0-9a-f]{32}/, "CH"))).toEqual(["POST /v1/Conversations/CH"]);
+  }, E2E_TIMEOUT);
+
   /**
    * Seeds `before`, renames as `renamed` says (new name → previous name) and checks that the plan
    * shows each rename and nothing else, that up sends no write, and that each conversation keeps
