@@ -42,6 +42,13 @@ function applied(scenario: Scenario): string[] {
   return writes(scenario.emulator.requests().filter((request) => request.status >= 200 && request.status < 300));
 }
 
+/** Seeds this stack file: what Twilio then holds, and the stack's outputs. */
+async function seeded(scenario: Scenario, yaml: string) {
+  scenario.writeStack(yaml);
+  await scenario.up();
+  return { before: held(scenario), outputs: await scenario.outputs() };
+}
+
 async function plan(scenario: Scenario) {
   return scenario.run("node", ["scripts/cli.js", "plan", "--stack", scenario.stack]);
 }
@@ -53,10 +60,7 @@ describe("conversations moving between groups on the real engine", () => {
 
   it("changing the number of groups creates, deletes and re-posts nothing; the plan shows no change", async () => {
     scenario = await newScenario("grouped-regroup");
-    scenario.writeStack(stackYaml(4, NAMES));
-    await scenario.up();
-    const before = held(scenario);
-    const outputs = await scenario.outputs();
+    const { before, outputs } = await seeded(scenario, stackYaml(4, NAMES));
     expect(Object.keys(before)).toHaveLength(4);
 
     scenario.writeStack(stackYaml(7, NAMES));
@@ -73,10 +77,7 @@ describe("conversations moving between groups on the real engine", () => {
 
   it("a change of the number of groups with an edit is refused as the plan says, deletes nothing, and converges once moved first", async () => {
     scenario = await newScenario("grouped-regroup-edit");
-    scenario.writeStack(stackYaml(4, NAMES));
-    await scenario.up();
-    const before = held(scenario);
-    const outputs = await scenario.outputs();
+    const { before, outputs } = await seeded(scenario, stackYaml(4, NAMES));
 
     const edited = stackYaml(7, NAMES).replace("friendlyName: Seed desk", "friendlyName: Front desk");
     scenario.writeStack(edited);
@@ -106,10 +107,7 @@ describe("conversations moving between groups on the real engine", () => {
    * its SID, messages and participants under its new name.
    */
   async function renameKeepsEverything(scenario: Scenario, groups: number, before: string[], after: string[], renamed: Record<string, string>): Promise<void> {
-    scenario.writeStack(stackYaml(groups, before));
-    await scenario.up();
-    const heldBefore = held(scenario);
-    const outputs = await scenario.outputs();
+    const { before: heldBefore, outputs } = await seeded(scenario, stackYaml(groups, before));
 
     scenario.writeStack(stackYaml(groups, after, renamed));
     const planned = await plan(scenario);
@@ -145,10 +143,7 @@ describe("conversations moving between groups on the real engine", () => {
 
   it("a rename into another group that empties the old one, with an edit in the same up, keeps the conversation and sends the edit alone", async () => {
     scenario = await newScenario("grouped-rename-edit");
-    scenario.writeStack(stackYaml(2, ["support", "lobby"]));
-    await scenario.up();
-    const heldBefore = held(scenario);
-    const outputs = await scenario.outputs();
+    const { before: heldBefore, outputs } = await seeded(scenario, stackYaml(2, ["support", "lobby"]));
 
     scenario.writeStack(stackYaml(2, ["helpdesk", "lobby"], { helpdesk: "support" }).replace("friendlyName: Seed support", "friendlyName: Help desk"));
     const planned = await plan(scenario);
