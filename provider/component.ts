@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackFile, loadStackText } from "../schemas/load";
 import { renderProblems } from "../schemas/problems";
-import { refusedInGroupKeys, type StackSpec } from "../schemas/stack";
+import { groupRefusals, type StackSpec } from "../schemas/stack";
 import type { TwilioSettings } from "./resources/args";
 import { createItOr, declareStack, type StackOutputs } from "./program/stack";
 
@@ -86,11 +86,10 @@ export function withSeeding(name: string, spec: StackSpec, seeding: Conversation
   if (!Number.isInteger(groups) || groups < 1 || groups > 10_000) {
     throw new pulumi.RunError(`ConversationsStack "${name}": seeding.groups must be a whole number from 1 to 10000, received ${JSON.stringify(groups)}`);
   }
-  const refused = Object.entries(spec.conversations).flatMap(([logicalName, conversation]) => refusedInGroupKeys(conversation).map((key) => `conversations.${logicalName}.${key}`));
+  const refused = groupRefusals(spec.conversations, groups);
   if (refused.length > 0) {
-    throw new pulumi.RunError(
-      `ConversationsStack "${name}": grouped seeding (seeding.groups) cannot hold ${refused.join(", ")}: each needs the conversation's own resource.\nRemove them, or leave seeding out to give each conversation its own resource.`,
-    );
+    const lines = refused.map(({ path, violation }) => `${path.join(".")}: ${violation.message}\n  hint: ${violation.hint}`);
+    throw new pulumi.RunError(`ConversationsStack "${name}": grouped seeding (seeding.groups) cannot hold these conversations as declared:\n${lines.join("\n")}`);
   }
   return { ...spec, seeding: { groups } };
 }

@@ -24,6 +24,7 @@ import {
   type Violation,
 } from "../provider/domain/rules";
 import { CONVERSATION_PROPERTIES, MESSAGE_PROPERTIES, PARTICIPANT_PROPERTIES, WEBHOOK_PROPERTIES } from "../provider/domain/properties";
+import { groupIndex } from "../provider/domain/groups";
 import { explain, isRecord, report, yamlKindOf, type Issues } from "./explain";
 import { closestTo } from "./issues";
 import { SAFE_KEYS, editorText, notAMapping, rowFields, sharedSchemas, type SharedSchemas } from "./fields";
@@ -142,9 +143,9 @@ const PRODUCTION_GUARD = {
 
 /**
  * What a conversation inside a group cannot have, and the value it may have instead (its default):
- * each is a Pulumi option of a resource of its own, or its adoption.
+ * each is a Pulumi option of a resource of its own, or its adoption. (A group does renames itself.)
  */
-const REFUSED_IN_GROUP = { renamedFrom: undefined, adopt: "never", protect: undefined, retainOnDelete: false } as const;
+const REFUSED_IN_GROUP = { adopt: "never", protect: undefined, retainOnDelete: false } as const;
 type RefusedInGroup = keyof typeof REFUSED_IN_GROUP;
 
 /** The keys a conversation (raw, or with defaults applied) sets that a group member cannot have. */
@@ -365,7 +366,7 @@ function buildStackSchema() {
             .min(1)
             .max(10_000)
             .describe(
-              "Grouped seeding: the conversations are spread over this many group resources by a stable hash of their logical names, so that adding or removing one conversation changes one group. The engine then writes its state once per group, not once per conversation. Per-conversation renamedFrom, adopt, protect and retainOnDelete are refused.",
+              "Grouped seeding: the conversations are spread over this many group resources by a stable hash of their logical names, so that adding or removing one conversation changes one group. The engine then writes its state once per group, not once per conversation. Per-conversation adopt, protect and retainOnDelete are refused; a renamedFrom across groups needs the conversation's uniqueName.",
             ),
         })
         .optional()
@@ -508,13 +509,34 @@ function stackRules(value: unknown, ctx: Issues): void {
   }
 }
 
-/** Grouped seeding refuses, in each conversation, the keys a member of a group cannot have. */
+/**
+ * Grouped seeding refuses, in each conversation, the keys a member of a group cannot have, and a
+ * rename into another group without a uniqueName: that group finds the conversation by it.
+ */
 function groupRules(value: unknown, ctx: Issues): void {
-  if (!isRecord(value) || !isRecord(value.seeding) || value.seeding.groups === undefined || !isRecord(value.conversations)) return;
-  for (const [logicalName, conversation] of Object.entries(value.conversations)) {
-    if (!isRecord(conversation)) continue;
-    for (const key of refusedInGroupKeys(conversation)) report(ctx, ["conversations", logicalName, key], refusedInGroup(key));
-  }
+  if (!isRecord(value) || !isRecord(value.seeding) || !isRecord(value.conversations)) return;
+  const groups = value.seeding.groups;
+  if (!Number.isInteger(groups) || (groups as number) < 1) return;
+  for (const { path, violation } of groupRefusals(value.conversations, groups as number)) report(ctx, path, violation);
+}
+
+/** What grouped seeding in `groups` groups refuses in these conversations (raw, or with defaults applied), each at its path. */
+export function groupRefusals(conversations: Record<string, unknown>, groups: number): Array<{ path: string[]; violation: Violation }> {
+  return Object.entries(conversations).flatMap(([logicalName, conversation]) => {
+    if (!isRecord(conversation)) return [];
+    const refused = refusedInGroupKeys(conversation).map((key) => ({ path: ["conversations", logicalName, key], violation: refusedInGroup(key) }));
+    const previous = conversation.renamedFrom;
+    if (typeof previous !== "string" || typeof conversation.uniqueName === "string") return refused;
+    const [to, from] = [groupIndex(logicalName, groups), groupIndex(previous, groups)];
+    return to === from ? refused : [...refused, { path: ["conversations", logicalName, "renamedFrom"], violation: renameAcrossGroups(logicalName, previous, from, to, groups) }];
+  });
+}
+
+function renameAcrossGroups(logicalName: string, previous: string, from: number, to: number, groups: number): Violation {
+  return {
+    message: `renaming ${quote(previous)} to ${quote(logicalName)} moves it from group ${from} to group ${to} (of seeding.groups: ${groups}), which takes the conversation over by its uniqueName, and it declares none`,
+    hint: "give the conversation a uniqueName and run up, then rename it; or rename it without seeding:",
+  };
 }
 
 /** A rename names a previous logical name: not one still declared, and not one claimed twice. */

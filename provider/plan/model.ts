@@ -53,6 +53,13 @@ export interface PreviewStep {
   newState?: { parent?: string; inputs?: Record<string, unknown> };
   replaceReasons?: string[];
   diffReasons?: string[];
+  /**
+   * Grouped seeding: a conversation moving from one holder to another (a group, or its own
+   * resource): the URN it leaves, whether it moves for a rename (adopted by its uniqueName, with
+   * any change) or for a change of holder alone (taken over by its uniqueName only as Twilio holds
+   * it), and whether the new holder takes it over rather than making it anew.
+   */
+  move?: { from: string; renamed: boolean; takenOver: boolean };
 }
 export interface PreviewJson {
   steps?: PreviewStep[];

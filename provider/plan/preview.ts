@@ -9,7 +9,7 @@ import { MESSAGE_INPUT_DEFAULTS } from "../resources/message-model";
 import { ENVIRONMENT_KINDS, type EnvironmentKindName } from "../domain/environment";
 import { secretProperties } from "../domain/row";
 import { CREATE_ONLY_MESSAGE_FIELDS, DECLARED_MESSAGE_FIELDS, type DeclaredMessage, type DeclaredThread, type RecordedMessage, type RecordedThread } from "../resources/thread-model";
-import { memberSteps } from "./group-steps";
+import { joinMoves, memberSteps } from "./group-steps";
 import { planNames, type PlanNames } from "./names";
 import { namesPlannedResource, stackOutputs } from "./outputs";
 import { type Action, type EngineEvent, type Plan, type PlannedResource, type PreviewJson, type PreviewStep, type PropertyChange, countsOf } from "./model";
@@ -56,7 +56,7 @@ function renameReason(step: PlanStep): string[] {
  */
 export function planFromPreview(preview: PreviewJson, events: readonly EngineEvent[] = []): Plan {
   // A group's step (grouped seeding) becomes its members' steps: the plan reads the same either way.
-  const previewSteps = (preview.steps ?? []).flatMap(memberSteps);
+  const previewSteps = joinMoves((preview.steps ?? []).flatMap(memberSteps));
   const names = planNames(previewSteps);
   const steps = previewSteps.map((step) => planStep(step, names)).filter((step) => kindOf(step.urn) !== null && ACTIONS[step.op] !== undefined);
   const byName = new Map<string, PlanStep>();
@@ -215,10 +215,18 @@ function conversationPlan(name: string, step: PlanStep, legacy: RecordedThread |
 
 function conversationReasons(own: PlannedResource, step: PreviewStep): string[] {
   if (own.action === "update" && own.changes.length === 0) return ["provider bookkeeping only (no request to Twilio)"];
+  if (own.action === "update" && step.move?.renamed === false) return [MOVED_AND_CHANGED];
   if (own.action !== "replace") return [];
+  if (step.move?.takenOver === false) return [MADE_ANEW];
   const replaced = step.replaceReasons ?? [];
   return replaced.map((property) => `${property} can only be set at creation`);
 }
+
+const MOVED_AND_CHANGED =
+  "it moves to another resource (seeding.groups changed, or the stack switched modes), which takes it over by its uniqueName only as Twilio holds it: up refuses this change (409); move it in one up and change it in the next";
+
+const MADE_ANEW =
+  "it moves to another resource (seeding.groups changed, or the stack switched modes) and has no uniqueName to be taken over by: it is made anew, its thread posted again, and the old one deleted; give it a uniqueName first to keep it";
 
 /**
  * Declared properties whose value changes. The old value is what Twilio held at the last read (the

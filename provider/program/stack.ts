@@ -20,7 +20,7 @@ import {
 } from "../domain/properties";
 import { Conversation } from "../resources/conversation";
 import { ConversationGroup } from "../resources/conversation-group";
-import { groupResourceName, groupsOf, memberResourceName } from "../domain/groups";
+import { groupRenames, groupResourceName, groupsOf, memberResourceName } from "../domain/groups";
 import type { RecordedThread } from "../resources/thread-model";
 import type { RecordedChildren } from "../resources/children-model";
 import { CONVERSATION_INPUT_DEFAULTS } from "../resources/conversation-model";
@@ -201,7 +201,8 @@ export function declareStack(spec: StackSpec, placement: Placement = {}): StackO
  * Grouped seeding: one ConversationGroup per non-empty bucket (see domain/groups.ts). A member's
  * name (`<group>/<logical name>`, see memberResourceName) differs from the one its own resource
  * would have: switching modes, the new holder takes the conversation over and the removed
- * resource's delete spares it. The stack's `guards.protect` protects the groups.
+ * resource's delete spares it. A group is told the renames (`renamedFrom`) that concern it (see
+ * groupRenames). The stack's `guards.protect` protects the groups.
  */
 function declareGroups(
   spec: StackSpec,
@@ -211,14 +212,19 @@ function declareGroups(
   outputs: StackOutputs,
 ): void {
   const prefix = placement.namePrefix ?? "";
+  const renames = groupRenames(
+    Object.entries(spec.conversations).flatMap(([name, entry]) => (entry.renamedFrom ? [{ name, renamedFrom: entry.renamedFrom, uniqueName: entry.uniqueName ?? null }] : [])),
+    groups,
+  );
   for (const [bucket, logicalNames] of groupsOf(Object.keys(spec.conversations), groups)) {
-    const groupName = groupResourceName(prefix, bucket);
+    const groupName = groupResourceName(prefix, bucket, groups);
     const members = Object.fromEntries(logicalNames.map((logicalName) => [logicalName, { resourceName: memberResourceName(groupName, logicalName), args: argsOf(logicalName, spec.conversations[logicalName]) }]));
-    const group = new ConversationGroup(groupName, members, placement.settings, { parent: placement.parent, protect: spec.guards.protect });
+    const group = new ConversationGroup(groupName, members, placement.settings, { parent: placement.parent, protect: spec.guards.protect }, renames.get(bucket));
     for (const logicalName of logicalNames) {
+      // In a preview, a group being created or updated shows its inputs as its members: no SIDs yet.
       const member = group.members.apply((recorded) => recorded?.[logicalName]);
       const sid = member.apply((recorded) => recorded?.id ?? (pulumi.unknown as unknown as string));
-      recordOutputs(outputs, logicalName, members[logicalName].args, sid, member.apply((recorded) => recorded?.outs.messages ?? {}), member.apply((recorded) => recorded?.outs.participants ?? {}));
+      recordOutputs(outputs, logicalName, members[logicalName].args, sid, member.apply((recorded) => recorded?.outs?.messages ?? {}), member.apply((recorded) => recorded?.outs?.participants ?? {}));
     }
   }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConversationArgs, TwilioSettings } from "./args";
 import { conversationInputs } from "./conversation";
+import type { GroupRenames } from "../domain/groups";
 import type { RecordedMember } from "./group-provider";
 import { inputsWithBookkeeping, registeredProps, withoutPromiseStacks } from "./registration";
 
@@ -19,11 +20,12 @@ export class ConversationGroup extends pulumi.CustomResource {
   /** Each member by logical name: its conversation's SID (`id`) and the outputs a Conversation resource would hold (`outs`). */
   declare readonly members: pulumi.Output<Record<string, RecordedMember>>;
 
-  constructor(name: string, members: Record<string, GroupMemberArgs>, settings: TwilioSettings | undefined, opts?: pulumi.CustomResourceOptions) {
+  /** @param renames the renames that concern this group (see groupRenames); none are registered when empty */
+  constructor(name: string, members: Record<string, GroupMemberArgs>, settings: TwilioSettings | undefined, opts?: pulumi.CustomResourceOptions, renames?: GroupRenames) {
     const declared = Object.fromEntries(
       Object.entries(members).map(([logicalName, member]) => [logicalName, inputsWithBookkeeping(member.resourceName, conversationInputs(member.args), settings)]),
     );
-    const props = registeredProps("conversationGroup", name, [], { members: declared }, settings);
+    const props = registeredProps("conversationGroup", name, [], { members: declared, ...declaredRenames(renames) }, settings);
     const restoreStacks = withoutPromiseStacks();
     try {
       super("pulumi-nodejs:dynamic/twilio-conversations:ConversationGroup", name, props, opts);
@@ -31,4 +33,10 @@ export class ConversationGroup extends pulumi.CustomResource {
       restoreStacks();
     }
   }
+}
+
+/** Only the renames there are: a group without any registers the inputs it always had. */
+function declaredRenames(renames: GroupRenames | undefined): Partial<GroupRenames> {
+  if (!renames) return {};
+  return Object.fromEntries(Object.entries(renames).filter(([, names]) => Object.keys(names).length > 0));
 }

@@ -4,6 +4,8 @@
 // a resource of its own would have: the group adds the bookkeeping around them, and nothing else.
 import type * as pulumi from "@pulumi/pulumi";
 import type { Transport } from "../client/http";
+import { memberRecords, type GroupRenames } from "../domain/groups";
+import { TwilioConversationsError } from "../errors";
 import { intentKey } from "../client/intents";
 import { bookkeepingOf } from "./bookkeeping";
 import { conversationProvider } from "./conversation-provider";
@@ -17,7 +19,7 @@ export interface RecordedMember {
   outs: ConversationOutputs & Record<string, unknown>;
 }
 
-export interface GroupInputs {
+export interface GroupInputs extends GroupRenames {
   resourceName: string;
   /** Each member's inputs, as its own Conversation resource would register them, by logical name. */
   members: Record<string, Record<string, unknown>>;
@@ -28,15 +30,32 @@ export interface GroupOutputs {
   members: Record<string, RecordedMember>;
 }
 
-/** What a member's step does in an update, decided from its record, its inputs and its own diff. */
-export type MemberStep = "create" | "update" | "replace" | "delete" | "keep";
+/**
+ * What a member's step does in an update, decided from its record, its inputs and its own diff.
+ * `release`: the conversation was renamed into another group, which takes it over; this group
+ * drops its record and leaves the conversation in Twilio.
+ */
+export type MemberStep = "create" | "update" | "replace" | "delete" | "keep" | "release";
 
 /** A member's step: pure, from whether it is recorded, declared, and what its conversation's diff said. */
-export function memberStep(recorded: boolean, declared: boolean, diff: pulumi.dynamic.DiffResult | null): MemberStep {
-  if (!declared) return "delete";
+export function memberStep(recorded: boolean, declared: boolean, diff: pulumi.dynamic.DiffResult | null, renamedAway = false): MemberStep {
+  if (!declared) return renamedAway ? "release" : "delete";
   if (!recorded) return "create";
   if (diff?.replaces && diff.replaces.length > 0) return "replace";
   return diff?.changes ? "update" : "keep";
+}
+
+/**
+ * Why a conversation renamed into another group cannot be given away (null: it can). The other
+ * group takes it over by the unique name it declares: the conversation must hold that one, or it
+ * would be made anew there and left behind here. Pure.
+ */
+export function releaseRefusal(logicalName: string, recorded: RecordedMember, away: GroupRenames["renamedAway"][string]): string | null {
+  const held = recorded.outs.uniqueName ?? null;
+  if (held !== null && held === away.uniqueName) return null;
+  const declared = away.uniqueName === null ? "declares no uniqueName" : `declares uniqueName ${JSON.stringify(away.uniqueName)}`;
+  const holds = held === null ? "it has none" : `it holds ${JSON.stringify(held)}`;
+  return `conversation ${logicalName} (${recorded.id}) is renamed ${away.to}, which another group takes over by its uniqueName: ${away.to} ${declared}, and ${holds}`;
 }
 
 /** A member's outputs echo its own bookkeeping, as the runtime echoes a resource's into its outputs. */
@@ -68,18 +87,34 @@ export function conversationGroupProvider(transport: () => Transport): pulumi.dy
     if (key) transport().intents?.settle(key, recorded.id);
   }
 
+  /**
+   * A member given away to another group (renamed there): not held, so that the other group's
+   * take-over finds it free, and its create intent closed, so that no later create takes it.
+   */
+  function release(recorded: RecordedMember): void {
+    const key = intentKey(recorded.outs);
+    if (key) transport().intents?.settle(key, recorded.id);
+  }
+
   async function memberDiff(recorded: RecordedMember, raw: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
     hold(recorded);
     return member.diff!(recorded.id, recorded.outs, raw);
   }
 
-  /** One member's step; its record afterwards (undefined: none). A failure carries what it recorded. */
-  async function step(logicalName: string, recorded: RecordedMember | undefined, raw: Record<string, unknown> | undefined): Promise<RecordedMember | undefined> {
+  /**
+   * One member's step; its record afterwards (undefined: none). A failure carries what it recorded.
+   * `renamedAway`: a member no longer declared was renamed into another group.
+   */
+  async function step(recorded: RecordedMember | undefined, raw: Record<string, unknown> | undefined, renamedAway = false): Promise<RecordedMember | undefined> {
     const diff = recorded && raw ? await memberDiff(recorded, raw) : null;
-    if (recorded && !raw) hold(recorded);
-    switch (memberStep(recorded !== undefined, raw !== undefined, diff)) {
+    if (recorded && !raw && !renamedAway) hold(recorded);
+    switch (memberStep(recorded !== undefined, raw !== undefined, diff, renamedAway)) {
       case "keep":
-        return recorded;
+        // Renamed within the group, it is recorded under its new member name.
+        return { id: recorded!.id, outs: { ...recorded!.outs, resourceName: String(raw!.resourceName) } };
+      case "release":
+        release(recorded!);
+        return undefined;
       case "delete":
         await member.delete!(recorded!.id, recorded!.outs);
         return undefined;
@@ -100,25 +135,42 @@ export function conversationGroupProvider(transport: () => Transport): pulumi.dy
   }
 
   /**
+   * A member renamed from a name another group records: that group gives the conversation away,
+   * and this one adopts it by its unique name (validate requires one), with what the rename also
+   * changes; recorded with the adopt mode its inputs declare. Nothing Twilio holds under that
+   * unique name (a stack made from the file after the rename): it is created.
+   */
+  async function takeOver(raw: Record<string, unknown>): Promise<RecordedMember> {
+    const made = await member.create({ ...raw, adopt: "ifExists" });
+    return { id: made.id, outs: { ...withMemberBookkeeping(made.outs ?? {}, raw), adopt: raw.adopt ?? "never" } as RecordedMember["outs"] };
+  }
+
+  /**
    * Every member's step, all at once (the transport's limiter paces them). A member that fails
    * keeps what it made (its partial record) or its old record; the others' results are kept. Any
    * failure fails the group with all of them recorded, for the next `up` to finish.
    */
   async function reconcile(id: string, olds: GroupOutputs | null, news: GroupInputs, rawNews: Record<string, unknown>, done: string): Promise<GroupOutputs> {
     const recorded = olds?.members ?? {};
-    const names = [...new Set([...Object.keys(recorded), ...Object.keys(news.members)])];
+    refuseReleases(recorded, news);
+    const { continues, left } = memberRecords(Object.keys(recorded), Object.keys(news.members), news.renamedFrom);
     const members: Record<string, RecordedMember> = {};
     const failures: MemberFailure[] = [];
+    const steps = [
+      ...Object.entries(continues).map(([logicalName, source]) => ({ logicalName, source, raw: news.members[logicalName] as Record<string, unknown> | undefined })),
+      ...left.map((logicalName) => ({ logicalName, source: logicalName, raw: undefined })),
+    ];
     await Promise.all(
-      names.map(async (logicalName) => {
-        const raw = news.members[logicalName];
+      steps.map(async ({ logicalName, source, raw }) => {
+        const before = source === null ? undefined : recorded[source];
         try {
-          const after = await step(logicalName, recorded[logicalName], raw);
+          const after = source === null && raw && logicalName in news.renamedFrom ? await takeOver(raw) : await step(before, raw, raw === undefined && logicalName in news.renamedAway);
           if (after) members[logicalName] = after;
         } catch (error) {
           const partial = recordedBy(error);
-          if (partial) members[logicalName] = { id: partial.id, outs: withMemberBookkeeping(partial.properties, raw ?? recorded[logicalName]?.outs ?? {}) };
-          else if (recorded[logicalName]) members[logicalName] = recorded[logicalName];
+          if (partial) members[logicalName] = { id: partial.id, outs: withMemberBookkeeping(partial.properties, raw ?? before?.outs ?? {}) };
+          // Kept under the name it is recorded under: the next up does the rename again.
+          else if (before) members[source!] = before;
           failures.push({ logicalName, error });
         }
       }),
@@ -126,6 +178,22 @@ export function conversationGroupProvider(transport: () => Transport): pulumi.dy
     const outs: GroupOutputs = { resourceName: news.resourceName, members: sortedByName(members) };
     if (failures.length > 0) throw createdButUnfinished(groupFailure(failures), id, outs, rawNews, "conversation group", done);
     return outs;
+  }
+
+  /** A member renamed into another group that cannot be given away stops the group, before any request (see releaseRefusal). */
+  function refuseReleases(recorded: Record<string, RecordedMember>, news: GroupInputs): void {
+    const reasons = Object.entries(news.renamedAway).flatMap(([logicalName, away]) => {
+      const held = logicalName in news.members ? undefined : recorded[logicalName];
+      const reason = held && releaseRefusal(logicalName, held, away);
+      return reason ? [reason] : [];
+    });
+    if (reasons.length === 0) return;
+    const error = new TwilioConversationsError(
+      { operation: "rename conversation into another group", resource: news.resourceName, hint: "rename it with the uniqueName it holds, then change its uniqueName in a later up" },
+      { message: reasons.join("\n") },
+    );
+    error.stack = "refused before any request to Twilio";
+    throw error;
   }
 
   return {
@@ -140,12 +208,15 @@ export function conversationGroupProvider(transport: () => Transport): pulumi.dy
     async diff(_id, olds: GroupOutputs, news) {
       const inputs = groupInputs(news);
       const recorded = olds.members ?? {};
-      let changes = Object.keys(recorded).some((logicalName) => !(logicalName in inputs.members));
+      refuseReleases(recorded, inputs);
+      const { continues, left } = memberRecords(Object.keys(recorded), Object.keys(inputs.members), inputs.renamedFrom);
+      let changes = left.length > 0;
       for (const [logicalName, raw] of Object.entries(inputs.members)) {
-        const old = recorded[logicalName];
+        const source = continues[logicalName];
+        const old = source === null ? undefined : recorded[source];
         // Every member is diffed, changed or not: each holds its conversation for this run.
         const diff = old ? await memberDiff(old, raw) : null;
-        changes ||= memberStep(old !== undefined, true, diff) !== "keep";
+        changes ||= source !== logicalName || memberStep(old !== undefined, true, diff) !== "keep";
       }
       return { changes, replaces: [], deleteBeforeReplace: false };
     },
@@ -192,9 +263,12 @@ export function conversationGroupProvider(transport: () => Transport): pulumi.dy
 
 function groupInputs(raw: Record<string, unknown>): GroupInputs {
   const members = raw.members;
+  const record = <T>(value: unknown): Record<string, T> => (typeof value === "object" && value !== null ? (value as Record<string, T>) : {});
   return {
     resourceName: String(raw.resourceName ?? ""),
-    members: typeof members === "object" && members !== null ? (members as GroupInputs["members"]) : {},
+    members: record(members),
+    renamedFrom: record(raw.renamedFrom),
+    renamedAway: record(raw.renamedAway),
   };
 }
 

@@ -57,14 +57,15 @@ function mockThread(resourceName: string, messages: unknown): RecordedThread | u
 }
 
 /**
- * Installs the mocks for stack `stack` with this project config, and returns the list each
+ * Installs the mocks for stack `stack` with this project config (`groupsInPreview`: groups answered
+ * as a preview answers them), and returns the list each
  * registration is appended to. A Conversation gets a `CH…` SID and, for its seed thread, the
  * messages its provider would record (see `mockThread`); a Message an `IM…` SID and an index 5
  * apart from the one before it in its conversation. Mocks see names and inputs but not
  * resource options or dependencies, so the monitor's registerResource is wrapped to read them from
  * the request the SDK sends the engine.
  */
-export async function useMocks(stack: string, config: Record<string, string> = {}): Promise<Registration[]> {
+export async function useMocks(stack: string, config: Record<string, string> = {}, options: { groupsInPreview?: boolean } = {}): Promise<Registration[]> {
   // The previous session's last calls (a component registers its outputs a few turns after its
   // constructor, even one that threw) must reach the mocks they were made under, not these.
   await pulumi.runtime.disconnect();
@@ -82,7 +83,8 @@ export async function useMocks(stack: string, config: Record<string, string> = {
           messagesPerConversation.set(conversationSid, index / 5 + 1);
           return { id: fakeSid("IM", args.name), state: { ...inputs, sid: fakeSid("IM", args.name), index } };
         }
-        if (args.type === CONVERSATION_GROUP) return { id: args.name, state: { ...inputs, members: mockMembers(args.name, inputs.members) } };
+        // In a preview, the engine answers a group being created or updated with its inputs: members without SIDs.
+        if (args.type === CONVERSATION_GROUP) return { id: args.name, state: options.groupsInPreview ? inputs : { ...inputs, members: mockMembers(args.name, inputs.members) } };
         const messages = mockThread(args.name, inputs.messages);
         const participants = mockChildren(args.name, inputs.participants);
         return {

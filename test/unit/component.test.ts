@@ -124,17 +124,30 @@ describe("ConversationsStack", () => {
     const { registrations, outputs } = await declare("support", { spec: plain, seeding: { groups: 1 } });
     const component = registrations.find((r) => r.type === COMPONENT);
     const groups = registrations.filter((r) => r.type === CONVERSATION_GROUP);
-    expect(groups.map((r) => [r.name, r.parent])).toEqual([["support/group-0", component?.urn]]);
-    expect(Object.values(groups[0].inputs.members as Record<string, { resourceName: string }>).map((member) => member.resourceName).sort()).toEqual(["support/group-0/helpdesk", "support/group-0/lobby"]);
+    expect(groups.map((r) => [r.name, r.parent])).toEqual([["support/group-0-of-1", component?.urn]]);
+    expect(Object.values(groups[0].inputs.members as Record<string, { resourceName: string }>).map((member) => member.resourceName).sort()).toEqual(["support/group-0-of-1/helpdesk", "support/group-0-of-1/lobby"]);
     expect(children(registrations)).toEqual([]);
     expect(outputs).toEqual(perConversation.outputs);
   });
 
   it("with seeding: { groups }, refuses what a group cannot hold, naming each, before declaring anything", async () => {
     await useMocks("dev");
+    // helpdesk (group 1 of 2) has a uniqueName: its rename from support (group 0) is held.
     const error = thrownBy(() => new ConversationsStack("support", { spec: SPEC, seeding: { groups: 2 } }));
     expect(error.message).toBe(
-      'ConversationsStack "support": grouped seeding (seeding.groups) cannot hold conversations.helpdesk.renamedFrom, conversations.lobby.protect: each needs the conversation\'s own resource.\nRemove them, or leave seeding out to give each conversation its own resource.',
+      [
+        'ConversationsStack "support": grouped seeding (seeding.groups) cannot hold these conversations as declared:',
+        "conversations.lobby.protect: protect is not supported in grouped seeding (seeding.groups): it needs the conversation's own resource",
+        "  hint: remove protect from this conversation, or remove seeding: to give each conversation its own resource",
+      ].join("\n"),
+    );
+    const { uniqueName: _uniqueName, ...unnamed } = SPEC.conversations.helpdesk;
+    expect(thrownBy(() => new ConversationsStack("unnamed", { spec: { conversations: { helpdesk: unnamed } }, seeding: { groups: 2 } })).message).toBe(
+      [
+        'ConversationsStack "unnamed": grouped seeding (seeding.groups) cannot hold these conversations as declared:',
+        'conversations.helpdesk.renamedFrom: renaming "support" to "helpdesk" moves it from group 0 to group 1 (of seeding.groups: 2), which takes the conversation over by its uniqueName, and it declares none',
+        "  hint: give the conversation a uniqueName and run up, then rename it; or rename it without seeding:",
+      ].join("\n"),
     );
     expect(thrownBy(() => new ConversationsStack("other", { spec: { conversations: {} }, seeding: { groups: 0 } })).message).toMatch(/seeding.groups must be a whole number from 1 to 10000, received 0/);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { memberSteps } from "../../provider/plan/group-steps";
+import { joinMoves, memberSteps } from "../../provider/plan/group-steps";
 import { planFromPreview, type PreviewStep } from "../../provider/plan/render";
 
 const GROUP = "urn:pulumi:dev::twilio-conversations::pulumi-nodejs:dynamic/twilio-conversations:ConversationGroup::group-3";
@@ -51,5 +51,99 @@ describe("a group's preview step, as its members' steps", () => {
       ["conversation", "added", "create", ['friendlyName:  → "added"']],
       ["conversation", "edited", "update", ['friendlyName: "edited" → "Edited"']],
     ]);
+  });
+
+  const OTHER_GROUP = GROUP.replace(/group-3$/, "group-1");
+  const withUnique = (name: string, uniqueName: string) => ({ ...member(name, "Desk"), uniqueName });
+  const recordedUnique = (name: string, uniqueName: string, n = 1) => ({ id: CH(n), outs: { ...withUnique(name, uniqueName), sid: CH(n), messages: {} } });
+  const summary = (plan: ReturnType<typeof planFromPreview>) => plan.resources.map((resource) => [resource.kind, resource.name, resource.action, ...resource.reasons]);
+
+  it("plans a rename within a group as a rename, not a create and a delete", () => {
+    const step: PreviewStep = {
+      op: "update",
+      urn: GROUP,
+      oldState: { inputs: { members: { support: member("group-3/support", "Desk") } }, outputs: { members: { support: recorded("group-3/support", "Desk") } } },
+      newState: { inputs: { members: { helpdesk: member("group-3/helpdesk", "Desk") }, renamedFrom: { helpdesk: "support" } } },
+    };
+    expect(memberSteps(step).map((each) => [each.op, each.urn, each.oldState?.urn])).toEqual([["same", `${CONVERSATION}helpdesk`, `${CONVERSATION}support`]]);
+    expect(summary(planFromPreview({ steps: [step] }))).toEqual([["conversation", "helpdesk", "rename", "it was support (renamedFrom): the stack's state records it under its new name"]]);
+  });
+
+  it("plans a rename across groups as a rename: the new group's take-over and the old group's give-away are one step", () => {
+    const plan = planFromPreview({
+      steps: [
+        {
+          op: "update",
+          urn: OTHER_GROUP,
+          oldState: { inputs: { members: {} }, outputs: { members: {} } },
+          newState: { inputs: { members: { helpdesk: withUnique("group-1/helpdesk", "desk") }, renamedFrom: { helpdesk: "support" } } },
+        },
+        {
+          op: "update",
+          urn: GROUP,
+          oldState: { inputs: { members: { support: withUnique("group-3/support", "desk"), kept: member("group-3/kept") } }, outputs: { members: { support: recordedUnique("group-3/support", "desk"), kept: recorded("group-3/kept", "group-3/kept", 2) } } },
+          newState: { inputs: { members: { kept: member("group-3/kept") }, renamedAway: { support: { to: "helpdesk", uniqueName: "desk" } } } },
+        },
+      ],
+    });
+    expect(summary(plan)).toEqual([["conversation", "helpdesk", "rename", "it was support (renamedFrom): the stack's state records it under its new name"]]);
+  });
+
+  it("plans a conversation moving between groups with its unique name as no change, and one without as made anew", () => {
+    const moved = (uniqueName: string | undefined, friendlyName = "Lobby") =>
+      planFromPreview({
+        steps: [
+          { op: "create", urn: OTHER_GROUP.replace("group-1", "group-1-of-7"), newState: { inputs: { members: { lobby: { ...member("group-1-of-7/lobby", friendlyName), ...(uniqueName ? { uniqueName } : {}) } } } } },
+          {
+            op: "delete",
+            urn: GROUP.replace("group-3", "group-3-of-4"),
+            oldState: {
+              inputs: { members: { lobby: { ...member("group-3-of-4/lobby", "Lobby"), ...(uniqueName ? { uniqueName } : {}) } } },
+              outputs: { members: { lobby: { id: CH(1), outs: { ...member("group-3-of-4/lobby", "Lobby"), uniqueName: uniqueName ?? null, sid: CH(1), messages: {} } } } },
+            },
+          },
+        ],
+      });
+    expect(summary(moved("seed-lobby"))).toEqual([]);
+    // Changed as it moves: the take-over by its uniqueName refuses it, and the plan says so.
+    const [changed] = summary(moved("seed-lobby", "Front lobby"));
+    expect(changed.slice(0, 3)).toEqual(["conversation", "lobby", "update"]);
+    expect(changed[3]).toMatch(/takes it over by its uniqueName only as Twilio holds it: up refuses this change \(409\)/);
+    const [anew] = summary(moved(undefined));
+    expect(anew.slice(0, 3)).toEqual(["conversation", "lobby", "replace"]);
+    expect(anew[3]).toMatch(/has no uniqueName to be taken over by: it is made anew/);
+  });
+
+  it("plans a switch into groups of a conversation with a uniqueName as no change: its own resource's provider is no declaration", () => {
+    const own = { ...member("lobby", "Lobby"), uniqueName: "seed-lobby" };
+    const plan = planFromPreview({
+      steps: [
+        { op: "create", urn: GROUP, newState: { inputs: { members: { lobby: { ...own, resourceName: "group-3/lobby" } } } } },
+        { op: "delete", urn: `${CONVERSATION}lobby`, oldState: { inputs: { ...own, __provider: "exports.handler = ..." }, outputs: { ...own, sid: CH(1), messages: {} } } },
+      ],
+    });
+    expect(summary(plan)).toEqual([]);
+  });
+
+  it("plans a rename whose conversation has no uniqueName and changes group (with seeding.groups) as made anew", () => {
+    const plan = planFromPreview({
+      steps: [
+        { op: "create", urn: OTHER_GROUP.replace("group-1", "group-1-of-7"), newState: { inputs: { members: { hall: member("group-1-of-7/hall", "Desk") }, renamedFrom: { hall: "support" } } } },
+        {
+          op: "delete",
+          urn: GROUP.replace("group-3", "group-3-of-4"),
+          oldState: { inputs: { members: { support: member("group-3-of-4/support", "Desk") } }, outputs: { members: { support: { id: CH(1), outs: { ...member("group-3-of-4/support", "Desk"), uniqueName: null, sid: CH(1), messages: {} } } } } },
+        },
+      ],
+    });
+    const [anew] = summary(plan);
+    expect(anew.slice(0, 3)).toEqual(["conversation", "hall", "replace"]);
+    expect(anew[3]).toMatch(/has no uniqueName to be taken over by/);
+  });
+
+  it("joins only a create and a delete of the same conversation", () => {
+    const create: PreviewStep = { op: "create", urn: `${CONVERSATION}a`, newState: { inputs: member("a") } };
+    const remove: PreviewStep = { op: "delete", urn: `${CONVERSATION}b`, oldState: { inputs: member("b"), outputs: { uniqueName: "b" } } };
+    expect(joinMoves([create, remove])).toEqual([create, remove]);
   });
 });

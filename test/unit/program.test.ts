@@ -14,16 +14,21 @@ const ROOT = join(__dirname, "..", "..");
 
 let registrations: Registration[];
 
-async function useMocks(stack: string, config: Record<string, string> = {}): Promise<void> {
-  registrations = await installMocks(stack, config);
+async function useMocks(stack: string, config: Record<string, string> = {}, options: { groupsInPreview?: boolean } = {}): Promise<void> {
+  registrations = await installMocks(stack, config, options);
 }
 
 /** Runs the program on a stack file with this text, as stack `stack`. */
 async function runProgramOf(stack: string, yaml: string) {
+  return settle(await declaredFrom(stack, yaml));
+}
+
+/** The program's outputs on a stack file with this text, unsettled. */
+async function declaredFrom(stack: string, yaml: string, options: { groupsInPreview?: boolean } = {}) {
   const file = join(mkdtempSync(join(tmpdir(), "stack-")), `${stack}.yaml`);
   writeFileSync(file, yaml);
-  await useMocks(stack, { stackFile: file });
-  return settle(runStackProgram());
+  await useMocks(stack, { stackFile: file }, options);
+  return runStackProgram();
 }
 
 function registered(type: string, name: string): Registration {
@@ -183,7 +188,7 @@ describe("the Pulumi program", () => {
     const perConversationInputs = Object.fromEntries(registrations.map((r) => [r.name, r.inputs]));
     const grouped = await runProgramOf("staging", `seeding: { groups: 3 }\n${staging}`);
 
-    const expectedGroups = [...groupsOf(Object.keys(perConversation.conversations), 3).keys()].map((bucket) => `ConversationGroup group-${bucket}`).sort();
+    const expectedGroups = [...groupsOf(Object.keys(perConversation.conversations), 3).keys()].map((bucket) => `ConversationGroup group-${bucket}-of-3`).sort();
     expect(registrations.map((r) => `${r.type.split(":").pop()} ${r.name}`).sort()).toEqual(expectedGroups);
     // Each member's inputs are those its own resource would have, under a name of the group's
     // (`<group>/<logical name>`), which tells the two holders apart when a stack switches modes.
@@ -197,6 +202,29 @@ describe("the Pulumi program", () => {
     expect(members).toEqual(perConversationInputs);
     expect(grouped).toEqual(perConversation);
     expect(Object.keys(grouped.messages["order-1042"]).length).toBeGreaterThan(0);
+  });
+
+  it("in grouped seeding, gives stack outputs in a preview, where a group's members are its inputs (no SIDs yet)", async () => {
+    const yaml = "seeding: { groups: 2 }\nconversations:\n  lobby:\n    participants: { ada: { identity: ada } }\n    messages: [{ key: hello, author: ada, body: Hi }]\n";
+    const outputs = await declaredFrom("staging", yaml, { groupsInPreview: true });
+    // Each SID is known after apply: unknown, not an error.
+    const known = (output: unknown) => (output as { isKnown: Promise<boolean> }).isKnown;
+    expect(await Promise.all([outputs.conversations.lobby, outputs.messages.lobby.hello, outputs.participants.lobby.ada].map(known))).toEqual([false, false, false]);
+    expect(registrations.map((r) => r.name)).toEqual(["group-1-of-2"]);
+  });
+
+  it("in grouped seeding, tells each group the renames that concern it: within a group, and across groups with the unique name taken over by", async () => {
+    // With 2 groups: support and hall are in group 0, helpdesk and lobby in group 1.
+    await runProgramOf(
+      "staging",
+      "seeding: { groups: 2 }\nconversations:\n  hall: { renamedFrom: support }\n  helpdesk: { uniqueName: desk, renamedFrom: front }\n  lobby: {}\n",
+    );
+    const inputsOf = (name: string) => registrations.find((r) => r.name === name)!.inputs;
+    expect(inputsOf("group-0-of-2")).toMatchObject({ renamedFrom: { hall: "support" }, renamedAway: { front: { to: "helpdesk", uniqueName: "desk" } } });
+    expect(inputsOf("group-1-of-2")).toMatchObject({ renamedFrom: { helpdesk: "front" } });
+    expect(inputsOf("group-1-of-2")).not.toHaveProperty("renamedAway");
+    await runProgramOf("staging", "seeding: { groups: 2 }\nconversations:\n  lobby: {}\n");
+    expect(Object.keys(inputsOf("group-1-of-2")).sort()).toEqual(["members", "resourceName", "stack"]);
   });
 
   it("in grouped seeding, protects the groups when guards.protect is set", async () => {

@@ -181,4 +181,78 @@ describe("a conversation group", () => {
     const checked = await run().check({}, group({ broken: member("broken", { state: "sleeping" }) }));
     expect(checked.failures?.map((failure) => failure.property)).toEqual(["members.broken.state"]);
   });
+
+  it.each(["the giving group first", "the taking group first"])(
+    "a member renamed into another group is taken over there and given away here, %s: no write, the same conversation and thread",
+    async (order) => {
+      const uniqueName = `desk-${counter}`;
+      // Named apart from the other order's: the stack's journal keys a create by its resource's name.
+      const desk = (name: string) => member(name, { resourceName: `${uniqueName}/${name}`, friendlyName: "Desk", uniqueName, messages: member("support").messages });
+      const giving = group({ support: desk("support"), hall: member("hall") });
+      const taking = group({ lobby: member("lobby") });
+      const [gave, took] = [await up(run(), null, giving), await up(run(), null, taking)];
+      const { id } = gave.outs.members.support;
+      const messages = gave.outs.members.support.outs.messages;
+      take();
+
+      // One `up`: one provider process for both groups.
+      const provider = run();
+      const givingNext = { ...giving, members: { hall: member("hall") }, renamedAway: { support: { to: "helpdesk", uniqueName } } };
+      const takingNext = { ...taking, members: { lobby: member("lobby"), helpdesk: desk("helpdesk") }, renamedFrom: { helpdesk: "support" } };
+      const [given, taken] =
+        order === "the giving group first"
+          ? [await up(provider, gave, givingNext), await up(provider, took, takingNext)]
+          : await up(provider, took, takingNext).then(async (taken) => [await up(provider, gave, givingNext), taken]);
+
+      expect(Object.keys(given.outs.members)).toEqual(["hall"]);
+      expect(taken.outs.members.helpdesk.id).toBe(id);
+      expect(taken.outs.members.helpdesk.outs.messages).toEqual(messages);
+      expect(held(id)).toHaveLength(1);
+      expect(threadOf(id)).toEqual(["hello from support", "bye from support"]);
+      // Adopted by its unique name: nothing is written.
+      expect(writes(take())).toEqual([]);
+    },
+  );
+
+  it("a member renamed into another group may change in the same up: the conversation is kept and changed, its thread continued", async () => {
+    const uniqueName = `edited-${counter}`;
+    const desk = (name: string, extra: Record<string, unknown> = {}) => member(name, { resourceName: `${uniqueName}/${name}`, friendlyName: "Desk", uniqueName, messages: member("support").messages, ...extra });
+    const gave = await up(run(), null, group({ support: desk("support") }));
+    const took = await up(run(), null, group({ lobby: member("lobby") }));
+    const { id } = gave.outs.members.support;
+    take();
+    const provider = run();
+    const thread = declaredThread([
+      { key: "hello", body: "hello from support", author: "ada" },
+      { key: "bye", body: "bye from support", author: "ada" },
+      { key: "later", body: "later", author: "ada" },
+    ]);
+    const taken = await up(provider, took, { resourceName: took.id, stack: STACK, members: { lobby: member("lobby"), helpdesk: desk("helpdesk", { friendlyName: "Help desk", messages: thread }) }, renamedFrom: { helpdesk: "support" } });
+    await up(provider, gave, { resourceName: gave.id, stack: STACK, members: {}, renamedAway: { support: { to: "helpdesk", uniqueName } } });
+    expect(taken.outs.members.helpdesk.id).toBe(id);
+    expect(taken.outs.members.helpdesk.outs.friendlyName).toBe("Help desk");
+    expect(threadOf(id)).toEqual(["hello from support", "bye from support", "later"]);
+    expect(writes(take())).toEqual(["POST /v1/Conversations/CH", "POST /v1/Conversations/CH/Messages"]);
+  });
+
+  it("refuses, before any request, to give away a member whose unique name is not the one the other group takes it over by", async () => {
+    const giving = group({ support: member("support", { uniqueName: `kept-${counter}` }) });
+    const gave = await up(run(), null, giving);
+    take();
+    const next = { ...giving, members: {}, renamedAway: { support: { to: "helpdesk", uniqueName: "another" } } };
+    await expect(run().diff(gave.id, gave.outs, next)).rejects.toThrow(/is renamed helpdesk, which another group takes over by its uniqueName: helpdesk declares uniqueName "another", and it holds "kept-/);
+    expect(take()).toEqual([]);
+  });
+
+  it("renames a member within the group: its record moves to the new name, with no write", async () => {
+    const inputs = group({ support: member("support") });
+    const created = await up(run(), null, inputs);
+    const { id } = created.outs.members.support;
+    take();
+    const renamed = await up(run(), created, { ...inputs, members: { hall: { ...member("support"), resourceName: "hall" } }, renamedFrom: { hall: "support" } });
+    expect(Object.keys(renamed.outs.members)).toEqual(["hall"]);
+    expect(renamed.outs.members.hall.id).toBe(id);
+    expect(renamed.outs.members.hall.outs.resourceName).toBe("hall");
+    expect(writes(take())).toEqual([]);
+  });
 });

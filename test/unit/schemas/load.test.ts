@@ -97,13 +97,13 @@ describe("loadStackText", () => {
     expect(problem.message).toContain(thrown.mark!.snippet!.trimEnd());
   });
 
-  it("refuses, in grouped seeding, what a group member cannot have: each where it is written, with what to do", () => {
+  it("refuses, in grouped seeding, what a group member cannot have and a rename into another group without a uniqueName: each where it is written, with what to do", () => {
     const text = "seeding:\n  groups: 4\nconversations:\n  lobby:\n    renamedFrom: hall\n    protect: false\n  desk:\n    uniqueName: desk\n    adopt: ifExists\n    retainOnDelete: true\n";
     expect(renderProblems(problemsOf(loadStackText(text, "seed.yaml")))).toBe(
       [
         "seed.yaml:5:5 conversations.lobby.renamedFrom",
-        "  ✖ renamedFrom is not supported in grouped seeding (seeding.groups): it needs the conversation's own resource",
-        "  hint: remove renamedFrom from this conversation, or remove seeding: to give each conversation its own resource",
+        '  ✖ renaming "hall" to "lobby" moves it from group 2 to group 3 (of seeding.groups: 4), which takes the conversation over by its uniqueName, and it declares none',
+        "  hint: give the conversation a uniqueName and run up, then rename it; or rename it without seeding:",
         "",
         "seed.yaml:6:5 conversations.lobby.protect",
         "  ✖ protect is not supported in grouped seeding (seeding.groups): it needs the conversation's own resource",
@@ -120,6 +120,9 @@ describe("loadStackText", () => {
     );
     // The same conversations without seeding: are valid.
     specOf(loadStackText(text.replace("seeding:\n  groups: 4\n", ""), "seed.yaml"));
+    // A rename within its group (helpdesk, as lobby, is in group 3 of 4), or with a uniqueName, is valid.
+    specOf(loadStackText("seeding:\n  groups: 4\nconversations:\n  lobby:\n    renamedFrom: helpdesk\n", "seed.yaml"));
+    specOf(loadStackText("seeding:\n  groups: 4\nconversations:\n  lobby:\n    uniqueName: lobby\n    renamedFrom: hall\n", "seed.yaml"));
   });
 
   it("does not suggest a key that is far from every allowed key", () => {

@@ -274,9 +274,12 @@ stackCases.push(
   { name: "grouped seeding without groups", stack: { seeding: {}, conversations: {} }, valid: false, editor: "same" },
   { name: "adopt: never and retainOnDelete: false (the defaults) in grouped seeding", stack: { seeding: { groups: 4 }, conversations: { lobby: { adopt: "never", retainOnDelete: false } } }, valid: true, editor: "same" },
   { name: "renamedFrom without grouped seeding", stack: { conversations: { lobby: { renamedFrom: "hall" } } }, valid: true, editor: "same" },
+  // lobby and helpdesk share group 3 of 4; hall is in group 2. The editor cannot hash names.
+  { name: "renamedFrom within a group in grouped seeding", stack: { seeding: { groups: 4 }, conversations: { lobby: { renamedFrom: "helpdesk" } } }, valid: true, editor: "same" },
+  { name: "renamedFrom across groups with a uniqueName", stack: { seeding: { groups: 4 }, conversations: { lobby: { uniqueName: "lobby", renamedFrom: "hall" } } }, valid: true, editor: "same" },
+  { name: "renamedFrom across groups without a uniqueName", stack: { seeding: { groups: 4 }, conversations: { lobby: { renamedFrom: "hall" } } }, valid: false, editor: "lenient" },
   ...(
     [
-      ["renamedFrom", "hall"],
       ["adopt", "ifExists"],
       ["protect", true],
       ["retainOnDelete", true],

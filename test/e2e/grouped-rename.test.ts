@@ -1,0 +1,185 @@
+// Grouped seeding (`seeding: { groups }`) on the real engine, when conversations move between
+// group resources: a change of the number of groups, and renames (`renamedFrom`) within a group
+// and across groups. None creates, deletes or posts again anything: each conversation keeps its
+// SID and its messages, and `npm run plan` shows no create or delete.
+import { afterEach, describe, expect, it } from "vitest";
+import { newScenario, stackResources, twilioResources, writes, type Scenario } from "./harness";
+
+const E2E_TIMEOUT = 300_000;
+let scenario: Scenario | undefined;
+afterEach(async () => {
+  await scenario?.dispose();
+  scenario = undefined;
+});
+
+/**
+ * A grouped stack of these conversations, each with a unique name, a participant and a thread.
+ * `renamed` maps a declared name to the name it had before (`renamedFrom`); its unique name stays.
+ */
+function stackYaml(groups: number, names: readonly string[], renamed: Record<string, string> = {}): string {
+  const lines = [`seeding: { groups: ${groups} }`, "conversations:"];
+  for (const name of names) {
+    const was = renamed[name] ?? name;
+    lines.push(`  ${name}:`, `    uniqueName: seed-${was}`, `    friendlyName: Seed ${was}`);
+    if (renamed[name]) lines.push(`    renamedFrom: ${was}`);
+    lines.push("    participants:", "      ada: { identity: ada }");
+    lines.push("    messages:", `      - { key: hello, author: ada, body: Hello from ${was} }`, `      - { key: bye, author: ada, body: Bye from ${was} }`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Every conversation Twilio holds, by SID, with its messages' and participants' SIDs. */
+function held(scenario: Scenario) {
+  const state = scenario.emulator.state() as { conversations: any[]; messages: any[]; participants: any[] };
+  const within = (list: any[], sid: string) => list.filter((item) => item.conversation_sid === sid).map((item) => item.sid).sort();
+  return Object.fromEntries(
+    state.conversations.map((conversation) => [conversation.sid, { uniqueName: conversation.unique_name, messages: within(state.messages, conversation.sid), participants: within(state.participants, conversation.sid) }]),
+  );
+}
+
+/** Writes that Twilio applied: a create refused for its taken unique name (409, then taken over) applied nothing. */
+function applied(scenario: Scenario): string[] {
+  return writes(scenario.emulator.requests().filter((request) => request.status >= 200 && request.status < 300));
+}
+
+/** Seeds this stack file: what Twilio then holds, and the stack's outputs. */
+async function seeded(scenario: Scenario, yaml: string) {
+  scenario.writeStack(yaml);
+  await scenario.up();
+  return { before: held(scenario), outputs: await scenario.outputs() };
+}
+
+async function plan(scenario: Scenario) {
+  return scenario.run("node", ["scripts/cli.js", "plan", "--stack", scenario.stack]);
+}
+
+describe("conversations moving between groups on the real engine", () => {
+  // With groups: 4 hall and cellar share group 2, desk is in group 0, lobby in group 3; with
+  // groups: 7 desk and lobby share group 6, cellar moves to group 0 and hall stays in group 2.
+  const NAMES = ["lobby", "desk", "hall", "cellar"];
+
+  it("changing the number of groups creates, deletes and re-posts nothing; the plan shows no change", async () => {
+    scenario = await newScenario("grouped-regroup");
+    const { before, outputs } = await seeded(scenario, stackYaml(4, NAMES));
+    expect(Object.keys(before)).toHaveLength(4);
+
+    scenario.writeStack(stackYaml(7, NAMES));
+    const planned = await plan(scenario);
+    expect(planned.stdout).not.toMatch(/conversation .* \((create|delete|replace|update)\)|message .* \((create|delete|replace)\)/);
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    expect(applied(scenario)).toEqual([]);
+    expect(held(scenario)).toEqual(before);
+    expect(await scenario.outputs()).toEqual(outputs);
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+    await scenario.pulumi(["refresh", "--yes", "--expect-no-changes"]);
+  }, E2E_TIMEOUT);
+
+  it("a change of the number of groups with an edit is refused as the plan says, deletes nothing, and converges once moved first", async () => {
+    scenario = await newScenario("grouped-regroup-edit");
+    const { before, outputs } = await seeded(scenario, stackYaml(4, NAMES));
+
+    const edited = stackYaml(7, NAMES).replace("friendlyName: Seed desk", "friendlyName: Front desk");
+    scenario.writeStack(edited);
+    const planned = await plan(scenario);
+    expect(planned.stdout).toMatch(/~ conversation desk \(update\)\n {4}friendlyName: "Seed desk" → "Front desk"\n {4}why: .*up refuses this change \(409\)/);
+    const refused = await scenario.pulumi(["up", "--yes", "--skip-preview"], { allowFailure: true });
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toMatch(/conversation desk: create conversation "group-6-of-7\/desk" failed \(HTTP 409, Twilio error 50353\)/);
+    expect(held(scenario)).toEqual(before);
+
+    // Moved with nothing else changed, then changed.
+    scenario.writeStack(stackYaml(7, NAMES));
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    expect(applied(scenario)).toEqual([]);
+    expect(held(scenario)).toEqual(before);
+    expect(await scenario.outputs()).toEqual(outputs);
+    scenario.writeStack(edited);
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    expect(applied(scenario).map((write) => write.replace(/CH[0-9a-f]{32}/, "CH"))).toEqual(["POST /v1/Conversations/CH"]);
+  }, E2E_TIMEOUT);
+
+  /**
+   * Seeds `before`, renames as `renamed` says (new name → previous name) and checks that the plan
+   * shows each rename and nothing else, that up sends no write, and that each conversation keeps
+   * its SID, messages and participants under its new name.
+   */
+  async function renameKeepsEverything(scenario: Scenario, groups: number, before: string[], after: string[], renamed: Record<string, string>): Promise<void> {
+    const { before: heldBefore, outputs } = await seeded(scenario, stackYaml(groups, before));
+
+    scenario.writeStack(stackYaml(groups, after, renamed));
+    const planned = await plan(scenario);
+    expect(planned.code, planned.output).toBe(2);
+    const lines = planned.stdout.split("\n").filter((line) => /^\S/.test(line) && !line.startsWith("Plan:"));
+    expect(lines.filter((line) => !line.startsWith("~ output")).sort()).toEqual(Object.keys(renamed).map((name) => `~ conversation ${name} (renamed, recorded in state, no request to Twilio)`).sort());
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    expect(applied(scenario)).toEqual([]);
+    expect(held(scenario)).toEqual(heldBefore);
+    const now = await scenario.outputs();
+    const renamedOutputs = (byName: Record<string, unknown>) => Object.fromEntries(after.map((name) => [name, byName[renamed[name] ?? name]]));
+    expect(now.conversations).toEqual(renamedOutputs(outputs.conversations));
+    expect(now.messages).toEqual(renamedOutputs(outputs.messages));
+    expect(now.participants).toEqual(renamedOutputs(outputs.participants));
+    // The groups record each conversation under its new name alone.
+    const members = (await stackResources(scenario)).filter((resource) => resource.type.endsWith(":ConversationGroup")).flatMap((group) => Object.keys(group.outputs?.members ?? {}));
+    expect(members.sort()).toEqual([...after].sort());
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+  }
+
+  // With groups: 2, support and hall are in group 0, helpdesk and lobby in group 1.
+  it("a rename within a group keeps the conversation, its messages and participants: no write, the plan shows a rename", async () => {
+    scenario = await newScenario("grouped-rename-within");
+    await renameKeepsEverything(scenario, 2, ["support", "lobby"], ["hall", "lobby"], { hall: "support" });
+  }, E2E_TIMEOUT);
+
+  it("a rename into another group, both groups kept, takes the conversation over: no write, the plan shows a rename", async () => {
+    scenario = await newScenario("grouped-rename-across");
+    await renameKeepsEverything(scenario, 2, ["support", "hall", "lobby"], ["helpdesk", "hall", "lobby"], { helpdesk: "support" });
+    expect(twilioResources(await stackResources(scenario)).sort()).toEqual(["ConversationGroup group-0-of-2", "ConversationGroup group-1-of-2"]);
+  }, E2E_TIMEOUT);
+
+  it("a rename into another group that empties the old one, with an edit in the same up, keeps the conversation and sends the edit alone", async () => {
+    scenario = await newScenario("grouped-rename-edit");
+    const { before: heldBefore, outputs } = await seeded(scenario, stackYaml(2, ["support", "lobby"]));
+
+    scenario.writeStack(stackYaml(2, ["helpdesk", "lobby"], { helpdesk: "support" }).replace("friendlyName: Seed support", "friendlyName: Help desk"));
+    const planned = await plan(scenario);
+    expect(planned.stdout).toContain('~ conversation helpdesk (update)\n    friendlyName: "Seed support" → "Help desk"\n    why: it was support (renamedFrom)');
+    expect(planned.stdout).not.toMatch(/\((create|delete|replace)\)/);
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    expect(applied(scenario).map((write) => write.replace(/CH[0-9a-f]{32}/, "CH"))).toEqual(["POST /v1/Conversations/CH"]);
+    expect(held(scenario)).toEqual(heldBefore);
+    const now = await scenario.outputs();
+    expect(now.conversations).toEqual({ helpdesk: outputs.conversations.support, lobby: outputs.conversations.lobby });
+    expect(now.messages.helpdesk).toEqual(outputs.messages.support);
+    expect(twilioResources(await stackResources(scenario))).toEqual(["ConversationGroup group-1-of-2"]);
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+  }, E2E_TIMEOUT);
+
+  it("switching into groups keeps a conversation with a uniqueName; the plan says, before any write, that one without is made anew, as up then does", async () => {
+    scenario = await newScenario("grouped-switch-unnamed");
+    const conversations = "conversations:\n  named:\n    uniqueName: seed-named\n    messages: [{ key: hello, author: ada, body: Hi }]\n  plain:\n    friendlyName: Plain\n    messages: [{ key: hello, author: ada, body: Hi }]\n";
+    scenario.writeStack(conversations);
+    await scenario.up();
+    const before = (await scenario.outputs()).conversations;
+
+    scenario.writeStack(`seeding: { groups: 2 }\n${conversations}`);
+    scenario.emulator.clearRequests();
+    const planned = await plan(scenario);
+    expect(planned.stdout).toContain("+- conversation plain (replace)");
+    expect(planned.stdout).toMatch(/why: it moves to another resource \(seeding.groups changed, or the stack switched modes\) and has no uniqueName to be taken over by: it is made anew/);
+    expect(planned.stdout).not.toMatch(/conversation named/);
+    expect(applied(scenario)).toEqual([]);
+
+    await scenario.up();
+    const after = (await scenario.outputs()).conversations;
+    expect(after.named).toBe(before.named);
+    expect(after.plain).not.toBe(before.plain);
+    const conversationsHeld = (scenario.emulator.state() as { conversations: Array<{ sid: string }> }).conversations.map((conversation) => conversation.sid).sort();
+    expect(conversationsHeld).toEqual([after.named, after.plain].sort());
+  }, E2E_TIMEOUT);
+});
