@@ -77,7 +77,8 @@ function recordedBy(error: unknown): { id: string; properties: Record<string, un
   return typeof id === "string" && id !== "" && typeof properties === "object" && properties !== null ? { id, properties: properties as Record<string, unknown> } : null;
 }
 
-export function conversationGroupProvider(transport: () => Transport): pulumi.dynamic.ResourceProvider {
+/** What the group does to one member: each through the Conversation resource's own provider methods. */
+function memberOperations(transport: () => Transport) {
   const member = conversationProvider(transport);
 
   /** The member's conversation is this run's, and its create intent is closed: the engine holds it in the group's state. */
@@ -145,6 +146,28 @@ export function conversationGroupProvider(transport: () => Transport): pulumi.dy
     return { id: made.id, outs: { ...withMemberBookkeeping(made.outs ?? {}, raw), adopt: raw.adopt ?? "never" } as RecordedMember["outs"] };
   }
 
+  return { member, hold, memberDiff, step, takeOver };
+}
+
+/** A member renamed into another group that cannot be given away stops the group, before any request (see releaseRefusal). */
+function refuseReleases(recorded: Record<string, RecordedMember>, news: GroupInputs): void {
+  const reasons = Object.entries(news.renamedAway).flatMap(([logicalName, away]) => {
+    const held = logicalName in news.members ? undefined : recorded[logicalName];
+    const reason = held && releaseRefusal(logicalName, held, away);
+    return reason ? [reason] : [];
+  });
+  if (reasons.length === 0) return;
+  const error = new TwilioConversationsError(
+    { operation: "rename conversation into another group", resource: news.resourceName, hint: "rename it with the uniqueName it holds, then change its uniqueName in a later up" },
+    { message: reasons.join("\n") },
+  );
+  error.stack = "refused before any request to Twilio";
+  throw error;
+}
+
+export function conversationGroupProvider(transport: () => Transport): pulumi.dynamic.ResourceProvider {
+  const { member, hold, memberDiff, step, takeOver } = memberOperations(transport);
+
   /**
    * Every member's step, all at once (the transport's limiter paces them). A member that fails
    * keeps what it made (its partial record) or its old record; the others' results are kept. Any
@@ -178,22 +201,6 @@ export function conversationGroupProvider(transport: () => Transport): pulumi.dy
     const outs: GroupOutputs = { resourceName: news.resourceName, members: sortedByName(members) };
     if (failures.length > 0) throw createdButUnfinished(groupFailure(failures), id, outs, rawNews, "conversation group", done);
     return outs;
-  }
-
-  /** A member renamed into another group that cannot be given away stops the group, before any request (see releaseRefusal). */
-  function refuseReleases(recorded: Record<string, RecordedMember>, news: GroupInputs): void {
-    const reasons = Object.entries(news.renamedAway).flatMap(([logicalName, away]) => {
-      const held = logicalName in news.members ? undefined : recorded[logicalName];
-      const reason = held && releaseRefusal(logicalName, held, away);
-      return reason ? [reason] : [];
-    });
-    if (reasons.length === 0) return;
-    const error = new TwilioConversationsError(
-      { operation: "rename conversation into another group", resource: news.resourceName, hint: "rename it with the uniqueName it holds, then change its uniqueName in a later up" },
-      { message: reasons.join("\n") },
-    );
-    error.stack = "refused before any request to Twilio";
-    throw error;
   }
 
   return {
