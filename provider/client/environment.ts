@@ -1,6 +1,7 @@
-// The environment's resources on the wire: their paths, the answers kept as the environment's
-// outputs hold them (read by client/wire.ts from their property tables), and the calls that create,
-// read, change and delete them.
+// The environment's resources on the wire: their paths (each kind's own, below the account's or the
+// service's, is its registry entry's), the answers kept as the environment's outputs hold them
+// (read by client/wire.ts from their property tables), and the calls that create, read, change
+// and delete them.
 import { TwilioConversationsError, type ErrorContext } from "../errors";
 import { valueAt } from "../domain/row";
 import type { EnvironmentKind, EnvironmentTable } from "../domain/environment";
@@ -38,28 +39,10 @@ function prefixOf(kind: EnvironmentKind, scope: EnvironmentScope): string {
   return scope.serviceSid === null ? "/v1" : `/v1/Services/${encodeURIComponent(scope.serviceSid)}`;
 }
 
-const COLLECTION_PATHS: Partial<Record<EnvironmentKind["name"], string>> = {
-  service: "/Services",
-  role: "/Roles",
-  user: "/Users",
-  addressConfiguration: "/Configuration/Addresses",
-  pushCredential: "/Credentials",
-};
-
-const SINGLETON_PATHS: Partial<Record<EnvironmentKind["name"], string>> = {
-  serviceConfiguration: "/Configuration",
-  serviceNotifications: "/Configuration/Notifications",
-  serviceWebhooks: "/Configuration/Webhooks",
-  accountConfiguration: "/Configuration",
-  accountWebhooks: "/Configuration/Webhooks",
-};
-
 /** A singleton's path, a collection's list path, or (given a SID or natural key) one object's path. */
 export function environmentPath(kind: EnvironmentKind, scope: EnvironmentScope, sid?: string): string {
-  const prefix = prefixOf(kind, scope);
-  if (kind.shape === "singleton") return prefix + SINGLETON_PATHS[kind.name]!;
-  const list = prefix + COLLECTION_PATHS[kind.name]!;
-  return sid === undefined ? list : `${list}/${encodeURIComponent(sid)}`;
+  const path = prefixOf(kind, scope) + kind.path;
+  return kind.shape === "singleton" || sid === undefined ? path : `${path}/${encodeURIComponent(sid)}`;
 }
 
 /**

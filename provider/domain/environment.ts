@@ -256,6 +256,11 @@ export interface EnvironmentKind {
   placement: Placement;
   /** Where its entries sit in the stack file: keys, `*` for a mapping's values (a collection's entries, keyed by resource name). */
   at: readonly string[];
+  /**
+   * Its path in Twilio's API below the account's (`/v1`) or the service's (`/v1/Services/IS…`): a
+   * singleton's own, a collection's list (one object's is the list's, then its SID or natural key).
+   */
+  path: string;
   /** Its properties that name another entry of the stack file, resolved by the program. */
   references?: Readonly<Record<string, Reference>>;
   /** The property that names one object among its kind, for adoption and lost-answer recovery. */
@@ -283,40 +288,50 @@ const serviceRole: Reference = { to: "role", roleType: "service" };
 const KINDS = {
   service: {
     noun: "service", type: "Service", table: SERVICE_PROPERTIES, shape: "collection", placement: "account", at: ["service"],
+    path: "/Services",
     naturalKey: "friendlyName", listItems: "services",
   },
   serviceConfiguration: {
     noun: "service configuration", type: "ServiceConfiguration", table: SERVICE_CONFIGURATION_PROPERTIES, shape: "singleton", placement: "service", at: ["service", "configuration"],
+    path: "/Configuration",
     references: { defaultConversationCreatorRoleSid: conversationRole, defaultConversationRoleSid: conversationRole, defaultChatServiceRoleSid: serviceRole },
   },
   serviceNotifications: {
     noun: "service notifications", type: "ServiceNotifications", table: SERVICE_NOTIFICATIONS_PROPERTIES, shape: "singleton", placement: "service", at: ["service", "notifications"],
+    path: "/Configuration/Notifications",
   },
   serviceWebhooks: {
     noun: "service webhooks", type: "ServiceWebhooks", table: SERVICE_WEBHOOKS_PROPERTIES, shape: "singleton", placement: "service", at: ["service", "webhooks"],
+    path: "/Configuration/Webhooks",
   },
   role: {
     noun: "role", type: "Role", table: ROLE_PROPERTIES, shape: "collection", placement: "service-or-default", at: ["roles", "*"],
+    path: "/Roles",
     naturalKey: "friendlyName", listItems: "roles",
   },
   user: {
     noun: "user", type: "User", table: USER_PROPERTIES, shape: "collection", placement: "service-or-default", at: ["users", "*"],
+    path: "/Users",
     references: { roleSid: serviceRole },
     naturalKey: "identity", naturalKeyUnique: true, listItems: "users", fetchesByNaturalKey: true,
   },
   accountConfiguration: {
     noun: "account configuration", type: "AccountConfiguration", table: ACCOUNT_CONFIGURATION_PROPERTIES, shape: "singleton", placement: "account", at: ["account", "configuration"],
+    path: "/Configuration",
     references: { defaultChatServiceSid: { to: "service" } },
   },
   accountWebhooks: {
     noun: "account webhooks", type: "AccountWebhooks", table: ACCOUNT_WEBHOOKS_PROPERTIES, shape: "singleton", placement: "account", at: ["account", "webhooks"],
+    path: "/Configuration/Webhooks",
   },
   addressConfiguration: {
     noun: "address configuration", type: "AddressConfiguration", table: ADDRESS_CONFIGURATION_PROPERTIES, shape: "collection", placement: "account", at: ["addressConfigurations", "*"],
+    path: "/Configuration/Addresses",
     naturalKey: "address", naturalKeyUnique: true, listItems: "address_configurations", fetchesByNaturalKey: true,
   },
   pushCredential: {
     noun: "push credential", type: "PushCredential", table: PUSH_CREDENTIAL_PROPERTIES, shape: "collection", placement: "account", at: ["pushCredentials", "*"],
+    path: "/Credentials",
     recoveryMatch: ["type", "friendlyName"], adoptBy: ["type", "friendlyName"], listItems: "credentials",
   },
 } as const satisfies Readonly<Record<string, Omit<EnvironmentKind, "name">>>;
