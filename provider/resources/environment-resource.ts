@@ -2,7 +2,7 @@
 // type whose provider (resources/environment-provider.ts) follows its kind's property table. A
 // kind's class is made here from its registry entry; resources/environment.ts names each one.
 import * as pulumi from "@pulumi/pulumi";
-import { ENVIRONMENT_KINDS, type EnvironmentKindName, type EnvironmentTableOf } from "../domain/environment";
+import { ENVIRONMENT_KINDS, type EnvironmentKindName, type EnvironmentKindOf, type EnvironmentTableOf, type EnvironmentValues } from "../domain/environment";
 import { secretProperties } from "../domain/row";
 import type { SameKeys } from "../domain/properties";
 import type { AdoptMode } from "../domain/rules";
@@ -30,6 +30,20 @@ export interface InServiceOrDefault {
 export interface Adoptable {
   adopt?: pulumi.Input<AdoptMode>;
 }
+
+/** A table's properties as Pulumi inputs: those Twilio requires always, the others optional or null (not managed). Each keeps its row's doc comment. */
+export type EnvironmentInputs<T> = { [P in keyof EnvironmentValues<T>]: pulumi.Input<Exclude<EnvironmentValues<T>[P], undefined>> };
+
+type PlacementArgs = { service: InService; "service-or-default": InServiceOrDefault; account: unknown };
+
+/**
+ * A kind's arguments, from its registry entry: its table's properties, its settings, the service it
+ * belongs to (by its placement) and, for a collection, its adoption.
+ */
+export type EnvironmentArgs<K extends EnvironmentKindName> = Common &
+  PlacementArgs[EnvironmentKindOf<K>["placement"]] &
+  (EnvironmentKindOf<K>["shape"] extends "collection" ? Adoptable : unknown) &
+  EnvironmentInputs<EnvironmentTableOf<K>>;
 
 /** The arguments that are properties of the kind's table: not its settings, service or adoption. */
 type Declared<Args> = Exclude<keyof Args, keyof Common | keyof InService | keyof Adoptable | "deleteWithConversations">;

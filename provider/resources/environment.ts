@@ -1,84 +1,24 @@
 // The environment's resources as a program declares them: a service and what configures it, roles,
 // users, the account's configuration and webhooks, address configurations and push credentials.
-// Each kind's arguments, and its class (made from the registry of kinds by
+// Each kind's arguments (its table's, by its registry entry), and its class (made from the registry of kinds by
 // resources/environment-resource.ts, which refuses arguments that part ways with the kind's table).
 // Everything this module exports, the package exports.
 import type * as pulumi from "@pulumi/pulumi";
-import type { JsonObject } from "../domain/json";
-import { environmentResource, type Adoptable, type Common, type In, type InService, type InServiceOrDefault } from "./environment-resource";
-import type { AutoCreation, NewMessageNotification, Notification } from "../domain/environment";
+import { environmentResource, type EnvironmentArgs, type EnvironmentInputs } from "./environment-resource";
+import type { AutoCreation, EnvironmentTableOf, Notification } from "../domain/environment";
 
-export interface ServiceArgs extends Common, Adoptable {
-  /** A service is never updated in Twilio: a new name replaces it. */
-  friendlyName: pulumi.Input<string>;
+export interface ServiceArgs extends EnvironmentArgs<"service"> {
   /** Delete the service even when it still holds conversations the stack does not declare. Default false. */
   deleteWithConversations?: pulumi.Input<boolean>;
 }
-
-export interface ServiceConfigurationArgs extends Common, InService {
-  defaultConversationCreatorRoleSid?: In<string>;
-  defaultConversationRoleSid?: In<string>;
-  defaultChatServiceRoleSid?: In<string>;
-  reachabilityEnabled?: In<boolean>;
-}
-
-export interface NotificationArgs extends Notification {}
-
-export interface ServiceNotificationsArgs extends Common, InService {
-  logEnabled?: In<boolean>;
-  newMessage?: In<NewMessageNotification>;
-  addedToConversation?: In<NotificationArgs>;
-  removedFromConversation?: In<NotificationArgs>;
-}
-
-export interface WebhookConfigurationArgs {
-  preWebhookUrl?: In<string>;
-  postWebhookUrl?: In<string>;
-  method?: In<"GET" | "POST">;
-  /** The events sent, a set: their order never shows as a change. */
-  filters?: In<string[]>;
-}
-
-export interface ServiceWebhooksArgs extends Common, InService, WebhookConfigurationArgs {}
-
-export interface AccountWebhooksArgs extends Common, WebhookConfigurationArgs {
-  target?: In<"webhook" | "flex">;
-}
-
-export interface RoleArgs extends Common, InServiceOrDefault, Adoptable {
-  friendlyName: pulumi.Input<string>;
-  type: pulumi.Input<"conversation" | "service">;
-  /** A set: their order never shows as a change. Updated in place. */
-  permissions: pulumi.Input<string[]>;
-}
-
-export interface UserArgs extends Common, InServiceOrDefault, Adoptable {
-  /** A new identity replaces the user. */
-  identity: pulumi.Input<string>;
-  friendlyName?: In<string>;
-  attributes?: In<JsonObject>;
-  roleSid?: In<string>;
-}
-
-export interface AccountConfigurationArgs extends Common {
-  defaultChatServiceSid?: In<string>;
-  defaultMessagingServiceSid?: In<string>;
-  /** ISO 8601 durations, e.g. `PT1H`. */
-  defaultInactiveTimer?: In<string>;
-  defaultClosedTimer?: In<string>;
-}
-
-export interface AutoCreationArgs extends AutoCreation {}
-
-export interface AddressConfigurationArgs extends Common, Adoptable {
-  type: pulumi.Input<"sms" | "whatsapp" | "messenger" | "gbm" | "email" | "rcs" | "apple" | "chat">;
-  /** A new address replaces the configuration. */
-  address: pulumi.Input<string>;
-  friendlyName?: In<string>;
-  autoCreation?: In<AutoCreationArgs>;
-  addressCountry?: In<string>;
-}
-
+export interface ServiceConfigurationArgs extends EnvironmentArgs<"serviceConfiguration"> {}
+export interface ServiceNotificationsArgs extends EnvironmentArgs<"serviceNotifications"> {}
+export interface ServiceWebhooksArgs extends EnvironmentArgs<"serviceWebhooks"> {}
+export interface RoleArgs extends EnvironmentArgs<"role"> {}
+export interface UserArgs extends EnvironmentArgs<"user"> {}
+export interface AccountConfigurationArgs extends EnvironmentArgs<"accountConfiguration"> {}
+export interface AccountWebhooksArgs extends EnvironmentArgs<"accountWebhooks"> {}
+export interface AddressConfigurationArgs extends EnvironmentArgs<"addressConfiguration"> {}
 /**
  * A push credential. Its certificate, private key, API key and secret are sent to Twilio, kept in
  * state as Pulumi secrets (encrypted inputs; the outputs hold only their fingerprints), and never
@@ -86,15 +26,12 @@ export interface AddressConfigurationArgs extends Common, Adoptable {
  * Adopted (by type and friendlyName), it keeps the secrets it holds: those declared are recorded, and
  * sent only once their value changes.
  */
-export interface PushCredentialArgs extends Common, Adoptable {
-  type: pulumi.Input<"apn" | "fcm" | "gcm">;
-  friendlyName?: In<string>;
-  sandbox?: In<boolean>;
-  certificate?: In<string>;
-  privateKey?: In<string>;
-  apiKey?: In<string>;
-  secret?: In<string>;
-}
+export interface PushCredentialArgs extends EnvironmentArgs<"pushCredential"> {}
+
+// The parts of composite properties, and the webhooks both the service and the account have, by the names users import.
+export interface NotificationArgs extends Notification {}
+export interface AutoCreationArgs extends AutoCreation {}
+export interface WebhookConfigurationArgs extends EnvironmentInputs<EnvironmentTableOf<"serviceWebhooks">> {}
 
 /** A Conversation Service. */
 export const Service = environmentResource<ServiceArgs>("service");
