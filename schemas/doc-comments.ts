@@ -70,3 +70,15 @@ export function rowDocReader(root: string): (table: object, property: string) =>
     return bySource.get(source)!.get(constant)?.get(property);
   };
 }
+
+/** Reads the doc comment of a kind's entry in the registry of environment kinds (KINDS): the description of its entries in the stack file. */
+export function kindDocReader(root: string): (kind: string) => string {
+  const source = "provider/domain/environment.ts";
+  let kinds: Map<string, string> | undefined;
+  return (kind) => {
+    kinds ??= docCommentsOf(source, readFileSync(join(root, source), "utf8")).get("KINDS") ?? new Map<string, string>();
+    const doc = kinds.get(kind);
+    if (!doc) throw new Error(`the kind ${kind} has entries in the stack file but no doc comment in KINDS to describe them`);
+    return doc;
+  };
+}

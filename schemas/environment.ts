@@ -1,21 +1,26 @@
 // The stack file's environment: the service (declared, or an existing one configured), its roles
 // and users, the account's configuration and webhooks, address configurations and push
-// credentials. Structure here; the rules on values are provider/domain/environment-rules.ts, the
-// same that the provider's `check` applies, called on each entry with its values under the
+// credentials. Each kind's entry is its table's keys (typed by its rows' rules, described by their
+// doc comments), placed where its registry entry says; the keys that are no row (adopt, the
+// service's SID) are declared here. The rules on values are provider/domain/environment-rules.ts,
+// the same that the provider's `check` applies, called on each entry with its values under the
 // properties' names and reported under the file's keys.
 import { z } from "zod";
 import {
-  ACCOUNT_WEBHOOK_TARGETS,
-  ADDRESS_TYPES,
   AUTO_CREATION_TYPES,
   ENVIRONMENT_KINDS,
   kindsPlacedIn,
-  PUSH_CREDENTIAL_TYPES,
-  ROLE_TYPES,
+  type EnvironmentCollectionSection,
+  type EnvironmentKind,
   type EnvironmentKindName,
   type EnvironmentKindOf,
+  type EnvironmentRow,
+  type EnvironmentRule,
+  type EnvironmentTableOf,
   type Reference,
 } from "../provider/domain/environment";
+import { secretProperties, type KeysWhere } from "../provider/domain/row";
+import { tableFields, type RowFields } from "./fields";
 import { environmentViolations } from "../provider/domain/environment-rules";
 import { ADOPT_MODES, SID_PATTERNS } from "../provider/domain/rules";
 import { explain, isRecord, report, type Issues } from "./explain";
@@ -31,42 +36,111 @@ export const CONFIG_KEY_PATTERN = /^(?:[A-Za-z][A-Za-z0-9_-]*:)?[A-Za-z][A-Za-z0
 /** The value of `account.configuration.defaultChatService` that names the service this stack declares. */
 export const STACK_SERVICE = "stack";
 
-/** A value that names a declared role by its key, or an existing role by its `RL…` SID. */
-const roleReference = z.string().describe("A role declared under roles (its key), or an existing role's RL… SID.");
+const ADOPT = "When one already exists: never (create another, or fail), ifExists (take it over; destroy then puts it back as found), require (fail unless it exists).";
+const adopt = (description = ADOPT) => z.enum(ADOPT_MODES).optional().describe(description);
 
-const adopt = z
-  .enum(ADOPT_MODES)
-  .optional()
-  .describe("When one already exists: never (create another, or fail), ifExists (take it over; destroy then puts it back as found), require (fail unless it exists).");
-
-const url = z.string().describe("An absolute http(s) URL.");
-const method = z.string().describe("GET or POST.");
-const filters = z.array(z.string()).describe("The events sent, as Twilio names them (onMessageAdded, …); their order does not matter.");
-
-const webhookFields = {
-  preWebhookUrl: url.optional().describe("The URL Twilio calls before an action (it may refuse it)."),
-  postWebhookUrl: url.optional().describe("The URL Twilio calls after an action."),
-  method: method.optional(),
-  filters: filters.optional(),
+/** What `adopt` says where a kind adopts otherwise than by its natural key. */
+const ADOPT_DESCRIPTIONS: Partial<Record<EnvironmentKindName, string>> = {
+  service: "Take over a service of this name that already exists: never (default), ifExists, require.",
+  pushCredential:
+    "Take over a credential of this type and friendlyName that already exists (the oldest): never (default), ifExists, require. An adopted credential keeps the secrets it holds; the declared ones are sent once their value changes.",
 };
 
-const notification = {
+const url = () => z.string().describe("An absolute http(s) URL.");
+const method = () => z.string().describe("GET or POST.");
+const events = () => z.array(z.string()).describe("The events sent, as Twilio names them (onMessageAdded, …); their order does not matter.");
+
+const notification = () => ({
   enabled: z.boolean().optional().describe("Send this notification."),
   template: z.string().optional().describe("The notification's text, with Twilio's ${…} placeholders."),
   sound: z.string().optional().describe("The sound the device plays."),
-};
-const notificationOf = (event: string) => z.strictObject(notification).optional().describe(`The push notification ${event}. A part left out is not managed.`);
+});
 
-const secretReference = z
-  .strictObject({
-    secret: z
-      .string()
-      .regex(CONFIG_KEY_PATTERN, {
-        error: (issue) => explain(`${quote(issue.input)} is not a config key`, "name the key you set with `pulumi config set --secret <key> …`, e.g. apnCertificate"),
+function newMessageNotification() {
+  return z.strictObject({
+    ...notification(),
+    badgeCountEnabled: z.boolean().optional().describe("Show the unread count as the app's badge."),
+    withMedia: z
+      .strictObject({
+        enabled: z.boolean().optional().describe("Send a notification of its own for a message with media."),
+        template: z.string().optional().describe("Its text, with Twilio's ${…} placeholders."),
       })
-      .describe("The Pulumi config key that holds it, set with `pulumi config set --secret <key> <value>`."),
-  })
-  .describe("A secret: never written in the stack file, only named. It reaches Twilio, never state, plans or logs.");
+      .optional()
+      .describe("For a message with media."),
+  });
+}
+
+function autoCreation() {
+  return z.strictObject({
+    enabled: z.boolean().optional().describe("Open a conversation when a message arrives."),
+    type: z.enum(AUTO_CREATION_TYPES).optional().describe("webhook, studio or default."),
+    conversationServiceSid: z.string().optional().describe("The IS… SID of the service new conversations go to."),
+    webhookUrl: url().optional(),
+    webhookMethod: method().optional(),
+    webhookFilters: events().optional(),
+    studioFlowSid: z.string().optional().describe("The FW… SID of the Studio flow (type studio)."),
+    studioRetryCount: z.number().optional().describe("How many times Twilio retries the flow, 0 to 3 (type studio)."),
+  });
+}
+
+function secretReference() {
+  return z
+    .strictObject({
+      secret: z
+        .string()
+        .regex(CONFIG_KEY_PATTERN, {
+          error: (issue) => explain(`${quote(issue.input)} is not a config key`, "name the key you set with `pulumi config set --secret <key> …`, e.g. apnCertificate"),
+        })
+        .describe("The Pulumi config key that holds it, set with `pulumi config set --secret <key> <value>`."),
+    })
+    .describe("A secret: never written in the stack file, only named. It reaches Twilio, never state, plans or logs.");
+}
+
+/**
+ * The type of an environment row's key in the stack file, by its rule: the value's shape (and the
+ * parts of a composite, described here). What a rule judges beyond its type (a SID, a URL, a limit)
+ * is environmentRules', after the schema: the same rules the provider's `check` applies. A
+ * reference (a role's key, the stack's service) is text the stack program resolves.
+ */
+function ruleType(rule: EnvironmentRule): z.ZodType {
+  if (rule === "boolean") return z.boolean();
+  if (rule === "webhookUrl") return url();
+  if (rule === "method") return method();
+  if (rule === "events") return events();
+  if (rule === "permissions") return z.array(z.string());
+  if (rule === "json") return z.record(z.string(), z.unknown());
+  if (rule === "notification") return z.strictObject(notification());
+  if (rule === "newMessageNotification") return newMessageNotification();
+  if (rule === "autoCreation") return autoCreation();
+  if (typeof rule === "object" && "oneOf" in rule) return z.enum(rule.oneOf as [string, ...string[]]);
+  return z.string();
+}
+
+type SecretForms<T> = { [P in KeysWhere<T, { secret: true }>]: (rule: z.ZodType) => z.ZodOptional<ReturnType<typeof secretReference>> };
+
+/** The stack file's keys of a kind's table: each row's, typed by its rule, a secret named by its config key. */
+function kindFields<K extends EnvironmentKindName>(kind: K): RowFields<EnvironmentTableOf<K>, SecretForms<EnvironmentTableOf<K>>> {
+  const table = ENVIRONMENT_KINDS[kind].table as EnvironmentTableOf<K>;
+  const secrets = Object.fromEntries(secretProperties(table).map((property) => [property, () => secretReference().optional()]));
+  return tableFields(table, (row) => ruleType((row as EnvironmentRow).rule), secrets as never) as RowFields<EnvironmentTableOf<K>, SecretForms<EnvironmentTableOf<K>>>;
+}
+
+/** Which kind an entry of the stack file is: the JSON Schema generator describes it from the kind's doc comment in the registry. */
+export const STACK_FILE_ENTRIES = z.registry<{ kind: EnvironmentKindName }>();
+
+type Adoption<K extends EnvironmentKindName> = EnvironmentKindOf<K>["shape"] extends "collection" ? { adopt: ReturnType<typeof adopt> } : Record<never, never>;
+type Entry<K extends EnvironmentKindName> = z.ZodObject<RowFields<EnvironmentTableOf<K>, SecretForms<EnvironmentTableOf<K>>> & Adoption<K>, z.core.$strict>;
+/** The kinds whose entries are one table's keys (but the service, which may also be a SID and nests some of them). */
+type EntryKind = Exclude<EnvironmentKindName, "service">;
+type Entries = { [K in EntryKind]: Entry<K> };
+
+/** A kind's entry in the stack file: its table's keys, and `adopt` for a collection. */
+function entrySchema<K extends EntryKind>(kind: K): Entry<K> {
+  const adoption = ENVIRONMENT_KINDS[kind].shape === "collection" ? { adopt: adopt(ADOPT_DESCRIPTIONS[kind]) } : {};
+  const entry = z.strictObject({ ...kindFields(kind), ...adoption });
+  STACK_FILE_ENTRIES.add(entry, { kind });
+  return entry as unknown as Entry<K>;
+}
 
 /** The kinds whose entries sit in the stack file below another kind's entry: a service's configuration, notifications and webhooks. */
 type NestedKind = { [K in EnvironmentKindName]: EnvironmentKindOf<K>["at"] extends readonly ["service", string] ? K : never }[EnvironmentKindName];
@@ -84,14 +158,15 @@ type Sections = {
   >;
 };
 
-/** What each section of the stack file says of itself (the entries say the rest). */
-const SECTION_DESCRIPTIONS: Readonly<Record<Section, string>> = {
-  roles: "Roles keyed by name in the stack (the key is the resource name).",
-  users: "Users keyed by name in the stack.",
+/** What each section of the stack file that is no collection says of itself (the entries say the rest; a collection's says it from its kind's noun). */
+const PLACE_DESCRIPTIONS: Readonly<Record<Exclude<Section, EnvironmentCollectionSection>, string>> = {
   account: "Account-wide settings: one per Twilio account, so one stack per account should set them.",
-  addressConfigurations: "Address configurations keyed by name in the stack.",
-  pushCredentials: "Push credentials keyed by name in the stack.",
 };
+
+const sectionDescription = (section: Section, kind: EnvironmentKind): string =>
+  section in PLACE_DESCRIPTIONS
+    ? PLACE_DESCRIPTIONS[section as keyof typeof PLACE_DESCRIPTIONS]
+    : `${kind.noun[0].toUpperCase()}${kind.noun.slice(1)}s keyed by name in the stack (the key is the resource name).`;
 
 /** The entries placed in a section as one object's keys (a service's `configuration`, …). */
 function placeShape<Kinds extends keyof Entries>(entries: Entries, section: string): PlaceShape<Kinds> {
@@ -108,139 +183,20 @@ function sectionsOf(entries: Entries): Sections {
         first.at[1] === "*"
           ? z.record(z.string(), entries[first.name as keyof Entries])
           : z.strictObject(placeShape(entries, section));
-      return [section, schema.describe(SECTION_DESCRIPTIONS[section]).optional()];
+      return [section, schema.describe(sectionDescription(section, first)).optional()];
     }),
   ) as unknown as Sections;
 }
 
-/** Each kind's entry in the stack file, by kind (but the service, which nests some of them): where it sits is its registry entry's `at`. */
-function entrySchemas() {
-  const configuration = z
-    .strictObject({
-      defaultConversationCreatorRole: roleReference.optional().describe("The conversation role of a participant who creates a conversation."),
-      defaultConversationRole: roleReference.optional().describe("The conversation role of a participant added to a conversation."),
-      defaultChatServiceRole: roleReference.optional().describe("The service role of a new user."),
-      reachabilityEnabled: z.boolean().optional().describe("Whether participants see each other's online state."),
-    })
-    .describe("The service's configuration: its default roles and reachability. Destroy puts back what was found.");
-
-  const notifications = z
-    .strictObject({
-      logEnabled: z.boolean().optional().describe("Log push notifications."),
-      newMessage: z
-        .strictObject({
-          ...notification,
-          badgeCountEnabled: z.boolean().optional().describe("Show the unread count as the app's badge."),
-          withMedia: z
-            .strictObject({
-              enabled: z.boolean().optional().describe("Send a notification of its own for a message with media."),
-              template: z.string().optional().describe("Its text, with Twilio's ${…} placeholders."),
-            })
-            .optional()
-            .describe("For a message with media."),
-        })
-        .optional()
-        .describe("The push notification of a new message. A part left out is not managed."),
-      addedToConversation: notificationOf("to a user added to a conversation"),
-      removedFromConversation: notificationOf("to a user removed from a conversation"),
-    })
-    .describe("The service's push notifications. Destroy puts back what was found.");
-
-  const webhooks = z.strictObject(webhookFields).describe("The service's pre- and post-event webhooks. Destroy puts back what was found.");
-
-  const role = z
-    .strictObject({
-      friendlyName: z.string().describe("The role's name; a new name replaces the role."),
-      type: z.enum(ROLE_TYPES).describe("conversation (a participant's role) or service (a user's role); a new type replaces the role."),
-      permissions: z.array(z.string()).describe("What the role may do (sendMessage, leaveConversation, …); updated in place, order does not matter."),
-      adopt,
-    })
-    .describe("A role of the stack's service (or of the default service).");
-
-  const user = z
-    .strictObject({
-      identity: z.string().describe("The user's identity; a new identity replaces the user."),
-      friendlyName: z.string().optional().describe("The user's display name."),
-      attributes: z.record(z.string(), z.unknown()).optional().describe("Free-form metadata as a YAML mapping (sent as JSON)."),
-      role: roleReference.optional(),
-      adopt,
-    })
-    .describe("A user of the stack's service (or of the default service).");
-
-  const accountConfiguration = z
-    .strictObject({
-      defaultChatService: z.string().optional().describe(`The account's default Conversation Service: an IS… SID, or "${STACK_SERVICE}" for the service this stack declares.`),
-      defaultMessagingServiceSid: z.string().optional().describe("The account's default Messaging Service (MG…)."),
-      defaultInactiveTimer: z.string().optional().describe("ISO 8601 duration after which new conversations become inactive; at least PT1M."),
-      defaultClosedTimer: z.string().optional().describe("ISO 8601 duration after which new conversations close; at least PT10M."),
-    })
-    .describe("The account's Conversations defaults. Destroy puts back what was found.");
-
-  const accountWebhooks = z
-    .strictObject({ ...webhookFields, target: z.enum(ACCOUNT_WEBHOOK_TARGETS).optional().describe("webhook or flex.") })
-    .describe("The account's webhooks. Destroy puts back what was found.");
-
-  const addressConfiguration = z
-    .strictObject({
-      type: z.enum(ADDRESS_TYPES).describe("The channel; a new type replaces the configuration."),
-      address: z.string().describe("The address (a phone number in E.164, an email address, …); a new address replaces the configuration."),
-      friendlyName: z.string().optional().describe("A name for the configuration."),
-      autoCreation: z
-        .strictObject({
-          enabled: z.boolean().optional().describe("Open a conversation when a message arrives."),
-          type: z.enum(AUTO_CREATION_TYPES).optional().describe("webhook, studio or default."),
-          conversationServiceSid: z.string().optional().describe("The IS… SID of the service new conversations go to."),
-          webhookUrl: url.optional(),
-          webhookMethod: method.optional(),
-          webhookFilters: filters.optional(),
-          studioFlowSid: z.string().optional().describe("The FW… SID of the Studio flow (type studio)."),
-          studioRetryCount: z.number().optional().describe("How many times Twilio retries the flow, 0 to 3 (type studio)."),
-        })
-        .optional()
-        .describe("How a conversation opens when a message arrives at the address."),
-      addressCountry: z.string().optional().describe("ISO 3166-1 alpha-2 code; a new country replaces the configuration."),
-      adopt,
-    })
-    .describe("An address that opens conversations by itself. Adopted by its address.");
-
-  const pushCredential = z
-    .strictObject({
-      type: z.enum(PUSH_CREDENTIAL_TYPES).describe("apn (Apple), fcm (Firebase) or gcm; a new type replaces the credential."),
-      friendlyName: z.string().optional().describe("A name for the credential."),
-      sandbox: z.boolean().optional().describe("APN: the sandbox environment."),
-      certificate: secretReference.optional().describe("APN: the certificate (PEM), as a secret."),
-      privateKey: secretReference.optional().describe("APN: the private key (PEM), as a secret."),
-      apiKey: secretReference.optional().describe("GCM: the API key, as a secret."),
-      secret: secretReference.optional().describe("FCM: the server key, as a secret."),
-      adopt: adopt.describe(
-        "Take over a credential of this type and friendlyName that already exists (the oldest): never (default), ifExists, require. An adopted credential keeps the secrets it holds; the declared ones are sent once their value changes.",
-      ),
-    })
-    .describe("A push credential. Twilio never answers its secrets back, so drift on them cannot be seen.");
-
-  return {
-    serviceConfiguration: configuration,
-    serviceNotifications: notifications,
-    serviceWebhooks: webhooks,
-    role,
-    user,
-    accountConfiguration,
-    accountWebhooks,
-    addressConfiguration,
-    pushCredential,
-  } satisfies Record<Exclude<EnvironmentKindName, "service">, z.ZodType>;
-}
-
-type Entries = ReturnType<typeof entrySchemas>;
-
 export function environmentSchemas() {
-  const entries = entrySchemas();
+  const kinds = Object.keys(ENVIRONMENT_KINDS).filter((kind): kind is EntryKind => kind !== "service");
+  const entries = Object.fromEntries(kinds.map((kind) => [kind, entrySchema(kind)])) as unknown as Entries;
   const serviceConfigurable = placeShape<NestedKind>(entries, "service");
 
   const declaredService = z
     .strictObject({
-      friendlyName: z.string().describe("The service's name. Twilio cannot rename a service: a new name replaces it (and everything in it)."),
-      adopt: adopt.describe("Take over a service of this name that already exists: never (default), ifExists, require."),
+      ...kindFields("service"),
+      adopt: adopt(ADOPT_DESCRIPTIONS.service),
       deleteWithConversations: z
         .boolean()
         .optional()

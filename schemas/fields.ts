@@ -38,6 +38,8 @@ import {
 } from "../provider/domain/rules";
 import { declarable, type DeclaredRow, type Declarable, type FieldRule, type PropertyRow, type ValueOf } from "../provider/domain/properties";
 import type { JsonValue } from "../provider/domain/json";
+import type { EnvironmentRule } from "../provider/domain/environment";
+import type { FieldRow, Row } from "../provider/domain/row";
 import { explain, report, yamlKindOf } from "./explain";
 import { closestTo } from "./issues";
 
@@ -281,7 +283,7 @@ export function ruleSchema(rule: FieldRule, shared: SharedSchemas): z.ZodType {
 const UTF16 = "(UTF-16 code units, as Twilio counts: an emoji counts 2)";
 
 /** What a rule says in numbers, for the description: the limits of LIMITS, so that no doc comment repeats one. */
-export function ruleWording(rule: FieldRule): string | undefined {
+export function ruleWording(rule: FieldRule | EnvironmentRule): string | undefined {
   if (rule === "uniqueName") return `At most ${LIMITS.uniqueNameChars} characters ${UTF16}; not blank, not "." or "..", no "/", "?" or "#".`;
   if (rule === "timers") return `The inactive timer is ${timerBounds("inactive")}; the closed timer ${timerBounds("closed")}.`;
   if (rule === "contentVariables") return `Values become strings of at most ${LIMITS.contentVariableValueChars} characters.`;
@@ -289,10 +291,11 @@ export function ruleWording(rule: FieldRule): string | undefined {
   if (rule === "webhookTriggers") return `At most ${LIMITS.webhookTriggers}, each 1 to ${LIMITS.webhookTriggerChars} characters.`;
   if (typeof rule === "object" && "text" in rule) return `At most ${TEXT_LIMITS[rule.text].limit} characters ${UTF16}.`;
   if (typeof rule === "object" && "attributes" in rule) return `At most ${ATTRIBUTE_LIMITS[rule.attributes]} bytes as JSON.`;
+  if (typeof rule === "object" && "timer" in rule) return `${timerBounds(rule.timer)[0].toUpperCase()}${timerBounds(rule.timer).slice(1)}.`;
   return undefined;
 }
 
-type Table = Readonly<Record<string, PropertyRow>>;
+type Table = Readonly<Record<string, Row>>;
 
 /** Which row a key of the stack file is: the JSON Schema generator describes it from the row. */
 export const STACK_FILE_ROWS = z.registry<{ table: Table; property: string }>();
@@ -316,12 +319,36 @@ export type RowFields<T, Forms> = {
 };
 
 /** The stack file's keys of a table's declared rows, in table order, each typed by its rule; optional unless required or with a default. */
-export function rowFields<T extends Table, Forms extends StackFileForms<T> = Record<never, never>>(table: T, shared: SharedSchemas, forms?: Forms & StackFileForms<T>): RowFields<T, Forms> {
+export function rowFields<T extends Readonly<Record<string, PropertyRow>>, Forms extends StackFileForms<T> = Record<never, never>>(
+  table: T,
+  shared: SharedSchemas,
+  forms?: Forms & StackFileForms<T>,
+): RowFields<T, Forms> {
+  return tableFields(
+    table,
+    (row, property) => {
+      const { rule } = row as DeclaredRow;
+      if (rule === null) throw new Error(`row ${property} is in the stack file (${row.yaml}) but has no rule to type it`);
+      return ruleSchema(rule, shared);
+    },
+    forms,
+  );
+}
+
+/**
+ * The stack file's keys of any kind's table (rowFields for the conversation side's, the
+ * environment's in schemas/environment.ts): each declared row's key, typed by `schemaOf` (its rule)
+ * or its form, optional unless required or with a default, registered as its row's.
+ */
+export function tableFields<T extends Table, Forms extends StackFileForms<T> = Record<never, never>>(
+  table: T,
+  schemaOf: (row: FieldRow, property: string) => z.ZodType,
+  forms?: Forms & StackFileForms<T>,
+): RowFields<T, Forms> {
   const fields: Record<string, z.ZodType> = {};
   for (const property of declarable(table)) {
-    const row = table[property] as DeclaredRow;
-    if (row.rule === null) throw new Error(`row ${property} is in the stack file (${row.yaml}) but has no rule to type it`);
-    const rule = ruleSchema(row.rule, shared);
+    const row = table[property] as FieldRow & { default?: unknown };
+    const rule = schemaOf(row, property);
     const form = (forms as Record<string, ((rule: z.ZodType) => z.ZodType) | undefined> | undefined)?.[property];
     const field = form ? form(rule) : row.required ? rule : row.default !== undefined ? rule.default(row.default as never) : rule.optional();
     // A schema shared by several keys (messageIndex) is wrapped, so that each row describes its own key.

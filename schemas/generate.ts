@@ -1,14 +1,18 @@
 // `npm run schemas`: writes schemas/stack.schema.json from the zod schema, for editors
 // (`# yaml-language-server: $schema=…`). A test keeps the committed file current. A key that is a
 // table's row is described by the row's doc comment and its rule's limits (fields.ts): validate
-// needs no descriptions, so they are read from the source here, and written once.
+// needs no descriptions, so they are read from the source here, and written once; so is an
+// environment entry's, from its kind's doc comment in the registry.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
-import { rowDocReader } from "./doc-comments";
+import { kindDocReader, rowDocReader } from "./doc-comments";
 import { STACK_FILE_ROWS, ruleWording } from "./fields";
 import { stackSchema } from "./stack";
-import { isDeclared, type PropertyRow } from "../provider/domain/properties";
+import { isField, type Row } from "../provider/domain/row";
+import type { EnvironmentRule } from "../provider/domain/environment";
+import type { FieldRule } from "../provider/domain/properties";
+import { STACK_FILE_ENTRIES } from "./environment";
 
 /**
  * The schema's identity: where the published package serves this very file, at this version. An
@@ -39,12 +43,15 @@ export function packageRoot(): string {
 /** The JSON Schema of what people write in a stack file (zod's input side: defaults are optional). */
 export function stackJsonSchemaText(): string {
   const describe = rowDescriber(packageRoot());
+  const describeKind = kindDocReader(packageRoot());
   const schema = z.toJSONSchema(stackSchema(), {
     io: "input",
     unrepresentable: "any",
     override: ({ zodSchema, jsonSchema }) => {
       const row = STACK_FILE_ROWS.get(zodSchema);
       if (row) describedFirst(jsonSchema as Record<string, unknown>, describe(row.table, row.property));
+      const entry = STACK_FILE_ENTRIES.get(zodSchema);
+      if (entry) describedFirst(jsonSchema as Record<string, unknown>, describeKind(entry.kind));
     },
   });
   withMarkdownDescriptions(schema);
@@ -55,11 +62,12 @@ export function stackJsonSchemaText(): string {
 /** A row's description: its doc comment, then what its rule says in numbers. A row of the stack file without a doc comment is an error. */
 function rowDescriber(root: string) {
   const docOf = rowDocReader(root);
-  return (table: Readonly<Record<string, PropertyRow>>, property: string): string => {
+  return (table: Readonly<Record<string, Row>>, property: string): string => {
     const row = table[property];
     const doc = docOf(table, property);
     if (!doc) throw new Error(`the row ${property} is a key of the stack file but has no doc comment to describe it`);
-    const wording = isDeclared(row) && row.rule !== null ? ruleWording(row.rule) : undefined;
+    const rule = isField(row) && "rule" in row ? (row.rule as FieldRule | EnvironmentRule | null) : null;
+    const wording = rule !== null ? ruleWording(rule) : undefined;
     return wording ? `${doc} ${wording}` : doc;
   };
 }

@@ -1,17 +1,10 @@
 // The rules of the environment's resources, one definition for the stack file's schema and the
-// provider's `check`: each returns the violations of one resource's values, by property name (a
-// composite's part as `property.part`). Values not yet known (preview) are not judged.
-import {
-  ACCOUNT_WEBHOOK_TARGETS,
-  ADDRESS_TYPES,
-  AUTO_CREATION_TYPES,
-  ENVIRONMENT_KINDS,
-  PUSH_CREDENTIAL_TYPES,
-  ROLE_TYPES,
-  WEBHOOK_METHODS,
-  type EnvironmentKindName,
-} from "./environment";
-import { choiceViolation, sidViolation, textViolation, timerViolation, type FieldViolation, type SidKind, type Violation } from "./rules";
+// provider's `check`: each row's rule (domain/environment.ts) says what its value is judged by, and
+// the rules across fields follow; each returns the violations of one resource's values, by
+// property name (a composite's part as `property.part`). Values not yet known (preview) are not
+// judged.
+import { AUTO_CREATION_TYPES, ENVIRONMENT_KINDS, PUSH_CREDENTIAL_TYPES, WEBHOOK_METHODS, type EnvironmentKindName, type EnvironmentRule } from "./environment";
+import { choiceViolation, sidViolation, textViolation, timerViolation, type FieldViolation, type SidKind, type Timer, type Violation } from "./rules";
 import { valueAt } from "./properties";
 import { containsUnknown } from "./unknown";
 
@@ -40,13 +33,12 @@ const text = (check: (text: string) => Violation | undefined): Check => (value) 
   typeof value === "string" ? check(value) : { message: `expected text, received ${quote(value)}`, hint: "quote it" };
 const sid = (kind: SidKind): Check => text((value) => sidViolation(kind, value));
 const oneOf = (allowed: readonly string[]): Check => (value) => choiceViolation(allowed, value);
-const friendlyName: Check = text((value) => textViolation("friendlyName", value));
 const url: Check = text(webhookUrlViolation);
 const permissions: Check = (value) =>
   Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === "string" && item.trim() !== "")
     ? undefined
     : { message: "permissions must be a list of at least one permission", hint: "list them, e.g. permissions: [sendMessage, leaveConversation]" };
-const timer = (which: "inactive" | "closed"): Check => text((value) => timerViolation(which, value));
+const timer = (which: Timer): Check => text((value) => timerViolation(which, value));
 const retryCount: Check = (value) =>
   Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 3
     ? undefined
@@ -55,37 +47,38 @@ const country: Check = text((value) =>
   /^[A-Z]{2}$/.test(value) ? undefined : { message: `${quote(value)} is not a country code`, hint: "use an ISO 3166-1 alpha-2 code in capitals, e.g. US" },
 );
 
-/** Per kind: the check of each property (or part), keyed by property or `property.part`. */
-const CHECKS: Partial<Record<EnvironmentKindName, Record<string, Check>>> = {
-  service: { friendlyName },
-  serviceConfiguration: {
-    defaultConversationCreatorRoleSid: sid("role"),
-    defaultConversationRoleSid: sid("role"),
-    defaultChatServiceRoleSid: sid("role"),
-  },
-  serviceWebhooks: { preWebhookUrl: url, postWebhookUrl: url, method: methodViolation },
-  role: { friendlyName, type: oneOf(ROLE_TYPES), permissions },
-  user: { friendlyName, roleSid: sid("role") },
-  accountConfiguration: {
-    defaultChatServiceSid: sid("chatService"),
-    defaultMessagingServiceSid: sid("messagingService"),
-    defaultInactiveTimer: timer("inactive"),
-    defaultClosedTimer: timer("closed"),
-  },
-  accountWebhooks: { preWebhookUrl: url, postWebhookUrl: url, method: methodViolation, target: oneOf(ACCOUNT_WEBHOOK_TARGETS) },
-  addressConfiguration: {
-    type: oneOf(ADDRESS_TYPES),
-    friendlyName,
-    "autoCreation.type": oneOf(AUTO_CREATION_TYPES),
-    "autoCreation.conversationServiceSid": sid("chatService"),
-    "autoCreation.webhookUrl": url,
-    "autoCreation.webhookMethod": methodViolation,
-    "autoCreation.studioFlowSid": sid("studioFlow"),
-    "autoCreation.studioRetryCount": retryCount,
-    addressCountry: country,
-  },
-  pushCredential: { type: oneOf(PUSH_CREDENTIAL_TYPES), friendlyName },
+/**
+ * What a rule judges beyond the value's type (which the stack file's schema and the arguments'
+ * types say): none for `string`, `boolean`, `json`, `events` and a notification's parts.
+ */
+function checkOf(rule: EnvironmentRule): Check | undefined {
+  if (rule === "webhookUrl") return url;
+  if (rule === "method") return methodViolation;
+  if (rule === "permissions") return permissions;
+  if (rule === "country") return country;
+  if (typeof rule !== "object") return undefined;
+  if ("sid" in rule) return sid(rule.sid);
+  if ("text" in rule) return text((value) => textViolation(rule.text, value));
+  if ("timer" in rule) return timer(rule.timer);
+  return oneOf(rule.oneOf);
+}
+
+/** The checks of an auto-creation's parts, by part. */
+const AUTO_CREATION_CHECKS: Readonly<Record<string, Check>> = {
+  type: oneOf(AUTO_CREATION_TYPES),
+  conversationServiceSid: sid("chatService"),
+  webhookUrl: url,
+  webhookMethod: methodViolation,
+  studioFlowSid: sid("studioFlow"),
+  studioRetryCount: retryCount,
 };
+
+/** A row's checks, by its property (or a composite's part, as `property.part`), from its rule. */
+function rowChecks(property: string, rule: EnvironmentRule): Array<[path: string, check: Check]> {
+  if (rule === "autoCreation") return Object.entries(AUTO_CREATION_CHECKS).map(([part, check]) => [`${property}.${part}`, check]);
+  const check = checkOf(rule);
+  return check ? [[property, check]] : [];
+}
 
 /** The parts of an auto-creation that belong to each type: others would never show in Twilio's answer. */
 const AUTO_CREATION_FIELDS: Record<(typeof AUTO_CREATION_TYPES)[number], readonly string[]> = {
@@ -111,7 +104,7 @@ export function environmentViolations(kindName: EnvironmentKindName, values: Rec
       violations.push({ field: property, message: `a ${kind.noun} needs ${row.yaml}`, hint: `add ${row.yaml}: to it` });
     }
   }
-  for (const [path, check] of Object.entries(CHECKS[kindName] ?? {})) {
+  for (const [path, check] of Object.entries(kind.table).flatMap(([property, row]) => rowChecks(property, row.rule))) {
     const value = valueAt(values, path);
     if (!known(value)) continue;
     const violation = check(value);

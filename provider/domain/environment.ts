@@ -7,18 +7,44 @@
 // and its place in the stack file: the resource classes, the runtime's providers, the program, the
 // stack file's sections, export and the plan's words follow it.
 import type { JsonObject } from "./json";
+import type { FieldRule } from "./properties";
 import { as, type FieldRow, type ValueOf } from "./row";
+import type { SidKind, TextField, Timer } from "./rules";
+
+/**
+ * What an environment field's value must be: the type of its key in the stack file
+ * (schemas/environment.ts) and what `check` and validate judge of it (environment-rules.ts). The
+ * conversation side's rules where one fits (`string`, `boolean`: the type alone; a SID, a text
+ * limit, a choice), or the environment's own: an http(s) `webhookUrl`, a webhook `method` (GET or
+ * POST in either case), a list of `events`, `permissions` (at least one), a `json` object, a
+ * `timer`'s ISO 8601 duration, a `country` code, and the composite values' parts (`notification`,
+ * `newMessageNotification`, `autoCreation`). A secret row's key names the config key that holds it.
+ */
+export type EnvironmentRule =
+  | Extract<FieldRule, "string" | "boolean" | { sid: SidKind } | { text: TextField } | { oneOf: readonly string[] }>
+  | "webhookUrl"
+  | "method"
+  | "events"
+  | "permissions"
+  | "json"
+  | { timer: Timer }
+  | "country"
+  | "notification"
+  | "newMessageNotification"
+  | "autoCreation";
 
 /**
  * One field of an environment resource: the row every kind has (domain/row.ts), declared under its
  * key in the stack file and always sent in a form. A composite field (an object in the stack file)
- * names one form key and one answer key per part, by the part's dotted path below the field.
+ * names one form key and one answer key per part, by the part's dotted path below the field. Its
+ * doc comment describes its key in the JSON Schema and the reference, and its argument.
  */
 export interface EnvironmentRow extends FieldRow {
   yaml: string;
   form: string | Readonly<Record<string, string>>;
   /** `create-only`: a change replaces the object (Twilio has no update for it, or one that could not keep it whole). */
   change: "update" | "create-only";
+  rule: EnvironmentRule;
 }
 
 export type EnvironmentTable = Readonly<Record<string, EnvironmentRow>>;
@@ -27,6 +53,13 @@ export type EnvironmentTable = Readonly<Record<string, EnvironmentRow>>;
 export type EnvironmentValues<T> = { -readonly [K in keyof T as T[K] extends { required: true } ? K : never]: ValueOf<T[K]> } & {
   -readonly [K in keyof T as T[K] extends { required: true } ? never : K]?: ValueOf<T[K]> | null;
 };
+
+export const ROLE_TYPES = ["conversation", "service"] as const;
+export const WEBHOOK_METHODS = ["GET", "POST"] as const;
+export const ACCOUNT_WEBHOOK_TARGETS = ["webhook", "flex"] as const;
+export const ADDRESS_TYPES = ["sms", "whatsapp", "messenger", "gbm", "email", "rcs", "apple", "chat"] as const;
+export const AUTO_CREATION_TYPES = ["webhook", "studio", "default"] as const;
+export const PUSH_CREDENTIAL_TYPES = ["apn", "fcm", "gcm"] as const;
 
 /** The form keys and answer keys of a composite's parts: each part's key under Twilio's form prefix and answer key. */
 function composite(form: string, answer: string, parts: Readonly<Record<string, readonly [form: string, answer: string]>>) {
@@ -69,34 +102,43 @@ export interface AutoCreation {
 // but for attributes (JSON text) and a push credential's sandbox (a boolean as text).
 
 export const SERVICE_PROPERTIES = {
-  /** Twilio has no update for a service: a new name is a new service. */
+  /** The service's name. Twilio cannot rename a service: a new name replaces it (and everything in it). */
   friendlyName: {
     yaml: "friendlyName", value: as<string>(), form: "FriendlyName", answer: "friendly_name", read: "value", compare: "value", change: "create-only", secret: false,
-    required: true,
+    required: true, rule: { text: "friendlyName" },
   },
 } as const satisfies EnvironmentTable;
 
 export const SERVICE_CONFIGURATION_PROPERTIES = {
+  /** The conversation role of a participant who creates a conversation: a role declared under roles (its key), or an existing role's RL… SID. */
   defaultConversationCreatorRoleSid: {
     yaml: "defaultConversationCreatorRole", value: as<string>(), form: "DefaultConversationCreatorRoleSid", answer: "default_conversation_creator_role_sid",
-    read: "value", compare: "value", change: "update", secret: false,
+    read: "value", compare: "value", change: "update", secret: false, rule: { sid: "role" },
   },
+  /** The conversation role of a participant added to a conversation: a role declared under roles (its key), or an existing role's RL… SID. */
   defaultConversationRoleSid: {
     yaml: "defaultConversationRole", value: as<string>(), form: "DefaultConversationRoleSid", answer: "default_conversation_role_sid", read: "value",
-    compare: "value", change: "update", secret: false,
+    compare: "value", change: "update", secret: false, rule: { sid: "role" },
   },
+  /** The service role of a new user: a role declared under roles (its key), or an existing role's RL… SID. */
   defaultChatServiceRoleSid: {
     yaml: "defaultChatServiceRole", value: as<string>(), form: "DefaultChatServiceRoleSid", answer: "default_chat_service_role_sid", read: "value",
-    compare: "value", change: "update", secret: false,
+    compare: "value", change: "update", secret: false, rule: { sid: "role" },
   },
+  /** Whether participants see each other's online state. */
   reachabilityEnabled: {
     yaml: "reachabilityEnabled", value: as<boolean>(), form: "ReachabilityEnabled", answer: "reachability_enabled", read: "value", compare: "value",
-    change: "update", secret: false,
+    change: "update", secret: false, rule: "boolean",
   },
 } as const satisfies EnvironmentTable;
 
 export const SERVICE_NOTIFICATIONS_PROPERTIES = {
-  logEnabled: { yaml: "logEnabled", value: as<boolean>(), form: "LogEnabled", answer: "log_enabled", read: "value", compare: "value", change: "update", secret: false },
+  /** Log push notifications. */
+  logEnabled: {
+    yaml: "logEnabled", value: as<boolean>(), form: "LogEnabled", answer: "log_enabled", read: "value", compare: "value", change: "update", secret: false,
+    rule: "boolean",
+  },
+  /** The push notification of a new message. A part left out is not managed. */
   newMessage: {
     yaml: "newMessage", value: as<NewMessageNotification>(),
     ...composite("NewMessage", "new_message", {
@@ -105,93 +147,134 @@ export const SERVICE_NOTIFICATIONS_PROPERTIES = {
       "withMedia.enabled": ["WithMedia.Enabled", "with_media.enabled"],
       "withMedia.template": ["WithMedia.Template", "with_media.template"],
     }),
-    read: "value", compare: "value", change: "update", secret: false,
+    read: "value", compare: "value", change: "update", secret: false, rule: "newMessageNotification",
   },
+  /** The push notification to a user added to a conversation. A part left out is not managed. */
   addedToConversation: {
     yaml: "addedToConversation", value: as<Notification>(), ...composite("AddedToConversation", "added_to_conversation", NOTIFICATION_PARTS),
-    read: "value", compare: "value", change: "update", secret: false,
+    read: "value", compare: "value", change: "update", secret: false, rule: "notification",
   },
+  /** The push notification to a user removed from a conversation. A part left out is not managed. */
   removedFromConversation: {
     yaml: "removedFromConversation", value: as<Notification>(), ...composite("RemovedFromConversation", "removed_from_conversation", NOTIFICATION_PARTS),
-    read: "value", compare: "value", change: "update", secret: false,
+    read: "value", compare: "value", change: "update", secret: false, rule: "notification",
   },
 } as const satisfies EnvironmentTable;
 
 export const SERVICE_WEBHOOKS_PROPERTIES = {
-  preWebhookUrl: { yaml: "preWebhookUrl", value: as<string>(), form: "PreWebhookUrl", answer: "pre_webhook_url", read: "value", compare: "value", change: "update", secret: false },
+  /** The URL Twilio calls before an action (it may refuse it): an absolute http(s) URL. */
+  preWebhookUrl: {
+    yaml: "preWebhookUrl", value: as<string>(), form: "PreWebhookUrl", answer: "pre_webhook_url", read: "value", compare: "value", change: "update", secret: false,
+    rule: "webhookUrl",
+  },
+  /** The URL Twilio calls after an action: an absolute http(s) URL. */
   postWebhookUrl: {
     yaml: "postWebhookUrl", value: as<string>(), form: "PostWebhookUrl", answer: "post_webhook_url", read: "value", compare: "value", change: "update", secret: false,
+    rule: "webhookUrl",
   },
+  /** GET or POST (in either case). */
   method: {
     yaml: "method", value: as<(typeof WEBHOOK_METHODS)[number]>(), form: "Method", answer: "method", read: "value", compare: "value", caseless: [""],
-    change: "update", secret: false,
+    change: "update", secret: false, rule: "method",
   },
-  filters: { yaml: "filters", value: as<string[]>(), form: "Filters", answer: "filters", read: "value", compare: "set", change: "update", secret: false },
+  /** The events sent, as Twilio names them (onMessageAdded, …): a set, their order never shows as a change. */
+  filters: {
+    yaml: "filters", value: as<string[]>(), form: "Filters", answer: "filters", read: "value", compare: "set", change: "update", secret: false, rule: "events",
+  },
 } as const satisfies EnvironmentTable;
 
 export const ROLE_PROPERTIES = {
+  /** The role's name; a new name replaces the role. */
   friendlyName: {
     yaml: "friendlyName", value: as<string>(), form: "FriendlyName", answer: "friendly_name", read: "value", compare: "value", change: "create-only", secret: false,
-    required: true,
+    required: true, rule: { text: "friendlyName" },
   },
+  /** conversation (a participant's role) or service (a user's role); a new type replaces the role. */
   type: {
     yaml: "type", value: as<(typeof ROLE_TYPES)[number]>(), form: "Type", answer: "type", read: "value", compare: "value", change: "create-only", secret: false,
-    required: true,
+    required: true, rule: { oneOf: ROLE_TYPES },
   },
-  /** Twilio replaces the whole set on update; a set, so their order never shows as a change. */
+  /**
+   * What the role may do (sendMessage, leaveConversation, …), at least one: a set, their order
+   * never shows as a change. Updated in place (Twilio replaces the whole set).
+   */
   permissions: {
     yaml: "permissions", value: as<string[]>(), form: "Permission", answer: "permissions", read: "value", compare: "set", change: "update", secret: false,
-    required: true,
+    required: true, rule: "permissions",
   },
 } as const satisfies EnvironmentTable;
 
 export const USER_PROPERTIES = {
+  /** The user's identity; a new identity replaces the user. */
   identity: {
     yaml: "identity", value: as<string>(), form: "Identity", answer: "identity", read: "value", compare: "value", change: "create-only", secret: false, required: true,
+    rule: "string",
   },
-  friendlyName: { yaml: "friendlyName", value: as<string>(), form: "FriendlyName", answer: "friendly_name", read: "value", compare: "value", change: "update", secret: false },
+  /** The user's display name. */
+  friendlyName: {
+    yaml: "friendlyName", value: as<string>(), form: "FriendlyName", answer: "friendly_name", read: "value", compare: "value", change: "update", secret: false,
+    rule: { text: "friendlyName" },
+  },
+  /** Free-form metadata as a YAML mapping (sent as JSON). */
   attributes: {
     yaml: "attributes", value: as<JsonObject>(), form: "Attributes", encode: "json", answer: "attributes", read: "json", compare: "json", change: "update", secret: false,
+    rule: "json",
   },
-  roleSid: { yaml: "role", value: as<string>(), form: "RoleSid", answer: "role_sid", read: "value", compare: "value", change: "update", secret: false },
+  /** The user's service role: a role declared under roles (its key), or an existing role's RL… SID. */
+  roleSid: {
+    yaml: "role", value: as<string>(), form: "RoleSid", answer: "role_sid", read: "value", compare: "value", change: "update", secret: false, rule: { sid: "role" },
+  },
 } as const satisfies EnvironmentTable;
 
 export const ACCOUNT_CONFIGURATION_PROPERTIES = {
+  /** The account's default Conversation Service: an IS… SID, or "stack" for the service this stack declares. */
   defaultChatServiceSid: {
     yaml: "defaultChatService", value: as<string>(), form: "DefaultChatServiceSid", answer: "default_chat_service_sid", read: "value", compare: "value",
-    change: "update", secret: false,
+    change: "update", secret: false, rule: { sid: "chatService" },
   },
+  /** The account's default Messaging Service (MG…). */
   defaultMessagingServiceSid: {
     yaml: "defaultMessagingServiceSid", value: as<string>(), form: "DefaultMessagingServiceSid", answer: "default_messaging_service_sid", read: "value",
-    compare: "value", change: "update", secret: false,
+    compare: "value", change: "update", secret: false, rule: { sid: "messagingService" },
   },
+  /** ISO 8601 duration after which new conversations become inactive, e.g. `PT1H`. */
   defaultInactiveTimer: {
     yaml: "defaultInactiveTimer", value: as<string>(), form: "DefaultInactiveTimer", answer: "default_inactive_timer", read: "value", compare: "duration",
-    change: "update", secret: false,
+    change: "update", secret: false, rule: { timer: "inactive" },
   },
+  /** ISO 8601 duration after which new conversations close, e.g. `P7D`. */
   defaultClosedTimer: {
     yaml: "defaultClosedTimer", value: as<string>(), form: "DefaultClosedTimer", answer: "default_closed_timer", read: "value", compare: "duration",
-    change: "update", secret: false,
+    change: "update", secret: false, rule: { timer: "closed" },
   },
 } as const satisfies EnvironmentTable;
 
 export const ACCOUNT_WEBHOOKS_PROPERTIES = {
   ...SERVICE_WEBHOOKS_PROPERTIES,
+  /** webhook or flex. */
   target: {
     yaml: "target", value: as<(typeof ACCOUNT_WEBHOOK_TARGETS)[number]>(), form: "Target", answer: "target", read: "value", compare: "value", change: "update",
-    secret: false,
+    secret: false, rule: { oneOf: ACCOUNT_WEBHOOK_TARGETS },
   },
 } as const satisfies EnvironmentTable;
 
 export const ADDRESS_CONFIGURATION_PROPERTIES = {
+  /** The channel; a new type replaces the configuration. */
   type: {
     yaml: "type", value: as<(typeof ADDRESS_TYPES)[number]>(), form: "Type", answer: "type", read: "value", compare: "value", change: "create-only", secret: false,
-    required: true,
+    required: true, rule: { oneOf: ADDRESS_TYPES },
   },
+  /** The address (a phone number in E.164, an email address, …); a new address replaces the configuration. */
   address: {
     yaml: "address", value: as<string>(), form: "Address", answer: "address", read: "value", compare: "value", change: "create-only", secret: false, required: true,
+    rule: "string",
   },
-  friendlyName: { yaml: "friendlyName", value: as<string>(), form: "FriendlyName", answer: "friendly_name", read: "value", compare: "value", change: "update", secret: false },
+  /** A name for the configuration. */
+  friendlyName: {
+    yaml: "friendlyName", value: as<string>(), form: "FriendlyName", answer: "friendly_name", read: "value", compare: "value", change: "update", secret: false,
+    rule: { text: "friendlyName" },
+  },
+  /** How a conversation opens when a message arrives at the address. */
   autoCreation: {
     yaml: "autoCreation", value: as<AutoCreation>(),
     ...composite("AutoCreation", "auto_creation", {
@@ -204,11 +287,12 @@ export const ADDRESS_CONFIGURATION_PROPERTIES = {
       studioFlowSid: ["StudioFlowSid", "studio_flow_sid"],
       studioRetryCount: ["StudioRetryCount", "studio_retry_count"],
     }),
-    read: "value", compare: "value", caseless: ["webhookMethod"], change: "update", secret: false,
+    read: "value", compare: "value", caseless: ["webhookMethod"], change: "update", secret: false, rule: "autoCreation",
   },
+  /** ISO 3166-1 alpha-2 code; a new country replaces the configuration. */
   addressCountry: {
     yaml: "addressCountry", value: as<string>(), form: "AddressCountry", answer: "address_country", read: "value", compare: "value", change: "create-only",
-    secret: false,
+    secret: false, rule: "country",
   },
 } as const satisfies EnvironmentTable;
 
@@ -216,18 +300,28 @@ export const ADDRESS_CONFIGURATION_PROPERTIES = {
 const SECRET = { answer: null, compare: "value", change: "update", secret: true } as const;
 
 export const PUSH_CREDENTIAL_PROPERTIES = {
-  /** Twilio would update it in place, but a new type takes other secrets: it replaces the credential. */
+  /** apn (Apple), fcm (Firebase) or gcm. Twilio would update it in place, but a new type takes other secrets: it replaces the credential. */
   type: {
     yaml: "type", value: as<(typeof PUSH_CREDENTIAL_TYPES)[number]>(), form: "Type", answer: "type", read: "value", compare: "value", change: "create-only",
-    secret: false, required: true,
+    secret: false, required: true, rule: { oneOf: PUSH_CREDENTIAL_TYPES },
   },
-  friendlyName: { yaml: "friendlyName", value: as<string>(), form: "FriendlyName", answer: "friendly_name", read: "value", compare: "value", change: "update", secret: false },
-  /** Twilio answers it as text ("True"/"False"). */
-  sandbox: { yaml: "sandbox", value: as<boolean>(), form: "Sandbox", answer: "sandbox", read: "boolean", compare: "value", change: "update", secret: false },
-  certificate: { yaml: "certificate", value: as<string>(), form: "Certificate", ...SECRET },
-  privateKey: { yaml: "privateKey", value: as<string>(), form: "PrivateKey", ...SECRET },
-  apiKey: { yaml: "apiKey", value: as<string>(), form: "ApiKey", ...SECRET },
-  secret: { yaml: "secret", value: as<string>(), form: "Secret", ...SECRET },
+  /** A name for the credential. */
+  friendlyName: {
+    yaml: "friendlyName", value: as<string>(), form: "FriendlyName", answer: "friendly_name", read: "value", compare: "value", change: "update", secret: false,
+    rule: { text: "friendlyName" },
+  },
+  /** APN: the sandbox environment. Twilio answers it as text ("True"/"False"). */
+  sandbox: {
+    yaml: "sandbox", value: as<boolean>(), form: "Sandbox", answer: "sandbox", read: "boolean", compare: "value", change: "update", secret: false, rule: "boolean",
+  },
+  /** APN: the certificate (PEM), as a secret. */
+  certificate: { yaml: "certificate", value: as<string>(), form: "Certificate", ...SECRET, rule: "string" },
+  /** APN: the private key (PEM), as a secret. */
+  privateKey: { yaml: "privateKey", value: as<string>(), form: "PrivateKey", ...SECRET, rule: "string" },
+  /** GCM: the API key, as a secret. */
+  apiKey: { yaml: "apiKey", value: as<string>(), form: "ApiKey", ...SECRET, rule: "string" },
+  /** FCM: the server key, as a secret. */
+  secret: { yaml: "secret", value: as<string>(), form: "Secret", ...SECRET, rule: "string" },
 } as const satisfies EnvironmentTable;
 
 /** Where an environment resource lives: in a service, in a service or the default one, or in the account. */
@@ -281,54 +375,66 @@ const conversationRole: Reference = { to: "role", roleType: "conversation" };
 const serviceRole: Reference = { to: "role", roleType: "service" };
 
 /**
- * The registry of kinds: a kind is its entry here (its table, where it sits in the stack file, how
- * Twilio holds it). The resource classes, the provider the runtime serves, the program, the plan's
- * words and the reference follow it. Its order is the program's, after the kinds others name.
+ * The registry of kinds: a kind is its entry here (its table, where it sits in the stack file, its
+ * path, how Twilio holds it). The resource classes and their arguments, the provider the runtime
+ * serves, the program, the stack file's schema, the plan's words and the reference follow it. Its
+ * order is the program's, after the kinds others name. An entry's doc comment describes the kind's
+ * entries in the stack file (the JSON Schema and the reference).
  */
 const KINDS = {
+  /** A Conversation Service: one this stack declares (created or adopted, and deleted last), or an existing one, by SID, whose configuration it sets. */
   service: {
     noun: "service", type: "Service", table: SERVICE_PROPERTIES, shape: "collection", placement: "account", at: ["service"],
     path: "/Services",
     naturalKey: "friendlyName", listItems: "services",
   },
+  /** The service's configuration: its default roles and reachability. Destroy puts back what was found. */
   serviceConfiguration: {
     noun: "service configuration", type: "ServiceConfiguration", table: SERVICE_CONFIGURATION_PROPERTIES, shape: "singleton", placement: "service", at: ["service", "configuration"],
     path: "/Configuration",
     references: { defaultConversationCreatorRoleSid: conversationRole, defaultConversationRoleSid: conversationRole, defaultChatServiceRoleSid: serviceRole },
   },
+  /** The service's push notifications. Destroy puts back what was found. */
   serviceNotifications: {
     noun: "service notifications", type: "ServiceNotifications", table: SERVICE_NOTIFICATIONS_PROPERTIES, shape: "singleton", placement: "service", at: ["service", "notifications"],
     path: "/Configuration/Notifications",
   },
+  /** The service's pre- and post-event webhooks. Destroy puts back what was found. */
   serviceWebhooks: {
     noun: "service webhooks", type: "ServiceWebhooks", table: SERVICE_WEBHOOKS_PROPERTIES, shape: "singleton", placement: "service", at: ["service", "webhooks"],
     path: "/Configuration/Webhooks",
   },
+  /** A role of the stack's service (or of the default service). */
   role: {
     noun: "role", type: "Role", table: ROLE_PROPERTIES, shape: "collection", placement: "service-or-default", at: ["roles", "*"],
     path: "/Roles",
     naturalKey: "friendlyName", listItems: "roles",
   },
+  /** A user of the stack's service (or of the default service). */
   user: {
     noun: "user", type: "User", table: USER_PROPERTIES, shape: "collection", placement: "service-or-default", at: ["users", "*"],
     path: "/Users",
     references: { roleSid: serviceRole },
     naturalKey: "identity", naturalKeyUnique: true, listItems: "users", fetchesByNaturalKey: true,
   },
+  /** The account's Conversations defaults. Destroy puts back what was found. */
   accountConfiguration: {
     noun: "account configuration", type: "AccountConfiguration", table: ACCOUNT_CONFIGURATION_PROPERTIES, shape: "singleton", placement: "account", at: ["account", "configuration"],
     path: "/Configuration",
     references: { defaultChatServiceSid: { to: "service" } },
   },
+  /** The account's webhooks. Destroy puts back what was found. */
   accountWebhooks: {
     noun: "account webhooks", type: "AccountWebhooks", table: ACCOUNT_WEBHOOKS_PROPERTIES, shape: "singleton", placement: "account", at: ["account", "webhooks"],
     path: "/Configuration/Webhooks",
   },
+  /** An address that opens conversations by itself. Adopted by its address. */
   addressConfiguration: {
     noun: "address configuration", type: "AddressConfiguration", table: ADDRESS_CONFIGURATION_PROPERTIES, shape: "collection", placement: "account", at: ["addressConfigurations", "*"],
     path: "/Configuration/Addresses",
     naturalKey: "address", naturalKeyUnique: true, listItems: "address_configurations", fetchesByNaturalKey: true,
   },
+  /** A push credential. Twilio never answers its secrets back, so drift on them cannot be seen. */
   pushCredential: {
     noun: "push credential", type: "PushCredential", table: PUSH_CREDENTIAL_PROPERTIES, shape: "collection", placement: "account", at: ["pushCredentials", "*"],
     path: "/Credentials",
@@ -359,10 +465,3 @@ export function kindsPlacedIn(at: readonly string[]): EnvironmentKind[] {
 
 /** A kind's name in kebab case (`service-configuration`): its reference page, and the resource name of a single entry, part of its URN. */
 export const kebabName = (kind: EnvironmentKindName): string => kind.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-
-export const ROLE_TYPES = ["conversation", "service"] as const;
-export const WEBHOOK_METHODS = ["GET", "POST"] as const;
-export const ACCOUNT_WEBHOOK_TARGETS = ["webhook", "flex"] as const;
-export const ADDRESS_TYPES = ["sms", "whatsapp", "messenger", "gbm", "email", "rcs", "apple", "chat"] as const;
-export const AUTO_CREATION_TYPES = ["webhook", "studio", "default"] as const;
-export const PUSH_CREDENTIAL_TYPES = ["apn", "fcm", "gcm"] as const;
