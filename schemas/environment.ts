@@ -39,7 +39,7 @@ export const STACK_SERVICE = "stack";
 const ADOPT = "When one already exists: never (create another, or fail), ifExists (take it over; destroy then puts it back as found), require (fail unless it exists).";
 const adopt = (description = ADOPT) => z.enum(ADOPT_MODES).optional().describe(description);
 
-/** What `adopt` says where a kind adopts otherwise than by its natural key. */
+/** What `adopt` says of a kind whose adoption needs more words than the general one (ADOPT). */
 const ADOPT_DESCRIPTIONS: Partial<Record<EnvironmentKindName, string>> = {
   service: "Take over a service of this name that already exists: never (default), ifExists, require.",
   pushCredential:
