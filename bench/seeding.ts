@@ -167,6 +167,11 @@ function treeRssBytes(root: number): number {
   return total;
 }
 
+/** The text, or its first and last `each` characters when longer: where an error starts and how it ends. */
+function headAndTail(text: string, each: number): string {
+  return text.length <= 2 * each ? text : `${text.slice(0, each)}\n…\n${text.slice(-each)}`;
+}
+
 /**
  * Runs a command to completion, timing it and sampling its process tree's memory every 200 ms;
  * fails unless it exits with one of `successCodes`.
@@ -193,7 +198,7 @@ function measure(command: string, args: string[], options: { cwd: string; env: R
     child.on("close", (code) => {
       clearInterval(sampler);
       const seconds = (performance.now() - started) / 1000;
-      if (code === null || !successCodes.includes(code)) reject(new Error(`${command} ${args.join(" ")} exited ${code}\n${output.slice(-4000)}`));
+      if (code === null || !successCodes.includes(code)) reject(new Error(`${command} ${args.join(" ")} exited ${code}\n${headAndTail(output, 2000)}`));
       else resolve({ seconds, peakBytes, cpuSeconds, output, stdout });
     });
   });
