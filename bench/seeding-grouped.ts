@@ -177,6 +177,7 @@ export async function run(options: BenchOptions = {}): Promise<BenchReport> {
   const metrics: BenchMetric[] = [];
   const notes: string[] = [];
   const ups = new Map<number, number>();
+  const perConversationUps = new Map<number, number>();
   const perConversation = options.perConversationSizes ?? sizes.filter((size) => size <= PER_CONVERSATION_DEFAULT_MAX);
   for (const size of [...new Set([...sizes, ...perConversation])].sort((a, b) => a - b)) {
     if (sizes.includes(size)) {
@@ -184,7 +185,11 @@ export async function run(options: BenchOptions = {}): Promise<BenchReport> {
       metrics.push(...grouped.metrics);
       ups.set(size, grouped.upSeconds);
     }
-    if (perConversation.includes(size)) metrics.push(...(await perConversationSize(engineDir, size, ups.get(size))));
+    if (perConversation.includes(size)) {
+      const rows = await perConversationSize(engineDir, size, ups.get(size));
+      metrics.push(...rows);
+      perConversationUps.set(size, rows[0].value);
+    }
   }
   if (sizes.length >= 2) {
     const [small, large] = sizes.slice(-2);
@@ -193,9 +198,11 @@ export async function run(options: BenchOptions = {}): Promise<BenchReport> {
   }
   const skipped = sizes.filter((size) => !perConversation.includes(size));
   if (skipped.length) {
+    const ran = [...perConversationUps].pop();
+    const measured = ran ? `${ran[1].toFixed(0)} s at ${ran[0]}×${MESSAGES} in this run` : `about 45 s at 500×${MESSAGES}`;
     const note =
       `seeding-grouped: one resource per conversation not run at ${skipped.map((size) => `${size}×${MESSAGES}`).join(", ")}: its up grows with steps × state ` +
-      `(about 45 s at 500×4, many minutes at 2000×4); --per-conversation ${skipped.join(",")} runs it`;
+      `(${measured}; many minutes at 2000×${MESSAGES}); --per-conversation ${skipped.join(",")} runs it`;
     notes.push(note);
     process.stderr.write(`bench: ${note}\n`);
   }
