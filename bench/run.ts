@@ -9,17 +9,16 @@
 //   npm run bench -- --only seeding --sizes 50,150
 //                                      seeding sizes in conversations × 4 messages (default 50,150,500;
 //                                      seeding-children: 50, with 3 participants and a webhook each;
-//                                      seeding-grouped: 2000, about 50 conversations per group)
+//                                      seeding-grouped: 500,2000, about 50 conversations per group)
+//   npm run bench -- --only seeding-grouped --per-conversation 500,2000
+//                                      seeding-grouped: the sizes at which one resource per conversation
+//                                      also runs (default: those up to 500; 2,000 takes many minutes)
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { BenchMetric } from "./metric";
-
-export interface BenchOptions {
-  sizes?: number[];
-}
+import type { BenchMetric, BenchOptions, BenchReport } from "./metric";
 
 interface BenchModule {
-  run(options: BenchOptions): Promise<BenchMetric[]>;
+  run(options: BenchOptions): Promise<BenchMetric[] | BenchReport>;
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -76,14 +75,15 @@ function parseArguments(argv: string[]): { only: string[]; options: BenchOptions
     const arg = argv[i];
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
     if (flag === "--help" || flag === "-h") usage(0);
-    if (flag !== "--only" && flag !== "--sizes") usage(2, `unknown argument: ${arg}`);
+    if (flag !== "--only" && flag !== "--sizes" && flag !== "--per-conversation") usage(2, `unknown argument: ${arg}`);
     const value = inline ?? argv[++i];
     const items = (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
     if (!items.length) usage(2, `${flag} needs a value`);
-    if (flag === "--sizes") {
+    if (flag === "--sizes" || flag === "--per-conversation") {
       const sizes = items.map(Number);
-      if (sizes.some((size) => !Number.isInteger(size) || size < 1)) usage(2, `--sizes takes whole numbers of conversations, e.g. 50,150: ${value}`);
-      options.sizes = sizes;
+      if (sizes.some((size) => !Number.isInteger(size) || size < 1)) usage(2, `${flag} takes whole numbers of conversations, e.g. 50,150: ${value}`);
+      if (flag === "--sizes") options.sizes = sizes;
+      else options.perConversationSizes = sizes;
       continue;
     }
     for (const name of items) {
@@ -96,7 +96,7 @@ function parseArguments(argv: string[]): { only: string[]; options: BenchOptions
 
 function usage(code: number, problem?: string): never {
   if (problem) console.error(problem);
-  console.error(`usage: node dist/bench/run.js [--only ${Object.keys(MODULES).join("|")}] [--sizes 50,150,500]`);
+  console.error(`usage: node dist/bench/run.js [--only ${Object.keys(MODULES).join("|")}] [--sizes 50,150,500] [--per-conversation 500]`);
   process.exit(code);
 }
 
@@ -124,16 +124,17 @@ function better(metric: BenchMetric): string {
 async function main(): Promise<void> {
   const { only: selected, options } = parseArguments(process.argv.slice(2));
   const startedAt = new Date();
-  const modules: Record<string, { seconds: number; error?: string }> = {};
+  const modules: Record<string, { seconds: number; error?: string; notes?: string[] }> = {};
   const scored: Scored[] = [];
 
   for (const name of selected) {
     const started = performance.now();
     process.stderr.write(`bench: ${name}…\n`);
     try {
-      const metrics = await MODULES[name]().run(options);
+      const result = await MODULES[name]().run(options);
+      const { metrics, notes } = Array.isArray(result) ? { metrics: result, notes: [] } : result;
       scored.push(...metrics.map((metric) => score(name, metric)));
-      modules[name] = { seconds: (performance.now() - started) / 1000 };
+      modules[name] = { seconds: (performance.now() - started) / 1000, ...(notes.length ? { notes } : {}) };
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       modules[name] = { seconds: (performance.now() - started) / 1000, error: message };
@@ -147,6 +148,8 @@ async function main(): Promise<void> {
   const withTarget = scored.filter((row) => row.met !== null);
   const missed = withTarget.filter((row) => !row.met);
   const failed = Object.entries(modules).filter(([, m]) => m.error);
+  const notes = Object.values(modules).flatMap((m) => m.notes ?? []);
+  if (notes.length) console.log(`\n${notes.map((note) => `note: ${note}`).join("\n")}`);
   console.log();
   console.log(
     `${withTarget.length - missed.length}/${withTarget.length} targets met` +

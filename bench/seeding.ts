@@ -6,12 +6,14 @@
 // with the engine's checkpoint after every step turned off (what those checkpoints cost). Targets
 // are issue 14's.
 // Module `seeding-children` (issue 10): the same three side by side for conversations that also
-// have 3 participants and a scoped webhook each, with where the time of `up` goes.
+// have 3 participants and a scoped webhook each, with where the time of `up` goes. Module
+// `seeding-grouped` (issue 26, seeding-grouped.ts) measures with the functions exported here.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../emulator";
+import { EXIT } from "../provider/cli/exit-codes";
 import type { BenchMetric } from "./metric";
 import {
   SEED_WEBHOOK_FILTERS,
@@ -30,10 +32,11 @@ const { ensureEngine, pulumiEnv, PROJECT } = require("../../scripts/engine.js") 
   pulumiEnv: (engineDir: string, base: Record<string, string | undefined>) => Record<string, string>;
   PROJECT: string;
 };
+export { ensureEngine };
 
 export const DEFAULT_SIZES = [50, 150, 500];
 export const DEFAULT_CHILDREN_SIZES = [50];
-const MESSAGES = 4;
+export const MESSAGES = 4;
 /** Each conversation's children in the `seeding-children` case. */
 const CHILDREN = { participants: 3, webhooks: 1 };
 /**
@@ -104,12 +107,14 @@ export function seedStackWithChildrenYaml(conversations: number, messages: numbe
   return `${lines.join("\n")}\n`;
 }
 
-interface Timed {
+export interface Timed {
   seconds: number;
   peakBytes: number;
   /** CPU time of the command's own process (for pulumi, the engine), as last sampled. */
   cpuSeconds: number;
+  /** Its stdout and stderr, interleaved. */
   output: string;
+  stdout: string;
 }
 
 /**
@@ -162,13 +167,25 @@ function treeRssBytes(root: number): number {
   return total;
 }
 
-/** Runs a command to completion, timing it and sampling its process tree's memory every 200 ms. */
-function measure(command: string, args: string[], options: { cwd: string; env: Record<string, string> }): Promise<Timed> {
+/** The text, or its first and last `each` characters when longer: where an error starts and how it ends. */
+function headAndTail(text: string, each: number): string {
+  return text.length <= 2 * each ? text : `${text.slice(0, each)}\n…\n${text.slice(-each)}`;
+}
+
+/**
+ * Runs a command to completion, timing it and sampling its process tree's memory every 200 ms;
+ * fails unless it exits with one of `successCodes`.
+ */
+function measure(command: string, args: string[], options: { cwd: string; env: Record<string, string> }, successCodes: readonly number[] = [0]): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
-    child.stdout!.on("data", (chunk) => (output += chunk));
+    let stdout = "";
+    child.stdout!.on("data", (chunk) => {
+      output += chunk;
+      stdout += chunk;
+    });
     child.stderr!.on("data", (chunk) => (output += chunk));
     let peakBytes = 0;
     let cpuSeconds = 0;
@@ -181,13 +198,13 @@ function measure(command: string, args: string[], options: { cwd: string; env: R
     child.on("close", (code) => {
       clearInterval(sampler);
       const seconds = (performance.now() - started) / 1000;
-      if (code !== 0) reject(new Error(`${command} ${args.join(" ")} exited ${code}\n${output.slice(-4000)}`));
-      else resolve({ seconds, peakBytes, cpuSeconds, output });
+      if (code === null || !successCodes.includes(code)) reject(new Error(`${command} ${args.join(" ")} exited ${code}\n${headAndTail(output, 2000)}`));
+      else resolve({ seconds, peakBytes, cpuSeconds, output, stdout });
     });
   });
 }
 
-function checkSeeded(emulator: RunningEmulator, conversations: number, messages: number, who: string): void {
+export function checkSeeded(emulator: RunningEmulator, conversations: number, messages: number, who: string): void {
   const state = emulator.state() as { conversations: { uniqueName?: string | null; unique_name?: string | null }[]; messages: unknown[] };
   if (state.conversations.length !== conversations || state.messages.length !== conversations * messages) {
     throw new Error(
@@ -267,7 +284,10 @@ class RequestTimeline {
   }
 }
 
-class Workspace {
+/** The package's command line. */
+const PLAN_CLI = path.resolve(__dirname, "../provider/cli.js");
+
+export class Workspace {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "tcp-bench-seeding-"));
   readonly stack = `bench-${process.pid}-${Date.now().toString(36)}`;
   constructor(
@@ -292,6 +312,15 @@ class Workspace {
   pulumi(args: string[], withStack = true): Promise<Timed> {
     const stackArgs = withStack ? ["--stack", this.stack] : [];
     return measure("pulumi", [...args, ...stackArgs, "--non-interactive"], { cwd: this.cwd, env: this.env() });
+  }
+
+  /**
+   * The package's `plan` (as `npm run plan -- --stack S` runs it) in JSON, on this workspace's
+   * stack and backend; it exits 2 when the plan holds changes.
+   */
+  plan(): Promise<Timed> {
+    const args = [PLAN_CLI, "plan", "--stack", this.stack, "--cwd", this.cwd, "--format", "json"];
+    return measure(process.execPath, args, { cwd: this.cwd, env: this.env() }, [EXIT.ok, EXIT.changes]);
   }
 
   async init(config: Record<string, string> = {}): Promise<void> {
@@ -323,7 +352,7 @@ interface SizeResult {
 }
 
 /** What a case seeds and how it checks the result. */
-interface SeedCase {
+export interface SeedCase {
   /** How progress lines and figures name a size of the case. */
   label(conversations: number, messages: number): string;
   stackYaml(conversations: number, messages: number): string;
@@ -333,7 +362,7 @@ interface SeedCase {
   timeline: boolean;
 }
 
-const PLAIN: SeedCase = { label: (conversations, messages) => `${conversations}×${messages}`, stackYaml: seedStackYaml, check: checkSeeded, scriptArgs: [], timeline: false };
+export const PLAIN: SeedCase = { label: (conversations, messages) => `${conversations}×${messages}`, stackYaml: seedStackYaml, check: checkSeeded, scriptArgs: [], timeline: false };
 const WITH_CHILDREN: SeedCase = {
   label: (conversations, messages) =>
     `${conversations}×(${messages} messages, ${CHILDREN.participants} participants, ${CHILDREN.webhooks} webhook${CHILDREN.webhooks === 1 ? "" : "s"})`,
@@ -341,22 +370,6 @@ const WITH_CHILDREN: SeedCase = {
   check: checkSeededChildren,
   scriptArgs: ["children"],
   timeline: true,
-};
-
-/** Conversations per group in the grouped case: the stack declares ceil(N / 50) groups. */
-export const GROUPED_PER_GROUP = 50;
-
-export function groupCount(conversations: number): number {
-  return Math.ceil(conversations / GROUPED_PER_GROUP);
-}
-
-/** Issue 26's case: the plain seed with `seeding: { groups }`, about 50 conversations per group resource. */
-const GROUPED: SeedCase = {
-  label: (conversations, messages) => `${conversations}×${messages} grouped (${groupCount(conversations)} groups)`,
-  stackYaml: (conversations, messages) => `seeding:\n  groups: ${groupCount(conversations)}\n${seedStackYaml(conversations, messages)}`,
-  check: checkSeeded,
-  scriptArgs: [],
-  timeline: false,
 };
 
 /** The stack's checkpoint in the file backend: its resources and size. */
@@ -369,20 +382,44 @@ function stateOf(backend: string): { resources: number; bytes: number } {
 }
 
 /** `up` of the stack, then its no-op previews when asked, and the script beside them. */
-async function measureSize(engineDir: string, size: number, withPreview: boolean, seedCase: SeedCase = PLAIN): Promise<SizeResult> {
-  const up = await measureUp(engineDir, size, withPreview, seedCase);
+export async function measureSize<After = never>(
+  engineDir: string,
+  size: number,
+  withPreview: boolean,
+  seedCase: SeedCase = PLAIN,
+  afterUp?: (seeded: Seeded) => Promise<After>,
+): Promise<SizeResult & { after?: After }> {
+  const up = await measureUp(engineDir, size, withPreview, seedCase, {}, afterUp);
   return { ...up, ...(await measureScript(size, seedCase)) };
 }
 
-/** `up` of the stack on a fresh emulator (with `env`), every object checked, then its no-op previews when asked. */
-async function measureUp(
+/** A stack just seeded by `up`: where it lives, its stack file and the emulator holding it. */
+export interface Seeded {
+  workspace: Workspace;
+  emulator: RunningEmulator;
+  stackFile: string;
+  size: number;
+}
+
+/**
+ * The emulator's request log holds every request of the largest seed (each `up` of 2,000 × 4 sends
+ * more than 10,000, its default), so the counts are whole.
+ */
+const REQUEST_LOG_LIMIT = 1_000_000;
+
+/**
+ * `up` of the stack on a fresh emulator (with `env`), every object checked, then its no-op previews
+ * when asked, then `afterUp` on the seeded stack when given.
+ */
+export async function measureUp<After = never>(
   engineDir: string,
   size: number,
   withPreview: boolean,
   seedCase: SeedCase,
   env: Record<string, string> = {},
-): Promise<Omit<SizeResult, "script" | "scriptRequests">> {
-  const emulator = await startEmulator({ port: 0, apsLimits: true });
+  afterUp?: (seeded: Seeded) => Promise<After>,
+): Promise<Omit<SizeResult, "script" | "scriptRequests"> & { after?: After }> {
+  const emulator = await startEmulator({ port: 0, apsLimits: true, requestLogLimit: REQUEST_LOG_LIMIT });
   const workspace = new Workspace(engineDir, PROJECT, {
     TWILIO_CONVERSATIONS_BASE_URL: emulator.url,
     TWILIO_ACCOUNT_SID: emulator.credentials.accountSid,
@@ -394,11 +431,12 @@ async function measureUp(
   let state: { resources: number; bytes: number };
   let requests: number;
   let timeline: RequestTimeline | undefined;
+  let after: After | undefined;
   try {
     const stackFile = path.join(workspace.dir, "stack.yaml");
     fs.writeFileSync(stackFile, seedCase.stackYaml(size, MESSAGES));
     await workspace.init({ stackFile });
-    process.stderr.write(`bench: seeding ${seedCase.label(size, MESSAGES)} up…\n`);
+    process.stderr.write(`bench: seeding ${seedCase.label(size, MESSAGES)} up${env.PULUMI_SKIP_CHECKPOINTS ? " with PULUMI_SKIP_CHECKPOINTS=true" : ""}…\n`);
     if (seedCase.timeline) {
       timeline = new RequestTimeline(emulator);
       timeline.start();
@@ -415,17 +453,18 @@ async function measureUp(
       process.stderr.write(`bench: seeding ${size}×${MESSAGES} no-op previews…\n`);
       previews = await noopPreviews(workspace);
     }
+    if (afterUp) after = await afterUp({ workspace, emulator, stackFile, size });
   } finally {
     workspace.dispose();
     await emulator.close();
   }
   const recorded = timeline && { first: timeline.first, last: timeline.last };
-  return { size, up, previews, resources: state.resources, stateBytes: state.bytes, requests, timeline: recorded };
+  return { size, up, previews, resources: state.resources, stateBytes: state.bytes, requests, timeline: recorded, ...(afterUp ? { after } : {}) };
 }
 
 /** The twilio-node script seeding the same on a fresh emulator, every object checked. */
 async function measureScript(size: number, seedCase: SeedCase): Promise<Pick<SizeResult, "script" | "scriptRequests">> {
-  const scriptEmulator = await startEmulator({ port: 0, apsLimits: true });
+  const scriptEmulator = await startEmulator({ port: 0, apsLimits: true, requestLogLimit: REQUEST_LOG_LIMIT });
   try {
     process.stderr.write(`bench: seeding ${seedCase.label(size, MESSAGES)} twilio-node script…\n`);
     const { accountSid, authToken } = scriptEmulator.credentials;
@@ -466,14 +505,14 @@ async function noopPreviews(workspace: Workspace): Promise<Timed[]> {
   return previews;
 }
 
-const PREVIEW_RUNS = 3;
+export const PREVIEW_RUNS = 3;
 
-function medianSeconds(runs: readonly Timed[]): number {
+export function medianSeconds(runs: readonly Timed[]): number {
   const sorted = runs.map((run) => run.seconds).sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-const MB = 1024 * 1024;
+export const MB = 1024 * 1024;
 
 export async function run(options: { sizes?: number[] } = {}): Promise<BenchMetric[]> {
   const sizes = [...(options.sizes ?? DEFAULT_SIZES)].sort((a, b) => a - b);
@@ -540,57 +579,6 @@ export async function run(options: { sizes?: number[] } = {}): Promise<BenchMetr
     }
   }
 
-  return metrics;
-}
-
-export const DEFAULT_GROUPED_SIZES = [2000];
-
-/**
- * Issue 26's case: N × 4 in grouped seeding (see GROUPED), `up` beside the twilio-node script and
- * the floor, the do-nothing provider with as many steps as the grouped stack has resources, and at
- * the largest size the no-op preview (median of three).
- */
-export async function runGrouped(options: { sizes?: number[] } = {}): Promise<BenchMetric[]> {
-  const sizes = [...(options.sizes ?? DEFAULT_GROUPED_SIZES)].sort((a, b) => a - b);
-  const engineDir = ensureEngine();
-  const metrics: BenchMetric[] = [];
-  const ups: Array<{ size: number; seconds: number }> = [];
-  for (const size of sizes) {
-    const largest = size === sizes[sizes.length - 1];
-    const result = await measureSize(engineDir, size, largest, GROUPED);
-    ups.push({ size, seconds: result.up.seconds });
-    const label = `seeding ${GROUPED.label(size, MESSAGES)}`;
-    const floor = floorSeconds(size, MESSAGES);
-    // The engine alone for the same steps: as many resources as the grouped stack has.
-    const noop = await noopRun(engineDir, result.resources, false);
-    metrics.push(
-      { name: `${label} up`, value: result.up.seconds, unit: "s", better: "lower" },
-      { name: `${label} twilio-node script`, value: result.script.seconds, unit: "s", better: "lower" },
-      { name: `${label} Twilio's floor`, value: floor, unit: "s", better: "lower" },
-      { name: `${label} up / script`, value: result.up.seconds / result.script.seconds, unit: "×", target: 1.1, better: "lower" },
-      { name: `${label} up / floor`, value: result.up.seconds / floor, unit: "×", better: "lower" },
-      { name: `${label} up peak memory`, value: result.up.peakBytes / MB, unit: "MB", target: 700, better: "lower" },
-      { name: `${label} up: the engine's CPU time`, value: result.up.cpuSeconds, unit: "s", better: "lower" },
-      { name: `${label} up, do-nothing provider with the same ${result.resources} steps`, value: noop.up.seconds, unit: "s", better: "lower" },
-      { name: `${label} engine steps (resources in state)`, value: result.resources, unit: "", better: "lower" },
-      { name: `${label} state bytes per conversation`, value: Math.round(result.stateBytes / size), unit: "B", better: "lower" },
-      { name: `${label} requests per up`, value: result.requests, unit: "", better: "lower" },
-    );
-    if (result.previews) {
-      metrics.push(
-        { name: `${label} first no-op preview (closes the seed's journal)`, value: result.previews[0].seconds, unit: "s", better: "lower" },
-        { name: `${label} no-op preview (median of ${PREVIEW_RUNS})`, value: medianSeconds(result.previews), unit: "s", target: 10, better: "lower" },
-      );
-    }
-    process.stderr.write(
-      `bench: ${label}: up ${result.up.seconds.toFixed(1)} s, script ${result.script.seconds.toFixed(1)} s, floor ${floor.toFixed(2)} s, ` +
-        `up peak ${(result.up.peakBytes / MB).toFixed(0)} MB${result.previews ? `, no-op preview ${medianSeconds(result.previews).toFixed(1)} s` : ""}\n`,
-    );
-  }
-  if (ups.length >= 2) {
-    const [small, large] = ups.slice(-2);
-    metrics.push({ name: `seeding grouped up ${large.size} / (${(large.size / small.size).toFixed(2)} × ${small.size})`, value: large.seconds / (small.seconds * (large.size / small.size)), unit: "×", target: 1.15, better: "lower" });
-  }
   return metrics;
 }
 
