@@ -4,37 +4,25 @@
 import { describe, expect, it } from "vitest";
 import { madeByCreate } from "../../../provider/client/conversations";
 import type { ConversationFields, ObservedConversation } from "../../../provider/client/wire";
+import { CONVERSATION_PROPERTIES } from "../../../provider/domain/properties";
+import { nothingAnswered, nothingSent } from "../../support/rows";
 
 const MG = "MG" + "1".repeat(32);
 const OTHER_MG = "MG" + "2".repeat(32);
 
-const sent = (fields: Partial<ConversationFields> = {}): ConversationFields => ({
-  uniqueName: null,
-  friendlyName: "Support",
-  state: null,
-  timers: null,
-  attributes: null,
-  messagingServiceSid: null,
-  bindings: null,
-  ...fields,
-});
+const sent = (fields: Partial<ConversationFields> = {}): ConversationFields => ({ ...nothingSent(CONVERSATION_PROPERTIES), friendlyName: "Support", ...fields });
 
 // As the emulator answers a conversation created with only FriendlyName "Support".
 const found = (fields: Partial<ObservedConversation> = {}): ObservedConversation => ({
+  ...nothingAnswered(CONVERSATION_PROPERTIES),
   sid: "CH" + "a".repeat(32),
   accountSid: "AC" + "0".repeat(32),
   chatServiceSid: "IS" + "0".repeat(32),
-  messagingServiceSid: null,
-  uniqueName: null,
   friendlyName: "Support",
   state: "active",
   attributes: {},
   dateCreated: "2024-03-01T09:00:00Z",
   dateUpdated: "2024-03-01T09:00:00Z",
-  dateInactive: null,
-  dateClosed: null,
-  url: null,
-  bindings: null,
   ...fields,
 });
 
