@@ -72,6 +72,11 @@ describe("diffConversation", () => {
     ["a whole-timers unknown", {}, { timers: UNKNOWN as never }, { changes: true, replaces: [] }],
     ["one timer unknown", {}, { timers: { inactive: UNKNOWN, closed: "PT10M" } }, { changes: true, replaces: [] }],
     ["messaging service changed", {}, { messagingServiceSid: "MG" + "f".repeat(32) }, { changes: true, replaces: [] }],
+    // Held as 2024-01-31T09:30:00Z: compared as instants, to the second Twilio keeps.
+    ["creation date as held, with a fraction Twilio drops", {}, { dateCreated: "2024-01-31T09:30:00.400Z" }, { changes: false, replaces: [] }],
+    ["creation date backdated: updated in place", {}, { dateCreated: "2023-06-01T08:00:00Z" }, { changes: true, replaces: [] }],
+    ["creation date left out is unmanaged", {}, { dateCreated: null }, { changes: false, replaces: [] }],
+    ["creation date unknown", {}, { dateCreated: UNKNOWN }, { changes: true, replaces: [] }],
     ["adopt changed: recorded only", {}, { adopt: "ifExists" }, { changes: true, replaces: [] }],
     ["webhooksEnabled changed: recorded only", {}, { webhooksEnabled: true }, { changes: true, replaces: [] }],
     // The service.
@@ -132,9 +137,10 @@ describe("changedConversationProperties", () => {
         attributes: { team: "a", tier: 2 },
         timers: { inactive: "PT1M", closed: "P1D" },
         bindings: { email: { address: "support@example.com", name: "Support" } },
+        dateCreated: "2023-06-01T08:00:00Z",
         adopt: "ifExists",
       }),
-    ).toEqual(["friendlyName", "attributes", "bindings", "timers"]);
+    ).toEqual(["friendlyName", "attributes", "bindings", "dateCreated", "timers"]);
   });
 
   it("a property Twilio no longer holds is set again", () => {

@@ -54,6 +54,10 @@ describe("madeByCreate", () => {
     ["email address sent, found none", { bindings: { email: { address: "a@example.com" } } }, {}, null, false],
     ["email name not sent, found one", { bindings: { email: { address: "a@example.com" } } }, { bindings: { email: { address: "a@example.com", name: "Desk" } } }, null, false],
     ["no bindings sent, found an email sender", {}, { bindings: { email: { address: "a@example.com", name: null } } }, null, false],
+    // Creation date: matched only when sent (Twilio stamps the create's own time otherwise), to the second.
+    ["creation date not sent, found any", {}, { dateCreated: "2031-05-05T05:05:05Z" }, null, true],
+    ["creation date sent, found it to the second", { dateCreated: "2024-03-01T09:00:00.900Z" }, {}, null, true],
+    ["creation date sent, found another", { dateCreated: "2023-01-01T00:00:00Z" }, {}, null, false],
   ])("%s", (_name, fields, observed, accountDefault, expected) => {
     expect(madeByCreate(found(observed), sent(fields), accountDefault)).toBe(expected);
   });

@@ -52,6 +52,7 @@ describe("conversationForm", () => {
     ["no email in the bindings", { bindings: {} }, {}],
     ["empty attributes are still sent", { attributes: {} }, { Attributes: "{}" }],
     ["empty friendly name is sent", { friendlyName: "" }, { FriendlyName: "" }],
+    ["a creation date, as Twilio's whole-second UTC date", { dateCreated: "2024-01-02T03:04:05.678Z" }, { DateCreated: "2024-01-02T03:04:05Z" }],
   ])("%s", (_name, fields, expected) => {
     expect(conversationForm(fields)).toEqual(expected);
   });
