@@ -7,7 +7,8 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENVIRONMENT_KINDS, kebabName, type EnvironmentKind, type EnvironmentKindName } from "../provider/domain/environment";
-import { CONVERSATION_PROPERTIES, MESSAGE_PROPERTIES, PARTICIPANT_PROPERTIES, WEBHOOK_PROPERTIES, partsOf } from "../provider/domain/properties";
+import { CONVERSATION_PROPERTIES, MESSAGE_PROPERTIES, PARTICIPANT_PROPERTIES, WEBHOOK_PROPERTIES, partsOf, type DeclaredRow } from "../provider/domain/properties";
+import { isField, type FieldRow, type ObservedRow, type RowTable } from "../provider/domain/row";
 import { docCommentsOf, tableOrigin } from "../schemas/doc-comments";
 import { packageRoot, stackJsonSchemaText } from "../schemas/generate";
 
@@ -17,28 +18,14 @@ export const REFERENCE_DIR = "docs/reference";
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; anyOf?: JsonSchema[]; description?: string };
 
-/** A row of any kind's table (domain/row.ts), as far as the reference reads it. */
-interface AnyRow {
-  yaml?: string | null;
-  form?: string | Readonly<Record<string, string>> | null;
-  answer?: string | Readonly<Record<string, string>> | null;
-  change: string;
-  compare?: string;
-  encode?: string;
-  onCreate?: string;
-  narrowUpdate?: string;
-  default?: unknown;
-  secret?: boolean;
-  required?: boolean;
-  caseless?: readonly string[];
-}
-type AnyTable = Readonly<Record<string, AnyRow>>;
+/** A declared row of any kind's table (domain/row.ts), with what the conversation side's rows add (properties.ts). */
+type ReferenceRow = FieldRow & Partial<Pick<DeclaredRow, "default" | "onCreate" | "narrowUpdate">>;
 
 /** One page: a table, where its entries sit in the stack file, and what the page says first. */
 interface PageSource {
   file: string;
   title: string;
-  table: AnyTable;
+  table: RowTable;
   source: string;
   /** The entry's place in the schema: property names, `*` for a mapping's values, `[]` for a list's items. */
   at: string[];
@@ -198,14 +185,14 @@ interface Line {
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-function changeOf(row: AnyRow | undefined): string {
+function changeOf(row: FieldRow | undefined): string {
   if (!row) return "—";
   if (row.change === "update") return "in place";
   if (row.change === "create-only") return "replace";
   return "recorded";
 }
 
-function parameterOf(row: AnyRow, part: string | null): string {
+function parameterOf(row: ReferenceRow, part: string | null): string {
   if (!row.form) return "—";
   const key = partsOf(row.form).find(([path]) => path === (part ?? ""))?.[1];
   if (!key) return typeof row.form === "string" ? code(row.form) : "by part, below";
@@ -213,7 +200,7 @@ function parameterOf(row: AnyRow, part: string | null): string {
   return `${code(key)}${notes.length ? ` (${notes.join("; ")})` : ""}`;
 }
 
-function answerOf(row: AnyRow, part: string | null): string | undefined {
+function answerOf(row: FieldRow, part: string | null): string | undefined {
   if (!row.answer) return undefined;
   return partsOf(row.answer).find(([path]) => path === (part ?? ""))?.[1];
 }
@@ -233,7 +220,7 @@ function pageAt(pages: PageSource[], path: string[]): string | undefined {
 
 function linesOf(page: PageSource, pages: PageSource[], root: JsonSchema, docs: Map<string, string>): { lines: Line[]; elsewhere: string[]; outputs: string[] } {
   const rows = Object.entries(page.table);
-  const declared = rows.filter(([, row]) => row.change !== "observed");
+  const declared = rows.filter((entry): entry is [string, ReferenceRow] => isField(entry[1]));
   const byKey = new Map(declared.filter(([, row]) => row.yaml).map(([property, row]) => [row.yaml!, { property, row }]));
   const entry = entryAt(root, page.at, [...byKey.keys()]);
   const required = new Set((entry.required as string[] | undefined) ?? []);
@@ -296,7 +283,7 @@ function linesOf(page: PageSource, pages: PageSource[], root: JsonSchema, docs: 
     .filter(([, row]) => !row.yaml)
     .map(([property, row]) => `- ${code(property)} (${changeOf(row)}; ${row.form ? `sent as ${parameterOf(row, null)}` : "not sent in a form"}): ${docs.get(property) ?? "set by the provider"}`);
   const outputs = rows
-    .filter(([, row]) => row.change === "observed")
+    .filter((entry): entry is [string, ObservedRow] => !isField(entry[1]))
     .map(([property, row]) => `- ${code(property)}: Twilio's ${code(row.answer)}${docs.has(property) ? `. ${docs.get(property)}` : ""}`);
   return { lines, elsewhere, outputs };
 }

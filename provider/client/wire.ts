@@ -1,8 +1,9 @@
 // Twilio's wire format (PascalCase form keys, snake_case JSON): forms and answers are built here from
 // the property tables (domain/properties.ts, the one place naming each field's keys), with the
 // paths and the shapes of answers.
-import { JsonText, canonicalJson, jsonEqual, parseJsonText, type JsonValue } from "../domain/json";
+import { JsonText, canonicalJson, parseJsonText, type JsonValue } from "../domain/json";
 import { isSid, type SidKind } from "../domain/rules";
+import { declaredDiffers } from "../diff/compare";
 import {
   CONVERSATION_PROPERTIES,
   MESSAGE_PROPERTIES,
@@ -199,9 +200,9 @@ export function holdsWhatWasSent(
     return parts.every((part) => {
       const wanted = valueAt(sentFields[property], part) ?? null;
       const holds = valueAt(held[property], part) ?? null;
-      if (recovery === "when-sent") return wanted === null || sameValue(compare, holds, wanted);
+      if (recovery === "when-sent") return wanted === null || holdsAsSent(compare, holds, wanted);
       if (recovery === "account-default") return wanted !== null ? holds === wanted : holds === null || holds === accountMessagingService;
-      return sameValue(compare, holds ?? recovery.unsent, wanted ?? recovery.unsent);
+      return holdsAsSent(compare, holds ?? recovery.unsent, wanted ?? recovery.unsent);
     });
   });
 }
@@ -212,11 +213,9 @@ export function holdsNaturalKey(table: Readonly<Record<string, PropertyRow>>, ob
   return holdsWhatWasSent(keyRows, observed, fields);
 }
 
-function sameValue(comparison: Comparison, held: unknown, wanted: unknown): boolean {
-  if (comparison === "text") return held === wanted;
-  // Twilio keeps whole seconds: a declared `09:00:00.750Z` is held as `09:00:00Z`.
-  if (comparison === "instant") return typeof held === "string" && typeof wanted === "string" && twilioDate(held) === twilioDate(wanted);
-  return jsonEqual(held, wanted);
+/** Whether Twilio holds what was sent, as the row compares them (diff's comparer); nothing sent is matched by nothing held. */
+function holdsAsSent(comparison: Comparison, held: unknown, wanted: unknown): boolean {
+  return wanted === null || wanted === undefined ? held === null : !declaredDiffers(wanted, held, comparison);
 }
 
 /** Twilio's date-time form: UTC, whole seconds, `YYYY-MM-DDTHH:mm:ssZ`. */

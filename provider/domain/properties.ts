@@ -160,6 +160,14 @@ export const CONVERSATION_PROPERTIES = {
     compare: "text", change: "update", closed: "refused", secret: false, recovery: { unsent: null }, rule: "bindings",
   },
   /**
+   * Creation time to record, an ISO 8601 UTC timestamp such as 2024-01-02T03:04:05Z, for backdating
+   * seed conversations; when absent, Twilio records the time of the create.
+   */
+  dateCreated: {
+    yaml: "dateCreated", value: as<string>(), form: "DateCreated", encode: "date", answer: "date_created", always: true, compare: "instant", change: "update",
+    closed: "refused", secret: false, recovery: "when-sent", rule: "timestamp",
+  },
+  /**
    * What to do when a conversation with this uniqueName already exists: `never` (fail; the default),
    * `ifExists` (take it over), `require` (fail unless it exists). `ifExists` and `require` need a uniqueName.
    */
@@ -175,7 +183,6 @@ export const CONVERSATION_PROPERTIES = {
     yaml: "webhooks", value: as<boolean>(), default: false, form: null, answer: null, compare: "text", change: "recorded", closed: "allowed", secret: false,
     recovery: "ignored", rule: "boolean",
   },
-  dateCreated: { ...observed("date_created"), always: true },
   dateUpdated: { ...observed("date_updated"), always: true },
   dateInactive: observed("timers.date_inactive"),
   dateClosed: observed("timers.date_closed"),

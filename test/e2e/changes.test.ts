@@ -176,6 +176,33 @@ conversations:
     await scenario.pulumi(["preview", "--expect-no-changes"]);
   }, E2E_TIMEOUT);
 
+  it("a backdated conversation is created with its date, previews clean, and a new date changes it in place", async () => {
+    scenario = await newScenario("backdated");
+    const stack = (date: string) => `
+conversations:
+  archive:
+    uniqueName: archive-backdated
+    dateCreated: ${date}
+`;
+    scenario.writeStack(stack("2023-06-01T08:00:00Z"));
+    await scenario.up();
+    const [created] = twilioObjects(scenario.emulator).conversations;
+    expect(created.date_created).toBe("2023-06-01T08:00:00Z");
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+
+    scenario.writeStack(stack("2022-12-24T18:30:00Z"));
+    const preview = await scenario.pulumi(["preview", "--diff"]);
+    expect(preview.stdout).toContain("1 to update");
+    expect(preview.stdout).not.toMatch(/to replace|to create|to delete/);
+    expect(changedProperties(preview.stdout, "archive")).toEqual(["dateCreated"]);
+    scenario.emulator.clearRequests();
+    await scenario.up();
+    expect(writes(scenario.emulator.requests())).toEqual([`POST /v1/Conversations/${created.sid}`]);
+    const [updated] = twilioObjects(scenario.emulator).conversations;
+    expect(updated).toMatchObject({ sid: created.sid, date_created: "2022-12-24T18:30:00Z" });
+    await scenario.pulumi(["preview", "--expect-no-changes"]);
+  }, E2E_TIMEOUT);
+
   it("refresh finds changes made outside and up undoes them; a conversation deleted outside is recreated", async () => {
     scenario = await newScenario("drift");
     scenario.writeStack(`

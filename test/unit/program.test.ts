@@ -58,6 +58,7 @@ describe("the Pulumi program", () => {
       stack: "staging",
       uniqueName: "staging-order-1042",
       friendlyName: "Order #1042: late delivery",
+      dateCreated: "2024-03-01T09:14:00Z",
       state: "active",
       timers: { inactive: "PT2H" },
       attributes: { orderId: 1042, channel: "sms", customer: { name: "Ada", plan: "pro" } },

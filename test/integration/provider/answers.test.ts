@@ -3,10 +3,12 @@
 // name of "." or "..") can turn a request for one conversation into one for the list.
 import { afterEach, describe, expect, it } from "vitest";
 import { createThrough, useEmulator } from "./harness";
+import { nothingSent } from "../../support/rows";
 import { testTransport } from "../../support/transport";
 import { createConversation } from "../../../provider/client/conversations";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
 import { resolveSettings } from "../../../provider/config";
+import { CONVERSATION_PROPERTIES } from "../../../provider/domain/properties";
 import { TwilioConversationsError } from "../../../provider/errors";
 
 const env = useEmulator();
@@ -166,7 +168,7 @@ describe("a later page of the lookup that is not a page of the list", () => {
         return new Response("<html>Sign in</html>", { status: 200, headers: { "content-type": "text/html" } });
       }) as typeof fetch,
     });
-    const fields = { uniqueName: null, friendlyName: "Paged", state: null, timers: null, attributes: null, messagingServiceSid: null, bindings: null };
+    const fields = { ...nothingSent(CONVERSATION_PROPERTIES), friendlyName: "Paged" };
     const outcome = await createConversation(transport, { serviceSid: null }, fields, false, { operation: "create conversation", resource: "paged" }).catch((error) => error);
     expect(outcome).toBeInstanceOf(TwilioConversationsError);
     expect(outcome.message).toContain('create conversation "paged" failed (HTTP 200): the answer is a text/html body: "<html>Sign in</html>", not a page of conversations');

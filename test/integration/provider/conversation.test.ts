@@ -110,6 +110,7 @@ describe("update", () => {
     ["attributes", { team: "sales" }, { Attributes: '{"team":"sales"}' }],
     ["messagingServiceSid", "MG00000000000000000000000000000002", { MessagingServiceSid: "MG00000000000000000000000000000002" }],
     ["timers", { inactive: "PT2H", closed: "P1D" }, { "Timers.Inactive": "PT2H" }],
+    ["dateCreated", "2023-06-01T08:00:00Z", { DateCreated: "2023-06-01T08:00:00Z" }],
   ];
 
   it.each(edits)("changes %s in place with one request that sends only that field", async (property, value, form) => {
@@ -152,6 +153,27 @@ describe("update", () => {
     const refused = await env.conversations.diff(id, outs, { ...declared, state: "active" }).catch((error: Error) => error);
     expect((refused as Error).message).toContain("can't be reopened");
     expect(env.takeRequests()).toEqual([]);
+  });
+});
+
+describe("a backdated creation date", () => {
+  it("is sent on create as Twilio's whole-second date, held as sent, and then shows no change", async () => {
+    env.takeRequests();
+    const inputs = { resourceName: "backdated", uniqueName: "backdated", dateCreated: "2023-06-01T08:00:00.250Z" };
+    const { id, outs } = await createThrough(env.conversations, inputs);
+    const requests = env.takeRequests();
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /v1/Conversations"]);
+    expect(requests[0].form).toEqual({ UniqueName: "backdated", DateCreated: "2023-06-01T08:00:00Z" });
+    expect(outs.dateCreated).toBe("2023-06-01T08:00:00Z");
+    expect(storedConversation(id).date_created).toBe("2023-06-01T08:00:00Z");
+    expect(await env.conversations.diff(id, outs, inputs)).toEqual({ changes: false, replaces: [] });
+  });
+
+  it("left out, is Twilio's own and never a change", async () => {
+    const inputs = { resourceName: "stamped", uniqueName: "stamped" };
+    const { id, outs } = await createThrough(env.conversations, inputs);
+    expect(outs.dateCreated).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(await env.conversations.diff(id, outs, inputs)).toEqual({ changes: false, replaces: [] });
   });
 });
 

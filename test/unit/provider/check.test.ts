@@ -27,6 +27,7 @@ describe("checkConversation", () => {
         timers: { inactive: "PT1M", closed: "PT10M" },
         attributes: { team: "a" },
         messagingServiceSid: MG,
+        dateCreated: "2024-01-31T09:30:00.5Z",
         adopt: "ifExists",
       }),
     ).toEqual([]);
@@ -121,6 +122,7 @@ describe("checkConversation", () => {
     ["bindings as text", { bindings: "a@example.com" }, [{ property: "bindings", reason: 'expected an object with an email sender (e.g. {email: {address: support@example.com}}), got string "a@example.com"' }]],
     ["email as text", { bindings: { email: "a@example.com" } }, [{ property: "bindings", reason: 'bindings.email: expected an object with address and/or name, got string "a@example.com"' }]],
     ["webhooksEnabled as text", { webhooksEnabled: "true" }, [{ property: "webhooksEnabled", reason: 'expected true or false, got string "true"' }]],
+    ["a creation date without a zone", { dateCreated: "2024-01-31T09:30:00" }, [{ property: "dateCreated", reason: '"2024-01-31T09:30:00" is not an ISO 8601 UTC timestamp (hint: write it like 2024-01-02T03:04:05Z (in UTC, ending with Z))' }]],
   ])("%s", (_name, news, expected) => {
     expect(conversation(news)).toEqual(expected);
   });
@@ -184,6 +186,12 @@ describe("checkConversation", () => {
       ["email sender unchanged", { state: "closed", bindings: { email: { address: "old@example.com" } } }],
     ])("accepts: %s", (_name, news) => {
       expect(conversation(news, olds)).toEqual([]);
+    });
+
+    it("refuses backdating it, and accepts its creation date as held", () => {
+      const closed = { ...olds, dateCreated: "2024-01-31T09:30:00Z" };
+      expect(conversation({ state: "closed", dateCreated: "2023-06-01T08:00:00Z" }, closed).map((failure) => failure.property)).toEqual(["dateCreated"]);
+      expect(conversation({ state: "closed", dateCreated: "2024-01-31T09:30:00.300Z" }, closed)).toEqual([]);
     });
 
     it("refuses a new email sender", () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { changedConversationProperties, declaredService, diffConversation } from "../../../provider/diff/conversation";
 import { UNKNOWN } from "../../../provider/domain/unknown";
-import type { ConversationInputs, ConversationOutputs } from "../../../provider/resources/conversation-model";
+import { CONVERSATION_PROPERTIES } from "../../../provider/domain/properties";
+import { normalizeConversationInputs, type ConversationInputs, type ConversationOutputs } from "../../../provider/resources/conversation-model";
+import { nothingAnswered } from "../../support/rows";
 import { declaredThread, type DeclaredThread, type RecordedThread } from "../../../provider/resources/thread-model";
 
 const IS = "IS" + "a".repeat(32);
@@ -10,6 +12,7 @@ const IS_OTHER = "IS" + "b".repeat(32);
 const MG = "MG" + "e".repeat(32);
 
 const olds: ConversationOutputs = {
+  ...nothingAnswered(CONVERSATION_PROPERTIES),
   resourceName: "support",
   sid: "CH" + "c".repeat(32),
   accountSid: "AC" + "0".repeat(32),
@@ -27,16 +30,14 @@ const olds: ConversationOutputs = {
   dateClosed: "2024-02-02T00:00:00Z",
   dateCreated: "2024-01-31T09:30:00Z",
   dateUpdated: "2024-01-31T09:30:00Z",
-  url: null,
   adopt: "never",
   adopted: false,
   webhooksEnabled: false,
   declared: ["uniqueName", "friendlyName", "state", "timers", "attributes", "messagingServiceSid"],
 };
 
-const news: ConversationInputs = {
+const news: ConversationInputs = normalizeConversationInputs({
   resourceName: "support",
-  chatServiceSid: null,
   uniqueName: "support-1",
   friendlyName: "Support",
   state: "active",
@@ -44,12 +45,7 @@ const news: ConversationInputs = {
   attributes: { tier: 1, team: "a" },
   messagingServiceSid: MG,
   bindings: { email: { address: "support@example.com" } },
-  adopt: "never",
-  webhooksEnabled: false,
-  messages: {},
-  participants: {},
-  scopedWebhooks: {},
-};
+});
 
 const scoped = { ...olds, chatServiceSid: IS, usesDefaultService: false };
 
@@ -76,6 +72,11 @@ describe("diffConversation", () => {
     ["a whole-timers unknown", {}, { timers: UNKNOWN as never }, { changes: true, replaces: [] }],
     ["one timer unknown", {}, { timers: { inactive: UNKNOWN, closed: "PT10M" } }, { changes: true, replaces: [] }],
     ["messaging service changed", {}, { messagingServiceSid: "MG" + "f".repeat(32) }, { changes: true, replaces: [] }],
+    // Held as 2024-01-31T09:30:00Z: compared as instants, to the second Twilio keeps.
+    ["creation date as held, with a fraction Twilio drops", {}, { dateCreated: "2024-01-31T09:30:00.400Z" }, { changes: false, replaces: [] }],
+    ["creation date backdated: updated in place", {}, { dateCreated: "2023-06-01T08:00:00Z" }, { changes: true, replaces: [] }],
+    ["creation date left out is unmanaged", {}, { dateCreated: null }, { changes: false, replaces: [] }],
+    ["creation date unknown", {}, { dateCreated: UNKNOWN }, { changes: true, replaces: [] }],
     ["adopt changed: recorded only", {}, { adopt: "ifExists" }, { changes: true, replaces: [] }],
     ["webhooksEnabled changed: recorded only", {}, { webhooksEnabled: true }, { changes: true, replaces: [] }],
     // The service.
@@ -136,9 +137,10 @@ describe("changedConversationProperties", () => {
         attributes: { team: "a", tier: 2 },
         timers: { inactive: "PT1M", closed: "P1D" },
         bindings: { email: { address: "support@example.com", name: "Support" } },
+        dateCreated: "2023-06-01T08:00:00Z",
         adopt: "ifExists",
       }),
-    ).toEqual(["friendlyName", "attributes", "bindings", "timers"]);
+    ).toEqual(["friendlyName", "attributes", "bindings", "dateCreated", "timers"]);
   });
 
   it("a property Twilio no longer holds is set again", () => {

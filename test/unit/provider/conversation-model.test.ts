@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ObservedConversation } from "../../../provider/client/wire";
+import { CONVERSATION_PROPERTIES, declaredProperties, sent } from "../../../provider/domain/properties";
 import { UNKNOWN } from "../../../provider/domain/unknown";
+import { nothingAnswered } from "../../support/rows";
 import type { RecordedThread } from "../../../provider/resources/thread-model";
 import {
   conversationOutputs,
@@ -44,34 +46,22 @@ const full = normalizeConversationInputs({
 });
 
 const observed: ObservedConversation = {
+  ...nothingAnswered(CONVERSATION_PROPERTIES),
   sid: CH,
   accountSid: "AC" + "0".repeat(32),
   chatServiceSid: IS_DEFAULT,
-  messagingServiceSid: null,
-  uniqueName: null,
-  friendlyName: null,
   state: "active",
   attributes: {},
   dateCreated: "2024-01-31T09:30:00Z",
   dateUpdated: "2024-01-31T09:30:00Z",
-  dateInactive: null,
-  dateClosed: null,
-  url: null,
-  bindings: null,
 };
 
 describe("normalizeConversationInputs", () => {
-  it("fills every property, null when not declared", () => {
+  it("fills every property, null when not declared, but those with a default", () => {
+    const everyRowUndeclared = Object.fromEntries(declaredProperties(CONVERSATION_PROPERTIES).map((property) => [property, null]));
     expect(sparse).toEqual({
+      ...everyRowUndeclared,
       resourceName: "bare",
-      chatServiceSid: null,
-      uniqueName: null,
-      friendlyName: null,
-      state: null,
-      timers: null,
-      attributes: null,
-      messagingServiceSid: null,
-      bindings: null,
       adopt: "never",
       webhooksEnabled: false,
       messages: {},
@@ -124,8 +114,10 @@ describe("creationFields", () => {
     expect(result.thenClose).toBe(thenClose);
   });
 
-  it("sends every declared property on create", () => {
+  it("sends every declared property on create, and null for every other one Twilio's form takes", () => {
+    const everyRowUnsent = Object.fromEntries(sent(CONVERSATION_PROPERTIES).map((property) => [property, null]));
     expect(creationFields(full).create).toEqual({
+      ...everyRowUnsent,
       uniqueName: "support-1",
       friendlyName: "Support",
       state: "active",

@@ -4,37 +4,25 @@
 import { describe, expect, it } from "vitest";
 import { madeByCreate } from "../../../provider/client/conversations";
 import type { ConversationFields, ObservedConversation } from "../../../provider/client/wire";
+import { CONVERSATION_PROPERTIES } from "../../../provider/domain/properties";
+import { nothingAnswered, nothingSent } from "../../support/rows";
 
 const MG = "MG" + "1".repeat(32);
 const OTHER_MG = "MG" + "2".repeat(32);
 
-const sent = (fields: Partial<ConversationFields> = {}): ConversationFields => ({
-  uniqueName: null,
-  friendlyName: "Support",
-  state: null,
-  timers: null,
-  attributes: null,
-  messagingServiceSid: null,
-  bindings: null,
-  ...fields,
-});
+const sent = (fields: Partial<ConversationFields> = {}): ConversationFields => ({ ...nothingSent(CONVERSATION_PROPERTIES), friendlyName: "Support", ...fields });
 
 // As the emulator answers a conversation created with only FriendlyName "Support".
 const found = (fields: Partial<ObservedConversation> = {}): ObservedConversation => ({
+  ...nothingAnswered(CONVERSATION_PROPERTIES),
   sid: "CH" + "a".repeat(32),
   accountSid: "AC" + "0".repeat(32),
   chatServiceSid: "IS" + "0".repeat(32),
-  messagingServiceSid: null,
-  uniqueName: null,
   friendlyName: "Support",
   state: "active",
   attributes: {},
   dateCreated: "2024-03-01T09:00:00Z",
   dateUpdated: "2024-03-01T09:00:00Z",
-  dateInactive: null,
-  dateClosed: null,
-  url: null,
-  bindings: null,
   ...fields,
 });
 
@@ -66,6 +54,10 @@ describe("madeByCreate", () => {
     ["email address sent, found none", { bindings: { email: { address: "a@example.com" } } }, {}, null, false],
     ["email name not sent, found one", { bindings: { email: { address: "a@example.com" } } }, { bindings: { email: { address: "a@example.com", name: "Desk" } } }, null, false],
     ["no bindings sent, found an email sender", {}, { bindings: { email: { address: "a@example.com", name: null } } }, null, false],
+    // Creation date: matched only when sent (Twilio stamps the create's own time otherwise), to the second.
+    ["creation date not sent, found any", {}, { dateCreated: "2031-05-05T05:05:05Z" }, null, true],
+    ["creation date sent, found it to the second", { dateCreated: "2024-03-01T09:00:00.900Z" }, {}, null, true],
+    ["creation date sent, found another", { dateCreated: "2023-01-01T00:00:00Z" }, {}, null, false],
   ])("%s", (_name, fields, observed, accountDefault, expected) => {
     expect(madeByCreate(found(observed), sent(fields), accountDefault)).toBe(expected);
   });

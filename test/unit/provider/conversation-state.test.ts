@@ -6,6 +6,8 @@ import { declaredStateToSend, statesTimersReach, type StateSituation } from "../
 import { UNKNOWN } from "../../../provider/domain/unknown";
 import { closedConversationFailures } from "../../../provider/resources/check";
 import { outputsHolding } from "../../support/closed-conversation";
+import { nothingAnswered } from "../../support/rows";
+import { CONVERSATION_PROPERTIES } from "../../../provider/domain/properties";
 import {
   conversationOutputs,
   normalizeConversationInputs,
@@ -61,10 +63,10 @@ describe("declaredStateToSend", () => {
 });
 
 const observed: ObservedConversation = {
+  ...nothingAnswered(CONVERSATION_PROPERTIES),
   sid: "CH" + "c".repeat(32),
   accountSid: "AC" + "0".repeat(32),
   chatServiceSid: "IS" + "d".repeat(32),
-  messagingServiceSid: null,
   uniqueName: "desk",
   friendlyName: "Desk",
   state: "active",
@@ -73,8 +75,6 @@ const observed: ObservedConversation = {
   dateUpdated: "2030-01-01T00:00:00Z",
   dateInactive: "2030-01-01T01:00:00Z",
   dateClosed: "2030-01-02T00:00:00Z",
-  url: null,
-  bindings: null,
 };
 
 const declared = (extra: Record<string, unknown> = {}) =>

@@ -171,13 +171,14 @@ describe("export's stack file", () => {
       friendlyName: "Desk",
       state: "closed",
       attributes: { a: 1 },
+      dateCreated: dated(1),
       adopt: "require",
       retainOnDelete: true,
       participants: { ada: { identity: "ada", attributes: { x: 1 }, role: "channel-admin" } },
       scopedWebhooks: { webhook: { target: "webhook", url: "https://h.example.com", method: "POST", filters: ["onMessageAdded"] } },
       messages: [{ key: "m0", author: "ada", body: "Hi", dateCreated: "2024-03-01T09:00:00Z" }],
     });
-    expect(Object.keys(document.conversations.desk)).toEqual(["uniqueName", "friendlyName", "state", "attributes", "adopt", "retainOnDelete", "participants", "scopedWebhooks", "messages"]);
+    expect(Object.keys(document.conversations.desk)).toEqual(["uniqueName", "friendlyName", "state", "attributes", "dateCreated", "adopt", "retainOnDelete", "participants", "scopedWebhooks", "messages"]);
     const checked = loadStackText(rendered(snapshot), "exported.yaml");
     expect(checked.ok ? [] : checked.problems).toEqual([]);
   });
@@ -187,7 +188,7 @@ describe("export's stack file", () => {
     snapshot.accountConfiguration = { ...snapshot.accountConfiguration, defaultMessagingServiceSid: "MG" + "1".repeat(32) } as never;
     snapshot.conversations = [conversation(1, { uniqueName: null }), conversation(2, { uniqueName: "Lobby #1", messagingServiceSid: "MG" + "1".repeat(32) })];
     const { document, skipped } = exportDocument(snapshot);
-    expect(document.conversations).toEqual({ "lobby-1": { uniqueName: "Lobby #1", adopt: "require", retainOnDelete: true } });
+    expect(document.conversations).toEqual({ "lobby-1": { uniqueName: "Lobby #1", dateCreated: dated(2), adopt: "require", retainOnDelete: true } });
     expect(skipped).toEqual([`conversation ${sid("CH", 1)}: it has no uniqueName, which adoption finds it by`]);
   });
 

@@ -71,12 +71,21 @@ describe("the tables and the stack-file schema list the same keys", () => {
   });
 });
 
+/** The table's declared rows (those the stack file or the path gives) but the named ones, in table order. */
+const declaredBut = (table: Readonly<Record<string, PropertyRow>>, except: readonly string[]) =>
+  Object.keys(table).filter((property) => isDeclared(table[property]) && !except.includes(property));
+
 describe("lists derived from the tables", () => {
   it.each([
-    ["conversation, updated in place (state and timers have rules of their own)", UPDATABLE_CONVERSATION_PROPERTIES, ["uniqueName", "friendlyName", "attributes", "messagingServiceSid", "bindings"]],
+    // Every other row is updated in place and refused once closed: a plain field added to the table is in both.
+    [
+      "conversation, updated in place (state and timers have rules of their own)",
+      UPDATABLE_CONVERSATION_PROPERTIES,
+      declaredBut(CONVERSATION_PROPERTIES, ["chatServiceSid", "state", "timers", "adopt", "webhooksEnabled"]),
+    ],
     ["conversation, replaced", changedBy(CONVERSATION_PROPERTIES, "create-only"), ["chatServiceSid"]],
     ["conversation, recorded only", changedBy(CONVERSATION_PROPERTIES, "recorded"), ["adopt", "webhooksEnabled"]],
-    ["conversation, refused once closed", refusedWhenClosed(CONVERSATION_PROPERTIES), ["uniqueName", "friendlyName", "timers", "attributes", "messagingServiceSid", "bindings"]],
+    ["conversation, refused once closed", refusedWhenClosed(CONVERSATION_PROPERTIES), declaredBut(CONVERSATION_PROPERTIES, ["chatServiceSid", "state", "adopt", "webhooksEnabled"])],
     ["message, updated in place", UPDATABLE_MESSAGE_FIELDS, ["author", "body", "attributes", "subject", "dateCreated", "dateUpdated"]],
     ["message, re-created", CREATE_ONLY_MESSAGE_FIELDS, ["mediaSid", "contentSid", "contentVariables"]],
     ["participant, updated in place", PARTICIPANTS.updatable, ["attributes", "roleSid", "dateCreated", "dateUpdated", "lastReadMessageIndex", "lastReadTimestamp"]],
@@ -181,6 +190,33 @@ describe("a message's recovery matches the fields its rows say", () => {
     ["subject and variables are never shown", {}, { body: "Hi", subject: "S", contentVariables: { "1": "x" } }, true],
   ])("%s", (_name, answer, fields, matches) => {
     expect(holdsMessageFields({ ...held, ...answer }, { ...none, ...fields })).toBe(matches);
+  });
+});
+
+describe("recovery compares what was sent with what Twilio holds as each row's comparison says", () => {
+  const row = (compare: "text" | "json" | "instant" | "number", recovery: "when-sent" | { unsent: unknown }) =>
+    ({ field: { ...CONVERSATION_PROPERTIES.friendlyName, compare, recovery } }) as const;
+  it.each<[string, ReturnType<typeof row>, unknown, unknown, boolean]>([
+    ["text as sent", row("text", { unsent: null }), "a", "a", true],
+    ["text held otherwise", row("text", { unsent: null }), "b", "a", false],
+    ["text not sent, none held", row("text", { unsent: null }), null, null, true],
+    ["text not sent, some held", row("text", { unsent: null }), "a", null, false],
+    ["text sent, none held", row("text", { unsent: null }), null, "a", false],
+    ["text not sent, Twilio's default held", row("text", { unsent: "system" }), "system", null, true],
+    ["text not sent, another than Twilio's default held", row("text", { unsent: "system" }), "ada", null, false],
+    ["JSON in another key order", row("json", { unsent: {} }), { b: 2, a: 1 }, { a: 1, b: 2 }, true],
+    ["JSON lists in another order", row("json", { unsent: {} }), [2, 1], [1, 2], false],
+    ["JSON not sent, Twilio's default held", row("json", { unsent: {} }), {}, null, true],
+    ["JSON not sent, some held", row("json", { unsent: {} }), { a: 1 }, null, false],
+    ["an instant to the second", row("instant", "when-sent"), "2024-01-02T03:04:05Z", "2024-01-02T03:04:05.900Z", true],
+    ["another instant", row("instant", "when-sent"), "2024-01-02T03:04:06Z", "2024-01-02T03:04:05Z", false],
+    ["an instant not sent, any held", row("instant", "when-sent"), "2031-01-01T00:00:00Z", null, true],
+    ["an instant sent, none held", row("instant", "when-sent"), null, "2024-01-02T03:04:05Z", false],
+    ["a number as sent", row("number", { unsent: null }), 3, 3, true],
+    ["another number", row("number", { unsent: null }), 4, 3, false],
+    ["a number not sent, zero held", row("number", { unsent: null }), 0, null, false],
+  ])("%s", (_name, table, held, sentValue, matches) => {
+    expect(holdsWhatWasSent(table, { field: held }, { field: sentValue })).toBe(matches);
   });
 });
 

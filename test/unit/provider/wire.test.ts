@@ -9,6 +9,8 @@ import {
   observedMessage,
   twilioDate,
 } from "../../../provider/client/wire";
+import { CONVERSATION_PROPERTIES } from "../../../provider/domain/properties";
+import { nothingAnswered } from "../../support/rows";
 
 const IS = "IS" + "a".repeat(32);
 const CH = "CH" + "b".repeat(32);
@@ -52,6 +54,7 @@ describe("conversationForm", () => {
     ["no email in the bindings", { bindings: {} }, {}],
     ["empty attributes are still sent", { attributes: {} }, { Attributes: "{}" }],
     ["empty friendly name is sent", { friendlyName: "" }, { FriendlyName: "" }],
+    ["a creation date, as Twilio's whole-second UTC date", { dateCreated: "2024-01-02T03:04:05.678Z" }, { DateCreated: "2024-01-02T03:04:05Z" }],
   ])("%s", (_name, fields, expected) => {
     expect(conversationForm(fields)).toEqual(expected);
   });
@@ -136,6 +139,7 @@ describe("observedConversation", () => {
 
   it("reads Twilio's snake_case JSON", () => {
     expect(observedConversation(base)).toEqual({
+      ...nothingAnswered(CONVERSATION_PROPERTIES),
       sid: CH,
       accountSid: "AC" + "0".repeat(32),
       chatServiceSid: IS,
@@ -146,10 +150,7 @@ describe("observedConversation", () => {
       attributes: { a: 2, b: 1 },
       dateCreated: "2024-01-31T09:30:00Z",
       dateUpdated: "2024-01-31T09:31:00Z",
-      dateInactive: null,
-      dateClosed: null,
       url: `https://conversations.twilio.com/v1/Conversations/${CH}`,
-      bindings: null,
     });
   });
 
@@ -186,22 +187,7 @@ describe("observedConversation", () => {
   });
 
   it("reads missing and null fields as null", () => {
-    expect(observedConversation({ sid: CH, unique_name: null })).toEqual({
-      sid: CH,
-      accountSid: null,
-      chatServiceSid: null,
-      messagingServiceSid: null,
-      uniqueName: null,
-      friendlyName: null,
-      state: null,
-      attributes: null,
-      dateCreated: null,
-      dateUpdated: null,
-      dateInactive: null,
-      dateClosed: null,
-      url: null,
-      bindings: null,
-    });
+    expect(observedConversation({ sid: CH, unique_name: null })).toEqual({ ...nothingAnswered(CONVERSATION_PROPERTIES), sid: CH });
   });
 });
 

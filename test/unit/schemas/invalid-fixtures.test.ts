@@ -529,9 +529,9 @@ describe("invalid stack files", () => {
 
   it("unknown key without close match", () => {
     expect(render("unknown-key-without-close-match.yaml")).toMatchInlineSnapshot(`
-      "test/fixtures/invalid/unknown-key-without-close-match.yaml:3:5 conversations.lobby.colour
+      "test/fixtures/invalid/unknown-key-without-close-match.yaml:2:3 guards.colour
         ✖ unknown key "colour"
-        hint: remove it; keys allowed here: uniqueName, friendlyName, state, timers, attributes, messagingServiceSid, bindings, adopt, renamedFrom, protect, retainOnDelete, webhooks, messages, participants, scopedWebhooks"
+        hint: remove it; keys allowed here: production, protect"
     `);
   });
 
