@@ -18,6 +18,8 @@ export function delayBeforeNext(startTimes: readonly number[], now: number, rate
 
 export class SlidingWindowLimiter {
   private readonly startTimes = new Map<string, number[]>();
+  /** The last caller waiting under each key: the next one waits for it. */
+  private readonly lines = new Map<string, Promise<void>>();
 
   constructor(
     private readonly rate: RateLimit = TWILIO_WRITE_LIMIT,
@@ -31,6 +33,24 @@ export class SlidingWindowLimiter {
    * it, which can be any time until then, so the slot is held from that later time.
    */
   async acquire(key: string): Promise<() => void> {
+    // Callers under one key wait in line, only the first of them on the clock: 2,000 conversation
+    // creates under one service all woke at every free slot, and all but one slept again (60,000
+    // timers a second, which the provider's memory and CPU paid for).
+    const ahead = this.lines.get(key);
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    this.lines.set(key, mine);
+    try {
+      await ahead;
+      return await this.slot(key);
+    } finally {
+      done();
+      if (this.lines.get(key) === mine) this.lines.delete(key);
+    }
+  }
+
+  /** Waits until one more action under `key` fits, and records it. */
+  private async slot(key: string): Promise<() => void> {
     for (;;) {
       const now = this.clock();
       const times = (this.startTimes.get(key) ?? []).filter((time) => time > now - this.rate.windowMs);

@@ -4,13 +4,14 @@
 import { memberRecords, ownResourceName } from "../domain/groups";
 import { kindOf } from "./kinds";
 import { canonicalJson } from "../domain/json";
+import { expandMembers, type MemberRecord, type SharedOutputs } from "../domain/member-records";
 import type { PreviewStep } from "./model";
 
 const GROUP_TYPE = "pulumi-nodejs:dynamic/twilio-conversations:ConversationGroup";
 const CONVERSATION_TYPE = "pulumi-nodejs:dynamic/twilio-conversations:Conversation";
 
 type Members = Record<string, Record<string, unknown>>;
-type RecordedMembers = Record<string, { id?: string; outs?: Record<string, unknown> }>;
+type RecordedMembers = Record<string, MemberRecord>;
 
 /**
  * The step itself, unless it is a group's: then one step per member it creates, deletes or whose
@@ -24,7 +25,8 @@ export function memberSteps(step: PreviewStep): PreviewStep[] {
   const declared = (step.op === "delete" ? {} : (step.newState?.inputs?.members ?? {})) as Members;
   const renamedFrom = (step.op === "delete" ? {} : (step.newState?.inputs?.renamedFrom ?? {})) as Record<string, string>;
   const recordedInputs = (step.op === "create" ? {} : (step.oldState?.inputs?.members ?? {})) as Members;
-  const recorded = (step.op === "create" ? {} : (step.oldState?.outputs?.members ?? {})) as RecordedMembers;
+  const outputs = step.op === "create" ? {} : (step.oldState?.outputs ?? {});
+  const recorded = expandMembers(outputs.members as RecordedMembers | undefined, outputs.shared as SharedOutputs | undefined);
   // Named as the conversation's own resource would be: the plan reads the same either way.
   const urnOf = (logicalName: string) => `${prefix.slice(0, -GROUP_TYPE.length)}${CONVERSATION_TYPE}::${ownResourceName(name, logicalName)}`;
   // The group's parent (a ConversationsStack, or the stack): the plan names members by it.

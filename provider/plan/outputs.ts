@@ -26,3 +26,12 @@ export function stackOutputs(events: readonly OutputsEvent[]): { recorded: Recor
 export function namesPlannedResource(path: string, plannedKeys: ReadonlySet<string>): boolean {
   return path.split(".").slice(1).some((part) => plannedKeys.has(part));
 }
+
+/**
+ * Whether a path (`messages.lobby.hello`) lies inside an output value the preview cannot know yet
+ * as a whole (`messages.lobby`, a member's messages map before its group's update): its value is
+ * known after apply, not removed. `unknownPaths` are the flattened paths whose new value is unknown.
+ */
+export function insideUnknown(path: string, unknownPaths: readonly string[]): boolean {
+  return unknownPaths.some((unknown) => path.startsWith(`${unknown}.`));
+}

@@ -11,7 +11,7 @@ import { secretProperties } from "../domain/row";
 import { CREATE_ONLY_MESSAGE_FIELDS, DECLARED_MESSAGE_FIELDS, type DeclaredMessage, type DeclaredThread, type RecordedMessage, type RecordedThread } from "../resources/thread-model";
 import { joinMoves, memberSteps } from "./group-steps";
 import { planNames, type PlanNames } from "./names";
-import { namesPlannedResource, stackOutputs } from "./outputs";
+import { insideUnknown, namesPlannedResource, stackOutputs } from "./outputs";
 import { type Action, type EngineEvent, type Plan, type PlannedResource, type PreviewJson, type PreviewStep, type PropertyChange, countsOf } from "./model";
 import { HIDDEN, SHOWN_WHEN_CHANGED, UNKNOWN, changeBetween, changesBetween, display, flatten, inFileWords, isChildren, isSecret, isThread, yamlOf } from "./changes";
 import { conversationOf, environmentKindOf, groupOf, kindOf, sectionOf } from "./kinds";
@@ -96,8 +96,9 @@ function outputPlan(events: readonly EngineEvent[], planned: readonly PlanStep[]
   const outputs = stackOutputs(events);
   if (!outputs) return [];
   const keys = new Set(planned.flatMap((step) => [step.name, step.renamedFrom ?? ""].flatMap((name) => name.split("/"))).filter(Boolean));
+  const unknownPaths = Object.entries(flatten(outputs.next)).flatMap(([path, value]) => (value === display(UNKNOWN) ? [path] : []));
   const changes = changesBetween(outputs.recorded, outputs.next).filter(
-    (change) => !change.new?.includes(display(UNKNOWN)) && !namesPlannedResource(change.property, keys),
+    (change) => !change.new?.includes(display(UNKNOWN)) && !insideUnknown(change.property, unknownPaths) && !namesPlannedResource(change.property, keys),
   );
   const byOutput = new Map<string, PropertyChange[]>();
   for (const change of changes) {

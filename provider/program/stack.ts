@@ -26,11 +26,18 @@ import type { RecordedChildren } from "../resources/children-model";
 import { CONVERSATION_INPUT_DEFAULTS } from "../resources/conversation-model";
 import { declareEnvironment, type EnvironmentOutputs, type EnvironmentReferences } from "./environment";
 
+/**
+ * SIDs by key: one Output per SID (a conversation of its own), or one Output holding them all (a
+ * member of a group: thousands fewer Outputs, which the program holds until every group is done).
+ * Either way `sids.<key>` is an Output of the SID, and the stack output has the same shape.
+ */
+export type SidsByKey = Record<string, pulumi.Output<string>> | pulumi.Output<Record<string, string>>;
+
 /** Stack outputs: SIDs by logical name, message SIDs by key (or position when unkeyed), participant SIDs by key. */
 export interface StackOutputs {
   conversations: Record<string, pulumi.Output<string>>;
-  messages: Record<string, Record<string, pulumi.Output<string>>>;
-  participants: Record<string, Record<string, pulumi.Output<string>>>;
+  messages: Record<string, SidsByKey>;
+  participants: Record<string, SidsByKey>;
   /** The SIDs of the environment's objects, when the stack declares any (see environment.ts). */
   environment?: EnvironmentOutputs;
 }
@@ -220,13 +227,50 @@ function declareGroups(
     const groupName = groupResourceName(prefix, bucket, groups);
     const members = Object.fromEntries(logicalNames.map((logicalName) => [logicalName, { resourceName: memberResourceName(groupName, logicalName), args: argsOf(logicalName, spec.conversations[logicalName]) }]));
     const group = new ConversationGroup(groupName, members, placement.settings, { parent: placement.parent, protect: spec.guards.protect }, renames.get(bucket));
+    const declaredKeys = Object.fromEntries(logicalNames.map((logicalName) => [logicalName, declaredSidKeys(members[logicalName].args)]));
+    // One Output per group for every member's SIDs, then one per SID map: one per message SID held
+    // ~340 MB in the program at 2,000 conversations.
+    const sids = group.members.apply((recorded) => memberSids(recorded, declaredKeys));
+    const orUnknown = <T>(value: T | null) => value ?? (pulumi.unknown as unknown as T);
     for (const logicalName of logicalNames) {
-      // In a preview, a group being created or updated shows its inputs as its members: no SIDs yet.
-      const member = group.members.apply((recorded) => recorded?.[logicalName]);
-      const sid = member.apply((recorded) => recorded?.id ?? (pulumi.unknown as unknown as string));
-      recordOutputs(outputs, logicalName, members[logicalName].args, sid, member.apply((recorded) => recorded?.outs?.messages ?? {}), member.apply((recorded) => recorded?.outs?.participants ?? {}));
+      outputs.conversations[logicalName] = sids.apply((byName) => orUnknown(byName[logicalName].sid));
+      outputs.messages[logicalName] = sids.apply((byName) => orUnknown(byName[logicalName].messages));
+      if (declaredKeys[logicalName].participants.length > 0) outputs.participants[logicalName] = sids.apply((byName) => orUnknown(byName[logicalName].participants));
     }
   }
+}
+
+/** The keys of a conversation's declared messages and participants: those its stack outputs name. */
+export function declaredSidKeys(args: Pick<ConversationArgs, "messages" | "participants">): { messages: string[]; participants: string[] } {
+  return { messages: (args.messages ?? []).map(({ key }) => key!), participants: Object.keys(args.participants ?? {}) };
+}
+
+/** A member's SIDs as its stack outputs give them; null where one is not known yet. */
+export interface MemberSids {
+  sid: string | null;
+  messages: Record<string, string> | null;
+  participants: Record<string, string> | null;
+}
+
+/**
+ * Each declared member's SIDs from what its group records. In a preview, a group being created or
+ * updated shows its inputs as its members: no SIDs yet, so each is null (known after apply), never
+ * missing. A map with any SID not known is not known as a whole. Pure.
+ */
+export function memberSids(
+  recorded: Record<string, { id?: string; outs?: { messages?: RecordedThread; participants?: RecordedChildren } }> | undefined,
+  declared: Record<string, { messages: readonly string[]; participants: readonly string[] }>,
+): Record<string, MemberSids> {
+  const sidsOf = (byKey: Record<string, { sid?: string }> | undefined, keys: readonly string[]): Record<string, string> | null => {
+    const sids = keys.map((key) => byKey?.[key]?.sid);
+    return sids.every((sid): sid is string => typeof sid === "string") ? Object.fromEntries(keys.map((key, i) => [key, sids[i]])) : null;
+  };
+  return Object.fromEntries(
+    Object.entries(declared).map(([logicalName, keys]) => {
+      const member = recorded?.[logicalName];
+      return [logicalName, { sid: member?.id ?? null, messages: sidsOf(member?.outs?.messages, keys.messages), participants: sidsOf(member?.outs?.participants, keys.participants) }];
+    }),
+  );
 }
 
 /** A conversation's stack outputs: its SID, its messages' and participants' SIDs by key. */

@@ -12,6 +12,7 @@ import { conversationProvider } from "./conversation-provider";
 import { checkConversation } from "./check";
 import { createdButUnfinished } from "./partial";
 import type { ConversationOutputs } from "./conversation-model";
+import { compactMembers, expandMembers, type SharedOutputs } from "../domain/member-records";
 
 /** A member as the group records it: its conversation's SID and the outputs its own resource would hold. */
 export interface RecordedMember {
@@ -27,7 +28,19 @@ export interface GroupInputs extends GroupRenames {
 
 export interface GroupOutputs {
   resourceName: string;
+  /** Each member's record, compact when `shared` is given (see member-records.ts), whole in state written before. */
   members: Record<string, RecordedMember>;
+  shared?: SharedOutputs;
+}
+
+/** Each member's record in full, as its provider methods are given it. */
+function recordedMembers(olds: GroupOutputs | null): Record<string, RecordedMember> {
+  return expandMembers(olds?.members, olds?.shared);
+}
+
+/** The group's outputs: its members by name, each record compact. */
+function groupOutputs(resourceName: string, members: Record<string, RecordedMember>): GroupOutputs {
+  return { resourceName, ...compactMembers(sortedByName(members)) };
 }
 
 /**
@@ -174,7 +187,7 @@ export function conversationGroupProvider(transport: () => Transport): pulumi.dy
    * failure fails the group with all of them recorded, for the next `up` to finish.
    */
   async function reconcile(id: string, olds: GroupOutputs | null, news: GroupInputs, rawNews: Record<string, unknown>, done: string): Promise<GroupOutputs> {
-    const recorded = olds?.members ?? {};
+    const recorded = recordedMembers(olds);
     refuseReleases(recorded, news);
     const { continues, left } = memberRecords(Object.keys(recorded), Object.keys(news.members), news.renamedFrom);
     const members: Record<string, RecordedMember> = {};
@@ -198,7 +211,7 @@ export function conversationGroupProvider(transport: () => Transport): pulumi.dy
         }
       }),
     );
-    const outs: GroupOutputs = { resourceName: news.resourceName, members: sortedByName(members) };
+    const outs = groupOutputs(news.resourceName, members);
     if (failures.length > 0) throw createdButUnfinished(groupFailure(failures), id, outs, rawNews, "conversation group", done);
     return outs;
   }
@@ -214,7 +227,7 @@ export function conversationGroupProvider(transport: () => Transport): pulumi.dy
 
     async diff(_id, olds: GroupOutputs, news) {
       const inputs = groupInputs(news);
-      const recorded = olds.members ?? {};
+      const recorded = recordedMembers(olds);
       refuseReleases(recorded, inputs);
       const { continues, left } = memberRecords(Object.keys(recorded), Object.keys(inputs.members), inputs.renamedFrom);
       let changes = left.length > 0;
@@ -240,22 +253,23 @@ export function conversationGroupProvider(transport: () => Transport): pulumi.dy
     async read(id, olds: GroupOutputs) {
       const members: Record<string, RecordedMember> = {};
       const inputs: Record<string, Record<string, unknown>> = {};
-      for (const [logicalName, recorded] of Object.entries(olds.members ?? {})) {
+      for (const [logicalName, recorded] of Object.entries(recordedMembers(olds))) {
         hold(recorded);
         const read = await member.read!(recorded.id, recorded.outs);
         if (!read.id) continue;
         members[logicalName] = { id: read.id, outs: withMemberBookkeeping(read.props ?? {}, recorded.outs) };
         inputs[logicalName] = withMemberBookkeeping(read.inputs ?? {}, recorded.outs);
       }
-      const props: GroupOutputs = { resourceName: olds.resourceName, members };
+      const props = groupOutputs(olds.resourceName, members);
       return { id, props, inputs: { resourceName: olds.resourceName, members: inputs } };
     },
 
     async delete(_id, olds: GroupOutputs) {
       const failures: MemberFailure[] = [];
-      for (const recorded of Object.values(olds.members ?? {})) hold(recorded);
+      const records = recordedMembers(olds);
+      for (const record of Object.values(records)) hold(record);
       await Promise.all(
-        Object.entries(olds.members ?? {}).map(async ([logicalName, recorded]) => {
+        Object.entries(records).map(async ([logicalName, recorded]) => {
           try {
             await member.delete!(recorded.id, recorded.outs);
           } catch (error) {

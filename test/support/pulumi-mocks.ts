@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ownResourceName } from "../../provider/domain/groups";
 import { threadOrder, type DeclaredThread, type RecordedThread } from "../../provider/resources/thread-model";
-import type { StackOutputs } from "../../provider/program/stack";
+import type { SidsByKey, StackOutputs } from "../../provider/program/stack";
 
 export const PROJECT = "twilio-conversations";
 export const CONVERSATION = "pulumi-nodejs:dynamic/twilio-conversations:Conversation";
@@ -147,9 +147,13 @@ function mockChildren(resourceName: string, children: unknown): Record<string, {
 export async function settle(outputs: StackOutputs) {
   const conversations: Record<string, string> = {};
   for (const [name, sid] of Object.entries(outputs.conversations)) conversations[name] = await valueOf(sid);
-  const byKeys = async (of: Record<string, Record<string, pulumi.Output<string>>>) => {
+  const byKeys = async (of: Record<string, SidsByKey>) => {
     const values: Record<string, Record<string, string>> = {};
     for (const [name, byKey] of Object.entries(of)) {
+      if (pulumi.Output.isInstance(byKey)) {
+        values[name] = await valueOf(byKey);
+        continue;
+      }
       values[name] = {};
       for (const [key, sid] of Object.entries(byKey)) values[name][key] = await valueOf(sid);
     }

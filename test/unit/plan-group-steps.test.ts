@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { compactMembers } from "../../provider/domain/member-records";
 import { joinMoves, memberSteps } from "../../provider/plan/group-steps";
 import { planFromPreview, type PreviewStep } from "../../provider/plan/render";
 
@@ -51,6 +52,19 @@ describe("a group's preview step, as its members' steps", () => {
       ["conversation", "added", "create", ['friendlyName:  → "added"']],
       ["conversation", "edited", "update", ['friendlyName: "edited" → "Edited"']],
     ]);
+  });
+
+  it("reads each member's record in full from a group's compact outputs (what members share held once)", () => {
+    const members = { edited: recorded("edited", "Same", 1), other: recorded("other", "Same", 2) };
+    const { members: compact, shared } = compactMembers(members);
+    expect(compact.edited.outs).not.toHaveProperty("friendlyName");
+    const [step] = memberSteps({
+      op: "update",
+      urn: GROUP,
+      oldState: { inputs: { members: { edited: member("edited", "Same"), other: member("other", "Same") } }, outputs: { members: compact, shared } },
+      newState: { inputs: { members: { edited: member("edited", "Edited"), other: member("other", "Same") } } },
+    });
+    expect(step.oldState?.outputs).toEqual(members.edited.outs);
   });
 
   const OTHER_GROUP = GROUP.replace(/group-3$/, "group-1");

@@ -694,6 +694,7 @@ describe("a rename in the plan", () => {
 });
 
 describe("the stack's outputs in the plan (the root stack's outputs event of the preview's event log)", () => {
+  const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
   const STACK_URN = "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev";
   const conversation = (name: string) => `urn:pulumi:dev::proj::pulumi-nodejs:dynamic/twilio-conversations:Conversation::${name}`;
   const outputsEvent = (old: Record<string, unknown>, next: Record<string, unknown>): EngineEvent => ({
@@ -718,6 +719,16 @@ describe("the stack's outputs in the plan (the root stack's outputs event of the
       ].join("\n"),
     );
     expect(JSON.parse(renderPlan(plan, "json")).summary.output).toBe(3);
+  });
+
+  it("the entries of a map the preview cannot know yet as a whole are not removed (a group member's messages before its group's update)", () => {
+    const recorded = { conversations: { claim: "CH1" }, messages: { claim: { opened: "IM1", reply: "IM2" } }, participants: { claim: { ada: "MB1" } } };
+    const next = { conversations: { claim: UNKNOWN }, messages: { claim: UNKNOWN }, participants: { claim: UNKNOWN } };
+    const plan = planFromPreview({ steps: [{ op: "same", urn: STACK_URN }] }, [outputsEvent(recorded, next)]);
+    expect(renderPlan(plan, "text")).toBe("No changes.");
+    // A map that is known and lost an entry still shows it removed.
+    const lost = planFromPreview({ steps: [{ op: "same", urn: STACK_URN }] }, [outputsEvent(recorded, { ...next, messages: { claim: { opened: "IM1" } } })]);
+    expect(renderPlan(lost, "text")).toContain('messages.claim.reply: "IM2" → (removed)');
   });
 
   it("an output that changes with a resource the plan lists goes with that resource's line", () => {

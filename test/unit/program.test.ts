@@ -1,11 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import program from "../../provider/program";
 import { loadStackFile } from "../../schemas/load";
 import { renderProblems } from "../../schemas/problems";
-import { InvalidStackFileError, runStackProgram, stackFilePath } from "../../provider/program/stack";
+import { InvalidStackFileError, memberSids, runStackProgram, stackFilePath } from "../../provider/program/stack";
 import { threadOrder, threadOrderProblem, type DeclaredThread } from "../../provider/resources/thread-model";
 import { groupsOf } from "../../provider/domain/groups";
 import { CONVERSATION, CONVERSATION_GROUP, MESSAGE, fakeSid, useMocks as installMocks, settle, type Registration } from "../support/pulumi-mocks";
@@ -210,7 +211,10 @@ describe("the Pulumi program", () => {
     const outputs = await declaredFrom("staging", yaml, { groupsInPreview: true });
     // Each SID is known after apply: unknown, not an error.
     const known = (output: unknown) => (output as { isKnown: Promise<boolean> }).isKnown;
-    expect(await Promise.all([outputs.conversations.lobby, outputs.messages.lobby.hello, outputs.participants.lobby.ada].map(known))).toEqual([false, false, false]);
+    expect(await Promise.all([outputs.conversations.lobby, outputs.messages.lobby, outputs.participants.lobby].map(known))).toEqual([false, false, false]);
+    // The engine is told each is unknown: the stack outputs a group's preview registers.
+    const serialized = await pulumi.runtime.serializeProperties("outputs", { conversations: outputs.conversations, messages: outputs.messages, participants: outputs.participants });
+    expect(serialized).toEqual({ conversations: { lobby: pulumi.runtime.unknownValue }, messages: { lobby: pulumi.runtime.unknownValue }, participants: { lobby: pulumi.runtime.unknownValue } });
     expect(registrations.map((r) => r.name)).toEqual(["group-1-of-2"]);
   });
 
@@ -287,5 +291,30 @@ describe("the Pulumi program", () => {
       `stack "eu": its stackFile config names ${join("config", "eu.yaml")} (${join(process.cwd(), "config", "eu.yaml")}), which does not exist.\n` +
         `Create it (the smallest stack file is the line "conversations: {}"), or point the stack at another file: pulumi config set stackFile path/to/file.yaml`,
     );
+  });
+});
+
+describe("memberSids: a group member's SIDs for its stack outputs", () => {
+  const declared = { lobby: { messages: ["hello", "1"], participants: ["ada"] }, desk: { messages: [], participants: [] } };
+  const thread = { hello: { sid: "IM1" }, "1": { sid: "IM2" } };
+  it.each([
+    [
+      "recorded by an up: every SID",
+      { lobby: { id: "CH1", outs: { messages: thread, participants: { ada: { sid: "MB1" } } } }, desk: { id: "CH2", outs: {} } },
+      { lobby: { sid: "CH1", messages: { hello: "IM1", "1": "IM2" }, participants: { ada: "MB1" } }, desk: { sid: "CH2", messages: {}, participants: {} } },
+    ],
+    [
+      "a preview of the group's update (its inputs as members): nothing known yet",
+      { lobby: { resourceName: "g/lobby", messages: { hello: { body: "Hi" } } }, desk: {} },
+      { lobby: { sid: null, messages: null, participants: null }, desk: { sid: null, messages: {}, participants: {} } },
+    ],
+    [
+      "a message declared but not recorded: its map is not known as a whole",
+      { lobby: { id: "CH1", outs: { messages: { hello: { sid: "IM1" } }, participants: { ada: { sid: "MB1" } } } } },
+      { lobby: { sid: "CH1", messages: null, participants: { ada: "MB1" } }, desk: { sid: null, messages: {}, participants: {} } },
+    ],
+    ["no members recorded", undefined, { lobby: { sid: null, messages: null, participants: null }, desk: { sid: null, messages: {}, participants: {} } }],
+  ])("%s", (_case, recorded, expected) => {
+    expect(memberSids(recorded as Parameters<typeof memberSids>[0], declared)).toEqual(expected);
   });
 });

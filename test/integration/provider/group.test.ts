@@ -12,6 +12,7 @@ import { fileJournal } from "../../../provider/client/intents";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
 import { conversationGroupProvider, type GroupOutputs } from "../../../provider/resources/group-provider";
 import { declaredThread } from "../../../provider/resources/thread-model";
+import { expandMembers } from "../../../provider/domain/member-records";
 import { requestsOutsideSpec } from "../../support/requests-against-spec";
 import { emulatorSettings, testTransport } from "../../support/transport";
 
@@ -94,6 +95,9 @@ const writes = (requests: RequestLogEntry[]) => requests.filter((request) => req
 const held = (sid: string) => (emulator.state().conversations as any[]).filter((conversation) => conversation.sid === sid);
 const threadOf = (sid: string) => (emulator.state().messages as any[]).filter((message) => message.conversation_sid === sid).map((message) => message.body);
 
+/** Each member's record in full, as the group's provider methods read it (state holds them compact). */
+const inFull = (outs: GroupOutputs) => expandMembers(outs.members, outs.shared);
+
 describe("a conversation group", () => {
   it("creates each member with its thread, records it by logical name, and a second `up` sends nothing", async () => {
     const inputs = group({ alpha: member("alpha"), beta: member("beta"), gamma: member("gamma") });
@@ -101,7 +105,7 @@ describe("a conversation group", () => {
     const created = await up(run(), null, inputs);
     expect(Object.keys(created.outs.members)).toEqual(["alpha", "beta", "gamma"]);
     for (const name of ["alpha", "beta", "gamma"]) {
-      const { id, outs } = created.outs.members[name];
+      const { id, outs } = inFull(created.outs)[name];
       expect(held(id)).toHaveLength(1);
       expect(outs.friendlyName).toBe(name);
       expect(outs.stack).toBe(STACK);
@@ -115,6 +119,25 @@ describe("a conversation group", () => {
     expect(writes(take())).toEqual([]);
   });
 
+  it("records members compact (what they share held once), and reads members recorded whole before: no write, and an edit sends that member's alone", async () => {
+    const inputs = group({ alpha: member("alpha"), beta: member("beta") });
+    const created = await up(run(), null, inputs);
+    take();
+    expect(created.outs.shared?.values).toMatchObject({ stack: STACK, accountSid: emulator.credentials.accountSid });
+    expect(created.outs.members.alpha.outs).not.toHaveProperty("accountSid");
+    expect(created.outs.members.alpha.outs).not.toHaveProperty("url");
+    expect(inFull(created.outs).alpha.outs.url).toMatch(new RegExp(`/v1/Conversations/${created.outs.members.alpha.id}$`));
+
+    // State written before compaction: each member whole, no shared outputs.
+    const whole: Held = { id: created.id, outs: { resourceName: created.outs.resourceName, members: inFull(created.outs) } };
+    expect(await up(run(), whole, inputs)).toBe(whole);
+    expect(writes(take())).toEqual([]);
+    const edited = await up(run(), whole, { ...inputs, members: { ...(inputs.members as object), alpha: member("alpha", { friendlyName: "Alpha desk" }) } });
+    expect(writes(take())).toEqual(["POST /v1/Conversations/CH"]);
+    expect(inFull(edited.outs).alpha.outs.friendlyName).toBe("Alpha desk");
+    expect(inFull(edited.outs).beta).toEqual(inFull(created.outs).beta);
+  });
+
   it("adding, editing and removing one member sends that member's writes alone", async () => {
     const inputs = group({ alpha: member("alpha"), beta: member("beta") });
     const created = await up(run(), null, inputs);
@@ -122,7 +145,7 @@ describe("a conversation group", () => {
 
     const added = await up(run(), created, { ...inputs, members: { ...(inputs.members as object), delta: member("delta") } });
     expect(writes(take())).toEqual(["POST /v1/Conversations", "POST /v1/Conversations/CH/Messages", "POST /v1/Conversations/CH/Messages"]);
-    expect(added.outs.members.alpha).toEqual(created.outs.members.alpha);
+    expect(inFull(added.outs).alpha).toEqual(inFull(created.outs).alpha);
 
     const edited = await up(run(), added, { ...inputs, members: { alpha: member("alpha", { friendlyName: "Alpha desk" }), beta: member("beta"), delta: member("delta") } });
     expect(writes(take())).toEqual(["POST /v1/Conversations/CH"]);

@@ -97,6 +97,30 @@ describe("SlidingWindowLimiter", () => {
     }
   });
 
+  it("callers racing under one key wait in line: only the first of them sleeps, in the order they came", async () => {
+    vi.useFakeTimers({ now: 10_000 });
+    try {
+      let sleeps = 0;
+      const order: number[] = [];
+      const limiter = new SlidingWindowLimiter(
+        rate,
+        () => Date.now(),
+        (ms) => {
+          sleeps++;
+          return new Promise((resolve) => setTimeout(resolve, ms));
+        },
+      );
+      const all = Promise.all(Array.from({ length: 300 }, (_, caller) => limiter.acquire("IS1").then(() => order.push(caller))));
+      await vi.runAllTimersAsync();
+      await all;
+      expect(order).toEqual(Array.from({ length: 300 }, (_, caller) => caller));
+      // One sleep per window the line waits for (99 windows after the first), not one per waiting caller per window.
+      expect(sleeps).toBe(99);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("holds a slot from the time of its answer: a slow answer keeps the next action waiting longer", async () => {
     const time = fakeTime();
     const limiter = new SlidingWindowLimiter(rate, time.clock, time.sleep);
