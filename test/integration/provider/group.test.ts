@@ -1,20 +1,17 @@
 // A conversation group (grouped seeding) against the emulator, through its provider as the engine
 // calls it: each member made, diffed, updated and deleted by the Conversation provider's own
 // methods; one member's failure recorded with what every member made, and finished by the next `up`.
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RequestLogEntry, type RunningEmulator } from "../../../emulator";
+import { describe, expect, it } from "vitest";
+import type { RequestLogEntry } from "../../../emulator";
 import type { Transport } from "../../../provider/client/http";
 import { fileJournal } from "../../../provider/client/intents";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
 import { conversationGroupProvider, type GroupOutputs } from "../../../provider/resources/group-provider";
 import { declaredThread } from "../../../provider/resources/thread-model";
 import { expandMembers } from "../../../provider/domain/member-records";
-import { requestsOutsideSpec } from "../../support/requests-against-spec";
 import { emulatorSettings, testTransport } from "../../support/transport";
+import { useStackEmulator } from "./harness";
 
 type Provider = Required<pulumi.dynamic.ResourceProvider>;
 interface Held {
@@ -23,29 +20,15 @@ interface Held {
 }
 
 const STACK = "groups";
-let emulator: RunningEmulator;
-let journal: string;
-const sent: RequestLogEntry[] = [];
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  journal = fs.mkdtempSync(path.join(os.tmpdir(), "group-intents-"));
-  fileJournal(journal).vouchesFor(`${STACK}/any`);
-});
-afterAll(async () => {
-  sent.push(...emulator.requests());
-  await emulator.close();
-  expect(requestsOutsideSpec(sent)).toEqual([]);
-});
-afterEach(() => emulator.clearFaults());
+const harness = useStackEmulator(STACK);
 
 /** One `up`'s provider process: its own claims; the create journal is the stack's. */
 function run(): Provider {
   const transport: Transport = testTransport({
-    settings: emulatorSettings(emulator),
+    settings: emulatorSettings(harness.emulator),
     policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 1, maxWriteMs: 200 },
     fetch: globalThis.fetch,
-    intents: fileJournal(journal),
+    intents: fileJournal(harness.journal),
   });
   return conversationGroupProvider(() => transport) as Provider;
 }
@@ -84,16 +67,9 @@ async function up(provider: Provider, previous: Held | null, inputs: Record<stri
   return { id: previous.id, outs: outs as GroupOutputs };
 }
 
-function take(): RequestLogEntry[] {
-  const requests = emulator.requests();
-  sent.push(...requests);
-  emulator.clearRequests();
-  return requests;
-}
-
 const writes = (requests: RequestLogEntry[]) => requests.filter((request) => request.method !== "GET").map((request) => `${request.method} ${request.path.replace(/(CH|IM|MB)[0-9a-f]{32}/g, "$1")}`);
-const held = (sid: string) => (emulator.state().conversations as any[]).filter((conversation) => conversation.sid === sid);
-const threadOf = (sid: string) => (emulator.state().messages as any[]).filter((message) => message.conversation_sid === sid).map((message) => message.body);
+const held = (sid: string) => (harness.emulator.state().conversations as any[]).filter((conversation) => conversation.sid === sid);
+const threadOf = (sid: string) => (harness.emulator.state().messages as any[]).filter((message) => message.conversation_sid === sid).map((message) => message.body);
 
 /** Each member's record in full, as the group's provider methods read it (state holds them compact). */
 const inFull = (outs: GroupOutputs) => expandMembers(outs.members, outs.shared);
@@ -101,7 +77,7 @@ const inFull = (outs: GroupOutputs) => expandMembers(outs.members, outs.shared);
 describe("a conversation group", () => {
   it("creates each member with its thread, records it by logical name, and a second `up` sends nothing", async () => {
     const inputs = group({ alpha: member("alpha"), beta: member("beta"), gamma: member("gamma") });
-    take();
+    harness.take();
     const created = await up(run(), null, inputs);
     expect(Object.keys(created.outs.members)).toEqual(["alpha", "beta", "gamma"]);
     for (const name of ["alpha", "beta", "gamma"]) {
@@ -112,18 +88,18 @@ describe("a conversation group", () => {
       expect(Object.keys(outs.messages ?? {})).toEqual(["hello", "bye"]);
       expect(threadOf(id)).toEqual([`hello from ${name}`, `bye from ${name}`]);
     }
-    expect(writes(take()).filter((write) => write === "POST /v1/Conversations")).toHaveLength(3);
+    expect(writes(harness.take()).filter((write) => write === "POST /v1/Conversations")).toHaveLength(3);
 
     const again = await up(run(), created, inputs);
     expect(again).toBe(created);
-    expect(writes(take())).toEqual([]);
+    expect(writes(harness.take())).toEqual([]);
   });
 
   it("records members compact (what they share held once), and reads members recorded whole before: no write, and an edit sends that member's alone", async () => {
     const inputs = group({ alpha: member("alpha"), beta: member("beta") });
     const created = await up(run(), null, inputs);
-    take();
-    expect(created.outs.shared?.values).toMatchObject({ stack: STACK, accountSid: emulator.credentials.accountSid });
+    harness.take();
+    expect(created.outs.shared?.values).toMatchObject({ stack: STACK, accountSid: harness.emulator.credentials.accountSid });
     expect(created.outs.members.alpha.outs).not.toHaveProperty("accountSid");
     expect(created.outs.members.alpha.outs).not.toHaveProperty("url");
     expect(inFull(created.outs).alpha.outs.url).toMatch(new RegExp(`/v1/Conversations/${created.outs.members.alpha.id}$`));
@@ -131,9 +107,9 @@ describe("a conversation group", () => {
     // State written before compaction: each member whole, no shared outputs.
     const whole: Held = { id: created.id, outs: { resourceName: created.outs.resourceName, members: inFull(created.outs) } };
     expect(await up(run(), whole, inputs)).toBe(whole);
-    expect(writes(take())).toEqual([]);
+    expect(writes(harness.take())).toEqual([]);
     const edited = await up(run(), whole, { ...inputs, members: { ...(inputs.members as object), alpha: member("alpha", { friendlyName: "Alpha desk" }) } });
-    expect(writes(take())).toEqual(["POST /v1/Conversations/CH"]);
+    expect(writes(harness.take())).toEqual(["POST /v1/Conversations/CH"]);
     expect(inFull(edited.outs).alpha.outs.friendlyName).toBe("Alpha desk");
     expect(inFull(edited.outs).beta).toEqual(inFull(created.outs).beta);
   });
@@ -141,30 +117,30 @@ describe("a conversation group", () => {
   it("adding, editing and removing one member sends that member's writes alone", async () => {
     const inputs = group({ alpha: member("alpha"), beta: member("beta") });
     const created = await up(run(), null, inputs);
-    take();
+    harness.take();
 
     const added = await up(run(), created, { ...inputs, members: { ...(inputs.members as object), delta: member("delta") } });
-    expect(writes(take())).toEqual(["POST /v1/Conversations", "POST /v1/Conversations/CH/Messages", "POST /v1/Conversations/CH/Messages"]);
+    expect(writes(harness.take())).toEqual(["POST /v1/Conversations", "POST /v1/Conversations/CH/Messages", "POST /v1/Conversations/CH/Messages"]);
     expect(inFull(added.outs).alpha).toEqual(inFull(created.outs).alpha);
 
     const edited = await up(run(), added, { ...inputs, members: { alpha: member("alpha", { friendlyName: "Alpha desk" }), beta: member("beta"), delta: member("delta") } });
-    expect(writes(take())).toEqual(["POST /v1/Conversations/CH"]);
+    expect(writes(harness.take())).toEqual(["POST /v1/Conversations/CH"]);
     expect(edited.outs.members.alpha.outs.friendlyName).toBe("Alpha desk");
     expect(held(edited.outs.members.alpha.id)[0].friendly_name).toBe("Alpha desk");
 
     const removed = await up(run(), edited, { ...inputs, members: { alpha: member("alpha", { friendlyName: "Alpha desk" }), delta: member("delta") } });
-    expect(writes(take())).toEqual(["DELETE /v1/Conversations/CH"]);
+    expect(writes(harness.take())).toEqual(["DELETE /v1/Conversations/CH"]);
     expect(Object.keys(removed.outs.members)).toEqual(["alpha", "delta"]);
     expect(held(edited.outs.members.beta.id)).toEqual([]);
 
     await run().delete(removed.id, removed.outs);
-    expect(writes(take())).toEqual(["DELETE /v1/Conversations/CH", "DELETE /v1/Conversations/CH"]);
+    expect(writes(harness.take())).toEqual(["DELETE /v1/Conversations/CH", "DELETE /v1/Conversations/CH"]);
   });
 
   it("one member's failure keeps what every member made; the next `up` finishes it and makes nothing twice", async () => {
     const withParticipant = member("desk", { participants: { ada: { identity: "ada" } } });
     const inputs = group({ lobby: member("lobby"), desk: withParticipant, hall: member("hall") });
-    emulator.setFaults([{ method: "POST", path: "/Participants$", status: 500, count: 100 }]);
+    harness.emulator.setFaults([{ method: "POST", path: "/Participants$", status: 500, count: 100 }]);
     let failure: any;
     await run()
       .create(inputs)
@@ -177,11 +153,11 @@ describe("a conversation group", () => {
     expect(partial.outs.members.desk.outs.participants).toEqual({});
     expect(partial.outs.members.desk.outs.messages ?? {}).toEqual({});
     expect(Object.keys(partial.outs.members.lobby.outs.messages ?? {})).toEqual(["hello", "bye"]);
-    emulator.clearFaults();
-    take();
+    harness.emulator.clearFaults();
+    harness.take();
 
     const finished = await up(run(), partial, inputs);
-    expect(writes(take())).toEqual(["POST /v1/Conversations/CH/Participants", "POST /v1/Conversations/CH/Messages", "POST /v1/Conversations/CH/Messages"]);
+    expect(writes(harness.take())).toEqual(["POST /v1/Conversations/CH/Participants", "POST /v1/Conversations/CH/Messages", "POST /v1/Conversations/CH/Messages"]);
     for (const name of ["lobby", "desk", "hall"]) {
       const { id } = finished.outs.members[name];
       expect(finished.outs.members[name].id).toBe(partial.outs.members[name].id);
@@ -193,11 +169,11 @@ describe("a conversation group", () => {
   it("journals each member's create under the key its own resource would have", async () => {
     const inputs = group({ journaled: member("journaled") });
     const created = await up(run(), null, inputs);
-    const intent = fileJournal(journal).get(`${STACK}/journaled`);
+    const intent = fileJournal(harness.journal).get(`${STACK}/journaled`);
     expect(intent?.sid).toBe(created.outs.members.journaled.id);
     // The next run holds it (the group's state names it): its intent is closed.
     await up(run(), created, inputs);
-    expect(fileJournal(journal).get(`${STACK}/journaled`)).toBeNull();
+    expect(fileJournal(harness.journal).get(`${STACK}/journaled`)).toBeNull();
   });
 
   it("check names a member's problem by its logical name", async () => {
@@ -216,7 +192,7 @@ describe("a conversation group", () => {
       const [gave, took] = [await up(run(), null, giving), await up(run(), null, taking)];
       const { id } = gave.outs.members.support;
       const messages = gave.outs.members.support.outs.messages;
-      take();
+      harness.take();
 
       // One `up`: one provider process for both groups.
       const provider = run();
@@ -233,7 +209,7 @@ describe("a conversation group", () => {
       expect(held(id)).toHaveLength(1);
       expect(threadOf(id)).toEqual(["hello from support", "bye from support"]);
       // Adopted by its unique name: nothing is written.
-      expect(writes(take())).toEqual([]);
+      expect(writes(harness.take())).toEqual([]);
     },
   );
 
@@ -243,7 +219,7 @@ describe("a conversation group", () => {
     const gave = await up(run(), null, group({ support: desk("support") }));
     const took = await up(run(), null, group({ lobby: member("lobby") }));
     const { id } = gave.outs.members.support;
-    take();
+    harness.take();
     const provider = run();
     const thread = declaredThread([
       { key: "hello", body: "hello from support", author: "ada" },
@@ -255,27 +231,27 @@ describe("a conversation group", () => {
     expect(taken.outs.members.helpdesk.id).toBe(id);
     expect(taken.outs.members.helpdesk.outs.friendlyName).toBe("Help desk");
     expect(threadOf(id)).toEqual(["hello from support", "bye from support", "later"]);
-    expect(writes(take())).toEqual(["POST /v1/Conversations/CH", "POST /v1/Conversations/CH/Messages"]);
+    expect(writes(harness.take())).toEqual(["POST /v1/Conversations/CH", "POST /v1/Conversations/CH/Messages"]);
   });
 
   it("refuses, before any request, to give away a member whose unique name is not the one the other group takes it over by", async () => {
     const giving = group({ support: member("support", { uniqueName: `kept-${counter}` }) });
     const gave = await up(run(), null, giving);
-    take();
+    harness.take();
     const next = { ...giving, members: {}, renamedAway: { support: { to: "helpdesk", uniqueName: "another" } } };
     await expect(run().diff(gave.id, gave.outs, next)).rejects.toThrow(/is renamed helpdesk, which another group takes over by its uniqueName: helpdesk declares uniqueName "another", and it holds "kept-/);
-    expect(take()).toEqual([]);
+    expect(harness.take()).toEqual([]);
   });
 
   it("renames a member within the group: its record moves to the new name, with no write", async () => {
     const inputs = group({ support: member("support") });
     const created = await up(run(), null, inputs);
     const { id } = created.outs.members.support;
-    take();
+    harness.take();
     const renamed = await up(run(), created, { ...inputs, members: { hall: { ...member("support"), resourceName: "hall" } }, renamedFrom: { hall: "support" } });
     expect(Object.keys(renamed.outs.members)).toEqual(["hall"]);
     expect(renamed.outs.members.hall.id).toBe(id);
     expect(renamed.outs.members.hall.outs.resourceName).toBe("hall");
-    expect(writes(take())).toEqual([]);
+    expect(writes(harness.take())).toEqual([]);
   });
 });

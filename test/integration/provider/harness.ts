@@ -6,8 +6,8 @@ import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, beforeAll, expect } from "vitest";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../../emulator";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { startEmulator, type EmulatorOptions, type RequestLogEntry, type RunningEmulator } from "../../../emulator";
 import { raw } from "../emulator/support";
 import { requestsOutsideSpec } from "../../support/requests-against-spec";
 
@@ -123,4 +123,33 @@ export async function createThrough(provider: LoadedProvider, inputs: Record<str
   const check = await provider.check({}, inputs);
   expect(check.failures ?? []).toEqual([]);
   return provider.create(check.inputs ?? inputs);
+}
+
+/**
+ * One emulator per test file whose providers run as one stack's `up`s do: with a create journal that
+ * has followed `stack`, as on a machine (or CI cache) that keeps it, so a create without a natural
+ * key looks for nothing in Twilio first (see client/create.ts). `take()` returns the requests since
+ * its last call; when the file ends, every request sent must match Twilio's OpenAPI spec.
+ */
+export function useStackEmulator(stack: string) {
+  const context = {} as { emulator: RunningEmulator; journal: string; take(): RequestLogEntry[] };
+  const sent: RequestLogEntry[] = [];
+  context.take = () => {
+    const requests = context.emulator.requests();
+    sent.push(...requests);
+    context.emulator.clearRequests();
+    return requests;
+  };
+  beforeAll(async () => {
+    context.emulator = await startEmulator();
+    context.journal = fs.mkdtempSync(path.join(os.tmpdir(), `${stack}-intents-`));
+    fileJournal(context.journal).vouchesFor(`${stack}/any`);
+  });
+  afterAll(async () => {
+    sent.push(...context.emulator.requests());
+    await context.emulator.close();
+    expect(requestsOutsideSpec(sent)).toEqual([]);
+  });
+  afterEach(() => context.emulator.clearFaults());
+  return context;
 }

@@ -1,12 +1,9 @@
 // A conversation's seed thread against the emulator, through the Conversation provider as the
 // engine calls it: check, then create, or diff and update; each `up` a provider process of its own
 // (its own claims), the create journal kept between them. Every request must match Twilio's spec.
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RequestLogEntry, type RunningEmulator } from "../../../emulator";
+import { describe, expect, it } from "vitest";
+import type { RequestLogEntry } from "../../../emulator";
 import type { Transport } from "../../../provider/client/http";
 import { fileJournal } from "../../../provider/client/intents";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
@@ -15,8 +12,8 @@ import { conversationProvider } from "../../../provider/resources/conversation-p
 import { messageOutputs, normalizeMessageInputs } from "../../../provider/resources/message-model";
 import { messageProvider } from "../../../provider/resources/message-provider";
 import { declaredThread, type DeclaredMessage } from "../../../provider/resources/thread-model";
-import { requestsOutsideSpec } from "../../support/requests-against-spec";
 import { emulatorSettings, testTransport } from "../../support/transport";
+import { useStackEmulator } from "./harness";
 import { raw } from "../emulator/support";
 
 type Provider = Required<pulumi.dynamic.ResourceProvider>;
@@ -33,23 +30,7 @@ const HX = "HX" + "1".repeat(32);
 const HX_OTHER = "HX" + "2".repeat(32);
 const ME = "ME" + "3".repeat(32);
 
-let emulator: RunningEmulator;
-let journal: string;
-const sent: RequestLogEntry[] = [];
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  journal = fs.mkdtempSync(path.join(os.tmpdir(), "thread-intents-"));
-  // A journal that has followed the stack, as on a machine (or CI cache) that keeps it: a create
-  // without a natural key then looks for nothing in Twilio first (see client/create.ts).
-  fileJournal(journal).vouchesFor(`${STACK}/any`);
-});
-afterAll(async () => {
-  sent.push(...emulator.requests());
-  await emulator.close();
-  expect(requestsOutsideSpec(sent)).toEqual([]);
-});
-afterEach(() => emulator.clearFaults());
+const harness = useStackEmulator(STACK);
 
 /**
  * One `up`'s provider process: its own claims; the create journal is the stack's. `beforeSend`
@@ -61,11 +42,11 @@ function run(beforeSend?: (method: string, urlPath: string) => void) {
     return globalThis.fetch(url, init);
   }) as typeof fetch;
   const transport: Transport = testTransport({
-    settings: emulatorSettings(emulator),
-    // The emulator has written a request by the time it answers or drops it.
+    settings: emulatorSettings(harness.emulator),
+    // The harness.emulator has written a request by the time it answers or drops it.
     policy: { ...DEFAULT_RETRY_POLICY, maxWriteMs: 200 },
     fetch: watched,
-    intents: fileJournal(journal),
+    intents: fileJournal(harness.journal),
   });
   return {
     transport,
@@ -124,14 +105,6 @@ function withThread(inputs: Record<string, unknown>, messages: Seed[]): Record<s
   return { ...inputs, messages: declaredThread(messages) };
 }
 
-/** The requests since the last call (kept for the spec check at the end). */
-function take(): RequestLogEntry[] {
-  const requests = emulator.requests();
-  sent.push(...requests);
-  emulator.clearRequests();
-  return requests;
-}
-
 /**
  * Requests in a short form: method, path with the conversation's SID as CH and each recorded
  * message's as its key (and those `extra` names), form.
@@ -150,17 +123,17 @@ function statesSent(requests: RequestLogEntry[], held: Held) {
 }
 
 async function outside(method: "GET" | "POST" | "DELETE", urlPath: string, form: Record<string, string> = {}) {
-  const response = await raw(emulator, method, urlPath, form);
-  emulator.clearRequests();
+  const response = await raw(harness.emulator, method, urlPath, form);
+  harness.emulator.clearRequests();
   return response;
 }
 
 /** The messages Twilio holds in a conversation, in its order. */
 function heldIn(conversationSid: string): any[] {
-  return (emulator.state().messages as any[]).filter((m) => m.conversation_sid === conversationSid).sort((a, b) => a.index - b.index);
+  return (harness.emulator.state().messages as any[]).filter((m) => m.conversation_sid === conversationSid).sort((a, b) => a.index - b.index);
 }
 
-const stateOf = (sid: string) => (emulator.state().conversations as any[]).find((c) => c.sid === sid).state;
+const stateOf = (sid: string) => (harness.emulator.state().conversations as any[]).find((c) => c.sid === sid).state;
 
 /** The recorded thread's keys in Twilio's order. */
 function recordedOrder(held: Held): string[] {
@@ -187,7 +160,7 @@ const KEYS = SEEDS.map((seed) => seed.key);
 /** A conversation seeded with SEEDS (or `seeds`) by an earlier `up`. */
 async function seeded(name: string, seeds: Seed[] = SEEDS, more: Record<string, unknown> = {}): Promise<Held> {
   const held = await up(run().conversations, null, conversationInputs(name, seeds, more));
-  take();
+  harness.take();
   return held;
 }
 
@@ -196,7 +169,7 @@ describe("create with a thread", () => {
     const { transport, conversations } = run();
     const inputs = conversationInputs("order", SEEDS);
     const held = await up(conversations, null, inputs);
-    expect(shown(take(), held)).toEqual([
+    expect(shown(harness.take(), held)).toEqual([
       ["POST", "/v1/Conversations", { FriendlyName: "order" }],
       ["POST", "/v1/Conversations/CH/Messages", { Author: "+15005550006", Body: "Hi, my order has not arrived yet.", DateCreated: "2024-03-01T09:15:00Z" }],
       ["POST", "/v1/Conversations/CH/Messages", { Author: "agent-grace", Body: "Sorry! Let me check with the carrier.", Attributes: '{"internal":false}', DateCreated: "2024-03-01T09:17:30Z" }],
@@ -233,7 +206,7 @@ describe("create with a thread", () => {
 
   it("a conversation without a thread sends no message request, and records an empty thread", async () => {
     const held = await up(run().conversations, null, conversationInputs("quiet", []));
-    expect(shown(take(), held).map(([method, urlPath]) => `${method} ${urlPath}`)).toEqual(["POST /v1/Conversations"]);
+    expect(shown(harness.take(), held).map(([method, urlPath]) => `${method} ${urlPath}`)).toEqual(["POST /v1/Conversations"]);
     expect(held.outs.messages).toEqual({});
   });
 });
@@ -245,7 +218,7 @@ describe("update of a thread", () => {
     expect(await conversations.diff(held.id, held.outs, held.inputs)).toEqual({ changes: false, replaces: [] });
     const restated = withThread(held.inputs, SEEDS.map((seed) => (seed.key === "opened" ? { ...seed, dateCreated: "2024-03-01T09:15:00.999Z" } : seed)));
     expect(await conversations.diff(held.id, held.outs, restated)).toEqual({ changes: false, replaces: [] });
-    expect(take()).toEqual([]);
+    expect(harness.take()).toEqual([]);
   });
 
   it("an edit is one POST to that message, which keeps its SID; a declared dateUpdated is sent again", async () => {
@@ -253,7 +226,7 @@ describe("update of a thread", () => {
     const before = sidsOf(held);
     const edited = SEEDS.map((seed) => (seed.key === "ack" ? { ...seed, body: "Found it!" } : seed.key === "photo" ? { ...seed, author: "ada" } : seed));
     const after = await up(run().conversations, held, withThread(held.inputs, edited));
-    expect(shown(take(), held)).toEqual([
+    expect(shown(harness.take(), held)).toEqual([
       ["POST", "/v1/Conversations/CH/Messages/ack", { Body: "Found it!" }],
       ["POST", "/v1/Conversations/CH/Messages/photo", { Author: "ada", DateUpdated: "2024-03-01T09:26:10Z" }],
     ]);
@@ -269,7 +242,7 @@ describe("update of a thread", () => {
     const before = sidsOf(held);
     const changed = SEEDS.map((seed) => (seed.key === "tracking" ? { ...seed, contentSid: HX_OTHER } : seed));
     const after = await up(run().conversations, held, withThread(held.inputs, changed));
-    expect(shown(take(), held)).toEqual([
+    expect(shown(harness.take(), held)).toEqual([
       ["DELETE", "/v1/Conversations/CH/Messages/tracking", {}],
       ["DELETE", "/v1/Conversations/CH/Messages/photo", {}],
       ["POST", "/v1/Conversations/CH/Messages", { Author: "agent-grace", ContentSid: HX_OTHER, ContentVariables: '{"1":"Ada"}', DateCreated: "2024-03-01T09:20:00Z" }],
@@ -293,7 +266,7 @@ describe("update of a thread", () => {
     const note: Seed = { key: "note", author: "agent-grace", body: "The carrier says tomorrow." };
     const inserted = [SEEDS[0], SEEDS[1], note, SEEDS[2], SEEDS[3]];
     const after = await up(run().conversations, held, withThread(held.inputs, inserted));
-    expect(shown(take(), held).map(([method, urlPath, form]) => `${method} ${urlPath} ${form.Body ?? form.ContentSid ?? ""}`)).toEqual([
+    expect(shown(harness.take(), held).map(([method, urlPath, form]) => `${method} ${urlPath} ${form.Body ?? form.ContentSid ?? ""}`)).toEqual([
       "DELETE /v1/Conversations/CH/Messages/tracking ",
       "DELETE /v1/Conversations/CH/Messages/photo ",
       "POST /v1/Conversations/CH/Messages The carrier says tomorrow.",
@@ -309,7 +282,7 @@ describe("update of a thread", () => {
     const held = await seeded("remove");
     const before = sidsOf(held);
     const after = await up(run().conversations, held, withThread(held.inputs, [SEEDS[0], SEEDS[2], SEEDS[3]]));
-    expect(shown(take(), held)).toEqual([["DELETE", "/v1/Conversations/CH/Messages/ack", {}]]);
+    expect(shown(harness.take(), held)).toEqual([["DELETE", "/v1/Conversations/CH/Messages/ack", {}]]);
     expectTwilioHolds(after, ["opened", "tracking", "photo"]);
     expect(sidsOf(after)).toEqual({ opened: before.opened, tracking: before.tracking, photo: before.photo });
     expect(after.outs.messages.tracking.declared.after).toBe("opened");
@@ -320,7 +293,7 @@ describe("update of a thread", () => {
     const held = await seeded("reorder");
     const before = sidsOf(held);
     const after = await up(run().conversations, held, withThread(held.inputs, [SEEDS[0], SEEDS[2], SEEDS[1], SEEDS[3]]));
-    expect(shown(take(), held).map(([method, urlPath]) => `${method} ${urlPath}`)).toEqual([
+    expect(shown(harness.take(), held).map(([method, urlPath]) => `${method} ${urlPath}`)).toEqual([
       "DELETE /v1/Conversations/CH/Messages/ack",
       "DELETE /v1/Conversations/CH/Messages/photo",
       "POST /v1/Conversations/CH/Messages",
@@ -337,7 +310,7 @@ describe("refresh of a thread", () => {
     await outside("POST", `/v1/Conversations/${held.id}/Messages/${held.outs.messages.ack.sid}`, { Body: "Edited outside" });
     const { conversations } = run();
     const read = await conversations.read(held.id, held.outs);
-    expect(shown(take(), held)).toEqual([
+    expect(shown(harness.take(), held)).toEqual([
       ["GET", "/v1/Conversations/CH", {}],
       ["GET", "/v1/Conversations/CH/Messages", {}],
     ]);
@@ -348,7 +321,7 @@ describe("refresh of a thread", () => {
 
     const refreshed: Held = { id: held.id, inputs: read.inputs!, outs: read.props! };
     const after = await up(run().conversations, refreshed, held.inputs);
-    expect(shown(take(), held)).toEqual([["POST", "/v1/Conversations/CH/Messages/ack", { Body: "Sorry! Let me check with the carrier." }]]);
+    expect(shown(harness.take(), held)).toEqual([["POST", "/v1/Conversations/CH/Messages/ack", { Body: "Sorry! Let me check with the carrier." }]]);
     expect(heldIn(held.id)[1].body).toBe("Sorry! Let me check with the carrier.");
     expect(sidsOf(after)).toEqual(sidsOf(held));
   });
@@ -357,7 +330,7 @@ describe("refresh of a thread", () => {
     const held = await seeded("gone");
     await outside("DELETE", `/v1/Conversations/${held.id}/Messages/${held.outs.messages.ack.sid}`);
     const read = await run().conversations.read(held.id, held.outs);
-    take();
+    harness.take();
     expect(Object.keys(read.props!.messages).sort()).toEqual(["opened", "photo", "tracking"]);
     expect(read.props!.messages.tracking.declared.after).toBe("opened");
     expect(read.inputs!.messages.tracking.after).toBe("opened");
@@ -365,7 +338,7 @@ describe("refresh of a thread", () => {
 
     const refreshed: Held = { id: held.id, inputs: read.inputs!, outs: read.props! };
     const after = await up(run().conversations, refreshed, held.inputs);
-    expect(shown(take(), held).map(([method, urlPath]) => `${method} ${urlPath}`)).toEqual([
+    expect(shown(harness.take(), held).map(([method, urlPath]) => `${method} ${urlPath}`)).toEqual([
       "DELETE /v1/Conversations/CH/Messages/tracking",
       "DELETE /v1/Conversations/CH/Messages/photo",
       "POST /v1/Conversations/CH/Messages",
@@ -379,7 +352,7 @@ describe("refresh of a thread", () => {
     const held = await seeded("emptied", SEEDS.slice(0, 2));
     for (const key of ["opened", "ack"]) await outside("DELETE", `/v1/Conversations/${held.id}/Messages/${held.outs.messages[key].sid}`);
     const read = await run().conversations.read(held.id, held.outs);
-    take();
+    harness.take();
     expect(read.props!.messages).toEqual({});
     expect(read.inputs).not.toHaveProperty("messages");
   });
@@ -403,17 +376,17 @@ describe("the create journal of a thread's messages", () => {
     const removed = await seeded("journal-delete", SEEDS.slice(0, 1));
     await run().conversations.delete(removed.id, removed.outs);
     expect(intentOf(transport, removed, "opened")).toBeNull();
-    take();
+    harness.take();
   });
 
   it("a conversation destroyed and declared again creates its thread without looking for the messages of the first", async () => {
     const held = await seeded("again", SEEDS.slice(0, 2));
     await run().conversations.delete(held.id, held.outs);
-    take();
+    harness.take();
     // The conversation's own intent is closed by the runtime around every method (see runtime.ts).
     run().transport.intents!.settle(`${STACK}/${held.inputs.resourceName}`, held.id);
     const again = await up(run().conversations, null, held.inputs);
-    expect(shown(take(), again).map(([method, urlPath]) => `${method} ${urlPath}`)).toEqual([
+    expect(shown(harness.take(), again).map(([method, urlPath]) => `${method} ${urlPath}`)).toEqual([
       "POST /v1/Conversations",
       "POST /v1/Conversations/CH/Messages",
       "POST /v1/Conversations/CH/Messages",
@@ -423,13 +396,13 @@ describe("the create journal of a thread's messages", () => {
 });
 
 describe("a thread write that fails part way", () => {
-  const failAll = () => emulator.setFaults([{ method: "POST", path: "/Messages$", status: 500, count: 100 }]);
+  const failAll = () => harness.emulator.setFaults([{ method: "POST", path: "/Messages$", status: 500, count: 100 }]);
 
   it("in a create: the error carries the conversation and the messages made; the next up makes the rest, none twice", async () => {
     const inputs = conversationInputs("partial", SEEDS);
     const error = await up(run(onMessageCreate(3, failAll)).conversations, null, inputs).catch((e) => e);
-    emulator.clearFaults();
-    take();
+    harness.emulator.clearFaults();
+    harness.take();
     expect(error.message).toMatch(new RegExp(`^conversation ${error.id} was created, but create message "${inputs.resourceName}/tracking" failed \\(HTTP 500`));
     const partial = heldAfter(error, inputs);
     expect(Object.keys(partial.outs.messages).sort()).toEqual(["ack", "opened"]);
@@ -437,7 +410,7 @@ describe("a thread write that fails part way", () => {
     expect(partial.outs).toMatchObject({ sid: partial.id, resourceName: inputs.resourceName, friendlyName: "partial" });
 
     const finished = await up(run().conversations, partial, inputs);
-    const posts = take().filter((r) => r.method === "POST");
+    const posts = harness.take().filter((r) => r.method === "POST");
     expect(posts.map((r) => r.form.Body ?? r.form.ContentSid)).toEqual([HX, "This is the box."]);
     expectTwilioHolds(finished, KEYS);
     expect(sidsOf(finished)).toMatchObject({ opened: partial.outs.messages.opened.sid, ack: partial.outs.messages.ack.sid });
@@ -449,8 +422,8 @@ describe("a thread write that fails part way", () => {
     // A new first message: every message is re-created after it. The second create fails.
     const changed = withThread(held.inputs, [{ key: "hello", body: "Hello" }, ...SEEDS]);
     const error = await up(run(onMessageCreate(2, failAll)).conversations, held, changed).catch((e) => e);
-    emulator.clearFaults();
-    take();
+    harness.emulator.clearFaults();
+    harness.take();
     expect(error.message).toMatch(new RegExp(`^conversation ${held.id} was updated in part, but create message "${held.inputs.resourceName}/opened" failed \\(HTTP 500`));
     const partial = heldAfter(error, changed);
     expect(partial.id).toBe(held.id);
@@ -458,21 +431,21 @@ describe("a thread write that fails part way", () => {
     expect(heldIn(held.id).map((m) => m.sid)).toEqual([partial.outs.messages.hello.sid]);
 
     const finished = await up(run().conversations, partial, changed);
-    expect(take().filter((r) => r.method === "POST")).toHaveLength(4);
+    expect(harness.take().filter((r) => r.method === "POST")).toHaveLength(4);
     expectTwilioHolds(finished, ["hello", ...KEYS]);
   });
 
   it("in a create of a conversation declared closed: left open, the next up seeds the rest, then closes it", async () => {
     const inputs = conversationInputs("partial-closed", SEEDS, { state: "closed" });
     const error = await up(run(onMessageCreate(2, failAll)).conversations, null, inputs).catch((e) => e);
-    emulator.clearFaults();
-    take();
+    harness.emulator.clearFaults();
+    harness.take();
     const partial = heldAfter(error, inputs);
     expect(stateOf(partial.id)).toBe("active");
     expect(Object.keys(partial.outs.messages)).toEqual(["opened"]);
 
     const finished = await up(run().conversations, partial, inputs);
-    const writes = take().filter((r) => r.method === "POST");
+    const writes = harness.take().filter((r) => r.method === "POST");
     expect(writes.map((r) => (r.path.endsWith("/Messages") ? "message" : r.form.State))).toEqual(["message", "message", "message", "closed"]);
     expect(stateOf(partial.id)).toBe("closed");
     expectTwilioHolds(finished, KEYS);
@@ -480,9 +453,9 @@ describe("a thread write that fails part way", () => {
 
   it("a create whose connection drops after Twilio made the message is found, never posted twice", async () => {
     const inputs = conversationInputs("dropped", SEEDS);
-    const dropSecond = onMessageCreate(2, () => emulator.setFaults([{ method: "POST", path: "/Messages$", drop: "after", count: 1 }]));
+    const dropSecond = onMessageCreate(2, () => harness.emulator.setFaults([{ method: "POST", path: "/Messages$", drop: "after", count: 1 }]));
     const held = await up(run(dropSecond).conversations, null, inputs);
-    const requests = take();
+    const requests = harness.take();
     expect(requests.filter((r) => r.method === "POST" && r.path.endsWith("/Messages")).map((r) => r.status)).toEqual([201, 0, 201, 201]);
     expectTwilioHolds(held, KEYS);
     expect(heldIn(held.id)).toHaveLength(4);
@@ -490,9 +463,9 @@ describe("a thread write that fails part way", () => {
 
   it("a create whose connection drops before Twilio saw it is sent again, once", async () => {
     const inputs = conversationInputs("dropped-before", SEEDS);
-    const dropThird = onMessageCreate(3, () => emulator.setFaults([{ method: "POST", path: "/Messages$", drop: "before", count: 1 }]));
+    const dropThird = onMessageCreate(3, () => harness.emulator.setFaults([{ method: "POST", path: "/Messages$", drop: "before", count: 1 }]));
     const held = await up(run(dropThird).conversations, null, inputs);
-    take();
+    harness.take();
     expectTwilioHolds(held, KEYS);
     expect(heldIn(held.id)).toHaveLength(4);
   });
@@ -505,7 +478,7 @@ describe("the conversation's state around its thread", () => {
   ])("declared %s with a thread: created %s, seeded, then %s", async (state, createdAs) => {
     const inputs = conversationInputs(`seeded-${state}`, SEEDS.slice(0, 2), { state });
     const held = await up(run().conversations, null, inputs);
-    expect(statesSent(take(), held)).toEqual([
+    expect(statesSent(harness.take(), held)).toEqual([
       ["POST", "/v1/Conversations", createdAs],
       ["POST", "/v1/Conversations/CH/Messages", null],
       ["POST", "/v1/Conversations/CH/Messages", null],
@@ -520,14 +493,14 @@ describe("the conversation's state around its thread", () => {
   it("declared inactive: a message added later sets it back to inactive again; an edit needs nothing", async () => {
     const held = await seeded("quiet", SEEDS.slice(0, 2), { state: "inactive" });
     const added = await up(run().conversations, held, withThread(held.inputs, SEEDS.slice(0, 3)));
-    expect(statesSent(take(), added)).toEqual([
+    expect(statesSent(harness.take(), added)).toEqual([
       ["POST", "/v1/Conversations/CH/Messages", null],
       ["POST", "/v1/Conversations/CH", "inactive"],
     ]);
     expect(stateOf(held.id)).toBe("inactive");
 
     const edited = await up(run().conversations, added, withThread(held.inputs, [SEEDS[0], { ...SEEDS[1], body: "Edited" }, SEEDS[2]]));
-    expect(shown(take(), edited)).toEqual([["POST", "/v1/Conversations/CH/Messages/ack", { Body: "Edited" }]]);
+    expect(shown(harness.take(), edited)).toEqual([["POST", "/v1/Conversations/CH/Messages/ack", { Body: "Edited" }]]);
     expect(stateOf(held.id)).toBe("inactive");
     expect(edited.outs.state).toBe("inactive");
   });
@@ -536,7 +509,7 @@ describe("the conversation's state around its thread", () => {
     const held = await seeded("closing", SEEDS.slice(0, 2));
     const news = { ...withThread(held.inputs, [SEEDS[0], { ...SEEDS[1], body: "Last words" }, { key: "bye", body: "Closing this now" }]), state: "closed" };
     const after = await up(run().conversations, held, news);
-    expect(shown(take(), after)).toEqual([
+    expect(shown(harness.take(), after)).toEqual([
       ["POST", "/v1/Conversations/CH/Messages/ack", { Body: "Last words" }],
       ["POST", "/v1/Conversations/CH/Messages", { Body: "Closing this now" }],
       ["POST", "/v1/Conversations/CH", { State: "closed" }],
@@ -551,7 +524,7 @@ describe("the conversation's state around its thread", () => {
     const inputs = conversationInputs("adopted", SEEDS.slice(0, 2), { uniqueName, adopt: "ifExists", state: "closed" });
     const held = await up(run().conversations, null, inputs);
     expect(held.id).toBe(existing);
-    expect(statesSent(take(), held).map(([method, urlPath, state]) => [method, urlPath!.replace(uniqueName, "<uniqueName>"), state])).toEqual([
+    expect(statesSent(harness.take(), held).map(([method, urlPath, state]) => [method, urlPath!.replace(uniqueName, "<uniqueName>"), state])).toEqual([
       ["GET", "/v1/Conversations/<uniqueName>", null],
       ["POST", "/v1/Conversations/CH", null],
       // The thread Twilio holds is looked up, to be taken over: it holds none.
@@ -592,7 +565,7 @@ describe("state from when each message was a resource of its own", () => {
       messageResources.push({ key, id: answer.body.sid, outs: { ...messageOutputs(normalizeMessageInputs(messageInputs), observedMessage(answer.body)) } });
       afterIndex = answer.body.index;
     }
-    take();
+    harness.take();
     return { held: { id: made.id, inputs, outs } as Held, messageResources };
   }
 
@@ -602,14 +575,14 @@ describe("state from when each message was a resource of its own", () => {
     const { transport, conversations, messages } = run();
     expect(await conversations.diff(held.id, held.outs, news)).toEqual({ changes: true, replaces: [] });
     const after = await up(conversations, held, news);
-    expect(shown(take(), held)).toEqual([["GET", "/v1/Conversations/CH/Messages", {}]]);
+    expect(shown(harness.take(), held)).toEqual([["GET", "/v1/Conversations/CH/Messages", {}]]);
     expect(sidsOf(after)).toEqual(Object.fromEntries(messageResources.map(({ key, id }) => [key, id])));
     expectTwilioHolds(after, KEYS);
     for (const { key, id } of messageResources) expect(transport.claims.heldByAnother(id, `${held.inputs.resourceName}/${key}`)).toBe(true);
 
     // The engine then deletes the message resources the program no longer declares.
     for (const resource of messageResources) await messages.delete(resource.id, resource.outs);
-    expect(take()).toEqual([]);
+    expect(harness.take()).toEqual([]);
     expect(heldIn(held.id).map((m) => m.sid)).toEqual(messageResources.map(({ id }) => id));
     expect(await run().conversations.diff(after.id, after.outs, news)).toEqual({ changes: false, replaces: [] });
   });
@@ -623,12 +596,12 @@ describe("state from when each message was a resource of its own", () => {
       transport.claims.claim(resource.id);
       await messages.read(resource.id, resource.outs);
     }
-    take();
+    harness.take();
     const after = await up(conversations, held, withThread(held.inputs, SEEDS.slice(0, 3)));
-    expect(shown(take(), held)).toEqual([["GET", "/v1/Conversations/CH/Messages", {}]]);
+    expect(shown(harness.take(), held)).toEqual([["GET", "/v1/Conversations/CH/Messages", {}]]);
     expect(sidsOf(after)).toEqual(Object.fromEntries(messageResources.map(({ key, id }) => [key, id])));
     for (const resource of messageResources) await messages.delete(resource.id, resource.outs);
-    expect(take()).toEqual([]);
+    expect(harness.take()).toEqual([]);
     expectTwilioHolds(after, ["opened", "ack", "tracking"]);
   });
 
@@ -638,7 +611,7 @@ describe("state from when each message was a resource of its own", () => {
     // A Message resource of the program, diffed before: it holds the first message.
     transport.claims.claim(messageResources[0].id, "hand-written-notice");
     const after = await up(conversations, held, withThread(held.inputs, SEEDS.slice(0, 2)));
-    expect(shown(take(), held).map(([method, urlPath]) => `${method} ${urlPath}`)).toEqual([
+    expect(shown(harness.take(), held).map(([method, urlPath]) => `${method} ${urlPath}`)).toEqual([
       "GET /v1/Conversations/CH/Messages",
       "POST /v1/Conversations/CH/Messages",
       "POST /v1/Conversations/CH/Messages",
@@ -651,7 +624,7 @@ describe("state from when each message was a resource of its own", () => {
     const news = withThread(held.inputs, [SEEDS[0], { ...SEEDS[1], body: "Edited in the upgrade" }, SEEDS[2]]);
     const { conversations, messages } = run();
     const after = await up(conversations, held, news);
-    expect(shown(take(), held).map(([method, urlPath]) => `${method} ${urlPath}`)).toEqual([
+    expect(shown(harness.take(), held).map(([method, urlPath]) => `${method} ${urlPath}`)).toEqual([
       "GET /v1/Conversations/CH/Messages",
       "POST /v1/Conversations/CH/Messages",
       "POST /v1/Conversations/CH/Messages",
@@ -659,7 +632,7 @@ describe("state from when each message was a resource of its own", () => {
     expect(after.outs.messages.opened.sid).toBe(messageResources[0].id);
     for (const resource of messageResources) await messages.delete(resource.id, resource.outs);
     const old = { [messageResources[1].id]: "old-ack", [messageResources[2].id]: "old-tracking" };
-    expect(shown(take(), after, old).map(([method, urlPath]) => `${method} ${urlPath}`)).toEqual([
+    expect(shown(harness.take(), after, old).map(([method, urlPath]) => `${method} ${urlPath}`)).toEqual([
       "DELETE /v1/Conversations/CH/Messages/old-ack",
       "DELETE /v1/Conversations/CH/Messages/old-tracking",
     ]);
@@ -671,11 +644,11 @@ describe("state from when each message was a resource of its own", () => {
     const { held, messageResources } = await legacy("legacy-closed", SEEDS.slice(0, 2));
     // Closed after seeding, as the old check asked: in a later change.
     const closed = await up(run().conversations, held, { ...held.inputs, state: "closed" });
-    take();
+    harness.take();
     const news = { ...withThread(closed.inputs, SEEDS.slice(0, 2)), state: "closed" };
     const { messages: _none, ...outs } = closed.outs;
     const after = await up(run().conversations, { ...closed, outs }, news);
-    expect(shown(take(), held)).toEqual([["GET", "/v1/Conversations/CH/Messages", {}]]);
+    expect(shown(harness.take(), held)).toEqual([["GET", "/v1/Conversations/CH/Messages", {}]]);
     expect(sidsOf(after)).toEqual({ opened: messageResources[0].id, ack: messageResources[1].id });
     expect(stateOf(held.id)).toBe("closed");
   });
