@@ -21,6 +21,7 @@ import {
 import { Conversation } from "../resources/conversation";
 import { ConversationGroup } from "../resources/conversation-group";
 import { groupRenames, groupResourceName, groupsOf, memberResourceName } from "../domain/groups";
+import { recordOf } from "../domain/member-records";
 import type { RecordedThread } from "../resources/thread-model";
 import type { RecordedChildren } from "../resources/children-model";
 import { CONVERSATION_INPUT_DEFAULTS } from "../resources/conversation-model";
@@ -252,13 +253,16 @@ export interface MemberSids {
   participants: Record<string, string> | null;
 }
 
+/** What a member's SIDs are read from: its record (its record's text, as a group keeps it), or in a preview its inputs, which hold none. */
+type RecordedSids = { id?: string; outs?: { messages?: RecordedThread; participants?: RecordedChildren } };
+
 /**
  * Each declared member's SIDs from what its group records. In a preview, a group being created or
  * updated shows its inputs as its members: no SIDs yet, so each is null (known after apply), never
  * missing. A map with any SID not known is not known as a whole. Pure.
  */
 export function memberSids(
-  recorded: Record<string, { id?: string; outs?: { messages?: RecordedThread; participants?: RecordedChildren } }> | undefined,
+  recorded: Record<string, string | RecordedSids> | undefined,
   declared: Record<string, { messages: readonly string[]; participants: readonly string[] }>,
 ): Record<string, MemberSids> {
   const sidsOf = (byKey: Record<string, { sid?: string }> | undefined, keys: readonly string[]): Record<string, string> | null => {
@@ -267,7 +271,8 @@ export function memberSids(
   };
   return Object.fromEntries(
     Object.entries(declared).map(([logicalName, keys]) => {
-      const member = recorded?.[logicalName];
+      const kept = recorded?.[logicalName];
+      const member = typeof kept === "string" ? (recordOf(kept) as RecordedSids) : kept;
       return [logicalName, { sid: member?.id ?? null, messages: sidsOf(member?.outs?.messages, keys.messages), participants: sidsOf(member?.outs?.participants, keys.participants) }];
     }),
   );

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConversationArgs, TwilioSettings } from "./args";
 import { conversationInputs } from "./conversation";
 import type { GroupRenames } from "../domain/groups";
-import type { RecordedMember } from "./group-provider";
+import type { KeptRecord } from "../domain/member-records";
 import { inputsWithBookkeeping, registeredProps, withoutPromiseStacks } from "./registration";
 
 /** A member of a group: the name its own Conversation resource would have, and its arguments. */
@@ -17,8 +17,12 @@ export interface GroupMemberArgs {
  * name. The engine then checkpoints once per group rather than once per conversation.
  */
 export class ConversationGroup extends pulumi.CustomResource {
-  /** Each member by logical name: its conversation's SID (`id`) and the outputs a Conversation resource would hold (`outs`). */
-  declare readonly members: pulumi.Output<Record<string, RecordedMember>>;
+  /**
+   * Each member by logical name: the text of its record, its conversation's SID (`id`) and the
+   * outputs a Conversation resource would hold (`outs`), compact (see member-records.ts); whole
+   * records in state written before.
+   */
+  declare readonly members: pulumi.Output<Record<string, KeptRecord>>;
 
   /** @param renames the renames that concern this group (see groupRenames); none are registered when empty */
   constructor(name: string, members: Record<string, GroupMemberArgs>, settings: TwilioSettings | undefined, opts?: pulumi.CustomResourceOptions, renames?: GroupRenames) {

@@ -12,7 +12,7 @@ import { conversationProvider } from "./conversation-provider";
 import { checkConversation } from "./check";
 import { createdButUnfinished } from "./partial";
 import type { ConversationOutputs } from "./conversation-model";
-import { compactMembers, expandMembers, type SharedOutputs } from "../domain/member-records";
+import { compactMembers, expandMembers, type KeptRecord, type SharedOutputs } from "../domain/member-records";
 
 /** A member as the group records it: its conversation's SID and the outputs its own resource would hold. */
 export interface RecordedMember {
@@ -28,8 +28,8 @@ export interface GroupInputs extends GroupRenames {
 
 export interface GroupOutputs {
   resourceName: string;
-  /** Each member's record, compact when `shared` is given (see member-records.ts), whole in state written before. */
-  members: Record<string, RecordedMember>;
+  /** Each member's record as its compact record's text (see member-records.ts); whole records in state written before. */
+  members: Record<string, KeptRecord>;
   shared?: SharedOutputs;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compactMembers } from "../../provider/domain/member-records";
+import { compactMembers, recordOf } from "../../provider/domain/member-records";
 import { joinMoves, memberSteps } from "../../provider/plan/group-steps";
 import { planFromPreview, type PreviewStep } from "../../provider/plan/render";
 
@@ -57,7 +57,7 @@ describe("a group's preview step, as its members' steps", () => {
   it("reads each member's record in full from a group's compact outputs (what members share held once)", () => {
     const members = { edited: recorded("edited", "Same", 1), other: recorded("other", "Same", 2) };
     const { members: compact, shared } = compactMembers(members);
-    expect(compact.edited.outs).not.toHaveProperty("friendlyName");
+    expect(recordOf(compact.edited).outs).not.toHaveProperty("friendlyName");
     const [step] = memberSteps({
       op: "update",
       urn: GROUP,

@@ -9,7 +9,7 @@ import { fileJournal } from "../../../provider/client/intents";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
 import { conversationGroupProvider, type GroupOutputs } from "../../../provider/resources/group-provider";
 import { declaredThread } from "../../../provider/resources/thread-model";
-import { expandMembers } from "../../../provider/domain/member-records";
+import { expandMembers, recordOf } from "../../../provider/domain/member-records";
 import { emulatorSettings, testTransport } from "../../support/transport";
 import { useStackEmulator } from "./harness";
 
@@ -100,9 +100,11 @@ describe("a conversation group", () => {
     const created = await up(run(), null, inputs);
     harness.take();
     expect(created.outs.shared?.values).toMatchObject({ stack: STACK, accountSid: harness.emulator.credentials.accountSid });
-    expect(created.outs.members.alpha.outs).not.toHaveProperty("accountSid");
-    expect(created.outs.members.alpha.outs).not.toHaveProperty("url");
-    expect(inFull(created.outs).alpha.outs.url).toMatch(new RegExp(`/v1/Conversations/${created.outs.members.alpha.id}$`));
+    const kept = created.outs.members.alpha;
+    expect(typeof kept).toBe("string");
+    expect(recordOf(kept).outs).not.toHaveProperty("accountSid");
+    expect(recordOf(kept).outs).not.toHaveProperty("url");
+    expect(inFull(created.outs).alpha.outs.url).toMatch(new RegExp(`/v1/Conversations/${recordOf(kept).id}$`));
 
     // State written before compaction: each member whole, no shared outputs.
     const whole: Held = { id: created.id, outs: { resourceName: created.outs.resourceName, members: inFull(created.outs) } };
@@ -125,13 +127,13 @@ describe("a conversation group", () => {
 
     const edited = await up(run(), added, { ...inputs, members: { alpha: member("alpha", { friendlyName: "Alpha desk" }), beta: member("beta"), delta: member("delta") } });
     expect(writes(harness.take())).toEqual(["POST /v1/Conversations/CH"]);
-    expect(edited.outs.members.alpha.outs.friendlyName).toBe("Alpha desk");
-    expect(held(edited.outs.members.alpha.id)[0].friendly_name).toBe("Alpha desk");
+    expect(inFull(edited.outs).alpha.outs.friendlyName).toBe("Alpha desk");
+    expect(held(inFull(edited.outs).alpha.id)[0].friendly_name).toBe("Alpha desk");
 
     const removed = await up(run(), edited, { ...inputs, members: { alpha: member("alpha", { friendlyName: "Alpha desk" }), delta: member("delta") } });
     expect(writes(harness.take())).toEqual(["DELETE /v1/Conversations/CH"]);
     expect(Object.keys(removed.outs.members)).toEqual(["alpha", "delta"]);
-    expect(held(edited.outs.members.beta.id)).toEqual([]);
+    expect(held(inFull(edited.outs).beta.id)).toEqual([]);
 
     await run().delete(removed.id, removed.outs);
     expect(writes(harness.take())).toEqual(["DELETE /v1/Conversations/CH", "DELETE /v1/Conversations/CH"]);
@@ -150,27 +152,27 @@ describe("a conversation group", () => {
     expect(failure.message).toMatch(/run `pulumi up` again to finish/);
     const partial: Held = { id: failure.id, outs: failure.properties };
     expect(Object.keys(partial.outs.members).sort()).toEqual(["desk", "hall", "lobby"]);
-    expect(partial.outs.members.desk.outs.participants).toEqual({});
-    expect(partial.outs.members.desk.outs.messages ?? {}).toEqual({});
-    expect(Object.keys(partial.outs.members.lobby.outs.messages ?? {})).toEqual(["hello", "bye"]);
+    expect(inFull(partial.outs).desk.outs.participants).toEqual({});
+    expect(inFull(partial.outs).desk.outs.messages ?? {}).toEqual({});
+    expect(Object.keys(inFull(partial.outs).lobby.outs.messages ?? {})).toEqual(["hello", "bye"]);
     harness.emulator.clearFaults();
     harness.take();
 
     const finished = await up(run(), partial, inputs);
     expect(writes(harness.take())).toEqual(["POST /v1/Conversations/CH/Participants", "POST /v1/Conversations/CH/Messages", "POST /v1/Conversations/CH/Messages"]);
     for (const name of ["lobby", "desk", "hall"]) {
-      const { id } = finished.outs.members[name];
-      expect(finished.outs.members[name].id).toBe(partial.outs.members[name].id);
+      const { id } = inFull(finished.outs)[name];
+      expect(inFull(finished.outs)[name].id).toBe(inFull(partial.outs)[name].id);
       expect(threadOf(id)).toEqual([`hello from ${name}`, `bye from ${name}`]);
     }
-    expect(Object.keys(finished.outs.members.desk.outs.participants ?? {})).toEqual(["ada"]);
+    expect(Object.keys(inFull(finished.outs).desk.outs.participants ?? {})).toEqual(["ada"]);
   });
 
   it("journals each member's create under the key its own resource would have", async () => {
     const inputs = group({ journaled: member("journaled") });
     const created = await up(run(), null, inputs);
     const intent = fileJournal(harness.journal).get(`${STACK}/journaled`);
-    expect(intent?.sid).toBe(created.outs.members.journaled.id);
+    expect(intent?.sid).toBe(inFull(created.outs).journaled.id);
     // The next run holds it (the group's state names it): its intent is closed.
     await up(run(), created, inputs);
     expect(fileJournal(harness.journal).get(`${STACK}/journaled`)).toBeNull();
@@ -190,8 +192,8 @@ describe("a conversation group", () => {
       const giving = group({ support: desk("support"), hall: member("hall") });
       const taking = group({ lobby: member("lobby") });
       const [gave, took] = [await up(run(), null, giving), await up(run(), null, taking)];
-      const { id } = gave.outs.members.support;
-      const messages = gave.outs.members.support.outs.messages;
+      const { id } = inFull(gave.outs).support;
+      const messages = inFull(gave.outs).support.outs.messages;
       harness.take();
 
       // One `up`: one provider process for both groups.
@@ -204,8 +206,8 @@ describe("a conversation group", () => {
           : await up(provider, took, takingNext).then(async (taken) => [await up(provider, gave, givingNext), taken]);
 
       expect(Object.keys(given.outs.members)).toEqual(["hall"]);
-      expect(taken.outs.members.helpdesk.id).toBe(id);
-      expect(taken.outs.members.helpdesk.outs.messages).toEqual(messages);
+      expect(inFull(taken.outs).helpdesk.id).toBe(id);
+      expect(inFull(taken.outs).helpdesk.outs.messages).toEqual(messages);
       expect(held(id)).toHaveLength(1);
       expect(threadOf(id)).toEqual(["hello from support", "bye from support"]);
       // Adopted by its unique name: nothing is written.
@@ -218,7 +220,7 @@ describe("a conversation group", () => {
     const desk = (name: string, extra: Record<string, unknown> = {}) => member(name, { resourceName: `${uniqueName}/${name}`, friendlyName: "Desk", uniqueName, messages: member("support").messages, ...extra });
     const gave = await up(run(), null, group({ support: desk("support") }));
     const took = await up(run(), null, group({ lobby: member("lobby") }));
-    const { id } = gave.outs.members.support;
+    const { id } = inFull(gave.outs).support;
     harness.take();
     const provider = run();
     const thread = declaredThread([
@@ -228,8 +230,8 @@ describe("a conversation group", () => {
     ]);
     const taken = await up(provider, took, { resourceName: took.id, stack: STACK, members: { lobby: member("lobby"), helpdesk: desk("helpdesk", { friendlyName: "Help desk", messages: thread }) }, renamedFrom: { helpdesk: "support" } });
     await up(provider, gave, { resourceName: gave.id, stack: STACK, members: {}, renamedAway: { support: { to: "helpdesk", uniqueName } } });
-    expect(taken.outs.members.helpdesk.id).toBe(id);
-    expect(taken.outs.members.helpdesk.outs.friendlyName).toBe("Help desk");
+    expect(inFull(taken.outs).helpdesk.id).toBe(id);
+    expect(inFull(taken.outs).helpdesk.outs.friendlyName).toBe("Help desk");
     expect(threadOf(id)).toEqual(["hello from support", "bye from support", "later"]);
     expect(writes(harness.take())).toEqual(["POST /v1/Conversations/CH", "POST /v1/Conversations/CH/Messages"]);
   });
@@ -246,12 +248,12 @@ describe("a conversation group", () => {
   it("renames a member within the group: its record moves to the new name, with no write", async () => {
     const inputs = group({ support: member("support") });
     const created = await up(run(), null, inputs);
-    const { id } = created.outs.members.support;
+    const { id } = inFull(created.outs).support;
     harness.take();
     const renamed = await up(run(), created, { ...inputs, members: { hall: { ...member("support"), resourceName: "hall" } }, renamedFrom: { hall: "support" } });
     expect(Object.keys(renamed.outs.members)).toEqual(["hall"]);
-    expect(renamed.outs.members.hall.id).toBe(id);
-    expect(renamed.outs.members.hall.outs.resourceName).toBe("hall");
+    expect(inFull(renamed.outs).hall.id).toBe(id);
+    expect(inFull(renamed.outs).hall.outs.resourceName).toBe("hall");
     expect(writes(harness.take())).toEqual([]);
   });
 });

@@ -86,6 +86,16 @@ describe("a group member's record in state: compact, and in full for its provide
     expect(size(compacted) + size(held)).toBeLessThan(size(seed) * 0.55);
   });
 
+  it("keeps each record as its compact record's text, and reads it back as it reads the compact objects of state written before", () => {
+    const byName = { lobby: recorded("CH1"), desk: recorded("CH2", { uniqueName: "desk" }) };
+    const kept = compactMembers(byName);
+    for (const text of Object.values(kept.members)) expect(typeof text).toBe("string");
+    expect(JSON.parse(kept.members.desk)).toEqual(compactMember(byName.desk, kept.shared));
+    const asObjects = Object.fromEntries(Object.entries(kept.members).map(([name, text]) => [name, JSON.parse(text) as MemberRecord]));
+    expect(expandMembers(asObjects, kept.shared)).toEqual(byName);
+    expect(expandMembers(kept.members, kept.shared)).toEqual(byName);
+  });
+
   it("reads a record written whole, before compaction (no shared outputs), as it is", () => {
     const whole = recorded("CH1");
     expect(expandMember(whole, undefined)).toEqual(whole);
