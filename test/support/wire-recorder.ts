@@ -28,7 +28,8 @@ export async function startWireRecorder(target: () => string): Promise<WireRecor
       const body = Buffer.concat(chunks);
       const url = new URL(incoming.url ?? "/", target());
       sent.push({ method: incoming.method ?? "GET", path: url.pathname, form: [...new URLSearchParams(body.toString("utf8"))] });
-      const upstream = http.request(url, { method: incoming.method, headers: { ...incoming.headers, host: url.host }, agent: false }, (answer) => {
+      // The Host header is passed on: the emulator names its objects' URLs by it, as the provider expects.
+      const upstream = http.request(url, { method: incoming.method, headers: incoming.headers, agent: false }, (answer) => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(outgoing);
         answer.on("error", () => incoming.socket.destroy());
