@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_NAMESPACE, resolveSettings, type ConfigLookup, type Settings } from "./config";
 import { Claims } from "./client/claims";
+import { httpExchange } from "./client/exchange";
 import type { Transport } from "./client/http";
 import { fileJournal, intentKey, journalDir, type IntentJournal } from "./client/intents";
 import { SlidingWindowLimiter } from "./client/limiter";
@@ -27,6 +28,7 @@ const settingsByNamespace = new Map<string, Settings>();
 const limiter = new SlidingWindowLimiter();
 const serverClock = { offsetMs: 0 };
 const claims = new Claims();
+const exchange = httpExchange();
 let intents: IntentJournal | undefined;
 let requestsSent = 0;
 /** One verification of the credentials and target per account, endpoint and service, per process. */
@@ -55,7 +57,7 @@ function transport(): Transport {
     settings,
     limiter,
     policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: settings.maxAttempts, maxWriteMs: settings.maxWriteMs },
-    fetch: globalThis.fetch,
+    exchange,
     random: Math.random,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     serverClock,

@@ -2,6 +2,7 @@
 import { credentialsHint, type Settings } from "../config";
 import { redact, TwilioConversationsError, type ErrorContext, type SanitizedRequest, type TwilioFailure } from "../errors";
 import type { Claims } from "./claims";
+import type { Exchange, HttpAnswer } from "./exchange";
 import type { IntentJournal } from "./intents";
 import type { SlidingWindowLimiter } from "./limiter";
 import {
@@ -67,7 +68,8 @@ export interface Transport {
   settings: Settings;
   limiter: SlidingWindowLimiter;
   policy: RetryPolicy;
-  fetch: typeof fetch;
+  /** Sends one request and reads its answer (client/exchange.ts, or a test's script). */
+  exchange: Exchange;
   random: () => number;
   sleep: (ms: number) => Promise<void>;
   serverClock: ServerClock;
@@ -270,26 +272,27 @@ async function attemptOnce(
     body = formBody(request.form);
   }
   try {
-    const response = await transport.fetch(url, {
-      method: request.method,
-      headers,
-      body,
-      signal: AbortSignal.timeout(transport.settings.requestTimeoutMs),
-    });
-    const text = await response.text();
-    observeServerClock(transport.serverClock, response.headers.get("date"), Date.now());
+    const answer = await transport.exchange({ method: request.method, url, headers, body, timeoutMs: transport.settings.requestTimeoutMs });
+    observeServerClock(transport.serverClock, header(answer, "date"), Date.now());
     return {
       kind: "answer",
-      status: response.status,
-      body: parseBody(text),
-      text,
-      contentType: response.headers.get("content-type"),
-      requestId: response.headers.get("twilio-request-id") ?? undefined,
-      retryAfter: parseRetryAfter(response.headers.get("retry-after"), Date.now()),
+      status: answer.status,
+      body: parseBody(answer.text),
+      text: answer.text,
+      contentType: header(answer, "content-type"),
+      requestId: header(answer, "twilio-request-id") ?? undefined,
+      retryAfter: parseRetryAfter(header(answer, "retry-after"), Date.now()),
     };
   } catch (error) {
     return { kind: "network-error", error, neverSent: neverSent(error) };
   }
+}
+
+/** One header of an answer, by its lower-case name; one sent more than once, its values joined. */
+function header(answer: HttpAnswer, name: string): string | null {
+  const value = answer.headers[name];
+  if (value === undefined) return null;
+  return typeof value === "string" ? value : value.join(", ");
 }
 
 /**
@@ -379,8 +382,8 @@ function isJson(text: string): boolean {
 function failureError(transport: Transport, request: TwilioRequest, sanitized: SanitizedRequest, attempt: Attempt): TwilioConversationsError {
   const secrets = transport.settings.secrets;
   if (attempt.kind === "network-error") {
-    const cause = attempt.error instanceof Error ? (attempt.error.cause as Error | undefined) ?? attempt.error : undefined;
-    const message = `could not reach ${new URL(sanitized.url).origin}: ${cause?.message ?? String(attempt.error)}`;
+    const detail = attempt.error instanceof Error ? attempt.error.message : String(attempt.error);
+    const message = `could not reach ${new URL(sanitized.url).origin}: ${detail}`;
     return new TwilioConversationsError(
       { ...request.context, hint: "check the network and TWILIO_CONVERSATIONS_BASE_URL / twilio:region" },
       { message: redact(message, secrets) },

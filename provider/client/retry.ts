@@ -115,17 +115,20 @@ export function parseRetryAfter(header: string | null, now: number): number | un
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }
 
-const NEVER_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
+/** The code of an exchange that timed out before its socket connected (see client/exchange.ts). */
+export const CONNECT_TIMEOUT = "CONNECT_TIMEOUT";
 
-/** Whether a failed fetch never reached the server (fetch puts the socket error in `cause`). */
+const NEVER_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", CONNECT_TIMEOUT]);
+
+/** Whether a failed exchange never reached the server: it never connected. */
 export function neverSent(error: unknown): boolean {
   const code = socketErrorCode(error);
   return code !== undefined && NEVER_SENT_CODES.has(code);
 }
 
-/** The socket error's code that fetch puts in `cause` (ECONNRESET, ECONNREFUSED…). */
+/** The code Node gives a socket's error (ECONNRESET, ECONNREFUSED…), or an exchange's timeout before connecting. */
 export function socketErrorCode(error: unknown): string | undefined {
-  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : undefined;
 }
 

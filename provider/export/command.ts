@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { resolveSettings } from "../config";
 import { Claims } from "../client/claims";
+import { httpExchange, type Exchange } from "../client/exchange";
 import type { Transport } from "../client/http";
 import { SlidingWindowLimiter } from "../client/limiter";
 import { DEFAULT_RETRY_POLICY, retryLine } from "../client/retry";
@@ -98,7 +99,7 @@ export interface ExportEnvironment {
   env: Record<string, string | undefined>;
   cwd: string;
   stderr: (text: string) => void;
-  fetch: typeof fetch;
+  exchange: Exchange;
   now: () => number;
 }
 
@@ -115,7 +116,7 @@ export const exportCommandEntry = command({
       env: context.env,
       cwd: path.resolve(context.cwd, values.cwd ?? "."),
       stderr: (text) => context.output.err(text.replace(/\n$/, "")),
-      fetch: globalThis.fetch,
+      exchange: httpExchange(),
       now: Date.now,
     };
     return parsed.kind === "run" ? execute(parsed.request, io) : usageError(parsed.message, io);
@@ -146,7 +147,7 @@ async function runExport(request: ExportRequest, io: ExportEnvironment, settings
     settings,
     limiter: new SlidingWindowLimiter(),
     policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: settings.maxAttempts },
-    fetch: io.fetch,
+    exchange: io.exchange,
     random: Math.random,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     serverClock: { offsetMs: 0 },

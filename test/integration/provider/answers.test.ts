@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createThrough, useEmulator } from "./harness";
 import { nothingSent } from "../../support/rows";
-import { testTransport } from "../../support/transport";
+import { httpAnswer, jsonAnswer, socketError, testTransport } from "../../support/transport";
 import { createConversation } from "../../../provider/client/conversations";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
 import { resolveSettings } from "../../../provider/config";
@@ -161,12 +161,12 @@ describe("a later page of the lookup that is not a page of the list", () => {
         TWILIO_CONVERSATIONS_BASE_URL: "https://conversations.test",
       }),
       policy: { ...DEFAULT_RETRY_POLICY, maxWriteMs: 0 },
-      fetch: (async (url: URL, init: RequestInit) => {
-        sent.push(`${init.method} ${url.pathname}${url.searchParams.has("Page") ? " page " + url.searchParams.get("Page") : ""}`);
-        if (init.method === "POST") throw new TypeError("fetch failed", { cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }) });
-        if (!url.searchParams.has("Page")) return Response.json(firstPage);
-        return new Response("<html>Sign in</html>", { status: 200, headers: { "content-type": "text/html" } });
-      }) as typeof fetch,
+      exchange: async ({ method, url }) => {
+        sent.push(`${method} ${url.pathname}${url.searchParams.has("Page") ? " page " + url.searchParams.get("Page") : ""}`);
+        if (method === "POST") throw socketError("ECONNRESET", "socket hang up");
+        if (!url.searchParams.has("Page")) return jsonAnswer(200, firstPage);
+        return httpAnswer(200, "<html>Sign in</html>", { "content-type": "text/html" });
+      },
     });
     const fields = { ...nothingSent(CONVERSATION_PROPERTIES), friendlyName: "Paged" };
     const outcome = await createConversation(transport, { serviceSid: null }, fields, false, { operation: "create conversation", resource: "paged" }).catch((error) => error);

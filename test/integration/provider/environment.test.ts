@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { EnvironmentKindName } from "../../../provider/domain/environment";
 import { emulatorConfig, useEmulator, type LoadedProvider } from "./harness";
 import { fileJournal } from "../../../provider/client/intents";
+import { startWireRecorder, type SentRequest, type WireRecorder } from "../../support/wire-recorder";
 
 // The compiled provider, exactly what the Pulumi program uses (npm test builds it first).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -20,43 +21,27 @@ const requireFromString: (code: string) => { handler: () => pulumi.dynamic.Resou
 
 const env = useEmulator();
 
-/** One request as it left the provider: its form as sent, each repeated key in order. */
-interface Sent {
-  method: string;
-  path: string;
-  form: Array<[string, string]>;
-}
-
-/** Every request the provider sends to the emulator, read off the wire on its way out (it is still sent). */
-const wire: Sent[] = [];
-const realFetch = globalThis.fetch;
-beforeAll(() => {
-  globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    if (env.emulator && url.origin === new URL(env.emulator.url).origin) {
-      const body = typeof init?.body === "string" ? init.body : "";
-      wire.push({ method: init?.method ?? "GET", path: url.pathname, form: [...new URLSearchParams(body)] });
-    }
-    return realFetch(input, init);
-  }) as typeof fetch;
+/** Every request the provider sends to the emulator, read off the wire on its way (it is still sent). */
+let recorder: WireRecorder;
+beforeAll(async () => {
+  recorder = await startWireRecorder(() => env.emulator.url);
 });
-afterAll(() => {
-  globalThis.fetch = realFetch;
-});
+afterAll(() => recorder.close());
 
 /** The requests sent since the last call. */
-function sentSince(): Sent[] {
+function sentSince(): SentRequest[] {
   env.takeRequests();
-  return wire.splice(0);
+  return recorder.sent.splice(0);
 }
-const writesOf = (requests: Sent[]) => requests.filter((request) => request.method !== "GET");
-const call = (request: Sent) => `${request.method} ${request.path}`;
+const writesOf = (requests: SentRequest[]) => requests.filter((request) => request.method !== "GET");
+const call = (request: SentRequest) => `${request.method} ${request.path}`;
 
 const providers = {} as Record<EnvironmentKindName, LoadedProvider>;
 beforeAll(async () => {
   for (const kind of ["service", "serviceNotifications", "role", "user", "accountConfiguration", "addressConfiguration", "pushCredential"] as const) {
     const provider = requireFromString(providerModuleText(kind)).handler();
-    await provider.configure!({ config: { get: (key) => emulatorConfig(env.emulator)[key], require: (key) => emulatorConfig(env.emulator)[key] } });
+    const config = () => emulatorConfig(env.emulator, { "twilio:conversationsBaseUrl": recorder.url });
+    await provider.configure!({ config: { get: (key) => config()[key], require: (key) => config()[key] } });
     providers[kind] = provider as LoadedProvider;
   }
 });
@@ -71,10 +56,7 @@ afterEach(() => env.emulator.clearFaults());
  */
 async function outside(method: "GET" | "POST" | "DELETE", urlPath: string, form: Record<string, string> = {}) {
   env.takeRequests();
-  const mark = wire.length;
-  const response = await env.outside(method, urlPath, form);
-  wire.splice(mark);
-  return response;
+  return env.outside(method, urlPath, form);
 }
 
 const state = () => env.emulator.state() as any;

@@ -4,6 +4,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { RequestLogEntry } from "../../../emulator";
+import { httpExchange } from "../../../provider/client/exchange";
 import type { Transport } from "../../../provider/client/http";
 import { fileJournal } from "../../../provider/client/intents";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
@@ -21,13 +22,14 @@ interface Held {
 
 const STACK = "groups";
 const harness = useStackEmulator(STACK);
+const exchange = httpExchange();
 
 /** One `up`'s provider process: its own claims; the create journal is the stack's. */
 function run(): Provider {
   const transport: Transport = testTransport({
     settings: emulatorSettings(harness.emulator),
     policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 1, maxWriteMs: 200 },
-    fetch: globalThis.fetch,
+    exchange,
     intents: fileJournal(harness.journal),
   });
   return conversationGroupProvider(() => transport) as Provider;

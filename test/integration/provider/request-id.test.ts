@@ -3,6 +3,7 @@
 import { emulatorSettings, testTransport } from "../../support/transport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../../emulator";
+import { httpExchange } from "../../../provider/client/exchange";
 import { send, type Transport } from "../../../provider/client/http";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
 import { TwilioConversationsError } from "../../../provider/errors";
@@ -15,7 +16,7 @@ beforeAll(async () => {
   transport = testTransport({
     settings,
     policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 },
-    fetch: globalThis.fetch,
+    exchange: httpExchange(),
   });
 });
 afterAll(async () => {

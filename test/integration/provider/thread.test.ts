@@ -4,6 +4,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { RequestLogEntry } from "../../../emulator";
+import { httpExchange, type Exchange } from "../../../provider/client/exchange";
 import type { Transport } from "../../../provider/client/http";
 import { fileJournal } from "../../../provider/client/intents";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
@@ -31,21 +32,22 @@ const HX_OTHER = "HX" + "2".repeat(32);
 const ME = "ME" + "3".repeat(32);
 
 const harness = useStackEmulator(STACK);
+const exchange = httpExchange();
 
 /**
  * One `up`'s provider process: its own claims; the create journal is the stack's. `beforeSend`
  * sees each request as it leaves, e.g. to set a fault for the third message create.
  */
 function run(beforeSend?: (method: string, urlPath: string) => void) {
-  const watched = (async (url: URL | string, init?: RequestInit) => {
-    beforeSend?.(init?.method ?? "GET", new URL(String(url)).pathname);
-    return globalThis.fetch(url, init);
-  }) as typeof fetch;
+  const watched: Exchange = (request) => {
+    beforeSend?.(request.method, request.url.pathname);
+    return exchange(request);
+  };
   const transport: Transport = testTransport({
     settings: emulatorSettings(harness.emulator),
     // The harness.emulator has written a request by the time it answers or drops it.
     policy: { ...DEFAULT_RETRY_POLICY, maxWriteMs: 200 },
-    fetch: watched,
+    exchange: watched,
     intents: fileJournal(harness.journal),
   });
   return {

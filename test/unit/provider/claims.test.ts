@@ -1,4 +1,4 @@
-import { testTransport } from "../../support/transport";
+import { httpAnswer, testTransport } from "../../support/transport";
 import { describe, expect, it } from "vitest";
 import type { Transport } from "../../../provider/client/http";
 import { resolveSettings } from "../../../provider/config";
@@ -31,10 +31,10 @@ describe("a conversation held by another declared resource, in a later run", () 
   // A new provider process each time: its claims start empty.
   const transport = (): Transport => testTransport({
     settings: resolveSettings(() => undefined, { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: "token-1234", TWILIO_CONVERSATIONS_BASE_URL: BASE }),
-    fetch: (async (input: string | URL, init?: RequestInit) => {
-      requests.push(`${init?.method} ${new URL(String(input)).pathname}`);
-      return new Response(null, { status: 204 });
-    }) as typeof fetch,
+    exchange: async ({ method, url }) => {
+      requests.push(`${method} ${url.pathname}`);
+      return httpAnswer(204);
+    },
   });
   const outputs = (resourceName: string, adopted: boolean) =>
     ({ resourceName, sid: CH, accountSid: ACCOUNT, chatServiceSid: null, usesDefaultService: true, uniqueName: "desk", adopt: adopted ? "ifExists" : "never", adopted, webhooksEnabled: false, timers: null, declared: ["uniqueName"], url: `${BASE}/v1/Conversations/${CH}` }) as never;

@@ -57,7 +57,7 @@ function providerDiff(kind: EnvironmentKindName, olds: EnvironmentOutputs, news:
     throw new Error("a diff must not send a request");
   };
   const intents = { get: () => null, put: fails, settle: (key: string, sid: string) => void settled.push([key, sid]), sidsOfOthers: () => new Set<string>() };
-  const provider = environmentProvider(ENVIRONMENT_KINDS[kind], () => ({ intents, fetch: fails }) as unknown as Transport);
+  const provider = environmentProvider(ENVIRONMENT_KINDS[kind], () => ({ intents, exchange: fails }) as unknown as Transport);
   return provider.diff!(String(olds.sid), olds, { resourceName: "r", ...news });
 }
 

@@ -2,9 +2,10 @@
 // anything an error carries (message, stack, reasons, properties, cause, any field). The
 // provider methods are called as implemented, without the runtime's redacting wrapper, so what
 // is checked is redaction at the source; the wrapper is a second layer on top.
-import { testTransport } from "../../support/transport";
+import { httpAnswer, socketError, testTransport } from "../../support/transport";
 import { describe, expect, it } from "vitest";
 import { resolveSettings, type Settings } from "../../../provider/config";
+import type { HttpAnswer } from "../../../provider/client/exchange";
 import type { Transport } from "../../../provider/client/http";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
 import { redactError } from "../../../provider/errors";
@@ -23,16 +24,16 @@ const CH = "CH" + "a".repeat(32);
 const IM = "IM" + "b".repeat(32);
 const BASE = "https://conversations.example.test";
 
-type Answer = Response | Error;
+type Answer = HttpAnswer | Error;
 type Provider = Required<ReturnType<typeof conversationProvider>>;
 type Responder = (method: string, url: URL, call: number) => Answer;
 
 const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", "twilio-request-id": "RQ" + "c".repeat(32) } });
+  httpAnswer(status, JSON.stringify(body), { "content-type": "application/json", "twilio-request-id": "RQ" + "c".repeat(32) });
 const conversationJson = (state = "active") => ({ sid: CH, account_sid: ACCOUNT, state, attributes: "{}", url: `${BASE}/v1/Conversations/${CH}`, date_created: new Date().toISOString() });
 const messageJson = () => ({ sid: IM, account_sid: ACCOUNT, conversation_sid: CH, index: 0, author: "system", body: "Hi", attributes: "{}", url: `${BASE}/v1/Conversations/${CH}/Messages/${IM}` });
 const twilioError = (status: number, code: number) => json(status, { code, message: `refused: ${ECHO}`, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
-const connectionFailure = () => new TypeError("fetch failed", { cause: Object.assign(new Error(`socket closed while sending ${ECHO}`), { code: "ECONNRESET" }) });
+const connectionFailure = () => socketError("ECONNRESET", `socket closed while sending ${ECHO}`);
 
 interface ErrorPath {
   name: string;
@@ -61,7 +62,7 @@ const ERROR_PATHS: ErrorPath[] = [
   {
     name: "an HTML error page echoing the Authorization header",
     marker: "(HTTP 502)",
-    respond: () => new Response(`<html><body><pre>${ECHO}</pre></body></html>`, { status: 502, headers: { "content-type": "text/html" } }),
+    respond: () => httpAnswer(502, `<html><body><pre>${ECHO}</pre></body></html>`, { "content-type": "text/html" }),
     run: ({ conversations }) => conversations.read(CH, outputsIn(ACCOUNT)),
   },
   {
@@ -73,7 +74,7 @@ const ERROR_PATHS: ErrorPath[] = [
   {
     name: "a timeout",
     marker: "could not reach https://conversations.example.test",
-    respond: () => new DOMException(`The operation timed out (${ECHO})`, "TimeoutError"),
+    respond: () => Object.assign(new Error(`no complete answer within 30000 ms (${ECHO})`), { name: "TimeoutError" }),
     run: ({ conversations }) => conversations.read(CH, outputsIn(ACCOUNT)),
   },
   {
@@ -92,7 +93,7 @@ const ERROR_PATHS: ErrorPath[] = [
   {
     name: "a 2xx that is not a conversation, echoing the credentials",
     marker: ", not a conversation",
-    respond: () => new Response(`<html>${ECHO}</html>`, { status: 200, headers: { "content-type": "text/html" } }),
+    respond: () => httpAnswer(200, `<html>${ECHO}</html>`, { "content-type": "text/html" }),
     run: ({ conversations }) => conversations.create({ resourceName: "support", friendlyName: "Support" }),
   },
   {
@@ -147,11 +148,11 @@ function transportFor(path: ErrorPath, secrets: string[]): Transport {
   return testTransport({
     settings: { ...settings, secrets },
     policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 2 },
-    fetch: (async (input: string | URL, init?: RequestInit) => {
-      const answer = path.respond?.(init?.method ?? "GET", new URL(String(input)), ++call) ?? new Error("unexpected request");
+    exchange: async ({ method, url }) => {
+      const answer = path.respond?.(method, url, ++call) ?? new Error("unexpected request");
       if (answer instanceof Error) throw answer;
       return answer;
-    }) as typeof fetch,
+    },
   });
 }
 
@@ -191,7 +192,7 @@ describe("no error path shows a secret", () => {
     "%s, even with no secret known to redact",
     async (name) => {
       const path = ERROR_PATHS.find((candidate) => candidate.name === name)!;
-      const error = await failureOf({ ...path, respond: path.respond && (() => new TypeError("fetch failed")) }, []);
+      const error = await failureOf({ ...path, respond: path.respond && (() => socketError("ECONNRESET", "socket hang up")) }, []);
       const text = everythingIn(error);
       for (const secret of SECRETS) expect(text).not.toContain(secret);
     },

@@ -1,6 +1,6 @@
 // The error of a failed request names the request Twilio answered last (its Twilio-Request-Id),
 // and says nothing of one when there is none.
-import { testTransport } from "../../support/transport";
+import { httpAnswer, testTransport } from "../../support/transport";
 import { describe, expect, it } from "vitest";
 import { send, type Transport } from "../../../provider/client/http";
 import { DEFAULT_RETRY_POLICY } from "../../../provider/client/retry";
@@ -20,10 +20,10 @@ function transportAnswering(answers: Array<{ status: number; requestId?: string 
       secrets: ["token-never-shown"],
     },
     policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: answers.length },
-    fetch: async () => {
+    exchange: async () => {
       const { status, requestId } = answers[next++];
       const body = JSON.stringify({ code: status * 100 + 3, message: `failure ${next}`, more_info: "https://www.twilio.com/docs/errors/x", status });
-      return new Response(body, { status, headers: requestId ? { "Twilio-Request-Id": requestId } : {} });
+      return httpAnswer(status, body, requestId ? { "Twilio-Request-Id": requestId } : {});
     },
   });
 }

@@ -1,4 +1,4 @@
-import { testTransport } from "../../support/transport";
+import { httpAnswer, testTransport } from "../../support/transport";
 import { describe, expect, it } from "vitest";
 import { requestUrl, sanitizedRequest, send, type TwilioRequest } from "../../../provider/client/http";
 import { resolveSettings } from "../../../provider/config";
@@ -102,13 +102,10 @@ describe("send, given a 2xx that is not the resource", () => {
         TWILIO_AUTH_TOKEN: "token-value-1234",
         TWILIO_CONVERSATIONS_BASE_URL: "https://conversations.example.test",
       }),
-      fetch: (async () => {
+      exchange: async () => {
         calls++;
-        return new Response('{"conversations":[],"meta":{"page":0}}', {
-          status: 200,
-          headers: { "content-type": "application/json", "twilio-request-id": "RQ0123" },
-        });
-      }) as typeof fetch,
+        return httpAnswer(200, '{"conversations":[],"meta":{"page":0}}', { "content-type": "application/json", "twilio-request-id": "RQ0123" });
+      },
     });
     const error = await send(transport, { ...request(conversationPath(null, "support")), answer: CONVERSATION_ANSWER }).catch((caught) => caught);
     expect(error).toBeInstanceOf(TwilioConversationsError);

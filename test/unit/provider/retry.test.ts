@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ExchangeTimeout } from "../../../provider/client/exchange";
 import {
   DEFAULT_RETRY_POLICY,
   decideRetry,
@@ -131,14 +132,25 @@ describe("neverSent", () => {
     ["ECONNREFUSED", true],
     ["ENOTFOUND", true],
     ["EAI_AGAIN", true],
+    ["CONNECT_TIMEOUT", true],
     ["ECONNRESET", false],
-    ["UND_ERR_SOCKET", false],
-  ])("fetch failed with %s → never sent: %s", (code, expected) => {
-    expect(neverSent(new TypeError("fetch failed", { cause: Object.assign(new Error(code), { code }) }))).toBe(expected);
+    ["EPIPE", false],
+    ["ETIMEDOUT", false],
+  ])("a socket error %s → never sent: %s", (code, expected) => {
+    expect(neverSent(Object.assign(new Error(code), { code }))).toBe(expected);
   });
 
-  it("a timeout may have been applied", () => {
-    expect(neverSent(new DOMException("The operation was aborted due to timeout", "TimeoutError"))).toBe(false);
+  it("a timeout after connecting may have been applied", () => {
+    expect(neverSent(new ExchangeTimeout(30_000, true))).toBe(false);
+  });
+
+  it("a timeout before connecting was never sent", () => {
+    expect(neverSent(new ExchangeTimeout(30_000, false))).toBe(true);
+  });
+
+  it("an error without a code may have been applied", () => {
+    expect(neverSent(new Error("socket hang up"))).toBe(false);
+    expect(neverSent("not an error")).toBe(false);
   });
 });
 

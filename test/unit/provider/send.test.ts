@@ -1,6 +1,6 @@
-// send() as a whole, against a scripted fetch: when a create looks for what it made, and how the
+// send() as a whole, against a scripted exchange: when a create looks for what it made, and how the
 // server's clock bounds what it takes for its own.
-import { testTransport } from "../../support/transport";
+import { httpAnswer, socketError, testTransport } from "../../support/transport";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -18,16 +18,16 @@ function transport(script: Scripted[], overrides: Partial<Transport> = {}) {
   const t: Transport = testTransport({
     settings: { namespace: "twilio", baseUrl: "https://conversations.test", accountSid: "AC1", credentials: { username: "AC1", password: "pw" }, requestTimeoutMs: 1_000, maxAttempts: 8, maxWriteMs: 5_000, secrets: [] },
     policy: { ...DEFAULT_RETRY_POLICY, maxWriteMs: 5_000 },
-    fetch: (async (url: URL, init: RequestInit) => {
-      sent.push(`${init.method} ${url.pathname}`);
+    exchange: async ({ method, url }) => {
+      sent.push(`${method} ${url.pathname}`);
       const next = script.shift();
       if (next === undefined) throw new Error("no scripted answer left");
-      if (next === "reset") throw new TypeError("fetch failed", { cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }) });
+      if (next === "reset") throw socketError("ECONNRESET", "socket hang up");
       const headers: Record<string, string> = {};
       if (next.date) headers.date = next.date;
       if (next.retryAfter) headers["retry-after"] = next.retryAfter;
-      return new Response(JSON.stringify(next.body ?? {}), { status: next.status, headers });
-    }) as typeof fetch,
+      return httpAnswer(next.status, JSON.stringify(next.body ?? {}), headers);
+    },
     sleep: async (ms) => void sleeps.push(ms),
     ...overrides,
   });
