@@ -7,7 +7,10 @@
 // Each record is kept as its JSON text: the engine holds, copies (for every event it shows) and
 // checkpoints a string as one value, where a record as an object is a tree of maps of its own in
 // each copy; at 2,000 × 4 that was 45 MB more of the engine's live heap (70 MB more at its peak).
-// Each member's provider methods are given the record in full (expandMember). Pure.
+// Each member's provider methods are given the record in full (expandMember).
+// A member's inputs are registered as their JSON text too when they hold only values (see
+// ConversationGroup): `pulumi preview --diff` shows a JSON text's changes field by field, as it
+// shows an object's. Pure.
 import { canonicalJson } from "./json";
 
 /** A member as the group records it: its conversation's SID and its outputs (whole, or compact). */
@@ -108,4 +111,21 @@ export function compactMembers(members: Record<string, MemberRecord>): { members
 /** The members' records in full, as the group keeps them (compact with `shared`, or whole without; as text, or as written before). */
 export function expandMembers<M extends MemberRecord>(members: Record<string, KeptRecord> | undefined, shared: SharedOutputs | undefined): Record<string, M> {
   return Object.fromEntries(Object.entries(members ?? {}).map(([name, kept]) => [name, expandMember(recordOf(kept), shared) as M]));
+}
+
+/**
+ * A member's inputs as a group registers them: their JSON text, or the inputs themselves when they
+ * wait on another resource's output (which the engine resolves in place), as in state written before.
+ */
+export type KeptInputs = string | Record<string, unknown>;
+
+/** A member's inputs from the form its group registered them in. */
+export function memberInputsOf(kept: KeptInputs): Record<string, unknown> {
+  return typeof kept === "string" ? (JSON.parse(kept) as Record<string, unknown>) : kept;
+}
+
+/** Each member's inputs by logical name, from the forms the group registered them in (anything else: none). */
+export function membersInputsOf(members: unknown): Record<string, Record<string, unknown>> {
+  if (typeof members !== "object" || members === null) return {};
+  return Object.fromEntries(Object.entries(members as Record<string, KeptInputs>).map(([name, kept]) => [name, memberInputsOf(kept)]));
 }

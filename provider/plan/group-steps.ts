@@ -4,7 +4,7 @@
 import { memberRecords, ownResourceName } from "../domain/groups";
 import { kindOf } from "./kinds";
 import { canonicalJson } from "../domain/json";
-import { expandMembers, type MemberRecord, type SharedOutputs } from "../domain/member-records";
+import { expandMembers, membersInputsOf, type MemberRecord, type SharedOutputs } from "../domain/member-records";
 import type { PreviewStep } from "./model";
 
 const GROUP_TYPE = "pulumi-nodejs:dynamic/twilio-conversations:ConversationGroup";
@@ -22,9 +22,9 @@ type RecordedMembers = Record<string, MemberRecord>;
 export function memberSteps(step: PreviewStep): PreviewStep[] {
   const [prefix, name] = splitUrn(step.urn);
   if (!prefix.endsWith(GROUP_TYPE) || name === null) return [step];
-  const declared = (step.op === "delete" ? {} : (step.newState?.inputs?.members ?? {})) as Members;
+  const declared: Members = step.op === "delete" ? {} : membersInputsOf(step.newState?.inputs?.members);
   const renamedFrom = (step.op === "delete" ? {} : (step.newState?.inputs?.renamedFrom ?? {})) as Record<string, string>;
-  const recordedInputs = (step.op === "create" ? {} : (step.oldState?.inputs?.members ?? {})) as Members;
+  const recordedInputs: Members = step.op === "create" ? {} : membersInputsOf(step.oldState?.inputs?.members);
   const outputs = step.op === "create" ? {} : (step.oldState?.outputs ?? {});
   const recorded = expandMembers(outputs.members as RecordedMembers | undefined, outputs.shared as SharedOutputs | undefined);
   // Named as the conversation's own resource would be: the plan reads the same either way.

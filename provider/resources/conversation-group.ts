@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConversationArgs, TwilioSettings } from "./args";
 import { conversationInputs } from "./conversation";
 import type { GroupRenames } from "../domain/groups";
-import type { KeptRecord } from "../domain/member-records";
+import type { KeptInputs, KeptRecord } from "../domain/member-records";
 import { inputsWithBookkeeping, registeredProps, withoutPromiseStacks } from "./registration";
 
 /** A member of a group: the name its own Conversation resource would have, and its arguments. */
@@ -27,7 +27,7 @@ export class ConversationGroup extends pulumi.CustomResource {
   /** @param renames the renames that concern this group (see groupRenames); none are registered when empty */
   constructor(name: string, members: Record<string, GroupMemberArgs>, settings: TwilioSettings | undefined, opts?: pulumi.CustomResourceOptions, renames?: GroupRenames) {
     const declared = Object.fromEntries(
-      Object.entries(members).map(([logicalName, member]) => [logicalName, inputsWithBookkeeping(member.resourceName, conversationInputs(member.args), settings)]),
+      Object.entries(members).map(([logicalName, member]) => [logicalName, keptInputs(inputsWithBookkeeping(member.resourceName, conversationInputs(member.args), settings))]),
     );
     const props = registeredProps("conversationGroup", name, [], { members: declared, ...declaredRenames(renames) }, settings);
     const restoreStacks = withoutPromiseStacks();
@@ -37,6 +37,22 @@ export class ConversationGroup extends pulumi.CustomResource {
       restoreStacks();
     }
   }
+}
+
+/**
+ * A member's inputs as the group registers them: their JSON text when they hold only values. The
+ * engine and the SDK then carry one string where an object is a tree of values they each copy,
+ * serialize and walk: at 2,000 × 4, 66 MB less at the engine's peak. Inputs that wait on another
+ * resource's output (a service the stack declares) stay an object, which the engine resolves.
+ */
+function keptInputs(inputs: Record<string, unknown>): KeptInputs {
+  return holdsOnlyValues(inputs) ? JSON.stringify(inputs) : inputs;
+}
+
+function holdsOnlyValues(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return typeof value !== "function";
+  if (pulumi.Output.isInstance(value) || pulumi.Resource.isInstance(value) || typeof (value as { then?: unknown }).then === "function") return false;
+  return Object.values(value).every(holdsOnlyValues);
 }
 
 /** Only the renames there are: a group without any registers the inputs it always had. */

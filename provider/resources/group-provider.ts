@@ -12,7 +12,7 @@ import { conversationProvider } from "./conversation-provider";
 import { checkConversation } from "./check";
 import { createdButUnfinished } from "./partial";
 import type { ConversationOutputs } from "./conversation-model";
-import { compactMembers, expandMembers, type KeptRecord, type SharedOutputs } from "../domain/member-records";
+import { compactMembers, expandMembers, membersInputsOf, type KeptInputs, type KeptRecord, type SharedOutputs } from "../domain/member-records";
 
 /** A member as the group records it: its conversation's SID and the outputs its own resource would hold. */
 export interface RecordedMember {
@@ -252,13 +252,13 @@ export function conversationGroupProvider(transport: () => Transport): pulumi.dy
 
     async read(id, olds: GroupOutputs) {
       const members: Record<string, RecordedMember> = {};
-      const inputs: Record<string, Record<string, unknown>> = {};
+      const inputs: Record<string, KeptInputs> = {};
       for (const [logicalName, recorded] of Object.entries(recordedMembers(olds))) {
         hold(recorded);
         const read = await member.read!(recorded.id, recorded.outs);
         if (!read.id) continue;
         members[logicalName] = { id: read.id, outs: withMemberBookkeeping(read.props ?? {}, recorded.outs) };
-        inputs[logicalName] = withMemberBookkeeping(read.inputs ?? {}, recorded.outs);
+        inputs[logicalName] = JSON.stringify(withMemberBookkeeping(read.inputs ?? {}, recorded.outs));
       }
       const props = groupOutputs(olds.resourceName, members);
       return { id, props, inputs: { resourceName: olds.resourceName, members: inputs } };
@@ -283,11 +283,10 @@ export function conversationGroupProvider(transport: () => Transport): pulumi.dy
 }
 
 function groupInputs(raw: Record<string, unknown>): GroupInputs {
-  const members = raw.members;
   const record = <T>(value: unknown): Record<string, T> => (typeof value === "object" && value !== null ? (value as Record<string, T>) : {});
   return {
     resourceName: String(raw.resourceName ?? ""),
-    members: record(members),
+    members: membersInputsOf(raw.members),
     renamedFrom: record(raw.renamedFrom),
     renamedAway: record(raw.renamedAway),
   };

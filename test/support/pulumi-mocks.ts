@@ -2,6 +2,7 @@
 // inputs and the options the engine receives.
 import * as pulumi from "@pulumi/pulumi";
 import { ownResourceName } from "../../provider/domain/groups";
+import { membersInputsOf } from "../../provider/domain/member-records";
 import { threadOrder, type DeclaredThread, type RecordedThread } from "../../provider/resources/thread-model";
 import type { SidsByKey, StackOutputs } from "../../provider/program/stack";
 
@@ -125,14 +126,14 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 }
 
 /** A group's members as its provider would record them: each with the SIDs its own Conversation's mock would have. */
-function mockMembers(groupName: string, members: unknown): Record<string, { id: string; outs: Record<string, unknown> }> {
+function mockMembers(groupName: string, members: unknown): Record<string, string> {
   return Object.fromEntries(
-    Object.entries((members ?? {}) as Record<string, Record<string, unknown>>).map(([logicalName, inputs]) => {
+    Object.entries(membersInputsOf(members)).map(([logicalName, inputs]) => {
       const name = ownResourceName(groupName, logicalName);
       const messages = mockThread(name, inputs.messages);
       const participants = mockChildren(name, inputs.participants);
       const outs = { ...inputs, sid: fakeSid("CH", name), ...(messages ? { messages } : {}), ...(participants ? { participants } : {}) };
-      return [logicalName, { id: fakeSid("CH", name), outs }];
+      return [logicalName, JSON.stringify({ id: fakeSid("CH", name), outs })];
     }),
   );
 }

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConversationsStack, type ConversationsStackArgs } from "../../provider/component";
 import { CONVERSATION, CONVERSATION_GROUP, MESSAGE, PROJECT, fakeSid, settle, useMocks, valueOf, type Registration } from "../support/pulumi-mocks";
+import { membersInputsOf } from "../../provider/domain/member-records";
 
 const COMPONENT = "twilio-conversations:index:ConversationsStack";
 
@@ -125,7 +126,7 @@ describe("ConversationsStack", () => {
     const component = registrations.find((r) => r.type === COMPONENT);
     const groups = registrations.filter((r) => r.type === CONVERSATION_GROUP);
     expect(groups.map((r) => [r.name, r.parent])).toEqual([["support/group-0-of-1", component?.urn]]);
-    expect(Object.values(groups[0].inputs.members as Record<string, { resourceName: string }>).map((member) => member.resourceName).sort()).toEqual(["support/group-0-of-1/helpdesk", "support/group-0-of-1/lobby"]);
+    expect(Object.values(membersInputsOf(groups[0].inputs.members)).map((member) => member.resourceName).sort()).toEqual(["support/group-0-of-1/helpdesk", "support/group-0-of-1/lobby"]);
     expect(children(registrations)).toEqual([]);
     expect(outputs).toEqual(perConversation.outputs);
   });

@@ -54,6 +54,26 @@ describe("a group's preview step, as its members' steps", () => {
     ]);
   });
 
+  it("reads members' inputs and records kept as JSON text as it reads them kept as objects", () => {
+    const text = (byName: Record<string, unknown>) => Object.fromEntries(Object.entries(byName).map(([name, value]) => [name, JSON.stringify(value)]));
+    const step = (asText: boolean) => ({
+      op: "update",
+      urn: GROUP,
+      oldState: {
+        inputs: { members: (asText ? text : (x: Record<string, unknown>) => x)({ kept: member("kept"), edited: member("edited") }) },
+        outputs: { members: (asText ? text : (x: Record<string, unknown>) => x)({ kept: recorded("kept"), edited: recorded("edited", "edited", 2) }) },
+      },
+      newState: { inputs: { members: (asText ? text : (x: Record<string, unknown>) => x)({ kept: member("kept"), edited: member("edited", "Edited"), added: member("added") }) } },
+    });
+    const summary = (plan: ReturnType<typeof planFromPreview>) => plan.resources.map((resource) => [resource.name, resource.action, ...resource.changes.map((change) => `${change.property}: ${change.old ?? ""} → ${change.new ?? ""}`)]);
+    const fromText = summary(planFromPreview({ steps: [step(true)] }));
+    expect(fromText).toEqual([
+      ["added", "create", 'friendlyName:  → "added"'],
+      ["edited", "update", 'friendlyName: "edited" → "Edited"'],
+    ]);
+    expect(fromText).toEqual(summary(planFromPreview({ steps: [step(false)] })));
+  });
+
   it("reads each member's record in full from a group's compact outputs (what members share held once)", () => {
     const members = { edited: recorded("edited", "Same", 1), other: recorded("other", "Same", 2) };
     const { members: compact, shared } = compactMembers(members);

@@ -9,6 +9,7 @@ import { renderProblems } from "../../schemas/problems";
 import { InvalidStackFileError, memberSids, runStackProgram, stackFilePath } from "../../provider/program/stack";
 import { threadOrder, threadOrderProblem, type DeclaredThread } from "../../provider/resources/thread-model";
 import { groupsOf } from "../../provider/domain/groups";
+import { memberInputsOf } from "../../provider/domain/member-records";
 import { CONVERSATION, CONVERSATION_GROUP, MESSAGE, fakeSid, useMocks as installMocks, settle, type Registration } from "../support/pulumi-mocks";
 
 const ROOT = join(__dirname, "..", "..");
@@ -196,7 +197,10 @@ describe("the Pulumi program", () => {
     // (`<group>/<logical name>`), which tells the two holders apart when a stack switches modes.
     const members: Record<string, Record<string, unknown>> = {};
     for (const r of registrations) {
-      for (const [logicalName, inputs] of Object.entries(r.inputs.members as Record<string, Record<string, unknown>>)) {
+      for (const [logicalName, kept] of Object.entries(r.inputs.members as Record<string, unknown>)) {
+        // Registered as their JSON text: they hold only values.
+        expect(typeof kept).toBe("string");
+        const inputs = memberInputsOf(kept as string);
         expect(inputs.resourceName).toBe(`${r.name}/${logicalName}`);
         members[logicalName] = { ...inputs, resourceName: logicalName };
       }
@@ -204,6 +208,15 @@ describe("the Pulumi program", () => {
     expect(members).toEqual(perConversationInputs);
     expect(grouped).toEqual(perConversation);
     expect(Object.keys(grouped.messages["order-1042"]).length).toBeGreaterThan(0);
+  });
+
+  it("in grouped seeding, registers a member's inputs that wait on a service the stack declares as an object, which the engine resolves", async () => {
+    const outputs = await runProgramOf("staging", "seeding: { groups: 1 }\nservice: { friendlyName: Support }\nconversations:\n  lobby: { friendlyName: Lobby }\n");
+    const [group] = registrations.filter((r) => r.type === CONVERSATION_GROUP);
+    const lobby = (group.inputs.members as Record<string, unknown>).lobby;
+    expect(typeof lobby).toBe("object");
+    expect(memberInputsOf(lobby as Record<string, unknown>)).toMatchObject({ friendlyName: "Lobby", chatServiceSid: expect.any(String) });
+    expect(outputs.conversations.lobby).toMatch(/^CH/);
   });
 
   it("in grouped seeding, gives stack outputs in a preview, where a group's members are its inputs (no SIDs yet)", async () => {

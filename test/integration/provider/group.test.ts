@@ -50,8 +50,9 @@ function member(name: string, extra: Record<string, unknown> = {}): Record<strin
   };
 }
 
+/** A group's inputs, each member's as the program registers inputs that hold only values: their JSON text. */
 function group(members: Record<string, Record<string, unknown>>): Record<string, unknown> {
-  return { resourceName: `group-${++counter}`, stack: STACK, members };
+  return { resourceName: `group-${++counter}`, stack: STACK, members: Object.fromEntries(Object.entries(members).map(([name, inputs]) => [name, JSON.stringify(inputs)])) };
 }
 
 /** What the engine does for one group in an `up`: check, then create, or diff and update on a change. */
@@ -111,6 +112,10 @@ describe("a conversation group", () => {
     // State written before compaction: each member whole, no shared outputs.
     const whole: Held = { id: created.id, outs: { resourceName: created.outs.resourceName, members: inFull(created.outs) } };
     expect(await up(run(), whole, inputs)).toBe(whole);
+    // Inputs registered as objects (before, or waiting on another resource's output) read the same.
+    const asObjects = { ...inputs, members: { alpha: member("alpha"), beta: member("beta") } };
+    expect(await up(run(), whole, asObjects)).toBe(whole);
+    expect(await up(run(), created, asObjects)).toBe(created);
     expect(writes(harness.take())).toEqual([]);
     const edited = await up(run(), whole, { ...inputs, members: { ...(inputs.members as object), alpha: member("alpha", { friendlyName: "Alpha desk" }) } });
     expect(writes(harness.take())).toEqual(["POST /v1/Conversations/CH"]);
