@@ -4,7 +4,7 @@ import { YAMLException, load, parseEvents, type Event } from "js-yaml";
 import { issuesToProblems } from "./issues";
 import { compareProblems, formatPath, type Problem } from "./problems";
 import { hostileYamlProblems } from "./hostile-yaml";
-import { buildSourceMap } from "./source-map";
+import { buildSourceMap, sourceMapWhenAsked, type SourceMap } from "./source-map";
 import { stackSchema, type StackSpec } from "./stack";
 import { indistinguishableConversations } from "./twins";
 import { firstInvalidUtf8Byte } from "./utf8";
@@ -69,7 +69,7 @@ export function loadStackText(text: string, file: string): LoadResult {
     if (error instanceof YAMLException) return { ok: false, problems: [yamlProblem(error, text, file)] };
     throw error;
   }
-  const sourceMap = buildSourceMap(text, events);
+  const sourceMap = sourceMapWhenAsked(text, events);
   // Aliases are only refused here, before anything walks the document: load() shares an aliased
   // node rather than copying it, so a bomb or a cycle costs it nothing, but would cost zod and
   // JSON.stringify everything.
@@ -83,7 +83,7 @@ export function loadStackText(text: string, file: string): LoadResult {
 }
 
 /** Conversations that no declared field tells apart: after a killed run, a recovery cannot tell which is which (see README § After a killed run). */
-function twinWarnings(spec: StackSpec, file: string, sourceMap: ReturnType<typeof buildSourceMap>): Problem[] {
+function twinWarnings(spec: StackSpec, file: string, sourceMap: SourceMap): Problem[] {
   return indistinguishableConversations(spec).flatMap((group) =>
     group.map((name) => {
       const { source } = sourceMap.nearest(["conversations", name]);

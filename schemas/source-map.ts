@@ -54,6 +54,17 @@ function lineStarts(text: string): number[] {
 }
 
 /**
+ * The source map of a text, built the first time a problem asks where something is: a valid
+ * file (the program loads one on every run) never builds it. At 2,000 conversations it is a map of
+ * some 60,000 paths, which the program held for nothing.
+ */
+export function sourceMapWhenAsked(text: string, events: readonly Event[]): SourceMap {
+  let built: SourceMap | undefined;
+  const map = () => (built ??= buildSourceMap(text, events));
+  return { nearest: (path) => map().nearest(path), pathAt: (offset) => map().pathAt(offset), position: (offset) => map().position(offset) };
+}
+
+/**
  * Maps every path of the first document to its place in the text, from js-yaml's parser events
  * (offsets for every mapping, sequence and scalar), so that problems found on the loaded value can
  * be shown at a line and column.
