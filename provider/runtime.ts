@@ -19,9 +19,13 @@ import { conversationProvider } from "./resources/conversation-provider";
 import { messageProvider } from "./resources/message-provider";
 import { bookkeepingOf } from "./resources/bookkeeping";
 import { conversationGroupProvider } from "./resources/group-provider";
+import { holdHeapNearLiveSize } from "./heap-policy";
 import { environmentProvider } from "./resources/environment-provider";
 import { ENVIRONMENT_KINDS, type EnvironmentKind } from "./domain/environment";
 import { secretProperties } from "./domain/row";
+
+// Before this process handles any resource (see heap-policy.ts).
+holdHeapNearLiveSize();
 
 let config: ConfigLookup = () => undefined;
 const settingsByNamespace = new Map<string, Settings>();

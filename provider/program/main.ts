@@ -1,6 +1,9 @@
 // The Pulumi program named in Pulumi.yaml. Pulumi calls an exported function and uses what it
 // returns as the stack outputs.
 import { InvalidStackFileError, runStackProgram, type StackOutputs } from "./stack";
+import { holdHeapNearLiveSize } from "../heap-policy";
+
+holdHeapNearLiveSize();
 
 // An invalid stack file leaves the program at once, its problems on stderr (pulumi shows them
 // under the stack, then "Program exited with non-zero exit code: 1" and fails the command).
