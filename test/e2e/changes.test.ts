@@ -220,7 +220,7 @@ conversations:
     await raw(scenario.emulator, "POST", `/v1/Conversations/${support.sid}`, { FriendlyName: "Renamed by hand", Attributes: '{"team":"ops"}' });
     await raw(scenario.emulator, "DELETE", `/v1/Conversations/${lobby.sid}`);
 
-    const refresh = await scenario.pulumi(["refresh", "--yes", "--diff"]);
+    const refresh = await scenario.pulumi(["refresh", "--yes", "--skip-preview", "--diff"]);
     expect(refresh.stdout).toContain("Renamed by hand");
     expect(refresh.stdout).toMatch(/- pulumi-nodejs:dynamic\/twilio-conversations:Conversation: \(delete\)|deleted/);
     const drifted = await scenario.pulumi(["preview", "--expect-no-changes", "--diff"], { allowFailure: true });
@@ -402,7 +402,7 @@ describe("a conversation's seed thread on the real engine", () => {
     const deleted = await raw(shared.emulator, "DELETE", `/v1/Conversations/${conversationSid}/Messages/${sidOf(seeded, "b")}`);
     expect(deleted.status).toBe(204);
 
-    const refresh = await shared.pulumi(["refresh", "--yes", "--diff"]);
+    const refresh = await shared.pulumi(["refresh", "--yes", "--skip-preview", "--diff"]);
     // b is dropped from the recorded thread, and c now follows a.
     expect(messageChanges(refresh.stdout, "desk-drift")).toEqual(["-b", "~c.declared"]);
     const refreshed = await conversationResource(shared, "desk-drift");
