@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { raw } from "../integration/emulator/support";
 import { conversationResource, newScenario, stackResources, threadOf, twilioObjects, twilioResources, writes, type Scenario } from "./harness";
 
@@ -95,19 +95,62 @@ conversations:
         contentVariables: { "1": Ada }
 `;
 
-describe("edits on the real engine", () => {
-  it("preview --diff names exactly the edited properties and messages; up edits in place or re-creates as Twilio requires", async () => {
-    scenario = await newScenario("changes");
-    scenario.writeStack(BEFORE);
-    await scenario.up();
-    const before = twilioObjects(scenario.emulator);
-    const conversationSid = before.conversations[0].sid;
+const MAIL = (name: string) => `  mail:
+    uniqueName: mail-bindings
+    bindings:
+      email: { address: support@example.com, name: ${name} }
+`;
+const ARCHIVE = (date: string) => `  archive:
+    uniqueName: archive-backdated
+    dateCreated: ${date}
+`;
+const LEGACY = `  legacy:
+    uniqueName: legacy-desk
+    friendlyName: Managed now
+    adopt: ifExists
+`;
+
+/**
+ * One stack for the edits below, each to a conversation of its own: support (its thread), mail
+ * (an email sender), archive (backdated) and legacy (adopted). One up creates them, one edits them.
+ */
+describe("edits on the real engine, each to its own conversation of one stack", () => {
+  let shared: Scenario;
+  let existing: { sid: string };
+  const conversationNamed = (uniqueName: string) => twilioObjects(shared.emulator).conversations.find((c) => c.unique_name === uniqueName);
+  beforeAll(async () => {
+    shared = await newScenario("edits");
+    existing = (await raw(shared.emulator, "POST", "/v1/Conversations", { UniqueName: "legacy-desk", FriendlyName: "Made by hand" })).body as { sid: string };
+    shared.writeStack(`${BEFORE}${MAIL("Support")}${ARCHIVE("2023-06-01T08:00:00Z")}${LEGACY}`);
+    await shared.up();
+  }, E2E_TIMEOUT);
+  afterAll(() => shared?.dispose(), E2E_TIMEOUT);
+
+  it("adopts a conversation that exists already, by unique name", async () => {
+    const matching = twilioObjects(shared.emulator).conversations.filter((c) => c.unique_name === "legacy-desk");
+    expect(matching).toHaveLength(1);
+    expect(matching[0]).toMatchObject({ sid: existing.sid, friendly_name: "Managed now" });
+    expect((await shared.outputs()).conversations.legacy).toBe(existing.sid);
+  }, E2E_TIMEOUT);
+
+  it("an email sender (bindings.email) is created with the conversation, a backdated conversation with its date, and both preview clean", async () => {
+    expect(conversationNamed("mail-bindings").bindings).toEqual({ email: { projected_address: "support@example.com", name: "Support" } });
+    expect(conversationNamed("archive-backdated").date_created).toBe("2023-06-01T08:00:00Z");
+    await shared.pulumi(["preview", "--expect-no-changes"]);
+  }, E2E_TIMEOUT);
+
+  it("preview --diff names exactly the edited properties and messages; up edits in place or re-creates as Twilio requires; an email sender's name and a backdated date change in place", async () => {
+    const before = twilioObjects(shared.emulator);
+    const conversationSid = conversationNamed("support-changes").sid;
+    const mail = conversationNamed("mail-bindings");
+    const archive = conversationNamed("archive-backdated");
     const hello = before.messages.find((m) => m.body === "Hi");
     const card = before.messages.find((m) => m.content_sid === "HX00000000000000000000000000000001");
+    const withOthers = (support: string, mailName: string, archiveDate: string) => `${support}${MAIL(mailName)}${ARCHIVE(archiveDate)}${LEGACY}`;
 
     // Editing one message leaves the messages after it alone: the conversation updates in place.
-    scenario.writeStack(BEFORE.replace("body: Hi", "body: Hello there"));
-    const bodyOnly = await scenario.pulumi(["preview", "--diff"]);
+    shared.writeStack(withOthers(BEFORE.replace("body: Hi", "body: Hello there"), "Support", "2023-06-01T08:00:00Z"));
+    const bodyOnly = await shared.pulumi(["preview", "--diff"]);
     expect(bodyOnly.stdout).toContain("1 to update");
     expect(bodyOnly.stdout).not.toMatch(/to replace|to create|to delete/);
     expect(changedProperties(bodyOnly.stdout, "support")).toEqual(["messages"]);
@@ -117,92 +160,47 @@ describe("edits on the real engine", () => {
     const previewOutputs = bodyOnly.stdout.slice(bodyOnly.stdout.indexOf("--outputs:--"));
     expect(previewOutputs).not.toMatch(/^\s*-\s+(hello|card)\s*:/m);
 
-    scenario.writeStack(AFTER);
-    const preview = await scenario.pulumi(["preview", "--diff"]);
+    shared.writeStack(withOthers(AFTER, "Help desk", "2022-12-24T18:30:00Z"));
+    const preview = await shared.pulumi(["preview", "--diff"]);
     expect(changedProperties(preview.stdout, "support")).toEqual(["attributes", "friendlyName", "messages", "state", "timers"]);
     // A create-only field shows as the field that changed; the provider re-creates that message inside the update.
     expect(messageChanges(preview.stdout, "support")).toEqual(["~card.contentSid", "~hello.body"]);
-    expect(preview.stdout).toContain("1 to update");
+    expect(changedProperties(preview.stdout, "mail")).toEqual(["bindings"]);
+    expect(changedProperties(preview.stdout, "archive")).toEqual(["dateCreated"]);
+    // support, mail and archive; legacy is unchanged.
+    expect(preview.stdout).toContain("3 to update");
     expect(preview.stdout).not.toMatch(/to replace|to create|to delete/);
 
-    scenario.emulator.clearRequests();
-    await scenario.up();
-    const after = twilioObjects(scenario.emulator);
+    shared.emulator.clearRequests();
+    await shared.up();
+    const after = twilioObjects(shared.emulator);
     const conversation = after.conversations.find((c) => c.unique_name === "support-changes");
     expect(conversation).toMatchObject({ sid: conversationSid, friendly_name: "Support desk", state: "inactive" });
     expect(JSON.parse(conversation.attributes)).toEqual({ team: "support", tier: 1 });
-    const [helloAfter, newCard] = threadOf(scenario.emulator, conversationSid);
+    const [helloAfter, newCard] = threadOf(shared.emulator, conversationSid);
     expect(helloAfter).toMatchObject({ sid: hello.sid, body: "Hello there" });
     expect(newCard.sid).not.toBe(card.sid);
     expect(newCard.content_sid).toBe("HX00000000000000000000000000000002");
     expect(after.messages).toHaveLength(2);
+    const sent = writes(shared.emulator.requests());
     // The card goes first, the greeting is edited in place, the new card follows it, and the
     // conversation is set inactive last (a new message would have made it active again).
-    expect(writes(scenario.emulator.requests())).toEqual([
+    expect(sent.filter((write) => write.includes(conversationSid))).toEqual([
       `DELETE /v1/Conversations/${conversationSid}/Messages/${card.sid}`,
       `POST /v1/Conversations/${conversationSid}/Messages/${hello.sid}`,
       `POST /v1/Conversations/${conversationSid}/Messages`,
       `POST /v1/Conversations/${conversationSid}`,
     ]);
-    expect((await scenario.outputs()).messages.support).toEqual({ hello: hello.sid, card: newCard.sid });
-    await scenario.pulumi(["preview", "--expect-no-changes"]);
+    // The email sender's name and the date: one update of each conversation, in place.
+    expect(sent.filter((write) => !write.includes(conversationSid)).sort()).toEqual([`POST /v1/Conversations/${mail.sid}`, `POST /v1/Conversations/${archive.sid}`].sort());
+    expect(conversationNamed("mail-bindings")).toMatchObject({ sid: mail.sid, bindings: { email: { projected_address: "support@example.com", name: "Help desk" } } });
+    expect(conversationNamed("archive-backdated")).toMatchObject({ sid: archive.sid, date_created: "2022-12-24T18:30:00Z" });
+    expect((await shared.outputs()).messages.support).toEqual({ hello: hello.sid, card: newCard.sid });
+    await shared.pulumi(["preview", "--expect-no-changes"]);
   }, E2E_TIMEOUT);
+});
 
-  it("an email sender (bindings.email) is created with the conversation, previews clean, and its name changes in place", async () => {
-    scenario = await newScenario("bindings");
-    const stack = (name: string) => `
-conversations:
-  mail:
-    uniqueName: mail-bindings
-    bindings:
-      email: { address: support@example.com, name: ${name} }
-`;
-    scenario.writeStack(stack("Support"));
-    await scenario.up();
-    const [created] = twilioObjects(scenario.emulator).conversations;
-    expect(created.bindings).toEqual({ email: { projected_address: "support@example.com", name: "Support" } });
-    await scenario.pulumi(["preview", "--expect-no-changes"]);
-
-    scenario.writeStack(stack("Help desk"));
-    const preview = await scenario.pulumi(["preview", "--diff"]);
-    expect(preview.stdout).toContain("1 to update");
-    expect(preview.stdout).not.toMatch(/to replace|to create|to delete/);
-    expect(changedProperties(preview.stdout, "mail")).toEqual(["bindings"]);
-    scenario.emulator.clearRequests();
-    await scenario.up();
-    expect(writes(scenario.emulator.requests())).toEqual([`POST /v1/Conversations/${created.sid}`]);
-    const [updated] = twilioObjects(scenario.emulator).conversations;
-    expect(updated).toMatchObject({ sid: created.sid, bindings: { email: { projected_address: "support@example.com", name: "Help desk" } } });
-    await scenario.pulumi(["preview", "--expect-no-changes"]);
-  }, E2E_TIMEOUT);
-
-  it("a backdated conversation is created with its date, previews clean, and a new date changes it in place", async () => {
-    scenario = await newScenario("backdated");
-    const stack = (date: string) => `
-conversations:
-  archive:
-    uniqueName: archive-backdated
-    dateCreated: ${date}
-`;
-    scenario.writeStack(stack("2023-06-01T08:00:00Z"));
-    await scenario.up();
-    const [created] = twilioObjects(scenario.emulator).conversations;
-    expect(created.date_created).toBe("2023-06-01T08:00:00Z");
-    await scenario.pulumi(["preview", "--expect-no-changes"]);
-
-    scenario.writeStack(stack("2022-12-24T18:30:00Z"));
-    const preview = await scenario.pulumi(["preview", "--diff"]);
-    expect(preview.stdout).toContain("1 to update");
-    expect(preview.stdout).not.toMatch(/to replace|to create|to delete/);
-    expect(changedProperties(preview.stdout, "archive")).toEqual(["dateCreated"]);
-    scenario.emulator.clearRequests();
-    await scenario.up();
-    expect(writes(scenario.emulator.requests())).toEqual([`POST /v1/Conversations/${created.sid}`]);
-    const [updated] = twilioObjects(scenario.emulator).conversations;
-    expect(updated).toMatchObject({ sid: created.sid, date_created: "2022-12-24T18:30:00Z" });
-    await scenario.pulumi(["preview", "--expect-no-changes"]);
-  }, E2E_TIMEOUT);
-
+describe("edits on the real engine", () => {
   it("refresh finds changes made outside and up undoes them; a conversation deleted outside is recreated", async () => {
     scenario = await newScenario("drift");
     scenario.writeStack(`
@@ -222,7 +220,7 @@ conversations:
     await raw(scenario.emulator, "POST", `/v1/Conversations/${support.sid}`, { FriendlyName: "Renamed by hand", Attributes: '{"team":"ops"}' });
     await raw(scenario.emulator, "DELETE", `/v1/Conversations/${lobby.sid}`);
 
-    const refresh = await scenario.pulumi(["refresh", "--yes", "--diff"]);
+    const refresh = await scenario.pulumi(["refresh", "--yes", "--skip-preview", "--diff"]);
     expect(refresh.stdout).toContain("Renamed by hand");
     expect(refresh.stdout).toMatch(/- pulumi-nodejs:dynamic\/twilio-conversations:Conversation: \(delete\)|deleted/);
     const drifted = await scenario.pulumi(["preview", "--expect-no-changes", "--diff"], { allowFailure: true });
@@ -265,22 +263,6 @@ ${extra}`;
     expect(scenario.emulator.requests().filter((r) => r.method !== "GET")).toEqual([]);
   }, E2E_TIMEOUT);
 
-  it("adopts a conversation that exists already, by unique name", async () => {
-    scenario = await newScenario("adopt");
-    const existing = (await raw(scenario.emulator, "POST", "/v1/Conversations", { UniqueName: "legacy-desk", FriendlyName: "Made by hand" })).body as { sid: string };
-    scenario.writeStack(`
-conversations:
-  legacy:
-    uniqueName: legacy-desk
-    friendlyName: Managed now
-    adopt: ifExists
-`);
-    await scenario.up();
-    const matching = twilioObjects(scenario.emulator).conversations.filter((c) => c.unique_name === "legacy-desk");
-    expect(matching).toHaveLength(1);
-    expect(matching[0]).toMatchObject({ sid: existing.sid, friendly_name: "Managed now" });
-    expect((await scenario.outputs()).conversations.legacy).toBe(existing.sid);
-  }, E2E_TIMEOUT);
 });
 
 const ALPHA = "{ key: a, body: Alpha }";
@@ -289,14 +271,15 @@ const cardMessage = (template: 1 | 2) => `{ key: c, contentSid: HX00000000000000
 const DELTA = "{ key: d, body: Delta }";
 const THREAD = [ALPHA, BRAVO, cardMessage(1), DELTA];
 
-/** A stack of one conversation, `desk` (unique name `desk-<name>`), seeding these messages (YAML flow mappings). */
-const desk = (name: string, messages: string[], extra = "") => `
-conversations:
-  desk:
+/** A conversation `desk-<name>` (its unique name too) of a stack, seeding these messages (YAML flow mappings). */
+const deskEntry = (name: string, messages: string[], extra = "") => `  desk-${name}:
     uniqueName: desk-${name}
 ${extra}    messages:
 ${messages.map((message) => `      - ${message}`).join("\n")}
 `;
+
+/** A stack of these conversations (see deskEntry), by name. */
+const desks = (threads: Record<string, string[]>) => `conversations:\n${Object.entries(threads).map(([name, messages]) => deskEntry(name, messages)).join("")}`;
 
 interface HeldMessage {
   key: string;
@@ -304,11 +287,11 @@ interface HeldMessage {
 }
 
 /**
- * The desk conversation's thread in the emulator, in order, each message named by the key its
- * Conversation resource records for that SID; the resource records each at the index Twilio gives it.
+ * The thread of conversation desk-<name> in the emulator, in order, each message named by the key
+ * its Conversation resource records for that SID; the resource records each at the index Twilio gives it.
  */
-async function heldThread(current: Scenario): Promise<HeldMessage[]> {
-  const resource = await conversationResource(current, "desk");
+async function heldThread(current: Scenario, name: string): Promise<HeldMessage[]> {
+  const resource = await conversationResource(current, `desk-${name}`);
   const recorded = resource.outputs!.messages as Record<string, { sid: string; index: number }>;
   const keyOf = new Map(Object.entries(recorded).map(([key, message]) => [message.sid, key]));
   const held = threadOf(current.emulator, resource.id!).map((m) => ({ key: keyOf.get(m.sid) ?? `unrecorded ${m.sid}`, sid: m.sid, index: m.index }));
@@ -317,9 +300,9 @@ async function heldThread(current: Scenario): Promise<HeldMessage[]> {
   return held.map(({ key, sid }) => ({ key, sid }));
 }
 
-/** The stack outputs name the SIDs of the thread as Twilio holds it. */
-async function expectOutputsNaming(current: Scenario, thread: HeldMessage[]): Promise<void> {
-  expect((await current.outputs()).messages.desk).toEqual(Object.fromEntries(thread.map(({ key, sid }) => [key, sid])));
+/** The stack outputs name the SIDs of desk-<name>'s thread as Twilio holds it. */
+async function expectOutputsNaming(current: Scenario, name: string, thread: HeldMessage[]): Promise<void> {
+  expect((await current.outputs()).messages[`desk-${name}`]).toEqual(Object.fromEntries(thread.map(({ key, sid }) => [key, sid])));
 }
 
 /** An up's writes, messages named by key (deletes, edits, from the thread before it) or by what they post (creates). */
@@ -339,112 +322,119 @@ function threadWrites(current: Scenario, before: HeldMessage[]): string[] {
 
 const sidOf = (thread: HeldMessage[], key: string) => thread.find((message) => message.key === key)?.sid;
 
-/** A new scenario whose stack has seeded THREAD in `desk-<name>`. */
-async function seededDesk(name: string): Promise<Scenario> {
-  const current = await newScenario(`thread-${name}`);
-  try {
-    current.writeStack(desk(name, THREAD));
-    await current.up();
-    return current;
-  } catch (error) {
-    await current.dispose();
-    throw error;
-  }
-}
-
-/** Writes the stack, checks what preview --diff shows in the thread, runs up; returns the thread and the up's writes. */
-async function applyThread(current: Scenario, yaml: string, shown: string[]): Promise<{ before: HeldMessage[]; after: HeldMessage[]; sent: string[] }> {
-  const before = await heldThread(current);
-  current.writeStack(yaml);
+/**
+ * Declares desk-<name>'s new thread in `threads` and writes the stack, checks what preview --diff
+ * shows in that thread, runs up; returns the thread and the up's writes (the other desks unchanged, only its own).
+ */
+async function applyThread(current: Scenario, threads: Record<string, string[]>, name: string, messages: string[], shown: string[]): Promise<{ before: HeldMessage[]; after: HeldMessage[]; sent: string[] }> {
+  const before = await heldThread(current, name);
+  threads[name] = messages;
+  current.writeStack(desks(threads));
   const preview = await current.pulumi(["preview", "--diff"]);
-  expect(messageChanges(preview.stdout, "desk")).toEqual(shown);
+  expect(messageChanges(preview.stdout, `desk-${name}`)).toEqual(shown);
   expect(preview.stdout).not.toMatch(/to replace|to create|to delete/);
   current.emulator.clearRequests();
   await current.up();
   const sent = threadWrites(current, before);
-  const after = await heldThread(current);
+  const after = await heldThread(current, name);
   await current.pulumi(["preview", "--expect-no-changes"]);
   return { before, after, sent };
 }
 
-describe("a conversation's seed thread on the real engine", () => {
-  it("a body edit updates that message in place; a contentSid change re-creates it and the messages after it, in order", async () => {
-    scenario = await seededDesk("edits");
-    expect((await heldThread(scenario)).map((m) => m.key)).toEqual(["a", "b", "c", "d"]);
+/** Twilio holds exactly the declared messages: their number across the stack's desks. */
+function expectMessagesHeld(current: Scenario, threads: Record<string, string[]>): void {
+  expect(twilioObjects(current.emulator).messages).toHaveLength(Object.values(threads).reduce((count, messages) => count + messages.length, 0));
+}
 
-    const edited = await applyThread(scenario, desk("edits", [ALPHA, "{ key: b, body: Bravo again }", cardMessage(1), DELTA]), ["~b.body"]);
+/**
+ * One stack seeds THREAD in three desks, one per test below (edits, insert, drift); each test
+ * changes its own desk alone, so the up that seeds them is shared.
+ */
+describe("a conversation's seed thread on the real engine", () => {
+  let shared: Scenario;
+  const threads: Record<string, string[]> = { edits: THREAD, insert: THREAD, drift: THREAD };
+  beforeAll(async () => {
+    shared = await newScenario("threads");
+    shared.writeStack(desks(threads));
+    await shared.up();
+  }, E2E_TIMEOUT);
+  afterAll(() => shared?.dispose(), E2E_TIMEOUT);
+
+  it("a body edit updates that message in place; a contentSid change re-creates it and the messages after it, in order", async () => {
+    expect((await heldThread(shared, "edits")).map((m) => m.key)).toEqual(["a", "b", "c", "d"]);
+
+    const edited = await applyThread(shared, threads, "edits", [ALPHA, "{ key: b, body: Bravo again }", cardMessage(1), DELTA], ["~b.body"]);
     // One message POST, to the edited message's SID: every message keeps its SID and place.
     expect(edited.sent).toEqual(["edit b Body"]);
     expect(edited.after).toEqual(edited.before);
-    expect(threadOf(scenario.emulator, (await conversationResource(scenario, "desk")).id!).map((m) => m.body)).toEqual(["Alpha", "Bravo again", null, "Delta"]);
+    expect(threadOf(shared.emulator, (await conversationResource(shared, "desk-edits")).id!).map((m) => m.body)).toEqual(["Alpha", "Bravo again", null, "Delta"]);
 
-    const recarded = await applyThread(scenario, desk("edits", [ALPHA, "{ key: b, body: Bravo again }", cardMessage(2), DELTA]), ["~c.contentSid"]);
+    const recarded = await applyThread(shared, threads, "edits", [ALPHA, "{ key: b, body: Bravo again }", cardMessage(2), DELTA], ["~c.contentSid"]);
     expect(recarded.sent).toEqual(["delete c", "delete d", "create HX00000000000000000000000000000002", "create Delta"]);
     expect(recarded.after.map((m) => m.key)).toEqual(["a", "b", "c", "d"]);
     expect(recarded.after.slice(0, 2)).toEqual(recarded.before.slice(0, 2));
     for (const key of ["c", "d"]) expect(sidOf(recarded.after, key)).not.toBe(sidOf(recarded.before, key));
-    const held = twilioObjects(scenario.emulator).messages;
+    const held = twilioObjects(shared.emulator).messages;
     expect(held.find((m) => m.sid === sidOf(recarded.after, "c")).content_sid).toBe("HX00000000000000000000000000000002");
-    expect(held).toHaveLength(4);
-    await expectOutputsNaming(scenario, recarded.after);
+    expectMessagesHeld(shared, threads);
+    await expectOutputsNaming(shared, "edits", recarded.after);
   }, E2E_TIMEOUT);
 
   it("a message inserted mid-thread is posted in its place; removing a message deletes only it", async () => {
-    scenario = await seededDesk("insert");
-
     const INSERTED = "{ key: a2, body: Inserted }";
     // The plan shows one new message and one changed link, not a shifted list.
-    const inserted = await applyThread(scenario, desk("insert", [ALPHA, INSERTED, BRAVO, cardMessage(1), DELTA]), ["+a2", "~b.after"]);
+    const inserted = await applyThread(shared, threads, "insert", [ALPHA, INSERTED, BRAVO, cardMessage(1), DELTA], ["+a2", "~b.after"]);
     // Twilio appends: the messages after the new one are posted again behind it.
     expect(inserted.sent).toEqual(["delete b", "delete c", "delete d", "create Inserted", "create Bravo", "create HX00000000000000000000000000000001", "create Delta"]);
     expect(inserted.after.map((m) => m.key)).toEqual(["a", "a2", "b", "c", "d"]);
     expect(sidOf(inserted.after, "a")).toBe(sidOf(inserted.before, "a"));
 
-    const removed = await applyThread(scenario, desk("insert", [ALPHA, INSERTED, cardMessage(1), DELTA]), ["-b", "~c.after"]);
+    const removed = await applyThread(shared, threads, "insert", [ALPHA, INSERTED, cardMessage(1), DELTA], ["-b", "~c.after"]);
     expect(removed.sent).toEqual(["delete b"]);
     expect(removed.after).toEqual(inserted.after.filter((m) => m.key !== "b"));
-    expect(twilioObjects(scenario.emulator).messages).toHaveLength(4);
-    await expectOutputsNaming(scenario, removed.after);
+    expectMessagesHeld(shared, threads);
+    await expectOutputsNaming(shared, "insert", removed.after);
   }, E2E_TIMEOUT);
 
   it("a message deleted outside is recorded gone by refresh, and up posts it again with the messages after it", async () => {
-    scenario = await seededDesk("drift");
-    const seeded = await heldThread(scenario);
-    const conversationSid = (await conversationResource(scenario, "desk")).id!;
-    const deleted = await raw(scenario.emulator, "DELETE", `/v1/Conversations/${conversationSid}/Messages/${sidOf(seeded, "b")}`);
+    const seeded = await heldThread(shared, "drift");
+    const conversationSid = (await conversationResource(shared, "desk-drift")).id!;
+    const deleted = await raw(shared.emulator, "DELETE", `/v1/Conversations/${conversationSid}/Messages/${sidOf(seeded, "b")}`);
     expect(deleted.status).toBe(204);
 
-    const refresh = await scenario.pulumi(["refresh", "--yes", "--diff"]);
+    const refresh = await shared.pulumi(["refresh", "--yes", "--skip-preview", "--diff"]);
     // b is dropped from the recorded thread, and c now follows a.
-    expect(messageChanges(refresh.stdout, "desk")).toEqual(["-b", "~c.declared"]);
-    const refreshed = await conversationResource(scenario, "desk");
+    expect(messageChanges(refresh.stdout, "desk-drift")).toEqual(["-b", "~c.declared"]);
+    const refreshed = await conversationResource(shared, "desk-drift");
     expect(Object.keys(refreshed.outputs!.messages).sort()).toEqual(["a", "c", "d"]);
     expect(refreshed.inputs!.messages).toEqual({ a: { body: "Alpha" }, c: { after: "a", contentSid: "HX00000000000000000000000000000001", contentVariables: { 1: "Ada" } }, d: { after: "c", body: "Delta" } });
-    const drifted = await scenario.pulumi(["preview", "--expect-no-changes"], { allowFailure: true });
+    const drifted = await shared.pulumi(["preview", "--expect-no-changes"], { allowFailure: true });
     expect(drifted.code).not.toBe(0);
 
-    const repaired = await applyThread(scenario, desk("drift", THREAD), ["+b", "~c.after"]);
+    const repaired = await applyThread(shared, threads, "drift", THREAD, ["+b", "~c.after"]);
     expect(repaired.sent).toEqual(["delete c", "delete d", "create Bravo", "create HX00000000000000000000000000000001", "create Delta"]);
     expect(repaired.after.map((m) => m.key)).toEqual(["a", "b", "c", "d"]);
     expect(sidOf(repaired.after, "a")).toBe(sidOf(seeded, "a"));
-    expect(twilioObjects(scenario.emulator).messages).toHaveLength(4);
-    await expectOutputsNaming(scenario, repaired.after);
+    expectMessagesHeld(shared, threads);
+    await expectOutputsNaming(shared, "drift", repaired.after);
   }, E2E_TIMEOUT);
+});
 
+describe("a conversation's seed thread on the real engine, declared closed", () => {
   it("a conversation declared closed with messages from the start is seeded, then closed", async () => {
     scenario = await newScenario("thread-closed");
-    scenario.writeStack(desk("closed", [ALPHA, BRAVO], "    state: closed\n"));
+    scenario.writeStack(`conversations:\n${deskEntry("closed", [ALPHA, BRAVO], "    state: closed\n")}`);
     await scenario.up();
     const [conversation] = twilioObjects(scenario.emulator).conversations;
     expect(conversation.state).toBe("closed");
-    const thread = await heldThread(scenario);
+    const thread = await heldThread(scenario, "closed");
     expect(thread.map((m) => m.key)).toEqual(["a", "b"]);
     // Created open, seeded in order, then closed: a closed conversation takes no messages.
     expect(threadWrites(scenario, [])).toEqual(["POST /v1/Conversations", "create Alpha", "create Bravo", `POST /v1/Conversations/${conversation.sid}`]);
     expect(scenario.emulator.requests().filter((r) => r.method !== "GET").map((r) => r.form.State)).toEqual(["active", undefined, undefined, "closed"]);
     // Its Conversation resource is the only one the state holds: the messages are part of it.
-    expect(twilioResources(await stackResources(scenario))).toEqual(["Conversation desk"]);
-    await expectOutputsNaming(scenario, thread);
+    expect(twilioResources(await stackResources(scenario))).toEqual(["Conversation desk-closed"]);
+    await expectOutputsNaming(scenario, "closed", thread);
     await scenario.pulumi(["preview", "--expect-no-changes"]);
   }, E2E_TIMEOUT);
 });

@@ -31,7 +31,7 @@ describe("a conversation its timer closed", () => {
     expect(twilioObjects(scenario.emulator).conversations.map((c) => c.state)).toEqual(["closed"]);
     await scenario.pulumi(["refresh", "--yes", "--skip-preview"]);
     // Nothing to do: the timer closed it, as the file asked. This up writes the declared inputs back.
-    await scenario.pulumi(["up", "--yes", "--expect-no-changes"]);
+    await scenario.pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes"]);
 
     scenario.writeStack(desk("Front desk"));
     scenario.emulator.clearRequests();

@@ -37,7 +37,7 @@ describe("destroy and the plan of the environment", () => {
       expect(JSON.parse(credential.inputs!.certificate.plaintext)).toBe(CERTIFICATE);
       expect(credential.outputs!.certificate).toBeUndefined();
 
-      await scenario.pulumi(["destroy", "--yes"]);
+      await scenario.pulumi(["destroy", "--yes", "--skip-preview"]);
       const state = scenario.emulator.state() as any;
       expect(state.services.map((service: any) => service.friendly_name)).toEqual(["Default Conversations Service"]);
       expect(state.roles.filter((role: any) => !TWILIOS_ROLES.includes(role.friendly_name))).toEqual([]);
@@ -118,7 +118,7 @@ describe("deleting a declared service", () => {
       await scenario.up();
       const serviceSid = (await scenario.outputs()).environment.service;
       await outOfBand(scenario.emulator, `/v1/Services/${serviceSid}/Conversations`, [["UniqueName", "made-by-hand"]]);
-      const refused = await scenario.pulumi(["destroy", "--yes"], { allowFailure: true });
+      const refused = await scenario.pulumi(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
       expect(refused.code).not.toBe(0);
       expect(refused.output).toContain(`service ${serviceSid} still holds 1 conversation(s) that the stack does not declare (made-by-hand)`);
       expect(refused.output).toContain("set `deleteWithConversations: true` on the service");
@@ -128,7 +128,7 @@ describe("deleting a declared service", () => {
       scenario.emulator.clearRequests();
       await scenario.up();
       expect(writes(scenario.emulator.requests())).toEqual([]);
-      await scenario.pulumi(["destroy", "--yes"]);
+      await scenario.pulumi(["destroy", "--yes", "--skip-preview"]);
       const state = scenario.emulator.state() as any;
       expect(state.services.map((service: any) => service.sid)).not.toContain(serviceSid);
       expect(state.conversations).toEqual([]);

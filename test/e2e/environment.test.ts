@@ -163,7 +163,7 @@ describe("changes to the environment on the real engine", () => {
       await outOfBand(scenario.emulator, "/v1/Configuration/Webhooks", [["Method", "GET"]]);
       await outOfBand(scenario.emulator, `/v1/Services/${serviceSid}/Users/${userSid}`, [["FriendlyName", "Someone else"]]);
       await outOfBand(scenario.emulator, `/v1/Configuration/Addresses/${addressSid}`, [["AutoCreation.Enabled", "false"]]);
-      await scenario.pulumi(["refresh", "--yes"]);
+      await scenario.pulumi(["refresh", "--yes", "--skip-preview"]);
       const drifted = await scenario.pulumi(["preview", "--diff", "--expect-no-changes"], { allowFailure: true });
       expect(drifted.code).not.toBe(0);
       for (const name of ["agent", "service-configuration", "service-notifications", "service-webhooks", "account-configuration", "account-webhooks", "support-sms", "ada"]) {

@@ -115,7 +115,7 @@ describe("export", () => {
 
       // destroy: every object as it was before the stack, field by field.
       scenario.emulator.clearRequests();
-      await scenario.pulumi(["destroy", "--yes"]);
+      await scenario.pulumi(["destroy", "--yes", "--skip-preview"]);
       expect(writes(scenario.emulator.requests())).toEqual([]);
       expect(everything(scenario.emulator.state())).toEqual(before);
     },

@@ -2,7 +2,7 @@
 // group resources: a change of the number of groups, and renames (`renamedFrom`) within a group
 // and across groups. None creates, deletes or posts again anything: each conversation keeps its
 // SID and its messages, and `npm run plan` shows no create or delete.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { newScenario, stackResources, twilioResources, writes, type Scenario } from "./harness";
 
 const E2E_TIMEOUT = 300_000;
@@ -53,111 +53,127 @@ async function plan(scenario: Scenario) {
   return scenario.run("node", ["scripts/cli.js", "plan", "--stack", scenario.stack]);
 }
 
-describe("conversations moving between groups on the real engine", () => {
-  // With groups: 4 hall and cellar share group 2, desk is in group 0, lobby in group 3; with
-  // groups: 7 desk and lobby share group 6, cellar moves to group 0 and hall stays in group 2.
-  const NAMES = ["lobby", "desk", "hall", "cellar"];
+// With groups: 4 hall and cellar share group 2, desk is in group 0, lobby in group 3; with
+// groups: 7 desk and lobby share group 6, cellar moves to group 0 and hall stays in group 2.
+const NAMES = ["lobby", "desk", "hall", "cellar"];
 
-  it("changing the number of groups creates, deletes and re-posts nothing; the plan shows no change", async () => {
-    scenario = await newScenario("grouped-regroup");
-    const { before, outputs } = await seeded(scenario, stackYaml(4, NAMES));
+/** In order on one stack seeded with groups: 4: to 7 groups with an edit, then back to 4. */
+describe("conversations moving between groups on the real engine, in order on one stack", () => {
+  let shared: Scenario;
+  let before: ReturnType<typeof held>;
+  let outputs: Record<string, any>;
+  beforeAll(async () => {
+    shared = await newScenario("grouped-regroup");
+    ({ before, outputs } = await seeded(shared, stackYaml(4, NAMES)));
     expect(Object.keys(before)).toHaveLength(4);
-
-    scenario.writeStack(stackYaml(7, NAMES));
-    const planned = await plan(scenario);
-    expect(planned.stdout).not.toMatch(/conversation .* \((create|delete|replace|update)\)|message .* \((create|delete|replace)\)/);
-    scenario.emulator.clearRequests();
-    await scenario.up();
-    expect(applied(scenario)).toEqual([]);
-    expect(held(scenario)).toEqual(before);
-    expect(await scenario.outputs()).toEqual(outputs);
-    await scenario.pulumi(["preview", "--expect-no-changes"]);
-    await scenario.pulumi(["refresh", "--yes", "--expect-no-changes"]);
   }, E2E_TIMEOUT);
+  afterAll(() => shared?.dispose(), E2E_TIMEOUT);
+  const FRONT_DESK = (yaml: string) => yaml.replace("friendlyName: Seed desk", "friendlyName: Front desk");
 
   it("a change of the number of groups with an edit is refused as the plan says, deletes nothing, and converges once moved first", async () => {
-    scenario = await newScenario("grouped-regroup-edit");
-    const { before, outputs } = await seeded(scenario, stackYaml(4, NAMES));
-
-    const edited = stackYaml(7, NAMES).replace("friendlyName: Seed desk", "friendlyName: Front desk");
-    scenario.writeStack(edited);
-    const planned = await plan(scenario);
+    const edited = FRONT_DESK(stackYaml(7, NAMES));
+    shared.writeStack(edited);
+    const planned = await plan(shared);
     expect(planned.stdout).toMatch(/~ conversation desk \(update\)\n {4}friendlyName: "Seed desk" → "Front desk"\n {4}why: .*up refuses this change \(409\)/);
-    const refused = await scenario.pulumi(["up", "--yes", "--skip-preview"], { allowFailure: true });
+    const refused = await shared.pulumi(["up", "--yes", "--skip-preview"], { allowFailure: true });
     expect(refused.code).not.toBe(0);
     expect(refused.output).toMatch(/conversation desk: create conversation "group-6-of-7\/desk" failed \(HTTP 409, Twilio error 50353\)/);
-    expect(held(scenario)).toEqual(before);
+    expect(held(shared)).toEqual(before);
 
     // Moved with nothing else changed, then changed.
-    scenario.writeStack(stackYaml(7, NAMES));
-    scenario.emulator.clearRequests();
-    await scenario.up();
-    expect(applied(scenario)).toEqual([]);
-    expect(held(scenario)).toEqual(before);
-    expect(await scenario.outputs()).toEqual(outputs);
-    scenario.writeStack(edited);
-    scenario.emulator.clearRequests();
-    await scenario.up();
-    expect(applied(scenario).map((write) => write.replace(/CH[0-9a-f]{32}/, "CH"))).toEqual(["POST /v1/Conversations/CH"]);
+    shared.writeStack(stackYaml(7, NAMES));
+    shared.emulator.clearRequests();
+    await shared.up();
+    expect(applied(shared)).toEqual([]);
+    expect(held(shared)).toEqual(before);
+    expect(await shared.outputs()).toEqual(outputs);
+    shared.writeStack(edited);
+    shared.emulator.clearRequests();
+    await shared.up();
+    expect(applied(shared).map((write) => write.replace(/CH[0-9a-f]{32}/, "CH"))).toEqual(["POST /v1/Conversations/CH"]);
   }, E2E_TIMEOUT);
 
-  /**
-   * Seeds `before`, renames as `renamed` says (new name → previous name) and checks that the plan
-   * shows each rename and nothing else, that up sends no write, and that each conversation keeps
-   * its SID, messages and participants under its new name.
-   */
-  async function renameKeepsEverything(scenario: Scenario, groups: number, before: string[], after: string[], renamed: Record<string, string>): Promise<void> {
-    const { before: heldBefore, outputs } = await seeded(scenario, stackYaml(groups, before));
+  it("changing the number of groups (back from 7 to 4) creates, deletes and re-posts nothing; the plan shows no change", async () => {
+    shared.writeStack(FRONT_DESK(stackYaml(4, NAMES)));
+    const planned = await plan(shared);
+    expect(planned.stdout).not.toMatch(/conversation .* \((create|delete|replace|update)\)|message .* \((create|delete|replace)\)/);
+    shared.emulator.clearRequests();
+    await shared.up();
+    expect(applied(shared)).toEqual([]);
+    expect(held(shared)).toEqual(before);
+    expect(await shared.outputs()).toEqual(outputs);
+    await shared.pulumi(["preview", "--expect-no-changes"]);
+    await shared.pulumi(["refresh", "--yes", "--skip-preview", "--expect-no-changes"]);
+  }, E2E_TIMEOUT);
+});
 
-    scenario.writeStack(stackYaml(groups, after, renamed));
-    const planned = await plan(scenario);
-    expect(planned.code, planned.output).toBe(2);
-    const lines = planned.stdout.split("\n").filter((line) => /^\S/.test(line) && !line.startsWith("Plan:"));
-    expect(lines.filter((line) => !line.startsWith("~ output")).sort()).toEqual(Object.keys(renamed).map((name) => `~ conversation ${name} (renamed, recorded in state, no request to Twilio)`).sort());
-    scenario.emulator.clearRequests();
-    await scenario.up();
-    expect(applied(scenario)).toEqual([]);
-    expect(held(scenario)).toEqual(heldBefore);
-    const now = await scenario.outputs();
-    const renamedOutputs = (byName: Record<string, unknown>) => Object.fromEntries(after.map((name) => [name, byName[renamed[name] ?? name]]));
-    expect(now.conversations).toEqual(renamedOutputs(outputs.conversations));
-    expect(now.messages).toEqual(renamedOutputs(outputs.messages));
-    expect(now.participants).toEqual(renamedOutputs(outputs.participants));
-    // The groups record each conversation under its new name alone.
-    const members = (await stackResources(scenario)).filter((resource) => resource.type.endsWith(":ConversationGroup")).flatMap((group) => Object.keys(group.outputs?.members ?? {}));
-    expect(members.sort()).toEqual([...after].sort());
-    await scenario.pulumi(["preview", "--expect-no-changes"]);
-  }
+/**
+ * Given what Twilio held and the outputs before, renames as `renamed` says (new name → previous
+ * name) and checks that the plan shows each rename and nothing else, that up sends no write, and
+ * that each conversation keeps its SID, messages and participants under its new name.
+ */
+async function renameKeepsEverything(scenario: Scenario, seed: { before: ReturnType<typeof held>; outputs: Record<string, any> }, groups: number, after: string[], renamed: Record<string, string>): Promise<void> {
+  const { before: heldBefore, outputs } = seed;
+  scenario.writeStack(stackYaml(groups, after, renamed));
+  const planned = await plan(scenario);
+  expect(planned.code, planned.output).toBe(2);
+  const lines = planned.stdout.split("\n").filter((line) => /^\S/.test(line) && !line.startsWith("Plan:"));
+  expect(lines.filter((line) => !line.startsWith("~ output")).sort()).toEqual(Object.keys(renamed).map((name) => `~ conversation ${name} (renamed, recorded in state, no request to Twilio)`).sort());
+  scenario.emulator.clearRequests();
+  await scenario.up();
+  expect(applied(scenario)).toEqual([]);
+  expect(held(scenario)).toEqual(heldBefore);
+  const now = await scenario.outputs();
+  const renamedOutputs = (byName: Record<string, unknown>) => Object.fromEntries(after.map((name) => [name, byName[renamed[name] ?? name]]));
+  expect(now.conversations).toEqual(renamedOutputs(outputs.conversations));
+  expect(now.messages).toEqual(renamedOutputs(outputs.messages));
+  expect(now.participants).toEqual(renamedOutputs(outputs.participants));
+  // The groups record each conversation under its new name alone.
+  const members = (await stackResources(scenario)).filter((resource) => resource.type.endsWith(":ConversationGroup")).flatMap((group) => Object.keys(group.outputs?.members ?? {}));
+  expect(members.sort()).toEqual([...after].sort());
+  await scenario.pulumi(["preview", "--expect-no-changes"]);
+}
 
-  // With groups: 2, support and hall are in group 0, helpdesk and lobby in group 1.
+// With groups: 2, support and hall are in group 0, helpdesk and lobby in group 1.
+/** In order on one stack seeded with support and lobby: support renamed hall, then hall renamed helpdesk with an edit. */
+describe("renames between groups on the real engine, in order on one stack", () => {
+  let shared: Scenario;
+  beforeAll(async () => {
+    shared = await newScenario("grouped-rename");
+  }, E2E_TIMEOUT);
+  afterAll(() => shared?.dispose(), E2E_TIMEOUT);
+
   it("a rename within a group keeps the conversation, its messages and participants: no write, the plan shows a rename", async () => {
-    scenario = await newScenario("grouped-rename-within");
-    await renameKeepsEverything(scenario, 2, ["support", "lobby"], ["hall", "lobby"], { hall: "support" });
-  }, E2E_TIMEOUT);
-
-  it("a rename into another group, both groups kept, takes the conversation over: no write, the plan shows a rename", async () => {
-    scenario = await newScenario("grouped-rename-across");
-    await renameKeepsEverything(scenario, 2, ["support", "hall", "lobby"], ["helpdesk", "hall", "lobby"], { helpdesk: "support" });
-    expect(twilioResources(await stackResources(scenario)).sort()).toEqual(["ConversationGroup group-0-of-2", "ConversationGroup group-1-of-2"]);
+    const seed = await seeded(shared, stackYaml(2, ["support", "lobby"]));
+    await renameKeepsEverything(shared, seed, 2, ["hall", "lobby"], { hall: "support" });
   }, E2E_TIMEOUT);
 
   it("a rename into another group that empties the old one, with an edit in the same up, keeps the conversation and sends the edit alone", async () => {
-    scenario = await newScenario("grouped-rename-edit");
-    const { before: heldBefore, outputs } = await seeded(scenario, stackYaml(2, ["support", "lobby"]));
-
-    scenario.writeStack(stackYaml(2, ["helpdesk", "lobby"], { helpdesk: "support" }).replace("friendlyName: Seed support", "friendlyName: Help desk"));
-    const planned = await plan(scenario);
-    expect(planned.stdout).toContain('~ conversation helpdesk (update)\n    friendlyName: "Seed support" → "Help desk"\n    why: it was support (renamedFrom)');
+    // hall (unique name seed-support, from the rename before) is alone in group 0.
+    const heldBefore = held(shared);
+    const outputs = await shared.outputs();
+    shared.writeStack(stackYaml(2, ["helpdesk", "lobby"], { helpdesk: "support" }).replace("renamedFrom: support", "renamedFrom: hall").replace("friendlyName: Seed support", "friendlyName: Help desk"));
+    const planned = await plan(shared);
+    expect(planned.stdout).toContain('~ conversation helpdesk (update)\n    friendlyName: "Seed support" → "Help desk"\n    why: it was hall (renamedFrom)');
     expect(planned.stdout).not.toMatch(/\((create|delete|replace)\)/);
-    scenario.emulator.clearRequests();
-    await scenario.up();
-    expect(applied(scenario).map((write) => write.replace(/CH[0-9a-f]{32}/, "CH"))).toEqual(["POST /v1/Conversations/CH"]);
-    expect(held(scenario)).toEqual(heldBefore);
-    const now = await scenario.outputs();
-    expect(now.conversations).toEqual({ helpdesk: outputs.conversations.support, lobby: outputs.conversations.lobby });
-    expect(now.messages.helpdesk).toEqual(outputs.messages.support);
-    expect(twilioResources(await stackResources(scenario))).toEqual(["ConversationGroup group-1-of-2"]);
-    await scenario.pulumi(["preview", "--expect-no-changes"]);
+    shared.emulator.clearRequests();
+    await shared.up();
+    expect(applied(shared).map((write) => write.replace(/CH[0-9a-f]{32}/, "CH"))).toEqual(["POST /v1/Conversations/CH"]);
+    expect(held(shared)).toEqual(heldBefore);
+    const now = await shared.outputs();
+    expect(now.conversations).toEqual({ helpdesk: outputs.conversations.hall, lobby: outputs.conversations.lobby });
+    expect(now.messages.helpdesk).toEqual(outputs.messages.hall);
+    expect(twilioResources(await stackResources(shared))).toEqual(["ConversationGroup group-1-of-2"]);
+    await shared.pulumi(["preview", "--expect-no-changes"]);
+  }, E2E_TIMEOUT);
+});
+
+describe("conversations moving between groups on the real engine", () => {
+  it("a rename into another group, both groups kept, takes the conversation over: no write, the plan shows a rename", async () => {
+    scenario = await newScenario("grouped-rename-across");
+    const seed = await seeded(scenario, stackYaml(2, ["support", "hall", "lobby"]));
+    await renameKeepsEverything(scenario, seed, 2, ["helpdesk", "hall", "lobby"], { helpdesk: "support" });
+    expect(twilioResources(await stackResources(scenario)).sort()).toEqual(["ConversationGroup group-0-of-2", "ConversationGroup group-1-of-2"]);
   }, E2E_TIMEOUT);
 
   it("switching into groups keeps a conversation with a uniqueName; the plan says, before any write, that one without is made anew, as up then does", async () => {

@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
+import { expect } from "vitest";
 import { spawnGroup, stopGroup } from "../support/processes";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -95,7 +96,12 @@ export async function newScenario(name: string, options: EmulatorOptions = {}): 
     start(args, env = {}) {
       const child = spawnGroup("pulumi", [...args, "--stack", stack, "--non-interactive"], { cwd: PROJECT, env: environment(env) });
       started.push(child);
-      return { child, done: collect(child) };
+      const startedAt = Date.now();
+      const done = collect(child).then((result) => {
+        logCommand("pulumi", args, startedAt);
+        return result;
+      });
+      return { child, done };
     },
     up(extra = []) {
       return scenario.pulumi(["up", "--yes", "--skip-preview", ...extra]);
@@ -112,23 +118,71 @@ export async function newScenario(name: string, options: EmulatorOptions = {}): 
     async dispose() {
       // A run a test started and did not wait for (or that its timeout cut short) ends here.
       await Promise.all(started.map((child) => stopGroup(child)));
-      await scenario.pulumi(["stack", "rm", "--yes", "--force"], { allowFailure: true });
+      // The stack lives in the scenario's own backend, removed with its folder.
       fs.rmSync(path.join(PROJECT, `Pulumi.${stack}.yaml`), { force: true });
       await emulator.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
   fs.mkdirSync(path.join(dir, "backend"), { recursive: true });
-  await scenario.pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"], { withoutStack: true });
-  await scenario.pulumi(["config", "set", "stackFile", stackFile]);
+  await initStack(scenario, stackFile);
   return scenario;
 }
 
+/** What `pulumi stack init` wrote for the first stack of this test file: its files, under their paths, with `STACK` for its name. */
+let initialized: Array<{ file: string; text: string }> | undefined;
+const STACK = "<stack>";
+
+/**
+ * Makes the scenario's stack and sets its stackFile. The first stack of a test file is made by
+ * `pulumi stack init`; the others get the files it wrote (the file backend's meta and empty
+ * checkpoint, and the config file holding the passphrase's salt), each under its own name: the
+ * same stack, without starting the CLI twice more for every scenario.
+ */
+async function initStack(scenario: Scenario, stackFile: string): Promise<void> {
+  const { stack } = scenario;
+  const files = (name: string) => [
+    path.join(scenario.dir, "backend", ".pulumi", "meta.yaml"),
+    path.join(scenario.dir, "backend", ".pulumi", "stacks", "twilio-conversations", `${name}.json`),
+    path.join(PROJECT, `Pulumi.${name}.yaml`),
+  ];
+  if (initialized) {
+    for (const { file, text } of initialized) {
+      const target = file.replace(STACK, stack).replace("<dir>", scenario.dir);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, text.replaceAll(STACK, stack));
+    }
+  } else {
+    await scenario.pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"], { withoutStack: true });
+    initialized = files(stack).map((file) => ({
+      file: file.replace(scenario.dir, "<dir>").replace(stack, STACK),
+      text: fs.readFileSync(file, "utf8").replaceAll(stack, STACK),
+    }));
+  }
+  // `pulumi config set stackFile <path>`: the config file holds only the salt so far.
+  fs.appendFileSync(path.join(PROJECT, `Pulumi.${stack}.yaml`), `config:\n  twilio-conversations:stackFile: ${JSON.stringify(stackFile)}\n`);
+}
+
 /** Runs a command to its end; `started` keeps it, so that the scenario's dispose ends it if a test did not wait. */
-function run(command: string, args: string[], env: Record<string, string>, cwd: string, started: ChildProcess[]): Promise<CommandResult> {
+async function run(command: string, args: string[], env: Record<string, string>, cwd: string, started: ChildProcess[]): Promise<CommandResult> {
+  const startedAt = Date.now();
   const child = spawnGroup(command, args, { cwd, env });
   started.push(child);
-  return collect(child);
+  const result = await collect(child);
+  logCommand(command, args, startedAt);
+  return result;
+}
+
+/**
+ * With TCP_E2E_COMMAND_LOG=<file>, appends one JSON line per command a scenario runs (test file,
+ * test, command, wall time): to see where an e2e file spends its time.
+ */
+function logCommand(command: string, args: string[], startedAt: number): void {
+  const log = process.env.TCP_E2E_COMMAND_LOG;
+  if (!log) return;
+  const { testPath, currentTestName } = expect.getState();
+  const entry = { file: path.relative(PROJECT, testPath ?? ""), test: currentTestName, command: [command, ...args].join(" "), ms: Date.now() - startedAt };
+  fs.appendFileSync(log, `${JSON.stringify(entry)}\n`);
 }
 
 function collect(child: ChildProcess): Promise<CommandResult> {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { newScenario, stackResources, twilioObjects, twilioResources, type Scenario } from "./harness";
 
 const E2E_TIMEOUT = 240_000;
@@ -49,13 +49,18 @@ conversations:
         key: question
 `;
 
-describe("pulumi up, preview and destroy on the real engine", () => {
-  it("up creates exactly what the file declares, and destroy leaves the emulator empty", async () => {
-    scenario = await newScenario("lifecycle");
-    scenario.writeStack(SUPPORT);
-    await scenario.up();
+/** In order on one stack: up, the checks of what it made, previews of the same file, destroy. */
+describe("pulumi up, preview and destroy on the real engine, in order on one stack", () => {
+  let shared: Scenario;
+  beforeAll(async () => {
+    shared = await newScenario("lifecycle");
+    shared.writeStack(SUPPORT);
+    await shared.up();
+  }, E2E_TIMEOUT);
+  afterAll(() => shared?.dispose(), E2E_TIMEOUT);
 
-    const { conversations, messages } = twilioObjects(scenario.emulator);
+  it("up creates exactly what the file declares", async () => {
+    const { conversations, messages } = twilioObjects(shared.emulator);
     expect(conversations.map((c) => [c.unique_name, c.friendly_name, c.state]).sort()).toEqual([
       [null, "Lobby", "active"],
       ["support-e2e", "Support", "active"],
@@ -71,13 +76,13 @@ describe("pulumi up, preview and destroy on the real engine", () => {
     expect(thread[1].date_created).toBe("2024-03-01T09:00:00Z");
     expect(messages).toHaveLength(2);
 
-    const outputs = await scenario.outputs();
+    const outputs = await shared.outputs();
     expect(outputs.conversations.support).toBe(support.sid);
     expect(outputs.messages.support).toEqual({ welcome: thread[0].sid, question: thread[1].sid });
 
     // One resource per conversation: the thread is an input of it (each message naming the one
     // before), and its outputs record each message's SID and index.
-    const resources = await stackResources(scenario);
+    const resources = await stackResources(shared);
     expect(twilioResources(resources)).toEqual(["Conversation lobby", "Conversation support"]);
     const supportResource = resources.find((resource) => resource.id === support.sid)!;
     expect(supportResource.inputs!.messages).toEqual({
@@ -89,23 +94,24 @@ describe("pulumi up, preview and destroy on the real engine", () => {
     expect([recorded.welcome, recorded.question].map((m: any) => [m.sid, m.index])).toEqual(thread.map((m) => [m.sid, m.index]));
     // A conversation without messages declares no thread.
     expect(resources.find((resource) => resource.urn.endsWith("::lobby"))!.inputs).not.toHaveProperty("messages");
-
-    await scenario.pulumi(["destroy", "--yes", "--skip-preview"]);
-    expect(twilioObjects(scenario.emulator)).toEqual({ conversations: [], messages: [] });
   }, E2E_TIMEOUT);
 
   it("a second preview shows no changes, also after reordering keys and attributes", async () => {
-    scenario = await newScenario("idempotent");
-    scenario.writeStack(SUPPORT);
-    await scenario.up();
-    scenario.emulator.clearRequests();
-    await scenario.pulumi(["preview", "--expect-no-changes"]);
-    scenario.writeStack(SUPPORT_REORDERED);
-    await scenario.pulumi(["preview", "--expect-no-changes"]);
-    await scenario.pulumi(["up", "--yes", "--expect-no-changes"]);
-    expect(scenario.emulator.requests().filter((r) => r.method !== "GET")).toEqual([]);
+    shared.emulator.clearRequests();
+    await shared.pulumi(["preview", "--expect-no-changes"]);
+    shared.writeStack(SUPPORT_REORDERED);
+    await shared.pulumi(["preview", "--expect-no-changes"]);
+    await shared.pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes"]);
+    expect(shared.emulator.requests().filter((r) => r.method !== "GET")).toEqual([]);
   }, E2E_TIMEOUT);
 
+  it("destroy leaves the emulator empty", async () => {
+    await shared.pulumi(["destroy", "--yes", "--skip-preview"]);
+    expect(twilioObjects(shared.emulator)).toEqual({ conversations: [], messages: [] });
+  }, E2E_TIMEOUT);
+});
+
+describe("pulumi up, preview and destroy on the real engine", () => {
   it("removing a conversation deletes it and its messages; a retained one stays in Twilio", async () => {
     scenario = await newScenario("removal");
     scenario.writeStack(`

@@ -1,7 +1,7 @@
 // Participants and conversation-scoped webhooks inside the Conversation resource, on the real
 // engine: create, no-change preview, in-place update, re-creation, refresh after a change made
 // outside, deletion, and lost answers; asserted through the emulator's state and request log.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { raw } from "../integration/emulator/support";
 import { requestsOutsideSpec } from "../support/requests-against-spec";
 import { conversationResource, newScenario, threadOf, twilioObjects, writes, type Scenario } from "./harness";
@@ -56,18 +56,27 @@ conversations:
         body: Closing soon
 `;
 
-describe("participants and scoped webhooks on the real engine", () => {
-  it("creates them with the conversation, before its messages; a preview shows no change; edits update in place; identity and target changes re-create; removals delete", async () => {
-    scenario = await newScenario("participants");
-    scenario.writeStack(STACK);
-    await scenario.up();
-    const conversationSid = twilioObjects(scenario.emulator).conversations[0].sid;
-    const log = scenario.emulator.requests();
+/**
+ * In order on one stack of STACK, created by one up: what it made, then drift made outside and
+ * undone, then edits, re-creations and removals.
+ */
+describe("participants and scoped webhooks on the real engine, in order on one stack", () => {
+  let shared: Scenario;
+  beforeAll(async () => {
+    shared = await newScenario("participants");
+    shared.writeStack(STACK);
+    await shared.up();
+  }, E2E_TIMEOUT);
+  afterAll(() => shared?.dispose(), E2E_TIMEOUT);
+
+  it("creates them with the conversation, before its messages; a preview shows no change; a refresh lists each kind once", async () => {
+    const conversationSid = twilioObjects(shared.emulator).conversations[0].sid;
+    const log = shared.emulator.requests();
     expect(requestsOutsideSpec(log)).toEqual([]);
     // The conversation; then its participants (grace's read index by an update: Twilio's create has
     // no such key) and its webhook, written at once; then its messages, in order.
     const base = `/v1/Conversations/${conversationSid}`;
-    const grace = byIdentity(participantsOf(scenario, conversationSid), "grace-hopper");
+    const grace = byIdentity(participantsOf(shared, conversationSid), "grace-hopper");
     const sent = writes(log);
     expect(sent[0]).toBe("POST /v1/Conversations");
     expect(sent.slice(1, 6).sort()).toEqual(
@@ -75,74 +84,113 @@ describe("participants and scoped webhooks on the real engine", () => {
     );
     expect(sent.slice(6)).toEqual(Array.from({ length: 4 }, () => `POST ${base}/Messages`));
     console.log(`requests to create (3 participants, 1 webhook, 4 messages): ${log.length} (${writes(log).length} writes; reads: ${log.filter((r) => r.method === "GET").map((r) => r.path).join(", ")})`);
-    const participants = participantsOf(scenario, conversationSid);
+    const participants = participantsOf(shared, conversationSid);
     expect(participants).toHaveLength(3);
     expect(JSON.parse(byIdentity(participants, "ada-lovelace").attributes)).toEqual({ role: "agent" });
     expect(grace.last_read_message_index).toBe(1);
     expect(participants.find((p) => p.identity === null).messaging_binding).toMatchObject({ address: "+15551234567", proxy_address: "+15557654321" });
-    const [crm] = webhooksOf(scenario, conversationSid);
+    const [crm] = webhooksOf(shared, conversationSid);
     expect(crm).toMatchObject({ target: "webhook", configuration: { url: "https://example.com/hooks/crm", method: "post", filters: ["onMessageAdded", "onParticipantAdded"] } });
     // Messages authored by participants carry the participant's identity, or its address.
-    expect(threadOf(scenario.emulator, conversationSid).map((m) => m.author)).toEqual(["ada-lovelace", "+15551234567", "grace-hopper", "system"]);
+    expect(threadOf(shared.emulator, conversationSid).map((m) => m.author)).toEqual(["ada-lovelace", "+15551234567", "grace-hopper", "system"]);
     // Stack outputs: participant SIDs by key.
-    const outputs = await scenario.outputs();
+    const outputs = await shared.outputs();
     expect(outputs.participants.desk).toEqual({
       ada: byIdentity(participants, "ada-lovelace").sid,
       grace: grace.sid,
       "sms-1": participants.find((p) => p.identity === null).sid,
     });
 
-    scenario.emulator.clearRequests();
-    await scenario.pulumi(["preview", "--expect-no-changes"]);
-    console.log(`requests of a no-change preview: ${scenario.emulator.requests().length} (${scenario.emulator.requests().map((r) => `${r.method} ${r.path}`).join(", ")})`);
-    expect(scenario.emulator.requests().filter((r) => r.method !== "GET")).toEqual([]);
+    shared.emulator.clearRequests();
+    await shared.pulumi(["preview", "--expect-no-changes"]);
+    console.log(`requests of a no-change preview: ${shared.emulator.requests().length} (${shared.emulator.requests().map((r) => `${r.method} ${r.path}`).join(", ")})`);
+    expect(shared.emulator.requests().filter((r) => r.method !== "GET")).toEqual([]);
 
-    scenario.emulator.clearRequests();
-    await scenario.pulumi(["refresh", "--yes", "--skip-preview"]);
-    const refreshLog = scenario.emulator.requests();
+    shared.emulator.clearRequests();
+    await shared.pulumi(["refresh", "--yes", "--skip-preview"]);
+    const refreshLog = shared.emulator.requests();
     console.log(`requests of a refresh: ${refreshLog.length} (${refreshLog.map((r) => `${r.method} ${r.path}`).join(", ")})`);
     // One list per kind of child, one for the messages, one fetch of the conversation.
     expect(refreshLog.filter((r) => /\/Participants$/.test(r.path))).toHaveLength(1);
     expect(refreshLog.filter((r) => /\/Webhooks$/.test(r.path))).toHaveLength(1);
     expect(writes(refreshLog)).toEqual([]);
-    await scenario.pulumi(["preview", "--expect-no-changes"]);
+    await shared.pulumi(["preview", "--expect-no-changes"]);
+  }, E2E_TIMEOUT);
 
+  it("refresh reads what changed outside and the next up sets it back; a participant deleted outside is added again", async () => {
+    const conversationSid = twilioObjects(shared.emulator).conversations[0].sid;
+    const base = `/v1/Conversations/${conversationSid}`;
+    const ada = byIdentity(participantsOf(shared, conversationSid), "ada-lovelace");
+    const grace = byIdentity(participantsOf(shared, conversationSid), "grace-hopper");
+    const [crm] = webhooksOf(shared, conversationSid);
+    await raw(shared.emulator, "POST", `${base}/Participants/${ada.sid}`, { Attributes: '{"role":"changed by hand"}' });
+    await raw(shared.emulator, "DELETE", `${base}/Participants/${grace.sid}`);
+    await raw(shared.emulator, "POST", `${base}/Webhooks/${crm.sid}`, { "Configuration.Url": "https://example.com/elsewhere" });
+
+    const plan = await shared.run("node", ["scripts/cli.js", "drift", "--stack", shared.stack]);
+    expect(plan.stdout).toContain("participant desk/ada (changed)");
+    expect(plan.stdout).toContain('attributes.role: "agent" → "changed by hand"');
+    expect(plan.stdout).toContain("participant desk/grace (gone)");
+    expect(plan.stdout).toContain("webhook desk/crm (changed)");
+
+    await shared.pulumi(["refresh", "--yes", "--skip-preview"]);
+    const state = await conversationResource(shared, "desk");
+    expect(state.inputs!.participants.ada.attributes).toEqual({ role: "changed by hand" });
+    expect(Object.keys(state.outputs!.participants).sort()).toEqual(["ada", "sms-1"]);
+    const preview = await shared.pulumi(["preview", "--diff"]);
+    expect(preview.stdout).toContain("1 to update");
+
+    shared.emulator.clearRequests();
+    await shared.up();
+    const now = participantsOf(shared, conversationSid);
+    expect(JSON.parse(byIdentity(now, "ada-lovelace").attributes)).toEqual({ role: "agent" });
+    expect(byIdentity(now, "grace-hopper")).toBeDefined();
+    expect(webhooksOf(shared, conversationSid)[0].configuration.url).toBe("https://example.com/hooks/crm");
+    expect(requestsOutsideSpec(shared.emulator.requests())).toEqual([]);
+    await shared.pulumi(["preview", "--expect-no-changes"]);
+  }, E2E_TIMEOUT);
+
+  it("edits update in place; identity and target changes re-create; removals delete", async () => {
+    const conversationSid = twilioObjects(shared.emulator).conversations[0].sid;
+    const base = `/v1/Conversations/${conversationSid}`;
+    const grace = byIdentity(participantsOf(shared, conversationSid), "grace-hopper");
+    const [crm] = webhooksOf(shared, conversationSid);
     // In place: attributes and the webhook's URL and filters; same SIDs.
     const edited = STACK.replace("attributes: { role: agent }", "attributes: { role: lead }")
       .replace("https://example.com/hooks/crm", "https://example.com/hooks/crm-v2")
       .replace("filters: [onMessageAdded, onParticipantAdded]", "filters: [onMessageAdded]");
-    scenario.writeStack(edited);
+    shared.writeStack(edited);
     // npm run plan names each child that changes, by its key, inside its conversation.
-    const plan = await scenario.run("node", ["scripts/cli.js", "plan", "--stack", scenario.stack]);
+    const plan = await shared.run("node", ["scripts/cli.js", "plan", "--stack", shared.stack]);
     expect(plan.stdout).toContain("Plan: 2 to update");
     expect(plan.stdout).toContain('~ participant desk/ada (update)\n    attributes.role: "agent" → "lead"');
     expect(plan.stdout).toContain('~ webhook desk/crm (update)\n    url: "https://example.com/hooks/crm" → "https://example.com/hooks/crm-v2"');
     expect(plan.stdout).not.toContain("conversation desk");
-    scenario.emulator.clearRequests();
-    await scenario.up();
-    const ada = byIdentity(participantsOf(scenario, conversationSid), "ada-lovelace");
-    expect(writes(scenario.emulator.requests())).toEqual([`POST ${base}/Participants/${ada.sid}`, `POST ${base}/Webhooks/${crm.sid}`]);
-    expect(requestsOutsideSpec(scenario.emulator.requests())).toEqual([]);
-    expect(scenario.emulator.requests().find((r) => r.path.endsWith(ada.sid))!.form).toEqual({ Attributes: '{"role":"lead"}' });
+    shared.emulator.clearRequests();
+    await shared.up();
+    const ada = byIdentity(participantsOf(shared, conversationSid), "ada-lovelace");
+    expect(writes(shared.emulator.requests())).toEqual([`POST ${base}/Participants/${ada.sid}`, `POST ${base}/Webhooks/${crm.sid}`]);
+    expect(requestsOutsideSpec(shared.emulator.requests())).toEqual([]);
+    expect(shared.emulator.requests().find((r) => r.path.endsWith(ada.sid))!.form).toEqual({ Attributes: '{"role":"lead"}' });
     expect(JSON.parse(ada.attributes)).toEqual({ role: "lead" });
-    expect(webhooksOf(scenario, conversationSid)).toEqual([
+    expect(webhooksOf(shared, conversationSid)).toEqual([
       expect.objectContaining({ sid: crm.sid, configuration: { url: "https://example.com/hooks/crm-v2", method: "post", filters: ["onMessageAdded"] } }),
     ]);
-    await scenario.pulumi(["preview", "--expect-no-changes"]);
+    await shared.pulumi(["preview", "--expect-no-changes"]);
 
     // Create-only: a new identity re-creates the participant (deleted first: Twilio holds one per
     // identity), a new target re-creates the webhook; the conversation and messages stay.
     const replaced = edited
       .replace("identity: grace-hopper", "identity: grace-brewster")
       .replace(/target: webhook\n        url: https:\/\/example.com\/hooks\/crm-v2\n        method: POST\n        filters: \[onMessageAdded\]/, "target: trigger\n        url: https://example.com/hooks/crm-v2\n        method: POST\n        triggers: [help]");
-    scenario.writeStack(replaced);
-    scenario.emulator.clearRequests();
-    await scenario.up();
-    const after = participantsOf(scenario, conversationSid);
+    shared.writeStack(replaced);
+    shared.emulator.clearRequests();
+    await shared.up();
+    const after = participantsOf(shared, conversationSid);
     const brewster = byIdentity(after, "grace-brewster");
-    const [trigger] = webhooksOf(scenario, conversationSid);
-    const answer = threadOf(scenario.emulator, conversationSid)[2];
-    expect(writes(scenario.emulator.requests())).toEqual([
+    const [trigger] = webhooksOf(shared, conversationSid);
+    const answer = threadOf(shared.emulator, conversationSid)[2];
+    expect(writes(shared.emulator.requests())).toEqual([
       `DELETE ${base}/Participants/${grace.sid}`,
       `POST ${base}/Participants`,
       `POST ${base}/Participants/${brewster.sid}`,
@@ -155,62 +203,28 @@ describe("participants and scoped webhooks on the real engine", () => {
     expect(byIdentity(after, "grace-hopper")).toBeUndefined();
     expect(brewster.last_read_message_index).toBe(1);
     expect(trigger).toMatchObject({ target: "trigger", configuration: { triggers: ["help"] } });
-    expect(twilioObjects(scenario.emulator).conversations.map((c) => c.sid)).toEqual([conversationSid]);
-    await scenario.pulumi(["preview", "--expect-no-changes"]);
+    expect(twilioObjects(shared.emulator).conversations.map((c) => c.sid)).toEqual([conversationSid]);
+    await shared.pulumi(["preview", "--expect-no-changes"]);
 
     // Removed entries are deleted alone.
     const removed = replaced.replace(/      grace:\n        identity: grace-brewster\n        lastReadMessageIndex: 1\n/, "").replace(/    scopedWebhooks:[\s\S]*?triggers: \[help\]\n/, "").replace("author: { participant: grace }", "author: grace-hopper");
-    scenario.writeStack(removed);
-    scenario.emulator.clearRequests();
-    await scenario.up();
-    expect(writes(scenario.emulator.requests()).filter((w) => !w.includes("/Messages"))).toEqual([
+    shared.writeStack(removed);
+    shared.emulator.clearRequests();
+    await shared.up();
+    expect(writes(shared.emulator.requests()).filter((w) => !w.includes("/Messages"))).toEqual([
       `DELETE ${base}/Participants/${brewster.sid}`,
       `DELETE ${base}/Webhooks/${trigger.sid}`,
     ]);
-    expect(participantsOf(scenario, conversationSid)).toHaveLength(2);
-    expect(webhooksOf(scenario, conversationSid)).toEqual([]);
-    await scenario.pulumi(["preview", "--expect-no-changes"]);
+    expect(participantsOf(shared, conversationSid)).toHaveLength(2);
+    expect(webhooksOf(shared, conversationSid)).toEqual([]);
+    await shared.pulumi(["preview", "--expect-no-changes"]);
 
-    await scenario.pulumi(["destroy", "--yes", "--skip-preview"]);
-    expect(children(scenario).participants).toEqual([]);
+    await shared.pulumi(["destroy", "--yes", "--skip-preview"]);
+    expect(children(shared).participants).toEqual([]);
   }, E2E_TIMEOUT);
+});
 
-  it("refresh reads what changed outside and the next up sets it back; a participant deleted outside is added again", async () => {
-    scenario = await newScenario("participants-drift");
-    scenario.writeStack(STACK);
-    await scenario.up();
-    const conversationSid = twilioObjects(scenario.emulator).conversations[0].sid;
-    const base = `/v1/Conversations/${conversationSid}`;
-    const ada = byIdentity(participantsOf(scenario, conversationSid), "ada-lovelace");
-    const grace = byIdentity(participantsOf(scenario, conversationSid), "grace-hopper");
-    const [crm] = webhooksOf(scenario, conversationSid);
-    await raw(scenario.emulator, "POST", `${base}/Participants/${ada.sid}`, { Attributes: '{"role":"changed by hand"}' });
-    await raw(scenario.emulator, "DELETE", `${base}/Participants/${grace.sid}`);
-    await raw(scenario.emulator, "POST", `${base}/Webhooks/${crm.sid}`, { "Configuration.Url": "https://example.com/elsewhere" });
-
-    const plan = await scenario.run("node", ["scripts/cli.js", "drift", "--stack", scenario.stack]);
-    expect(plan.stdout).toContain("participant desk/ada (changed)");
-    expect(plan.stdout).toContain('attributes.role: "agent" → "changed by hand"');
-    expect(plan.stdout).toContain("participant desk/grace (gone)");
-    expect(plan.stdout).toContain("webhook desk/crm (changed)");
-
-    await scenario.pulumi(["refresh", "--yes", "--skip-preview"]);
-    const state = await conversationResource(scenario, "desk");
-    expect(state.inputs!.participants.ada.attributes).toEqual({ role: "changed by hand" });
-    expect(Object.keys(state.outputs!.participants).sort()).toEqual(["ada", "sms-1"]);
-    const preview = await scenario.pulumi(["preview", "--diff"]);
-    expect(preview.stdout).toContain("1 to update");
-
-    scenario.emulator.clearRequests();
-    await scenario.up();
-    const now = participantsOf(scenario, conversationSid);
-    expect(JSON.parse(byIdentity(now, "ada-lovelace").attributes)).toEqual({ role: "agent" });
-    expect(byIdentity(now, "grace-hopper")).toBeDefined();
-    expect(webhooksOf(scenario, conversationSid)[0].configuration.url).toBe("https://example.com/hooks/crm");
-    expect(requestsOutsideSpec(scenario.emulator.requests())).toEqual([]);
-    await scenario.pulumi(["preview", "--expect-no-changes"]);
-  }, E2E_TIMEOUT);
-
+describe("participants and scoped webhooks on the real engine", () => {
   it("lost answers to participant and webhook creates never duplicate them", async () => {
     scenario = await newScenario("participants-faults");
     scenario.writeStack(STACK);

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { builtCheckout, PER_MESSAGE_RESOURCES } from "./checkout";
 import { newScenario, twilioObjects, type Scenario } from "./harness";
 
@@ -22,125 +22,42 @@ conversations:
 `;
 
 // `npm run plan` / `npm run drift`: the package's command line on this project
-const plan = (args: string[] = []) => scenario!.run("node", ["scripts/cli.js", "plan", "--stack", scenario!.stack, ...args]);
-const drift = (args: string[] = []) => scenario!.run("node", ["scripts/cli.js", "drift", "--stack", scenario!.stack, ...args]);
+const plan = (on: Scenario, args: string[] = []) => on.run("node", ["scripts/cli.js", "plan", "--stack", on.stack, ...args]);
+const drift = (on: Scenario, args: string[] = []) => on.run("node", ["scripts/cli.js", "drift", "--stack", on.stack, ...args]);
 
-describe("npm run plan and npm run drift on the real engine", () => {
-  it("exits 0 with no changes, 2 with changes naming the property, 1 when the stack file is invalid or the preview fails", async () => {
-    scenario = await newScenario("plan");
-    scenario.writeStack(STACK);
-    await scenario.up();
-
-    const unchanged = await plan();
-    expect(unchanged.stdout.trim()).toBe("No changes.");
-    expect(unchanged.code).toBe(0);
-
-    scenario.writeStack(STACK.replace("body: Hi", "body: Hello there"));
-    const edited = await plan(["--format", "markdown"]);
-    expect(edited.stdout).toContain("**Plan: 1 to update**");
-    expect(edited.stdout).toContain('- body: `"Hi"` → `"Hello there"`');
-    expect(edited.code).toBe(2);
-
-    const requestsBefore = scenario.emulator.requests().length;
-    scenario.writeStack(STACK.replace("uniqueName: support-plan-e2e", "uniqueName: 42: no"));
-    const invalid = await plan();
-    expect(invalid.code).toBe(1);
-    expect(invalid.stderr).toContain("stack.yaml is not a valid stack file");
-    expect(invalid.stderr).toContain("stack.yaml:4:19");
-    expect(invalid.stderr).toContain("pulumi was not started");
-    expect(scenario.emulator.requests()).toHaveLength(requestsBefore);
-
-    // a valid file whose preview fails in the engine: the failure's cause is shown
-    scenario.writeStack(STACK.replace("body: Hi", "body: Hello there"));
-    scenario.credentialsEnv.TWILIO_AUTH_TOKEN = "not-the-token";
-    const failed = await plan();
-    expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain("the preview failed");
-    expect(failed.stderr).toContain("Twilio error 20003");
-  }, E2E_TIMEOUT);
-
-  it("drift finds a friendlyName changed outside and exits 3 naming it; a plain plan does not see it", async () => {
-    scenario = await newScenario("plan-drift");
-    scenario.writeStack(STACK);
-    await scenario.up();
-    const support = twilioObjects(scenario.emulator).conversations.find((c) => c.unique_name === "support-plan-e2e");
-    const token = Buffer.from(`${scenario.credentialsEnv.TWILIO_ACCOUNT_SID}:${scenario.credentialsEnv.TWILIO_AUTH_TOKEN}`).toString("base64");
-    await fetch(`${scenario.emulator.url}/v1/Conversations/${support.sid}`, {
-      method: "POST",
-      headers: { authorization: `Basic ${token}`, "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ FriendlyName: "Renamed by hand" }),
-    });
-
-    const withoutRefresh = await plan();
-    expect(withoutRefresh.code).toBe(0);
-
-    const drifted = await drift();
-    // old: what the last up recorded; new: what Twilio holds now
-    expect(drifted.stdout).toContain('friendlyName: "Support" → "Renamed by hand"');
-    expect(drifted.stdout).toContain("~ conversation support (changed)");
-    expect(drifted.code).toBe(3);
-    // nothing was written: the stack still records the old name until someone runs up or refresh
-    expect((await plan()).code).toBe(0);
-  }, E2E_TIMEOUT);
-
-  it("drift compares Twilio with what the last up recorded: a merged edit not applied yet is not drift; an object deleted outside is gone", async () => {
-    scenario = await newScenario("plan-drift-unapplied");
-    scenario.writeStack(STACK);
-    await scenario.up();
-
-    // merged to main, not applied yet: the plan shows it, the drift check does not
-    scenario.writeStack(STACK.replace("friendlyName: Support", "friendlyName: Support desk"));
-    const pending = await plan();
-    expect(pending.stdout).toContain('friendlyName: "Support" → "Support desk"');
-    expect(pending.code).toBe(2);
-    const noDrift = await drift();
-    expect(noDrift.stdout.trim()).toBe("No drift: Twilio holds what the last up recorded.");
-    expect(noDrift.code).toBe(0);
-    const noDriftJson = JSON.parse((await drift(["--format", "json"])).stdout);
-    expect(noDriftJson).toMatchObject({ drift: true, changes: false, resources: [] });
-
-    // even a stack file that no longer parses does not matter: the drift check never reads it
-    scenario.writeStack("conversations: [not, a, mapping");
-    expect((await drift()).code).toBe(0);
-
-    const support = twilioObjects(scenario.emulator).conversations.find((c) => c.unique_name === "support-plan-e2e");
-    const token = Buffer.from(`${scenario.credentialsEnv.TWILIO_ACCOUNT_SID}:${scenario.credentialsEnv.TWILIO_AUTH_TOKEN}`).toString("base64");
-    const deleted = await fetch(`${scenario.emulator.url}/v1/Conversations/${support.sid}`, { method: "DELETE", headers: { authorization: `Basic ${token}` } });
-    expect(deleted.status).toBe(204);
-    const gone = await drift(["--format", "markdown"]);
-    expect(gone.stdout).toContain("**Drift (recorded at the last up → in Twilio now): 2 gone**");
-    expect(gone.stdout).toContain("- `-` **gone** conversation `support`");
-    expect(gone.stdout).toContain("- `-` **gone** message `support/hello`");
-    expect(gone.stdout).toContain("_why:_ its conversation is gone");
-    expect(gone.code).toBe(3);
-
-    scenario.credentialsEnv.TWILIO_AUTH_TOKEN = "not-the-token";
-    const failed = await drift();
-    expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain("the refresh preview (reading Twilio) failed");
-    expect(failed.stderr).toContain("Twilio error 20003");
-  }, E2E_TIMEOUT);
-});
-
-describe("npm run plan of a rename (renamedFrom)", () => {
-  const CLAIM = `
-conversations:
-  claim-7731:
+const CLAIM = `  claim-7731:
     uniqueName: claim-7731-plan-e2e
     friendlyName: Water damage
     messages:
       - key: opened
         body: Claim opened
 `;
-  const RENAMED = CLAIM.replace("  claim-7731:\n", "  claim-7731-water:\n    renamedFrom: claim-7731\n");
+const RENAMED = CLAIM.replace("  claim-7731:\n", "  claim-7731-water:\n    renamedFrom: claim-7731\n");
 
-  it("is a change recorded in the stack's state, exit 2, until up records the new name without a request to Twilio", async () => {
-    scenario = await newScenario("plan-rename");
-    scenario.writeStack(CLAIM);
-    await scenario.up();
+/**
+ * The steps below run in order on one stack, each from what the one before left: STACK's support
+ * conversation and a claim, created by one up. The claim is renamed first; then support is planned,
+ * edited, changed and deleted outside.
+ */
+describe("npm run plan and npm run drift on the real engine, in order on one stack", () => {
+  let shared: Scenario;
+  let token: string;
+  /** Restores the token a step broke, and writes STACK (or this text of it) with the renamed claim. */
+  const planning = (stack = STACK) => {
+    shared.credentialsEnv.TWILIO_AUTH_TOKEN = token;
+    shared.writeStack(`${stack}${RENAMED}`);
+  };
+  beforeAll(async () => {
+    shared = await newScenario("plan");
+    token = shared.credentialsEnv.TWILIO_AUTH_TOKEN;
+    shared.writeStack(`${STACK}${CLAIM}`);
+    await shared.up();
+  }, E2E_TIMEOUT);
+  afterAll(() => shared?.dispose(), E2E_TIMEOUT);
 
-    scenario.writeStack(RENAMED);
-    const renamed = await plan();
+  it("a rename (renamedFrom) is a change recorded in the stack's state, exit 2, until up records the new name without a request to Twilio", async () => {
+    shared.writeStack(`${STACK}${RENAMED}`);
+    const renamed = await plan(shared);
     expect(renamed.stdout.trim()).toBe(
       [
         "Plan: 1 to rename in the stack's state",
@@ -149,24 +66,113 @@ conversations:
       ].join("\n"),
     );
     expect(renamed.code).toBe(2);
-    const json = JSON.parse((await plan(["--format", "json"])).stdout);
+    const json = JSON.parse((await plan(shared, ["--format", "json"])).stdout);
     expect(json.changes).toBe(true);
     expect(json.summary.rename).toBe(1);
 
     // renamed and edited in one change: the update says it is renamed too
-    scenario.writeStack(RENAMED.replace("friendlyName: Water damage", "friendlyName: Water damage, kitchen"));
-    const both = await plan();
+    shared.writeStack(`${STACK}${RENAMED.replace("friendlyName: Water damage", "friendlyName: Water damage, kitchen")}`);
+    const both = await plan(shared);
     expect(both.stdout).toContain("~ conversation claim-7731-water (update)");
     expect(both.stdout).toContain("why: it was claim-7731 (renamedFrom)");
     expect(both.code).toBe(2);
 
-    scenario.writeStack(RENAMED);
-    scenario.emulator.clearRequests();
-    await scenario.up();
-    expect(scenario.emulator.requests().filter((r) => r.method !== "GET")).toEqual([]);
-    const after = await plan();
+    shared.writeStack(`${STACK}${RENAMED}`);
+    shared.emulator.clearRequests();
+    await shared.up();
+    expect(shared.emulator.requests().filter((r) => r.method !== "GET")).toEqual([]);
+    const after = await plan(shared);
     expect(after.stdout.trim()).toBe("No changes.");
     expect(after.code).toBe(0);
+  }, E2E_TIMEOUT);
+
+  it("exits 0 with no changes, 2 with changes naming the property, 1 when the stack file is invalid or the preview fails", async () => {
+    planning();
+    const unchanged = await plan(shared);
+    expect(unchanged.stdout.trim()).toBe("No changes.");
+    expect(unchanged.code).toBe(0);
+
+    planning(STACK.replace("body: Hi", "body: Hello there"));
+    const edited = await plan(shared, ["--format", "markdown"]);
+    expect(edited.stdout).toContain("**Plan: 1 to update**");
+    expect(edited.stdout).toContain('- body: `"Hi"` → `"Hello there"`');
+    expect(edited.code).toBe(2);
+
+    const requestsBefore = shared.emulator.requests().length;
+    planning(STACK.replace("uniqueName: support-plan-e2e", "uniqueName: 42: no"));
+    const invalid = await plan(shared);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain("stack.yaml is not a valid stack file");
+    expect(invalid.stderr).toContain("stack.yaml:4:19");
+    expect(invalid.stderr).toContain("pulumi was not started");
+    expect(shared.emulator.requests()).toHaveLength(requestsBefore);
+
+    // a valid file whose preview fails in the engine: the failure's cause is shown
+    planning(STACK.replace("body: Hi", "body: Hello there"));
+    shared.credentialsEnv.TWILIO_AUTH_TOKEN = "not-the-token";
+    const failed = await plan(shared);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("the preview failed");
+    expect(failed.stderr).toContain("Twilio error 20003");
+  }, E2E_TIMEOUT);
+
+  it("drift compares Twilio with what the last up recorded: a merged edit not applied yet is not drift, nor a stack file that no longer parses", async () => {
+    // merged to main, not applied yet: the plan shows it, the drift check does not
+    planning(STACK.replace("friendlyName: Support", "friendlyName: Support desk"));
+    const pending = await plan(shared);
+    expect(pending.stdout).toContain('friendlyName: "Support" → "Support desk"');
+    expect(pending.code).toBe(2);
+    const noDrift = await drift(shared);
+    expect(noDrift.stdout.trim()).toBe("No drift: Twilio holds what the last up recorded.");
+    expect(noDrift.code).toBe(0);
+    const noDriftJson = JSON.parse((await drift(shared, ["--format", "json"])).stdout);
+    expect(noDriftJson).toMatchObject({ drift: true, changes: false, resources: [] });
+
+    // even a stack file that no longer parses does not matter: the drift check never reads it
+    shared.writeStack("conversations: [not, a, mapping");
+    expect((await drift(shared)).code).toBe(0);
+  }, E2E_TIMEOUT);
+
+  it("drift finds a friendlyName changed outside and exits 3 naming it; a plain plan does not see it", async () => {
+    planning();
+    const support = twilioObjects(shared.emulator).conversations.find((c) => c.unique_name === "support-plan-e2e");
+    const basic = Buffer.from(`${shared.credentialsEnv.TWILIO_ACCOUNT_SID}:${token}`).toString("base64");
+    await fetch(`${shared.emulator.url}/v1/Conversations/${support.sid}`, {
+      method: "POST",
+      headers: { authorization: `Basic ${basic}`, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ FriendlyName: "Renamed by hand" }),
+    });
+
+    const withoutRefresh = await plan(shared);
+    expect(withoutRefresh.code).toBe(0);
+
+    const drifted = await drift(shared);
+    // old: what the last up recorded; new: what Twilio holds now
+    expect(drifted.stdout).toContain('friendlyName: "Support" → "Renamed by hand"');
+    expect(drifted.stdout).toContain("~ conversation support (changed)");
+    expect(drifted.code).toBe(3);
+    // nothing was written: the stack still records the old name until someone runs up or refresh
+    expect((await plan(shared)).code).toBe(0);
+  }, E2E_TIMEOUT);
+
+  it("drift: an object deleted outside is gone, and a refresh that fails exits 1 naming its cause", async () => {
+    planning();
+    const support = twilioObjects(shared.emulator).conversations.find((c) => c.unique_name === "support-plan-e2e");
+    const basic = Buffer.from(`${shared.credentialsEnv.TWILIO_ACCOUNT_SID}:${token}`).toString("base64");
+    const deleted = await fetch(`${shared.emulator.url}/v1/Conversations/${support.sid}`, { method: "DELETE", headers: { authorization: `Basic ${basic}` } });
+    expect(deleted.status).toBe(204);
+    const gone = await drift(shared, ["--format", "markdown"]);
+    expect(gone.stdout).toContain("**Drift (recorded at the last up → in Twilio now): 2 gone**");
+    expect(gone.stdout).toContain("- `-` **gone** conversation `support`");
+    expect(gone.stdout).toContain("- `-` **gone** message `support/hello`");
+    expect(gone.stdout).toContain("_why:_ its conversation is gone");
+    expect(gone.code).toBe(3);
+
+    shared.credentialsEnv.TWILIO_AUTH_TOKEN = "not-the-token";
+    const failed = await drift(shared);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain("the refresh preview (reading Twilio) failed");
+    expect(failed.stderr).toContain("Twilio error 20003");
   }, E2E_TIMEOUT);
 });
 
@@ -184,7 +190,7 @@ describe("npm run plan after state with one Message resource per message", () =>
     const before = twilioObjects(scenario.emulator).messages;
     expect(before.map((m) => m.body)).toEqual(["Hi", "Bye"]);
 
-    const unchanged = await plan();
+    const unchanged = await plan(scenario!);
     expect(unchanged.stdout.trim()).toBe(
       [
         "Plan: 2 to move into their conversation's resource",
@@ -198,7 +204,7 @@ describe("npm run plan after state with one Message resource per message", () =>
 
     // an edit made in the same run: the edited message is re-created, the one before it taken over
     scenario.writeStack(THREAD.replace("body: Bye", "body: Bye now"));
-    const edited = JSON.parse((await plan(["--format", "json"])).stdout);
+    const edited = JSON.parse((await plan(scenario!, ["--format", "json"])).stdout);
     expect(edited.summary).toEqual({ create: 0, update: 0, replace: 1, delete: 0, move: 1, rename: 0, output: 0 });
     expect(edited.resources.map((r: { name: string; action: string }) => `${r.action} ${r.name}`)).toEqual(["move support/hello", "replace support/bye"]);
 
@@ -215,7 +221,7 @@ describe("npm run plan after state with one Message resource per message", () =>
       [true, "Hi"],
       [false, "Bye now"],
     ]);
-    expect((await plan()).stdout.trim()).toBe("No changes.");
+    expect((await plan(scenario!)).stdout.trim()).toBe("No changes.");
   }, E2E_TIMEOUT);
 });
 

@@ -45,7 +45,7 @@ conversations:
 
     const rotatedToken = "rotated-auth-token-0123456789abcdef";
     await scenario.restartEmulator({ authToken: rotatedToken });
-    const refused = await scenario.pulumi(["refresh", "--yes"], { allowFailure: true });
+    const refused = await scenario.pulumi(["refresh", "--yes", "--skip-preview"], { allowFailure: true });
     expect(refused.code).not.toBe(0);
     expect(refused.output).toContain("Twilio error 20003");
     expect(refused.output).not.toContain(firstToken);

@@ -35,7 +35,7 @@ async function refreshThenNothingToDo(current: Scenario): Promise<void> {
   await current.pulumi(["refresh", "--yes", "--skip-preview"]);
   current.emulator.clearRequests();
   await current.pulumi(["preview", "--expect-no-changes"]);
-  await current.pulumi(["up", "--yes", "--expect-no-changes"]);
+  await current.pulumi(["up", "--yes", "--skip-preview", "--expect-no-changes"]);
   expect(current.emulator.requests().filter((request) => request.method !== "GET")).toEqual([]);
 }
 

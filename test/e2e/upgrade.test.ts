@@ -132,7 +132,7 @@ describe("state written by the previous loader", () => {
     expect(recordedSids(state)).toEqual(keyedSids(scenario, ["hello", "again"]));
 
     await scenario.pulumi(["preview", "--expect-no-changes"]);
-    await scenario.pulumi(["refresh", "--yes", "--expect-no-changes"]);
+    await scenario.pulumi(["refresh", "--yes", "--skip-preview", "--expect-no-changes"]);
     await scenario.pulumi(["destroy", "--yes", "--skip-preview"]);
     expect(twilioObjects(scenario.emulator)).toEqual({ conversations: [], messages: [] });
   }, E2E_TIMEOUT);
