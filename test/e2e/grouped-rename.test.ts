@@ -165,6 +165,13 @@ describe("renames between groups on the real engine, in order on one stack", () 
     expect(now.messages.helpdesk).toEqual(outputs.messages.hall);
     expect(twilioResources(await stackResources(shared))).toEqual(["ConversationGroup group-1-of-2"]);
     await shared.pulumi(["preview", "--expect-no-changes"]);
+
+    // A group registers each member's inputs as JSON text: preview --diff still shows the change
+    // field by field, inside the member, and nothing of the others.
+    shared.writeStack(stackYaml(2, ["helpdesk", "lobby"], { helpdesk: "support" }).replace("renamedFrom: support", "renamedFrom: hall").replace("friendlyName: Seed support", "friendlyName: Help desk (EU)"));
+    const diff = await shared.pulumi(["preview", "--diff"]);
+    expect(diff.stdout).toMatch(/~ helpdesk: \(json\) \{\n\s+~ friendlyName: "Help desk" => "Help desk \(EU\)"\n/);
+    expect(diff.stdout).not.toMatch(/~ lobby/);
   }, E2E_TIMEOUT);
 });
 
