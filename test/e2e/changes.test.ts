@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { raw } from "../integration/emulator/support";
-import { conversationResource, newScenario, stackResources, threadOf, twilioObjects, twilioResources, writes, type Scenario } from "./harness";
+import { conversationResource, newScenario, seededScenario, stackResources, threadOf, twilioObjects, twilioResources, writes, type Scenario } from "./harness";
 
 const E2E_TIMEOUT = 240_000;
 let scenario: Scenario | undefined;
@@ -354,9 +354,7 @@ describe("a conversation's seed thread on the real engine", () => {
   let shared: Scenario;
   const threads: Record<string, string[]> = { edits: THREAD, insert: THREAD, drift: THREAD };
   beforeAll(async () => {
-    shared = await newScenario("threads");
-    shared.writeStack(desks(threads));
-    await shared.up();
+    shared = await seededScenario("threads", desks(threads));
   }, E2E_TIMEOUT);
   afterAll(() => shared?.dispose(), E2E_TIMEOUT);
 

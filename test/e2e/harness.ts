@@ -47,6 +47,14 @@ export interface Scenario {
 
 let engineDir: string | undefined;
 
+/** A new scenario whose stack holds this stack file, made by one `up`: the start of a file's tests that run in order on one stack. */
+export async function seededScenario(name: string, yaml: string): Promise<Scenario> {
+  const scenario = await newScenario(name);
+  scenario.writeStack(yaml);
+  await scenario.up();
+  return scenario;
+}
+
 export async function newScenario(name: string, options: EmulatorOptions = {}): Promise<Scenario> {
   engineDir ??= ensureEngine();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tcp-e2e-${name}-`));

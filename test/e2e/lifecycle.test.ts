@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { newScenario, stackResources, twilioObjects, twilioResources, type Scenario } from "./harness";
+import { newScenario, seededScenario, stackResources, twilioObjects, twilioResources, type Scenario } from "./harness";
 
 const E2E_TIMEOUT = 240_000;
 let scenario: Scenario | undefined;
@@ -53,9 +53,7 @@ conversations:
 describe("pulumi up, preview and destroy on the real engine, in order on one stack", () => {
   let shared: Scenario;
   beforeAll(async () => {
-    shared = await newScenario("lifecycle");
-    shared.writeStack(SUPPORT);
-    await shared.up();
+    shared = await seededScenario("lifecycle", SUPPORT);
   }, E2E_TIMEOUT);
   afterAll(() => shared?.dispose(), E2E_TIMEOUT);
 

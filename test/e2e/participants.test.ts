@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { raw } from "../integration/emulator/support";
 import { requestsOutsideSpec } from "../support/requests-against-spec";
-import { conversationResource, newScenario, threadOf, twilioObjects, writes, type Scenario } from "./harness";
+import { conversationResource, newScenario, seededScenario, threadOf, twilioObjects, writes, type Scenario } from "./harness";
 
 const E2E_TIMEOUT = 300_000;
 let scenario: Scenario | undefined;
@@ -63,9 +63,7 @@ conversations:
 describe("participants and scoped webhooks on the real engine, in order on one stack", () => {
   let shared: Scenario;
   beforeAll(async () => {
-    shared = await newScenario("participants");
-    shared.writeStack(STACK);
-    await shared.up();
+    shared = await seededScenario("participants", STACK);
   }, E2E_TIMEOUT);
   afterAll(() => shared?.dispose(), E2E_TIMEOUT);
 

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { builtCheckout, PER_MESSAGE_RESOURCES } from "./checkout";
-import { newScenario, twilioObjects, type Scenario } from "./harness";
+import { newScenario, seededScenario, twilioObjects, type Scenario } from "./harness";
 
 const E2E_TIMEOUT = 300_000;
 let scenario: Scenario | undefined;
@@ -48,10 +48,8 @@ describe("npm run plan and npm run drift on the real engine, in order on one sta
     shared.writeStack(`${stack}${RENAMED}`);
   };
   beforeAll(async () => {
-    shared = await newScenario("plan");
+    shared = await seededScenario("plan", `${STACK}${CLAIM}`);
     token = shared.credentialsEnv.TWILIO_AUTH_TOKEN;
-    shared.writeStack(`${STACK}${CLAIM}`);
-    await shared.up();
   }, E2E_TIMEOUT);
   afterAll(() => shared?.dispose(), E2E_TIMEOUT);
 
