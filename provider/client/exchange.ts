@@ -49,18 +49,12 @@ const IDLE_SOCKET_MS = 4_000;
 export function httpExchange(maxSockets = MAX_SOCKETS): Exchange {
   const options = { keepAlive: true, maxSockets, timeout: IDLE_SOCKET_MS };
   const agents = { http: new http.Agent(options), https: new https.Agent(options) };
-  return (request) => {
-    const secure = request.url.protocol === "https:";
-    return exchangeOnce(secure ? https.request : http.request, secure ? agents.https : agents.http, secure, request);
-  };
+  return (request) => exchangeOnce(agents, request);
 }
 
-function exchangeOnce(
-  send: typeof http.request,
-  agent: http.Agent,
-  secure: boolean,
-  request: HttpExchangeRequest,
-): Promise<HttpAnswer> {
+function exchangeOnce(agents: { http: http.Agent; https: https.Agent }, request: HttpExchangeRequest): Promise<HttpAnswer> {
+  const secure = request.url.protocol === "https:";
+  const [send, agent] = secure ? [https.request, agents.https] : [http.request, agents.http];
   return new Promise((resolve, reject) => {
     // Whether the request could have reached the server: its socket was connected (and, for
     // https, its handshake done). A request still waiting for a socket or a connection was never sent.
