@@ -99,7 +99,12 @@ export type KeptRecord = string | MemberRecord;
 
 /** The record a kept one holds: the text read back, or the record written whole before. */
 export function recordOf(kept: KeptRecord): MemberRecord {
-  return typeof kept === "string" ? (JSON.parse(kept) as MemberRecord) : kept;
+  return fromText(kept);
+}
+
+/** What a group keeps as JSON text read back, or what it kept as it is (state written before). */
+function fromText<T>(kept: string | T): T {
+  return typeof kept === "string" ? (JSON.parse(kept) as T) : kept;
 }
 
 /** The members' records as the group keeps them (each its compact record's text), and what they share. */
@@ -121,7 +126,7 @@ export type KeptInputs = string | Record<string, unknown>;
 
 /** A member's inputs from the form its group registered them in. */
 export function memberInputsOf(kept: KeptInputs): Record<string, unknown> {
-  return typeof kept === "string" ? (JSON.parse(kept) as Record<string, unknown>) : kept;
+  return fromText(kept);
 }
 
 /** Each member's inputs by logical name, from the forms the group registered them in (anything else: none). */
